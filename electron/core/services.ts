@@ -1,0 +1,72 @@
+import type { Handlers } from '../../shared/contract/contract';
+import { createClient, type Client } from '../../shared/contract/client';
+import { createDispatch, type Dispatch } from '../../shared/contract/dispatch';
+import { writeTransaction } from '../../shared/node/sqlite';
+import { appendAudit, listAudit, verifyAudit } from './store/audit-log';
+import { createAgent, describeAgent, listAgents, renameAgent, setArchived } from './store/agents';
+import { getDraft, removeDraftFile, replaceDraft, resetDraft, writeDraftFile } from './store/drafts';
+import { labelHistory, listLabels, setLabel } from './store/labels';
+import { requireAgent } from './store/lookup';
+import { diffVersions, getVersion, listVersions, snapshot, suggestForFiles } from './store/versions';
+import { validateAgentFiles } from '../../shared/validate-files';
+import type { Workspace } from './workspace';
+
+/** The contract's services over one open workspace. Every transport calls exactly these. */
+export function createHandlers(ws: Workspace): Handlers {
+  return {
+    agents: {
+      list: ({ includeArchived }) => listAgents(ws, includeArchived),
+      create: ({ name, description }) => createAgent(ws, name, description),
+      rename: ({ name, newName, reason }) => renameAgent(ws, name, newName, reason),
+      describe: ({ name, description }) => describeAgent(ws, name, description),
+      archive: ({ name, reason }) => setArchived(ws, name, true, reason),
+      restore: ({ name, reason }) => setArchived(ws, name, false, reason),
+    },
+    drafts: {
+      get: ({ agent }) => getDraft(ws, agent),
+      writeFile: ({ agent, file, content }) => writeDraftFile(ws, agent, file, content),
+      removeFile: ({ agent, file }) => removeDraftFile(ws, agent, file),
+      replace: ({ agent, files }) => replaceDraft(ws, agent, files),
+      reset: ({ agent, ref }) => resetDraft(ws, agent, ref),
+      validate: ({ agent }) => validateAgentFiles(getDraft(ws, agent).files),
+    },
+    versions: {
+      snapshot: (input) => snapshot(ws, input),
+      list: ({ agent }) => listVersions(ws, agent),
+      get: ({ ref }) => getVersion(ws, ref),
+      diff: ({ from, to }) => diffVersions(ws, from, to),
+      suggestBump: ({ agent, files }) => suggestForFiles(ws, agent, files),
+    },
+    labels: {
+      list: ({ agent }) => listLabels(ws, agent),
+      set: (input) => setLabel(ws, input),
+      history: ({ agent, label }) => labelHistory(ws, agent, label),
+    },
+    audit: {
+      list: ({ agent, limit, beforeId }) =>
+        listAudit(ws, { ...(agent ? { agentId: requireAgent(ws, agent).id } : {}), limit, ...(beforeId !== undefined ? { beforeId } : {}) }),
+      verify: () => {
+        const check = verifyAudit(ws);
+        return check.ok
+          ? { ok: true, rows: check.rows, firstBadId: null, problem: null }
+          : { ok: false, rows: check.rows, firstBadId: check.firstBadId, problem: check.problem };
+      },
+    },
+    settings: {
+      get: () => ({ author: ws.identity().author, authorSource: ws.identity().source }),
+      setAuthor: ({ author }) =>
+        writeTransaction(ws.db, () => {
+          const before = ws.identity().author;
+          ws.setAuthor(author);
+          appendAudit(ws, { action: 'settings.author', agentId: null, subject: 'author', before: { author: before }, after: { author } });
+          return { author, authorSource: 'settings' as const };
+        }),
+    },
+  };
+}
+
+/** The validated gate and a typed client over a workspace, as the CLI and tests use them. */
+export function connect(ws: Workspace): { dispatch: Dispatch; client: Client } {
+  const dispatch = createDispatch(createHandlers(ws));
+  return { dispatch, client: createClient(dispatch) };
+}

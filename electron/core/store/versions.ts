@@ -1,0 +1,191 @@
+import { normalizeLineEndings } from '../../../shared/agent-files';
+import { describeChanges, suggestBump, type Change } from '../../../shared/changes';
+import type { BumpSuggestion, VersionDetail, VersionDiff, VersionSummary } from '../../../shared/contract/entities';
+import { SlipwayError } from '../../../shared/errors';
+import { diffFiles } from '../../../shared/file-diff';
+import { contentHash } from '../../../shared/manifest';
+import { parseRef, formatRef, type Ref } from '../../../shared/ref';
+import { applyBump, bumpBetween, chooseVersion, type Bump } from '../../../shared/semver';
+import { parseAgentFiles, validateAgentFiles } from '../../../shared/validate-files';
+import { sha256Hex, utf8Length } from '../../../shared/hash';
+import { writeTransaction } from '../../../shared/node/sqlite';
+import { sql } from '../statements';
+import type { Workspace } from '../workspace';
+import { appendAudit } from './audit-log';
+import { draftFiles, draftParentId, storeDraft, STARTER_FILES } from './drafts';
+import {
+  highestVersion,
+  labelsByVersion,
+  requireActiveAgent,
+  requireAgent,
+  resolveVersion,
+  semverOf,
+  versionById,
+  versionFiles,
+  type AgentRow,
+  type VersionRow,
+} from './lookup';
+
+type Files = Record<string, string>;
+
+function normalize(files: Files): Files {
+  return Object.fromEntries(Object.entries(files).map(([name, text]) => [name, normalizeLineEndings(text)]));
+}
+
+interface Plan {
+  files: Files;
+  highest: VersionRow | undefined;
+  bump: Bump | null;
+  reason: string;
+  changes: Change[];
+}
+
+/** Validates files and works out what a snapshot of them against the agent's highest version would be. */
+function plan(ws: Workspace, agent: AgentRow, files: Files): Plan {
+  const parsed = parseAgentFiles(files);
+  const highest = highestVersion(ws, agent.id);
+  if (!highest) return { files, highest, bump: null, reason: 'first version', changes: [] };
+  const previousFiles = versionFiles(ws, highest.id);
+  if (contentHash(previousFiles).hash === contentHash(files).hash) {
+    return { files, highest, bump: null, reason: `no changes since ${highest.semver}`, changes: [] };
+  }
+  const changes = describeChanges(parseAgentFiles(previousFiles), parsed, previousFiles, files);
+  const suggestion = suggestBump(changes);
+  // Files can differ while parsing to the same thing and no formatting rule catches it (a file
+  // renamed away and back, say); that still changes the content hash, so call it a patch.
+  return suggestion
+    ? { files, highest, bump: suggestion.bump, reason: suggestion.reason, changes }
+    : { files, highest, bump: 'patch', reason: 'files changed → patch', changes };
+}
+
+function toSummary(ws: Workspace, agent: AgentRow, row: VersionRow, labels: Map<number, string[]>, parents?: Map<number, string>): VersionSummary {
+  return {
+    agent: agent.name,
+    semver: row.semver,
+    hash: row.hash,
+    parent: row.parent_id === null ? null : (parents?.get(row.parent_id) ?? semverOf(ws, row.parent_id)),
+    author: row.author,
+    message: row.message,
+    bump: row.bump,
+    createdAt: row.created_at,
+    labels: labels.get(row.id) ?? [],
+  };
+}
+
+function toDetail(ws: Workspace, agent: AgentRow, row: VersionRow): VersionDetail {
+  const files = versionFiles(ws, row.id);
+  return { ...toSummary(ws, agent, row, labelsByVersion(ws, agent.id)), files, manifest: contentHash(files).entries };
+}
+
+export interface SnapshotRequest {
+  agent: string;
+  message: string;
+  bump?: Bump | undefined;
+  version?: string | undefined;
+  files?: Files | undefined;
+  /** Overrides the workspace author (the sample loader). */
+  author?: string;
+}
+
+export function snapshot(ws: Workspace, request: SnapshotRequest): VersionDetail {
+  return writeTransaction(ws.db, () => {
+    const agent = requireActiveAgent(ws, request.agent);
+    const fromDraft = request.files === undefined;
+    const files = normalize(request.files ?? draftFiles(ws, agent.id));
+    const planned = plan(ws, agent, files);
+    if (planned.highest && planned.bump === null) throw new SlipwayError('no_changes', `nothing to snapshot: ${planned.reason}`);
+    const semver = chooseVersion(planned.highest?.semver ?? null, planned.bump ?? 'patch', { bump: request.bump, version: request.version });
+    const [major, minor, patch] = semver.split('.').map(Number);
+    const { hash } = contentHash(files);
+    const draftParent = draftParentId(ws, agent.id);
+    const parentId = fromDraft ? draftParent : (planned.highest?.id ?? null);
+    const author = request.author ?? ws.identity().author;
+    const createdAt = ws.now();
+    const bump = planned.highest ? bumpBetween(planned.highest.semver, semver) : null;
+    const inserted = sql(
+      ws.db,
+      'INSERT INTO versions (agent_id, semver, major, minor, patch, hash, parent_id, author, message, bump, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(agent.id, semver, major, minor, patch, hash, parentId, author, request.message.trim(), bump, createdAt);
+    const versionId = Number(inserted.lastInsertRowid);
+    const putBlob = sql(ws.db, 'INSERT OR IGNORE INTO blobs (sha256, size, content) VALUES (?, ?, ?)');
+    const putFile = sql(ws.db, 'INSERT INTO version_files (version_id, name, blob_sha256) VALUES (?, ?, ?)');
+    for (const [name, content] of Object.entries(files)) {
+      const blob = sha256Hex(content);
+      putBlob.run(blob, utf8Length(content), content);
+      putFile.run(versionId, name, blob);
+    }
+    const cleanHash = draftParent === null ? contentHash(STARTER_FILES).hash : versionById(ws, draftParent).hash;
+    const draftIsClean = contentHash(draftFiles(ws, agent.id)).hash === cleanHash;
+    if (fromDraft || draftIsClean) storeDraft(ws, agent.id, files, versionId);
+    appendAudit(ws, {
+      action: 'version.snapshot',
+      agentId: agent.id,
+      subject: `${agent.name}@${semver}`,
+      reason: request.message.trim(),
+      ...(request.author ? { actor: request.author } : {}),
+      before: { latest: planned.highest?.semver ?? null },
+      after: { semver, hash, suggested: planned.reason, bump },
+    });
+    const row: VersionRow = { id: versionId, agent_id: agent.id, semver, hash, parent_id: parentId, author, message: request.message.trim(), bump, created_at: createdAt };
+    return toDetail(ws, agent, row);
+  });
+}
+
+export function suggestForFiles(ws: Workspace, agentName: string, given?: Files): BumpSuggestion {
+  const agent = requireAgent(ws, agentName);
+  const files = normalize(given ?? draftFiles(ws, agent.id));
+  const diagnostics = validateAgentFiles(files);
+  if (diagnostics.length > 0) return { bump: null, version: null, reason: 'the files have errors', changes: [], diagnostics };
+  const planned = plan(ws, agent, files);
+  if (!planned.highest) return { bump: null, version: '1.0.0', reason: 'first version → 1.0.0', changes: [], diagnostics };
+  if (planned.bump === null) return { bump: null, version: null, reason: planned.reason, changes: [], diagnostics };
+  return { bump: planned.bump, version: applyBump(planned.highest.semver, planned.bump), reason: planned.reason, changes: planned.changes, diagnostics };
+}
+
+export function listVersions(ws: Workspace, agentName: string): VersionSummary[] {
+  const agent = requireAgent(ws, agentName);
+  const rows = sql(
+    ws.db,
+    'SELECT id, agent_id, semver, hash, parent_id, author, message, bump, created_at FROM versions WHERE agent_id = ? ORDER BY major DESC, minor DESC, patch DESC',
+  ).all(agent.id) as VersionRow[];
+  const labels = labelsByVersion(ws, agent.id);
+  const semvers = new Map(rows.map((row) => [row.id, row.semver]));
+  return rows.map((row) => toSummary(ws, agent, row, labels, semvers));
+}
+
+export function getVersion(ws: Workspace, refText: string): VersionDetail {
+  const { agent, version } = resolveVersion(ws, parseRef(refText));
+  return toDetail(ws, agent, version);
+}
+
+/** The files a ref names, the draft included. */
+export function filesAt(ws: Workspace, ref: Ref): { files: Files; label: string } {
+  if (ref.selector.kind === 'draft') {
+    const agent = requireAgent(ws, ref.agent);
+    return { files: draftFiles(ws, agent.id), label: formatRef(ref) };
+  }
+  const { agent, version } = resolveVersion(ws, ref);
+  return { files: versionFiles(ws, version.id), label: `${agent.name}@${version.semver}` };
+}
+
+export function diffVersions(ws: Workspace, fromText: string, toText: string): VersionDiff {
+  const from = filesAt(ws, parseRef(fromText));
+  const to = filesAt(ws, parseRef(toText));
+  const files = diffFiles(from.files, to.files, { before: from.label, after: to.label });
+  const fromDiagnostics = validateAgentFiles(from.files);
+  const toDiagnostics = validateAgentFiles(to.files);
+  if (fromDiagnostics.length > 0 || toDiagnostics.length > 0) {
+    return { from: from.label, to: to.label, files, changes: [], bump: null, reason: 'cannot classify the changes: the draft has errors' };
+  }
+  const changes = describeChanges(parseAgentFiles(from.files), parseAgentFiles(to.files), from.files, to.files);
+  const suggestion = suggestBump(changes);
+  return {
+    from: from.label,
+    to: to.label,
+    files,
+    changes,
+    bump: suggestion?.bump ?? null,
+    reason: suggestion?.reason ?? (files.every((file) => file.status === 'unchanged') ? 'identical' : 'files changed'),
+  };
+}
+

@@ -1,0 +1,157 @@
+import { LineCounter, parseDocument, isNode } from 'yaml';
+import type { z } from 'zod';
+import {
+  AGENT_FILES,
+  FILE_SCHEMAS,
+  REQUIRED_FILES,
+  isAgentFileName,
+  type AgentConfig,
+  type ExampleMessage,
+  type StructuredFileName,
+  type ToolDefinition,
+  type ContractFile,
+} from './agent-files';
+import { SlipwayError } from './errors';
+
+export interface Diagnostic {
+  file: string;
+  /** Dotted path inside the file's data, '' for the file itself. */
+  path: string;
+  message: string;
+  line: number;
+  column: number;
+}
+
+export interface ParsedAgent {
+  prompt: string;
+  user: string | null;
+  config: AgentConfig;
+  tools: ToolDefinition[];
+  examples: ExampleMessage[] | null;
+  contract: z.infer<typeof ContractFile> | null;
+}
+
+type Files = Readonly<Record<string, string>>;
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((key, index) => (typeof key === 'number' ? `[${key}]` : index === 0 ? String(key) : `.${String(key)}`))
+    .join('');
+}
+
+function positionOf(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+interface ParsedText {
+  value: unknown;
+  locate(path: readonly PropertyKey[]): { line: number; column: number };
+}
+
+/** Parses YAML, or JSON strictly, keeping node positions so every message can point at a line. */
+function parseStructured(file: StructuredFileName, text: string, diagnostics: Diagnostic[]): ParsedText | null {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const locate = (path: readonly PropertyKey[]) => {
+    for (let depth = path.length; depth >= 0; depth -= 1) {
+      const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+      if (isNode(node) && node.range) {
+        const pos = lineCounter.linePos(node.range[0]);
+        return { line: pos.line, column: pos.col };
+      }
+    }
+    return { line: 1, column: 1 };
+  };
+  if (file.endsWith('.json')) {
+    try {
+      return { value: JSON.parse(text), locate };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const offset = Number(/position (\d+)/.exec(message)?.[1] ?? 0);
+      diagnostics.push({ file, path: '', message: `not valid JSON: ${message}`, ...positionOf(text, offset) });
+      return null;
+    }
+  }
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) {
+      const pos = error.linePos?.[0] ?? { line: 1, col: 1 };
+      diagnostics.push({ file, path: '', message: `not valid YAML: ${error.message.split('\n')[0]}`, line: pos.line, column: pos.col });
+    }
+    return null;
+  }
+  return { value: doc.toJS() as unknown, locate };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((key) => `"${key}"`).join(', ');
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${keys}`;
+  }
+  const where = formatPath(issue.path);
+  return where && !issue.message.startsWith(where) ? `${where}: ${issue.message}` : issue.message;
+}
+
+function checkStructured(file: StructuredFileName, text: string, diagnostics: Diagnostic[]): unknown {
+  if (text.trim() === '') {
+    const need = file === 'config.yaml' ? ': it needs at least provider and model' : '';
+    diagnostics.push({ file, path: '', message: `${file} is empty${need}`, line: 1, column: 1 });
+    return undefined;
+  }
+  const parsed = parseStructured(file, text, diagnostics);
+  if (!parsed) return undefined;
+  const result = FILE_SCHEMAS[file].safeParse(parsed.value);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    const target = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
+    diagnostics.push({ file, path: formatPath(issue.path), message: describeIssue(issue), ...parsed.locate(target) });
+  }
+  return undefined;
+}
+
+function inspectAgentFiles(files: Files): { diagnostics: Diagnostic[]; values: Partial<Record<StructuredFileName, unknown>> } {
+  const diagnostics: Diagnostic[] = [];
+  const values: Partial<Record<StructuredFileName, unknown>> = {};
+  for (const name of Object.keys(files)) {
+    if (!isAgentFileName(name)) {
+      diagnostics.push({ file: name, path: '', message: `"${name}" is not an agent file: allowed files are ${AGENT_FILES.join(', ')}`, line: 1, column: 1 });
+    }
+  }
+  for (const name of REQUIRED_FILES) {
+    if (files[name] === undefined) diagnostics.push({ file: name, path: '', message: `${name} is missing`, line: 1, column: 1 });
+  }
+  if (files['prompt.md'] !== undefined && files['prompt.md'].trim() === '') {
+    diagnostics.push({ file: 'prompt.md', path: '', message: 'prompt.md is empty: write the system prompt', line: 1, column: 1 });
+  }
+  for (const name of Object.keys(FILE_SCHEMAS) as StructuredFileName[]) {
+    const text = files[name];
+    if (text !== undefined) values[name] = checkStructured(name, text, diagnostics);
+  }
+  return { diagnostics, values };
+}
+
+/** Every problem with a set of agent files, each pointing at a file, a line and a column. */
+export function validateAgentFiles(files: Files): Diagnostic[] {
+  return inspectAgentFiles(files).diagnostics;
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.file}:${d.line}:${d.column}: ${d.message}`;
+}
+
+/** Parses a set of agent files, or throws listing every problem. */
+export function parseAgentFiles(files: Files): ParsedAgent {
+  const { diagnostics, values } = inspectAgentFiles(files);
+  if (diagnostics.length > 0) {
+    throw new SlipwayError('invalid_files', diagnostics.map(formatDiagnostic).join('\n'));
+  }
+  return {
+    prompt: files['prompt.md'] ?? '',
+    user: files['user.md'] ?? null,
+    config: values['config.yaml'] as AgentConfig,
+    tools: values['tools.json'] as ToolDefinition[],
+    examples: (values['examples.yaml'] as ExampleMessage[] | undefined) ?? null,
+    contract: (values['contract.yaml'] as z.infer<typeof ContractFile> | undefined) ?? null,
+  };
+}
