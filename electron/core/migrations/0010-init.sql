@@ -29,6 +29,8 @@ CREATE TABLE versions (
   minor INTEGER NOT NULL,
   patch INTEGER NOT NULL,
   hash TEXT NOT NULL,
+  -- The canonical manifest (`<sha256>  <name>` lines); hash is its sha256.
+  manifest TEXT NOT NULL,
   parent_id INTEGER REFERENCES versions(id),
   author TEXT NOT NULL,
   message TEXT NOT NULL CHECK (length(trim(message)) > 0),
@@ -53,10 +55,10 @@ CREATE TRIGGER version_files_immutable_update BEFORE UPDATE ON version_files
 BEGIN SELECT RAISE(ABORT, 'version files are immutable'); END;
 CREATE TRIGGER version_files_immutable_delete BEFORE DELETE ON version_files
 BEGIN SELECT RAISE(ABORT, 'version files are immutable'); END;
--- Files join a version only in the transaction that creates it: the newest version of its agent.
-CREATE TRIGGER version_files_only_when_new BEFORE INSERT ON version_files
-WHEN NEW.version_id <> (SELECT max(id) FROM versions)
-BEGIN SELECT RAISE(ABORT, 'files cannot be added to an existing version'); END;
+-- A version's files are exactly the lines of its immutable manifest: nothing else can join it.
+CREATE TRIGGER version_files_match_manifest BEFORE INSERT ON version_files
+WHEN instr(char(10) || (SELECT manifest FROM versions WHERE id = NEW.version_id), char(10) || NEW.blob_sha256 || '  ' || NEW.name || char(10)) = 0
+BEGIN SELECT RAISE(ABORT, 'a version''s files must match its manifest'); END;
 
 CREATE TABLE drafts (
   agent_id INTEGER PRIMARY KEY REFERENCES agents(id),

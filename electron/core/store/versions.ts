@@ -3,7 +3,7 @@ import { describeChanges, suggestBump, type Change } from '../../../shared/chang
 import type { BumpSuggestion, VersionDetail, VersionDiff, VersionSummary } from '../../../shared/contract/entities';
 import { SlipwayError } from '../../../shared/errors';
 import { diffFiles } from '../../../shared/file-diff';
-import { contentHash } from '../../../shared/manifest';
+import { canonicalManifest } from '../../../shared/manifest';
 import { parseRef, formatRef, type Ref } from '../../../shared/ref';
 import { applyBump, bumpBetween, chooseVersion, type Bump } from '../../../shared/semver';
 import { parseAgentFiles, validateAgentFiles } from '../../../shared/validate-files';
@@ -46,7 +46,7 @@ function plan(ws: Workspace, agent: AgentRow, files: Files): Plan {
   const highest = highestVersion(ws, agent.id);
   if (!highest) return { files, highest, bump: null, reason: 'first version', changes: [] };
   const previousFiles = versionFiles(ws, highest.id);
-  if (contentHash(previousFiles).hash === contentHash(files).hash) {
+  if (highest.hash === canonicalManifest(files).hash) {
     return { files, highest, bump: null, reason: `no changes since ${highest.semver}`, changes: [] };
   }
   const changes = describeChanges(parseAgentFiles(previousFiles), parsed, previousFiles, files);
@@ -74,7 +74,7 @@ function toSummary(ws: Workspace, agent: AgentRow, row: VersionRow, labels: Map<
 
 function toDetail(ws: Workspace, agent: AgentRow, row: VersionRow): VersionDetail {
   const files = versionFiles(ws, row.id);
-  return { ...toSummary(ws, agent, row, labelsByVersion(ws, agent.id)), files, manifest: contentHash(files).entries };
+  return { ...toSummary(ws, agent, row, labelsByVersion(ws, agent.id)), files, manifest: canonicalManifest(files).entries };
 }
 
 export interface SnapshotRequest {
@@ -96,7 +96,7 @@ export function snapshot(ws: Workspace, request: SnapshotRequest): VersionDetail
     if (planned.highest && planned.bump === null) throw new SlipwayError('no_changes', `nothing to snapshot: ${planned.reason}`);
     const semver = chooseVersion(planned.highest?.semver ?? null, planned.bump ?? 'patch', { bump: request.bump, version: request.version });
     const [major, minor, patch] = semver.split('.').map(Number);
-    const { hash } = contentHash(files);
+    const { hash, text: manifest } = canonicalManifest(files);
     const draftParent = draftParentId(ws, agent.id);
     const parentId = fromDraft ? draftParent : (planned.highest?.id ?? null);
     const author = request.author ?? ws.identity().author;
@@ -104,8 +104,8 @@ export function snapshot(ws: Workspace, request: SnapshotRequest): VersionDetail
     const bump = planned.highest ? bumpBetween(planned.highest.semver, semver) : null;
     const inserted = sql(
       ws.db,
-      'INSERT INTO versions (agent_id, semver, major, minor, patch, hash, parent_id, author, message, bump, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ).run(agent.id, semver, major, minor, patch, hash, parentId, author, request.message.trim(), bump, createdAt);
+      'INSERT INTO versions (agent_id, semver, major, minor, patch, hash, manifest, parent_id, author, message, bump, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(agent.id, semver, major, minor, patch, hash, manifest, parentId, author, request.message.trim(), bump, createdAt);
     const versionId = Number(inserted.lastInsertRowid);
     const putBlob = sql(ws.db, 'INSERT OR IGNORE INTO blobs (sha256, size, content) VALUES (?, ?, ?)');
     const putFile = sql(ws.db, 'INSERT INTO version_files (version_id, name, blob_sha256) VALUES (?, ?, ?)');
@@ -114,8 +114,8 @@ export function snapshot(ws: Workspace, request: SnapshotRequest): VersionDetail
       putBlob.run(blob, utf8Length(content), content);
       putFile.run(versionId, name, blob);
     }
-    const cleanHash = draftParent === null ? contentHash(STARTER_FILES).hash : versionById(ws, draftParent).hash;
-    const draftIsClean = contentHash(draftFiles(ws, agent.id)).hash === cleanHash;
+    const cleanHash = draftParent === null ? canonicalManifest(STARTER_FILES).hash : versionById(ws, draftParent).hash;
+    const draftIsClean = canonicalManifest(draftFiles(ws, agent.id)).hash === cleanHash;
     if (fromDraft || draftIsClean) storeDraft(ws, agent.id, files, versionId);
     appendAudit(ws, {
       action: 'version.snapshot',

@@ -1,0 +1,68 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type BrowserWindowConstructorOptions } from 'electron';
+import { createDispatch } from '../../shared/contract/dispatch';
+import { openAppWorkspace } from '../core/app-workspace';
+import { bindIpc } from '../core/ipc';
+import { electronSqliteBinding } from '../core/native-binding';
+import { defaultWorkspaceDir } from '../core/paths';
+import { APP_ENTRY, CONTENT_SECURITY_POLICY, decideNewWindow, isAppUrl, isPermissionAllowed, resolveAppAsset, windowOptions } from '../core/security';
+import { createHandlers } from '../core/services';
+import type { Workspace } from '../core/workspace';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const rendererDir = join(here, '..', 'renderer');
+const preloadPath = join(here, '..', 'preload', 'index.cjs');
+
+protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+let workspace: Workspace | null = null;
+
+function createWindow(): void {
+  const window = new BrowserWindow(windowOptions(preloadPath) satisfies BrowserWindowConstructorOptions);
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(APP_ENTRY);
+}
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    const decision = decideNewWindow(url);
+    if (decision.openExternally) void shell.openExternal(decision.openExternally);
+    return { action: decision.action };
+  });
+});
+
+app.on('window-all-closed', () => {
+  workspace?.close();
+  app.quit();
+});
+
+void app.whenReady().then(() => {
+  const nativeBinding = electronSqliteBinding();
+  try {
+    workspace = openAppWorkspace(defaultWorkspaceDir(), nativeBinding ? { nativeBinding } : {});
+  } catch (error) {
+    dialog.showErrorBox('Slipway cannot open its workspace', error instanceof Error ? error.message : String(error));
+    app.quit();
+    return;
+  }
+  bindIpc(ipcMain, createDispatch(createHandlers(workspace), (error) => console.error(error)), isAppUrl);
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(isPermissionAllowed(permission)));
+  session.defaultSession.setPermissionCheckHandler((_contents, permission) => isPermissionAllowed(permission));
+  protocol.handle('app', async (request) => {
+    const asset = resolveAppAsset(rendererDir, request.url);
+    if (!asset) return new Response('Not found', { status: 404 });
+    try {
+      return new Response(await readFile(asset.file), {
+        headers: { 'content-type': asset.mimeType, 'content-security-policy': CONTENT_SECURITY_POLICY },
+      });
+    } catch {
+      return new Response('Not found', { status: 404 });
+    }
+  });
+  createWindow();
+});

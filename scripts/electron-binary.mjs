@@ -1,0 +1,26 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The path of the Electron executable, fetching it first if needed (electron 42+ has no
+ * postinstall), or null when it cannot be had. The fetch runs with its output captured so a
+ * machine without internet gets one line from us instead of a stack trace.
+ */
+export function electronExecutable() {
+  const packageDir = dirname(require.resolve('electron/package.json'));
+  const pathFile = join(packageDir, 'path.txt');
+  const installed = () => existsSync(pathFile) && existsSync(join(packageDir, 'dist', readFileSync(pathFile, 'utf8')));
+  if (!installed()) {
+    const fetch = spawnSync(process.execPath, [join(packageDir, 'install.js')], { cwd: packageDir, encoding: 'utf8', timeout: 600_000 });
+    if (fetch.status !== 0 || !installed()) return null;
+  }
+  return join(packageDir, 'dist', readFileSync(pathFile, 'utf8'));
+}
+
+export function electronVersion() {
+  return require('electron/package.json').version;
+}
