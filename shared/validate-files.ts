@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml';
 import type { z } from 'zod';
 import {
   AGENT_FILES,
@@ -48,6 +48,8 @@ function positionOf(text: string, offset: number): { line: number; column: numbe
 interface ParsedText {
   value: unknown;
   locate(path: readonly PropertyKey[]): { line: number; column: number };
+  /** Where a key of the mapping at path is written. */
+  locateKey(path: readonly PropertyKey[], key: string): { line: number; column: number };
 }
 
 /** Parses YAML, or JSON strictly, keeping node positions so every message can point at a line. */
@@ -64,9 +66,18 @@ function parseStructured(file: StructuredFileName, text: string, diagnostics: Di
     }
     return { line: 1, column: 1 };
   };
+  const locateKey = (path: readonly PropertyKey[], key: string) => {
+    const map = path.length === 0 ? doc.contents : doc.getIn(path, true);
+    const pair = isMap(map) ? map.items.find((item) => isScalar(item.key) && item.key.value === key) : undefined;
+    if (pair && isScalar(pair.key) && pair.key.range) {
+      const pos = lineCounter.linePos(pair.key.range[0]);
+      return { line: pos.line, column: pos.col };
+    }
+    return locate(path);
+  };
   if (file.endsWith('.json')) {
     try {
-      return { value: JSON.parse(text), locate };
+      return { value: JSON.parse(text), locate, locateKey };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const offset = Number(/position (\d+)/.exec(message)?.[1] ?? 0);
@@ -81,7 +92,7 @@ function parseStructured(file: StructuredFileName, text: string, diagnostics: Di
     }
     return null;
   }
-  return { value: doc.toJS() as unknown, locate };
+  return { value: doc.toJS() as unknown, locate, locateKey };
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
@@ -104,8 +115,8 @@ function checkStructured(file: StructuredFileName, text: string, diagnostics: Di
   const result = FILE_SCHEMAS[file].safeParse(parsed.value);
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
-    const target = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path;
-    diagnostics.push({ file, path: formatPath(issue.path), message: describeIssue(issue), ...parsed.locate(target) });
+    const position = issue.code === 'unrecognized_keys' ? parsed.locateKey(issue.path, issue.keys[0] ?? '') : parsed.locate(issue.path);
+    diagnostics.push({ file, path: formatPath(issue.path), message: describeIssue(issue), ...position });
   }
   return undefined;
 }

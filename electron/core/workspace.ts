@@ -12,6 +12,8 @@ export const BACKUPS_DIR = 'backups';
 
 export interface WorkspaceOptions {
   nativeBinding?: string;
+  /** Where the numbered migrations are read from (default: electron/core/migrations). */
+  migrationsDir?: string;
   clock?: () => Date;
   /** Identity used when the workspace settings name no author. */
   identity?: () => Identity;
@@ -44,7 +46,7 @@ export function openWorkspace(dir: string, options: WorkspaceOptions = {}): Work
   let db: Database;
   try {
     db = openDatabase(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
-    migrate(db, readMigrations(migrationsDir()), {
+    migrate(db, readMigrations(options.migrationsDir ?? migrationsDir()), {
       now: () => clock().toISOString(),
       backup: (first) => {
         const target = join(dir, BACKUPS_DIR, backupName(clock(), first.name));
