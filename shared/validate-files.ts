@@ -55,10 +55,12 @@ interface ParsedText {
 /** Parses YAML, or JSON strictly, keeping node positions so every message can point at a line. */
 function parseStructured(file: StructuredFileName, text: string, diagnostics: Diagnostic[]): ParsedText | null {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  let parsedDoc: ReturnType<typeof parseDocument> | null = null;
+  // JSON files need the YAML document only to place a message, so it is built on first use.
+  const doc = () => (parsedDoc ??= parseDocument(text, { lineCounter, prettyErrors: false }));
   const locate = (path: readonly PropertyKey[]) => {
     for (let depth = path.length; depth >= 0; depth -= 1) {
-      const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+      const node = depth === 0 ? doc().contents : doc().getIn(path.slice(0, depth), true);
       if (isNode(node) && node.range) {
         const pos = lineCounter.linePos(node.range[0]);
         return { line: pos.line, column: pos.col };
@@ -67,7 +69,7 @@ function parseStructured(file: StructuredFileName, text: string, diagnostics: Di
     return { line: 1, column: 1 };
   };
   const locateKey = (path: readonly PropertyKey[], key: string) => {
-    const map = path.length === 0 ? doc.contents : doc.getIn(path, true);
+    const map = path.length === 0 ? doc().contents : doc().getIn(path, true);
     const pair = isMap(map) ? map.items.find((item) => isScalar(item.key) && item.key.value === key) : undefined;
     if (pair && isScalar(pair.key) && pair.key.range) {
       const pos = lineCounter.linePos(pair.key.range[0]);
@@ -85,14 +87,15 @@ function parseStructured(file: StructuredFileName, text: string, diagnostics: Di
       return null;
     }
   }
-  if (doc.errors.length > 0) {
-    for (const error of doc.errors) {
+  const errors = doc().errors;
+  if (errors.length > 0) {
+    for (const error of errors) {
       const pos = error.linePos?.[0] ?? { line: 1, col: 1 };
       diagnostics.push({ file, path: '', message: `not valid YAML: ${error.message.split('\n')[0]}`, line: pos.line, column: pos.col });
     }
     return null;
   }
-  return { value: doc.toJS() as unknown, locate, locateKey };
+  return { value: doc().toJS() as unknown, locate, locateKey };
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
@@ -104,7 +107,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return where && !issue.message.startsWith(where) ? `${where}: ${issue.message}` : issue.message;
 }
 
-function checkStructured(file: StructuredFileName, text: string, diagnostics: Diagnostic[]): unknown {
+function checkStructuredUncached(file: StructuredFileName, text: string, diagnostics: Diagnostic[]): unknown {
   if (text.trim() === '') {
     const need = file === 'config.yaml' ? ': it needs at least provider and model' : '';
     diagnostics.push({ file, path: '', message: `${file} is empty${need}`, line: 1, column: 1 });
@@ -119,6 +122,38 @@ function checkStructured(file: StructuredFileName, text: string, diagnostics: Di
     diagnostics.push({ file, path: formatPath(issue.path), message: describeIssue(issue), ...position });
   }
   return undefined;
+}
+
+interface Checked {
+  value: unknown;
+  diagnostics: Diagnostic[];
+}
+
+const MEMO_PER_FILE = 32;
+const memo = new Map<StructuredFileName, Map<string, Checked>>();
+
+/**
+ * Validation is a pure function of a file's text, and most snapshots change one file: results
+ * are remembered per text (a few per file name) so unchanged YAML is not parsed again.
+ * Cached values are shared: callers treat them as read-only.
+ */
+function checkStructured(file: StructuredFileName, text: string, diagnostics: Diagnostic[]): unknown {
+  let byText = memo.get(file);
+  if (!byText) {
+    byText = new Map();
+    memo.set(file, byText);
+  }
+  let checked = byText.get(text);
+  if (checked) {
+    byText.delete(text);
+  } else {
+    const found: Diagnostic[] = [];
+    checked = { value: checkStructuredUncached(file, text, found), diagnostics: found };
+    if (byText.size >= MEMO_PER_FILE) byText.delete(byText.keys().next().value as string);
+  }
+  byText.set(text, checked);
+  diagnostics.push(...checked.diagnostics);
+  return checked.value;
 }
 
 function inspectAgentFiles(files: Files): { diagnostics: Diagnostic[]; values: Partial<Record<StructuredFileName, unknown>> } {

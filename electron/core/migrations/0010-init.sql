@@ -11,11 +11,13 @@ CREATE TABLE agents (
 CREATE TRIGGER agents_never_deleted BEFORE DELETE ON agents
 BEGIN SELECT RAISE(ABORT, 'agents are never deleted: archive them'); END;
 
+-- A rowid table: its rows hold whole files, which WITHOUT ROWID tables store poorly.
 CREATE TABLE blobs (
-  sha256 TEXT PRIMARY KEY,
+  id INTEGER PRIMARY KEY,
+  sha256 TEXT NOT NULL UNIQUE,
   size INTEGER NOT NULL,
   content TEXT NOT NULL
-) WITHOUT ROWID;
+);
 CREATE TRIGGER blobs_immutable_update BEFORE UPDATE ON blobs
 BEGIN SELECT RAISE(ABORT, 'blobs are immutable'); END;
 CREATE TRIGGER blobs_immutable_delete BEFORE DELETE ON blobs
@@ -36,10 +38,10 @@ CREATE TABLE versions (
   message TEXT NOT NULL CHECK (length(trim(message)) > 0),
   bump TEXT CHECK (bump IN ('major', 'minor', 'patch')),
   created_at TEXT NOT NULL,
-  UNIQUE (agent_id, semver),
-  UNIQUE (agent_id, major, minor, patch)
+  -- semver is major.minor.patch, so this also makes a semver unique per agent.
+  UNIQUE (agent_id, major, minor, patch),
+  CHECK (semver = major || '.' || minor || '.' || patch)
 );
-CREATE INDEX versions_by_hash ON versions(hash);
 CREATE TRIGGER versions_immutable_update BEFORE UPDATE ON versions
 BEGIN SELECT RAISE(ABORT, 'versions are immutable'); END;
 CREATE TRIGGER versions_immutable_delete BEFORE DELETE ON versions
@@ -107,7 +109,7 @@ CREATE TABLE audit (
   before TEXT,
   after TEXT,
   prev_hash TEXT NOT NULL,
-  hash TEXT NOT NULL UNIQUE
+  hash TEXT NOT NULL
 );
 CREATE INDEX audit_by_agent ON audit(agent_id, id);
 CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit

@@ -35,5 +35,7 @@ describe('migration 0010-init', () => {
     await t.client.versions.snapshot({ agent: 'triage', message: 'first', files: agentFiles() });
     const insert = "INSERT INTO versions (agent_id, semver, major, minor, patch, hash, manifest, author, message, created_at) VALUES (1, '1.0.0', 1, 0, 0, 'h', '', 'a', 'm', 't')";
     expect(() => t.ws.db.exec(insert)).toThrowError(/UNIQUE constraint failed/);
+    const mismatched = "INSERT INTO versions (agent_id, semver, major, minor, patch, hash, manifest, author, message, created_at) VALUES (1, '1.0.0', 2, 0, 0, 'h', '', 'a', 'm', 't')";
+    expect(() => t.ws.db.exec(mismatched)).toThrowError(/CHECK constraint failed/);
   });
 });

@@ -1,6 +1,7 @@
 import type { Agent, AgentSummary } from '../../../shared/contract/entities';
 import { SlipwayError } from '../../../shared/errors';
 import { canonicalManifest } from '../../../shared/manifest';
+import { nodeSha256 } from '../../../shared/node/sha256';
 import { writeTransaction } from '../../../shared/node/sqlite';
 import { sql } from '../statements';
 import type { Workspace } from '../workspace';
@@ -21,7 +22,7 @@ export function listAgents(ws: Workspace, includeArchived: boolean): AgentSummar
       row.id,
     ) as Array<{ name: string; semver: string }>;
     const parent = (sql(ws.db, 'SELECT parent_id FROM drafts WHERE agent_id = ?').get(row.id) as { parent_id: number | null } | undefined)?.parent_id ?? null;
-    const draftHash = canonicalManifest(draftFiles(ws, row.id)).hash;
+    const draftHash = canonicalManifest(draftFiles(ws, row.id), nodeSha256).hash;
     return {
       ...toAgent(row),
       latest: latest ? { semver: latest.semver, hash: latest.hash, createdAt: latest.created_at } : null,

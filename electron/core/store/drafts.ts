@@ -50,11 +50,20 @@ export function readDraft(ws: Workspace, agent: AgentRow): Draft {
   };
 }
 
-/** Replaces the draft's files and parent. Runs inside the caller's write transaction. */
+/**
+ * Replaces the draft's files and parent, writing only the files that differ (a snapshot
+ * usually changes one file, and every byte written is WAL to checkpoint). Runs inside the
+ * caller's write transaction.
+ */
 export function storeDraft(ws: Workspace, agentId: number, files: Readonly<Record<string, string>>, parentId: number | null): void {
-  sql(ws.db, 'DELETE FROM draft_files WHERE agent_id = ?').run(agentId);
-  const insert = sql(ws.db, 'INSERT INTO draft_files (agent_id, name, content) VALUES (?, ?, ?)');
-  for (const [name, content] of Object.entries(files)) insert.run(agentId, name, normalizeLineEndings(content));
+  const current = draftFiles(ws, agentId);
+  const upsert = sql(ws.db, 'INSERT INTO draft_files (agent_id, name, content) VALUES (?, ?, ?) ON CONFLICT(agent_id, name) DO UPDATE SET content = excluded.content');
+  const remove = sql(ws.db, 'DELETE FROM draft_files WHERE agent_id = ? AND name = ?');
+  for (const name of Object.keys(current)) if (files[name] === undefined) remove.run(agentId, name);
+  for (const [name, text] of Object.entries(files)) {
+    const content = normalizeLineEndings(text);
+    if (current[name] !== content) upsert.run(agentId, name, content);
+  }
   sql(
     ws.db,
     'INSERT INTO drafts (agent_id, parent_id, updated_at) VALUES (?, ?, ?) ON CONFLICT(agent_id) DO UPDATE SET parent_id = excluded.parent_id, updated_at = excluded.updated_at',

@@ -88,7 +88,10 @@ export function resolveVersion(ws: Workspace, ref: Ref): { agent: AgentRow; vers
       if (!version) throw new SlipwayError('not_found', `agent "${agent.name}" has no versions yet`);
       return { agent, version };
     case 'semver':
-      version = sql(ws.db, `SELECT ${VERSION_COLUMNS} FROM versions WHERE agent_id = ? AND semver = ?`).get(agent.id, selector.semver) as VersionRow | undefined;
+      version = sql(ws.db, `SELECT ${VERSION_COLUMNS} FROM versions WHERE agent_id = ? AND major = ? AND minor = ? AND patch = ?`).get(
+        agent.id,
+        ...selector.semver.split('.').map(Number),
+      ) as VersionRow | undefined;
       if (!version) {
         const latest = highestVersion(ws, agent.id);
         throw new SlipwayError('not_found', `agent "${agent.name}" has no version ${selector.semver} (${latest ? `latest is ${latest.semver}` : 'no versions yet'})`);
@@ -103,10 +106,10 @@ export function resolveVersion(ws: Workspace, ref: Ref): { agent: AgentRow; vers
       return { agent, version: versionById(ws, row.version_id) };
     }
     case 'hash': {
-      const rows = sql(ws.db, `SELECT ${VERSION_COLUMNS} FROM versions WHERE agent_id = ? AND substr(hash, 1, ?) = ? ORDER BY major DESC, minor DESC, patch DESC`).all(
+      const rows = sql(ws.db, `SELECT ${VERSION_COLUMNS} FROM versions WHERE agent_id = ? AND hash >= ? AND hash < ? ORDER BY major DESC, minor DESC, patch DESC`).all(
         agent.id,
-        selector.prefix.length,
         selector.prefix,
+        `${selector.prefix}g`,
       ) as VersionRow[];
       const hashes = new Set(rows.map((row) => row.hash));
       if (hashes.size > 1) throw new SlipwayError('invalid_input', `sha256:${selector.prefix} matches ${hashes.size} different versions of "${agent.name}": give more digits`);

@@ -3,11 +3,11 @@ import { describeChanges, suggestBump, type Change } from '../../../shared/chang
 import type { BumpSuggestion, VersionDetail, VersionDiff, VersionSummary } from '../../../shared/contract/entities';
 import { SlipwayError } from '../../../shared/errors';
 import { diffFiles } from '../../../shared/file-diff';
-import { canonicalManifest } from '../../../shared/manifest';
+import { canonicalManifest, type ManifestEntry } from '../../../shared/manifest';
 import { parseRef, formatRef, type Ref } from '../../../shared/ref';
 import { applyBump, bumpBetween, chooseVersion, type Bump } from '../../../shared/semver';
 import { parseAgentFiles, validateAgentFiles } from '../../../shared/validate-files';
-import { sha256Hex, utf8Length } from '../../../shared/hash';
+import { nodeSha256 } from '../../../shared/node/sha256';
 import { writeTransaction } from '../../../shared/node/sqlite';
 import { sql } from '../statements';
 import type { Workspace } from '../workspace';
@@ -34,6 +34,7 @@ function normalize(files: Files): Files {
 
 interface Plan {
   files: Files;
+  manifest: ReturnType<typeof canonicalManifest>;
   highest: VersionRow | undefined;
   bump: Bump | null;
   reason: string;
@@ -43,19 +44,20 @@ interface Plan {
 /** Validates files and works out what a snapshot of them against the agent's highest version would be. */
 function plan(ws: Workspace, agent: AgentRow, files: Files): Plan {
   const parsed = parseAgentFiles(files);
+  const manifest = canonicalManifest(files, nodeSha256);
   const highest = highestVersion(ws, agent.id);
-  if (!highest) return { files, highest, bump: null, reason: 'first version', changes: [] };
-  const previousFiles = versionFiles(ws, highest.id);
-  if (highest.hash === canonicalManifest(files).hash) {
-    return { files, highest, bump: null, reason: `no changes since ${highest.semver}`, changes: [] };
+  if (!highest) return { files, manifest, highest, bump: null, reason: 'first version', changes: [] };
+  if (highest.hash === manifest.hash) {
+    return { files, manifest, highest, bump: null, reason: `no changes since ${highest.semver}`, changes: [] };
   }
+  const previousFiles = versionFiles(ws, highest.id);
   const changes = describeChanges(parseAgentFiles(previousFiles), parsed, previousFiles, files);
   const suggestion = suggestBump(changes);
   // Files can differ while parsing to the same thing and no formatting rule catches it (a file
   // renamed away and back, say); that still changes the content hash, so call it a patch.
   return suggestion
-    ? { files, highest, bump: suggestion.bump, reason: suggestion.reason, changes }
-    : { files, highest, bump: 'patch', reason: 'files changed → patch', changes };
+    ? { files, manifest, highest, bump: suggestion.bump, reason: suggestion.reason, changes }
+    : { files, manifest, highest, bump: 'patch', reason: 'files changed → patch', changes };
 }
 
 function toSummary(ws: Workspace, agent: AgentRow, row: VersionRow, labels: Map<number, string[]>, parents?: Map<number, string>): VersionSummary {
@@ -72,9 +74,10 @@ function toSummary(ws: Workspace, agent: AgentRow, row: VersionRow, labels: Map<
   };
 }
 
-function toDetail(ws: Workspace, agent: AgentRow, row: VersionRow): VersionDetail {
-  const files = versionFiles(ws, row.id);
-  return { ...toSummary(ws, agent, row, labelsByVersion(ws, agent.id)), files, manifest: canonicalManifest(files).entries };
+function toDetail(ws: Workspace, agent: AgentRow, row: VersionRow, known?: { files: Files; manifest: ManifestEntry[] }): VersionDetail {
+  const files = known?.files ?? versionFiles(ws, row.id);
+  const manifest = known?.manifest ?? canonicalManifest(files, nodeSha256).entries;
+  return { ...toSummary(ws, agent, row, labelsByVersion(ws, agent.id)), files, manifest };
 }
 
 export interface SnapshotRequest {
@@ -96,7 +99,7 @@ export function snapshot(ws: Workspace, request: SnapshotRequest): VersionDetail
     if (planned.highest && planned.bump === null) throw new SlipwayError('no_changes', `nothing to snapshot: ${planned.reason}`);
     const semver = chooseVersion(planned.highest?.semver ?? null, planned.bump ?? 'patch', { bump: request.bump, version: request.version });
     const [major, minor, patch] = semver.split('.').map(Number);
-    const { hash, text: manifest } = canonicalManifest(files);
+    const { hash, text: manifest, entries } = planned.manifest;
     const draftParent = draftParentId(ws, agent.id);
     const parentId = fromDraft ? draftParent : (planned.highest?.id ?? null);
     const author = request.author ?? ws.identity().author;
@@ -109,14 +112,15 @@ export function snapshot(ws: Workspace, request: SnapshotRequest): VersionDetail
     const versionId = Number(inserted.lastInsertRowid);
     const putBlob = sql(ws.db, 'INSERT OR IGNORE INTO blobs (sha256, size, content) VALUES (?, ?, ?)');
     const putFile = sql(ws.db, 'INSERT INTO version_files (version_id, name, blob_sha256) VALUES (?, ?, ?)');
-    for (const [name, content] of Object.entries(files)) {
-      const blob = sha256Hex(content);
-      putBlob.run(blob, utf8Length(content), content);
-      putFile.run(versionId, name, blob);
+    for (const { name, sha256 } of entries) {
+      const content = files[name] ?? '';
+      putBlob.run(sha256, Buffer.byteLength(content, 'utf8'), content);
+      putFile.run(versionId, name, sha256);
     }
-    const cleanHash = draftParent === null ? canonicalManifest(STARTER_FILES).hash : versionById(ws, draftParent).hash;
-    const draftIsClean = canonicalManifest(draftFiles(ws, agent.id)).hash === cleanHash;
-    if (fromDraft || draftIsClean) storeDraft(ws, agent.id, files, versionId);
+    const cleanHash = draftParent === null ? canonicalManifest(STARTER_FILES, nodeSha256).hash : versionById(ws, draftParent).hash;
+    const currentDraft = fromDraft ? files : draftFiles(ws, agent.id);
+    // A folder snapshot carries the draft along only when the draft holds no unsnapshotted work.
+    if (fromDraft || canonicalManifest(currentDraft, nodeSha256).hash === cleanHash) storeDraft(ws, agent.id, files, versionId);
     appendAudit(ws, {
       action: 'version.snapshot',
       agentId: agent.id,
@@ -127,7 +131,7 @@ export function snapshot(ws: Workspace, request: SnapshotRequest): VersionDetail
       after: { semver, hash, suggested: planned.reason, bump },
     });
     const row: VersionRow = { id: versionId, agent_id: agent.id, semver, hash, parent_id: parentId, author, message: request.message.trim(), bump, created_at: createdAt };
-    return toDetail(ws, agent, row);
+    return toDetail(ws, agent, row, { files, manifest: entries });
   });
 }
 

@@ -1,0 +1,103 @@
+// bench/store: snapshot 10,000 versions of a realistic agent (five files, ~20 KB, one line
+// changed each time), list the history, diff two versions, measure the database against the
+// raw bytes, and commit the same changes with git for comparison.
+// Run: npm run bench -- store   (BENCH_VERSIONS=N for a shorter run)
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from '../electron/core/services';
+import { openWorkspace } from '../electron/core/workspace';
+import { utf8Length } from '../shared/hash';
+
+const VERSIONS = Number(process.env.BENCH_VERSIONS ?? 10_000);
+const TARGETS = { snapshotP99Ms: 2, gitRatio: 20, listMs: 50 };
+
+function realisticAgent(revision: number): Record<string, string> {
+  const policy = Array.from({ length: 160 }, (_, i) => `${i + 1}. When a ticket mentions topic ${i} route it to queue ${i % 7} and explain why in one sentence.`);
+  policy[80] = `81. Revision ${revision}: escalate anything that mentions a chargeback to the billing lead.`;
+  const examples = Array.from({ length: 24 }, (_, i) => `- role: ${i % 2 === 0 ? 'user' : 'assistant'}\n  content: "Example ${i}: ${'customer text '.repeat(12)}"`);
+  const tools = Array.from({ length: 4 }, (_, i) => ({
+    name: `tool_${i}`,
+    description: `Looks up record type ${i} by id and returns its fields.`,
+    parameters: { type: 'object', properties: { id: { type: 'string', description: 'record id' }, verbose: { type: 'boolean' } }, required: ['id'] },
+    version: '1.0.0',
+  }));
+  return {
+    'prompt.md': `You are the triage desk.\n\n${policy.join('\n')}\n`,
+    'user.md': `Ticket {{id}} from {{customer}} ({{tier}}):\n\nSubject: {{subject}}\n\n{{body}}\n${'Context: {{context}}\n'.repeat(20)}`,
+    'examples.yaml': `${examples.join('\n')}\n`,
+    'config.yaml': 'provider: openai-compatible\nmodel: gpt-4o-mini-2024-07-18\ntemperature: 0.2\nmax_tokens: 512\ntimeout_ms: 20000\nretries: 2\n',
+    'tools.json': `${JSON.stringify(tools, null, 2)}\n`,
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+function line(label: string, value: string, target: string): void {
+  console.log(`${label.padEnd(34)} ${value.padStart(14)}   target ${target}`);
+}
+
+const root = mkdtempSync(join(tmpdir(), 'slipway-bench-'));
+try {
+  const ws = openWorkspace(join(root, 'workspace'), { identity: () => ({ author: 'Bench <bench@example.com>', source: 'os' }) });
+  const { client } = connect(ws);
+  await client.agents.create({ name: 'triage' });
+  const rawBytes = Object.values(realisticAgent(0)).reduce((sum, text) => sum + utf8Length(text), 0);
+  console.log(`bench/store: ${VERSIONS} versions of a ${(rawBytes / 1024).toFixed(1)} KB agent (5 files, one line changed each time)\n`);
+
+  const latencies: number[] = [];
+  const snapshotStart = performance.now();
+  for (let revision = 1; revision <= VERSIONS; revision += 1) {
+    const files = realisticAgent(revision);
+    const start = performance.now();
+    await client.versions.snapshot({ agent: 'triage', message: `revision ${revision}`, files });
+    latencies.push(performance.now() - start);
+  }
+  const snapshotTotal = performance.now() - snapshotStart;
+  latencies.sort((a, b) => a - b);
+
+  const listStart = performance.now();
+  const history = await client.versions.list({ agent: 'triage' });
+  const listMs = performance.now() - listStart;
+  const diffStart = performance.now();
+  await client.versions.diff({ from: 'triage@1.0.0', to: `triage@${history[Math.floor(history.length / 2)]?.semver ?? 'latest'}` });
+  const diffMs = performance.now() - diffStart;
+  ws.db.pragma('wal_checkpoint(TRUNCATE)');
+  const dbBytes = statSync(join(root, 'workspace', 'slipway.db')).size;
+  ws.close();
+
+  const repo = join(root, 'git');
+  mkdirSync(repo);
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'ignore' });
+  git('init', '-q');
+  git('config', 'user.name', 'Bench');
+  git('config', 'user.email', 'bench@example.com');
+  git('config', 'commit.gpgsign', 'false');
+  const gitStart = performance.now();
+  for (let revision = 1; revision <= VERSIONS; revision += 1) {
+    for (const [name, content] of Object.entries(realisticAgent(revision))) writeFileSync(join(repo, name), content);
+    git('add', '-A');
+    git('commit', '-q', '-m', `revision ${revision}`);
+  }
+  const gitTotal = performance.now() - gitStart;
+
+  line('snapshot p50', `${percentile(latencies, 50).toFixed(3)} ms`, '-');
+  line('snapshot p99', `${percentile(latencies, 99).toFixed(3)} ms`, `< ${TARGETS.snapshotP99Ms} ms`);
+  line('snapshot p99.9 (checkpoints)', `${percentile(latencies, 99.9).toFixed(3)} ms`, '-');
+  line('snapshot max', `${(latencies[latencies.length - 1] ?? NaN).toFixed(3)} ms`, '-');
+  line('snapshot total', `${(snapshotTotal / 1000).toFixed(2)} s`, '-');
+  line(`list ${history.length} versions`, `${listMs.toFixed(1)} ms`, `< ${TARGETS.listMs} ms`);
+  line('diff two versions', `${diffMs.toFixed(2)} ms`, '-');
+  line('database size', `${(dbBytes / 1024 / 1024).toFixed(1)} MiB`, '-');
+  line('raw bytes snapshotted', `${((rawBytes * VERSIONS) / 1024 / 1024).toFixed(1)} MiB`, '-');
+  line('database / raw', `${((dbBytes / (rawBytes * VERSIONS)) * 100).toFixed(1)} %`, '-');
+  line('git add + commit total', `${(gitTotal / 1000).toFixed(2)} s`, '-');
+  line('git time / snapshot time', `${(gitTotal / snapshotTotal).toFixed(1)}x`, `>= ${TARGETS.gitRatio}x`);
+  const met = percentile(latencies, 99) < TARGETS.snapshotP99Ms && listMs < TARGETS.listMs && gitTotal / snapshotTotal >= TARGETS.gitRatio;
+  console.log(`\ntargets ${met ? 'met' : 'NOT met'}`);
+} finally {
+  rmSync(root, { recursive: true, force: true });
+}

@@ -1,0 +1,85 @@
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const node = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'url', 'http', 'https', 'net', 'stream', 'worker_threads', 'util', 'events'];
+const pattern = (group, message) => ({ group, message });
+
+/** The layering of STYLE.md: which folder may import what. */
+const layers = [
+  {
+    files: ['shared/**/*.ts'],
+    ignores: ['shared/node/**', 'shared/**/*.test.ts'],
+    patterns: [
+      pattern(node, 'shared/ runs in browsers too: pass platform capabilities in instead of importing Node.'),
+      pattern(['**/node/**', '**/shared/node'], 'shared/ may not import shared/node/.'),
+      pattern(['electron', 'electron/**', '**/electron/**'], 'shared/ may not import Electron or electron/.'),
+      pattern(['react', 'react-dom', 'react/**', '**/renderer/**'], 'shared/ may not import React or the renderer.'),
+      pattern(['**/runtime/**'], 'shared/ may not import runtime/.'),
+    ],
+  },
+  {
+    files: ['shared/node/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    patterns: [
+      pattern(['electron', '**/electron/**'], 'shared/node may not import Electron or electron/.'),
+      pattern(['**/renderer/**'], 'shared/node may not import the renderer.'),
+      pattern(['**/runtime/**'], 'shared/node may not import runtime/.'),
+    ],
+  },
+  {
+    files: ['electron/core/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    patterns: [
+      pattern(['electron'], "electron/core never imports 'electron', so tests and the CLI run exactly the app's code."),
+      pattern(['**/renderer/**'], 'electron/core may not import the renderer.'),
+      pattern(['**/runtime/**'], 'electron/core may not import runtime/.'),
+      pattern(['**/test-support/**'], 'production code never imports test helpers.'),
+    ],
+  },
+  {
+    files: ['electron/main/**/*.ts', 'electron/preload/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    patterns: [pattern(['**/renderer/**'], 'main and preload may not import the renderer.'), pattern(['**/test-support/**'], 'production code never imports test helpers.')],
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    ignores: ['**/*.test.ts'],
+    patterns: [
+      pattern(node, 'the renderer has no Node: call the Node side through the API client.'),
+      pattern(['electron', '**/electron/**'], 'the renderer reaches the Node side only through the API client.'),
+      pattern(['**/shared/node/**'], 'the renderer may not import shared/node/.'),
+      pattern(['**/runtime/**'], 'the renderer may not import runtime/.'),
+    ],
+  },
+  {
+    files: ['runtime/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    patterns: [
+      pattern(['electron', '**/electron/**'], 'runtime/ may not import Electron or electron/.'),
+      pattern(['**/renderer/**'], 'runtime/ may not import the renderer.'),
+    ],
+  },
+];
+
+export default tseslint.config(
+  { ignores: ['out/**', 'node_modules/**', 'native/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  ...layers.map(({ files, ignores, patterns }) => ({
+    files,
+    ignores,
+    rules: { 'no-restricted-imports': ['error', { patterns }] },
+  })),
+);
