@@ -1,15 +1,4 @@
-import { defineConfig } from 'vite';
+import { nodeBundle } from './vite.node-bundle';
 
-/** The `slipway` CLI: a Node ESM bundle of electron/core with npm dependencies left external. */
-export default defineConfig({
-  build: {
-    ssr: true,
-    target: 'node20',
-    outDir: 'out/cli',
-    emptyOutDir: true,
-    rollupOptions: {
-      input: { main: 'electron/core/cli/main.ts' },
-      output: { format: 'es', entryFileNames: '[name].js' },
-    },
-  },
-});
+/** The `slipway` CLI: Node ESM with npm dependencies left external. */
+export default nodeBundle({ name: 'main', entry: 'electron/core/cli/main.ts', outDir: 'out/cli', format: 'es', target: 'node20' });

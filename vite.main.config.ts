@@ -1,16 +1,4 @@
-import { defineConfig } from 'vite';
+import { nodeBundle } from './vite.node-bundle';
 
-/** Electron's main process: Node ESM, with electron and npm dependencies left external. */
-export default defineConfig({
-  build: {
-    ssr: true,
-    target: 'node22',
-    outDir: 'out/main',
-    emptyOutDir: true,
-    rollupOptions: {
-      input: { index: 'electron/main/index.ts' },
-      external: ['electron'],
-      output: { format: 'es', entryFileNames: '[name].js' },
-    },
-  },
-});
+/** Electron's main process: Node ESM with electron and npm dependencies left external. */
+export default nodeBundle({ name: 'index', entry: 'electron/main/index.ts', outDir: 'out/main', format: 'es', target: 'node22' });

@@ -1,20 +1,4 @@
-import { defineConfig } from 'vite';
+import { nodeBundle } from './vite.node-bundle';
 
-/**
- * The preload: one CommonJS file with everything bundled in but electron, because a sandboxed
- * preload can require nothing else.
- */
-export default defineConfig({
-  ssr: { noExternal: true },
-  build: {
-    ssr: true,
-    target: 'node22',
-    outDir: 'out/preload',
-    emptyOutDir: true,
-    rollupOptions: {
-      input: { index: 'electron/preload/index.ts' },
-      external: ['electron'],
-      output: { format: 'cjs', entryFileNames: '[name].cjs' },
-    },
-  },
-});
+/** The preload: one CommonJS file with everything but electron bundled in, as a sandboxed preload must be. */
+export default nodeBundle({ name: 'index', entry: 'electron/preload/index.ts', outDir: 'out/preload', format: 'cjs', target: 'node22', bundleDependencies: true });

@@ -8,5 +8,6 @@ export default defineConfig({
     globalSetup: ['test-support/global-setup.ts'],
     testTimeout: 30_000,
     pool: 'forks',
+    reporters: ['default', './test-support/summary-reporter.ts'],
   },
 });

@@ -1,0 +1,30 @@
+import { defineConfig, type UserConfig } from 'vite';
+
+interface NodeBundle {
+  /** The output file's name, without extension. */
+  name: string;
+  entry: string;
+  outDir: string;
+  format: 'es' | 'cjs';
+  target: string;
+  /** Bundle npm dependencies in too (a sandboxed preload can require only electron). */
+  bundleDependencies?: boolean;
+}
+
+/** A Node-side bundle (CLI, Electron main, preload): Vite in SSR mode, electron always external. */
+export function nodeBundle({ name, entry, outDir, format, target, bundleDependencies = false }: NodeBundle): UserConfig {
+  return defineConfig({
+    ...(bundleDependencies ? { ssr: { noExternal: true } } : {}),
+    build: {
+      ssr: true,
+      target,
+      outDir,
+      emptyOutDir: true,
+      rollupOptions: {
+        input: { [name]: entry },
+        external: ['electron'],
+        output: { format, entryFileNames: format === 'cjs' ? '[name].cjs' : '[name].js' },
+      },
+    },
+  });
+}
