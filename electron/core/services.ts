@@ -1,6 +1,6 @@
 import type { Handlers } from '../../shared/contract/contract';
 import { createClient, type Client } from '../../shared/contract/client';
-import { createDispatch, type Dispatch } from '../../shared/contract/dispatch';
+import { createDispatch, type Dispatch, type DispatchOptions } from '../../shared/contract/dispatch';
 import { writeTransaction } from '../../shared/node/sqlite';
 import { appendAudit, listAudit, verifyAudit } from './store/audit-log';
 import { createAgent, describeAgent, listAgents, renameAgent, setArchived } from './store/agents';
@@ -66,7 +66,7 @@ export function createHandlers(ws: Workspace): Handlers {
 }
 
 /** The validated gate and a typed client over a workspace, as the CLI and tests use them. */
-export function connect(ws: Workspace): { dispatch: Dispatch; client: Client } {
-  const dispatch = createDispatch(createHandlers(ws));
+export function connect(ws: Workspace, options: DispatchOptions = {}): { dispatch: Dispatch; client: Client } {
+  const dispatch = createDispatch(createHandlers(ws), options);
   return { dispatch, client: createClient(dispatch) };
 }

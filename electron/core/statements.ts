@@ -1,9 +1,11 @@
 import type { Database, Statement } from '../../shared/node/sqlite';
 
-const cache = new WeakMap<Database, Map<string, Statement>>();
+type Cache = WeakMap<Database, Map<string, Statement>>;
 
-/** A prepared statement, compiled once per database: the hot paths run the same SQL thousands of times. */
-export function sql(db: Database, text: string): Statement {
+const objectRows: Cache = new WeakMap();
+const arrayRows: Cache = new WeakMap();
+
+function cached(cache: Cache, db: Database, text: string, prepare: () => Statement): Statement {
   let statements = cache.get(db);
   if (!statements) {
     statements = new Map();
@@ -11,8 +13,18 @@ export function sql(db: Database, text: string): Statement {
   }
   let statement = statements.get(text);
   if (!statement) {
-    statement = db.prepare(text);
+    statement = prepare();
     statements.set(text, statement);
   }
   return statement;
+}
+
+/** A prepared statement, compiled once per database: the hot paths run the same SQL thousands of times. */
+export function sql(db: Database, text: string): Statement {
+  return cached(objectRows, db, text, () => db.prepare(text));
+}
+
+/** Like sql(), but rows come back as arrays: a third faster when reading thousands of rows. */
+export function sqlRows(db: Database, text: string): Statement {
+  return cached(arrayRows, db, text, () => db.prepare(text).raw(true));
 }

@@ -50,7 +50,7 @@ void app.whenReady().then(() => {
     app.quit();
     return;
   }
-  bindIpc(ipcMain, createDispatch(createHandlers(workspace), (error) => console.error(error)), isAppUrl);
+  bindIpc(ipcMain, createDispatch(createHandlers(workspace), { checkOutputs: false, onInternalError: (error) => console.error(error) }), isAppUrl);
   session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(isPermissionAllowed(permission)));
   session.defaultSession.setPermissionCheckHandler((_contents, permission) => isPermissionAllowed(permission));
   protocol.handle('app', async (request) => {

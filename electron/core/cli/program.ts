@@ -1,13 +1,12 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { createClient, type Client } from '../../../shared/contract/client';
-import { createDispatch } from '../../../shared/contract/dispatch';
+import type { Client } from '../../../shared/contract/client';
 import { SlipwayError, type ErrorCode } from '../../../shared/errors';
 import { parseRef } from '../../../shared/ref';
 import { readAgentFolder, writeAgentFolder } from '../files-io';
 import { defaultWorkspaceDir } from '../paths';
 import { loadSamples } from '../samples';
-import { createHandlers } from '../services';
+import { connect } from '../services';
 import { filesAt } from '../store/versions';
 import { openWorkspace, type Workspace } from '../workspace';
 import * as format from './format';
@@ -41,7 +40,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const open = (command: Command): { ws: Workspace; api: Client } => {
     const dir = resolve(io.cwd, globals(command).workspace ?? io.env.SLIPWAY_WORKSPACE ?? defaultWorkspaceDir(io.env));
     workspace ??= openWorkspace(dir);
-    return { ws: workspace, api: createClient(createDispatch(createHandlers(workspace))) };
+    return { ws: workspace, api: connect(workspace, { checkOutputs: false }).client };
   };
   /** Prints a result: JSON with --json, else the human text. */
   const print = <T>(command: Command, value: T, human: (value: T) => string) => {

@@ -9,7 +9,7 @@ import { applyBump, bumpBetween, chooseVersion, type Bump } from '../../../share
 import { parseAgentFiles, validateAgentFiles } from '../../../shared/validate-files';
 import { nodeSha256 } from '../../../shared/node/sha256';
 import { writeTransaction } from '../../../shared/node/sqlite';
-import { sql } from '../statements';
+import { sql, sqlRows } from '../statements';
 import type { Workspace } from '../workspace';
 import { appendAudit } from './audit-log';
 import { draftFiles, draftParentId, storeDraft, STARTER_FILES } from './drafts';
@@ -60,12 +60,12 @@ function plan(ws: Workspace, agent: AgentRow, files: Files): Plan {
     : { files, manifest, highest, bump: 'patch', reason: 'files changed → patch', changes };
 }
 
-function toSummary(ws: Workspace, agent: AgentRow, row: VersionRow, labels: Map<number, string[]>, parents?: Map<number, string>): VersionSummary {
+function toSummary(ws: Workspace, agent: AgentRow, row: VersionRow, labels: Map<number, string[]>): VersionSummary {
   return {
     agent: agent.name,
     semver: row.semver,
     hash: row.hash,
-    parent: row.parent_id === null ? null : (parents?.get(row.parent_id) ?? semverOf(ws, row.parent_id)),
+    parent: semverOf(ws, row.parent_id),
     author: row.author,
     message: row.message,
     bump: row.bump,
@@ -146,15 +146,27 @@ export function suggestForFiles(ws: Workspace, agentName: string, given?: Files)
   return { bump: planned.bump, version: applyBump(planned.highest.semver, planned.bump), reason: planned.reason, changes: planned.changes, diagnostics };
 }
 
+type HistoryRow = [id: number, semver: string, hash: string, parentId: number | null, author: string, message: string, bump: VersionRow['bump'], createdAt: string];
+
 export function listVersions(ws: Workspace, agentName: string): VersionSummary[] {
   const agent = requireAgent(ws, agentName);
-  const rows = sql(
+  const rows = sqlRows(
     ws.db,
-    'SELECT id, agent_id, semver, hash, parent_id, author, message, bump, created_at FROM versions WHERE agent_id = ? ORDER BY major DESC, minor DESC, patch DESC',
-  ).all(agent.id) as VersionRow[];
+    'SELECT id, semver, hash, parent_id, author, message, bump, created_at FROM versions WHERE agent_id = ? ORDER BY major DESC, minor DESC, patch DESC',
+  ).all(agent.id) as HistoryRow[];
   const labels = labelsByVersion(ws, agent.id);
-  const semvers = new Map(rows.map((row) => [row.id, row.semver]));
-  return rows.map((row) => toSummary(ws, agent, row, labels, semvers));
+  const semvers = new Map(rows.map((row) => [row[0], row[1]]));
+  return rows.map(([id, semver, hash, parentId, author, message, bump, createdAt]) => ({
+    agent: agent.name,
+    semver,
+    hash,
+    parent: parentId === null ? null : (semvers.get(parentId) ?? null),
+    author,
+    message,
+    bump,
+    createdAt,
+    labels: labels.get(id) ?? [],
+  }));
 }
 
 export function getVersion(ws: Workspace, refText: string): VersionDetail {
