@@ -123,6 +123,22 @@ describe('slipway CLI', () => {
     expect((await run('--json', 'audit', 'list', '-n', '1000')).stdout).toBe(before);
   });
 
+  it('prints errors as JSON on stdout too with --json', async () => {
+    const { run } = sandbox();
+    await run('init');
+    const result = await run('--json', 'show', 'ghost@1.0.0');
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toEqual({ error: { code: 'not_found', message: 'no agent named "ghost" (the workspace has no agents yet)' } });
+  });
+
+  it('says which version was suggested when the user chooses another', async () => {
+    const { run, folder } = sandbox();
+    await run('agent', 'create', 'triage');
+    await run('snapshot', 'triage', '--from', folder('a', agentFiles()), '-m', 'first');
+    const chosen = await run('snapshot', 'triage', '--from', folder('b', agentFiles({ 'prompt.md': 'New.\n' })), '-m', 'big', '--bump', 'major');
+    expect(chosen.stdout).toMatch(/^Snapshot triage@2\.0\.0 .*\(suggested 1\.1\.0: prompt changed → minor\)\n$/);
+  });
+
   it('uses --workspace over SLIPWAY_WORKSPACE', async () => {
     const { run, dir } = sandbox();
     expect(await run('--workspace', 'elsewhere', 'init')).toMatchObject({ code: 0, stdout: `Workspace created at ${join(dir, 'elsewhere')}\n` });

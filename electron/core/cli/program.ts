@@ -122,7 +122,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         ...(options.bump ? { bump: options.bump } : {}),
         ...(options.version ? { version: options.version } : {}),
       });
-      print(command, version, (value) => `Snapshot ${value.agent}@${value.semver}  sha256:${value.hash.slice(0, 12)}  (${suggestion.reason})`);
+      const chosen = options.bump !== undefined || options.version !== undefined;
+      const why = chosen ? `suggested ${suggestion.version ?? 'none'}: ${suggestion.reason}` : suggestion.reason;
+      print(command, version, (value) => `Snapshot ${value.agent}@${value.semver}  sha256:${value.hash.slice(0, 12)}  (${why})`);
     });
 
   program
@@ -211,6 +213,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     if (error instanceof SlipwayError) {
       io.stderr(`slipway: ${error.message}\n`);
+      if (argv.includes('--json')) io.stdout(`${JSON.stringify({ error: error.toInfo() }, null, 2)}\n`);
       return INPUT_ERRORS.includes(error.code) ? EXIT_USAGE : EXIT_CHECK_FAILED;
     }
     io.stderr(`slipway: unexpected failure: ${error instanceof Error ? error.message : String(error)}\n`);
