@@ -119,17 +119,10 @@ export interface AppAsset {
 }
 
 /**
- * Maps an app:// request to a file under the renderer folder, or null when the URL is not the
- * app's or would escape the folder (`..`, encoded separators, absolute paths).
+ * Maps a URL path (already decoded) to a file under the renderer folder, or null when it would
+ * escape the folder (`..`, backslashes, NUL) or is not a type the renderer serves.
  */
-export function resolveAppAsset(rootDir: string, url: string): AppAsset | null {
-  if (!isAppUrl(url)) return null;
-  let pathname: string;
-  try {
-    pathname = decodeURIComponent(new URL(url).pathname);
-  } catch {
-    return null;
-  }
+export function resolveRendererFile(rootDir: string, pathname: string): AppAsset | null {
   if (pathname.includes('\0') || pathname.includes('\\')) return null;
   const relative = pathname === '/' || pathname === '' ? 'index.html' : pathname.replace(/^\/+/, '');
   const root = normalize(rootDir);
@@ -138,3 +131,21 @@ export function resolveAppAsset(rootDir: string, url: string): AppAsset | null {
   const mimeType = MIME_TYPES[extname(file).toLowerCase()];
   return mimeType ? { file, mimeType } : null;
 }
+
+/** Maps an app:// request to a renderer file, or null when the URL is not the app's or escapes. */
+export function resolveAppAsset(rootDir: string, url: string): AppAsset | null {
+  if (!isAppUrl(url)) return null;
+  try {
+    return resolveRendererFile(rootDir, decodeURIComponent(new URL(url).pathname));
+  } catch {
+    return null;
+  }
+}
+
+/** Headers every renderer response carries, from Electron's protocol and the browser host alike. */
+export const RENDERER_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+};

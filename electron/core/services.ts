@@ -43,8 +43,7 @@ export function createHandlers(ws: Workspace): Handlers {
       history: ({ agent, label }) => labelHistory(ws, agent, label),
     },
     audit: {
-      list: ({ agent, limit, beforeId }) =>
-        listAudit(ws, { ...(agent ? { agentId: requireAgent(ws, agent).id } : {}), limit, ...(beforeId !== undefined ? { beforeId } : {}) }),
+      list: ({ agent, ...filter }) => listAudit(ws, { ...filter, agentId: agent ? requireAgent(ws, agent).id : undefined }),
       verify: () => {
         const check = verifyAudit(ws);
         return check.ok

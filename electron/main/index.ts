@@ -7,7 +7,7 @@ import { openAppWorkspace } from '../core/app-workspace';
 import { bindIpc } from '../core/ipc';
 import { electronSqliteBinding } from '../core/native-binding';
 import { defaultWorkspaceDir } from '../core/paths';
-import { APP_ENTRY, CONTENT_SECURITY_POLICY, decideNewWindow, isAppUrl, isPermissionAllowed, resolveAppAsset, windowOptions } from '../core/security';
+import { APP_ENTRY, RENDERER_HEADERS, decideNewWindow, isAppUrl, isPermissionAllowed, resolveAppAsset, windowOptions } from '../core/security';
 import { createHandlers } from '../core/services';
 import type { Workspace } from '../core/workspace';
 
@@ -58,7 +58,7 @@ void app.whenReady().then(() => {
     if (!asset) return new Response('Not found', { status: 404 });
     try {
       return new Response(await readFile(asset.file), {
-        headers: { 'content-type': asset.mimeType, 'content-security-policy': CONTENT_SECURITY_POLICY },
+        headers: { ...RENDERER_HEADERS, 'content-type': asset.mimeType },
       });
     } catch {
       return new Response('Not found', { status: 404 });

@@ -71,7 +71,15 @@ export const contract = {
   },
   audit: {
     list: method(
-      z.object({ agent: AgentName.optional(), limit: z.int().min(1).max(10_000).default(200), beforeId: z.int().optional() }),
+      z.object({
+        agent: AgentName.optional(),
+        action: z.string().max(100).optional(),
+        actor: z.string().max(200).optional(),
+        since: z.iso.datetime().optional(),
+        until: z.iso.datetime().optional(),
+        limit: z.int().min(1).max(10_000).default(200),
+        beforeId: z.int().optional(),
+      }),
       z.array(AuditEntry),
     ),
     verify: method(z.object({}), AuditVerification),
@@ -81,6 +89,14 @@ export const contract = {
     setAuthor: method(z.object({ author: z.string().trim().min(1, 'author is empty').max(200) }), Settings),
   },
 } as const;
+
+/** What the Node side pushes to every window: today, that the workspace changed (any writer). */
+export const events = {
+  'workspace.changed': z.object({ dataVersion: z.int() }),
+} as const;
+
+export type EventName = keyof typeof events;
+export type AppEvent = { [E in EventName]: { type: E; payload: z.infer<(typeof events)[E]> } }[EventName];
 
 export type Contract = typeof contract;
 export type DomainName = keyof Contract;

@@ -5,7 +5,9 @@ import { SlipwayError, type ErrorCode } from '../../../shared/errors';
 import { parseRef } from '../../../shared/ref';
 import { readAgentFolder, writeAgentFolder } from '../files-io';
 import { defaultWorkspaceDir } from '../paths';
+import { openAppWorkspace } from '../app-workspace';
 import { loadSamples } from '../samples';
+import { serveWorkspace } from '../serve';
 import { connect } from '../services';
 import { filesAt } from '../store/versions';
 import { openWorkspace, type Workspace } from '../workspace';
@@ -192,6 +194,24 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const result = await open(command).api.audit.verify({});
       print(command, result, (value) => (value.ok ? `Audit chain intact: ${value.rows} rows verified.` : `Audit chain broken at row ${value.firstBadId}: ${value.problem}`));
       if (!result.ok) throw new CheckFailed();
+    });
+
+  program
+    .command('serve')
+    .description('open the workspace in a browser: serves the app on 127.0.0.1 behind a random token')
+    .option('-p, --port <n>', 'port to listen on (default: any free port)')
+    .action(async (options: { port?: string }, command: Command) => {
+      const dir = resolve(io.cwd, globals(command).workspace ?? io.env.SLIPWAY_WORKSPACE ?? defaultWorkspaceDir(io.env));
+      workspace = openAppWorkspace(dir);
+      const port = options.port === undefined ? 0 : Number(options.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SlipwayError('invalid_input', `--port must be a number from 0 to 65535, not "${options.port}"`);
+      const host = await serveWorkspace(workspace, { port, checkOutputs: false });
+      print(command, { url: host.url, workspace: dir }, (value) => `Slipway is serving ${value.workspace}\nOpen ${value.url}\nPress Ctrl+C to stop.`);
+      await new Promise<void>((done) => {
+        const stop = () => void host.close().then(done);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
     });
 
   program

@@ -57,13 +57,36 @@ interface AuditRow {
   hash: string;
 }
 
-export function listAudit(ws: Workspace, filter: { agentId?: number; limit: number; beforeId?: number }): AuditEntry[] {
+export interface AuditFilter {
+  agentId?: number | undefined;
+  /** An action, or an action prefix ending in '.' ("label." matches every label action). */
+  action?: string | undefined;
+  /** Matches any part of the actor, case-insensitively. */
+  actor?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+  limit: number;
+  beforeId?: number | undefined;
+}
+
+export function listAudit(ws: Workspace, filter: AuditFilter): AuditEntry[] {
   const rows = sql(
     ws.db,
     `SELECT audit.*, agents.name AS agent_name FROM audit LEFT JOIN agents ON agents.id = audit.agent_id
      WHERE (:agent IS NULL OR audit.agent_id = :agent) AND (:before IS NULL OR audit.id < :before)
+       AND (:action IS NULL OR audit.action = :action OR (substr(:action, -1) = '.' AND substr(audit.action, 1, length(:action)) = :action))
+       AND (:actor IS NULL OR instr(lower(audit.actor), lower(:actor)) > 0)
+       AND (:since IS NULL OR audit.at >= :since) AND (:until IS NULL OR audit.at <= :until)
      ORDER BY audit.id DESC LIMIT :limit`,
-  ).all({ agent: filter.agentId ?? null, before: filter.beforeId ?? null, limit: filter.limit }) as AuditRow[];
+  ).all({
+    agent: filter.agentId ?? null,
+    before: filter.beforeId ?? null,
+    action: filter.action || null,
+    actor: filter.actor || null,
+    since: filter.since ?? null,
+    until: filter.until ?? null,
+    limit: filter.limit,
+  }) as AuditRow[];
   return rows.map((row) => ({
     id: row.id,
     at: row.at,

@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createDispatch, type DispatchOptions } from '../../shared/contract/dispatch';
+import { SlipwayError } from '../../shared/errors';
+import { startBrowserHost, type BrowserHost } from './browser-host';
+import { packageRoot } from './paths';
+import { createHandlers } from './services';
+import type { Workspace } from './workspace';
+import { watchWorkspace } from './workspace-watcher';
+
+export interface ServeOptions extends DispatchOptions {
+  port?: number;
+  token?: string;
+  rendererDir?: string;
+  watchIntervalMs?: number;
+}
+
+export function rendererDir(): string {
+  return join(packageRoot(), 'out', 'renderer');
+}
+
+/** The browser host over a workspace, pushing `workspace.changed` to pages whenever anyone commits. */
+export async function serveWorkspace(ws: Workspace, options: ServeOptions = {}): Promise<BrowserHost> {
+  const dir = options.rendererDir ?? rendererDir();
+  if (!existsSync(join(dir, 'index.html'))) throw new SlipwayError('workspace', `the renderer is not built (no ${join(dir, 'index.html')}): run \`npm run build\``);
+  const dispatch = createDispatch(createHandlers(ws), options);
+  const host = await startBrowserHost({
+    dispatch,
+    rendererDir: dir,
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.token !== undefined ? { token: options.token } : {}),
+  });
+  const stopWatching = watchWorkspace(ws.dir, (dataVersion) => host.broadcast({ type: 'workspace.changed', payload: { dataVersion } }), {
+    ...(options.watchIntervalMs !== undefined ? { intervalMs: options.watchIntervalMs } : {}),
+  });
+  return {
+    ...host,
+    close: async () => {
+      stopWatching();
+      await host.close();
+    },
+  };
+}

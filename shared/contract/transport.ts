@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { errorCodes } from '../errors';
+import type { AppEvent } from './contract';
+import { events } from './contract';
+import type { Dispatch, Envelope } from './dispatch';
+
+/** How the renderer reaches the Node side: calls, and the events it pushes. */
+export interface Transport {
+  dispatch: Dispatch;
+  subscribe(listener: (event: AppEvent) => void): () => void;
+}
+
+/** The slice of fetch the HTTP transport needs, so it runs with a browser's fetch or Node's. */
+export type FetchLike = (url: string, init: { method: 'POST'; headers: Record<string, string>; body: string }) => Promise<{ status: number; json(): Promise<unknown> }>;
+
+export interface SocketLike {
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: unknown) => void) | null;
+  close(): void;
+}
+export type SocketFactory = (url: string) => SocketLike;
+
+const EnvelopeShape = z.union([
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: z.object({ code: z.enum(errorCodes), message: z.string() }) }),
+]);
+
+const EventShape = z.discriminatedUnion(
+  'type',
+  (Object.keys(events) as Array<keyof typeof events>).map((type) => z.object({ type: z.literal(type), payload: events[type] })) as [
+    z.ZodObject<{ type: z.ZodLiteral<'workspace.changed'>; payload: (typeof events)['workspace.changed'] }>,
+  ],
+);
+
+const RECONNECT_MS = 1000;
+
+/**
+ * The contract over the browser host: POST <base>api/<domain>.<method> for calls, a WebSocket at
+ * <base>events for events (reconnecting while anyone listens). `base` is the page's own folder
+ * URL, token included.
+ */
+export function httpTransport(base: string, fetchLike: FetchLike, openSocket: SocketFactory): Transport {
+  const listeners = new Set<(event: AppEvent) => void>();
+  let socket: SocketLike | null = null;
+  let retry: ReturnType<typeof setTimeout> | null = null;
+
+  const connect = () => {
+    retry = null;
+    const opened = openSocket(new URL('events', base).href.replace(/^http/, 'ws'));
+    opened.onmessage = (message) => {
+      const parsed = EventShape.safeParse(typeof message.data === 'string' ? JSON.parse(message.data) : null);
+      if (parsed.success) for (const listener of listeners) listener(parsed.data);
+    };
+    opened.onclose = () => {
+      if (socket === opened && listeners.size > 0) retry = setTimeout(connect, RECONNECT_MS);
+    };
+    socket = opened;
+  };
+
+  return {
+    dispatch: async (domain, method, input): Promise<Envelope> => {
+      let response: Awaited<ReturnType<FetchLike>>;
+      try {
+        response = await fetchLike(new URL(`api/${domain}.${method}`, base).href, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(input ?? {}),
+        });
+      } catch (error) {
+        return { ok: false, error: { code: 'internal', message: `Slipway's server cannot be reached (${(error as Error).message}): is \`slipway serve\` still running?` } };
+      }
+      if (response.status === 401) return { ok: false, error: { code: 'forbidden', message: 'the server refused the token: open the URL `slipway serve` printed' } };
+      const parsed = EnvelopeShape.safeParse(await response.json().catch(() => null));
+      return parsed.success ? parsed.data : { ok: false, error: { code: 'internal', message: `unexpected answer from the server (HTTP ${response.status})` } };
+    },
+    subscribe: (listener) => {
+      listeners.add(listener);
+      if (!socket && !retry) connect();
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) {
+          if (retry) clearTimeout(retry);
+          retry = null;
+          const closing = socket;
+          socket = null;
+          closing?.close();
+        }
+      };
+    },
+  };
+}
