@@ -1,18 +1,23 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createRendererClient } from './api/client';
-import { App } from './App';
-import { createAgentsStore } from './features/agents/store';
+import { z } from 'zod';
+import { pickTransport } from './api/transport';
+import { App } from './app/App';
+import { StoresContext } from './app/context';
+import { parsePlace } from './app/routing';
+import { createAppStores, startApp } from './app/stores';
 import './styles.css';
 
+// zod compiles fast paths with new Function; the CSP forbids eval, so never try.
+z.config({ jitless: true });
+
 const root = createRoot(document.getElementById('root') as HTMLElement);
-try {
-  const store = createAgentsStore(createRendererClient());
-  root.render(
-    <StrictMode>
-      <App store={store} />
-    </StrictMode>,
-  );
-} catch (error) {
-  root.render(<p className="error">{error instanceof Error ? error.message : String(error)}</p>);
-}
+const stores = createAppStores(pickTransport(), parsePlace(window.location.hash));
+root.render(
+  <StrictMode>
+    <StoresContext.Provider value={stores}>
+      <App />
+    </StoresContext.Provider>
+  </StrictMode>,
+);
+void startApp(stores);

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type BrowserWindowConstructorOptions } from 'electron';
+import { EVENT_CHANNEL, type AppEvent } from '../../shared/contract/contract';
 import { createDispatch } from '../../shared/contract/dispatch';
 import { openAppWorkspace } from '../core/app-workspace';
 import { bindIpc } from '../core/ipc';
@@ -10,6 +11,7 @@ import { defaultWorkspaceDir } from '../core/paths';
 import { APP_ENTRY, RENDERER_HEADERS, decideNewWindow, isAppUrl, isPermissionAllowed, resolveAppAsset, windowOptions } from '../core/security';
 import { createHandlers } from '../core/services';
 import type { Workspace } from '../core/workspace';
+import { watchWorkspace } from '../core/workspace-watcher';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = join(here, '..', 'renderer');
@@ -18,6 +20,7 @@ const preloadPath = join(here, '..', 'preload', 'index.cjs');
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 let workspace: Workspace | null = null;
+let stopWatching: (() => void) | null = null;
 
 function createWindow(): void {
   const window = new BrowserWindow(windowOptions(preloadPath) satisfies BrowserWindowConstructorOptions);
@@ -37,6 +40,7 @@ app.on('web-contents-created', (_event, contents) => {
 });
 
 app.on('window-all-closed', () => {
+  stopWatching?.();
   workspace?.close();
   app.quit();
 });
@@ -44,7 +48,7 @@ app.on('window-all-closed', () => {
 void app.whenReady().then(() => {
   const nativeBinding = electronSqliteBinding();
   try {
-    workspace = openAppWorkspace(defaultWorkspaceDir(), nativeBinding ? { nativeBinding } : {});
+    workspace = openAppWorkspace(process.env.SLIPWAY_WORKSPACE ?? defaultWorkspaceDir(), nativeBinding ? { nativeBinding } : {});
   } catch (error) {
     dialog.showErrorBox('Slipway cannot open its workspace', error instanceof Error ? error.message : String(error));
     app.quit();
@@ -64,5 +68,13 @@ void app.whenReady().then(() => {
       return new Response('Not found', { status: 404 });
     }
   });
+  stopWatching = watchWorkspace(
+    workspace.dir,
+    (dataVersion) => {
+      const event: AppEvent = { type: 'workspace.changed', payload: { dataVersion } };
+      for (const window of BrowserWindow.getAllWindows()) window.webContents.send(EVENT_CHANNEL, event);
+    },
+    { nativeBinding: nativeBinding ?? undefined },
+  );
   createWindow();
 });

@@ -1,5 +1,5 @@
 import { SlipwayError } from '../errors';
-import { listMethods, type CallInput, type CallOutput, type DomainName, type MethodName } from './contract';
+import { listMethods, type AppEvent, type CallInput, type CallOutput, type DomainName, type MethodName } from './contract';
 import type { Dispatch, Envelope } from './dispatch';
 
 /** The typed API every caller sees: `client.versions.list({ agent })` resolves or throws SlipwayError. */
@@ -11,6 +11,11 @@ export type Client = {
 export type Bridge = {
   [D in DomainName]: { [M in MethodName<D>]: (input: CallInput<D, M>) => Promise<Envelope<CallOutput<D, M>>> };
 };
+
+/** What the preload exposes as `window.slipwayEvents`. */
+export interface EventBridge {
+  subscribe(listener: (event: AppEvent) => void): () => void;
+}
 
 function buildFromMethods<T>(call: (domain: DomainName, method: string, input: unknown) => Promise<unknown>): T {
   const api: Record<string, Record<string, (input: unknown) => Promise<unknown>>> = {};

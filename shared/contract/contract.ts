@@ -96,6 +96,8 @@ export const events = {
 } as const;
 
 export type EventName = keyof typeof events;
+/** The one IPC channel the main process pushes events on. */
+export const EVENT_CHANNEL = 'slipway:event';
 export type AppEvent = { [E in EventName]: { type: E; payload: z.infer<(typeof events)[E]> } }[EventName];
 
 export type Contract = typeof contract;

@@ -14,11 +14,10 @@ export interface Transport {
 export type FetchLike = (url: string, init: { method: 'POST'; headers: Record<string, string>; body: string }) => Promise<{ status: number; json(): Promise<unknown> }>;
 
 export interface SocketLike {
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: unknown) => void) | null;
   close(): void;
 }
-export type SocketFactory = (url: string) => SocketLike;
+/** Opens a WebSocket (the browser's, or the `ws` package's in Node) and reports its messages and close. */
+export type SocketFactory = (url: string, handlers: { onMessage: (data: string) => void; onClose: () => void }) => SocketLike;
 
 const EnvelopeShape = z.union([
   z.object({ ok: z.literal(true), value: z.unknown() }),
@@ -46,14 +45,20 @@ export function httpTransport(base: string, fetchLike: FetchLike, openSocket: So
 
   const connect = () => {
     retry = null;
-    const opened = openSocket(new URL('events', base).href.replace(/^http/, 'ws'));
-    opened.onmessage = (message) => {
-      const parsed = EventShape.safeParse(typeof message.data === 'string' ? JSON.parse(message.data) : null);
-      if (parsed.success) for (const listener of listeners) listener(parsed.data);
-    };
-    opened.onclose = () => {
-      if (socket === opened && listeners.size > 0) retry = setTimeout(connect, RECONNECT_MS);
-    };
+    const opened: SocketLike = openSocket(new URL('events', base).href.replace(/^http/, 'ws'), {
+      onMessage: (data) => {
+        let parsed: ReturnType<typeof EventShape.safeParse>;
+        try {
+          parsed = EventShape.safeParse(JSON.parse(data));
+        } catch {
+          return;
+        }
+        if (parsed.success) for (const listener of listeners) listener(parsed.data);
+      },
+      onClose: () => {
+        if (socket === opened && listeners.size > 0) retry = setTimeout(connect, RECONNECT_MS);
+      },
+    });
     socket = opened;
   };
 

@@ -1,55 +1,90 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Client } from '../../../shared/contract/client';
-import type { AgentSummary, VersionSummary } from '../../../shared/contract/entities';
+import type { AgentSummary } from '../../../shared/contract/entities';
 
 export interface AgentsState {
   agents: AgentSummary[];
   selected: string | null;
-  versions: VersionSummary[];
-  loading: boolean;
-  error: string | null;
+  showArchived: boolean;
+  loaded: boolean;
   load: () => Promise<void>;
-  select: (agent: string) => Promise<void>;
+  select: (agent: string | null) => void;
+  setShowArchived: (show: boolean) => Promise<void>;
+  create: (name: string, description: string) => Promise<boolean>;
+  rename: (name: string, newName: string) => Promise<boolean>;
+  archive: (name: string) => Promise<boolean>;
+  restore: (name: string) => Promise<boolean>;
 }
 
 export type AgentsStore = StoreApi<AgentsState>;
 
-function message(error: unknown): string {
+export interface StoreDeps {
+  client: Client;
+  /** Shows a failure to the user (a toast). */
+  notify: (message: string) => void;
+}
+
+export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The agents feature: the list of agents and the history of the selected one. */
-export function createAgentsStore(client: Client): AgentsStore {
+/** The sidebar: every agent with its latest version and labels, and which one is open. */
+export function createAgentsStore({ client, notify }: StoreDeps, initialSelection: string | null = null): AgentsStore {
+  const attempt = async (action: () => Promise<unknown>): Promise<boolean> => {
+    try {
+      await action();
+      return true;
+    } catch (error) {
+      notify(errorMessage(error));
+      return false;
+    }
+  };
   return createStore<AgentsState>()((set, get) => ({
     agents: [],
-    selected: null,
-    versions: [],
-    loading: false,
-    error: null,
+    selected: initialSelection,
+    showArchived: false,
+    loaded: false,
     load: async () => {
-      set({ loading: true, error: null });
       try {
-        const agents = await client.agents.list({});
-        set({ agents, loading: false });
-        const first = get().selected ?? agents[0]?.name;
-        if (first) await get().select(first);
+        const agents = await client.agents.list({ includeArchived: get().showArchived });
+        const selected = get().selected;
+        const keep = selected !== null && agents.some((agent) => agent.name === selected);
+        set({ agents, loaded: true, selected: keep ? selected : (agents.find((agent) => !agent.archived)?.name ?? null) });
       } catch (error) {
-        set({ loading: false, error: message(error) });
+        set({ loaded: true });
+        notify(errorMessage(error));
       }
     },
-    select: async (agent) => {
-      set({ selected: agent, error: null });
-      try {
-        const versions = await client.versions.list({ agent });
-        if (get().selected === agent) set({ versions });
-      } catch (error) {
-        set({ error: message(error) });
-      }
+    select: (agent) => set({ selected: agent }),
+    setShowArchived: async (showArchived) => {
+      set({ showArchived });
+      await get().load();
     },
+    create: (name, description) =>
+      attempt(async () => {
+        await client.agents.create({ name, description });
+        set({ selected: name });
+        await get().load();
+      }),
+    rename: (name, newName) =>
+      attempt(async () => {
+        await client.agents.rename({ name, newName });
+        if (get().selected === name) set({ selected: newName });
+        await get().load();
+      }),
+    archive: (name) =>
+      attempt(async () => {
+        await client.agents.archive({ name });
+        await get().load();
+      }),
+    restore: (name) =>
+      attempt(async () => {
+        await client.agents.restore({ name });
+        await get().load();
+      }),
   }));
 }
 
 export const selectAgents = (state: AgentsState) => state.agents;
 export const selectSelected = (state: AgentsState) => state.selected;
-export const selectVersions = (state: AgentsState) => state.versions;
-export const selectStatus = (state: AgentsState) => ({ loading: state.loading, error: state.error });
+export const selectSelectedAgent = (state: AgentsState) => state.agents.find((agent) => agent.name === state.selected) ?? null;

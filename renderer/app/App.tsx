@@ -1,0 +1,87 @@
+import { useEffect } from 'react';
+import { Sidebar } from '../features/agents/Sidebar';
+import { selectSelectedAgent } from '../features/agents/store';
+import { AuditTab } from '../features/audit/AuditTab';
+import { EditorTab } from '../features/editor/EditorTab';
+import { SnapshotDialog } from '../features/editor/SnapshotDialog';
+import { HistoryTab } from '../features/history/HistoryTab';
+import { selectTab, TABS, type Tab } from '../features/ui/store';
+import { CommandPalette } from './CommandPalette';
+import { useSlice, useStores } from './context';
+import { Resizer } from './Resizer';
+import { formatPlace } from './routing';
+import { useShortcuts } from './shortcuts';
+import { Toasts } from './Toasts';
+
+const TAB_TITLES: Record<Tab, string> = { editor: 'Editor', history: 'History', audit: 'Audit' };
+
+function Workbench() {
+  const { ui, agents } = useStores();
+  const tab = useSlice(ui, selectTab);
+  const agent = useSlice(agents, selectSelectedAgent);
+  const loaded = useSlice(agents, (state) => state.loaded);
+
+  if (!agent) {
+    return (
+      <main className="main">
+        {loaded && (
+          <div className="empty-state" data-testid="empty-workbench">
+            <h2>Welcome to Slipway</h2>
+            <p>Create an agent to edit its prompt and configuration, snapshot versions, compare them and move labels.</p>
+            <button type="button" className="primary" onClick={() => ui.getState().setAgentDialog({ kind: 'create' })}>
+              New agent
+            </button>
+          </div>
+        )}
+      </main>
+    );
+  }
+  return (
+    <main className="main">
+      <header className="agent-header">
+        <h2 data-testid="agent-title">{agent.name}</h2>
+        <span className="muted">{agent.description}</span>
+        {agent.archived && <span className="badge">archived</span>}
+        <nav className="tabs" role="tablist" aria-label="Agent">
+          {TABS.map((candidate, position) => (
+            <button key={candidate} type="button" role="tab" aria-selected={tab === candidate} onClick={() => ui.getState().setTab(candidate)} data-testid={`tab-${candidate}`} title={`Ctrl+${position + 1}`}>
+              {TAB_TITLES[candidate]}
+            </button>
+          ))}
+        </nav>
+      </header>
+      <div className="tab-body">
+        {tab === 'editor' && <EditorTab />}
+        {tab === 'history' && <HistoryTab />}
+        {tab === 'audit' && <AuditTab />}
+      </div>
+    </main>
+  );
+}
+
+export function App() {
+  const stores = useStores();
+  const { ui, agents } = stores;
+  const sidebarWidth = useSlice(ui, (state) => state.sidebarWidth);
+  const paletteOpen = useSlice(ui, (state) => state.paletteOpen);
+  const snapshotOpen = useSlice(ui, (state) => state.snapshotOpen);
+  const tab = useSlice(ui, selectTab);
+  const selected = useSlice(agents, (state) => state.selected);
+  useShortcuts(stores);
+
+  useEffect(() => {
+    const hash = formatPlace({ agent: selected, tab });
+    if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
+  }, [selected, tab]);
+
+  return (
+    <div className="layout" style={{ gridTemplateColumns: `${sidebarWidth}px 6px 1fr` }}>
+      <Sidebar />
+      <Resizer label="Resize the sidebar" onResize={(x) => ui.getState().setSidebarWidth(x)} />
+      <Workbench />
+      {paletteOpen && <CommandPalette />}
+      {snapshotOpen && selected && <SnapshotDialog onClose={() => ui.getState().setSnapshotOpen(false)} />}
+      <Toasts />
+    </div>
+  );
+}

@@ -1,0 +1,32 @@
+import type { AppStores } from './stores';
+
+export interface Command {
+  id: string;
+  title: string;
+  shortcut?: string;
+  run: () => void;
+}
+
+/** Everything the palette offers, built from the current state. */
+export function buildCommands(stores: AppStores): Command[] {
+  const { ui, agents, audit } = stores;
+  const selected = agents.getState().selected;
+  const commands: Command[] = [
+    { id: 'tab.editor', title: 'Go to Editor', shortcut: 'Ctrl+1', run: () => ui.getState().setTab('editor') },
+    { id: 'tab.history', title: 'Go to History', shortcut: 'Ctrl+2', run: () => ui.getState().setTab('history') },
+    { id: 'tab.audit', title: 'Go to Audit', shortcut: 'Ctrl+3', run: () => ui.getState().setTab('audit') },
+    { id: 'agent.create', title: 'New agent…', shortcut: 'Ctrl+Shift+N', run: () => ui.getState().setAgentDialog({ kind: 'create' }) },
+    { id: 'audit.verify', title: 'Verify the audit chain', run: () => void audit.getState().verify().then(() => ui.getState().setTab('audit')) },
+  ];
+  if (selected) {
+    commands.push(
+      { id: 'snapshot', title: `Snapshot ${selected}…`, shortcut: 'Ctrl+S', run: () => ui.getState().setSnapshotOpen(true) },
+      { id: 'agent.rename', title: `Rename ${selected}…`, run: () => ui.getState().setAgentDialog({ kind: 'rename', name: selected }) },
+      { id: 'agent.archive', title: `Archive ${selected}`, run: () => void agents.getState().archive(selected) },
+    );
+  }
+  for (const agent of agents.getState().agents) {
+    if (agent.name !== selected) commands.push({ id: `open.${agent.name}`, title: `Open agent ${agent.name}`, run: () => agents.getState().select(agent.name) });
+  }
+  return commands;
+}

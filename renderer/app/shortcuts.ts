@@ -1,0 +1,33 @@
+import { useEffect } from 'react';
+import { TABS } from '../features/ui/store';
+import type { AppStores } from './stores';
+
+/** Ctrl (⌘ on macOS) + S snapshot · 1/2/3 tabs · K or Shift+P palette · Shift+N new agent. */
+export function useShortcuts(stores: AppStores): void {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+      const ui = stores.ui.getState();
+      const key = event.key.toLowerCase();
+      const tab = TABS[Number(event.key) - 1];
+      if (key === 's' && !event.shiftKey) {
+        event.preventDefault();
+        if (stores.agents.getState().selected) {
+          ui.setTab('editor');
+          ui.setSnapshotOpen(true);
+        }
+      } else if (tab && !event.shiftKey) {
+        event.preventDefault();
+        ui.setTab(tab);
+      } else if (key === 'k' || (key === 'p' && event.shiftKey)) {
+        event.preventDefault();
+        ui.setPaletteOpen(true);
+      } else if (key === 'n' && event.shiftKey) {
+        event.preventDefault();
+        ui.setAgentDialog({ kind: 'create' });
+      }
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [stores]);
+}

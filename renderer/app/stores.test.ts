@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestHost, type TestHost } from '../../test-support/browser-host';
+import { agentFiles } from '../../test-support/workspace';
+import { connect } from '../../electron/core/services';
+import { openWorkspace } from '../../electron/core/workspace';
+import { createAppStores, startApp, type AppStores } from './stores';
+
+let t: TestHost;
+let stores: AppStores;
+afterEach(async () => {
+  stores.dispose();
+  await t.close();
+});
+
+async function until(condition: () => boolean, timeoutMs = 2000): Promise<number> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return Date.now() - started;
+}
+
+describe('app stores', () => {
+  it('opens the agent of the URL with its draft, history and audit', async () => {
+    t = await startTestHost();
+    await t.client.agents.create({ name: 'alpha' });
+    await t.client.agents.create({ name: 'triage' });
+    await t.client.versions.snapshot({ agent: 'triage', message: 'first', files: agentFiles() });
+    stores = createAppStores(t.transport, { agent: 'triage', tab: 'history' });
+    await startApp(stores);
+    expect(stores.agents.getState().selected).toBe('triage');
+    expect(stores.ui.getState().tab).toBe('history');
+    expect(stores.editor.getState().draft).toMatchObject({ agent: 'triage', parent: '1.0.0' });
+    expect(stores.history.getState().versions.map((version) => version.semver)).toEqual(['1.0.0']);
+    expect(stores.audit.getState().verification?.ok).toBe(true);
+    stores.agents.getState().select('alpha');
+    await until(() => stores.editor.getState().draft?.agent === 'alpha' && stores.history.getState().agent === 'alpha');
+  });
+
+  it('shows a snapshot made by the CLI meanwhile within two seconds, without a reload', async () => {
+    t = await startTestHost();
+    await t.client.agents.create({ name: 'triage' });
+    stores = createAppStores(t.transport, { agent: 'triage', tab: 'history' });
+    await startApp(stores);
+    expect(stores.history.getState().versions).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const cli = openWorkspace(t.dir);
+    await connect(cli).client.versions.snapshot({ agent: 'triage', message: 'from the CLI', files: agentFiles() });
+    cli.close();
+    const waited = await until(() => stores.history.getState().versions.length === 1);
+    expect(waited).toBeLessThan(2000);
+    expect(stores.agents.getState().agents[0]?.latest?.semver).toBe('1.0.0');
+  });
+
+  it('selects the first agent when the URL names none, and reports failures as toasts', async () => {
+    t = await startTestHost();
+    await t.client.agents.create({ name: 'beta' });
+    stores = createAppStores(t.transport);
+    await startApp(stores);
+    expect(stores.agents.getState().selected).toBe('beta');
+    await stores.agents.getState().create('beta', '');
+    expect(stores.ui.getState().toasts.map((toast) => toast.message)).toEqual(['an agent named "beta" already exists']);
+  });
+});

@@ -1,0 +1,79 @@
+import { createClient, type Client } from '../../shared/contract/client';
+import type { Transport } from '../../shared/contract/transport';
+import { createAgentsStore, type AgentsStore } from '../features/agents/store';
+import { createAuditStore, type AuditStore } from '../features/audit/store';
+import { createEditorStore, type EditorStore } from '../features/editor/store';
+import { createHistoryStore, type HistoryStore } from '../features/history/store';
+import { createUiStore, type Tab, type UiStore } from '../features/ui/store';
+
+export interface AppStores {
+  client: Client;
+  ui: UiStore;
+  agents: AgentsStore;
+  editor: EditorStore;
+  history: HistoryStore;
+  audit: AuditStore;
+  /** Reloads what is on screen from the workspace. */
+  refresh: () => Promise<void>;
+  dispose: () => void;
+}
+
+export interface Place {
+  agent: string | null;
+  tab: Tab;
+}
+
+/**
+ * Builds every feature store over one transport and wires them: opening an agent loads its
+ * draft, history and audit; a `workspace.changed` event (the CLI, another window) refreshes
+ * what is on screen.
+ */
+export function createAppStores(transport: Transport, place: Place = { agent: null, tab: 'editor' }): AppStores {
+  const client = createClient(transport.dispatch);
+  const ui = createUiStore({ tab: place.tab });
+  const notify = (message: string) => ui.getState().notify(message);
+  const agents = createAgentsStore({ client, notify }, place.agent);
+  const editor = createEditorStore({ client, notify });
+  const history = createHistoryStore({ client, notify });
+  const audit = createAuditStore({ client, notify });
+
+  const openAgent = async (agent: string | null) => {
+    await Promise.all([editor.getState().open(agent), history.getState().load(agent)]);
+  };
+  const unsubscribeSelection = agents.subscribe((state, previous) => {
+    if (state.selected !== previous.selected) void openAgent(state.selected);
+  });
+
+  const refresh = async () => {
+    await agents.getState().load();
+    await Promise.all([editor.getState().refresh(), history.getState().refresh(), audit.getState().load()]);
+    if (audit.getState().verification) await audit.getState().verify();
+  };
+  const unsubscribeEvents = transport.subscribe(() => void refresh());
+
+  return {
+    client,
+    ui,
+    agents,
+    editor,
+    history,
+    audit,
+    refresh,
+    dispose: () => {
+      unsubscribeSelection();
+      unsubscribeEvents();
+    },
+  };
+}
+
+/** Starts the app: the agent list, then whatever the selection opens. */
+export async function startApp(stores: AppStores): Promise<void> {
+  const before = stores.agents.getState().selected;
+  await stores.agents.getState().load();
+  const after = stores.agents.getState().selected;
+  // The subscription opens an agent when the selection changes; a kept selection is opened here.
+  if (after !== null && after === before) {
+    await Promise.all([stores.editor.getState().open(after), stores.history.getState().load(after)]);
+  }
+  await Promise.all([stores.audit.getState().load(), stores.audit.getState().verify()]);
+}

@@ -1,0 +1,113 @@
+import { useState } from 'react';
+import type { AgentDialog } from '../ui/store';
+import { useSlice, useStores } from '../../app/context';
+import { Dialog } from '../../app/Dialog';
+import { selectAgents, selectSelected } from './store';
+
+
+const NAME_HINT = 'lower-case letters, digits and dashes, starting with a letter';
+
+function AgentForm({ editing, onDone }: { editing: NonNullable<AgentDialog>; onDone: () => void }) {
+  const { agents } = useStores();
+  const [name, setName] = useState(editing.kind === 'rename' ? editing.name : '');
+  const [description, setDescription] = useState('');
+  const valid = /^[a-z][a-z0-9-]*$/.test(name) && name !== 'draft' && name !== 'latest';
+  const submit = async () => {
+    const ok = editing.kind === 'create' ? await agents.getState().create(name, description) : await agents.getState().rename(editing.name, name);
+    if (ok) onDone();
+  };
+  return (
+    <Dialog title={editing.kind === 'create' ? 'New agent' : `Rename ${editing.name}`} onClose={onDone} testId="agent-dialog">
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (valid) void submit();
+        }}
+      >
+        <label>
+          Name
+          <input value={name} onChange={(event) => setName(event.target.value)} data-testid="agent-name" placeholder="ticket-triage" autoFocus />
+        </label>
+        {name !== '' && !valid && <p className="field-error">Use {NAME_HINT}; “draft” and “latest” are reserved.</p>}
+        {editing.kind === 'create' && (
+          <label>
+            Description
+            <input value={description} onChange={(event) => setDescription(event.target.value)} placeholder="What does it do?" />
+          </label>
+        )}
+        <div className="actions">
+          <button type="button" onClick={onDone}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={!valid} data-testid="agent-submit">
+            {editing.kind === 'create' ? 'Create' : 'Rename'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+export function Sidebar() {
+  const { agents, ui } = useStores();
+  const list = useSlice(agents, selectAgents);
+  const selected = useSlice(agents, selectSelected);
+  const showArchived = useSlice(agents, (state) => state.showArchived);
+  const loaded = useSlice(agents, (state) => state.loaded);
+  const editing = useSlice(ui, (state) => state.agentDialog);
+  const setEditing = (dialog: AgentDialog) => ui.getState().setAgentDialog(dialog);
+
+  return (
+    <aside className="sidebar" data-testid="sidebar">
+      <header className="sidebar-header">
+        <h1>Slipway</h1>
+        <button type="button" className="primary" onClick={() => setEditing({ kind: 'create' })} data-testid="new-agent" title="New agent (Ctrl+Shift+N)">
+          New agent
+        </button>
+      </header>
+      {loaded && list.length === 0 && (
+        <p className="empty" data-testid="no-agents">
+          No agents yet. Create one to start editing its prompt, or run <code>slipway init --sample</code> for two examples.
+        </p>
+      )}
+      <ul className="agent-list" data-testid="agent-list">
+        {list.map((agent) => (
+          <li key={agent.name} className={agent.archived ? 'archived' : ''}>
+            <button type="button" className="agent-row" aria-current={agent.name === selected} onClick={() => agents.getState().select(agent.name)} data-testid={`agent-${agent.name}`}>
+              <span className="agent-name">{agent.name}</span>
+              <span className="agent-latest">{agent.latest ? agent.latest.semver : 'no versions'}</span>
+              {agent.draftChanged && agent.latest && <span className="dot" title="The draft has changes not yet snapshotted" />}
+              <span className="agent-labels">
+                {agent.labels.map((label) => (
+                  <span key={label.name} className="badge" data-testid={`label-${agent.name}-${label.name}`}>
+                    {label.name} {label.semver}
+                  </span>
+                ))}
+              </span>
+            </button>
+            {agent.name === selected && (
+              <div className="agent-actions">
+                <button type="button" onClick={() => setEditing({ kind: 'rename', name: agent.name })}>
+                  Rename
+                </button>
+                {agent.archived ? (
+                  <button type="button" onClick={() => void agents.getState().restore(agent.name)}>
+                    Restore
+                  </button>
+                ) : (
+                  <button type="button" onClick={() => void agents.getState().archive(agent.name)} data-testid="archive-agent">
+                    Archive
+                  </button>
+                )}
+              </div>
+            )}
+          </li>
+        ))}
+      </ul>
+      <label className="toggle">
+        <input type="checkbox" checked={showArchived} onChange={(event) => void agents.getState().setShowArchived(event.target.checked)} /> Show archived
+      </label>
+      {editing && <AgentForm editing={editing} onDone={() => setEditing(null)} />}
+    </aside>
+  );
+}

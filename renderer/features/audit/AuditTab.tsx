@@ -1,0 +1,91 @@
+import { useSlice, useStores } from '../../app/context';
+import { AUDIT_ACTIONS } from './store';
+
+function Verification() {
+  const { audit } = useStores();
+  const verification = useSlice(audit, (state) => state.verification);
+  if (!verification) return <span className="badge">not verified</span>;
+  return verification.ok ? (
+    <span className="badge ok" data-testid="chain-badge">
+      Chain intact · {verification.rows} rows
+    </span>
+  ) : (
+    <span className="badge bad" data-testid="chain-badge" title={verification.problem ?? ''}>
+      Chain broken at row {verification.firstBadId}: {verification.problem}
+    </span>
+  );
+}
+
+export function AuditTab() {
+  const { audit, agents } = useStores();
+  const entries = useSlice(audit, (state) => state.entries);
+  const filters = useSlice(audit, (state) => state.filters);
+  const more = useSlice(audit, (state) => state.more);
+  const selected = useSlice(agents, (state) => state.selected);
+  const set = (change: Partial<typeof filters>) => void audit.getState().setFilters(change);
+
+  return (
+    <div className="audit-tab">
+      <div className="audit-filters">
+        <select value={filters.agent} onChange={(event) => set({ agent: event.target.value })} aria-label="Agent" data-testid="audit-agent">
+          <option value="">All agents</option>
+          {selected && <option value={selected}>{selected}</option>}
+        </select>
+        <select value={filters.action} onChange={(event) => set({ action: event.target.value })} aria-label="Action" data-testid="audit-action">
+          <option value="">Any action</option>
+          <option value="agent.">agent.*</option>
+          <option value="label.">label.*</option>
+          {AUDIT_ACTIONS.map((action) => (
+            <option key={action} value={action}>
+              {action}
+            </option>
+          ))}
+        </select>
+        <input placeholder="Actor" value={filters.actor} onChange={(event) => set({ actor: event.target.value })} aria-label="Actor" data-testid="audit-actor" />
+        <input type="date" value={filters.since} onChange={(event) => set({ since: event.target.value })} aria-label="From" />
+        <input type="date" value={filters.until} onChange={(event) => set({ until: event.target.value })} aria-label="To" />
+        <button type="button" onClick={() => void audit.getState().verify()} data-testid="verify-chain">
+          Verify chain
+        </button>
+        <Verification />
+      </div>
+      {entries.length === 0 ? (
+        <p className="empty">Nothing in the audit log matches these filters.</p>
+      ) : (
+        <table className="audit-table" data-testid="audit-table">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>When</th>
+              <th>Action</th>
+              <th>Subject</th>
+              <th>Actor</th>
+              <th>Reason</th>
+              <th>Before → after</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((entry) => (
+              <tr key={entry.id} data-testid="audit-row">
+                <td>{entry.id}</td>
+                <td>{new Date(entry.at).toLocaleString()}</td>
+                <td>{entry.action}</td>
+                <td>{entry.subject}</td>
+                <td>{entry.actor}</td>
+                <td>{entry.reason}</td>
+                <td>
+                  <code>{entry.before === null ? '' : JSON.stringify(entry.before)}</code> → <code>{entry.after === null ? '' : JSON.stringify(entry.after)}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {more && (
+        <button type="button" onClick={() => void audit.getState().loadMore()}>
+          Older entries
+        </button>
+      )}
+    </div>
+  );
+}

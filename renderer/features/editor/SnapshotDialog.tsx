@@ -1,0 +1,109 @@
+import { useEffect, useState } from 'react';
+import type { BumpSuggestion } from '../../../shared/contract/entities';
+import { applyBump, BUMPS, type Bump } from '../../../shared/semver';
+import { useSlice, useStores } from '../../app/context';
+import { Dialog } from '../../app/Dialog';
+import { selectSelectedAgent } from '../agents/store';
+
+/** Snapshot: the suggested version and why, the changed files, a required message. Invalid drafts are refused with their errors. */
+export function SnapshotDialog({ onClose }: { onClose: () => void }) {
+  const { editor, agents, ui } = useStores();
+  const agent = useSlice(agents, selectSelectedAgent);
+  const changedFiles = useSlice(editor, (state) => state.draft?.changedFiles ?? []);
+  const [suggestion, setSuggestion] = useState<BumpSuggestion | null>(null);
+  const [bump, setBump] = useState<Bump | 'suggested'>('suggested');
+  const [message, setMessage] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    void editor.getState().suggest().then(setSuggestion);
+  }, [editor]);
+
+  const latest = agent?.latest?.semver ?? null;
+  const version = bump === 'suggested' || latest === null ? suggestion?.version : applyBump(latest, bump);
+  const invalid = (suggestion?.diagnostics.length ?? 0) > 0;
+  const nothing = suggestion !== null && !invalid && suggestion.version === null;
+  const canSnapshot = suggestion !== null && !invalid && !nothing && message.trim() !== '' && !busy;
+
+  const submit = async () => {
+    setBusy(true);
+    const made = await editor.getState().snapshot({ message, ...(bump !== 'suggested' && latest !== null ? { bump } : {}) });
+    setBusy(false);
+    if (made) {
+      ui.getState().notify(`Snapshot ${made.agent}@${made.semver} saved`, 'info');
+      await agents.getState().load();
+      onClose();
+    }
+  };
+
+  return (
+    <Dialog title={`Snapshot ${agent?.name ?? ''}`} onClose={onClose} testId="snapshot-dialog">
+      {suggestion === null && <p>Checking the draft…</p>}
+      {invalid && (
+        <div className="problems" data-testid="snapshot-errors">
+          <p>The draft has errors; fix them before snapshotting:</p>
+          <ul>
+            {suggestion?.diagnostics.map((diagnostic) => (
+              <li key={`${diagnostic.file}:${diagnostic.line}:${diagnostic.column}:${diagnostic.message}`}>
+                <code>
+                  {diagnostic.file}:{diagnostic.line}
+                </code>{' '}
+                {diagnostic.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {nothing && <p data-testid="snapshot-nothing">Nothing to snapshot: {suggestion?.reason}.</p>}
+      {suggestion && !invalid && !nothing && (
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (canSnapshot) void submit();
+          }}
+        >
+          <p className="suggestion" data-testid="snapshot-suggestion">
+            <strong data-testid="snapshot-version">{version}</strong> — {suggestion.reason}
+          </p>
+          {changedFiles.length > 0 && (
+            <p className="muted">
+              Changed: {changedFiles.map((file) => <code key={file}>{file} </code>)}
+            </p>
+          )}
+          {latest !== null && (
+            <label>
+              Version
+              <select value={bump} onChange={(event) => setBump(event.target.value as Bump | 'suggested')} data-testid="snapshot-bump">
+                <option value="suggested">suggested ({suggestion.version})</option>
+                {BUMPS.map((kind) => (
+                  <option key={kind} value={kind}>
+                    {kind} ({applyBump(latest, kind)})
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <label>
+            Why does this version exist?
+            <textarea value={message} onChange={(event) => setMessage(event.target.value)} rows={3} required data-testid="snapshot-message" autoFocus />
+          </label>
+          <div className="actions">
+            <button type="button" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="submit" className="primary" disabled={!canSnapshot} data-testid="snapshot-submit">
+              Snapshot {version}
+            </button>
+          </div>
+        </form>
+      )}
+      {(invalid || nothing) && (
+        <div className="actions">
+          <button type="button" onClick={onClose}>
+            Close
+          </button>
+        </div>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,46 @@
+import { lazy, Suspense } from 'react';
+import { useSlice, useStores } from '../../app/context';
+
+const DiffEditor = lazy(() => import('./DiffEditor'));
+
+export function DiffView() {
+  const { history } = useStores();
+  const diff = useSlice(history, (state) => state.diff);
+  if (!diff) return null;
+  const { summary } = diff;
+  const changed = summary.files.filter((file) => file.status !== 'unchanged');
+  return (
+    <section className="diff-view" data-testid="diff-view">
+      <header className="diff-header">
+        <h3>
+          {summary.from} → {summary.to}
+        </h3>
+        <span className="muted" data-testid="diff-reason">
+          {summary.reason}
+        </span>
+        <button type="button" onClick={() => history.getState().closeDiff()}>
+          Close diff
+        </button>
+      </header>
+      {summary.changes.length > 0 && (
+        <ul className="change-kinds" data-testid="diff-changes">
+          {summary.changes.map((change) => (
+            <li key={`${change.kind}:${change.summary}`}>
+              <span className={`badge bump-${change.bump}`}>{change.bump}</span> {change.summary}
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="diff-files" role="tablist" aria-label="Changed files">
+        {(changed.length > 0 ? changed : summary.files).map((file) => (
+          <button key={file.name} type="button" role="tab" aria-selected={file.name === diff.file} onClick={() => history.getState().showDiffFile(file.name)} data-testid={`diff-file-${file.name}`}>
+            {file.name} <span className="muted">{file.status}</span>
+          </button>
+        ))}
+      </div>
+      <Suspense fallback={<p className="empty">Loading the diff…</p>}>
+        <DiffEditor file={diff.file} before={diff.before[diff.file] ?? ''} after={diff.after[diff.file] ?? ''} labels={[summary.from, summary.to]} />
+      </Suspense>
+    </section>
+  );
+}

@@ -1,0 +1,117 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useRef, useState } from 'react';
+import type { VersionSummary } from '../../../shared/contract/entities';
+import { useSlice, useStores } from '../../app/context';
+import { DiffView } from './DiffView';
+import { LabelDialog } from './LabelDialog';
+import { DRAFT } from './store';
+
+const ROW_HEIGHT = 58;
+
+function when(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+function VersionRow({ version, selected, onLabel }: { version: VersionSummary; selected: boolean; onLabel: (semver: string) => void }) {
+  const { history, editor, ui } = useStores();
+  return (
+    <div className={`timeline-row${selected ? ' selected' : ''}`} data-testid={`version-${version.semver}`}>
+      <input type="checkbox" checked={selected} onChange={() => history.getState().toggle(version.semver)} aria-label={`Select ${version.semver}`} />
+      <div className="timeline-main">
+        <div className="timeline-title">
+          <strong>{version.semver}</strong>
+          {version.labels.map((label) => (
+            <span key={label} className="badge" data-testid={`badge-${label}`}>
+              {label}
+            </span>
+          ))}
+          <span className="timeline-message">{version.message}</span>
+        </div>
+        <div className="muted">
+          {version.author} · {when(version.createdAt)} · <code>{version.hash.slice(0, 10)}</code>
+          {version.bump && ` · ${version.bump}`}
+        </div>
+      </div>
+      <div className="timeline-actions">
+        <button type="button" onClick={() => onLabel(version.semver)} data-testid={`move-label-${version.semver}`}>
+          Move label…
+        </button>
+        <button
+          type="button"
+          onClick={() =>
+            void history
+              .getState()
+              .restore(version.semver)
+              .then(async (ok) => {
+                if (!ok) return;
+                await editor.getState().open(history.getState().agent);
+                ui.getState().notify(`Draft restored from ${version.semver}; the old draft is kept in the audit log`, 'info');
+              })
+          }
+          data-testid={`restore-${version.semver}`}
+        >
+          Restore
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export function HistoryTab() {
+  const { history, editor } = useStores();
+  const versions = useSlice(history, (state) => state.versions);
+  const selection = useSlice(history, (state) => state.selection);
+  const loading = useSlice(history, (state) => state.loading);
+  const moves = useSlice(history, (state) => state.moves);
+  const draft = useSlice(editor, (state) => state.draft);
+  const [labelFor, setLabelFor] = useState<string | null>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtual = useVirtualizer({ count: versions.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
+
+  if (!loading && versions.length === 0) {
+    return (
+      <p className="empty" data-testid="history-empty">
+        No versions yet. Edit the draft in the Editor tab, then snapshot it (Ctrl+S) to make 1.0.0.
+      </p>
+    );
+  }
+  return (
+    <div className="history-tab">
+      <div className="history-toolbar">
+        <label className="draft-pick">
+          <input type="checkbox" checked={selection.includes(DRAFT)} onChange={() => history.getState().toggle(DRAFT)} data-testid="select-draft" />
+          Draft{draft?.changed ? ` (differs from ${draft.parent ?? 'nothing'})` : ''}
+        </label>
+        <span className="muted">{selection.length === 2 ? `Compare ${selection.join(' and ')}` : 'Select two versions, or one and the draft, to compare'}</span>
+        <button type="button" className="primary" disabled={selection.length !== 2} onClick={() => void history.getState().compare()} data-testid="compare">
+          Compare
+        </button>
+      </div>
+      <DiffView />
+      <div className="timeline" ref={scroller} data-testid="timeline">
+        <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+          {virtual.getVirtualItems().map((item) => {
+            const version = versions[item.index];
+            if (!version) return null;
+            return (
+              <div key={version.semver} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: item.size, transform: `translateY(${item.start}px)` }}>
+                <VersionRow version={version} selected={selection.includes(version.semver)} onLabel={setLabelFor} />
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      <details className="label-history" data-testid="label-history">
+        <summary>Label history ({moves.length})</summary>
+        <ul>
+          {moves.map((move) => (
+            <li key={move.id}>
+              <strong>{move.label}</strong> {move.from ?? '(new)'} → {move.to} · {move.actor} · {when(move.at)} — {move.reason}
+            </li>
+          ))}
+        </ul>
+      </details>
+      {labelFor && <LabelDialog semver={labelFor} onClose={() => setLabelFor(null)} />}
+    </div>
+  );
+}

@@ -1,0 +1,137 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { LabelMove, LabelState, VersionDiff, VersionSummary } from '../../../shared/contract/entities';
+import { compareSemver } from '../../../shared/semver';
+import { errorMessage, type StoreDeps } from '../agents/store';
+
+/** A selectable row of the timeline: a version's semver, or the draft. */
+export type HistoryRef = string;
+export const DRAFT: HistoryRef = 'draft';
+
+export interface OpenDiff {
+  summary: VersionDiff;
+  before: Record<string, string>;
+  after: Record<string, string>;
+  file: string;
+}
+
+export interface HistoryState {
+  agent: string | null;
+  versions: VersionSummary[];
+  labels: LabelState[];
+  moves: LabelMove[];
+  selection: HistoryRef[];
+  diff: OpenDiff | null;
+  loading: boolean;
+  load: (agent: string | null) => Promise<void>;
+  refresh: () => Promise<void>;
+  toggle: (ref: HistoryRef) => void;
+  compare: (refs?: [HistoryRef, HistoryRef]) => Promise<void>;
+  showDiffFile: (file: string) => void;
+  closeDiff: () => void;
+  restore: (semver: string) => Promise<boolean>;
+  moveLabel: (label: string, semver: string, reason: string) => Promise<boolean>;
+}
+
+export type HistoryStore = StoreApi<HistoryState>;
+
+/** Older first, the draft last: a diff reads from the past to the present. */
+function chronological(a: HistoryRef, b: HistoryRef): [HistoryRef, HistoryRef] {
+  if (a === DRAFT) return [b, a];
+  if (b === DRAFT) return [a, b];
+  return compareSemver(a, b) <= 0 ? [a, b] : [b, a];
+}
+
+/** The History tab: the timeline, a two-way selection to diff, restores and label moves. */
+export function createHistoryStore({ client, notify }: StoreDeps): HistoryStore {
+  return createStore<HistoryState>()((set, get) => {
+    const fetchAll = async (agent: string) => {
+      const [versions, labels, moves] = await Promise.all([
+        client.versions.list({ agent }),
+        client.labels.list({ agent }),
+        client.labels.history({ agent }),
+      ]);
+      if (get().agent === agent) set({ versions, labels, moves, loading: false });
+    };
+    const filesOf = async (agent: string, ref: HistoryRef) =>
+      ref === DRAFT ? (await client.drafts.get({ agent })).files : (await client.versions.get({ ref: `${agent}@${ref}` })).files;
+
+    return {
+      agent: null,
+      versions: [],
+      labels: [],
+      moves: [],
+      selection: [],
+      diff: null,
+      loading: false,
+      load: async (agent) => {
+        set({ agent, versions: [], labels: [], moves: [], selection: [], diff: null, loading: agent !== null });
+        if (!agent) return;
+        try {
+          await fetchAll(agent);
+        } catch (error) {
+          set({ loading: false });
+          notify(errorMessage(error));
+        }
+      },
+      refresh: async () => {
+        const { agent } = get();
+        if (!agent) return;
+        try {
+          await fetchAll(agent);
+        } catch (error) {
+          notify(errorMessage(error));
+        }
+      },
+      toggle: (ref) => {
+        const selection = get().selection;
+        if (selection.includes(ref)) set({ selection: selection.filter((item) => item !== ref) });
+        else set({ selection: [...selection, ref].slice(-2) });
+      },
+      compare: async (refs) => {
+        const { agent } = get();
+        const pair = refs ?? (get().selection.length === 2 ? (get().selection as [HistoryRef, HistoryRef]) : null);
+        if (!agent || !pair) return;
+        const [from, to] = chronological(pair[0], pair[1]);
+        try {
+          const [summary, before, after] = await Promise.all([
+            client.versions.diff({ from: `${agent}@${from}`, to: `${agent}@${to}` }),
+            filesOf(agent, from),
+            filesOf(agent, to),
+          ]);
+          const changed = summary.files.find((file) => file.status !== 'unchanged');
+          set({ diff: { summary, before, after, file: changed?.name ?? summary.files[0]?.name ?? 'prompt.md' }, selection: [from, to] });
+        } catch (error) {
+          notify(errorMessage(error));
+        }
+      },
+      showDiffFile: (file) => {
+        const diff = get().diff;
+        if (diff) set({ diff: { ...diff, file } });
+      },
+      closeDiff: () => set({ diff: null }),
+      restore: async (semver) => {
+        const { agent } = get();
+        if (!agent) return false;
+        try {
+          await client.drafts.reset({ agent, ref: semver });
+          return true;
+        } catch (error) {
+          notify(errorMessage(error));
+          return false;
+        }
+      },
+      moveLabel: async (label, semver, reason) => {
+        const { agent } = get();
+        if (!agent) return false;
+        try {
+          await client.labels.set({ agent, label, ref: semver, reason });
+          await fetchAll(agent);
+          return true;
+        } catch (error) {
+          notify(errorMessage(error));
+          return false;
+        }
+      },
+    };
+  });
+}

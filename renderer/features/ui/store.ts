@@ -1,0 +1,61 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+
+export type Tab = 'editor' | 'history' | 'audit';
+export const TABS: readonly Tab[] = ['editor', 'history', 'audit'];
+
+export interface Toast {
+  id: number;
+  kind: 'error' | 'info';
+  message: string;
+}
+
+export type AgentDialog = { kind: 'create' } | { kind: 'rename'; name: string } | null;
+
+export interface UiState {
+  tab: Tab;
+  agentDialog: AgentDialog;
+  toasts: Toast[];
+  paletteOpen: boolean;
+  snapshotOpen: boolean;
+  sidebarWidth: number;
+  setTab: (tab: Tab) => void;
+  setAgentDialog: (dialog: AgentDialog) => void;
+  notify: (message: string, kind?: Toast['kind']) => void;
+  dismiss: (id: number) => void;
+  setPaletteOpen: (open: boolean) => void;
+  setSnapshotOpen: (open: boolean) => void;
+  setSidebarWidth: (width: number) => void;
+}
+
+export type UiStore = StoreApi<UiState>;
+
+const TOAST_MS = 6000;
+export const SIDEBAR_MIN = 180;
+export const SIDEBAR_MAX = 520;
+
+/** Things of the window, not of the workspace: tab, toasts, dialogs, pane sizes. */
+export function createUiStore(initial: { tab?: Tab; sidebarWidth?: number } = {}): UiStore {
+  let nextId = 1;
+  return createStore<UiState>()((set, get) => ({
+    tab: initial.tab ?? 'editor',
+    agentDialog: null,
+    toasts: [],
+    paletteOpen: false,
+    snapshotOpen: false,
+    sidebarWidth: initial.sidebarWidth ?? 260,
+    setTab: (tab) => set({ tab }),
+    setAgentDialog: (agentDialog) => set({ agentDialog }),
+    notify: (message, kind = 'error') => {
+      const id = nextId++;
+      set({ toasts: [...get().toasts, { id, kind, message }] });
+      setTimeout(() => get().dismiss(id), TOAST_MS);
+    },
+    dismiss: (id) => set({ toasts: get().toasts.filter((toast) => toast.id !== id) }),
+    setPaletteOpen: (paletteOpen) => set({ paletteOpen }),
+    setSnapshotOpen: (snapshotOpen) => set({ snapshotOpen }),
+    setSidebarWidth: (width) => set({ sidebarWidth: Math.round(Math.min(SIDEBAR_MAX, Math.max(SIDEBAR_MIN, width))) }),
+  }));
+}
+
+export const selectTab = (state: UiState) => state.tab;
+export const selectToasts = (state: UiState) => state.toasts;

@@ -1,0 +1,41 @@
+import WebSocket from 'ws';
+import { createClient, type Client } from '../shared/contract/client';
+import { httpTransport, type Transport } from '../shared/contract/transport';
+import type { BrowserHost } from '../electron/core/browser-host';
+import { serveWorkspace } from '../electron/core/serve';
+import { tempWorkspace, type TestWorkspace } from './workspace';
+
+export interface TestHost extends TestWorkspace {
+  host: BrowserHost;
+  /** The contract over HTTP and WebSocket, exactly as the renderer in a browser reaches it. */
+  transport: Transport;
+  client: Client;
+  close: () => Promise<void>;
+}
+
+/** The browser host over a fresh temporary workspace, outputs checked against the contract. */
+export async function startTestHost(): Promise<TestHost> {
+  const workspace = tempWorkspace();
+  const host = await serveWorkspace(workspace.ws, { checkOutputs: true, watchIntervalMs: 100 });
+  const transport = httpTransport(
+    host.url,
+    (url, init) => fetch(url, init),
+    (url, handlers) => {
+      const socket = new WebSocket(url);
+      socket.on('message', (data) => handlers.onMessage(String(data)));
+      socket.on('close', () => handlers.onClose());
+      socket.on('error', () => undefined);
+      return socket;
+    },
+  );
+  return {
+    ...workspace,
+    host,
+    transport,
+    client: createClient(transport.dispatch),
+    close: async () => {
+      await host.close();
+      workspace.cleanup();
+    },
+  };
+}
