@@ -22,6 +22,7 @@ export function AuditTab() {
   const filters = useSlice(audit, (state) => state.filters);
   const more = useSlice(audit, (state) => state.more);
   const selected = useSlice(agents, (state) => state.selected);
+  const firstBadId = useSlice(audit, (state) => state.verification?.firstBadId ?? null);
   const set = (change: Partial<typeof filters>) => void audit.getState().setFilters(change);
 
   return (
@@ -66,7 +67,7 @@ export function AuditTab() {
           </thead>
           <tbody>
             {entries.map((entry) => (
-              <tr key={entry.id} data-testid="audit-row">
+              <tr key={entry.id} data-testid="audit-row" className={entry.id === firstBadId ? 'bad-row' : ''} title={entry.id === firstBadId ? 'The first row that does not match the chain' : undefined}>
                 <td>{entry.id}</td>
                 <td>{new Date(entry.at).toLocaleString()}</td>
                 <td>{entry.action}</td>

@@ -39,7 +39,7 @@ export function DiffView() {
         ))}
       </div>
       <Suspense fallback={<p className="empty">Loading the diff…</p>}>
-        <DiffEditor file={diff.file} before={diff.before[diff.file] ?? ''} after={diff.after[diff.file] ?? ''} labels={[summary.from, summary.to]} />
+        <DiffEditor key={`${summary.from}:${summary.to}:${diff.file}`} file={diff.file} before={diff.before[diff.file] ?? ''} after={diff.after[diff.file] ?? ''} labels={[summary.from, summary.to]} />
       </Suspense>
     </section>
   );

@@ -1,0 +1,158 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentFiles } from '../test-support/workspace';
+import { launchChromium, openSession, replaceEditorText, viewText, waitForSaved } from './support';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => browser?.close());
+
+const PROMPT_V1 = 'You sort support tickets into billing, technical or account.\n';
+const PROMPT_V2 = `${PROMPT_V1}Escalate anything that mentions a chargeback.\n`;
+
+describe('the workbench in Chromium', () => {
+  it('takes a newcomer from a new agent to two versions, a diff, label moves and the audit trail — and keeps it all across a reload', async () => {
+    const session = await openSession(browser);
+    const { page, host } = session;
+    const response = await page.goto(host.host.url);
+    expect(response?.headers()['content-security-policy']).toMatch(/^default-src 'none'/);
+    await page.getByTestId('empty-workbench').waitFor();
+    await session.screenshot('01-empty');
+
+    await page.getByTestId('new-agent').click();
+    await page.getByTestId('agent-name').fill('triage');
+    await page.getByTestId('agent-submit').click();
+    await page.getByTestId('agent-title').filter({ hasText: 'triage' }).waitFor();
+
+    await replaceEditorText(page, 'prompt.md', PROMPT_V1);
+    await waitForSaved(page);
+    await page.keyboard.press('ControlOrMeta+S');
+    await page.getByTestId('snapshot-version').filter({ hasText: '1.0.0' }).waitFor();
+    await page.getByTestId('snapshot-message').fill('First triage prompt');
+    await page.getByTestId('snapshot-submit').click();
+    await page.getByTestId('snapshot-dialog').waitFor({ state: 'detached' });
+    await page.getByTestId('draft-status').filter({ hasText: 'Same as 1.0.0' }).waitFor();
+
+    await replaceEditorText(page, 'prompt.md', PROMPT_V2);
+    await waitForSaved(page);
+    await page.getByTestId('draft-status').filter({ hasText: 'Draft differs from 1.0.0' }).waitFor();
+    await session.screenshot('02-editor');
+    await page.keyboard.press('ControlOrMeta+S');
+    await page.getByTestId('snapshot-suggestion').filter({ hasText: 'prompt changed → minor' }).waitFor();
+    expect(await page.getByTestId('snapshot-version').textContent()).toBe('1.1.0');
+    await session.screenshot('03-snapshot-dialog');
+    await page.getByTestId('snapshot-message').fill('Escalate chargebacks');
+    await page.getByTestId('snapshot-submit').click();
+    await page.getByTestId('snapshot-dialog').waitFor({ state: 'detached' });
+
+    await page.keyboard.press('ControlOrMeta+2');
+    await page.getByTestId('version-1.1.0').waitFor();
+    await page.getByLabel('Select 1.0.0').check();
+    await page.getByLabel('Select 1.1.0').check();
+    await page.getByTestId('compare').click();
+    await page.getByTestId('diff-reason').filter({ hasText: 'prompt changed → minor' }).waitFor();
+    const modified = page.locator('[data-testid="diff-editor"] .editor.modified .view-lines');
+    await expect.poll(() => viewText(modified)).toContain('Escalate anything that mentions a chargeback.');
+    const original = page.locator('[data-testid="diff-editor"] .editor.original .view-lines');
+    expect(await viewText(original)).not.toContain('chargeback');
+    await session.screenshot('04-diff');
+
+    await page.getByTestId('move-label-1.1.0').click();
+    await page.getByTestId('label-confirmation').filter({ hasText: 'production is new: it will point at 1.1.0.' }).waitFor();
+    await page.getByTestId('label-reason').fill('Reviewed with the support lead');
+    await page.getByTestId('label-submit').click();
+    await page.getByTestId('label-dialog').waitFor({ state: 'detached' });
+    await page.getByTestId('version-1.1.0').getByTestId('badge-production').waitFor();
+    await page.getByTestId('move-label-1.0.0').click();
+    await page.getByTestId('label-confirmation').filter({ hasText: 'production will point at 1.0.0 instead of 1.1.0.' }).waitFor();
+    await page.getByTestId('label-reason').fill('Chargeback rule escalates too much');
+    await page.getByTestId('label-submit').click();
+    await page.getByTestId('version-1.0.0').getByTestId('badge-production').waitFor();
+    await page.getByTestId('label-triage-production').filter({ hasText: 'production 1.0.0' }).waitFor();
+    await session.screenshot('05-history');
+
+    await page.keyboard.press('ControlOrMeta+3');
+    await page.getByTestId('chain-badge').filter({ hasText: 'Chain intact' }).waitFor();
+    const actions = async () => page.getByTestId('audit-row').locator('td:nth-child(3)').allTextContents();
+    await expect.poll(actions).toEqual(['label.move', 'label.move', 'version.snapshot', 'version.snapshot', 'agent.create']);
+    expect(await page.getByTestId('audit-table').textContent()).toContain('Chargeback rule escalates too much');
+    await session.screenshot('06-audit');
+
+    await page.reload();
+    await page.getByTestId('chain-badge').filter({ hasText: 'Chain intact' }).waitFor();
+    await expect.poll(actions).toHaveLength(5);
+    await page.getByTestId('tab-history').click();
+    await page.getByTestId('version-1.0.0').getByTestId('badge-production').waitFor();
+    expect(await page.getByTestId('timeline').textContent()).toContain('Escalate chargebacks');
+    await page.getByTestId('tab-editor').click();
+    await page.getByTestId('draft-status').filter({ hasText: 'Same as 1.1.0' }).waitFor();
+    await expect.poll(() => viewText(page.locator('[data-testid="monaco-editor"] .view-lines'))).toContain('chargeback');
+    await session.finish();
+  });
+
+  it('underlines an invalid config with its message and refuses to snapshot it', async () => {
+    const session = await openSession(browser);
+    const { page, host } = session;
+    await host.client.agents.create({ name: 'refunds' });
+    await page.goto(`${host.host.url}#/a/refunds/editor`);
+    await replaceEditorText(page, 'config.yaml', 'provider: openai-compatible\ntemperature: warm\n');
+    await page.getByTestId('diagnostics').filter({ hasText: 'model is required' }).waitFor();
+    expect(await page.getByTestId('diagnostics').textContent()).toContain('temperature');
+    await page.locator('[data-testid="monaco-editor"] .squiggly-error').first().waitFor();
+    await waitForSaved(page);
+    await page.keyboard.press('ControlOrMeta+S');
+    await page.getByTestId('snapshot-errors').filter({ hasText: 'model is required' }).waitFor();
+    expect(await page.getByTestId('snapshot-submit').count()).toBe(0);
+    await session.screenshot('07-invalid-config');
+    await page.keyboard.press('Escape');
+    expect(await host.client.versions.list({ agent: 'refunds' })).toEqual([]);
+    await session.finish();
+  });
+
+  it('shows a snapshot the CLI makes meanwhile in History, without a reload', async () => {
+    const session = await openSession(browser);
+    const { page, host } = session;
+    await host.client.agents.create({ name: 'intake' });
+    await page.goto(`${host.host.url}#/a/intake/history`);
+    await page.getByTestId('history-empty').waitFor();
+    const folder = join(host.dir, 'intake-files');
+    mkdirSync(folder);
+    for (const [name, content] of Object.entries(agentFiles())) writeFileSync(join(folder, name), content);
+    const cli = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'slipway.js'), '--workspace', host.dir, 'snapshot', 'intake', '--from', folder, '-m', 'Made in CI'], {
+      encoding: 'utf8',
+    });
+    expect(cli.stderr).toBe('');
+    const started = Date.now();
+    await page.getByTestId('version-1.0.0').waitFor({ timeout: 5000 });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(await page.getByTestId('version-1.0.0').textContent()).toContain('Made in CI');
+    await session.finish();
+  });
+
+  it('runs under the CSP: an injected inline script is blocked', async () => {
+    const session = await openSession(browser);
+    const { page, host } = session;
+    await page.goto(host.host.url);
+    await page.getByTestId('sidebar').waitFor();
+    const blocked = await page.evaluate(
+      () =>
+        new Promise<{ directive: string; ran: boolean }>((resolve) => {
+          document.addEventListener('securitypolicyviolation', (event) => resolve({ directive: event.effectiveDirective, ran: 'inlineRan' in window }), { once: true });
+          const script = document.createElement('script');
+          script.textContent = 'window.inlineRan = true';
+          document.head.appendChild(script);
+        }),
+    );
+    expect(blocked).toEqual({ directive: 'script-src-elem', ran: false });
+    // Chromium reports the blocked script on the console; that one error is the point of this test.
+    const expected = session.consoleErrors.filter((message) => message.includes('Content Security Policy'));
+    expect(expected).toHaveLength(1);
+    session.consoleErrors.splice(0, session.consoleErrors.length, ...session.consoleErrors.filter((message) => !expected.includes(message)));
+    await session.finish();
+  });
+});
