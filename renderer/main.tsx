@@ -20,4 +20,7 @@ root.render(
     </StoresContext.Provider>
   </StrictMode>,
 );
-void startApp(stores);
+void startApp(stores).then(() => {
+  // Fetch Monaco while the user looks around, so the first editor or diff opens at once.
+  requestIdleCallback(() => void import('./features/editor/monaco-setup'));
+});

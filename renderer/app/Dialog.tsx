@@ -28,3 +28,24 @@ export function Dialog({ title, onClose, children, testId }: Props) {
     </div>
   );
 }
+
+interface ActionsProps {
+  onCancel: () => void;
+  submitLabel: ReactNode;
+  disabled: boolean;
+  submitTestId: string;
+}
+
+/** Cancel and the primary submit button at the foot of a dialog's form. */
+export function DialogActions({ onCancel, submitLabel, disabled, submitTestId }: ActionsProps) {
+  return (
+    <div className="actions">
+      <button type="button" onClick={onCancel}>
+        Cancel
+      </button>
+      <button type="submit" className="primary" disabled={disabled} data-testid={submitTestId}>
+        {submitLabel}
+      </button>
+    </div>
+  );
+}

@@ -33,7 +33,6 @@ describe('app stores', () => {
     expect(stores.ui.getState().tab).toBe('history');
     expect(stores.editor.getState().draft).toMatchObject({ agent: 'triage', parent: '1.0.0' });
     expect(stores.history.getState().versions.map((version) => version.semver)).toEqual(['1.0.0']);
-    expect(stores.audit.getState().verification?.ok).toBe(true);
     stores.agents.getState().select('alpha');
     await until(() => stores.editor.getState().draft?.agent === 'alpha' && stores.history.getState().agent === 'alpha');
   });

@@ -46,8 +46,9 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
 
   const refresh = async () => {
     await agents.getState().load();
-    await Promise.all([editor.getState().refresh(), history.getState().refresh(), audit.getState().load()]);
-    if (audit.getState().verification) await audit.getState().verify();
+    await Promise.all([editor.getState().refresh(), history.getState().refresh()]);
+    // The audit log is read, and its chain verified, only while it is on screen.
+    if (ui.getState().tab === 'audit') await Promise.all([audit.getState().load(), audit.getState().verify()]);
   };
   const unsubscribeEvents = transport.subscribe(() => void refresh());
 
@@ -66,14 +67,12 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
   };
 }
 
-/** Starts the app: the agent list, then whatever the selection opens. */
+/**
+ * Starts the app. The agent named in the URL is opened at once, alongside the agent list; if
+ * the list says it is gone, the selection moves and the subscription opens the new one.
+ */
 export async function startApp(stores: AppStores): Promise<void> {
-  const before = stores.agents.getState().selected;
-  await stores.agents.getState().load();
-  const after = stores.agents.getState().selected;
-  // The subscription opens an agent when the selection changes; a kept selection is opened here.
-  if (after !== null && after === before) {
-    await Promise.all([stores.editor.getState().open(after), stores.history.getState().load(after)]);
-  }
-  await Promise.all([stores.audit.getState().load(), stores.audit.getState().verify()]);
+  const named = stores.agents.getState().selected;
+  const opening = named === null ? Promise.resolve() : Promise.all([stores.editor.getState().open(named), stores.history.getState().load(named)]);
+  await Promise.all([stores.agents.getState().load(), opening]);
 }

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { AgentDialog } from '../ui/store';
 import { useSlice, useStores } from '../../app/context';
-import { Dialog } from '../../app/Dialog';
+import { Dialog, DialogActions } from '../../app/Dialog';
 import { selectAgents, selectSelected } from './store';
 
 
@@ -35,14 +35,7 @@ function AgentForm({ editing, onDone }: { editing: NonNullable<AgentDialog>; onD
             <input value={description} onChange={(event) => setDescription(event.target.value)} placeholder="What does it do?" />
           </label>
         )}
-        <div className="actions">
-          <button type="button" onClick={onDone}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={!valid} data-testid="agent-submit">
-            {editing.kind === 'create' ? 'Create' : 'Rename'}
-          </button>
-        </div>
+        <DialogActions onCancel={onDone} disabled={!valid} submitTestId="agent-submit" submitLabel={editing.kind === 'create' ? 'Create' : 'Rename'} />
       </form>
     </Dialog>
   );

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { useSlice, useStores } from '../../app/context';
 import { AUDIT_ACTIONS } from './store';
 
@@ -24,6 +25,11 @@ export function AuditTab() {
   const selected = useSlice(agents, (state) => state.selected);
   const firstBadId = useSlice(audit, (state) => state.verification?.firstBadId ?? null);
   const set = (change: Partial<typeof filters>) => void audit.getState().setFilters(change);
+
+  useEffect(() => {
+    void audit.getState().load();
+    void audit.getState().verify();
+  }, [audit]);
 
   return (
     <div className="audit-tab">

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { BumpSuggestion } from '../../../shared/contract/entities';
 import { applyBump, BUMPS, type Bump } from '../../../shared/semver';
 import { useSlice, useStores } from '../../app/context';
-import { Dialog } from '../../app/Dialog';
+import { Dialog, DialogActions } from '../../app/Dialog';
 import { selectSelectedAgent } from '../agents/store';
 
 /** Snapshot: the suggested version and why, the changed files, a required message. Invalid drafts are refused with their errors. */
@@ -87,14 +87,7 @@ export function SnapshotDialog({ onClose }: { onClose: () => void }) {
             Why does this version exist?
             <textarea value={message} onChange={(event) => setMessage(event.target.value)} rows={3} required data-testid="snapshot-message" autoFocus />
           </label>
-          <div className="actions">
-            <button type="button" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" className="primary" disabled={!canSnapshot} data-testid="snapshot-submit">
-              Snapshot {version}
-            </button>
-          </div>
+          <DialogActions onCancel={onClose} disabled={!canSnapshot} submitTestId="snapshot-submit" submitLabel={`Snapshot ${version ?? ''}`} />
         </form>
       )}
       {(invalid || nothing) && (

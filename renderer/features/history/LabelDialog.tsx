@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useSlice, useStores } from '../../app/context';
-import { Dialog } from '../../app/Dialog';
+import { Dialog, DialogActions } from '../../app/Dialog';
 
 /** Moves a label to a version, saying exactly what changes; a reason is required. */
 export function LabelDialog({ semver, onClose }: { semver: string; onClose: () => void }) {
@@ -52,14 +52,7 @@ export function LabelDialog({ semver, onClose }: { semver: string; onClose: () =
           Reason
           <textarea value={reason} onChange={(event) => setReason(event.target.value)} rows={2} required data-testid="label-reason" autoFocus />
         </label>
-        <div className="actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={!validName || already || !reason.trim() || busy} data-testid="label-submit">
-            Move {label} to {semver}
-          </button>
-        </div>
+        <DialogActions onCancel={onClose} disabled={!validName || already || !reason.trim() || busy} submitTestId="label-submit" submitLabel={`Move ${label} to ${semver}`} />
       </form>
     </Dialog>
   );
