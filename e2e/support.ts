@@ -1,37 +1,45 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { _electron, chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { startTestHost, type TestHost } from '../test-support/browser-host';
+import type { Client } from '../shared/contract/client';
+import { startTestHost } from '../test-support/browser-host';
+import { tempWorkspace } from '../test-support/workspace';
 
 export const CHROMIUM = process.env.SLIPWAY_CHROMIUM ?? '/usr/bin/chromium';
 export const ARTIFACTS = join(import.meta.dirname, 'artifacts');
+const ROOT = join(import.meta.dirname, '..');
+
+/**
+ * Where the specs run: `browser` (Debian's Chromium against the browser host, the default) or
+ * `electron` (the real app through Playwright's Electron launcher; `npm run test:electron`
+ * sets it, with SLIPWAY_ELECTRON naming the binary).
+ */
+export const TARGET: 'browser' | 'electron' = process.env.SLIPWAY_E2E_TARGET === 'electron' ? 'electron' : 'browser';
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 /** Debian's Chromium, quiet on a closed network (see ../shared/STACK.md). */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
 export interface Session {
-  host: TestHost;
-  context: BrowserContext;
   page: Page;
+  /** The contract on the session's workspace, for arranging a test and checking its outcome. */
+  client: Client;
+  /** The session's workspace folder. */
+  dir: string;
+  /** Loads the app at a hash place (#/a/AGENT/TAB); returns the document's response headers. */
+  open: (hash?: string) => Promise<Record<string, string>>;
   consoleErrors: string[];
   foreignRequests: string[];
-  /** Saves a screenshot of the page to e2e/artifacts/<name>.png. */
   screenshot: (name: string) => Promise<void>;
   /** Asserts the page logged no errors and asked nothing of any host but 127.0.0.1, then closes. */
   finish: () => Promise<void>;
 }
 
-/** A fresh workspace behind a fresh browser host, and a page on it. */
-export async function openSession(browser: Browser): Promise<Session> {
-  const host = await startTestHost();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
+function watch(page: Page): { consoleErrors: string[]; foreignRequests: string[] } {
   const consoleErrors: string[] = [];
   const foreignRequests: string[] = [];
   page.on('console', (message) => {
@@ -40,25 +48,65 @@ export async function openSession(browser: Browser): Promise<Session> {
   page.on('pageerror', (error) => consoleErrors.push(error.message));
   page.on('request', (request) => {
     const url = new URL(request.url());
-    if (url.protocol !== 'data:' && url.hostname !== '127.0.0.1') foreignRequests.push(request.url());
+    const local = url.protocol === 'data:' || url.protocol === 'app:' || url.hostname === '127.0.0.1';
+    if (!local) foreignRequests.push(request.url());
   });
+  return { consoleErrors, foreignRequests };
+}
+
+async function browserSession(browser: Browser): Promise<Omit<Session, 'screenshot' | 'finish'> & { close: () => Promise<void> }> {
+  const host = await startTestHost();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  return {
+    page,
+    client: host.client,
+    dir: host.dir,
+    open: async (hash = '') => (await page.goto(`${host.host.url}${hash}`))?.headers() ?? {},
+    ...watch(page),
+    close: async () => {
+      await context.close();
+      await host.close();
+    },
+  };
+}
+
+async function electronSession(): Promise<Omit<Session, 'screenshot' | 'finish'> & { close: () => Promise<void> }> {
+  const workspace = tempWorkspace();
+  const app = await _electron.launch({
+    ...(process.env.SLIPWAY_ELECTRON ? { executablePath: process.env.SLIPWAY_ELECTRON } : {}),
+    args: [ROOT],
+    env: { ...process.env, SLIPWAY_WORKSPACE: workspace.dir },
+  });
+  const page = await app.firstWindow();
+  return {
+    page,
+    client: workspace.client,
+    dir: workspace.dir,
+    open: async (hash = '') => (await page.goto(`app://slipway/index.html${hash}`))?.headers() ?? {},
+    ...watch(page),
+    close: async () => {
+      await app.close();
+      workspace.cleanup();
+    },
+  };
+}
+
+/** A fresh workspace and the app on it: in Chromium through the browser host, or in Electron. */
+export async function openSession(browser: Browser | null): Promise<Session> {
+  const session = TARGET === 'electron' || !browser ? await electronSession() : await browserSession(browser);
   mkdirSync(ARTIFACTS, { recursive: true });
   return {
-    host,
-    context,
-    page,
-    consoleErrors,
-    foreignRequests,
+    ...session,
     screenshot: async (name) => {
-      await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+      await session.page.screenshot({ path: join(ARTIFACTS, `${TARGET}-${name}.png`) });
     },
     finish: async () => {
       try {
-        expect(consoleErrors).toEqual([]);
-        expect(foreignRequests).toEqual([]);
+        expect(session.consoleErrors).toEqual([]);
+        expect(session.foreignRequests).toEqual([]);
       } finally {
-        await context.close();
-        await host.close();
+        await session.close();
       }
     },
   };

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentFiles } from '../test-support/workspace';
-import { launchChromium, openSession, replaceEditorText, viewText, waitForSaved } from './support';
+import { launchChromium, openSession, replaceEditorText, TARGET, viewText, waitForSaved } from './support';
 
-let browser: Browser;
+let browser: Browser | null = null;
 beforeAll(async () => {
-  browser = await launchChromium();
+  if (TARGET === 'browser') browser = await launchChromium();
 });
 afterAll(async () => browser?.close());
 
@@ -18,9 +18,9 @@ const PROMPT_V2 = `${PROMPT_V1}Escalate anything that mentions a chargeback.\n`;
 describe('the workbench in Chromium', () => {
   it('takes a newcomer from a new agent to two versions, a diff, label moves and the audit trail — and keeps it all across a reload', async () => {
     const session = await openSession(browser);
-    const { page, host } = session;
-    const response = await page.goto(host.host.url);
-    expect(response?.headers()['content-security-policy']).toMatch(/^default-src 'none'/);
+    const { page } = session;
+    const headers = await session.open();
+    expect(headers['content-security-policy']).toMatch(/^default-src 'none'/);
     await page.getByTestId('empty-workbench').waitFor();
     await session.screenshot('01-empty');
 
@@ -97,9 +97,9 @@ describe('the workbench in Chromium', () => {
 
   it('underlines an invalid config with its message and refuses to snapshot it', async () => {
     const session = await openSession(browser);
-    const { page, host } = session;
-    await host.client.agents.create({ name: 'refunds' });
-    await page.goto(`${host.host.url}#/a/refunds/editor`);
+    const { page, client } = session;
+    await client.agents.create({ name: 'refunds' });
+    await session.open('#/a/refunds/editor');
     await replaceEditorText(page, 'config.yaml', 'provider: openai-compatible\ntemperature: warm\n');
     await page.getByTestId('diagnostics').filter({ hasText: 'model is required' }).waitFor();
     expect(await page.getByTestId('diagnostics').textContent()).toContain('temperature');
@@ -110,20 +110,20 @@ describe('the workbench in Chromium', () => {
     expect(await page.getByTestId('snapshot-submit').count()).toBe(0);
     await session.screenshot('07-invalid-config');
     await page.keyboard.press('Escape');
-    expect(await host.client.versions.list({ agent: 'refunds' })).toEqual([]);
+    expect(await client.versions.list({ agent: 'refunds' })).toEqual([]);
     await session.finish();
   });
 
   it('shows a snapshot the CLI makes meanwhile in History, without a reload', async () => {
     const session = await openSession(browser);
-    const { page, host } = session;
-    await host.client.agents.create({ name: 'intake' });
-    await page.goto(`${host.host.url}#/a/intake/history`);
+    const { page, client, dir } = session;
+    await client.agents.create({ name: 'intake' });
+    await session.open('#/a/intake/history');
     await page.getByTestId('history-empty').waitFor();
-    const folder = join(host.dir, 'intake-files');
+    const folder = join(dir, 'intake-files');
     mkdirSync(folder);
     for (const [name, content] of Object.entries(agentFiles())) writeFileSync(join(folder, name), content);
-    const cli = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'slipway.js'), '--workspace', host.dir, 'snapshot', 'intake', '--from', folder, '-m', 'Made in CI'], {
+    const cli = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'slipway.js'), '--workspace', dir, 'snapshot', 'intake', '--from', folder, '-m', 'Made in CI'], {
       encoding: 'utf8',
     });
     expect(cli.stderr).toBe('');
@@ -136,8 +136,8 @@ describe('the workbench in Chromium', () => {
 
   it('runs under the CSP: an injected inline script is blocked', async () => {
     const session = await openSession(browser);
-    const { page, host } = session;
-    await page.goto(host.host.url);
+    const { page } = session;
+    await session.open();
     await page.getByTestId('sidebar').waitFor();
     const blocked = await page.evaluate(
       () =>
