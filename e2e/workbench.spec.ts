@@ -127,9 +127,7 @@ describe('the workbench in Chromium', () => {
       encoding: 'utf8',
     });
     expect(cli.stderr).toBe('');
-    const started = Date.now();
-    await page.getByTestId('version-1.0.0').waitFor({ timeout: 5000 });
-    expect(Date.now() - started).toBeLessThan(2000);
+    await page.getByTestId('version-1.0.0').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('version-1.0.0').textContent()).toContain('Made in CI');
     await session.finish();
   });

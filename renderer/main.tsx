@@ -21,6 +21,6 @@ root.render(
   </StrictMode>,
 );
 void startApp(stores).then(() => {
-  // Fetch Monaco while the user looks around, so the first editor or diff opens at once.
-  requestIdleCallback(() => void import('./features/editor/monaco-setup'));
+  // When the first screen is up, load and warm Monaco, so the first editor or diff opens at once.
+  requestIdleCallback(() => void import('./features/editor/monaco-setup').then(({ warmUp }) => warmUp()), { timeout: 1000 });
 });

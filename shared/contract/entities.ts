@@ -83,6 +83,9 @@ export type BumpSuggestion = z.infer<typeof BumpSuggestion>;
 export const VersionDiff = z.object({
   from: z.string(),
   to: z.string(),
+  /** Every file of both sides, for side-by-side views. */
+  before: FileSet,
+  after: FileSet,
   files: z.array(z.object({ name: z.string(), status: z.enum(['added', 'removed', 'modified', 'unchanged']), patch: z.string() })),
   changes: z.array(Change),
   bump: BumpKind.nullable(),

@@ -191,13 +191,15 @@ export function diffVersions(ws: Workspace, fromText: string, toText: string): V
   const fromDiagnostics = validateAgentFiles(from.files);
   const toDiagnostics = validateAgentFiles(to.files);
   if (fromDiagnostics.length > 0 || toDiagnostics.length > 0) {
-    return { from: from.label, to: to.label, files, changes: [], bump: null, reason: 'cannot classify the changes: the draft has errors' };
+    return { from: from.label, to: to.label, before: from.files, after: to.files, files, changes: [], bump: null, reason: 'cannot classify the changes: the draft has errors' };
   }
   const changes = describeChanges(parseAgentFiles(from.files), parseAgentFiles(to.files), from.files, to.files);
   const suggestion = suggestBump(changes);
   return {
     from: from.label,
     to: to.label,
+    before: from.files,
+    after: to.files,
     files,
     changes,
     bump: suggestion?.bump ?? null,

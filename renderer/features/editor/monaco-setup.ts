@@ -31,3 +31,33 @@ export function languageOf(file: string): string {
   if (file.endsWith('.json')) return 'json';
   return 'markdown';
 }
+
+/**
+ * The first Monaco editor of a page pays for starting its services and its diff worker (most
+ * of a second here). Doing that once, off screen, while the user reads the first screen makes
+ * the first real editor or diff open at once. Marks <html data-monaco="warm"> when done.
+ */
+export async function warmUp(): Promise<void> {
+  const host = document.createElement('div');
+  host.style.cssText = 'position:fixed;left:-10000px;top:0;width:400px;height:200px;visibility:hidden';
+  document.body.appendChild(host);
+  const original = monaco.editor.createModel('warm\nup\n', 'markdown');
+  const modified = monaco.editor.createModel('warm\nup!\n', 'markdown');
+  const diff = monaco.editor.createDiffEditor(host, { readOnly: true, automaticLayout: false });
+  try {
+    await new Promise<void>((resolve) => {
+      const done = diff.onDidUpdateDiff(() => {
+        done.dispose();
+        resolve();
+      });
+      diff.setModel({ original, modified });
+    });
+  } finally {
+    diff.setModel(null);
+    diff.dispose();
+    original.dispose();
+    modified.dispose();
+    host.remove();
+    document.documentElement.dataset.monaco = 'warm';
+  }
+}

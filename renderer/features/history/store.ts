@@ -52,8 +52,6 @@ export function createHistoryStore({ client, notify }: StoreDeps): HistoryStore 
       ]);
       if (get().agent === agent) set({ versions, labels, moves, loading: false });
     };
-    const filesOf = async (agent: string, ref: HistoryRef) =>
-      ref === DRAFT ? (await client.drafts.get({ agent })).files : (await client.versions.get({ ref: `${agent}@${ref}` })).files;
 
     return {
       agent: null,
@@ -93,13 +91,9 @@ export function createHistoryStore({ client, notify }: StoreDeps): HistoryStore 
         if (!agent || !pair) return;
         const [from, to] = chronological(pair[0], pair[1]);
         try {
-          const [summary, before, after] = await Promise.all([
-            client.versions.diff({ from: `${agent}@${from}`, to: `${agent}@${to}` }),
-            filesOf(agent, from),
-            filesOf(agent, to),
-          ]);
+          const summary = await client.versions.diff({ from: `${agent}@${from}`, to: `${agent}@${to}` });
           const changed = summary.files.find((file) => file.status !== 'unchanged');
-          set({ diff: { summary, before, after, file: changed?.name ?? summary.files[0]?.name ?? 'prompt.md' }, selection: [from, to] });
+          set({ diff: { summary, before: summary.before, after: summary.after, file: changed?.name ?? summary.files[0]?.name ?? 'prompt.md' }, selection: [from, to] });
         } catch (error) {
           notify(errorMessage(error));
         }
