@@ -24,3 +24,15 @@ export function electronExecutable() {
 export function electronVersion() {
   return require('electron/package.json').version;
 }
+
+/**
+ * Makes the app runnable in Electron: better-sqlite3 built for Electron's ABI (once per Electron
+ * version) and the app built. Returns false, having said why, when a step fails.
+ */
+export function prepareElectronApp(root) {
+  const versionFile = join(root, 'native', 'electron', 'electron-version.txt');
+  const built = existsSync(versionFile) && readFileSync(versionFile, 'utf8').trim() === electronVersion();
+  if (!built && spawnSync(process.execPath, [join(root, 'scripts', 'build-electron-sqlite.mjs')], { stdio: 'inherit' }).status !== 0) return false;
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  return spawnSync(npm, ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' }).status === 0;
+}

@@ -2,24 +2,18 @@
 // Electron launcher. Where Electron's binary cannot be had it says so and that nothing was
 // tested — it never reports a pass it did not see.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { electronExecutable, electronVersion } from './electron-binary.mjs';
+import { electronExecutable, prepareElectronApp } from './electron-binary.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 const electron = electronExecutable();
 if (!electron) {
   console.log("test:electron: SKIPPED — Electron's binary is not on this machine and could not be downloaded (no network to its host). No Electron test ran; `npm test` covers the same specs in Chromium.");
   process.exit(0);
 }
-const versionFile = join(root, 'native', 'electron', 'electron-version.txt');
-if (!(existsSync(versionFile) && readFileSync(versionFile, 'utf8').trim() === electronVersion())) {
-  if (spawnSync(process.execPath, [join(root, 'scripts', 'build-electron-sqlite.mjs')], { stdio: 'inherit' }).status !== 0) process.exit(1);
-}
-if (spawnSync(npm, ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' }).status !== 0) process.exit(1);
+if (!prepareElectronApp(root)) process.exit(1);
 const run = spawnSync(process.execPath, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project', 'e2e'], {
   cwd: root,
   stdio: 'inherit',
