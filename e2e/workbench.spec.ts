@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWorkspace } from '../electron/core/workspace';
 import { agentFiles } from '../test-support/workspace';
 import { launchChromium, openSession, replaceEditorText, TARGET, viewText, waitForSaved } from './support';
 
@@ -129,6 +130,21 @@ describe('the workbench in Chromium', () => {
     expect(cli.stderr).toBe('');
     await page.getByTestId('version-1.0.0').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('version-1.0.0').textContent()).toContain('Made in CI');
+    await session.finish();
+  });
+
+  it('names the first bad row when the audit chain was tampered with', async () => {
+    const session = await openSession(browser);
+    const { page, client, dir } = session;
+    await client.agents.create({ name: 'triage' });
+    await client.agents.create({ name: 'refunds' });
+    const tamper = openWorkspace(dir);
+    tamper.db.exec("DROP TRIGGER audit_append_only_update; UPDATE audit SET actor = 'mallory' WHERE id = 1");
+    tamper.close();
+    await session.open('#/a/triage/audit');
+    await page.getByTestId('chain-badge').filter({ hasText: 'Chain broken at row 1' }).waitFor();
+    expect(await page.locator('tr.bad-row td').first().textContent()).toBe('1');
+    await session.screenshot('08-broken-chain');
     await session.finish();
   });
 
