@@ -82,4 +82,19 @@ export default tseslint.config(
     ignores,
     rules: { 'no-restricted-imports': ['error', { patterns }] },
   })),
+  {
+    // shared/ compiles with the DOM lib for the Web APIs Node shares (fetch, URL, AbortSignal);
+    // the browser-only globals stay out.
+    files: ['shared/**/*.ts'],
+    ignores: ['shared/node/**'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'location', 'process', 'Buffer', 'require', '__dirname'].map((name) => ({
+          name,
+          message: `shared/ runs in Node and browsers: ${name} exists in only one of them`,
+        })),
+      ],
+    },
+  },
 );

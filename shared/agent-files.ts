@@ -21,6 +21,27 @@ export function normalizeLineEndings(text: string): string {
 
 const PINNED_MODEL = /^(?!.*(?:^|[-:/@])latest$)\S+$/;
 
+/** A secret is named, never held: SLIPWAY_KEY_<NAME> in the environment, or the app's key store. */
+export const SecretName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'a secret name is upper-case letters, digits and _, for example OPENAI');
+
+export const MockToolCall = z.strictObject({ name: z.string().min(1), arguments: z.record(z.string(), z.unknown()).default({}) });
+
+export const MockRule = z
+  .strictObject({
+    match: z.string().min(1).optional().describe('A regular expression tested against the rendered conversation; no match = always.'),
+    reply: z.string().optional().describe('Text to answer with.'),
+    tool_calls: z.array(MockToolCall).optional().describe('Tools to call instead of (or before) answering.'),
+    echo: z.boolean().optional().describe('Answer with the rendered conversation itself (template debugging).'),
+  })
+  .describe('One rule of the mock provider; the first that matches answers.');
+
+export const MockSettings = z.strictObject({
+  rules: z.array(MockRule).min(1, 'the mock provider needs at least one rule'),
+  latency_ms: z.int().min(0).max(60_000).optional().describe('Simulated latency of each call.'),
+  tokens_per_word: z.number().positive().max(10).optional().describe('Simulated tokens per word (default 1.3).'),
+});
+export type MockSettings = z.infer<typeof MockSettings>;
+
 export const ConfigFile = z
   .strictObject({
     provider: z
@@ -36,6 +57,19 @@ export const ConfigFile = z
     timeout_ms: z.int().positive().max(600_000).optional().describe('Time limit of one call in milliseconds.'),
     retries: z.int().min(0).max(10).optional().describe('Retries of a failed call.'),
     cost_budget_usd: z.number().nonnegative().optional().describe('Most a single request may cost, in US dollars.'),
+    base_url: z.url().optional().describe('Endpoint of the provider (openai-compatible, anthropic) or of the agent service (http).'),
+    api_key: SecretName.optional().describe('Name of the secret holding the API key (SLIPWAY_KEY_<NAME>); never the key itself.'),
+    command: z.array(z.string().min(1)).min(1).optional().describe('The program and its arguments (command provider).'),
+    max_steps: z.int().min(1).max(50).optional().describe('Most model turns in one case when tools are called (default 8).'),
+    mock: MockSettings.optional().describe('Rules of the mock provider.'),
+  })
+  .superRefine((config, ctx) => {
+    const need = (key: 'command' | 'base_url' | 'mock', why: string) => {
+      if (config[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `${key} is required ${why}` });
+    };
+    if (config.provider === 'command') need('command', 'for the command provider: the program and its arguments');
+    if (config.provider === 'http') need('base_url', "for the http provider: your agent service's URL");
+    if (config.provider === 'mock') need('mock', 'for the mock provider: its rules');
   })
   .describe('Slipway agent configuration (config.yaml).');
 export type AgentConfig = z.infer<typeof ConfigFile>;

@@ -1,0 +1,86 @@
+import type { z } from 'zod';
+import { AgentRequest, AgentResponse } from '../agent-protocol';
+import { redact, requireSecret } from '../secrets';
+import { EngineError, type ModelTurn, type Platform, type Provider, type ProviderRequest } from '../types';
+import { retryAfterMs } from './sdk-errors';
+
+/** The request both the http and the command provider send. */
+export function agentRequest({ config, messages, tools, vars }: ProviderRequest): AgentRequest {
+  const { mock: _mock, ...settings } = config;
+  return {
+    protocol: 'slipway.agent/1',
+    model: config.model,
+    config: settings,
+    messages: messages.map((message) => ({
+      role: message.role,
+      content: message.content,
+      ...(message.toolCalls ? { tool_calls: message.toolCalls } : {}),
+      ...(message.toolCallId ? { tool_call_id: message.toolCallId } : {}),
+    })),
+    vars,
+    tools: tools.map((tool) => ({ name: tool.name, description: tool.description, parameters: tool.parameters })),
+  };
+}
+
+/** Reads an agent's answer, naming the problem when it does not match the protocol. */
+export function agentTurn(text: string, who: string): ModelTurn {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new EngineError('malformed', `${who} answered with text that is not JSON: ${text.slice(0, 200)}`);
+  }
+  const parsed = AgentResponse.safeParse(body);
+  if (!parsed.success) {
+    throw new EngineError('malformed', `${who} answered JSON that is not a slipway.agent/1 response: ${parsed.error.issues.map((issue: z.core.$ZodIssue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}`);
+  }
+  const response = parsed.data;
+  return {
+    text: response.output,
+    toolCalls: response.tool_calls.map((call, index) => ({ id: call.id ?? `call_${index + 1}`, name: call.name, arguments: call.arguments })),
+    usage: { inputTokens: response.usage?.input_tokens ?? null, outputTokens: response.usage?.output_tokens ?? null },
+  };
+}
+
+/** The team's own agent service: POST the request to base_url, read the response. */
+export function agentService(platform: Platform): Provider {
+  return {
+    call: async (request) => {
+      const { config, signal } = request;
+      const key = config.api_key ? requireSecret(platform.secrets, config.api_key) : undefined;
+      const url = config.base_url ?? '';
+      let response: Response;
+      try {
+        response = await platform.fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+          body: JSON.stringify(agentRequest(request)),
+          signal,
+        });
+      } catch (error) {
+        if (signal.aborted) throw new EngineError('cancelled', 'the agent service call was aborted');
+        throw new EngineError('network', `the agent service at ${url} cannot be reached: ${redact(String((error as Error).message), [key])}`);
+      }
+      const text = await response.text().catch(() => '');
+      if (response.status === 429) throw new EngineError('rate_limited', 'the agent service is rate limiting (HTTP 429)', { status: 429, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) });
+      if (!response.ok) throw new EngineError('http', `the agent service answered HTTP ${response.status}: ${redact(text.slice(0, 300), [key])}`, { status: response.status });
+      return agentTurn(text, 'the agent service');
+    },
+  };
+}
+
+/** A local program: the request as JSON on stdin, the response as JSON on stdout. */
+export function agentCommand(platform: Platform): Provider {
+  return {
+    call: async (request) => {
+      const command = request.config.command ?? [];
+      if (!platform.spawn) throw new EngineError('config', 'the command provider runs only where Slipway can start programs (the app, the CLI), not in a browser');
+      const timeoutMs = request.config.timeout_ms ?? 60_000;
+      const result = await platform.spawn(command, JSON.stringify(agentRequest(request)), { timeoutMs, signal: request.signal });
+      if (request.signal.aborted) throw new EngineError('cancelled', `${command[0]} was stopped`);
+      if (result.timedOut) throw new EngineError('timeout', `${command.join(' ')} did not answer within ${timeoutMs} ms and was stopped`);
+      if (result.code !== 0) throw new EngineError('http', `${command.join(' ')} exited with code ${result.code}: ${result.stderr.trim().slice(0, 300)}`);
+      return agentTurn(result.stdout, command.join(' '));
+    },
+  };
+}

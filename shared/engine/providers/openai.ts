@@ -1,0 +1,66 @@
+import OpenAI from 'openai';
+import { redact, requireSecret } from '../secrets';
+import { EngineError, type ChatMessage, type ModelTurn, type Platform, type Provider, type ToolCall } from '../types';
+import { fromSdkError } from './sdk-errors';
+
+type OpenAIMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
+
+function toOpenAI(messages: ChatMessage[]): OpenAIMessage[] {
+  return messages.map((message): OpenAIMessage => {
+    if (message.role === 'tool') return { role: 'tool', tool_call_id: message.toolCallId ?? '', content: message.content };
+    if (message.role === 'assistant' && message.toolCalls?.length) {
+      return {
+        role: 'assistant',
+        content: message.content || null,
+        tool_calls: message.toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.arguments) } })),
+      };
+    }
+    return { role: message.role, content: message.content } as OpenAIMessage;
+  });
+}
+
+function parseArguments(text: string, tool: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text || '{}') as unknown;
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // fall through to the error below
+  }
+  throw new EngineError('malformed', `the model called ${tool} with arguments that are not a JSON object: ${text.slice(0, 200)}`);
+}
+
+/** Chat completions through the official SDK: OpenAI, Ollama, vLLM, LM Studio, llama.cpp, OpenRouter, Groq, Together. */
+export function openAICompatible(platform: Platform): Provider {
+  return {
+    call: async ({ config, messages, tools, signal }): Promise<ModelTurn> => {
+      const key = config.api_key ? requireSecret(platform.secrets, config.api_key) : 'none';
+      // The runner retries and times out; the SDK must do neither.
+      const client = new OpenAI({ apiKey: key, baseURL: config.base_url ?? 'https://api.openai.com/v1', fetch: platform.fetch, maxRetries: 0, timeout: 24 * 3600 * 1000, dangerouslyAllowBrowser: true });
+      try {
+        const response = await client.chat.completions.create(
+          {
+            model: config.model,
+            messages: toOpenAI(messages),
+            ...(tools.length > 0 ? { tools: tools.map((tool) => ({ type: 'function' as const, function: { name: tool.name, description: tool.description, parameters: tool.parameters } })) } : {}),
+            ...(config.temperature !== undefined ? { temperature: config.temperature } : {}),
+            ...(config.max_tokens !== undefined ? { max_tokens: config.max_tokens } : {}),
+            ...(config.top_p !== undefined ? { top_p: config.top_p } : {}),
+          },
+          { signal },
+        );
+        const choice = response.choices?.[0];
+        if (!choice) throw new EngineError('malformed', 'the chat completion has no choices');
+        const toolCalls: ToolCall[] = (choice.message.tool_calls ?? []).flatMap((call) =>
+          call.type === 'function' ? [{ id: call.id, name: call.function.name, arguments: parseArguments(call.function.arguments, call.function.name) }] : [],
+        );
+        return {
+          text: choice.message.content ?? '',
+          toolCalls,
+          usage: { inputTokens: response.usage?.prompt_tokens ?? null, outputTokens: response.usage?.completion_tokens ?? null },
+        };
+      } catch (error) {
+        throw fromSdkError(error, 'the openai-compatible endpoint', (text) => redact(text, [key]));
+      }
+    },
+  };
+}

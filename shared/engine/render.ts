@@ -1,0 +1,51 @@
+import type { ParsedAgent } from '../validate-files';
+import { EngineError, type ChatMessage } from './types';
+
+const VARIABLE = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g;
+
+function lookup(vars: Record<string, unknown>, path: string): unknown {
+  return path.split('.').reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), vars);
+}
+
+/** Fills {{variables}}; a variable the case does not give is an error naming it, never an empty string. */
+export function renderTemplate(template: string, vars: Record<string, unknown>, where: string): string {
+  const missing = new Set<string>();
+  const text = template.replace(VARIABLE, (_match, name: string) => {
+    const value = lookup(vars, name);
+    if (value === undefined || value === null) {
+      missing.add(name);
+      return '';
+    }
+    return typeof value === 'string' ? value : JSON.stringify(value);
+  });
+  if (missing.size > 0) {
+    const names = [...missing].map((name) => `{{${name}}}`).join(', ');
+    throw new EngineError('config', `${where} uses ${names}, which the case does not give (it gives: ${Object.keys(vars).join(', ') || 'nothing'})`);
+  }
+  return text;
+}
+
+/** The variables a template uses. */
+export function templateVariables(template: string): string[] {
+  return [...new Set([...template.matchAll(VARIABLE)].map((match) => match[1] ?? ''))];
+}
+
+export type CaseInput = { vars: Record<string, unknown> } | { messages: Array<{ role: 'user' | 'assistant'; content: string }> };
+
+/**
+ * The conversation for one case: prompt.md as the system message, examples.yaml as few-shot
+ * turns, then user.md rendered with the case's variables (or the case's own messages).
+ */
+export function renderConversation(agent: ParsedAgent, input: CaseInput): ChatMessage[] {
+  const vars = 'vars' in input ? input.vars : {};
+  const messages: ChatMessage[] = [{ role: 'system', content: renderTemplate(agent.prompt, vars, 'prompt.md') }];
+  for (const example of agent.examples ?? []) messages.push({ role: example.role, content: example.content });
+  if ('messages' in input) {
+    for (const message of input.messages) messages.push({ role: message.role, content: message.content });
+  } else if (agent.user !== null) {
+    messages.push({ role: 'user', content: renderTemplate(agent.user, vars, 'user.md') });
+  } else {
+    throw new EngineError('config', 'the agent has no user.md and the case gives no messages: add user.md, or give the case messages');
+  }
+  return messages;
+}

@@ -1,0 +1,226 @@
+import type { Suite, SuiteCase } from '../suite';
+import type { ParsedAgent } from '../validate-files';
+import { casePasses, evaluate, type Judge, type Verdict } from './assertions';
+import { callModel, executeCase, rateGate, type ToolTrace } from './execute';
+import { priceOf, type PriceTable } from './prices';
+import { providerFor } from './providers';
+import { EngineError, type ChatMessage, type FailureKind, type Platform } from './types';
+import { parseJudge } from './judge';
+
+export interface CaseResult {
+  caseId: string;
+  repeat: number;
+  status: 'passed' | 'failed' | 'errored';
+  output: string;
+  messages: ChatMessage[];
+  toolCalls: ToolTrace[];
+  latencyMs: number;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  costUsd: number | null;
+  retries: number;
+  error: { kind: FailureKind; message: string } | null;
+  verdicts: Verdict[];
+  cached: boolean;
+}
+
+export interface RunSettings {
+  concurrency: number;
+  repeat: number;
+  /** Stops starting calls once the run has spent this much (US dollars). */
+  maxCostUsd?: number | undefined;
+}
+
+/** Results already known for (version hash, case id, repeat), so a re-run costs nothing. */
+export interface ResultCache {
+  get(versionHash: string, caseId: string, repeat: number): CaseResult | undefined;
+  put(versionHash: string, result: CaseResult): void;
+}
+
+export type RunStatus = 'finished' | 'cancelled' | 'stopped_budget';
+
+export interface RunProgress {
+  done: number;
+  total: number;
+  passed: number;
+  failed: number;
+  errored: number;
+  costUsd: number;
+  last: CaseResult;
+}
+
+export interface RunInput {
+  agent: ParsedAgent;
+  versionHash: string;
+  suite: Suite;
+  settings: RunSettings;
+  platform: Platform;
+  prices: PriceTable;
+  signal?: AbortSignal;
+  cache?: ResultCache;
+  onProgress?: (progress: RunProgress) => void;
+}
+
+export interface RunOutcome {
+  status: RunStatus;
+  results: CaseResult[];
+  costUsd: number;
+  /** Whether every call had a known price; otherwise costUsd is a lower bound. */
+  costKnown: boolean;
+}
+
+/** Roughly four characters a token: an estimate for the cost guard, not a bill. */
+function estimateTokens(messages: ChatMessage[]): number {
+  return Math.ceil(messages.reduce((sum, message) => sum + message.content.length, 0) / 4);
+}
+
+/** The most a run may cost, before it starts: every case, every repeat, at max_tokens out. Null when the model has no price. */
+export function estimateCost(agent: ParsedAgent, suite: Suite, settings: Pick<RunSettings, 'repeat'>, prices: PriceTable, render: (testCase: SuiteCase) => ChatMessage[]): number | null {
+  if (agent.config.provider === 'mock') return 0;
+  const price = priceOf(prices, agent.config);
+  if (!price) return null;
+  const outTokens = agent.config.max_tokens ?? 1024;
+  let total = 0;
+  for (const testCase of suite.cases) {
+    let inTokens = 0;
+    try {
+      inTokens = estimateTokens(render(testCase));
+    } catch {
+      inTokens = 0;
+    }
+    total += ((inTokens * price.input_per_mtok + outTokens * price.output_per_mtok) / 1_000_000) * settings.repeat;
+  }
+  return total;
+}
+
+function judgeFor(suite: Suite, platform: Platform, context: { signal: AbortSignal }): Judge | null {
+  if (!suite.judge) return null;
+  const config = { ...suite.judge, mock: suite.judge.mock as ParsedAgent['config']['mock'] };
+  const provider = providerFor(config, platform);
+  const gate = rateGate(platform);
+  return async (rubric, output) => {
+    const messages: ChatMessage[] = [
+      { role: 'system', content: 'You grade an AI assistant\'s output against a rubric. Answer with JSON only: {"score": number from 0 to 1, "pass": boolean, "reason": "one sentence"}.' },
+      { role: 'user', content: `Rubric:\n${rubric}\n\nOutput:\n${output}` },
+    ];
+    const { turn } = await callModel({ provider, platform, gate, signal: context.signal }, config, messages, [], {});
+    return parseJudge(turn.text);
+  };
+}
+
+/**
+ * Runs every case of a suite, `repeat` times, `concurrency` at a time. A failure of one case is
+ * recorded on that case and never ends the run; cancellation stops in-flight calls and keeps
+ * what finished; the cost guard stops starting calls once `maxCostUsd` is spent.
+ */
+export async function runSuite(input: RunInput): Promise<RunOutcome> {
+  const { agent, suite, settings, platform, prices } = input;
+  const controller = new AbortController();
+  const outer = input.signal;
+  if (outer?.aborted) controller.abort(outer.reason);
+  outer?.addEventListener('abort', () => controller.abort(outer.reason), { once: true });
+  const provider = providerFor(agent.config, platform);
+  const context = { provider, platform, gate: rateGate(platform), signal: controller.signal };
+  const judge = judgeFor(suite, platform, context);
+  const jobs = suite.cases.flatMap((testCase) => Array.from({ length: settings.repeat }, (_, repeat) => ({ testCase, repeat })));
+  const results: CaseResult[] = new Array(jobs.length);
+  let next = 0;
+  let spent = 0;
+  let costKnown = true;
+  let stoppedForBudget = false;
+  const counts = { passed: 0, failed: 0, errored: 0 };
+
+  const runJob = async (index: number): Promise<void> => {
+    const job = jobs[index];
+    if (!job) return;
+    const { testCase, repeat } = job;
+    const cached = input.cache?.get(input.versionHash, testCase.id, repeat);
+    let result: CaseResult;
+    if (cached) {
+      result = { ...cached, cached: true };
+    } else {
+      const assertions = [...testCase.assert, ...suite.defaults.assert];
+      try {
+        const execution = await executeCase(context, agent, testCase, { prices, liveTools: suite.tools_mode === 'live' });
+        const tokens = execution.usage.inputTokens === null || execution.usage.outputTokens === null ? null : execution.usage.inputTokens + execution.usage.outputTokens;
+        const verdicts = await evaluate(assertions, { output: execution.output, toolCalls: execution.toolCalls, latencyMs: execution.latencyMs, tokens, costUsd: execution.costUsd }, judge);
+        result = {
+          caseId: testCase.id,
+          repeat,
+          status: casePasses(testCase, assertions, verdicts) ? 'passed' : 'failed',
+          output: execution.output,
+          messages: execution.messages,
+          toolCalls: execution.toolCalls,
+          latencyMs: execution.latencyMs,
+          inputTokens: execution.usage.inputTokens,
+          outputTokens: execution.usage.outputTokens,
+          costUsd: execution.costUsd,
+          retries: execution.retries,
+          error: null,
+          verdicts,
+          cached: false,
+        };
+        if (result.status === 'passed') input.cache?.put(input.versionHash, result);
+      } catch (error) {
+        const failure = error instanceof EngineError ? error : new EngineError('malformed', String((error as Error)?.message ?? error));
+        if (failure.kind === 'cancelled') return;
+        result = {
+          caseId: testCase.id,
+          repeat,
+          status: 'errored',
+          output: '',
+          messages: [],
+          toolCalls: [],
+          latencyMs: 0,
+          inputTokens: null,
+          outputTokens: null,
+          costUsd: null,
+          retries: 0,
+          error: { kind: failure.kind, message: failure.message },
+          verdicts: [],
+          cached: false,
+        };
+      }
+    }
+    results[index] = result;
+    if (result.costUsd === null && result.status !== 'errored') costKnown = false;
+    spent += result.costUsd ?? 0;
+    counts[result.status] += 1;
+    if (settings.maxCostUsd !== undefined && spent >= settings.maxCostUsd) stoppedForBudget = true;
+    input.onProgress?.({ done: counts.passed + counts.failed + counts.errored, total: jobs.length, ...counts, costUsd: spent, last: result });
+  };
+
+  const worker = async () => {
+    while (!controller.signal.aborted && !stoppedForBudget) {
+      const index = next;
+      next += 1;
+      if (index >= jobs.length) return;
+      await runJob(index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(settings.concurrency, jobs.length)) }, worker));
+  const finished = results.filter((result): result is CaseResult => result !== undefined);
+  const status: RunStatus = controller.signal.aborted ? 'cancelled' : stoppedForBudget && finished.length < jobs.length ? 'stopped_budget' : 'finished';
+  return { status, results: finished, costUsd: spent, costKnown };
+}
+
+export interface CaseSummary {
+  caseId: string;
+  runs: number;
+  passed: number;
+  passRate: number;
+  /** pass^k: every repeat passed. */
+  passAll: boolean;
+  /** Some repeats passed, some did not. */
+  flaky: boolean;
+}
+
+/** Per case over its repeats; an errored repeat counts as failed. */
+export function summarizeCases(results: CaseResult[]): CaseSummary[] {
+  const byCase = new Map<string, CaseResult[]>();
+  for (const result of results) byCase.set(result.caseId, [...(byCase.get(result.caseId) ?? []), result]);
+  return [...byCase.entries()].map(([caseId, runs]) => {
+    const passed = runs.filter((result) => result.status === 'passed').length;
+    return { caseId, runs: runs.length, passed, passRate: passed / runs.length, passAll: passed === runs.length, flaky: passed > 0 && passed < runs.length };
+  });
+}

@@ -1,0 +1,82 @@
+import type { AgentConfig, ToolDefinition } from '../agent-files';
+
+/** A message of the conversation a provider is given. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string;
+  /** On assistant turns: the tools the model called. */
+  toolCalls?: ToolCall[];
+  /** On tool turns: which call this answers. */
+  toolCallId?: string;
+  name?: string;
+}
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+export interface Usage {
+  inputTokens: number | null;
+  outputTokens: number | null;
+}
+
+/** What one provider call answers: text, tool calls, or both. */
+export interface ModelTurn {
+  text: string;
+  toolCalls: ToolCall[];
+  usage: Usage;
+}
+
+export interface ProviderRequest {
+  config: AgentConfig;
+  messages: ChatMessage[];
+  tools: ToolDefinition[];
+  /** Rendered variables, for providers that forward them (http, command). */
+  vars: Record<string, unknown>;
+  signal: AbortSignal;
+}
+
+export interface Provider {
+  call(request: ProviderRequest): Promise<ModelTurn>;
+}
+
+/** Runs a local program with stdin, for the command provider. Passed in by Node hosts. */
+export type SpawnLike = (command: string[], input: string, options: { timeoutMs: number; signal: AbortSignal }) => Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }>;
+
+/** Where keys come from. A workspace stores names only; values never reach the database or a log. */
+export interface SecretStore {
+  get(name: string): string | undefined;
+}
+
+/** Everything the engine needs from the platform it runs on. */
+export interface Platform {
+  fetch: typeof fetch;
+  secrets: SecretStore;
+  spawn?: SpawnLike;
+  /** Milliseconds, monotonic. */
+  now: () => number;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export type FailureKind = 'rate_limited' | 'http' | 'timeout' | 'network' | 'malformed' | 'config' | 'cancelled' | 'tool' | 'budget';
+
+/** A failure of a call, explained for a person, with what the runner needs to retry it. */
+export class EngineError extends Error {
+  readonly kind: FailureKind;
+  readonly status: number | null;
+  readonly retryAfterMs: number | null;
+
+  constructor(kind: FailureKind, message: string, options: { status?: number | null; retryAfterMs?: number | null } = {}) {
+    super(message);
+    this.name = 'EngineError';
+    this.kind = kind;
+    this.status = options.status ?? null;
+    this.retryAfterMs = options.retryAfterMs ?? null;
+  }
+
+  get retryable(): boolean {
+    return this.kind === 'rate_limited' || this.kind === 'timeout' || this.kind === 'network' || (this.kind === 'http' && (this.status ?? 0) >= 500);
+  }
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { PROVIDERS, SecretName } from './agent-files';
+
+const text = z.string();
+const common = {
+  /** Inverts the verdict (promptfoo's `not-` prefix). */
+  not: z.boolean().optional(),
+  /** Weight in the case's score when the case sets a threshold. */
+  weight: z.number().nonnegative().optional(),
+};
+
+export const Assertion = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('equals'), value: text, ...common }),
+  z.strictObject({ type: z.literal('contains'), value: text, ...common }),
+  z.strictObject({ type: z.literal('icontains'), value: text, ...common }),
+  z.strictObject({ type: z.literal('not-contains'), value: text, ...common }),
+  z.strictObject({ type: z.literal('starts-with'), value: text, ...common }),
+  z.strictObject({ type: z.literal('regex'), value: text, flags: z.string().regex(/^[gimsuy]*$/).optional(), ...common }),
+  z.strictObject({ type: z.literal('is-json'), ...common }),
+  z.strictObject({ type: z.literal('json-schema'), value: z.record(z.string(), z.unknown()), ...common }),
+  z.strictObject({ type: z.literal('json-path'), path: z.string().min(1), value: z.unknown(), ...common }),
+  z.strictObject({ type: z.literal('similar'), value: text, threshold: z.number().min(0).max(1).optional(), ...common }),
+  z.strictObject({ type: z.literal('rubric'), value: text, threshold: z.number().min(0).max(1).optional(), ...common }),
+  z.strictObject({ type: z.literal('latency'), max_ms: z.number().positive(), ...common }),
+  z.strictObject({ type: z.literal('tokens'), max: z.int().positive(), ...common }),
+  z.strictObject({ type: z.literal('cost'), max_usd: z.number().nonnegative(), ...common }),
+  z.strictObject({ type: z.literal('tool-called'), name: z.string().min(1), args: z.record(z.string(), z.unknown()).optional(), ...common }),
+  z.strictObject({ type: z.literal('tool-sequence'), names: z.array(z.string().min(1)).min(1), ...common }),
+]);
+export type Assertion = z.infer<typeof Assertion>;
+export const ASSERTION_TYPES = Assertion.options.map((option) => option.shape.type.value);
+
+export const StubbedTool = z.strictObject({
+  name: z.string().min(1),
+  /** When given, this result answers only calls whose arguments include these. */
+  args: z.record(z.string(), z.unknown()).optional(),
+  result: z.unknown(),
+});
+
+export const SuiteCase = z
+  .strictObject({
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'a case id is letters, digits, ".", "_", ":" or "-", starting with a letter or digit'),
+    description: z.string().optional(),
+    vars: z.record(z.string(), z.unknown()).optional(),
+    messages: z.array(z.strictObject({ role: z.enum(['user', 'assistant']), content: z.string() })).min(1).optional(),
+    assert: z.array(Assertion).default([]),
+    tools: z.array(StubbedTool).default([]),
+    /** Pass when the weighted score reaches this, instead of when every assertion passes. */
+    threshold: z.number().min(0).max(1).optional(),
+  })
+  .refine((value) => !(value.vars && value.messages), { message: 'a case gives vars or messages, not both' });
+export type SuiteCase = z.infer<typeof SuiteCase>;
+
+export const JudgeConfig = z.strictObject({
+  provider: z.enum(PROVIDERS),
+  model: z.string().min(1),
+  base_url: z.url().optional(),
+  api_key: SecretName.optional(),
+  mock: z.unknown().optional(),
+});
+
+export const Suite = z
+  .strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a suite name is lower-case letters, digits and dashes'),
+    description: z.string().optional(),
+    defaults: z.strictObject({ assert: z.array(Assertion).default([]) }).default({ assert: [] }),
+    /** The model that grades rubric assertions. */
+    judge: JudgeConfig.optional(),
+    /** `stub` (default): tools answer from the case. `live`: tools with an endpoint are really called. */
+    tools_mode: z.enum(['stub', 'live']).default('stub'),
+    cases: z.array(SuiteCase).min(1, 'a suite needs at least one case'),
+  })
+  .superRefine((suite, ctx) => {
+    const seen = new Set<string>();
+    suite.cases.forEach((testCase, index) => {
+      if (seen.has(testCase.id)) ctx.addIssue({ code: 'custom', path: ['cases', index, 'id'], message: `case id "${testCase.id}" appears twice` });
+      seen.add(testCase.id);
+    });
+  });
+export type Suite = z.infer<typeof Suite>;

@@ -1,0 +1,115 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** What the fake answers one request with. */
+export type Behaviour =
+  | { kind: 'reply'; text: string; toolCalls?: Array<{ name: string; arguments: Record<string, unknown> }>; usage?: { input: number; output: number } }
+  | { kind: 'status'; status: number; retryAfter?: string; body?: string }
+  | { kind: 'hang' }
+  | { kind: 'malformed' }
+  | { kind: 'drop' };
+
+export interface RecordedRequest {
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: Record<string, unknown>;
+}
+
+export interface FakeLlm {
+  /** e.g. http://127.0.0.1:PORT/v1 for OpenAI, http://127.0.0.1:PORT for Anthropic. */
+  url: string;
+  requests: RecordedRequest[];
+  /** The most requests that were in flight at once. */
+  peakInFlight: () => number;
+  close: () => Promise<void>;
+}
+
+function openAiBody(behaviour: Extract<Behaviour, { kind: 'reply' }>, model: string) {
+  const toolCalls = (behaviour.toolCalls ?? []).map((call, index) => ({ id: `call_${index + 1}`, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.arguments) } }));
+  return {
+    id: 'chatcmpl-fake',
+    object: 'chat.completion',
+    created: 0,
+    model,
+    choices: [{ index: 0, finish_reason: toolCalls.length ? 'tool_calls' : 'stop', message: { role: 'assistant', content: toolCalls.length ? null : behaviour.text, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) } }],
+    usage: { prompt_tokens: behaviour.usage?.input ?? 10, completion_tokens: behaviour.usage?.output ?? 5, total_tokens: (behaviour.usage?.input ?? 10) + (behaviour.usage?.output ?? 5) },
+  };
+}
+
+function anthropicBody(behaviour: Extract<Behaviour, { kind: 'reply' }>, model: string) {
+  const toolUses = (behaviour.toolCalls ?? []).map((call, index) => ({ type: 'tool_use', id: `toolu_${index + 1}`, name: call.name, input: call.arguments }));
+  return {
+    id: 'msg_fake',
+    type: 'message',
+    role: 'assistant',
+    model,
+    content: [...(behaviour.text ? [{ type: 'text', text: behaviour.text }] : []), ...toolUses],
+    stop_reason: toolUses.length ? 'tool_use' : 'end_turn',
+    stop_sequence: null,
+    usage: { input_tokens: behaviour.usage?.input ?? 10, output_tokens: behaviour.usage?.output ?? 5 },
+  };
+}
+
+/**
+ * A real HTTP server on 127.0.0.1 that speaks the OpenAI chat-completions and the Anthropic
+ * Messages protocols (tool calls included). `answer` decides each reply, or a fault: a status
+ * with Retry-After, a hang past the client's timeout, malformed JSON, a dropped connection.
+ */
+export async function startFakeLlm(answer: (request: RecordedRequest, index: number) => Behaviour | Promise<Behaviour>, options: { delayMs?: number } = {}): Promise<FakeLlm> {
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<Socket>();
+  let inFlight = 0;
+  let peak = 0;
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    let raw = '';
+    req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+    req.on('end', () => {
+      void (async () => {
+        const recorded: RecordedRequest = { path: req.url ?? '', headers: req.headers, body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} };
+        const index = requests.push(recorded) - 1;
+        inFlight += 1;
+        peak = Math.max(peak, inFlight);
+        try {
+          if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+          const behaviour = await answer(recorded, index);
+          if (behaviour.kind === 'hang') return;
+          if (behaviour.kind === 'drop') {
+            req.socket.destroy();
+            return;
+          }
+          if (behaviour.kind === 'malformed') {
+            res.writeHead(200, { 'content-type': 'application/json' });
+            res.end('{"choices": [ {"message": ');
+            return;
+          }
+          if (behaviour.kind === 'status') {
+            res.writeHead(behaviour.status, { 'content-type': 'application/json', ...(behaviour.retryAfter ? { 'retry-after': behaviour.retryAfter } : {}) });
+            res.end(behaviour.body ?? JSON.stringify({ error: { message: `fake status ${behaviour.status}`, type: 'fake' } }));
+            return;
+          }
+          const model = String(recorded.body.model ?? 'fake');
+          const body = recorded.path.includes('/messages') ? anthropicBody(behaviour, model) : openAiBody(behaviour, model);
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(body));
+        } finally {
+          inFlight -= 1;
+        }
+      })();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    peakInFlight: () => peak,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
