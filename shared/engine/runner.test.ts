@@ -69,7 +69,7 @@ describe('the runner over real protocol servers', () => {
       expect(outcome.results[0], protocol).toMatchObject({ status: 'passed', toolCalls: [{ name: 'lookup_order', arguments: { id: 'o-1' }, result: { amount: 40 } }] });
       expect(fake.requests, protocol).toHaveLength(2);
       if (protocol === 'anthropic') {
-        expect([fake.requests[0]?.headers['x-api-key'], fake.requests[0]?.headers.authorization]).toContain(fake.requests[0]?.headers['x-api-key'] === KEY ? KEY : `Bearer ${KEY}`);
+        expect(JSON.stringify(fake.requests[0]?.headers)).toContain(KEY);
         expect(fake.requests[0]?.body.system).toBe('You sort tickets for support.\n');
       }
       await fake.close();
