@@ -70,7 +70,7 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
     },
   },
   {
@@ -86,7 +86,7 @@ export default tseslint.config(
     // shared/ compiles with the DOM lib for the Web APIs Node shares (fetch, URL, AbortSignal);
     // the browser-only globals stay out.
     files: ['shared/**/*.ts'],
-    ignores: ['shared/node/**'],
+    ignores: ['shared/node/**', 'shared/**/*.test.ts'],
     rules: {
       'no-restricted-globals': [
         'error',

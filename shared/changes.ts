@@ -37,6 +37,15 @@ function show(value: unknown): string {
   return value === undefined ? '(unset)' : JSON.stringify(value);
 }
 
+const SHORT = 40;
+
+/** "temperature changed (0.2 → 0.7)", or just "mock changed" when the values are too long to read in a line. */
+function changedSummary(key: string, old: unknown, now: unknown): string {
+  const before = show(old);
+  const after = show(now);
+  return before.length + after.length > SHORT ? `${key} changed` : `${key} changed (${before} → ${after})`;
+}
+
 function toolChanges(before: ToolDefinition[], after: ToolDefinition[]): Change[] {
   const changes: Change[] = [];
   const beforeByName = new Map(before.map((tool) => [tool.name, tool]));
@@ -84,7 +93,7 @@ function configChanges(before: ParsedAgent['config'], after: ParsedAgent['config
     const old = (before as Record<string, unknown>)[key];
     const now = (after as Record<string, unknown>)[key];
     if (!deepEqual(old, now)) {
-      changes.push({ kind: 'config', file: 'config.yaml', summary: `${key} changed (${show(old)} → ${show(now)})`, bump: 'patch' });
+      changes.push({ kind: 'config', file: 'config.yaml', summary: changedSummary(key, old, now), bump: 'patch' });
     }
   }
   return changes;

@@ -53,7 +53,7 @@ interface ParsedText {
 }
 
 /** Parses YAML, or JSON strictly, keeping node positions so every message can point at a line. */
-function parseStructured(file: StructuredFileName, text: string, diagnostics: Diagnostic[]): ParsedText | null {
+function parseStructured(file: string, text: string, diagnostics: Diagnostic[]): ParsedText | null {
   const lineCounter = new LineCounter();
   let parsedDoc: ReturnType<typeof parseDocument> | null = null;
   // JSON files need the YAML document only to place a message, so it is built on first use.
@@ -107,15 +107,18 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return where && !issue.message.startsWith(where) ? `${where}: ${issue.message}` : issue.message;
 }
 
-function checkStructuredUncached(file: StructuredFileName, text: string, diagnostics: Diagnostic[]): unknown {
+/**
+ * Parses a YAML (or, by its name, JSON) document and checks it against a schema; every problem
+ * goes to `diagnostics` with its line and column. Returns the parsed value, or undefined.
+ */
+export function checkDocument<T>(file: string, text: string, schema: z.ZodType<T>, diagnostics: Diagnostic[], emptyHint = ''): T | undefined {
   if (text.trim() === '') {
-    const need = file === 'config.yaml' ? ': it needs at least provider and model' : '';
-    diagnostics.push({ file, path: '', message: `${file} is empty${need}`, line: 1, column: 1 });
+    diagnostics.push({ file, path: '', message: `${file} is empty${emptyHint}`, line: 1, column: 1 });
     return undefined;
   }
   const parsed = parseStructured(file, text, diagnostics);
   if (!parsed) return undefined;
-  const result = FILE_SCHEMAS[file].safeParse(parsed.value);
+  const result = schema.safeParse(parsed.value);
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
     const position = issue.code === 'unrecognized_keys' ? parsed.locateKey(issue.path, issue.keys[0] ?? '') : parsed.locate(issue.path);
@@ -148,7 +151,8 @@ function checkStructured(file: StructuredFileName, text: string, diagnostics: Di
     byText.delete(text);
   } else {
     const found: Diagnostic[] = [];
-    checked = { value: checkStructuredUncached(file, text, found), diagnostics: found };
+    const hint = file === 'config.yaml' ? ': it needs at least provider and model' : '';
+    checked = { value: checkDocument(file, text, FILE_SCHEMAS[file] as z.ZodType<unknown>, found, hint), diagnostics: found };
     if (byText.size >= MEMO_PER_FILE) byText.delete(byText.keys().next().value as string);
   }
   byText.set(text, checked);

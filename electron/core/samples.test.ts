@@ -36,7 +36,8 @@ describe('sample workspace', () => {
   it('suggests for every sample version the bump its semver took, so the history is honest', async () => {
     t = tempWorkspace();
     loadSamples(t.ws);
-    expect((await t.client.versions.diff({ from: 'ticket-triage@1.1.0', to: 'ticket-triage@1.1.1' })).reason).toBe('temperature changed (0.4 → 0.1) → patch');
+    expect((await t.client.versions.diff({ from: 'ticket-triage@1.1.0', to: 'ticket-triage@1.1.1' })).reason).toBe('mock changed, temperature changed (0.4 → 0.1) → patch');
+    expect((await t.client.versions.diff({ from: 'refund-approval@1.1.0', to: 'refund-approval@2.0.0' })).reason).toBe('tool lookup_order added → major');
     expect((await t.client.versions.diff({ from: 'ticket-triage@1.0.0', to: 'ticket-triage@1.1.0' })).reason).toBe('examples added → minor');
   });
 

@@ -8,6 +8,7 @@ import { resourcesDir } from './paths';
 import { createAgent } from './store/agents';
 import { findAgent } from './store/lookup';
 import { setLabel } from './store/labels';
+import { saveSuite } from './store/suites';
 import { snapshot } from './store/versions';
 import type { Workspace } from './workspace';
 
@@ -18,6 +19,7 @@ const SampleManifest = z.object({
       description: z.string(),
       versions: z.array(z.object({ dir: z.string(), semver: Semver, author: z.string(), message: z.string() })),
       labels: z.array(z.object({ label: LabelName, version: Semver, author: z.string(), reason: z.string() })),
+      suites: z.array(z.object({ file: z.string(), author: z.string(), message: z.string() })).default([]),
     }),
   ),
 });
@@ -43,6 +45,9 @@ export function loadSamples(ws: Workspace, dir: string = samplesDir()): string[]
       }
       for (const move of agent.labels) {
         setLabel(ws, { agent: agent.name, label: move.label, ref: move.version, reason: move.reason, actor: move.author });
+      }
+      for (const suite of agent.suites) {
+        saveSuite(ws, agent.name, readFileSync(join(dir, suite.file), 'utf8'), suite.message, suite.author);
       }
     }
   });

@@ -38,12 +38,12 @@ describe('workspace', () => {
     await connect(first).client.agents.create({ name: 'triage' });
     first.close();
     expect(readdirSync(join(dir, 'backups'))).toEqual([]);
-    writeFileSync(join(migrations, '0020-notes.sql'), 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL);');
+    writeFileSync(join(migrations, '0900-notes.sql'), 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL);');
     const second = openWorkspace(dir, { migrationsDir: migrations, clock: () => new Date('2026-05-01T10:00:00.000Z') });
     cleanups.unshift(() => second.close());
     expect(second.created).toBe(false);
     const backups = readdirSync(join(dir, 'backups'));
-    expect(backups).toEqual(['slipway-2026-05-01T10-00-00-000Z-before-0020-notes.db']);
+    expect(backups).toEqual(['slipway-2026-05-01T10-00-00-000Z-before-0900-notes.db']);
     const backup = openDatabase(join(dir, 'backups', backups[0]!), { readonly: true });
     cleanups.unshift(() => backup.close());
     expect(backup.prepare('SELECT name FROM agents').all()).toEqual([{ name: 'triage' }]);

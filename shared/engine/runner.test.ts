@@ -168,17 +168,15 @@ describe('the runner over real protocol servers', () => {
     expect(outcome.results).toHaveLength(2);
   });
 
-  it('serves repeated cases from the cache by version hash, case and repeat', async () => {
+  it('reuses a cached answer by version hash, case and repeat, and grades it again', async () => {
     fake = await startFakeLlm(() => ({ kind: 'reply', text: 'billing' }));
-    const store = new Map<string, ReturnType<typeof JSON.parse>>();
-    const cache = {
-      get: (hash: string, id: string, repeat: number) => store.get(`${hash}/${id}/${repeat}`),
-      put: (hash: string, result: { caseId: string; repeat: number }) => store.set(`${hash}/${result.caseId}/${result.repeat}`, result),
-    };
-    await run({ agent: agent(openAiConfig(fake.url)), suite: suite([CASE]), cache });
-    const again = await run({ agent: agent(openAiConfig(fake.url)), suite: suite([CASE]), cache });
+    const first = await run({ agent: agent(openAiConfig(fake.url)), suite: suite([CASE]) });
+    const known = new Map(first.results.map((result) => [`h1/${result.caseId}/${result.repeat}`, result]));
+    const cache = { get: (hash: string, id: string, repeat: number) => known.get(`${hash}/${id}/${repeat}`) };
+    const stricter = { ...CASE, assert: [{ type: 'equals', value: 'technical' }] };
+    const again = await run({ agent: agent(openAiConfig(fake.url)), suite: suite([stricter]), cache });
     expect(fake.requests).toHaveLength(1);
-    expect(again.results[0]).toMatchObject({ status: 'passed', cached: true });
+    expect(again.results[0]).toMatchObject({ status: 'failed', cached: true, output: 'billing', costUsd: 0 });
   });
 
   it('runs the mock provider offline: rules, tool calls, echo, token counts', async () => {

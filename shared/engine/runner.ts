@@ -31,10 +31,12 @@ export interface RunSettings {
   maxCostUsd?: number | undefined;
 }
 
-/** Results already known for (version hash, case id, repeat), so a re-run costs nothing. */
+/**
+ * Model answers already known for (version hash, case id, repeat), so a re-run costs nothing.
+ * Only the answer is reused: assertions are evaluated again on every run.
+ */
 export interface ResultCache {
   get(versionHash: string, caseId: string, repeat: number): CaseResult | undefined;
-  put(versionHash: string, result: CaseResult): void;
 }
 
 export type RunStatus = 'finished' | 'cancelled' | 'stopped_budget';
@@ -135,12 +137,15 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
     if (!job) return;
     const { testCase, repeat } = job;
     const cached = input.cache?.get(input.versionHash, testCase.id, repeat);
+    const assertions = [...testCase.assert, ...suite.defaults.assert];
     let result: CaseResult;
-    if (cached) {
-      result = { ...cached, cached: true };
-    } else {
-      const assertions = [...testCase.assert, ...suite.defaults.assert];
-      try {
+    try {
+      if (cached && cached.status !== 'errored') {
+        // The model's answer is reused; the grading is always done again with today's assertions.
+        const tokens = cached.inputTokens === null || cached.outputTokens === null ? null : cached.inputTokens + cached.outputTokens;
+        const verdicts = await evaluate(assertions, { output: cached.output, toolCalls: cached.toolCalls, latencyMs: cached.latencyMs, tokens, costUsd: cached.costUsd }, judge);
+        result = { ...cached, caseId: testCase.id, repeat, verdicts, status: casePasses(testCase, assertions, verdicts) ? 'passed' : 'failed', costUsd: 0, cached: true };
+      } else {
         const execution = await executeCase(context, agent, testCase, { prices, liveTools: suite.tools_mode === 'live' });
         const tokens = execution.usage.inputTokens === null || execution.usage.outputTokens === null ? null : execution.usage.inputTokens + execution.usage.outputTokens;
         const verdicts = await evaluate(assertions, { output: execution.output, toolCalls: execution.toolCalls, latencyMs: execution.latencyMs, tokens, costUsd: execution.costUsd }, judge);
@@ -160,27 +165,26 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
           verdicts,
           cached: false,
         };
-        if (result.status === 'passed') input.cache?.put(input.versionHash, result);
-      } catch (error) {
-        const failure = error instanceof EngineError ? error : new EngineError('malformed', String((error as Error)?.message ?? error));
-        if (failure.kind === 'cancelled') return;
-        result = {
-          caseId: testCase.id,
-          repeat,
-          status: 'errored',
-          output: '',
-          messages: [],
-          toolCalls: [],
-          latencyMs: 0,
-          inputTokens: null,
-          outputTokens: null,
-          costUsd: null,
-          retries: 0,
-          error: { kind: failure.kind, message: failure.message },
-          verdicts: [],
-          cached: false,
-        };
       }
+    } catch (error) {
+      const failure = error instanceof EngineError ? error : new EngineError('malformed', String((error as Error)?.message ?? error));
+      if (failure.kind === 'cancelled') return;
+      result = {
+        caseId: testCase.id,
+        repeat,
+        status: 'errored',
+        output: '',
+        messages: [],
+        toolCalls: [],
+        latencyMs: 0,
+        inputTokens: null,
+        outputTokens: null,
+        costUsd: null,
+        retries: 0,
+        error: { kind: failure.kind, message: failure.message },
+        verdicts: [],
+        cached: false,
+      };
     }
     results[index] = result;
     if (result.costUsd === null && result.status !== 'errored') costKnown = false;

@@ -5,5 +5,6 @@ const code = await runCli(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   cwd: process.cwd(),
+  isTTY: process.stderr.isTTY,
 });
 process.exitCode = code;

@@ -106,7 +106,7 @@ describe('slipway CLI', () => {
       [['show', 'Ticket@1'], /^slipway: "Ticket@1" is not a ref/],
       [['snapshot', 'ticket-triage', '--from', folder('bad-yaml', agentFiles({ 'config.yaml': 'provider: [openai\n' })), '-m', 'x'], /^slipway: config\.yaml:\d+:\d+: not valid YAML/],
       [['snapshot', 'ticket-triage', '--from', folder('bad-json', agentFiles({ 'tools.json': '[{]' })), '-m', 'x'], /^slipway: tools\.json:1:\d+: not valid JSON/],
-      [['snapshot', 'ticket-triage', '--from', folder('schema', agentFiles({ 'config.yaml': 'provider: mock\nmodel: m-1\nseed: 4\n' })), '-m', 'x'], /^slipway: config\.yaml:3:1: unknown key "seed"\n$/],
+      [['snapshot', 'ticket-triage', '--from', folder('schema', agentFiles({ 'config.yaml': 'provider: openai-compatible\nmodel: m-1\nseed: 4\n' })), '-m', 'x'], /^slipway: config\.yaml:3:1: unknown key "seed"\n$/],
       [['snapshot', 'ticket-triage', '--from', folder('extra', { ...agentFiles(), 'README.md': '#' }), '-m', 'x'], /holds files that are not agent files \(README\.md\): allowed files are/],
       [['snapshot', 'ticket-triage', '--from', folder('exists', agentFiles()), '-m', 'x', '--version', '1.1.0'], /^slipway: version 1\.1\.0 is not higher than the latest version 1\.1\.1\n$/],
       [['snapshot', 'ticket-triage', '--from', 'missing-folder', '-m', 'x'], /is not a folder/],

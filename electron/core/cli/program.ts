@@ -12,17 +12,10 @@ import { connect } from '../services';
 import { filesAt } from '../store/versions';
 import { openWorkspace, type Workspace } from '../workspace';
 import * as format from './format';
+import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, type CliIo } from './io';
+import { registerTestingCommands } from './testing-commands';
 
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-}
-
-export const EXIT_OK = 0;
-export const EXIT_CHECK_FAILED = 1;
-export const EXIT_USAGE = 2;
+export { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, type CliIo } from './io';
 
 const INPUT_ERRORS: readonly ErrorCode[] = ['invalid_input', 'unknown_method', 'not_found', 'conflict', 'no_changes', 'invalid_files', 'workspace'];
 
@@ -214,6 +207,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       });
     });
 
+  let exitCode = EXIT_OK;
+  registerTestingCommands(program, {
+    io,
+    open: (command) => open(command).ws,
+    print,
+    json: (command) => globals(command).json ?? false,
+    exitWith: (code) => {
+      exitCode = code;
+    },
+  });
+
   program
     .command('config')
     .description('read or set workspace settings')
@@ -227,7 +231,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return EXIT_OK;
+    return exitCode;
   } catch (error) {
     if (error instanceof CheckFailed) return EXIT_CHECK_FAILED;
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;

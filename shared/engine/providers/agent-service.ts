@@ -6,7 +6,8 @@ import { retryAfterMs } from './sdk-errors';
 
 /** The request both the http and the command provider send. */
 export function agentRequest({ config, messages, tools, vars }: ProviderRequest): AgentRequest {
-  const { mock: _mock, ...settings } = config;
+  // The mock provider's rules mean nothing to another agent; everything else is its configuration.
+  const { mock, ...settings } = config;
   return {
     protocol: 'slipway.agent/1',
     model: config.model,

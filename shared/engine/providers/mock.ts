@@ -12,7 +12,7 @@ function tokens(text: string, perWord: number): number {
 
 /**
  * Deterministic answers from rules in config.yaml: the first rule whose `match` (a regular
- * expression over the rendered conversation) matches answers with its reply, its tool calls, or
+ * expression over the case's last user turn and what followed it) matches answers with its reply, its tool calls, or
  * the conversation itself (`echo`). After tool results come back, only rules that reply count.
  */
 export function mockProvider(platform: Platform): Provider {
@@ -20,7 +20,10 @@ export function mockProvider(platform: Platform): Provider {
     call: async ({ config, messages, signal }): Promise<ModelTurn> => {
       const settings: MockSettings | undefined = config.mock;
       if (!settings) throw new EngineError('config', 'the mock provider needs `mock: { rules: [...] }` in config.yaml');
-      const text = transcript(messages);
+      // Rules match the rendered input: the case's last user turn and whatever followed it
+      // (tool results), not the system prompt or the few-shot examples before it.
+      const lastUser = messages.map((message) => message.role).lastIndexOf('user');
+      const text = transcript(messages.slice(Math.max(lastUser, 0)).filter((message) => message.role !== 'system'));
       const afterTools = messages.at(-1)?.role === 'tool';
       const rule = settings.rules.find((candidate) => {
         if (afterTools && candidate.reply === undefined && !candidate.echo) return false;
@@ -34,10 +37,10 @@ export function mockProvider(platform: Platform): Provider {
       if (!rule) throw new EngineError('config', 'no mock rule matches this conversation: add a rule without `match` as the default');
       if (settings.latency_ms) await platform.sleep(settings.latency_ms, signal);
       if (signal.aborted) throw new EngineError('cancelled', 'the mock call was aborted');
-      const reply = rule.echo ? text : (rule.reply ?? '');
+      const reply = rule.echo ? transcript(messages) : (rule.reply ?? '');
       const toolCalls = afterTools ? [] : (rule.tool_calls ?? []).map((call, index) => ({ id: `mock_${index + 1}`, name: call.name, arguments: call.arguments }));
       const perWord = settings.tokens_per_word ?? 1.3;
-      return { text: reply, toolCalls, usage: { inputTokens: tokens(text, perWord), outputTokens: tokens(reply, perWord) } };
+      return { text: reply, toolCalls, usage: { inputTokens: tokens(transcript(messages), perWord), outputTokens: tokens(reply, perWord) } };
     },
   };
 }

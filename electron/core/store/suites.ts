@@ -1,0 +1,93 @@
+import { stringify } from 'yaml';
+import { SlipwayError } from '../../../shared/errors';
+import { nodeSha256 } from '../../../shared/node/sha256';
+import { writeTransaction } from '../../../shared/node/sqlite';
+import type { Suite } from '../../../shared/suite';
+import { parseSuiteYaml } from '../../../shared/suite-file';
+import { normalizeLineEndings } from '../../../shared/agent-files';
+import { sql } from '../statements';
+import type { Workspace } from '../workspace';
+import { appendAudit } from './audit-log';
+import { requireActiveAgent, requireAgent } from './lookup';
+
+export interface SuiteRevision {
+  id: number;
+  agent: string;
+  name: string;
+  revision: number;
+  hash: string;
+  content: string;
+  suite: Suite;
+  author: string;
+  message: string;
+  createdAt: string;
+}
+
+interface RevisionRow {
+  id: number;
+  name: string;
+  revision: number;
+  hash: string;
+  content: string;
+  author: string;
+  message: string;
+  created_at: string;
+}
+
+function toRevision(agent: string, row: RevisionRow): SuiteRevision {
+  return { id: row.id, agent, name: row.name, revision: row.revision, hash: row.hash, content: row.content, suite: parseSuiteYaml(row.content, `${row.name}.yaml`), author: row.author, message: row.message, createdAt: row.created_at };
+}
+
+const REVISION_SQL = `SELECT suite_revisions.id, suites.name, revision, hash, content, author, message, suite_revisions.created_at
+  FROM suite_revisions JOIN suites ON suites.id = suite_revisions.suite_id`;
+
+/** Saves a suite's YAML as its next revision (the first makes the suite). Identical content is refused. */
+export function saveSuite(ws: Workspace, agentName: string, yaml: string, message: string, actor?: string): SuiteRevision {
+  const content = normalizeLineEndings(yaml);
+  const suite = parseSuiteYaml(content);
+  const hash = nodeSha256(content);
+  return writeTransaction(ws.db, () => {
+    const agent = requireActiveAgent(ws, agentName);
+    const now = ws.now();
+    let suiteRow = sql(ws.db, 'SELECT id FROM suites WHERE agent_id = ? AND name = ?').get(agent.id, suite.name) as { id: number } | undefined;
+    suiteRow ??= { id: Number(sql(ws.db, 'INSERT INTO suites (agent_id, name, created_at) VALUES (?, ?, ?)').run(agent.id, suite.name, now).lastInsertRowid) };
+    const latest = sql(ws.db, 'SELECT revision, hash FROM suite_revisions WHERE suite_id = ? ORDER BY revision DESC LIMIT 1').get(suiteRow.id) as { revision: number; hash: string } | undefined;
+    if (latest?.hash === hash) throw new SlipwayError('no_changes', `suite ${suite.name} of "${agent.name}" already has this content (revision ${latest.revision})`);
+    const revision = (latest?.revision ?? 0) + 1;
+    const author = actor ?? ws.identity().author;
+    const id = Number(
+      sql(ws.db, 'INSERT INTO suite_revisions (suite_id, revision, hash, content, author, message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(suiteRow.id, revision, hash, content, author, message, now).lastInsertRowid,
+    );
+    appendAudit(ws, { action: 'suite.save', agentId: agent.id, subject: `${agent.name}/${suite.name}#${revision}`, reason: message, before: latest ? { revision: latest.revision } : null, after: { revision, hash, cases: suite.cases.length }, ...(actor ? { actor } : {}) });
+    return toRevision(agent.name, { id, name: suite.name, revision, hash, content, author, message, created_at: now });
+  });
+}
+
+export function listSuites(ws: Workspace, agentName: string): SuiteRevision[] {
+  const agent = requireAgent(ws, agentName);
+  const rows = sql(ws.db, `${REVISION_SQL} WHERE suites.agent_id = ? AND revision = (SELECT max(revision) FROM suite_revisions r WHERE r.suite_id = suites.id) ORDER BY suites.name`).all(agent.id) as RevisionRow[];
+  return rows.map((row) => toRevision(agent.name, row));
+}
+
+/** A suite's latest revision, or a given one. */
+export function getSuite(ws: Workspace, agentName: string, name: string, revision?: number): SuiteRevision {
+  const agent = requireAgent(ws, agentName);
+  const row = sql(ws.db, `${REVISION_SQL} WHERE suites.agent_id = ? AND suites.name = ? AND (? IS NULL OR revision = ?) ORDER BY revision DESC LIMIT 1`).get(agent.id, name, revision ?? null, revision ?? null) as RevisionRow | undefined;
+  if (!row) {
+    const names = listSuites(ws, agentName).map((suite) => suite.name);
+    const known = names.length > 0 ? `suites: ${names.join(', ')}` : 'no suites yet: add one with `slipway suite import FILE --agent AGENT`';
+    throw new SlipwayError('not_found', `agent "${agent.name}" has no suite "${name}"${revision ? ` at revision ${revision}` : ''} (${known})`);
+  }
+  return toRevision(agent.name, row);
+}
+
+export function suiteHistory(ws: Workspace, agentName: string, name: string): SuiteRevision[] {
+  const agent = requireAgent(ws, agentName);
+  const rows = sql(ws.db, `${REVISION_SQL} WHERE suites.agent_id = ? AND suites.name = ? ORDER BY revision DESC`).all(agent.id, name) as RevisionRow[];
+  return rows.map((row) => toRevision(agent.name, row));
+}
+
+/** The YAML a suite is saved as, from its parsed form (imports produce suites, not text). */
+export function suiteToYaml(suite: Suite): string {
+  return stringify(suite, { lineWidth: 0 });
+}
