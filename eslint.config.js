@@ -63,7 +63,7 @@ const layers = [
 ];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'native/**'] },
+  { ignores: ['out/**', 'node_modules/**', 'native/**', 'bench/.peers/**', 'e2e/artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

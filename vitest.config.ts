@@ -9,7 +9,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['**/*.test.ts'], exclude: ['node_modules/**', 'out/**', 'e2e/**'], environment: 'node', testTimeout: 30_000 },
+        test: { name: 'unit', include: ['**/*.test.ts'], exclude: ['**/node_modules/**', 'out/**', 'e2e/**', 'bench/.peers/**'], environment: 'node', testTimeout: 30_000 },
       },
       {
         extends: true,

@@ -95,10 +95,10 @@ export function estimateCost(agent: ParsedAgent, suite: Suite, settings: Pick<Ru
   return total;
 }
 
-function judgeFor(suite: Suite, platform: Platform, context: { signal: AbortSignal }): Judge | null {
+async function judgeFor(suite: Suite, platform: Platform, context: { signal: AbortSignal }): Promise<Judge | null> {
   if (!suite.judge) return null;
   const config = { ...suite.judge, mock: suite.judge.mock as ParsedAgent['config']['mock'] };
-  const provider = providerFor(config, platform);
+  const provider = await providerFor(config, platform);
   const gate = rateGate(platform);
   return async (rubric, output) => {
     const messages: ChatMessage[] = [
@@ -121,9 +121,9 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
   const outer = input.signal;
   if (outer?.aborted) controller.abort(outer.reason);
   outer?.addEventListener('abort', () => controller.abort(outer.reason), { once: true });
-  const provider = providerFor(agent.config, platform);
+  const provider = await providerFor(agent.config, platform);
   const context = { provider, platform, gate: rateGate(platform), signal: controller.signal };
-  const judge = judgeFor(suite, platform, context);
+  const judge = await judgeFor(suite, platform, context);
   const jobs = suite.cases.flatMap((testCase) => Array.from({ length: settings.repeat }, (_, repeat) => ({ testCase, repeat })));
   const results: CaseResult[] = new Array(jobs.length);
   let next = 0;

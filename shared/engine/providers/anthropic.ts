@@ -33,10 +33,20 @@ function toAnthropic(messages: ChatMessage[]): { system: string; messages: Anthr
 
 /** The Anthropic Messages API through the official SDK. */
 export function anthropicMessages(platform: Platform): Provider {
+  const clients = new Map<string, Anthropic>();
+  const clientFor = (baseURL: string, key: string) => {
+    const id = `${baseURL}\n${key}`;
+    let client = clients.get(id);
+    if (!client) {
+      client = new Anthropic({ apiKey: key, baseURL, fetch: platform.fetch, maxRetries: 0, timeout: 24 * 3600 * 1000, dangerouslyAllowBrowser: true });
+      clients.set(id, client);
+    }
+    return client;
+  };
   return {
     call: async ({ config, messages, tools, signal }): Promise<ModelTurn> => {
       const key = requireSecret(platform.secrets, config.api_key ?? 'ANTHROPIC');
-      const client = new Anthropic({ apiKey: key, baseURL: config.base_url ?? 'https://api.anthropic.com', fetch: platform.fetch, maxRetries: 0, timeout: 24 * 3600 * 1000, dangerouslyAllowBrowser: true });
+      const client = clientFor(config.base_url ?? 'https://api.anthropic.com', key);
       const { system, messages: turns } = toAnthropic(messages);
       try {
         const response = await client.messages.create(

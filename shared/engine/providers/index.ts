@@ -1,17 +1,15 @@
 import type { AgentConfig } from '../../agent-files';
 import type { Platform, Provider } from '../types';
-import { anthropicMessages } from './anthropic';
 import { agentCommand, agentService } from './agent-service';
 import { mockProvider } from './mock';
-import { openAICompatible } from './openai';
 
-/** The provider a configuration names. */
-export function providerFor(config: AgentConfig, platform: Platform): Provider {
+/** The provider a configuration names. The SDK-backed ones load on first use: each costs startup time. */
+export async function providerFor(config: AgentConfig, platform: Platform): Promise<Provider> {
   switch (config.provider) {
     case 'openai-compatible':
-      return openAICompatible(platform);
+      return (await import('./openai')).openAICompatible(platform);
     case 'anthropic':
-      return anthropicMessages(platform);
+      return (await import('./anthropic')).anthropicMessages(platform);
     case 'http':
       return agentService(platform);
     case 'command':
