@@ -49,6 +49,8 @@ describe('slipway test', () => {
     expect(compared.newFailures).toEqual(['api-outage']);
     expect((await run('runs', 'list', 'ticket-triage')).stdout.split('\n').filter(Boolean)).toHaveLength(3);
     expect((await run('runs', 'show', '1')).stdout).toContain('✗ api-outage');
+    expect(await run('runs', 'export', '1', '--junit', 'again.xml')).toMatchObject({ code: 0 });
+    expect(readFileSync(join(dir, 'again.xml'), 'utf8')).toBe(junit);
     const json = JSON.parse((await run('--json', 'test', 'refund-approval@latest', '--suite', 'refund-policy')).stdout) as { attestation: { passed: boolean; versionHash: string } };
     expect(json.attestation.passed).toBe(true);
     expect(json.attestation.versionHash).toMatch(/^[0-9a-f]{64}$/);

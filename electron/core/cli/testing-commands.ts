@@ -9,7 +9,7 @@ import { toJsonReport, toJUnit, type ReportRun } from '../../../shared/run-repor
 import { parseSuiteYaml } from '../../../shared/suite-file';
 import { importSuite } from '../../../shared/suite-import';
 import { readAgentFolder } from '../files-io';
-import { compareRuns, getRunSummary, listRuns, runResults } from '../store/runs';
+import { attestationOf, compareRuns, getRunSummary, listRuns, runResults } from '../store/runs';
 import { getSuite, listSuites, saveSuite, suiteHistory, suiteToYaml } from '../store/suites';
 import { loadPrices, testFiles, testVersion } from '../testing';
 import type { Workspace } from '../workspace';
@@ -210,6 +210,21 @@ export function registerTestingCommands(program: Command, context: CliContext): 
       ].join('\n'),
     );
   });
+  runs
+    .command('export <id>')
+    .description('write a stored run as JUnit XML and/or JSON (with its attestation)')
+    .option('--junit <file>', 'JUnit XML')
+    .option('--out <file>', 'JSON')
+    .action((id: string, flags: { junit?: string; out?: string }, command: Command) => {
+      if (!flags.junit && !flags.out) throw new SlipwayError('invalid_input', 'say where: --junit FILE and/or --out FILE');
+      const ws = context.open(command);
+      const run = getRunSummary(ws, Number(id));
+      const results = runResults(ws, run.id);
+      const report: ReportRun = { id: run.id, agent: run.agent, version: run.version, versionHash: run.versionHash, suite: run.suite, suiteRevisionHash: run.suiteRevisionHash, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt, passed: run.passed ?? 0, total: run.total ?? 0, passRate: run.passRate ?? 0, gatePassed: run.gatePassed ?? false, costUsd: run.costUsd ?? 0 };
+      if (flags.junit) writeFileSync(resolve(io.cwd, flags.junit), toJUnit(report, results));
+      if (flags.out) writeFileSync(resolve(io.cwd, flags.out), toJsonReport(report, results, attestationOf(run)));
+      context.print(command, { run: run.id, junit: flags.junit ?? null, out: flags.out ?? null }, (value) => `Exported run ${value.run}${value.junit ? ` to ${value.junit}` : ''}${value.out ? `${value.junit ? ' and' : ' to'} ${value.out}` : ''}`);
+    });
   runs.command('compare <earlier> <later>').action((earlier: string, later: string, _flags: unknown, command: Command) => {
     const comparison = compareRuns(context.open(command), Number(earlier), Number(later));
     context.print(command, comparison, (value) =>
