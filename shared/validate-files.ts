@@ -1,3 +1,4 @@
+import { load as loadYaml } from 'js-yaml';
 import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml';
 import type { z } from 'zod';
 import {
@@ -115,6 +116,14 @@ export function checkDocument<T>(file: string, text: string, schema: z.ZodType<T
   if (text.trim() === '') {
     diagnostics.push({ file, path: '', message: `${file} is empty${emptyHint}`, line: 1, column: 1 });
     return undefined;
+  }
+  // Fast path: js-yaml reads a large valid document several times faster than `yaml` builds
+  // one with positions; positions are needed only to explain a problem, so only then.
+  try {
+    const quick = schema.safeParse(file.endsWith('.json') ? JSON.parse(text) : loadYaml(text));
+    if (quick.success) return quick.data;
+  } catch {
+    // Not parseable: the positional parse below says where.
   }
   const parsed = parseStructured(file, text, diagnostics);
   if (!parsed) return undefined;
