@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { redact, requireSecret } from '../secrets';
 import { EngineError, type ChatMessage, type ModelTurn, type Platform, type Provider, type ToolCall } from '../types';
+import { clientCache } from './client-cache';
 import { fromSdkError } from './sdk-errors';
 
 type Block = Anthropic.Messages.ContentBlockParam;
@@ -33,16 +34,7 @@ function toAnthropic(messages: ChatMessage[]): { system: string; messages: Anthr
 
 /** The Anthropic Messages API through the official SDK. */
 export function anthropicMessages(platform: Platform): Provider {
-  const clients = new Map<string, Anthropic>();
-  const clientFor = (baseURL: string, key: string) => {
-    const id = `${baseURL}\n${key}`;
-    let client = clients.get(id);
-    if (!client) {
-      client = new Anthropic({ apiKey: key, baseURL, fetch: platform.fetch, maxRetries: 0, timeout: 24 * 3600 * 1000, dangerouslyAllowBrowser: true });
-      clients.set(id, client);
-    }
-    return client;
-  };
+  const clientFor = clientCache((baseURL, key) => new Anthropic({ apiKey: key, baseURL, fetch: platform.fetch, maxRetries: 0, timeout: 24 * 3600 * 1000, dangerouslyAllowBrowser: true }));
   return {
     call: async ({ config, messages, tools, signal }): Promise<ModelTurn> => {
       const key = requireSecret(platform.secrets, config.api_key ?? 'ANTHROPIC');

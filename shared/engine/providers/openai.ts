@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { redact, requireSecret } from '../secrets';
 import { EngineError, type ChatMessage, type ModelTurn, type Platform, type Provider, type ToolCall } from '../types';
+import { clientCache } from './client-cache';
 import { fromSdkError } from './sdk-errors';
 
 type OpenAIMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
@@ -31,18 +32,8 @@ function parseArguments(text: string, tool: string): Record<string, unknown> {
 
 /** Chat completions through the official SDK: OpenAI, Ollama, vLLM, LM Studio, llama.cpp, OpenRouter, Groq, Together. */
 export function openAICompatible(platform: Platform): Provider {
-  // One client per endpoint and key for the provider's life: a run makes thousands of calls.
-  const clients = new Map<string, OpenAI>();
-  const clientFor = (baseURL: string, key: string) => {
-    const id = `${baseURL}\n${key}`;
-    let client = clients.get(id);
-    if (!client) {
-      // The runner retries and times out; the SDK must do neither.
-      client = new OpenAI({ apiKey: key, baseURL, fetch: platform.fetch, maxRetries: 0, timeout: 24 * 3600 * 1000, dangerouslyAllowBrowser: true });
-      clients.set(id, client);
-    }
-    return client;
-  };
+  // The runner retries and times out; the SDK must do neither.
+  const clientFor = clientCache((baseURL, key) => new OpenAI({ apiKey: key, baseURL, fetch: platform.fetch, maxRetries: 0, timeout: 24 * 3600 * 1000, dangerouslyAllowBrowser: true }));
   return {
     call: async ({ config, messages, tools, signal }): Promise<ModelTurn> => {
       const key = config.api_key ? requireSecret(platform.secrets, config.api_key) : 'none';
