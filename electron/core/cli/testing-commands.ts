@@ -32,6 +32,12 @@ function number(label: string, min: number, max: number, integer: boolean) {
   };
 }
 
+function runId(text: string): number {
+  const id = Number(text);
+  if (!Number.isInteger(id) || id < 1) throw new SlipwayError('invalid_input', `"${text}" is not a run id: use the number \`slipway runs list\` shows`);
+  return id;
+}
+
 function firstProblem(result: CaseResult): string {
   if (result.error) return `${result.error.kind}: ${result.error.message}`;
   const failed = result.verdicts.find((verdict) => !verdict.pass);
@@ -145,7 +151,8 @@ export function registerTestingCommands(program: Command, context: CliContext): 
       } catch {
         throw new SlipwayError('invalid_input', `cannot read ${path}`);
       }
-      const name = flags.name ?? basename(file).replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '') ?? 'suite';
+      const fromFileName = basename(file).replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '');
+      const name = flags.name ?? (fromFileName || 'suite');
       const { suite: imported, report } = importSuite(basename(file), text, name);
       const saved = saveSuite(context.open(command), flags.agent, suiteToYaml(flags.name ? { ...imported, name: flags.name } : imported), flags.message);
       context.print(command, { suite: saved.name, revision: saved.revision, report }, (value) =>
@@ -201,7 +208,7 @@ export function registerTestingCommands(program: Command, context: CliContext): 
     });
   runs.command('show <id>').action((id: string, _flags: unknown, command: Command) => {
     const ws = context.open(command);
-    const summary = getRunSummary(ws, Number(id));
+    const summary = getRunSummary(ws, runId(id));
     const results = runResults(ws, summary.id);
     context.print(command, { run: summary, results }, (value) =>
       [
@@ -218,7 +225,7 @@ export function registerTestingCommands(program: Command, context: CliContext): 
     .action((id: string, flags: { junit?: string; out?: string }, command: Command) => {
       if (!flags.junit && !flags.out) throw new SlipwayError('invalid_input', 'say where: --junit FILE and/or --out FILE');
       const ws = context.open(command);
-      const run = getRunSummary(ws, Number(id));
+      const run = getRunSummary(ws, runId(id));
       const results = runResults(ws, run.id);
       const report: ReportRun = { id: run.id, agent: run.agent, version: run.version, versionHash: run.versionHash, suite: run.suite, suiteRevisionHash: run.suiteRevisionHash, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt, passed: run.passed ?? 0, total: run.total ?? 0, passRate: run.passRate ?? 0, gatePassed: run.gatePassed ?? false, costUsd: run.costUsd ?? 0 };
       if (flags.junit) writeFileSync(resolve(io.cwd, flags.junit), toJUnit(report, results));
@@ -226,7 +233,7 @@ export function registerTestingCommands(program: Command, context: CliContext): 
       context.print(command, { run: run.id, junit: flags.junit ?? null, out: flags.out ?? null }, (value) => `Exported run ${value.run}${value.junit ? ` to ${value.junit}` : ''}${value.out ? `${value.junit ? ' and' : ' to'} ${value.out}` : ''}`);
     });
   runs.command('compare <earlier> <later>').action((earlier: string, later: string, _flags: unknown, command: Command) => {
-    const comparison = compareRuns(context.open(command), Number(earlier), Number(later));
+    const comparison = compareRuns(context.open(command), runId(earlier), runId(later));
     context.print(command, comparison, (value) =>
       [`Run ${value.earlier} → run ${value.later}`, `new failures: ${value.newFailures.join(', ') || 'none'}`, `fixed: ${value.fixes.join(', ') || 'none'}`, `still failing: ${value.stillFailing.join(', ') || 'none'}`].join('\n'),
     );
