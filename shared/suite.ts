@@ -59,6 +59,15 @@ export const JudgeConfig = z.strictObject({
   mock: z.unknown().optional(),
 });
 
+/** An OpenAI-compatible embeddings endpoint (OpenAI, Ollama, vLLM…) for `similar` assertions. */
+export const EmbeddingConfig = z.strictObject({
+  provider: z.literal('openai-compatible'),
+  model: z.string().min(1),
+  base_url: z.url().optional(),
+  api_key: SecretName.optional(),
+});
+export type EmbeddingConfig = z.infer<typeof EmbeddingConfig>;
+
 export const Suite = z
   .strictObject({
     name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a suite name is lower-case letters, digits and dashes'),
@@ -66,6 +75,8 @@ export const Suite = z
     defaults: z.strictObject({ assert: z.array(Assertion).default([]) }).default({ assert: [] }),
     /** The model that grades rubric assertions. */
     judge: JudgeConfig.optional(),
+    /** Embeddings for `similar`; without them a local word metric is used. */
+    embedding: EmbeddingConfig.optional(),
     /** `stub` (default): tools answer from the case. `live`: tools with an endpoint are really called. */
     tools_mode: z.enum(['stub', 'live']).default('stub'),
     cases: z.array(SuiteCase).min(1, 'a suite needs at least one case'),

@@ -50,9 +50,16 @@ function anthropicBody(behaviour: Extract<Behaviour, { kind: 'reply' }>, model: 
   };
 }
 
+/** Embeddings that make texts with the same letters close: letter counts, a-z. */
+function embeddingsBody(input: unknown, model: string) {
+  const texts = Array.isArray(input) ? input.map(String) : [String(input)];
+  const vector = (text: string) => Array.from({ length: 26 }, (_, letter) => [...text.toLowerCase()].filter((char) => char.charCodeAt(0) - 97 === letter).length);
+  return { object: 'list', model, data: texts.map((text, index) => ({ object: 'embedding', index, embedding: vector(text) })), usage: { prompt_tokens: 1, total_tokens: 1 } };
+}
+
 /**
  * A real HTTP server on 127.0.0.1 that speaks the OpenAI chat-completions and the Anthropic
- * Messages protocols (tool calls included). `answer` decides each reply, or a fault: a status
+ * Messages protocols (tool calls included), and OpenAI embeddings. `answer` decides each reply, or a fault: a status
  * with Retry-After, a hang past the client's timeout, malformed JSON, a dropped connection.
  */
 export async function startFakeLlm(answer: (request: RecordedRequest, index: number) => Behaviour | Promise<Behaviour>, options: { delayMs?: number } = {}): Promise<FakeLlm> {
@@ -88,6 +95,11 @@ export async function startFakeLlm(answer: (request: RecordedRequest, index: num
             return;
           }
           const model = String(recorded.body.model ?? 'fake');
+          if (recorded.path.includes('/embeddings')) {
+            res.writeHead(200, { 'content-type': 'application/json' });
+            res.end(JSON.stringify(embeddingsBody(recorded.body.input, model)));
+            return;
+          }
           const body = recorded.path.includes('/messages') ? anthropicBody(behaviour, model) : openAiBody(behaviour, model);
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end(JSON.stringify(body));

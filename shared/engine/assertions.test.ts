@@ -3,7 +3,7 @@ import { Assertion } from '../suite';
 import { casePasses, evaluate, similarity, type Observation } from './assertions';
 
 const seen = (output: string, more: Partial<Observation> = {}): Observation => ({ output, toolCalls: [], latencyMs: 120, tokens: 50, costUsd: 0.001, ...more });
-const check = async (assertion: unknown, observation: Observation) => (await evaluate([Assertion.parse(assertion)], observation, null))[0];
+const check = async (assertion: unknown, observation: Observation) => (await evaluate([Assertion.parse(assertion)], observation))[0];
 
 describe('assertions', () => {
   it('judge text with a readable reason each way', async () => {
@@ -45,14 +45,14 @@ describe('assertions', () => {
   });
 
   it('grade rubrics with the judge model, and refuse them without one', async () => {
-    const judged = await evaluate([Assertion.parse({ type: 'rubric', value: 'is polite' })], seen('Thanks!'), async () => ({ score: 0.9, reason: 'courteous' }));
+    const judged = await evaluate([Assertion.parse({ type: 'rubric', value: 'is polite' })], seen('Thanks!'), { judge: async () => ({ score: 0.9, reason: 'courteous' }), embed: null });
     expect(judged[0]).toMatchObject({ pass: true, score: 0.9, reason: 'judge: courteous (score 0.90)' });
     expect(await check({ type: 'rubric', value: 'is polite' }, seen('x'))).toMatchObject({ pass: false, reason: expect.stringContaining('no judge model') });
   });
 
   it('pass a case by weighted score when it sets a threshold', async () => {
     const assertions = [Assertion.parse({ type: 'contains', value: 'a', weight: 3 }), Assertion.parse({ type: 'contains', value: 'z', weight: 1 })];
-    const verdicts = await evaluate(assertions, seen('abc'), null);
+    const verdicts = await evaluate(assertions, seen('abc'));
     expect(casePasses({}, assertions, verdicts)).toBe(false);
     expect(casePasses({ threshold: 0.7 }, assertions, verdicts)).toBe(true);
     expect(casePasses({ threshold: 0.8 }, assertions, verdicts)).toBe(false);

@@ -23,6 +23,26 @@ export interface Observation {
 /** Grades an output against a rubric with a judge model: { score 0..1, pass?, reason }. */
 export type Judge = (rubric: string, output: string) => Promise<{ score: number; pass?: boolean; reason: string }>;
 
+/** Embeds texts with the suite's embedding model, in order. */
+export type Embed = (texts: string[]) => Promise<number[][]>;
+
+export interface Graders {
+  judge: Judge | null;
+  embed: Embed | null;
+}
+
+export function cosine(a: number[], b: number[]): number {
+  let dot = 0;
+  let left = 0;
+  let right = 0;
+  for (let index = 0; index < Math.min(a.length, b.length); index += 1) {
+    dot += (a[index] ?? 0) * (b[index] ?? 0);
+    left += (a[index] ?? 0) ** 2;
+    right += (b[index] ?? 0) ** 2;
+  }
+  return left === 0 || right === 0 ? 0 : dot / Math.sqrt(left * right);
+}
+
 const ajv = new Ajv({ allErrors: true, strict: false });
 
 function quote(text: string, max = 80): string {
@@ -63,7 +83,7 @@ function verdict(type: string, pass: boolean, reason: string, score = pass ? 1 :
   return { type, pass, score, reason };
 }
 
-async function evaluateOne(assertion: Assertion, seen: Observation, judge: Judge | null): Promise<Verdict> {
+async function evaluateOne(assertion: Assertion, seen: Observation, { judge, embed }: Graders): Promise<Verdict> {
   const { output } = seen;
   switch (assertion.type) {
     case 'equals':
@@ -114,8 +134,13 @@ async function evaluateOne(assertion: Assertion, seen: Observation, judge: Judge
     }
     case 'similar': {
       const threshold = assertion.threshold ?? 0.75;
+      if (embed) {
+        const [left, right] = await embed([output, assertion.value]);
+        const score = cosine(left ?? [], right ?? []);
+        return verdict('similar', score >= threshold, `embedding similarity ${score.toFixed(2)} to the reference (needs ${threshold})`, score);
+      }
       const score = similarity(output, assertion.value);
-      return verdict('similar', score >= threshold, `similarity ${score.toFixed(2)} to the reference (needs ${threshold})`, score);
+      return verdict('similar', score >= threshold, `word similarity ${score.toFixed(2)} to the reference (needs ${threshold})`, score);
     }
     case 'rubric': {
       if (!judge) return verdict('rubric', false, 'no judge model is configured: add `judge: { provider, model }` to the suite');
@@ -148,10 +173,10 @@ async function evaluateOne(assertion: Assertion, seen: Observation, judge: Judge
 }
 
 /** Every assertion of a case (its own, then the suite's defaults), each with a reason a person can read. */
-export async function evaluate(assertions: Assertion[], seen: Observation, judge: Judge | null): Promise<Verdict[]> {
+export async function evaluate(assertions: Assertion[], seen: Observation, graders: Graders = { judge: null, embed: null }): Promise<Verdict[]> {
   const verdicts: Verdict[] = [];
   for (const assertion of assertions) {
-    const result = await evaluateOne(assertion, seen, judge);
+    const result = await evaluateOne(assertion, seen, graders);
     verdicts.push(assertion.not ? { type: `not-${result.type}`, pass: !result.pass, score: 1 - result.score, reason: `inverted: ${result.reason}` } : result);
   }
   return verdicts;

@@ -179,6 +179,21 @@ describe('the runner over real protocol servers', () => {
     expect(again.results[0]).toMatchObject({ status: 'failed', cached: true, output: 'billing', costUsd: 0 });
   });
 
+  it('grades similar assertions with the suite\'s embedding model when it has one', async () => {
+    fake = await startFakeLlm(() => ({ kind: 'reply', text: 'the refund is approved' }));
+    const cases = [
+      { ...CASE, id: 'close', assert: [{ type: 'similar', value: 'refund approved, the', threshold: 0.9 }] },
+      { ...CASE, id: 'far', assert: [{ type: 'similar', value: 'xyz xyz xyz', threshold: 0.9 }] },
+    ];
+    const outcome = await run({ agent: agent(openAiConfig(fake.url)), suite: suite(cases, { embedding: { provider: 'openai-compatible', model: 'text-embedding-3-small', base_url: `${fake.url}/v1`, api_key: 'OPENAI' } }) });
+    expect(outcome.results.map((result) => [result.caseId, result.status])).toEqual([
+      ['close', 'passed'],
+      ['far', 'failed'],
+    ]);
+    expect(outcome.results[0]?.verdicts[0]?.reason).toMatch(/^embedding similarity 0\.9\d|^embedding similarity 1\.00/);
+    expect(fake.requests.filter((request) => request.path.endsWith('/embeddings'))).toHaveLength(2);
+  });
+
   it('runs the mock provider offline: rules, tool calls, echo, token counts', async () => {
     const config = `provider: mock\nmodel: mock-1\nmock:\n  rules:\n    - match: charged twice\n      tool_calls: [{ name: lookup_order, arguments: { id: o-9 } }]\n      reply: billing refund\n    - match: debug\n      echo: true\n    - reply: technical\n`;
     const outcome = await run({

@@ -1,6 +1,6 @@
 import type { Suite, SuiteCase } from '../suite';
 import type { ParsedAgent } from '../validate-files';
-import { casePasses, evaluate, type Judge, type Verdict } from './assertions';
+import { casePasses, evaluate, type Graders, type Judge, type Verdict } from './assertions';
 import { callModel, executeCase, rateGate, type ToolTrace } from './execute';
 import { priceOf, type PriceTable } from './prices';
 import { providerFor } from './providers';
@@ -123,7 +123,10 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
   outer?.addEventListener('abort', () => controller.abort(outer.reason), { once: true });
   const provider = await providerFor(agent.config, platform);
   const context = { provider, platform, gate: rateGate(platform), signal: controller.signal };
-  const judge = await judgeFor(suite, platform, context);
+  const graders: Graders = {
+    judge: await judgeFor(suite, platform, context),
+    embed: suite.embedding ? (await import('./providers/openai')).openAIEmbeddings(platform, suite.embedding, controller.signal) : null,
+  };
   const jobs = suite.cases.flatMap((testCase) => Array.from({ length: settings.repeat }, (_, repeat) => ({ testCase, repeat })));
   const results: CaseResult[] = new Array(jobs.length);
   let next = 0;
@@ -143,12 +146,12 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
       if (cached && cached.status !== 'errored') {
         // The model's answer is reused; the grading is always done again with today's assertions.
         const tokens = cached.inputTokens === null || cached.outputTokens === null ? null : cached.inputTokens + cached.outputTokens;
-        const verdicts = await evaluate(assertions, { output: cached.output, toolCalls: cached.toolCalls, latencyMs: cached.latencyMs, tokens, costUsd: cached.costUsd }, judge);
+        const verdicts = await evaluate(assertions, { output: cached.output, toolCalls: cached.toolCalls, latencyMs: cached.latencyMs, tokens, costUsd: cached.costUsd }, graders);
         result = { ...cached, caseId: testCase.id, repeat, verdicts, status: casePasses(testCase, assertions, verdicts) ? 'passed' : 'failed', costUsd: 0, cached: true };
       } else {
         const execution = await executeCase(context, agent, testCase, { prices, liveTools: suite.tools_mode === 'live' });
         const tokens = execution.usage.inputTokens === null || execution.usage.outputTokens === null ? null : execution.usage.inputTokens + execution.usage.outputTokens;
-        const verdicts = await evaluate(assertions, { output: execution.output, toolCalls: execution.toolCalls, latencyMs: execution.latencyMs, tokens, costUsd: execution.costUsd }, judge);
+        const verdicts = await evaluate(assertions, { output: execution.output, toolCalls: execution.toolCalls, latencyMs: execution.latencyMs, tokens, costUsd: execution.costUsd }, graders);
         result = {
           caseId: testCase.id,
           repeat,

@@ -66,3 +66,17 @@ export function openAICompatible(platform: Platform): Provider {
     },
   };
 }
+
+/** Embeddings from an OpenAI-compatible endpoint, for `similar` assertions. */
+export function openAIEmbeddings(platform: Platform, config: { model: string; base_url?: string | undefined; api_key?: string | undefined }, signal: AbortSignal) {
+  const key = config.api_key ? requireSecret(platform.secrets, config.api_key) : 'none';
+  const client = new OpenAI({ apiKey: key, baseURL: config.base_url ?? 'https://api.openai.com/v1', fetch: platform.fetch, maxRetries: 0, dangerouslyAllowBrowser: true });
+  return async (texts: string[]): Promise<number[][]> => {
+    try {
+      const response = await client.embeddings.create({ model: config.model, input: texts }, { signal });
+      return [...response.data].sort((a, b) => a.index - b.index).map((item) => item.embedding);
+    } catch (error) {
+      throw fromSdkError(error, 'the embeddings endpoint', (text) => redact(text, [key]));
+    }
+  };
+}
