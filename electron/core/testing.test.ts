@@ -9,7 +9,8 @@ import { startFakeLlm, type FakeLlm } from '../../test-support/fake-llm';
 import { agentFiles, tempWorkspace, type TestWorkspace } from '../../test-support/workspace';
 import { getRunSummary, runResults } from './store/runs';
 import { saveSuite } from './store/suites';
-import { loadPrices, testVersion } from './testing';
+import { loadPrices } from './test-files';
+import { testVersion } from './testing';
 
 const KEY = 'sk-live-never-stored-42';
 let t: TestWorkspace;

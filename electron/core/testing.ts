@@ -1,49 +1,20 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { PriceTable } from '../../shared/engine/prices';
 import { renderConversation } from '../../shared/engine/render';
-import { estimateCost, runSuite, type CaseResult, type RunProgress, type RunSettings } from '../../shared/engine/runner';
-import type { Platform } from '../../shared/engine/types';
+import { estimateCost, runSuite, type CaseResult } from '../../shared/engine/runner';
 import { canonicalManifest } from '../../shared/manifest';
 import { nodeSha256 } from '../../shared/node/sha256';
 import { parseRef } from '../../shared/ref';
-import type { Suite } from '../../shared/suite';
 import { parseAgentFiles } from '../../shared/validate-files';
-import { resourcesDir } from './paths';
 import { requireAgent } from './store/lookup';
 import { attestationOf, cachedAnswer, finishRun, recordResult, startRun, type Attestation, type RunSummary } from './store/runs';
 import { getSuite } from './store/suites';
 import { filesAt } from './store/versions';
 import type { Workspace } from './workspace';
-
-export function loadPrices(file = join(resourcesDir(), 'prices.json')): PriceTable {
-  return PriceTable.parse(JSON.parse(readFileSync(file, 'utf8')));
-}
-
-export interface TestOptions {
-  settings: RunSettings;
-  minPassRate: number | null;
-  cache: boolean;
-  platform: Platform;
-  prices: PriceTable;
-  signal?: AbortSignal;
-  onStart?: (plan: { total: number; estimateUsd: number | null }) => void;
-  onProgress?: (progress: RunProgress) => void;
-}
+import type { TestOptions } from './test-files';
 
 export interface TestOutcome {
   run: RunSummary;
   results: CaseResult[];
   attestation: Attestation | null;
-}
-
-/** The whole of a test of stored files against a suite, with nothing stored: `slipway test --from DIR`. */
-export async function testFiles(files: Record<string, string>, suite: Suite, options: TestOptions) {
-  const agent = parseAgentFiles(files);
-  const versionHash = canonicalManifest(files, nodeSha256).hash;
-  options.onStart?.({ total: suite.cases.length * options.settings.repeat, estimateUsd: estimateCost(agent, suite, options.settings, options.prices, (testCase) => renderConversation(agent, testCase.messages ? { messages: testCase.messages } : { vars: testCase.vars ?? {} })) });
-  const outcome = await runSuite({ agent, versionHash, suite, settings: options.settings, platform: options.platform, prices: options.prices, ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
-  return { versionHash, outcome };
 }
 
 /**

@@ -2,15 +2,8 @@ import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { Client } from '../../../shared/contract/client';
 import { SlipwayError, type ErrorCode } from '../../../shared/errors';
-import { parseRef } from '../../../shared/ref';
-import { readAgentFolder, writeAgentFolder } from '../files-io';
 import { defaultWorkspaceDir } from '../paths';
-import { openAppWorkspace } from '../app-workspace';
-import { loadSamples } from '../samples';
-import { serveWorkspace } from '../serve';
-import { connect } from '../services';
-import { filesAt } from '../store/versions';
-import { openWorkspace, type Workspace } from '../workspace';
+import type { Workspace } from '../workspace';
 import * as format from './format';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, type CliIo } from './io';
 import { registerTestingCommands } from './testing-commands';
@@ -32,8 +25,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const program = new Command('slipway');
 
   const globals = (command: Command): GlobalOptions => command.optsWithGlobals<GlobalOptions>();
-  const open = (command: Command): { ws: Workspace; api: Client } => {
+  // Each command loads what it needs when it runs: `slipway test --from` never loads SQLite.
+  const open = async (command: Command): Promise<{ ws: Workspace; api: Client }> => {
     const dir = resolve(io.cwd, globals(command).workspace ?? io.env.SLIPWAY_WORKSPACE ?? defaultWorkspaceDir(io.env));
+    const [{ openWorkspace }, { connect }] = await Promise.all([import('../workspace'), import('../services')]);
     workspace ??= openWorkspace(dir);
     return { ws: workspace, api: connect(workspace, { checkOutputs: false }).client };
   };
@@ -58,9 +53,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .command('init')
     .description('create the workspace (and load the sample agents with --sample)')
     .option('--sample', 'load two sample agents with a version history')
-    .action((options: { sample?: boolean }, command: Command) => {
-      const { ws } = open(command);
-      const loaded = options.sample ? loadSamples(ws) : [];
+    .action(async (options: { sample?: boolean }, command: Command) => {
+      const { ws } = await open(command);
+      const loaded = options.sample ? (await import('../samples')).loadSamples(ws) : [];
       print(command, { workspace: ws.dir, created: ws.created, samples: loaded }, (result) =>
         [`Workspace ${result.created ? 'created' : 'ready'} at ${result.workspace}`, ...(loaded.length > 0 ? [`Loaded sample agents: ${loaded.join(', ')}`] : [])].join('\n'),
       );
@@ -71,32 +66,32 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .command('create <name>')
     .option('-d, --description <text>', 'what the agent does', '')
     .action(async (name: string, options: { description: string }, command: Command) => {
-      const created = await open(command).api.agents.create({ name, description: options.description });
+      const created = await (await open(command)).api.agents.create({ name, description: options.description });
       print(command, created, (value) => `Created agent ${value.name}. Its draft starts from a minimal valid config; snapshot it with \`slipway snapshot ${value.name} --from DIR -m MESSAGE\`.`);
     });
   agent
     .command('list')
     .option('-a, --all', 'include archived agents')
     .action(async (options: { all?: boolean }, command: Command) => {
-      print(command, await open(command).api.agents.list({ includeArchived: options.all ?? false }), format.formatAgents);
+      print(command, await (await open(command)).api.agents.list({ includeArchived: options.all ?? false }), format.formatAgents);
     });
   agent
     .command('rename <name> <new-name>')
     .option('-r, --reason <text>', 'why', '')
     .action(async (name: string, newName: string, options: { reason: string }, command: Command) => {
-      print(command, await open(command).api.agents.rename({ name, newName, reason: options.reason }), (value) => `Renamed ${name} to ${value.name}.`);
+      print(command, await (await open(command)).api.agents.rename({ name, newName, reason: options.reason }), (value) => `Renamed ${name} to ${value.name}.`);
     });
   agent
     .command('archive <name>')
     .option('-r, --reason <text>', 'why', '')
     .action(async (name: string, options: { reason: string }, command: Command) => {
-      print(command, await open(command).api.agents.archive({ name, reason: options.reason }), (value) => `Archived ${value.name}; \`slipway agent restore ${value.name}\` brings it back.`);
+      print(command, await (await open(command)).api.agents.archive({ name, reason: options.reason }), (value) => `Archived ${value.name}; \`slipway agent restore ${value.name}\` brings it back.`);
     });
   agent
     .command('restore <name>')
     .option('-r, --reason <text>', 'why', '')
     .action(async (name: string, options: { reason: string }, command: Command) => {
-      print(command, await open(command).api.agents.restore({ name, reason: options.reason }), (value) => `Restored ${value.name}.`);
+      print(command, await (await open(command)).api.agents.restore({ name, reason: options.reason }), (value) => `Restored ${value.name}.`);
     });
 
   program
@@ -107,7 +102,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .addOption(new Option('--bump <kind>', 'override the suggested bump').choices(['major', 'minor', 'patch']))
     .option('--version <x.y.z>', 'choose the version number')
     .action(async (name: string, options: { from: string; message: string; bump?: 'major' | 'minor' | 'patch'; version?: string }, command: Command) => {
-      const { api } = open(command);
+      const { api } = await open(command);
+      const { readAgentFolder } = await import('../files-io');
       const files = readAgentFolder(resolve(io.cwd, options.from));
       const suggestion = await api.versions.suggestBump({ agent: name, files });
       const version = await api.versions.snapshot({
@@ -127,8 +123,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .description("write a version's files (or the draft's) to a folder")
     .requiredOption('--to <dir>', 'destination folder')
     .option('-f, --force', 'overwrite files that differ')
-    .action((refText: string, options: { to: string; force?: boolean }, command: Command) => {
-      const { ws } = open(command);
+    .action(async (refText: string, options: { to: string; force?: boolean }, command: Command) => {
+      const { ws } = await open(command);
+      const [{ filesAt }, { parseRef }, { writeAgentFolder }] = await Promise.all([import('../store/versions'), import('../../../shared/ref'), import('../files-io')]);
       const { files, label } = filesAt(ws, parseRef(refText));
       const dir = resolve(io.cwd, options.to);
       const written = writeAgentFolder(dir, files, options.force ?? false);
@@ -139,21 +136,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .command('log <agent>')
     .description("an agent's versions, newest first")
     .action(async (name: string, _options: unknown, command: Command) => {
-      print(command, await open(command).api.versions.list({ agent: name }), format.formatLog);
+      print(command, await (await open(command)).api.versions.list({ agent: name }), format.formatLog);
     });
 
   program
     .command('show <ref>')
     .description('one version: manifest, parent, author, message (with --json, its files too)')
     .action(async (refText: string, _options: unknown, command: Command) => {
-      print(command, await open(command).api.versions.get({ ref: refText }), format.formatVersion);
+      print(command, await (await open(command)).api.versions.get({ ref: refText }), format.formatVersion);
     });
 
   program
     .command('diff <from> <to>')
     .description('unified diff of every changed file, and what changed by kind')
     .action(async (from: string, to: string, _options: unknown, command: Command) => {
-      print(command, await open(command).api.versions.diff({ from, to }), format.formatDiff);
+      print(command, await (await open(command)).api.versions.diff({ from, to }), format.formatDiff);
     });
 
   const label = program.command('label').description('point labels at versions and read their history');
@@ -161,14 +158,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .command('set <agent> <label> <ref>')
     .requiredOption('-r, --reason <text>', 'why the label moves')
     .action(async (name: string, labelName: string, ref: string, options: { reason: string }, command: Command) => {
-      const move = await open(command).api.labels.set({ agent: name, label: labelName, ref, reason: options.reason });
+      const move = await (await open(command)).api.labels.set({ agent: name, label: labelName, ref, reason: options.reason });
       print(command, move, (value) => `${value.agent}@${value.label}: ${value.from ?? '(new)'} → ${value.to}`);
     });
   label.command('list <agent>').action(async (name: string, _options: unknown, command: Command) => {
-    print(command, await open(command).api.labels.list({ agent: name }), format.formatLabels);
+    print(command, await (await open(command)).api.labels.list({ agent: name }), format.formatLabels);
   });
   label.command('history <agent> [label]').action(async (name: string, labelName: string | undefined, _options: unknown, command: Command) => {
-    print(command, await open(command).api.labels.history({ agent: name, ...(labelName ? { label: labelName } : {}) }), format.formatLabelHistory);
+    print(command, await (await open(command)).api.labels.history({ agent: name, ...(labelName ? { label: labelName } : {}) }), format.formatLabelHistory);
   });
 
   const audit = program.command('audit').description('read and verify the audit log');
@@ -177,14 +174,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--agent <name>', 'only this agent')
     .option('-n, --limit <n>', 'how many rows', '50')
     .action(async (options: { agent?: string; limit: string }, command: Command) => {
-      const entries = await open(command).api.audit.list({ limit: Number(options.limit), ...(options.agent ? { agent: options.agent } : {}) });
+      const entries = await (await open(command)).api.audit.list({ limit: Number(options.limit), ...(options.agent ? { agent: options.agent } : {}) });
       print(command, entries, format.formatAudit);
     });
   audit
     .command('verify')
     .description('recompute the hash chain; exit 1 naming the first bad row')
     .action(async (_options: unknown, command: Command) => {
-      const result = await open(command).api.audit.verify({});
+      const result = await (await open(command)).api.audit.verify({});
       print(command, result, (value) => (value.ok ? `Audit chain intact: ${value.rows} rows verified.` : `Audit chain broken at row ${value.firstBadId}: ${value.problem}`));
       if (!result.ok) throw new CheckFailed();
     });
@@ -195,6 +192,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('-p, --port <n>', 'port to listen on (default: any free port)')
     .action(async (options: { port?: string }, command: Command) => {
       const dir = resolve(io.cwd, globals(command).workspace ?? io.env.SLIPWAY_WORKSPACE ?? defaultWorkspaceDir(io.env));
+      const [{ openAppWorkspace }, { serveWorkspace }] = await Promise.all([import('../app-workspace'), import('../serve')]);
       workspace = openAppWorkspace(dir);
       const port = options.port === undefined ? 0 : Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SlipwayError('invalid_input', `--port must be a number from 0 to 65535, not "${options.port}"`);
@@ -210,7 +208,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let exitCode = EXIT_OK;
   registerTestingCommands(program, {
     io,
-    open: (command) => open(command).ws,
+    open: async (command) => (await open(command)).ws,
     print,
     json: (command) => globals(command).json ?? false,
     exitWith: (code) => {
@@ -224,7 +222,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .command('author [value]')
     .description('the author recorded on snapshots (default: git user.name and user.email, else the OS user)')
     .action(async (value: string | undefined, _options: unknown, command: Command) => {
-      const { api } = open(command);
+      const { api } = await open(command);
       const settings = value === undefined ? await api.settings.get({}) : await api.settings.setAuthor({ author: value });
       print(command, settings, (result) => `${result.author}  (from ${result.authorSource})`);
     });

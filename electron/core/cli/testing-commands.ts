@@ -1,23 +1,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { summarizeCases, type CaseResult, type RunProgress } from '../../../shared/engine/runner';
+import type { CaseResult, RunProgress } from '../../../shared/engine/runner';
 import { SlipwayError } from '../../../shared/errors';
-import { nodePlatform } from '../../../shared/node/platform';
-import { envSecrets } from '../../../shared/engine/secrets';
-import { toJsonReport, toJUnit, type ReportRun } from '../../../shared/run-report';
-import { parseSuiteYaml } from '../../../shared/suite-file';
-import { importSuite } from '../../../shared/suite-import';
-import { readAgentFolder } from '../files-io';
-import { attestationOf, compareRuns, getRunSummary, listRuns, runResults } from '../store/runs';
-import { getSuite, listSuites, saveSuite, suiteHistory, suiteToYaml } from '../store/suites';
-import { loadPrices, testFiles, testVersion } from '../testing';
+import type { ReportRun } from '../../../shared/run-report';
+import type { RunSummary } from '../store/runs';
 import type { Workspace } from '../workspace';
 import { EXIT_CHECK_FAILED, type CliIo } from './io';
 
 export interface CliContext {
   io: CliIo;
-  open: (command: Command) => Workspace;
+  open: (command: Command) => Promise<Workspace>;
   print: <T>(command: Command, value: T, human: (value: T) => string) => void;
   json: (command: Command) => boolean;
   /** Ends the command with this exit code once it has printed. */
@@ -56,6 +49,32 @@ interface TestFlags {
   cache?: boolean;
 }
 
+/**
+ * The modules behind these commands, loaded when one runs, so the rest of the CLI starts without
+ * them; `loadEngine` alone is what `slipway test --from` needs (no SQLite, no workspace).
+ */
+async function loadEngine() {
+  const [runner, platform, secrets, report, suiteFile, filesIo, testFiles] = await Promise.all([
+    import('../../../shared/engine/runner'),
+    import('../../../shared/node/platform'),
+    import('../../../shared/engine/secrets'),
+    import('../../../shared/run-report'),
+    import('../../../shared/suite-file'),
+    import('../files-io'),
+    import('../test-files'),
+  ]);
+  return { ...runner, ...platform, ...secrets, ...report, ...suiteFile, ...filesIo, ...testFiles };
+}
+
+async function load() {
+  const [engine, suiteImport, runs, suites, testing] = await Promise.all([loadEngine(), import('../../../shared/suite-import'), import('../store/runs'), import('../store/suites'), import('../testing')]);
+  return { ...engine, ...suiteImport, ...runs, ...suites, ...testing };
+}
+
+function reportOf(run: RunSummary): ReportRun {
+  return { id: run.id, agent: run.agent, version: run.version, versionHash: run.versionHash, suite: run.suite, suiteRevisionHash: run.suiteRevisionHash, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt, passed: run.passed ?? 0, total: run.total ?? 0, passRate: run.passRate ?? 0, gatePassed: run.gatePassed ?? false, costUsd: run.costUsd ?? 0 };
+}
+
 /** `slipway test`, `slipway suite …` and `slipway runs …`. */
 export function registerTestingCommands(program: Command, context: CliContext): void {
   const { io } = context;
@@ -74,6 +93,7 @@ export function registerTestingCommands(program: Command, context: CliContext): 
     .option('--cache', "reuse the model's answers from earlier runs of the same version (assertions are graded again)")
     .action(async (ref: string | undefined, flags: TestFlags, command: Command) => {
       if (!flags.suite) throw new SlipwayError('invalid_input', 'say which suite: --suite NAME (or --suite FILE.yaml with --from DIR)');
+      const { nodePlatform, envSecrets, loadPrices, parseSuiteYaml, readAgentFolder, testFiles, toJUnit, toJsonReport, summarizeCases } = await loadEngine();
       if (!flags.from && !ref) throw new SlipwayError('invalid_input', 'say what to test: a ref (AGENT@1.2.0, AGENT@draft) or --from DIR');
       const settings = { concurrency: flags.concurrency, repeat: flags.repeat, ...(flags.maxCost !== undefined ? { maxCostUsd: flags.maxCost } : {}) };
       const tty = io.isTTY && !context.json(command);
@@ -110,12 +130,12 @@ export function registerTestingCommands(program: Command, context: CliContext): 
           const now = new Date().toISOString();
           report = { id: null, agent: basename(resolve(io.cwd, flags.from)), version: flags.from, versionHash, suite: suite.name, suiteRevisionHash: '', status: outcome.status, startedAt: now, finishedAt: now, passed, total, passRate: total ? passed / total : 0, gatePassed, costUsd: outcome.costUsd };
         } else {
-          const ws = context.open(command);
+          const ws = await context.open(command);
+          const { testVersion } = await import('../testing');
           const tested = await testVersion(ws, ref ?? '', flags.suite, options);
           results = tested.results;
           attestation = tested.attestation;
-          const run = tested.run;
-          report = { id: run.id, agent: run.agent, version: run.version, versionHash: run.versionHash, suite: run.suite, suiteRevisionHash: run.suiteRevisionHash, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt, passed: run.passed ?? 0, total: run.total ?? 0, passRate: run.passRate ?? 0, gatePassed: run.gatePassed ?? false, costUsd: run.costUsd ?? 0 };
+          report = reportOf(tested.run);
         }
       } finally {
         process.removeListener('SIGINT', cancel);
@@ -143,7 +163,8 @@ export function registerTestingCommands(program: Command, context: CliContext): 
     .requiredOption('-a, --agent <name>', 'the agent the suite belongs to')
     .option('-n, --name <name>', 'the suite name (default: from the file)')
     .option('-m, --message <text>', 'why this revision', 'imported')
-    .action((file: string, flags: { agent: string; name?: string; message: string }, command: Command) => {
+    .action(async (file: string, flags: { agent: string; name?: string; message: string }, command: Command) => {
+      const { importSuite, saveSuite, suiteToYaml } = await load();
       const path = resolve(io.cwd, file);
       let text: string;
       try {
@@ -154,7 +175,7 @@ export function registerTestingCommands(program: Command, context: CliContext): 
       const fromFileName = basename(file).replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '');
       const name = flags.name ?? (fromFileName || 'suite');
       const { suite: imported, report } = importSuite(basename(file), text, name);
-      const saved = saveSuite(context.open(command), flags.agent, suiteToYaml(flags.name ? { ...imported, name: flags.name } : imported), flags.message);
+      const saved = saveSuite(await context.open(command), flags.agent, suiteToYaml(flags.name ? { ...imported, name: flags.name } : imported), flags.message);
       context.print(command, { suite: saved.name, revision: saved.revision, report }, (value) =>
         [
           `Imported ${value.report.cases} cases (${value.report.format}) as ${flags.agent}/${value.suite} revision ${value.revision}`,
@@ -163,16 +184,18 @@ export function registerTestingCommands(program: Command, context: CliContext): 
         ].join('\n'),
       );
     });
-  suite.command('list <agent>').action((agent: string, _flags: unknown, command: Command) => {
-    const suites = listSuites(context.open(command), agent).map((revision) => ({ name: revision.name, revision: revision.revision, cases: revision.suite.cases.length, updatedAt: revision.createdAt, author: revision.author }));
+  suite.command('list <agent>').action(async (agent: string, _flags: unknown, command: Command) => {
+    const { listSuites } = await load();
+    const suites = listSuites(await context.open(command), agent).map((revision) => ({ name: revision.name, revision: revision.revision, cases: revision.suite.cases.length, updatedAt: revision.createdAt, author: revision.author }));
     context.print(command, suites, (value) => (value.length === 0 ? 'No suites yet. Import one with `slipway suite import FILE --agent AGENT`.' : value.map((item) => `${item.name.padEnd(24)} rev ${item.revision}  ${item.cases} cases  ${item.author}`).join('\n')));
   });
   suite
     .command('show <agent> <name>')
     .option('--revision <n>', 'an earlier revision', number('--revision', 1, 1e9, true))
     .option('--history', 'list every revision')
-    .action((agent: string, name: string, flags: { revision?: number; history?: boolean }, command: Command) => {
-      const ws = context.open(command);
+    .action(async (agent: string, name: string, flags: { revision?: number; history?: boolean }, command: Command) => {
+      const { getSuite, suiteHistory } = await load();
+      const ws = await context.open(command);
       if (flags.history) {
         const revisions = suiteHistory(ws, agent, name).map((revision) => ({ revision: revision.revision, hash: revision.hash, author: revision.author, message: revision.message, createdAt: revision.createdAt }));
         context.print(command, revisions, (value) => value.map((item) => `#${item.revision}  ${item.createdAt.slice(0, 16)}  ${item.author}: ${item.message}`).join('\n'));
@@ -184,8 +207,9 @@ export function registerTestingCommands(program: Command, context: CliContext): 
   suite
     .command('export <agent> <name>')
     .option('--to <file>', 'write to a file instead of stdout')
-    .action((agent: string, name: string, flags: { to?: string }, command: Command) => {
-      const revision = getSuite(context.open(command), agent, name);
+    .action(async (agent: string, name: string, flags: { to?: string }, command: Command) => {
+      const { getSuite } = await load();
+      const revision = getSuite(await context.open(command), agent, name);
       if (flags.to) {
         writeFileSync(resolve(io.cwd, flags.to), revision.content);
         context.print(command, { file: flags.to, revision: revision.revision }, (value) => `Wrote ${name} revision ${value.revision} to ${value.file}`);
@@ -198,16 +222,18 @@ export function registerTestingCommands(program: Command, context: CliContext): 
   runs
     .command('list <agent>')
     .option('-s, --suite <name>', 'only runs of this suite')
-    .action((agent: string, flags: { suite?: string }, command: Command) => {
-      const list = listRuns(context.open(command), agent, flags.suite);
+    .action(async (agent: string, flags: { suite?: string }, command: Command) => {
+      const { listRuns } = await load();
+      const list = listRuns(await context.open(command), agent, flags.suite);
       context.print(command, list, (value) =>
         value.length === 0
           ? 'No runs yet. Run a suite with `slipway test AGENT@VERSION --suite NAME`.'
           : value.map((run) => `#${String(run.id).padEnd(4)} ${run.startedAt.slice(0, 16)}  ${run.version.padEnd(24)} ${run.suite}#${run.suiteRevision}  ${run.status.padEnd(9)} ${run.passed ?? '-'}/${run.total ?? '-'}  ${run.gatePassed ? 'passed' : 'not passed'}`).join('\n'),
       );
     });
-  runs.command('show <id>').action((id: string, _flags: unknown, command: Command) => {
-    const ws = context.open(command);
+  runs.command('show <id>').action(async (id: string, _flags: unknown, command: Command) => {
+    const { getRunSummary, runResults } = await load();
+    const ws = await context.open(command);
     const summary = getRunSummary(ws, runId(id));
     const results = runResults(ws, summary.id);
     context.print(command, { run: summary, results }, (value) =>
@@ -222,18 +248,20 @@ export function registerTestingCommands(program: Command, context: CliContext): 
     .description('write a stored run as JUnit XML and/or JSON (with its attestation)')
     .option('--junit <file>', 'JUnit XML')
     .option('--out <file>', 'JSON')
-    .action((id: string, flags: { junit?: string; out?: string }, command: Command) => {
+    .action(async (id: string, flags: { junit?: string; out?: string }, command: Command) => {
       if (!flags.junit && !flags.out) throw new SlipwayError('invalid_input', 'say where: --junit FILE and/or --out FILE');
-      const ws = context.open(command);
+      const { getRunSummary, runResults, toJUnit, toJsonReport, attestationOf } = await load();
+      const ws = await context.open(command);
       const run = getRunSummary(ws, runId(id));
       const results = runResults(ws, run.id);
-      const report: ReportRun = { id: run.id, agent: run.agent, version: run.version, versionHash: run.versionHash, suite: run.suite, suiteRevisionHash: run.suiteRevisionHash, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt, passed: run.passed ?? 0, total: run.total ?? 0, passRate: run.passRate ?? 0, gatePassed: run.gatePassed ?? false, costUsd: run.costUsd ?? 0 };
+      const report = reportOf(run);
       if (flags.junit) writeFileSync(resolve(io.cwd, flags.junit), toJUnit(report, results));
       if (flags.out) writeFileSync(resolve(io.cwd, flags.out), toJsonReport(report, results, attestationOf(run)));
       context.print(command, { run: run.id, junit: flags.junit ?? null, out: flags.out ?? null }, (value) => `Exported run ${value.run}${value.junit ? ` to ${value.junit}` : ''}${value.out ? `${value.junit ? ' and' : ' to'} ${value.out}` : ''}`);
     });
-  runs.command('compare <earlier> <later>').action((earlier: string, later: string, _flags: unknown, command: Command) => {
-    const comparison = compareRuns(context.open(command), runId(earlier), runId(later));
+  runs.command('compare <earlier> <later>').action(async (earlier: string, later: string, _flags: unknown, command: Command) => {
+    const { compareRuns } = await load();
+    const comparison = compareRuns(await context.open(command), runId(earlier), runId(later));
     context.print(command, comparison, (value) =>
       [`Run ${value.earlier} → run ${value.later}`, `new failures: ${value.newFailures.join(', ') || 'none'}`, `fixed: ${value.fixes.join(', ') || 'none'}`, `still failing: ${value.stillFailing.join(', ') || 'none'}`].join('\n'),
     );
