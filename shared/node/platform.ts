@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { envSecrets } from '../engine/secrets';
 import type { Platform, SecretStore, SpawnLike } from '../engine/types';
+import { pooledFetch } from './pooled-fetch';
 
 /** Starts a program, writes the request to its stdin, and collects stdout; kills it at the timeout or on abort. */
 export const nodeSpawn: SpawnLike = (command, input, { timeoutMs, signal }) =>
@@ -50,7 +51,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** The engine's platform in a Node process: real fetch, real programs, secrets from the given store. */
+/** The engine's platform in a Node process: pooled HTTP, real programs, secrets from the given store. */
 export function nodePlatform(secrets: SecretStore = envSecrets(process.env)): Platform {
-  return { fetch: globalThis.fetch, secrets, spawn: nodeSpawn, now: () => performance.now(), sleep };
+  return { fetch: pooledFetch(), secrets, spawn: nodeSpawn, now: () => performance.now(), sleep };
 }
