@@ -1,11 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memorySecrets } from '../../shared/engine/secrets';
 import { nodePlatform, sleep } from '../../shared/node/platform';
 import { startFakeLlm, type FakeLlm } from '../../test-support/fake-llm';
+import { startJsonServer } from '../../test-support/json-server';
 import { agentFiles, tempWorkspace, type TestWorkspace } from '../../test-support/workspace';
 import { getRunSummary, runResults } from './store/runs';
 import { saveSuite } from './store/suites';
@@ -52,18 +51,9 @@ describe('stored test runs', () => {
   });
 
   it('calls a tool\'s real endpoint only when the suite says tools_mode: live', async () => {
-    const hits: unknown[] = [];
-    const toolServer = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      req.on('end', () => {
-        hits.push(JSON.parse(body));
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end('{"amount": 99}');
-      });
-    });
-    await new Promise<void>((resolve) => toolServer.listen(0, '127.0.0.1', () => resolve()));
-    const endpoint = `http://127.0.0.1:${(toolServer.address() as AddressInfo).port}/lookup`;
+    const toolServer = await startJsonServer(() => ({ amount: 99 }));
+    const hits = toolServer.requests;
+    const endpoint = `${toolServer.url}/lookup`;
     fake = await startFakeLlm((request) => (JSON.stringify(request.body.messages).includes('amount') ? { kind: 'reply', text: 'done' } : { kind: 'reply', text: '', toolCalls: [{ name: 'lookup', arguments: { id: 'o-7' } }] }));
     t = tempWorkspace();
     await t.client.agents.create({ name: 'triage' });
@@ -77,8 +67,8 @@ describe('stored test runs', () => {
     expect(hits).toEqual([]);
     const live = await testVersion(t.ws, 'triage@1.0.0', 'live', options());
     expect(live.results[0]?.toolCalls[0]?.result).toEqual({ amount: 99 });
-    expect(hits).toEqual([{ id: 'o-7' }]);
-    await new Promise<void>((resolve) => toolServer.close(() => resolve()));
+    expect(hits.map((hit) => hit.body)).toEqual([{ id: 'o-7' }]);
+    await toolServer.close();
   });
 
   it('grades rubric assertions with the suite\'s judge model', async () => {

@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nodePlatform } from '../../node/platform';
@@ -8,6 +6,7 @@ import { parseAgentFiles } from '../../validate-files';
 import { runSuite } from '../runner';
 import { memorySecrets } from '../secrets';
 import { AgentRequest } from '../agent-protocol';
+import { startJsonServer } from '../../../test-support/json-server';
 
 const script = join(import.meta.dirname, '..', '..', '..', 'test-support', 'command-agent.mjs');
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -24,23 +23,12 @@ const run = (config: string) => runSuite({ agent: agent(config), versionHash: 'h
 
 describe('the http provider', () => {
   it('posts slipway.agent/1 with the rendered messages, vars and a bearer key, and reads the answer', async () => {
-    const seen: unknown[] = [];
-    const server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      req.on('end', () => {
-        seen.push({ auth: req.headers.authorization, body: JSON.parse(body) as unknown });
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ output: 'agent saw ping', usage: { input_tokens: 4, output_tokens: 2 } }));
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/agent`;
-    const outcome = await run(`provider: http\nmodel: triage-svc-2\nbase_url: ${url}\napi_key: SVC\n`);
+    const server = await startJsonServer(() => ({ output: 'agent saw ping', usage: { input_tokens: 4, output_tokens: 2 } }));
+    cleanups.push(server.close);
+    const outcome = await run(`provider: http\nmodel: triage-svc-2\nbase_url: ${server.url}/agent\napi_key: SVC\n`);
     expect(outcome.results[0]).toMatchObject({ status: 'passed', output: 'agent saw ping', inputTokens: 4, outputTokens: 2 });
-    const [request] = seen as Array<{ auth: string; body: unknown }>;
-    expect(request?.auth).toBe('Bearer svc-secret-123');
+    const [request] = server.requests;
+    expect(request?.headers.authorization).toBe('Bearer svc-secret-123');
     const parsed = AgentRequest.parse(request?.body);
     expect(parsed).toMatchObject({ protocol: 'slipway.agent/1', model: 'triage-svc-2', vars: { q: 'ping' }, config: { api_key: 'SVC' } });
     expect(parsed.messages.map((message) => message.content)).toEqual(['Be brief.\n', 'Q: ping\n']);
