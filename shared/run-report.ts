@@ -1,4 +1,3 @@
-import { XMLBuilder } from 'fast-xml-parser';
 import type { CaseResult } from './engine/runner';
 
 export interface ReportRun {
@@ -27,7 +26,8 @@ function failureText(result: CaseResult): string {
 }
 
 /** JUnit XML, as CI systems read it: one testcase per case and repeat. */
-export function toJUnit(run: ReportRun, results: CaseResult[]): string {
+export async function toJUnit(run: ReportRun, results: CaseResult[]): Promise<string> {
+  const { XMLBuilder } = await import('fast-xml-parser');
   const failures = results.filter((result) => result.status === 'failed').length;
   const errors = results.filter((result) => result.status === 'errored').length;
   const seconds = (ms: number) => (ms / 1000).toFixed(3);

@@ -1,5 +1,3 @@
-import { Ajv } from 'ajv';
-import { JSONPath } from 'jsonpath-plus';
 import deepEqual from 'fast-deep-equal';
 import type { Assertion, SuiteCase } from '../suite';
 import type { ToolTrace } from './execute';
@@ -43,7 +41,9 @@ export function cosine(a: number[], b: number[]): number {
   return left === 0 || right === 0 ? 0 : dot / Math.sqrt(left * right);
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// ajv and jsonpath-plus load on the first assertion that needs them.
+let ajv: Promise<import('ajv').Ajv> | null = null;
+const schemaValidator = () => (ajv ??= import('ajv').then(({ Ajv }) => new Ajv({ allErrors: true, strict: false })));
 
 function quote(text: string, max = 80): string {
   const flat = text.replace(/\s+/g, ' ');
@@ -115,18 +115,20 @@ async function evaluateOne(assertion: Assertion, seen: Observation, { judge, emb
     case 'json-schema': {
       const parsed = parseJson(output);
       if (!parsed.ok) return verdict('json-schema', false, `output is not JSON (${parsed.error})`);
+      const validator = await schemaValidator();
       let validate;
       try {
-        validate = ajv.compile(assertion.value);
+        validate = validator.compile(assertion.value);
       } catch (error) {
         return verdict('json-schema', false, `the assertion's schema is invalid: ${(error as Error).message}`);
       }
       const pass = validate(parsed.value);
-      return verdict('json-schema', pass, pass ? 'output matches the JSON schema' : `output does not match the schema: ${ajv.errorsText(validate.errors)}`);
+      return verdict('json-schema', pass, pass ? 'output matches the JSON schema' : `output does not match the schema: ${validator.errorsText(validate.errors)}`);
     }
     case 'json-path': {
       const parsed = parseJson(output);
       if (!parsed.ok) return verdict('json-path', false, `output is not JSON (${parsed.error})`);
+      const { JSONPath } = await import('jsonpath-plus');
       const found = JSONPath({ path: assertion.path, json: parsed.value as object, wrap: true }) as unknown[];
       const actual = found.length === 1 ? found[0] : found;
       const pass = found.length > 0 && deepEqual(actual, assertion.value);

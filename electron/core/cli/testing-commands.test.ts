@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -147,5 +148,34 @@ describe('slipway suite', () => {
     expect(broken).toMatchObject({ code: 2, stderr: expect.stringContaining('line 2: not JSON') });
     expect((await run('suite', 'list', 'ticket-triage')).stdout).not.toContain('broken');
     expect((await run('suite', 'show', 'ticket-triage', 'lines', '--history')).stdout).toMatch(/#1 .* imported/);
+  });
+});
+
+describe('cancelling slipway test', () => {
+  it('stops in-flight calls on Ctrl+C and stores the run as cancelled with what finished', async () => {
+    const fake: FakeLlm = await startFakeLlm((request) => (JSON.stringify(request.body.messages).includes('slow') ? { kind: 'hang' } : { kind: 'reply', text: 'billing' }));
+    cleanups.push(() => fake.close());
+    const { run, write, dir } = sandbox();
+    write('agent/prompt.md', 'Route tickets.\n');
+    write('agent/user.md', '{{body}}\n');
+    write('agent/tools.json', '[]\n');
+    write('agent/config.yaml', `provider: openai-compatible\nmodel: gpt-4o-mini-2024-07-18\nbase_url: ${fake.url}/v1\ntimeout_ms: 60000\n`);
+    write('suite.yaml', 'name: smoke\ncases:\n  - id: quick\n    vars: { body: fast }\n  - id: slow\n    vars: { body: slow }\n');
+    await run('init');
+    await run('agent', 'create', 'router');
+    await run('snapshot', 'router', '--from', 'agent', '-m', 'first');
+    await run('suite', 'import', 'suite.yaml', '--agent', 'router');
+    const bin = join(import.meta.dirname, '..', '..', '..', 'bin', 'slipway.js');
+    const child = spawn(process.execPath, [bin, '--workspace', join(dir, 'ws'), 'test', 'router@1.0.0', '--suite', 'smoke'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    while (fake.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(1);
+    expect(stdout).toContain('run cancelled');
+    const runs = JSON.parse((await run('--json', 'runs', 'list', 'router')).stdout) as Array<{ status: string; passed: number; total: number }>;
+    expect(runs[0]).toMatchObject({ status: 'cancelled', passed: 1, total: 2 });
   });
 });

@@ -141,7 +141,7 @@ export function registerTestingCommands(program: Command, context: CliContext): 
         process.removeListener('SIGINT', cancel);
         if (tty) io.stderr('\r\x1b[K');
       }
-      if (flags.junit) writeFileSync(resolve(io.cwd, flags.junit), toJUnit(report, results));
+      if (flags.junit) writeFileSync(resolve(io.cwd, flags.junit), await toJUnit(report, results));
       if (flags.out) writeFileSync(resolve(io.cwd, flags.out), toJsonReport(report, results, attestation));
       const flaky = summarizeCases(results).filter((summary) => summary.flaky).map((summary) => summary.caseId);
       context.print(command, { run: report, attestation, flaky }, (value) => {
@@ -255,7 +255,7 @@ export function registerTestingCommands(program: Command, context: CliContext): 
       const run = getRunSummary(ws, runId(id));
       const results = runResults(ws, run.id);
       const report = reportOf(run);
-      if (flags.junit) writeFileSync(resolve(io.cwd, flags.junit), toJUnit(report, results));
+      if (flags.junit) writeFileSync(resolve(io.cwd, flags.junit), await toJUnit(report, results));
       if (flags.out) writeFileSync(resolve(io.cwd, flags.out), toJsonReport(report, results, attestationOf(run)));
       context.print(command, { run: run.id, junit: flags.junit ?? null, out: flags.out ?? null }, (value) => `Exported run ${value.run}${value.junit ? ` to ${value.junit}` : ''}${value.out ? `${value.junit ? ' and' : ' to'} ${value.out}` : ''}`);
     });
