@@ -34,7 +34,3 @@ export class SlipwayError extends Error {
     return { code: this.code, message: this.message };
   }
 }
-
-export function isSlipwayError(value: unknown): value is SlipwayError {
-  return value instanceof SlipwayError;
-}

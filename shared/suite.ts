@@ -28,7 +28,6 @@ export const Assertion = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('tool-sequence'), names: z.array(z.string().min(1)).min(1), ...common }),
 ]);
 export type Assertion = z.infer<typeof Assertion>;
-export const ASSERTION_TYPES = Assertion.options.map((option) => option.shape.type.value);
 
 export const StubbedTool = z.strictObject({
   name: z.string().min(1),

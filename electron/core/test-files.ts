@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PriceTable } from '../../shared/engine/prices';
-import { renderConversation } from '../../shared/engine/render';
-import { estimateCost, runSuite, type RunProgress, type RunSettings } from '../../shared/engine/runner';
+import { runSuite, type RunProgress, type RunSettings } from '../../shared/engine/runner';
 import type { Platform } from '../../shared/engine/types';
 import { canonicalManifest } from '../../shared/manifest';
 import { nodeSha256 } from '../../shared/node/sha256';
@@ -29,8 +28,17 @@ export interface TestOptions {
 export async function testFiles(files: Record<string, string>, suite: Suite, options: TestOptions) {
   const agent = parseAgentFiles(files);
   const versionHash = canonicalManifest(files, nodeSha256).hash;
-  options.onStart?.({ total: suite.cases.length * options.settings.repeat, estimateUsd: estimateCost(agent, suite, options.settings, options.prices, (testCase) => renderConversation(agent, testCase.messages ? { messages: testCase.messages } : { vars: testCase.vars ?? {} })) });
-  const outcome = await runSuite({ agent, versionHash, suite, settings: options.settings, platform: options.platform, prices: options.prices, ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const outcome = await runSuite({
+    agent,
+    versionHash,
+    suite,
+    settings: options.settings,
+    platform: options.platform,
+    prices: options.prices,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onStart ? { onStart: options.onStart } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
   return { versionHash, outcome };
 }
 

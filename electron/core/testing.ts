@@ -1,13 +1,12 @@
-import { renderConversation } from '../../shared/engine/render';
-import { estimateCost, runSuite, type CaseResult } from '../../shared/engine/runner';
+import { runSuite, type CaseResult } from '../../shared/engine/runner';
 import { canonicalManifest } from '../../shared/manifest';
 import { nodeSha256 } from '../../shared/node/sha256';
 import { parseRef } from '../../shared/ref';
 import { parseAgentFiles } from '../../shared/validate-files';
-import { requireAgent } from './store/lookup';
+import { draftFiles } from './store/drafts';
+import { requireAgent, resolveVersion, versionFiles } from './store/lookup';
 import { attestationOf, cachedAnswer, finishRun, recordResult, startRun, type Attestation, type RunSummary } from './store/runs';
 import { getSuite } from './store/suites';
-import { filesAt } from './store/versions';
 import type { Workspace } from './workspace';
 import type { TestOptions } from './test-files';
 
@@ -24,10 +23,12 @@ export interface TestOutcome {
 export async function testVersion(ws: Workspace, refText: string, suiteName: string, options: TestOptions): Promise<TestOutcome> {
   const ref = parseRef(refText);
   const agentRow = requireAgent(ws, ref.agent);
-  const { files, label } = filesAt(ws, ref);
+  const version = ref.selector.kind === 'draft' ? null : resolveVersion(ws, ref).version;
+  const files = version ? versionFiles(ws, version.id) : draftFiles(ws, agentRow.id);
+  const label = version ? `${agentRow.name}@${version.semver}` : `${agentRow.name}@draft`;
   const agent = parseAgentFiles(files);
-  const versionHash = canonicalManifest(files, nodeSha256).hash;
-  const versionId = ref.selector.kind === 'draft' ? null : ((ws.db.prepare('SELECT id FROM versions WHERE agent_id = ? AND hash = ? ORDER BY id DESC LIMIT 1').get(agentRow.id, versionHash) as { id: number } | undefined)?.id ?? null);
+  const versionHash = version?.hash ?? canonicalManifest(files, nodeSha256).hash;
+  const versionId = version?.id ?? null;
   const suite = getSuite(ws, ref.agent, suiteName);
   const runId = startRun(ws, {
     agentId: agentRow.id,
@@ -37,7 +38,6 @@ export async function testVersion(ws: Workspace, refText: string, suiteName: str
     suiteRevisionId: suite.id,
     settings: { ...options.settings, minPassRate: options.minPassRate, cache: options.cache },
   });
-  options.onStart?.({ total: suite.suite.cases.length * options.settings.repeat, estimateUsd: estimateCost(agent, suite.suite, options.settings, options.prices, (testCase) => renderConversation(agent, testCase.messages ? { messages: testCase.messages } : { vars: testCase.vars ?? {} })) });
   const outcome = await runSuite({
     agent,
     versionHash,
@@ -46,6 +46,7 @@ export async function testVersion(ws: Workspace, refText: string, suiteName: str
     platform: options.platform,
     prices: options.prices,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onStart ? { onStart: options.onStart } : {}),
     ...(options.cache ? { cache: { get: (hash, caseId, repeat) => cachedAnswer(ws, hash, caseId, repeat) } } : {}),
     onProgress: (progress) => {
       recordResult(ws, runId, progress.last);

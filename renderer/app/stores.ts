@@ -1,6 +1,6 @@
 import { createClient, type Client } from '../../shared/contract/client';
 import type { Transport } from '../../shared/contract/transport';
-import { createAgentsStore, type AgentsStore } from '../features/agents/store';
+import { createAgentsStore, selectSelectedAgent, type AgentsStore } from '../features/agents/store';
 import { createAuditStore, type AuditStore } from '../features/audit/store';
 import { createEditorStore, type EditorStore } from '../features/editor/store';
 import { createHistoryStore, type HistoryStore } from '../features/history/store';
@@ -37,7 +37,14 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
   const history = createHistoryStore({ client, notify });
   const audit = createAuditStore({ client, notify });
 
+  /** What the History tab shows of the open agent, as of its last load; autosaves leave it alone. */
+  const historyKey = () => {
+    const agent = selectSelectedAgent(agents.getState());
+    return agent ? JSON.stringify([agent.name, agent.versionCount, agent.latest?.hash, agent.labels]) : '';
+  };
+  let historyLoadedAs = '';
   const openAgent = async (agent: string | null) => {
+    historyLoadedAs = '';
     await Promise.all([editor.getState().open(agent), history.getState().load(agent)]);
   };
   const unsubscribeSelection = agents.subscribe((state, previous) => {
@@ -46,7 +53,11 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
 
   const refresh = async () => {
     await agents.getState().load();
-    await Promise.all([editor.getState().refresh(), history.getState().refresh()]);
+    // Every autosave changes the workspace; a long history is read again only when it changed.
+    const key = historyKey();
+    const historyChanged = key !== historyLoadedAs;
+    historyLoadedAs = key;
+    await Promise.all([editor.getState().refresh(), historyChanged ? history.getState().refresh() : Promise.resolve()]);
     // The audit log is read, and its chain verified, only while it is on screen.
     if (ui.getState().tab === 'audit') await Promise.all([audit.getState().load(), audit.getState().verify()]);
   };

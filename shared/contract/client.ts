@@ -31,7 +31,7 @@ export function createBridge(dispatch: Dispatch): Bridge {
   return buildFromMethods<Bridge>(dispatch);
 }
 
-export function unwrap<T>(envelope: Envelope<T>): T {
+function unwrap<T>(envelope: Envelope<T>): T {
   if (envelope.ok) return envelope.value;
   throw new SlipwayError(envelope.error.code, envelope.error.message);
 }

@@ -3,7 +3,7 @@ import type { AgentConfig, ToolDefinition } from '../agent-files';
 import type { SuiteCase } from '../suite';
 import type { ParsedAgent } from '../validate-files';
 import { costOf, type PriceTable } from './prices';
-import { renderConversation } from './render';
+import { caseInput, renderConversation } from './render';
 import { EngineError, type ChatMessage, type ModelTurn, type Platform, type Provider, type Usage } from './types';
 
 export interface ToolTrace {
@@ -126,7 +126,7 @@ async function runTool(context: CallContext, testCase: SuiteCase, tool: ToolDefi
 export async function executeCase(context: CallContext, agent: ParsedAgent, testCase: SuiteCase, options: { prices: PriceTable; liveTools: boolean }): Promise<Execution> {
   const started = context.platform.now();
   const vars = testCase.vars ?? {};
-  const messages = renderConversation(agent, testCase.messages ? { messages: testCase.messages } : { vars });
+  const messages = renderConversation(agent, caseInput(testCase));
   const usage: Usage = { inputTokens: 0, outputTokens: 0 };
   const toolCalls: ToolTrace[] = [];
   let retries = 0;

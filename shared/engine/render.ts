@@ -1,3 +1,4 @@
+import type { SuiteCase } from '../suite';
 import type { ParsedAgent } from '../validate-files';
 import { EngineError, type ChatMessage } from './types';
 
@@ -25,12 +26,12 @@ export function renderTemplate(template: string, vars: Record<string, unknown>, 
   return text;
 }
 
-/** The variables a template uses. */
-export function templateVariables(template: string): string[] {
-  return [...new Set([...template.matchAll(VARIABLE)].map((match) => match[1] ?? ''))];
-}
-
 export type CaseInput = { vars: Record<string, unknown> } | { messages: Array<{ role: 'user' | 'assistant'; content: string }> };
+
+/** What a suite case gives the conversation: its messages, or else its variables. */
+export function caseInput(testCase: Pick<SuiteCase, 'vars' | 'messages'>): CaseInput {
+  return testCase.messages ? { messages: testCase.messages } : { vars: testCase.vars ?? {} };
+}
 
 /**
  * The conversation for one case: prompt.md as the system message, examples.yaml as few-shot

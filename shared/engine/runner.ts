@@ -1,4 +1,4 @@
-import type { Suite, SuiteCase } from '../suite';
+import type { Suite } from '../suite';
 import type { ParsedAgent } from '../validate-files';
 import { casePasses, evaluate, type Graders, type Judge, type Verdict } from './assertions';
 import { callModel, executeCase, rateGate, type ToolTrace } from './execute';
@@ -6,6 +6,7 @@ import { priceOf, type PriceTable } from './prices';
 import { providerFor } from './providers';
 import { EngineError, type ChatMessage, type FailureKind, type Platform } from './types';
 import { parseJudge } from './judge';
+import { caseInput, renderConversation } from './render';
 
 export interface CaseResult {
   caseId: string;
@@ -60,6 +61,8 @@ export interface RunInput {
   prices: PriceTable;
   signal?: AbortSignal;
   cache?: ResultCache;
+  /** Told before the first call: how many calls, and the most they may cost. */
+  onStart?: (plan: { total: number; estimateUsd: number | null }) => void;
   onProgress?: (progress: RunProgress) => void;
 }
 
@@ -77,7 +80,7 @@ function estimateTokens(messages: ChatMessage[]): number {
 }
 
 /** The most a run may cost, before it starts: every case, every repeat, at max_tokens out. Null when the model has no price. */
-export function estimateCost(agent: ParsedAgent, suite: Suite, settings: Pick<RunSettings, 'repeat'>, prices: PriceTable, render: (testCase: SuiteCase) => ChatMessage[]): number | null {
+export function estimateCost(agent: ParsedAgent, suite: Suite, settings: Pick<RunSettings, 'repeat'>, prices: PriceTable): number | null {
   if (agent.config.provider === 'mock') return 0;
   const price = priceOf(prices, agent.config);
   if (!price) return null;
@@ -86,7 +89,7 @@ export function estimateCost(agent: ParsedAgent, suite: Suite, settings: Pick<Ru
   for (const testCase of suite.cases) {
     let inTokens = 0;
     try {
-      inTokens = estimateTokens(render(testCase));
+      inTokens = estimateTokens(renderConversation(agent, caseInput(testCase)));
     } catch {
       inTokens = 0;
     }
@@ -128,6 +131,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
     embed: suite.embedding ? (await import('./providers/openai')).openAIEmbeddings(platform, suite.embedding, controller.signal) : null,
   };
   const jobs = suite.cases.flatMap((testCase) => Array.from({ length: settings.repeat }, (_, repeat) => ({ testCase, repeat })));
+  input.onStart?.({ total: jobs.length, estimateUsd: estimateCost(agent, suite, settings, prices) });
   const results: CaseResult[] = new Array(jobs.length);
   let next = 0;
   let spent = 0;

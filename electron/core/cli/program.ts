@@ -8,7 +8,7 @@ import * as format from './format';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, type CliIo } from './io';
 import { registerTestingCommands } from './testing-commands';
 
-export { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, type CliIo } from './io';
+
 
 const INPUT_ERRORS: readonly ErrorCode[] = ['invalid_input', 'unknown_method', 'not_found', 'conflict', 'no_changes', 'invalid_files', 'workspace'];
 

@@ -55,8 +55,7 @@ export function readDraft(ws: Workspace, agent: AgentRow): Draft {
  * usually changes one file, and every byte written is WAL to checkpoint). Runs inside the
  * caller's write transaction.
  */
-export function storeDraft(ws: Workspace, agentId: number, files: Readonly<Record<string, string>>, parentId: number | null): void {
-  const current = draftFiles(ws, agentId);
+export function storeDraft(ws: Workspace, agentId: number, files: Readonly<Record<string, string>>, parentId: number | null, current = draftFiles(ws, agentId)): void {
   const upsert = sql(ws.db, 'INSERT INTO draft_files (agent_id, name, content) VALUES (?, ?, ?) ON CONFLICT(agent_id, name) DO UPDATE SET content = excluded.content');
   const remove = sql(ws.db, 'DELETE FROM draft_files WHERE agent_id = ? AND name = ?');
   for (const name of Object.keys(current)) if (files[name] === undefined) remove.run(agentId, name);

@@ -94,7 +94,8 @@ export function snapshot(ws: Workspace, request: SnapshotRequest): VersionDetail
   return writeTransaction(ws.db, () => {
     const agent = requireActiveAgent(ws, request.agent);
     const fromDraft = request.files === undefined;
-    const files = normalize(request.files ?? draftFiles(ws, agent.id));
+    const draft = draftFiles(ws, agent.id);
+    const files = normalize(request.files ?? draft);
     const planned = plan(ws, agent, files);
     if (planned.highest && planned.bump === null) throw new SlipwayError('no_changes', `nothing to snapshot: ${planned.reason}`);
     const semver = chooseVersion(planned.highest?.semver ?? null, planned.bump ?? 'patch', { bump: request.bump, version: request.version });
@@ -118,9 +119,8 @@ export function snapshot(ws: Workspace, request: SnapshotRequest): VersionDetail
       putFile.run(versionId, name, sha256);
     }
     const cleanHash = draftParent === null ? canonicalManifest(STARTER_FILES, nodeSha256).hash : versionById(ws, draftParent).hash;
-    const currentDraft = fromDraft ? files : draftFiles(ws, agent.id);
     // A folder snapshot carries the draft along only when the draft holds no unsnapshotted work.
-    if (fromDraft || canonicalManifest(currentDraft, nodeSha256).hash === cleanHash) storeDraft(ws, agent.id, files, versionId);
+    if (fromDraft || canonicalManifest(draft, nodeSha256).hash === cleanHash) storeDraft(ws, agent.id, files, versionId, draft);
     appendAudit(ws, {
       action: 'version.snapshot',
       agentId: agent.id,

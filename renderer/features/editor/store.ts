@@ -179,5 +179,3 @@ export function createEditorStore({ client, notify }: StoreDeps, saveDelayMs = S
     };
   });
 }
-
-export const selectDiagnosticsFor = (file: string) => (state: EditorState) => state.diagnostics.filter((diagnostic) => diagnostic.file === file);

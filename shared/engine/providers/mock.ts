@@ -16,6 +16,20 @@ function tokens(text: string, perWord: number): number {
  * the conversation itself (`echo`). After tool results come back, only rules that reply count.
  */
 export function mockProvider(platform: Platform): Provider {
+  // Rules are compiled once, not on every call of a run.
+  const patterns = new Map<string, RegExp>();
+  const pattern = (source: string): RegExp => {
+    let compiled = patterns.get(source);
+    if (!compiled) {
+      try {
+        compiled = new RegExp(source, 'i');
+      } catch {
+        throw new EngineError('config', `mock rule match /${source}/ is not a valid regular expression`);
+      }
+      patterns.set(source, compiled);
+    }
+    return compiled;
+  };
   return {
     call: async ({ config, messages, signal }): Promise<ModelTurn> => {
       const settings: MockSettings | undefined = config.mock;
@@ -27,12 +41,7 @@ export function mockProvider(platform: Platform): Provider {
       const afterTools = messages.at(-1)?.role === 'tool';
       const rule = settings.rules.find((candidate) => {
         if (afterTools && candidate.reply === undefined && !candidate.echo) return false;
-        if (candidate.match === undefined) return true;
-        try {
-          return new RegExp(candidate.match, 'i').test(text);
-        } catch {
-          throw new EngineError('config', `mock rule match /${candidate.match}/ is not a valid regular expression`);
-        }
+        return candidate.match === undefined || pattern(candidate.match).test(text);
       });
       if (!rule) throw new EngineError('config', 'no mock rule matches this conversation: add a rule without `match` as the default');
       if (settings.latency_ms) await platform.sleep(settings.latency_ms, signal);
