@@ -20,6 +20,13 @@ root.render(
     </StoresContext.Provider>
   </StrictMode>,
 );
+// Edits are saved a moment after each keystroke; closing inside that moment asks first and saves.
+window.addEventListener('beforeunload', (event) => {
+  if (stores.editor.getState().saveState === 'saved') return;
+  event.preventDefault();
+  void stores.editor.getState().flush();
+});
+
 void startApp(stores).then(() => {
   // When the first screen is up, load and warm Monaco, so the first editor or diff opens at once.
   requestIdleCallback(() => void import('./features/editor/monaco-setup').then(({ warmUp }) => warmUp()), { timeout: 1000 });
