@@ -10,15 +10,21 @@ interface Props {
 /** A modal: Escape or the backdrop closes it; focus moves into it when it opens. */
 export function Dialog({ title, onClose, children, testId }: Props) {
   const panel = useRef<HTMLDivElement>(null);
+  const close = useRef(onClose);
+  close.current = onClose;
+  // Focus moves in once, on open: parents re-render with a new onClose, and moving focus then
+  // would send the user's typing into another field.
   useEffect(() => {
-    const first = panel.current?.querySelector<HTMLElement>('[autofocus], input, textarea, select, button');
-    first?.focus();
+    if (panel.current?.contains(document.activeElement)) return;
+    panel.current?.querySelector<HTMLElement>('input, textarea, select, button')?.focus();
+  }, []);
+  useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') onClose();
+      if (event.key === 'Escape') close.current();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  }, []);
   return (
     <div className="backdrop" onMouseDown={(event) => event.target === event.currentTarget && onClose()}>
       <div className="dialog" role="dialog" aria-modal="true" aria-label={title} ref={panel} data-testid={testId}>
