@@ -79,8 +79,8 @@ try {
   const slipway = await measure([process.execPath, join(ROOT, 'bin', 'slipway.js'), 'test', '--from', agentDir, '--suite', join(work, 'suite.yaml'), '--concurrency', String(CONCURRENCY)], { ...process.env, CI: 'true' }, work);
   if (slipway.exit !== 0) throw new Error(`slipway test failed (exit ${slipway.exit}):\n${slipway.stderr.slice(-2000)}`);
   const slipwayCalls = fake.requests.length;
-  line('slipway test: wall', `${slipway.wallS.toFixed(2)} s`, '-');
-  line('slipway test: peak memory', `${slipway.peakMiB.toFixed(0)} MiB`, '-');
+  line('slipway test: wall', `${slipway.wallS.toFixed(2)} s`, null);
+  line('slipway test: peak memory', `${slipway.peakMiB.toFixed(0)} MiB`, null);
   line('slipway test: calls served', String(slipwayCalls), String(CASES));
 
   if (!ensurePeers()) {
@@ -105,8 +105,8 @@ try {
       };
       const before = fake.requests.length;
       const measured = await measure([join(peerBin, 'node'), join(peerBin, 'promptfoo'), 'eval', '-c', join(work, 'promptfooconfig.yaml'), '-j', String(CONCURRENCY), '--no-table', '--no-progress-bar', '--no-share', ...flags], env, work);
-      line(`promptfoo eval ${label}: wall`, `${measured.wallS.toFixed(2)} s`, '-');
-      line(`promptfoo eval ${label}: peak memory`, `${measured.peakMiB.toFixed(0)} MiB`, '-');
+      line(`promptfoo eval ${label}: wall`, `${measured.wallS.toFixed(2)} s`, null);
+      line(`promptfoo eval ${label}: peak memory`, `${measured.peakMiB.toFixed(0)} MiB`, null);
       line(`promptfoo eval ${label}: calls served`, String(fake.requests.length - before), String(CASES));
       return measured;
     };
