@@ -168,6 +168,12 @@ export function fromCsv(text: string, name: string): { suite: Suite; report: Imp
 }
 
 /** Reads any supported file: Slipway suite YAML, a promptfoo config, JSONL or CSV (by extension, then content). */
+/** A suite name from a file's name: `Refund Cases.csv` → `refund-cases`. */
+export function suiteNameFromFile(fileName: string): string {
+  const base = fileName.split(/[\\/]/).pop() ?? '';
+  return base.replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '') || 'suite';
+}
+
 export function importSuite(fileName: string, text: string, name: string): { suite: Suite; report: ImportReport } {
   if (fileName.endsWith('.jsonl')) return fromJsonl(text, name);
   if (fileName.endsWith('.csv')) return fromCsv(text, name);

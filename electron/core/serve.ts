@@ -4,7 +4,8 @@ import { createDispatch, type DispatchOptions } from '../../shared/contract/disp
 import { SlipwayError } from '../../shared/errors';
 import { startBrowserHost, type BrowserHost } from './browser-host';
 import { packageRoot } from './paths';
-import { createHandlers } from './services';
+import { createServices } from './services';
+import type { SecretVault } from './secret-vault';
 import type { Workspace } from './workspace';
 import { watchWorkspace } from './workspace-watcher';
 
@@ -13,6 +14,8 @@ export interface ServeOptions extends DispatchOptions {
   token?: string;
   rendererDir?: string;
   watchIntervalMs?: number;
+  /** Where keys entered in the page are held: by default the environment plus this session. */
+  vault?: SecretVault;
 }
 
 export function rendererDir(): string {
@@ -23,19 +26,23 @@ export function rendererDir(): string {
 export async function serveWorkspace(ws: Workspace, options: ServeOptions = {}): Promise<BrowserHost> {
   const dir = options.rendererDir ?? rendererDir();
   if (!existsSync(join(dir, 'index.html'))) throw new SlipwayError('workspace', `the renderer is not built (no ${join(dir, 'index.html')}): run \`npm run build\``);
-  const dispatch = createDispatch(createHandlers(ws), options);
+  let broadcast: BrowserHost['broadcast'] = () => undefined;
+  const services = createServices(ws, { emit: (event) => broadcast(event), ...(options.vault ? { vault: options.vault } : {}) });
+  const dispatch = createDispatch(services.handlers, options);
   const host = await startBrowserHost({
     dispatch,
     rendererDir: dir,
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.token !== undefined ? { token: options.token } : {}),
   });
+  broadcast = host.broadcast;
   const stopWatching = watchWorkspace(ws.dir, (dataVersion) => host.broadcast({ type: 'workspace.changed', payload: { dataVersion } }), {
     ...(options.watchIntervalMs !== undefined ? { intervalMs: options.watchIntervalMs } : {}),
   });
   return {
     ...host,
     close: async () => {
+      await services.close();
       stopWatching();
       await host.close();
     },

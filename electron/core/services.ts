@@ -10,9 +10,37 @@ import { requireAgent } from './store/lookup';
 import { diffVersions, getVersion, listVersions, snapshot, suggestForFiles } from './store/versions';
 import { validateAgentFiles } from '../../shared/validate-files';
 import type { Workspace } from './workspace';
+import { loadPrices } from './test-files';
+import { sessionVault } from './secret-vault';
+import { createTestingHandlers, type TestingDeps } from './testing-services';
 
-/** The contract's services over one open workspace. Every transport calls exactly these. */
+export interface Services {
+  handlers: Handlers;
+  /** Cancels the runs still going (their finished results are kept) before the workspace closes. */
+  close: () => Promise<void>;
+}
+
+/**
+ * The contract's services over one open workspace. Every transport calls exactly these. Keys
+ * default to the environment plus the session; events go nowhere unless a host listens.
+ */
+export function createServices(ws: Workspace, deps: Partial<TestingDeps> = {}): Services {
+  let prices: ReturnType<typeof loadPrices> | null = null;
+  const testing = createTestingHandlers(ws, {
+    vault: deps.vault ?? sessionVault(process.env),
+    prices: deps.prices ?? (() => (prices ??= loadPrices())),
+    emit: deps.emit ?? (() => undefined),
+  });
+  const { runManager, ...testingHandlers } = testing;
+  return { handlers: { ...coreHandlers(ws), ...testingHandlers }, close: () => runManager.close() };
+}
+
+/** The handlers of a workspace with default keys and no event listener. */
 export function createHandlers(ws: Workspace): Handlers {
+  return createServices(ws).handlers;
+}
+
+function coreHandlers(ws: Workspace): Omit<Handlers, 'suites' | 'runs' | 'try' | 'keys'> {
   return {
     agents: {
       list: ({ includeArchived }) => listAgents(ws, includeArchived),

@@ -16,28 +16,44 @@ export interface TestOutcome {
   attestation: Attestation | null;
 }
 
-/**
- * Runs a suite of the workspace against a version (or the draft) and stores the run: each
- * result as it arrives, the end with its attestation and an audit row.
- */
-export async function testVersion(ws: Workspace, refText: string, suiteName: string, options: TestOptions): Promise<TestOutcome> {
+/** What a ref and a suite name come to: the files to run, parsed, and the suite revision. */
+export function resolveTestTarget(ws: Workspace, refText: string, suiteName: string) {
+  const target = resolveAgentRef(ws, refText);
+  return { ...target, suite: getSuite(ws, target.agentName, suiteName) };
+}
+
+/** A version (or the draft) of an agent, parsed to run: its files, label and content hash. */
+export function resolveAgentRef(ws: Workspace, refText: string) {
   const ref = parseRef(refText);
   const agentRow = requireAgent(ws, ref.agent);
   const version = ref.selector.kind === 'draft' ? null : resolveVersion(ws, ref).version;
   const files = version ? versionFiles(ws, version.id) : draftFiles(ws, agentRow.id);
-  const label = version ? `${agentRow.name}@${version.semver}` : `${agentRow.name}@draft`;
-  const agent = parseAgentFiles(files);
-  const versionHash = version?.hash ?? canonicalManifest(files, nodeSha256).hash;
-  const versionId = version?.id ?? null;
-  const suite = getSuite(ws, ref.agent, suiteName);
-  const runId = startRun(ws, {
+  return {
     agentId: agentRow.id,
+    agentName: agentRow.name,
+    versionId: version?.id ?? null,
+    label: version ? `${agentRow.name}@${version.semver}` : `${agentRow.name}@draft`,
+    agent: parseAgentFiles(files),
+    versionHash: version?.hash ?? canonicalManifest(files, nodeSha256).hash,
+  };
+}
+
+/**
+ * Runs a suite of the workspace against a version (or the draft) and stores the run: each
+ * result as it arrives, the end with its attestation and an audit row. The run's row exists
+ * (and `onRun` has been told its id) before this returns its promise.
+ */
+export async function testVersion(ws: Workspace, refText: string, suiteName: string, options: TestOptions & { onRun?: (runId: number) => void }): Promise<TestOutcome> {
+  const { agentId, versionId, label, agent, versionHash, suite } = resolveTestTarget(ws, refText, suiteName);
+  const runId = startRun(ws, {
+    agentId,
     versionId,
     versionLabel: label,
     versionHash,
     suiteRevisionId: suite.id,
     settings: { ...options.settings, minPassRate: options.minPassRate, cache: options.cache },
   });
+  options.onRun?.(runId);
   const outcome = await runSuite({
     agent,
     versionHash,

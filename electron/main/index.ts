@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type BrowserWindowConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell, type BrowserWindowConstructorOptions } from 'electron';
 import { EVENT_CHANNEL, type AppEvent } from '../../shared/contract/contract';
 import { createDispatch } from '../../shared/contract/dispatch';
 import { openAppWorkspace } from '../core/app-workspace';
@@ -9,7 +9,8 @@ import { bindIpc } from '../core/ipc';
 import { electronSqliteBinding } from '../core/native-binding';
 import { defaultWorkspaceDir } from '../core/paths';
 import { APP_ENTRY, RENDERER_HEADERS, decideNewWindow, isAppUrl, isPermissionAllowed, resolveAppAsset, windowOptions } from '../core/security';
-import { createHandlers } from '../core/services';
+import { encryptedFileVault, sessionVault, type SecretVault } from '../core/secret-vault';
+import { createServices, type Services } from '../core/services';
 import type { Workspace } from '../core/workspace';
 import { watchWorkspace } from '../core/workspace-watcher';
 
@@ -21,6 +22,21 @@ protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: t
 
 let workspace: Workspace | null = null;
 let stopWatching: (() => void) | null = null;
+let services: Services | null = null;
+
+/** Keys encrypted by the OS keychain; where there is none, held for the session and the page says so. */
+function keyVault(): SecretVault {
+  const linuxBackend = process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : null;
+  if (!safeStorage.isEncryptionAvailable() || linuxBackend === 'basic_text') {
+    return sessionVault(process.env, 'This system has no keychain Slipway can use (safeStorage is unavailable), so keys entered here last until Slipway closes; to keep one, set SLIPWAY_KEY_<NAME> in the environment that starts Slipway.');
+  }
+  const backend = linuxBackend ?? (process.platform === 'darwin' ? 'macOS Keychain' : 'Windows DPAPI');
+  return encryptedFileVault(join(app.getPath('userData'), 'keys.json'), { encrypt: (text) => safeStorage.encryptString(text), decrypt: (data) => safeStorage.decryptString(data) }, process.env, backend);
+}
+
+function sendToWindows(event: AppEvent): void {
+  for (const window of BrowserWindow.getAllWindows()) window.webContents.send(EVENT_CHANNEL, event);
+}
 
 function createWindow(): void {
   const window = new BrowserWindow(windowOptions(preloadPath) satisfies BrowserWindowConstructorOptions);
@@ -41,8 +57,10 @@ app.on('web-contents-created', (_event, contents) => {
 
 app.on('window-all-closed', () => {
   stopWatching?.();
-  workspace?.close();
-  app.quit();
+  void (services?.close() ?? Promise.resolve()).finally(() => {
+    workspace?.close();
+    app.quit();
+  });
 });
 
 void app.whenReady().then(() => {
@@ -54,7 +72,8 @@ void app.whenReady().then(() => {
     app.quit();
     return;
   }
-  bindIpc(ipcMain, createDispatch(createHandlers(workspace), { checkOutputs: false, onInternalError: (error) => console.error(error) }), isAppUrl);
+  services = createServices(workspace, { vault: keyVault(), emit: sendToWindows });
+  bindIpc(ipcMain, createDispatch(services.handlers, { checkOutputs: false, onInternalError: (error) => console.error(error) }), isAppUrl);
   session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(isPermissionAllowed(permission)));
   session.defaultSession.setPermissionCheckHandler((_contents, permission) => isPermissionAllowed(permission));
   protocol.handle('app', async (request) => {
@@ -70,10 +89,7 @@ void app.whenReady().then(() => {
   });
   stopWatching = watchWorkspace(
     workspace.dir,
-    (dataVersion) => {
-      const event: AppEvent = { type: 'workspace.changed', payload: { dataVersion } };
-      for (const window of BrowserWindow.getAllWindows()) window.webContents.send(EVENT_CHANNEL, event);
-    },
+    (dataVersion) => sendToWindows({ type: 'workspace.changed', payload: { dataVersion } }),
     { nativeBinding: nativeBinding ?? undefined },
   );
   createWindow();

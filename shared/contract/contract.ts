@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SecretName } from '../agent-files';
 import { AgentName, LabelName } from '../names';
 import {
   Agent,
@@ -17,6 +18,21 @@ import {
   VersionDiff,
   VersionSummary,
 } from './entities';
+import {
+  ImportPreview,
+  KeyState,
+  KeyStorage,
+  ResultDetail,
+  ResultRow,
+  RunComparison,
+  RunEstimate,
+  RunProgressEvent,
+  RunSummary,
+  SuiteDetail,
+  SuiteSummary,
+  TrendPoint,
+  TryResult,
+} from './testing-entities';
 
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
@@ -26,6 +42,14 @@ const RefText = z.string().min(1, 'ref is empty').max(200);
 const Reason = z.string().trim().min(1, 'a reason is required').max(2000);
 const Message = z.string().trim().min(1, 'a message saying why is required').max(10_000);
 const OptionalReason = z.string().max(2000).default('');
+const SuiteName = z.string().regex(/^[a-z][a-z0-9-]*$/, 'a suite name is lower-case letters, digits and dashes').max(64);
+const RunId = z.int().positive();
+const RunSettings = z.object({
+  concurrency: z.int().min(1, 'concurrency is at least 1').max(64, 'concurrency is at most 64').default(4),
+  repeat: z.int().min(1, 'repeat is at least 1').max(100, 'repeat is at most 100').default(1),
+  maxCostUsd: z.number().positive('max cost must be above 0').max(1_000_000).optional(),
+  minPassRate: z.number().min(0).max(1).nullable().default(null),
+});
 
 /**
  * Every operation the UI may call, by domain, with the zod schema of its input and output.
@@ -84,6 +108,43 @@ export const contract = {
     ),
     verify: method(z.object({}), AuditVerification),
   },
+  suites: {
+    list: method(z.object({ agent: AgentName }), z.array(SuiteSummary)),
+    get: method(z.object({ agent: AgentName, name: SuiteName, revision: z.int().positive().optional() }), SuiteDetail),
+    save: method(z.object({ agent: AgentName, yaml: z.string().min(1, 'the suite is empty').max(20_000_000), message: Message }), SuiteDetail),
+    previewImport: method(z.object({ fileName: z.string().min(1).max(500), content: z.string().max(50_000_000), name: SuiteName.optional() }), ImportPreview),
+  },
+  runs: {
+    estimate: method(z.object({ agent: AgentName, ref: RefText, suite: SuiteName, repeat: z.int().min(1).max(100).default(1) }), RunEstimate),
+    start: method(z.object({ agent: AgentName, ref: RefText, suite: SuiteName, settings: RunSettings.default({ concurrency: 4, repeat: 1, minPassRate: null }) }), RunSummary),
+    cancel: method(z.object({ runId: RunId }), RunSummary),
+    list: method(z.object({ agent: AgentName, suite: SuiteName.optional() }), z.array(RunSummary)),
+    get: method(z.object({ runId: RunId }), RunSummary),
+    results: method(z.object({ runId: RunId }), z.array(ResultRow)),
+    result: method(z.object({ runId: RunId, caseId: z.string().min(1), repeat: z.int().min(0) }), ResultDetail),
+    compare: method(z.object({ earlier: RunId, later: RunId }), RunComparison),
+    /** The run of the same suite before this one, if any. */
+    previous: method(z.object({ runId: RunId }), RunSummary.nullable()),
+    trend: method(z.object({ agent: AgentName, suite: SuiteName.optional() }), z.array(TrendPoint)),
+  },
+  try: {
+    run: method(
+      z.object({
+        agent: AgentName,
+        ref: RefText,
+        /** A suite case to take the input (and tool stubs) from; otherwise `vars`. */
+        case: z.object({ suite: SuiteName, id: z.string().min(1) }).optional(),
+        vars: z.record(z.string(), z.string()).default({}),
+      }),
+      TryResult,
+    ),
+  },
+  keys: {
+    list: method(z.object({}), z.array(KeyState)),
+    storage: method(z.object({}), KeyStorage),
+    set: method(z.object({ name: SecretName, value: z.string().min(1, 'the key is empty').max(10_000) }), KeyState),
+    remove: method(z.object({ name: SecretName }), KeyState),
+  },
   settings: {
     get: method(z.object({}), Settings),
     setAuthor: method(z.object({ author: z.string().trim().min(1, 'author is empty').max(200) }), Settings),
@@ -93,7 +154,15 @@ export const contract = {
 /** What the Node side pushes to every window: today, that the workspace changed (any writer). */
 export const events = {
   'workspace.changed': z.object({ dataVersion: z.int() }),
+  /** A run started from the app moved on: counts so far (a few times a second at most), and its end. */
+  'run.progress': RunProgressEvent,
 } as const;
+
+/** An event as it crosses a transport, checked on arrival. */
+export const AppEventShape = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('workspace.changed'), payload: events['workspace.changed'] }),
+  z.object({ type: z.literal('run.progress'), payload: events['run.progress'] }),
+]);
 
 export type EventName = keyof typeof events;
 /** The one IPC channel the main process pushes events on. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { errorCodes } from '../errors';
 import type { AppEvent } from './contract';
-import { events } from './contract';
+import { AppEventShape } from './contract';
 import type { Dispatch, Envelope } from './dispatch';
 
 /** How the renderer reaches the Node side: calls, and the events it pushes. */
@@ -24,13 +24,6 @@ const EnvelopeShape = z.union([
   z.object({ ok: z.literal(false), error: z.object({ code: z.enum(errorCodes), message: z.string() }) }),
 ]);
 
-const EventShape = z.discriminatedUnion(
-  'type',
-  (Object.keys(events) as Array<keyof typeof events>).map((type) => z.object({ type: z.literal(type), payload: events[type] })) as [
-    z.ZodObject<{ type: z.ZodLiteral<'workspace.changed'>; payload: (typeof events)['workspace.changed'] }>,
-  ],
-);
-
 const RECONNECT_MS = 1000;
 
 /**
@@ -47,9 +40,9 @@ export function httpTransport(base: string, fetchLike: FetchLike, openSocket: So
     retry = null;
     const opened: SocketLike = openSocket(new URL('events', base).href.replace(/^http/, 'ws'), {
       onMessage: (data) => {
-        let parsed: ReturnType<typeof EventShape.safeParse>;
+        let parsed: ReturnType<typeof AppEventShape.safeParse>;
         try {
-          parsed = EventShape.safeParse(JSON.parse(data));
+          parsed = AppEventShape.safeParse(JSON.parse(data));
         } catch {
           return;
         }

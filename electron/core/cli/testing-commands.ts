@@ -164,7 +164,7 @@ export function registerTestingCommands(program: Command, context: CliContext): 
     .option('-n, --name <name>', 'the suite name (default: from the file)')
     .option('-m, --message <text>', 'why this revision', 'imported')
     .action(async (file: string, flags: { agent: string; name?: string; message: string }, command: Command) => {
-      const { importSuite, saveSuite, suiteToYaml } = await load();
+      const { importSuite, saveSuite, suiteToYaml, suiteNameFromFile } = await load();
       const path = resolve(io.cwd, file);
       let text: string;
       try {
@@ -172,8 +172,7 @@ export function registerTestingCommands(program: Command, context: CliContext): 
       } catch {
         throw new SlipwayError('invalid_input', `cannot read ${path}`);
       }
-      const fromFileName = basename(file).replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '');
-      const name = flags.name ?? (fromFileName || 'suite');
+      const name = flags.name ?? suiteNameFromFile(file);
       const { suite: imported, report } = importSuite(basename(file), text, name);
       const saved = saveSuite(await context.open(command), flags.agent, suiteToYaml(flags.name ? { ...imported, name: flags.name } : imported), flags.message);
       context.print(command, { suite: saved.name, revision: saved.revision, report }, (value) =>

@@ -239,3 +239,98 @@ export function compareRuns(ws: Workspace, earlierId: number, laterId: number): 
     stillFailing: ids.filter((id) => before.get(id) === false && after.get(id) === false),
   };
 }
+
+export interface ResultRowData {
+  caseId: string;
+  repeat: number;
+  status: CaseResult['status'];
+  latencyMs: number;
+  costUsd: number | null;
+  tokens: number | null;
+  problem: string | null;
+  flaky: boolean;
+}
+
+/**
+ * A run's results as the grid shows them. SQLite reads the few fields out of each stored JSON,
+ * so opening a run of 10,000 results parses none of them in JavaScript.
+ */
+export function resultRows(ws: Workspace, runId: number): ResultRowData[] {
+  const rows = sql(
+    ws.db,
+    `SELECT case_id AS caseId, repeat, status,
+       json_extract(result, '$.latencyMs') AS latencyMs,
+       json_extract(result, '$.costUsd') AS costUsd,
+       json_extract(result, '$.inputTokens') + json_extract(result, '$.outputTokens') AS tokens,
+       COALESCE(json_extract(result, '$.error.message'),
+         (SELECT json_extract(v.value, '$.type') || ': ' || json_extract(v.value, '$.reason') FROM json_each(result, '$.verdicts') AS v
+          WHERE json_extract(v.value, '$.pass') = 0 LIMIT 1)) AS problem
+     FROM run_results WHERE run_id = ? ORDER BY rowid`,
+  ).all(runId) as Array<Omit<ResultRowData, 'flaky'>>;
+  const outcomes = new Map<string, { passed: boolean; failed: boolean }>();
+  for (const row of rows) {
+    const seen = outcomes.get(row.caseId) ?? { passed: false, failed: false };
+    if (row.status === 'passed') seen.passed = true;
+    else seen.failed = true;
+    outcomes.set(row.caseId, seen);
+  }
+  return rows.map((row) => {
+    const seen = outcomes.get(row.caseId);
+    return { ...row, flaky: Boolean(seen?.passed && seen.failed) };
+  });
+}
+
+export function runResult(ws: Workspace, runId: number, caseId: string, repeat: number): CaseResult {
+  const row = sql(ws.db, 'SELECT result FROM run_results WHERE run_id = ? AND case_id = ? AND repeat = ?').get(runId, caseId, repeat) as { result: string } | undefined;
+  if (!row) throw new SlipwayError('not_found', `run ${runId} has no result for case ${caseId}${repeat > 0 ? ` #${repeat + 1}` : ''}`);
+  return JSON.parse(row.result) as CaseResult;
+}
+
+/** The suite revision a run used, as saved. */
+export function runSuiteContent(ws: Workspace, runId: number): { revisionId: number; name: string; content: string } {
+  const row = sql(ws.db, 'SELECT suite_revisions.id AS revisionId, suites.name AS name, content FROM runs JOIN suite_revisions ON suite_revisions.id = runs.suite_revision_id JOIN suites ON suites.id = suite_revisions.suite_id WHERE runs.id = ?').get(runId) as
+    | { revisionId: number; name: string; content: string }
+    | undefined;
+  if (!row) throw new SlipwayError('not_found', `no run ${runId}`);
+  return row;
+}
+
+/** The run of the same suite of the same agent just before this one that ended, if any. */
+export function previousRun(ws: Workspace, runId: number): RunSummary | null {
+  const run = getRunSummary(ws, runId);
+  const row = sql(ws.db, `${RUN_SQL} WHERE runs.agent_id = (SELECT agent_id FROM runs WHERE id = ?) AND suites.name = ? AND runs.id < ? AND runs.status <> 'running' ORDER BY runs.id DESC LIMIT 1`).get(runId, run.suite, runId) as RunRow | undefined;
+  return row ? toSummary(row) : null;
+}
+
+export interface TrendPointData {
+  version: string;
+  runId: number;
+  suite: string;
+  passRate: number;
+  costUsd: number | null;
+  p95LatencyMs: number | null;
+  finishedAt: string;
+}
+
+function p95(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)] ?? null;
+}
+
+/** Each version's latest complete run of each suite (or of one suite), in the order the versions were made. */
+export function runTrend(ws: Workspace, agentName: string, suite?: string): TrendPointData[] {
+  const agent = requireAgent(ws, agentName);
+  const rows = sql(
+    ws.db,
+    `${RUN_SQL} JOIN versions ON versions.id = runs.version_id
+     WHERE runs.agent_id = ? AND runs.status = 'finished' AND (? IS NULL OR suites.name = ?)
+       AND runs.id = (SELECT max(later.id) FROM runs AS later JOIN suite_revisions AS sr ON sr.id = later.suite_revision_id
+                      WHERE later.version_id = runs.version_id AND sr.suite_id = suite_revisions.suite_id AND later.status = 'finished')
+     ORDER BY versions.id, suites.name`,
+  ).all(agent.id, suite ?? null, suite ?? null) as RunRow[];
+  return rows.map((row) => {
+    const latencies = (sql(ws.db, "SELECT json_extract(result, '$.latencyMs') AS latency FROM run_results WHERE run_id = ?").all(row.id) as Array<{ latency: number }>).map((entry) => entry.latency);
+    return { version: row.version_label, runId: row.id, suite: row.suite, passRate: row.pass_rate ?? 0, costUsd: row.cost_usd, p95LatencyMs: p95(latencies), finishedAt: row.finished_at ?? row.started_at };
+  });
+}

@@ -1,0 +1,142 @@
+import type { AppEvent, Handlers } from '../../shared/contract/contract';
+import type { KeyState, SuiteDetail, SuiteSummary } from '../../shared/contract/testing-entities';
+import type { PriceTable } from '../../shared/engine/prices';
+import { nodePlatform } from '../../shared/node/platform';
+import { writeTransaction } from '../../shared/node/sqlite';
+import { SlipwayError } from '../../shared/errors';
+import { importSuite, suiteNameFromFile } from '../../shared/suite-import';
+import { caseInput } from '../../shared/engine/render';
+import { parseSuiteYaml } from '../../shared/suite-file';
+import type { Suite } from '../../shared/suite';
+import { appendAudit } from './store/audit-log';
+import { listAgents } from './store/agents';
+import { draftFiles } from './store/drafts';
+import { highestVersion, requireAgent, versionFiles } from './store/lookup';
+import { compareRuns, getRunSummary, listRuns, previousRun, resultRows, runResult, runSuiteContent, runTrend } from './store/runs';
+import { getSuite, listSuites, saveSuite, suiteToYaml, type SuiteRevision } from './store/suites';
+import { createRunManager, type RunManager } from './run-manager';
+import type { SecretVault } from './secret-vault';
+import { tryRef } from './try-run';
+import type { Workspace } from './workspace';
+
+export interface TestingDeps {
+  vault: SecretVault;
+  prices: () => PriceTable;
+  emit: (event: AppEvent) => void;
+}
+
+type TestingHandlers = Pick<Handlers, 'suites' | 'runs' | 'try' | 'keys'>;
+
+function summaryOf(revision: SuiteRevision): SuiteSummary {
+  return { agent: revision.agent, name: revision.name, revision: revision.revision, hash: revision.hash, cases: revision.suite.cases.length, author: revision.author, message: revision.message, createdAt: revision.createdAt };
+}
+
+function detailOf(revision: SuiteRevision): SuiteDetail {
+  return {
+    ...summaryOf(revision),
+    content: revision.content,
+    caseList: revision.suite.cases.map((testCase) => ({ id: testCase.id, description: testCase.description ?? '', vars: testCase.vars ?? {}, assertions: testCase.assert.length })),
+  };
+}
+
+const API_KEY_LINE = /^\s*api_key:\s*["']?([A-Z][A-Z0-9_]*)["']?\s*$/gm;
+
+/** The key names each agent's draft and latest version mention (config.yaml, suites' judges). */
+function keysInUse(ws: Workspace): Map<string, Set<string>> {
+  const uses = new Map<string, Set<string>>();
+  const note = (text: string | undefined, agent: string) => {
+    for (const match of (text ?? '').matchAll(API_KEY_LINE)) {
+      const name = match[1] as string;
+      uses.set(name, (uses.get(name) ?? new Set()).add(agent));
+    }
+  };
+  for (const agent of listAgents(ws, false)) {
+    const row = requireAgent(ws, agent.name);
+    note(draftFiles(ws, row.id)['config.yaml'], agent.name);
+    const latest = highestVersion(ws, row.id);
+    if (latest) note(versionFiles(ws, latest.id)['config.yaml'], agent.name);
+    for (const suite of listSuites(ws, agent.name)) note(suite.content, agent.name);
+  }
+  return uses;
+}
+
+/** Parsed suite revisions by id: a drawer opened on a run of a 10,000-case suite parses it once. */
+function suiteCache(limit: number) {
+  const parsed = new Map<number, Suite>();
+  return (revisionId: number, name: string, content: string): Suite => {
+    const hit = parsed.get(revisionId);
+    if (hit) return hit;
+    const suite = parseSuiteYaml(content, `${name}.yaml`);
+    if (parsed.size >= limit) parsed.delete(parsed.keys().next().value as number);
+    parsed.set(revisionId, suite);
+    return suite;
+  };
+}
+
+/** Suites, runs, the Try panel and keys over one workspace: the app's side of testing. */
+export function createTestingHandlers(ws: Workspace, deps: TestingDeps): TestingHandlers & { runManager: RunManager } {
+  const platform = () => nodePlatform(deps.vault);
+  const runManager = createRunManager(ws, { platform, prices: deps.prices, emit: deps.emit });
+  const suiteOf = suiteCache(4);
+
+  const keyState = (name: string, uses = keysInUse(ws)): KeyState => {
+    const entry = deps.vault.names().find((candidate) => candidate.name === name);
+    return { name, set: entry !== undefined, source: entry?.source ?? null, usedBy: [...(uses.get(name) ?? [])].sort() };
+  };
+  const auditKey = (action: 'key.set' | 'key.remove', name: string, change: () => void) =>
+    writeTransaction(ws.db, () => {
+      // The name only: a key's value never reaches the database.
+      appendAudit(ws, { action, agentId: null, subject: name, before: null, after: { storage: deps.vault.storage.kind } });
+      change();
+    });
+
+  return {
+    runManager,
+    suites: {
+      list: ({ agent }) => listSuites(ws, agent).map(summaryOf),
+      get: ({ agent, name, revision }) => detailOf(getSuite(ws, agent, name, revision)),
+      save: ({ agent, yaml, message }) => detailOf(saveSuite(ws, agent, yaml, message)),
+      previewImport: ({ fileName, content, name }) => {
+        const { suite, report } = importSuite(fileName, content, name ?? suiteNameFromFile(fileName));
+        return { name: suite.name, yaml: suiteToYaml(suite), report };
+      },
+    },
+    runs: {
+      estimate: ({ agent, ref, suite, repeat }) => runManager.estimate(agent, ref, suite, repeat),
+      start: ({ agent, ref, suite, settings }) => runManager.start({ agent, ref, suite, settings }),
+      cancel: ({ runId }) => runManager.cancel(runId),
+      list: ({ agent, suite }) => listRuns(ws, agent, suite),
+      get: ({ runId }) => getRunSummary(ws, runId),
+      results: ({ runId }) => resultRows(ws, runId),
+      result: ({ runId, caseId, repeat }) => {
+        const result = runResult(ws, runId, caseId, repeat);
+        const { revisionId, name, content } = runSuiteContent(ws, runId);
+        const testCase = suiteOf(revisionId, name, content).cases.find((candidate) => candidate.id === caseId);
+        return { ...result, input: testCase ? caseInput(testCase) : null };
+      },
+      compare: ({ earlier, later }) => compareRuns(ws, earlier, later),
+      previous: ({ runId }) => previousRun(ws, runId),
+      trend: ({ agent, suite }) => runTrend(ws, agent, suite),
+    },
+    try: {
+      run: (input) => tryRef(ws, input, { platform: platform(), prices: deps.prices() }),
+    },
+    keys: {
+      list: () => {
+        const uses = keysInUse(ws);
+        const names = new Set([...deps.vault.names().map((entry) => entry.name), ...uses.keys()]);
+        return [...names].sort().map((name) => keyState(name, uses));
+      },
+      storage: () => deps.vault.storage,
+      set: ({ name, value }) => {
+        auditKey('key.set', name, () => deps.vault.set(name, value));
+        return keyState(name);
+      },
+      remove: ({ name }) => {
+        if (!deps.vault.names().some((entry) => entry.name === name)) throw new SlipwayError('not_found', `no key named ${name}`);
+        auditKey('key.remove', name, () => deps.vault.remove(name));
+        return keyState(name);
+      },
+    },
+  };
+}
