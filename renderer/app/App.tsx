@@ -5,6 +5,9 @@ import { AuditTab } from '../features/audit/AuditTab';
 import { EditorTab } from '../features/editor/EditorTab';
 import { SnapshotDialog } from '../features/editor/SnapshotDialog';
 import { HistoryTab } from '../features/history/HistoryTab';
+import { SettingsPage } from '../features/settings/SettingsPage';
+import { TestsTab } from '../features/tests/TestsTab';
+import { TryPanel } from '../features/try/TryPanel';
 import { selectTab, TABS, type Tab } from '../features/ui/store';
 import { CommandPalette } from './CommandPalette';
 import { useSlice, useStores } from './context';
@@ -13,11 +16,12 @@ import { formatPlace } from './routing';
 import { useShortcuts } from './shortcuts';
 import { Toasts } from './Toasts';
 
-const TAB_TITLES: Record<Tab, string> = { editor: 'Editor', history: 'History', audit: 'Audit' };
+const TAB_TITLES: Record<Tab, string> = { editor: 'Editor', history: 'History', audit: 'Audit', tests: 'Tests' };
 
 function Workbench() {
-  const { ui, agents } = useStores();
+  const { ui, agents, tryPanel } = useStores();
   const tab = useSlice(ui, selectTab);
+  const tryOpen = useSlice(tryPanel, (state) => state.open);
   const agent = useSlice(agents, selectSelectedAgent);
   const loaded = useSlice(agents, (state) => state.loaded);
 
@@ -49,11 +53,18 @@ function Workbench() {
             </button>
           ))}
         </nav>
+        {tab === 'editor' && !tryOpen && (
+          <button type="button" className="try-toggle" onClick={() => tryPanel.getState().setOpen(true)} data-testid="open-try" title="Run the draft on one input (Ctrl+Enter runs again)">
+            Try ▸
+          </button>
+        )}
       </header>
-      <div className="tab-body">
+      <div className={`tab-body${tab === 'editor' && tryOpen ? ' with-try' : ''}`}>
         {tab === 'editor' && <EditorTab />}
+        {tab === 'editor' && tryOpen && <TryPanel />}
         {tab === 'history' && <HistoryTab />}
         {tab === 'audit' && <AuditTab />}
+        {tab === 'tests' && <TestsTab />}
       </div>
     </main>
   );
@@ -65,6 +76,7 @@ export function App() {
   const sidebarWidth = useSlice(ui, (state) => state.sidebarWidth);
   const paletteOpen = useSlice(ui, (state) => state.paletteOpen);
   const snapshotOpen = useSlice(ui, (state) => state.snapshotOpen);
+  const settingsOpen = useSlice(ui, (state) => state.settingsOpen);
   const tab = useSlice(ui, selectTab);
   const selected = useSlice(agents, (state) => state.selected);
   useShortcuts(stores);
@@ -78,7 +90,7 @@ export function App() {
     <div className="layout" style={{ gridTemplateColumns: `${sidebarWidth}px 6px 1fr` }}>
       <Sidebar />
       <Resizer label="Resize the sidebar" onResize={(x) => ui.getState().setSidebarWidth(x)} />
-      <Workbench />
+      {settingsOpen ? <SettingsPage /> : <Workbench />}
       {paletteOpen && <CommandPalette />}
       {snapshotOpen && selected && <SnapshotDialog onClose={() => ui.getState().setSnapshotOpen(false)} />}
       <Toasts />

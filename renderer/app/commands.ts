@@ -15,12 +15,15 @@ export function buildCommands(stores: AppStores): Command[] {
     { id: 'tab.editor', title: 'Go to Editor', shortcut: 'Ctrl+1', run: () => ui.getState().setTab('editor') },
     { id: 'tab.history', title: 'Go to History', shortcut: 'Ctrl+2', run: () => ui.getState().setTab('history') },
     { id: 'tab.audit', title: 'Go to Audit', shortcut: 'Ctrl+3', run: () => ui.getState().setTab('audit') },
+    { id: 'tab.tests', title: 'Go to Tests', shortcut: 'Ctrl+4', run: () => ui.getState().setTab('tests') },
+    { id: 'settings', title: 'Settings: keys and author', shortcut: 'Ctrl+,', run: () => ui.getState().setSettingsOpen(true) },
     { id: 'agent.create', title: 'New agent…', shortcut: 'Ctrl+Shift+N', run: () => ui.getState().setAgentDialog({ kind: 'create' }) },
     { id: 'audit.verify', title: 'Verify the audit chain', run: () => void audit.getState().verify().then(() => ui.getState().setTab('audit')) },
   ];
   if (selected) {
     commands.push(
       { id: 'snapshot', title: `Snapshot ${selected}…`, shortcut: 'Ctrl+S', run: () => ui.getState().setSnapshotOpen(true) },
+      { id: 'try', title: 'Try the draft on one input', shortcut: 'Ctrl+Enter', run: () => { ui.getState().setTab('editor'); stores.tryPanel.getState().setOpen(true); } },
       { id: 'agent.rename', title: `Rename ${selected}…`, run: () => ui.getState().setAgentDialog({ kind: 'rename', name: selected }) },
       { id: 'agent.archive', title: `Archive ${selected}`, run: () => void agents.getState().archive(selected) },
     );

@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { TABS } from '../features/ui/store';
 import type { AppStores } from './stores';
 
-/** Ctrl (⌘ on macOS) + S snapshot · 1/2/3 tabs · K or Shift+P palette · Shift+N new agent. */
+/** Ctrl (⌘ on macOS) + S snapshot · 1–4 tabs · K or Shift+P palette · Shift+N new agent · Enter runs the Try panel · , settings. */
 export function useShortcuts(stores: AppStores): void {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -25,6 +25,17 @@ export function useShortcuts(stores: AppStores): void {
       } else if (key === 'n' && event.shiftKey) {
         event.preventDefault();
         ui.setAgentDialog({ kind: 'create' });
+      } else if (key === 'enter' && ui.tab === 'editor' && stores.agents.getState().selected) {
+        event.preventDefault();
+        const trying = stores.tryPanel.getState();
+        // The draft autosaves after a pause; save now so the run sees the last keystroke.
+        void stores.editor.getState().flush().then(() => {
+          if (!trying.open) trying.setOpen(true);
+          void stores.tryPanel.getState().run();
+        });
+      } else if (key === ',') {
+        event.preventDefault();
+        ui.setSettingsOpen(true);
       }
     };
     window.addEventListener('keydown', onKey, true);

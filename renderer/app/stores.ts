@@ -4,6 +4,9 @@ import { createAgentsStore, selectSelectedAgent, type AgentsStore } from '../fea
 import { createAuditStore, type AuditStore } from '../features/audit/store';
 import { createEditorStore, type EditorStore } from '../features/editor/store';
 import { createHistoryStore, type HistoryStore } from '../features/history/store';
+import { createSettingsStore, type SettingsStore } from '../features/settings/store';
+import { createTestsStore, type TestsStore } from '../features/tests/store';
+import { createTryStore, type TryStore } from '../features/try/store';
 import { createUiStore, type Tab, type UiStore } from '../features/ui/store';
 
 export interface AppStores {
@@ -13,6 +16,9 @@ export interface AppStores {
   editor: EditorStore;
   history: HistoryStore;
   audit: AuditStore;
+  tests: TestsStore;
+  tryPanel: TryStore;
+  settings: SettingsStore;
   /** Reloads what is on screen from the workspace. */
   refresh: () => Promise<void>;
   dispose: () => void;
@@ -36,6 +42,9 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
   const editor = createEditorStore({ client, notify });
   const history = createHistoryStore({ client, notify });
   const audit = createAuditStore({ client, notify });
+  const tests = createTestsStore({ client, notify });
+  const tryPanel = createTryStore({ client, notify });
+  const settings = createSettingsStore({ client, notify });
 
   /** What the History tab shows of the open agent, as of its last load; autosaves leave it alone. */
   const historyKey = () => {
@@ -45,7 +54,8 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
   let historyLoadedAs = '';
   const openAgent = async (agent: string | null) => {
     historyLoadedAs = '';
-    await Promise.all([editor.getState().open(agent), history.getState().load(agent)]);
+    tryPanel.getState().load(agent);
+    await Promise.all([editor.getState().open(agent), history.getState().load(agent), tests.getState().load(agent)]);
   };
   const unsubscribeSelection = agents.subscribe((state, previous) => {
     if (state.selected !== previous.selected) void openAgent(state.selected);
@@ -60,8 +70,12 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
     await Promise.all([editor.getState().refresh(), historyChanged ? history.getState().refresh() : Promise.resolve()]);
     // The audit log is read, and its chain verified, only while it is on screen.
     if (ui.getState().tab === 'audit') await Promise.all([audit.getState().load(), audit.getState().verify()]);
+    if (ui.getState().tab === 'tests') await tests.getState().refresh();
   };
-  const unsubscribeEvents = transport.subscribe(() => void refresh());
+  const unsubscribeEvents = transport.subscribe((event) => {
+    if (event.type === 'run.progress') tests.getState().onProgress(event.payload);
+    else void refresh();
+  });
 
   return {
     client,
@@ -70,6 +84,9 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
     editor,
     history,
     audit,
+    tests,
+    tryPanel,
+    settings,
     refresh,
     dispose: () => {
       unsubscribeSelection();
@@ -84,6 +101,7 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
  */
 export async function startApp(stores: AppStores): Promise<void> {
   const named = stores.agents.getState().selected;
-  const opening = named === null ? Promise.resolve() : Promise.all([stores.editor.getState().open(named), stores.history.getState().load(named)]);
+  stores.tryPanel.getState().load(named);
+  const opening = named === null ? Promise.resolve() : Promise.all([stores.editor.getState().open(named), stores.history.getState().load(named), stores.tests.getState().load(named)]);
   await Promise.all([stores.agents.getState().load(), opening]);
 }

@@ -140,3 +140,4 @@ export const Settings = z.object({
   author: z.string(),
   authorSource: z.enum(['settings', 'git', 'os']),
 });
+export type Settings = z.infer<typeof Settings>;

@@ -57,6 +57,9 @@ export function Sidebar() {
         <button type="button" className="primary" onClick={() => setEditing({ kind: 'create' })} data-testid="new-agent" title="New agent (Ctrl+Shift+N)">
           New agent
         </button>
+        <button type="button" onClick={() => ui.getState().setSettingsOpen(true)} data-testid="open-settings" title="Settings: keys, author (Ctrl+,)" aria-label="Settings">
+          ⚙
+        </button>
       </header>
       {loaded && list.length === 0 && (
         <p className="empty" data-testid="no-agents">

@@ -4,6 +4,49 @@ import { applyBump, BUMPS, type Bump } from '../../../shared/semver';
 import { useSlice, useStores } from '../../app/context';
 import { Dialog, DialogActions } from '../../app/Dialog';
 import { selectSelectedAgent } from '../agents/store';
+import { formatRate } from '../../app/format';
+
+/** Offers to run the agent's suites on the draft before it becomes a version, and shows how they went. */
+function SuitesOnDraft() {
+  const { tests } = useStores();
+  const suites = useSlice(tests, (state) => state.suites);
+  const live = useSlice(tests, (state) => state.live);
+  const [runs, setRuns] = useState<Array<{ suite: string; runId: number | null }>>([]);
+  if (suites.length === 0) return null;
+  const start = async () => {
+    const started = [];
+    for (const suite of suites) {
+      const run = await tests.getState().startRun({ ref: 'draft', suite: suite.name, concurrency: 4, repeat: 1 });
+      started.push({ suite: suite.name, runId: run?.id ?? null });
+    }
+    setRuns(started);
+  };
+  return (
+    <div className="suites-on-draft" data-testid="snapshot-suites">
+      {runs.length === 0 ? (
+        <button type="button" onClick={() => void start()} data-testid="snapshot-run-suites">
+          Run {suites.length === 1 ? `suite ${suites[0]?.name ?? ''}` : `the ${suites.length} suites`} on the draft first
+        </button>
+      ) : (
+        <ul>
+          {runs.map(({ suite, runId }) => {
+            const progress = runId === null ? undefined : live[runId];
+            return (
+              <li key={suite} data-testid={`snapshot-suite-${suite}`}>
+                <strong>{suite}</strong>:{' '}
+                {runId === null
+                  ? 'could not start (see the message)'
+                  : !progress || progress.status === 'running'
+                    ? `running… ${progress ? `${progress.done}/${progress.total}` : ''}`
+                    : `${progress.passed}/${progress.total} passed (${formatRate(progress.total ? progress.passed / progress.total : null)})${progress.status === 'finished' ? '' : `, ${progress.status}`}`}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </div>
+  );
+}
 
 /** Snapshot: the suggested version and why, the changed files, a required message. Invalid drafts are refused with their errors. */
 export function SnapshotDialog({ onClose }: { onClose: () => void }) {
@@ -65,6 +108,7 @@ export function SnapshotDialog({ onClose }: { onClose: () => void }) {
           <p className="suggestion" data-testid="snapshot-suggestion">
             <strong data-testid="snapshot-version">{version}</strong> — {suggestion.reason}
           </p>
+          <SuitesOnDraft />
           {changedFiles.length > 0 && (
             <p className="muted">
               Changed: {changedFiles.map((file) => <code key={file}>{file} </code>)}

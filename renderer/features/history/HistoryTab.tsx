@@ -2,15 +2,12 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef, useState } from 'react';
 import type { VersionSummary } from '../../../shared/contract/entities';
 import { useSlice, useStores } from '../../app/context';
+import { when } from '../../app/format';
 import { DiffView } from './DiffView';
 import { LabelDialog } from './LabelDialog';
 import { DRAFT } from './store';
 
 const ROW_HEIGHT = 58;
-
-function when(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-}
 
 function VersionRow({ version, selected, onLabel }: { version: VersionSummary; selected: boolean; onLabel: (semver: string) => void }) {
   const { history, editor, ui } = useStores();

@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 
-export type Tab = 'editor' | 'history' | 'audit';
-export const TABS: readonly Tab[] = ['editor', 'history', 'audit'];
+export type Tab = 'editor' | 'history' | 'audit' | 'tests';
+export const TABS: readonly Tab[] = ['editor', 'history', 'audit', 'tests'];
 
 export interface Toast {
   id: number;
@@ -17,6 +17,7 @@ export interface UiState {
   toasts: Toast[];
   paletteOpen: boolean;
   snapshotOpen: boolean;
+  settingsOpen: boolean;
   sidebarWidth: number;
   setTab: (tab: Tab) => void;
   setAgentDialog: (dialog: AgentDialog) => void;
@@ -24,6 +25,7 @@ export interface UiState {
   dismiss: (id: number) => void;
   setPaletteOpen: (open: boolean) => void;
   setSnapshotOpen: (open: boolean) => void;
+  setSettingsOpen: (open: boolean) => void;
   setSidebarWidth: (width: number) => void;
 }
 
@@ -42,6 +44,7 @@ export function createUiStore(initial: { tab?: Tab; sidebarWidth?: number } = {}
     toasts: [],
     paletteOpen: false,
     snapshotOpen: false,
+    settingsOpen: false,
     sidebarWidth: initial.sidebarWidth ?? 260,
     setTab: (tab) => set({ tab }),
     setAgentDialog: (agentDialog) => set({ agentDialog }),
@@ -53,6 +56,7 @@ export function createUiStore(initial: { tab?: Tab; sidebarWidth?: number } = {}
     dismiss: (id) => set({ toasts: get().toasts.filter((toast) => toast.id !== id) }),
     setPaletteOpen: (paletteOpen) => set({ paletteOpen }),
     setSnapshotOpen: (snapshotOpen) => set({ snapshotOpen }),
+    setSettingsOpen: (settingsOpen) => set({ settingsOpen }),
     setSidebarWidth: (width) => set({ sidebarWidth: Math.round(Math.min(SIDEBAR_MAX, Math.max(SIDEBAR_MIN, width))) }),
   }));
 }

@@ -1,0 +1,141 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSamples } from '../electron/core/samples';
+import { openWorkspace } from '../electron/core/workspace';
+import { startFakeLlm } from '../test-support/fake-llm';
+import { agentFiles } from '../test-support/workspace';
+import { launchChromium, openSession, replaceEditorText, TARGET, waitForSaved } from './support';
+
+let browser: Browser | null = null;
+beforeAll(async () => {
+  if (TARGET === 'browser') browser = await launchChromium();
+});
+afterAll(async () => browser?.close());
+
+const KEY = 'sk-e2e-never-shown-5531';
+
+describe('testing in the app', () => {
+  it('runs a sample suite with live progress, explains a failing case, and stores a cancelled run as cancelled', async () => {
+    const session = await openSession(browser);
+    const { page, client, dir } = session;
+    const ws = openWorkspace(dir);
+    loadSamples(ws);
+    ws.close();
+    await session.open('#/a/ticket-triage/tests');
+    await page.getByTestId('suite-triage-basics').waitFor();
+    await page.getByTestId('open-run-dialog').click();
+    await page.getByTestId('run-ref').selectOption('staging');
+    await page.getByTestId('run-estimate').filter({ hasText: '3 calls on ticket-triage@1.1.1' }).waitFor();
+    await page.getByTestId('run-start').click();
+    await page.getByTestId('run-status').filter({ hasText: 'finished' }).waitFor();
+    await page.getByTestId('run-summary').filter({ hasText: '2/3 passed' }).waitFor();
+
+    await page.getByTestId('filter-failed').click();
+    await expect.poll(() => page.getByTestId('result-row').count()).toBe(1);
+    await page.locator('[data-testid="result-row"][data-case="api-outage"]').click();
+    const drawer = page.getByTestId('case-drawer');
+    await drawer.waitFor();
+    expect(await page.getByTestId('drawer-verdicts').textContent()).toMatch(/✗ json-path.*\$\.priority.*p1/s);
+    expect(await page.getByTestId('drawer-output').textContent()).toContain('"priority": "p2"');
+    expect(await page.getByTestId('drawer-input').textContent()).toContain('Production is down');
+    expect(await page.getByTestId('drawer-messages').textContent()).toContain('Every call to the EU endpoint fails');
+    await session.screenshot('10-tests-failing-case');
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached' });
+
+    await page.getByTestId('back-to-suite').click();
+    await page.getByTestId('open-run-dialog').click();
+    await page.getByTestId('run-ref').selectOption('staging');
+    await page.getByTestId('run-concurrency').fill('1');
+    await page.getByTestId('run-repeat').fill('100');
+    await page.getByTestId('run-estimate').filter({ hasText: '300 calls' }).waitFor();
+    await page.getByTestId('run-start').click();
+    const counts = page.getByTestId('run-progress-counts');
+    await expect.poll(async () => Number(/^(\d+)\//.exec((await counts.textContent()) ?? '')?.[1] ?? 0), { timeout: 10_000 }).toBeGreaterThan(3);
+    expect(await counts.textContent()).toMatch(/\/300 · ✓ \d+ ✗ \d+ ! 0 · \$0( · about \d+ s left)?/);
+    await session.screenshot('11-tests-progress');
+    await page.getByTestId('run-cancel').click();
+    await page.getByTestId('run-status').filter({ hasText: 'cancelled' }).waitFor();
+    await page.getByTestId('run-comparison').waitFor();
+
+    const runs = await client.runs.list({ agent: 'ticket-triage', suite: 'triage-basics' });
+    expect(runs.map((run) => run.status)).toEqual(['cancelled', 'finished']);
+    const kept = await client.runs.results({ runId: runs[0]?.id ?? 0 });
+    expect(kept.length).toBeGreaterThan(3);
+    expect(kept.length).toBeLessThan(300);
+    await session.finish();
+  });
+
+  it('tries an edited draft beside the latest version on a loopback provider, with a key entered in Settings that appears nowhere', async () => {
+    const fake = await startFakeLlm((request) => ({ kind: 'reply', text: JSON.stringify(request.body.messages).includes('URGENT') ? 'queue: escalations' : 'queue: general', usage: { input: 120, output: 9 } }));
+    const logged: string[] = [];
+    const restore = (['log', 'info', 'warn', 'error'] as const).map((level) => {
+      const original = console[level];
+      console[level] = (...args: unknown[]) => {
+        logged.push(args.map(String).join(' '));
+        original(...args);
+      };
+      return () => (console[level] = original);
+    });
+    const session = await openSession(browser);
+    const { page, client, dir } = session;
+    const bodies: string[] = [];
+    page.on('response', (response) => {
+      void response
+        .text()
+        .then((text) => bodies.push(text))
+        .catch(() => undefined);
+    });
+    page.on('console', (message) => logged.push(message.text()));
+    try {
+      await client.agents.create({ name: 'triage' });
+      const config = `provider: openai-compatible\nmodel: gpt-4o-mini-2024-07-18\nbase_url: ${fake.url}/v1\napi_key: OPENAI\nretries: 0\n`;
+      await client.versions.snapshot({ agent: 'triage', message: 'first', files: agentFiles({ 'config.yaml': config }) });
+
+      await session.open('#/a/triage/editor');
+      await page.getByTestId('open-settings').click();
+      await page.getByTestId('key-OPENAI-state').filter({ hasText: 'not set' }).waitFor();
+      expect(await page.getByTestId('key-OPENAI').textContent()).toContain('triage');
+      await page.getByTestId('key-OPENAI-value').fill(KEY);
+      await page.getByTestId('key-OPENAI-save').click();
+      await page.getByTestId('key-OPENAI-state').filter({ hasText: 'set (session)' }).waitFor();
+      expect(await page.getByTestId('key-OPENAI-value').inputValue()).toBe('');
+      expect(await page.getByTestId('key-storage').textContent()).toContain('this session only');
+      await session.screenshot('12-settings-keys');
+      await page.getByTestId('close-settings').click();
+
+      await replaceEditorText(page, 'prompt.md', 'You sort support tickets. Mark anything URGENT first.\n');
+      await waitForSaved(page);
+      await page.getByTestId('open-try').click();
+      await page.getByTestId('try-var-id').fill('T-9');
+      await page.getByTestId('try-var-body').fill('The site is down for everyone');
+      await page.getByTestId('try-compare').selectOption('latest');
+      await page.keyboard.press('ControlOrMeta+Enter');
+      await page.getByTestId('try-draft-output').filter({ hasText: 'queue: escalations' }).waitFor();
+      await page.getByTestId('try-other-output').filter({ hasText: 'queue: general' }).waitFor();
+      expect(await page.getByTestId('try-draft-figures').textContent()).toMatch(/triage@draft · \d+ ms · 120 in \/ 9 out · \$0\.0000\d+/);
+      expect(await page.getByTestId('try-other-figures').textContent()).toContain('triage@1.0.0');
+      await session.screenshot('13-try-panel');
+
+      await page.getByTestId('try-var-body').fill('');
+      await page.getByTestId('try-run').click();
+      await page.getByTestId('try-draft-error').filter({ hasText: 'Fill in the variable' }).waitFor();
+      expect(await page.getByTestId('try-draft-error').textContent()).toContain('{{body}}');
+
+      expect(fake.requests.some((request) => request.headers.authorization === `Bearer ${KEY}`)).toBe(true);
+      await expect.poll(() => bodies.length).toBeGreaterThan(10);
+      expect(bodies.filter((body) => body.includes(KEY))).toEqual([]);
+      expect(await page.content()).not.toContain(KEY);
+      expect(logged.filter((line) => line.includes(KEY))).toEqual([]);
+      for (const file of readdirSync(dir).filter((name) => name.startsWith('slipway.db'))) {
+        expect(readFileSync(join(dir, file)).includes(Buffer.from(KEY)), file).toBe(false);
+      }
+      await session.finish();
+    } finally {
+      restore.forEach((undo) => undo());
+      await fake.close();
+    }
+  });
+});

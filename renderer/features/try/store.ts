@@ -1,0 +1,98 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { SuiteDetail, TryResult } from '../../../shared/contract/testing-entities';
+import { errorMessage, type StoreDeps } from '../agents/store';
+
+/** Where the input comes from: typed variables, or a suite's case (with its tool stubs). */
+export type TryInputSource = { kind: 'vars' } | { kind: 'case'; suite: string; id: string };
+
+export type TrySide = { state: 'idle' } | { state: 'running' } | { state: 'done'; result: TryResult } | { state: 'refused'; message: string };
+
+export interface TryState {
+  agent: string | null;
+  open: boolean;
+  source: TryInputSource;
+  vars: Record<string, string>;
+  /** What runs beside the draft: 'latest', a label or a version; null for the draft alone. */
+  compareWith: string | null;
+  suites: SuiteDetail[];
+  draft: TrySide;
+  other: TrySide;
+  load: (agent: string | null) => void;
+  setOpen: (open: boolean) => void;
+  setSource: (source: TryInputSource) => void;
+  setVar: (name: string, value: string) => void;
+  setCompareWith: (ref: string | null) => void;
+  loadSuites: () => Promise<void>;
+  run: () => Promise<void>;
+}
+
+export type TryStore = StoreApi<TryState>;
+
+const VARIABLE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)(?:[.-][A-Za-z0-9_.-]*)?\s*\}\}/g;
+
+/** The variables the draft's templates use, in order of first use. */
+export function templateVariables(files: Record<string, string>): string[] {
+  const names = new Set<string>();
+  for (const file of ['prompt.md', 'user.md']) for (const match of (files[file] ?? '').matchAll(VARIABLE)) names.add(match[1] as string);
+  return [...names];
+}
+
+/** The Try panel: one input through the draft and, side by side, another ref; each side shows as soon as it answers. */
+export function createTryStore({ client }: StoreDeps): TryStore {
+  return createStore<TryState>()((set, get) => {
+    const put = (side: 'draft' | 'other', value: TrySide) => set(side === 'draft' ? { draft: value } : { other: value });
+    const runSide = async (side: 'draft' | 'other', ref: string, agent: string) => {
+      put(side, { state: 'running' });
+      const { source, vars } = get();
+      let next: TrySide;
+      try {
+        // An empty field is a variable not given: the engine names it rather than rendering nothing.
+        const given = Object.fromEntries(Object.entries(vars).filter(([, value]) => value !== ''));
+        const result = await client.try.run({ agent, ref, vars: given, ...(source.kind === 'case' ? { case: { suite: source.suite, id: source.id } } : {}) });
+        next = { state: 'done', result };
+      } catch (error) {
+        next = { state: 'refused', message: errorMessage(error) };
+      }
+      if (get().agent === agent) put(side, next);
+    };
+
+    return {
+      agent: null,
+      open: false,
+      source: { kind: 'vars' },
+      vars: {},
+      compareWith: null,
+      suites: [],
+      draft: { state: 'idle' },
+      other: { state: 'idle' },
+      load: (agent) => {
+        if (agent !== get().agent) set({ agent, source: { kind: 'vars' }, vars: {}, compareWith: null, suites: [], draft: { state: 'idle' }, other: { state: 'idle' } });
+        if (agent && get().open) void get().loadSuites();
+      },
+      setOpen: (open) => {
+        set({ open });
+        if (open) void get().loadSuites();
+      },
+      setSource: (source) => set({ source }),
+      setVar: (name, value) => set({ vars: { ...get().vars, [name]: value } }),
+      setCompareWith: (compareWith) => set({ compareWith, other: { state: 'idle' } }),
+      loadSuites: async () => {
+        const { agent } = get();
+        if (!agent) return;
+        try {
+          const summaries = await client.suites.list({ agent });
+          const suites = await Promise.all(summaries.map((suite) => client.suites.get({ agent, name: suite.name })));
+          if (get().agent === agent) set({ suites });
+        } catch {
+          set({ suites: [] });
+        }
+      },
+      run: async () => {
+        const { agent, compareWith } = get();
+        if (!agent) return;
+        if (!compareWith) put('other', { state: 'idle' });
+        await Promise.all([runSide('draft', 'draft', agent), ...(compareWith ? [runSide('other', compareWith, agent)] : [])]);
+      },
+    };
+  });
+}
