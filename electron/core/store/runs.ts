@@ -215,9 +215,11 @@ export interface RunComparison {
   stillFailing: string[];
 }
 
-function caseOutcomes(results: CaseResult[]): Map<string, boolean> {
+/** Per case: did every repeat pass? Read from the status column, never the stored JSON. */
+function caseOutcomes(ws: Workspace, runId: number): Map<string, boolean> {
+  const rows = sql(ws.db, 'SELECT case_id AS caseId, status FROM run_results WHERE run_id = ? ORDER BY rowid').all(runId) as Array<{ caseId: string; status: CaseResult['status'] }>;
   const outcomes = new Map<string, boolean>();
-  for (const result of results) outcomes.set(result.caseId, (outcomes.get(result.caseId) ?? true) && result.status === 'passed');
+  for (const row of rows) outcomes.set(row.caseId, (outcomes.get(row.caseId) ?? true) && row.status === 'passed');
   return outcomes;
 }
 
@@ -228,8 +230,8 @@ export function compareRuns(ws: Workspace, earlierId: number, laterId: number): 
   if (earlier.suite !== later.suite || earlier.agent !== later.agent) {
     throw new SlipwayError('invalid_input', `runs ${earlierId} and ${laterId} are of different suites (${earlier.agent}/${earlier.suite}, ${later.agent}/${later.suite})`);
   }
-  const before = caseOutcomes(runResults(ws, earlierId));
-  const after = caseOutcomes(runResults(ws, laterId));
+  const before = caseOutcomes(ws, earlierId);
+  const after = caseOutcomes(ws, laterId);
   const ids = [...after.keys()];
   return {
     earlier: earlierId,
