@@ -83,7 +83,13 @@ const VaultFile = z.object({ version: z.literal(1), keys: z.record(z.string(), z
 export function encryptedFileVault(file: string, cipher: Cipher, env: Record<string, string | undefined>, backend: string): SecretVault {
   const stored = new Map<string, string>();
   if (existsSync(file)) {
-    const parsed = VaultFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    let raw: unknown = null;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      // Refused below, with the same words as any other foreign file.
+    }
+    const parsed = VaultFile.safeParse(raw);
     if (!parsed.success) throw new SlipwayError('workspace', `the key file ${file} is not one Slipway wrote; move it away to start with no saved keys`);
     for (const [name, data] of Object.entries(parsed.data.keys)) stored.set(name, cipher.decrypt(Buffer.from(data, 'base64')));
   }

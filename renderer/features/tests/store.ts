@@ -171,6 +171,9 @@ export function createTestsStore({ client, notify }: StoreDeps): TestsStore {
         if (!started) return null;
         if (get().suite?.name === suite) {
           set({ runs: [started, ...get().runs.filter((run) => run.id !== started.id)], run: started, rows: [], detail: null, comparison: null, previous: null });
+          // A short run can end (and say so over the socket) before its start is answered.
+          const heard = get().live[started.id];
+          if (heard && heard.status !== 'running') await attempt(() => openRun(started.id));
         }
         return started;
       },
