@@ -10,6 +10,7 @@ import { connect } from '../electron/core/services';
 import { openWorkspace } from '../electron/core/workspace';
 import { utf8Length } from '../shared/hash';
 import { realisticAgent } from './fixtures';
+import { line } from './report';
 
 const VERSIONS = Number(process.env.BENCH_VERSIONS ?? 10_000);
 const TARGETS = { snapshotP99Ms: 2, gitRatio: 20, listMs: 50 };
@@ -18,9 +19,6 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-function line(label: string, value: string, target: string): void {
-  console.log(`${label.padEnd(34)} ${value.padStart(14)}   target ${target}`);
-}
 
 const root = mkdtempSync(join(tmpdir(), 'slipway-bench-'));
 try {
@@ -70,18 +68,18 @@ try {
   }
   const gitTotal = performance.now() - gitStart;
 
-  line('snapshot p50', `${percentile(latencies, 50).toFixed(3)} ms`, '-');
+  line('snapshot p50', `${percentile(latencies, 50).toFixed(3)} ms`, null);
   line('snapshot p99', `${percentile(latencies, 99).toFixed(3)} ms`, `< ${TARGETS.snapshotP99Ms} ms`);
-  line('snapshot p99.9 (checkpoints)', `${percentile(latencies, 99.9).toFixed(3)} ms`, '-');
-  line('snapshot max', `${(latencies[latencies.length - 1] ?? NaN).toFixed(3)} ms`, '-');
-  line('snapshot total', `${(snapshotTotal / 1000).toFixed(2)} s`, '-');
+  line('snapshot p99.9 (checkpoints)', `${percentile(latencies, 99.9).toFixed(3)} ms`, null);
+  line('snapshot max', `${(latencies[latencies.length - 1] ?? NaN).toFixed(3)} ms`, null);
+  line('snapshot total', `${(snapshotTotal / 1000).toFixed(2)} s`, null);
   line(`list ${history.length} versions (first call)`, `${listMs.toFixed(1)} ms`, `< ${TARGETS.listMs} ms`);
-  line('  same, outputs checked (tests)', `${checkedListMs.toFixed(1)} ms`, '-');
-  line('diff two versions', `${diffMs.toFixed(2)} ms`, '-');
-  line('database size', `${(dbBytes / 1024 / 1024).toFixed(1)} MiB`, '-');
-  line('raw bytes snapshotted', `${((rawBytes * VERSIONS) / 1024 / 1024).toFixed(1)} MiB`, '-');
-  line('database / raw', `${((dbBytes / (rawBytes * VERSIONS)) * 100).toFixed(1)} %`, '-');
-  line('git add + commit total', `${(gitTotal / 1000).toFixed(2)} s`, '-');
+  line('  same, outputs checked (tests)', `${checkedListMs.toFixed(1)} ms`, null);
+  line('diff two versions', `${diffMs.toFixed(2)} ms`, null);
+  line('database size', `${(dbBytes / 1024 / 1024).toFixed(1)} MiB`, null);
+  line('raw bytes snapshotted', `${((rawBytes * VERSIONS) / 1024 / 1024).toFixed(1)} MiB`, null);
+  line('database / raw', `${((dbBytes / (rawBytes * VERSIONS)) * 100).toFixed(1)} %`, null);
+  line('git add + commit total', `${(gitTotal / 1000).toFixed(2)} s`, null);
   line('git time / snapshot time', `${(gitTotal / snapshotTotal).toFixed(1)}x`, `>= ${TARGETS.gitRatio}x`);
   const met = percentile(latencies, 99) < TARGETS.snapshotP99Ms && listMs < TARGETS.listMs && gitTotal / snapshotTotal >= TARGETS.gitRatio;
   console.log(`\ntargets ${met ? 'met' : 'NOT met'}`);

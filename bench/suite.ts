@@ -14,6 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { startFakeLlm } from '../test-support/fake-llm';
+import { line as printLine } from './report';
+
+const line = (label: string, value: string, target: string | null) => printLine(label, value, target, 50);
 
 const CASES = Number(process.env.BENCH_CASES ?? 1000);
 const CONCURRENCY = 8;
@@ -45,9 +48,6 @@ async function measure(command: string[], env: NodeJS.ProcessEnv, cwd: string): 
   return { wallS, peakMiB: rss ? Number(rss[1]) / 1024 : NaN, exit: result.status, stderr: result.stderr };
 }
 
-function line(label: string, value: string, target: string | null): void {
-  console.log(`${label.padEnd(50)} ${value.padStart(12)}${target === null ? '' : `   target ${target}`}`);
-}
 
 function ensurePeers(): boolean {
   if (existsSync(join(PEERS, 'node_modules', '.bin', 'promptfoo'))) return true;

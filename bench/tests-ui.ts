@@ -13,13 +13,13 @@ import { finishRun, recordResult, startRun } from '../electron/core/store/runs';
 import { saveSuite } from '../electron/core/store/suites';
 import { snapshot } from '../electron/core/store/versions';
 import { openWorkspace } from '../electron/core/workspace';
-import { CHROMIUM } from '../e2e/support';
+import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/support';
+import { line, median } from './report';
 import { agentFiles } from '../test-support/workspace';
 
 const RESULTS = Number(process.env.BENCH_RESULTS ?? 10_000);
 const RUNS = 5;
 const TARGETS = { openMs: 600, filterMs: 100 };
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 /** Clicks the "failed" filter and resolves, a frame at a time, once the grid shows only failures. */
 const FILTER_FAILED = `new Promise((resolve) => {
@@ -33,14 +33,7 @@ const FILTER_FAILED = `new Promise((resolve) => {
   check();
 })`;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
 
-function line(label: string, value: string, target: string): void {
-  console.log(`${label.padEnd(40)} ${value.padStart(12)}   target ${target}`);
-}
 
 /** A result as a real run stores it: the rendered conversation, the output, three verdicts. */
 function result(index: number): CaseResult {
@@ -95,7 +88,7 @@ try {
   const filter: number[] = [];
   for (let run = 0; run < RUNS; run += 1) {
     const profile = mkdtempSync(join(tmpdir(), 'slipway-bench-profile-'));
-    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1280, height: 800 } });
+    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 800 } });
     try {
       const page = context.pages()[0] ?? (await context.newPage());
       await page.goto(`${host.url}#/a/triage/tests`);
@@ -116,9 +109,9 @@ try {
   ws.close();
 
   line(`open a run of ${RESULTS} results (median)`, `${median(open).toFixed(0)} ms`, `< ${TARGETS.openMs} ms`);
-  line('  runs', open.map((value) => value.toFixed(0)).join(' '), '');
+  line('  runs', open.map((value) => value.toFixed(0)).join(' '), null);
   line('apply the "failed" filter (median)', `${median(filter).toFixed(0)} ms`, `< ${TARGETS.filterMs} ms`);
-  line('  runs', filter.map((value) => value.toFixed(0)).join(' '), '');
+  line('  runs', filter.map((value) => value.toFixed(0)).join(' '), null);
   console.log(`\ntargets ${median(open) < TARGETS.openMs && median(filter) < TARGETS.filterMs ? 'met' : 'NOT met'}`);
 } finally {
   rmSync(root, { recursive: true, force: true });

@@ -11,13 +11,13 @@ import { serveWorkspace } from '../electron/core/serve';
 import { snapshot } from '../electron/core/store/versions';
 import { createAgent } from '../electron/core/store/agents';
 import { openWorkspace } from '../electron/core/workspace';
-import { CHROMIUM } from '../e2e/support';
+import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/support';
+import { line, median } from './report';
 import { realisticAgent } from './fixtures';
 
 const VERSIONS = Number(process.env.BENCH_VERSIONS ?? 10_000);
 const RUNS = 5;
 const TARGETS = { firstRowMs: 500, diffMs: 300, frameP95Ms: 33, liveMs: 2000 };
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 /** Scrolls the timeline to its end, one step a frame, and resolves with the time between frames. */
 const SCROLL_THROUGH_HISTORY = `new Promise((resolve) => {
@@ -37,14 +37,7 @@ const SCROLL_THROUGH_HISTORY = `new Promise((resolve) => {
   requestAnimationFrame(step);
 })`;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
 
-function line(label: string, value: string, target: string): void {
-  console.log(`${label.padEnd(40)} ${value.padStart(12)}   target ${target}`);
-}
 
 const root = mkdtempSync(join(tmpdir(), 'slipway-bench-ui-'));
 try {
@@ -59,7 +52,7 @@ try {
   const frames: number[] = [];
   for (let run = 0; run < RUNS; run += 1) {
     const profile = mkdtempSync(join(tmpdir(), 'slipway-bench-profile-'));
-    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1280, height: 800 } });
+    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 800 } });
     try {
       const page = context.pages()[0] ?? (await context.newPage());
       const started = performance.now();
@@ -90,7 +83,7 @@ try {
   // Live update: a commit by another process (as the CLI makes) until its row shows in History.
   const live: number[] = [];
   {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${host.url}#/a/triage/history`);
     await page.getByTestId(`version-1.${VERSIONS - 1}.0`).waitFor({ state: 'visible' });
@@ -109,13 +102,13 @@ try {
   ws.close();
 
   line('goto → first History row (median)', `${median(firstRow).toFixed(0)} ms`, `< ${TARGETS.firstRowMs} ms`);
-  line('  runs', firstRow.map((value) => value.toFixed(0)).join(' '), '');
+  line('  runs', firstRow.map((value) => value.toFixed(0)).join(' '), null);
   line('open a diff of two 20 KB versions (warm)', `${median(diff).toFixed(0)} ms`, `< ${TARGETS.diffMs} ms`);
-  line('  runs', diff.map((value) => value.toFixed(0)).join(' '), '');
+  line('  runs', diff.map((value) => value.toFixed(0)).join(' '), null);
   line('frame time p95, scrolling all history', `${median(frames).toFixed(1)} ms`, `< ${TARGETS.frameP95Ms} ms`);
-  line('  runs', frames.map((value) => value.toFixed(1)).join(' '), '');
+  line('  runs', frames.map((value) => value.toFixed(1)).join(' '), null);
   line('outside commit → row in History', `${median(live).toFixed(0)} ms`, `< ${TARGETS.liveMs} ms`);
-  line('  runs', live.map((value) => value.toFixed(0)).join(' '), '');
+  line('  runs', live.map((value) => value.toFixed(0)).join(' '), null);
   const met = median(firstRow) < TARGETS.firstRowMs && median(diff) < TARGETS.diffMs && median(frames) < TARGETS.frameP95Ms && Math.max(...live) < TARGETS.liveMs;
   console.log(`\ntargets ${met ? 'met' : 'NOT met'}`);
 } finally {

@@ -17,7 +17,7 @@ const ROOT = join(import.meta.dirname, '..');
  */
 export const TARGET: 'browser' | 'electron' = process.env.SLIPWAY_E2E_TARGET === 'electron' ? 'electron' : 'browser';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 /** Debian's Chromium, quiet on a closed network (see ../shared/STACK.md). */
 export function launchChromium(): Promise<Browser> {

@@ -28,17 +28,27 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The sidebar: every agent with its latest version and labels, and which one is open. */
-export function createAgentsStore({ client, notify }: StoreDeps, initialSelection: string | null = null): AgentsStore {
-  const attempt = async (action: () => Promise<unknown>): Promise<boolean> => {
+/** Runs store actions so that a failure becomes a toast: `attempt` answers null, `succeeds` false. */
+export function attempter(notify: (message: string) => void) {
+  const attempt = async <T>(action: () => Promise<T>): Promise<T | null> => {
     try {
-      await action();
-      return true;
+      return await action();
     } catch (error) {
       notify(errorMessage(error));
-      return false;
+      return null;
     }
   };
+  const succeeds = async (action: () => Promise<unknown>): Promise<boolean> =>
+    (await attempt(async () => {
+      await action();
+      return true;
+    })) === true;
+  return { attempt, succeeds };
+}
+
+/** The sidebar: every agent with its latest version and labels, and which one is open. */
+export function createAgentsStore({ client, notify }: StoreDeps, initialSelection: string | null = null): AgentsStore {
+  const attempt = attempter(notify).succeeds;
   return createStore<AgentsState>()((set, get) => ({
     agents: [],
     selected: initialSelection,

@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Settings } from '../../../shared/contract/entities';
 import type { KeyState, KeyStorage } from '../../../shared/contract/testing-entities';
-import { errorMessage, type StoreDeps } from '../agents/store';
+import { attempter, type StoreDeps } from '../agents/store';
 
 export interface SettingsState {
   keys: KeyState[];
@@ -21,15 +21,7 @@ export type SettingsStore = StoreApi<SettingsState>;
 /** The settings page: provider keys (names and whether each is set) and the author identity. */
 export function createSettingsStore({ client, notify }: StoreDeps): SettingsStore {
   return createStore<SettingsState>()((set, get) => {
-    const attempt = async (action: () => Promise<unknown>): Promise<boolean> => {
-      try {
-        await action();
-        return true;
-      } catch (error) {
-        notify(errorMessage(error));
-        return false;
-      }
-    };
+    const attempt = attempter(notify).succeeds;
     return {
       keys: [],
       storage: null,

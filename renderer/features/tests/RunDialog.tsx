@@ -4,13 +4,13 @@ import { formatCost } from '../../app/format';
 import { useSlice, useStores } from '../../app/context';
 import { Dialog, DialogActions } from '../../app/Dialog';
 import { selectSelectedAgent } from '../agents/store';
+import { RefOptions } from '../history/RefOptions';
 
 /** Run a suite: on a version, a label or the draft; concurrency, repeat, a cost cap with the estimate beside it. */
 export function RunDialog({ suite, onClose }: { suite: string; onClose: () => void }) {
-  const { tests, history, client } = useStores();
+  const { tests, client, agents } = useStores();
   const agent = useSlice(tests, (state) => state.agent);
-  const summary = useSlice(useStores().agents, selectSelectedAgent);
-  const versions = useSlice(history, (state) => state.versions);
+  const summary = useSlice(agents, selectSelectedAgent);
   const [ref, setRef] = useState(summary?.latest ? 'latest' : 'draft');
   const [concurrency, setConcurrency] = useState(4);
   const [repeat, setRepeat] = useState(1);
@@ -53,17 +53,7 @@ export function RunDialog({ suite, onClose }: { suite: string; onClose: () => vo
           On
           <select value={ref} onChange={(event) => setRef(event.target.value)} data-testid="run-ref">
             <option value="draft">the draft</option>
-            {summary?.latest && <option value="latest">latest ({summary.latest.semver})</option>}
-            {summary?.labels.map((label) => (
-              <option key={label.name} value={label.name}>
-                label {label.name} ({label.semver})
-              </option>
-            ))}
-            {versions.map((version) => (
-              <option key={version.semver} value={version.semver}>
-                {version.semver} — {version.message.slice(0, 50)}
-              </option>
-            ))}
+            <RefOptions />
           </select>
         </label>
         <div className="row">

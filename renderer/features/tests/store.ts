@@ -2,7 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ImportPreview, ResultDetail, ResultRow, RunComparison, RunProgressEvent, RunSummary, SuiteDetail, SuiteSummary, TrendPoint } from '../../../shared/contract/testing-entities';
 import { Suite } from '../../../shared/suite';
 import { checkDocument, type Diagnostic } from '../../../shared/validate-files';
-import { errorMessage, type StoreDeps } from '../agents/store';
+import { attempter, type StoreDeps } from '../agents/store';
 
 export type ResultFilter = 'all' | 'passed' | 'failed' | 'errored' | 'flaky';
 export type ResultSort = 'order' | 'latency' | 'cost';
@@ -81,14 +81,7 @@ const EMPTY = { suite: null, text: '', diagnostics: [], dirty: false, runs: [], 
 /** The Tests tab: suites (edit, import), runs (start, follow, cancel) and their results. */
 export function createTestsStore({ client, notify }: StoreDeps): TestsStore {
   return createStore<TestsState>()((set, get) => {
-    const attempt = async <T>(action: () => Promise<T>): Promise<T | null> => {
-      try {
-        return await action();
-      } catch (error) {
-        notify(errorMessage(error));
-        return null;
-      }
-    };
+    const { attempt } = attempter(notify);
 
     const loadRunsOf = async (agent: string, suite: string | null) => {
       const [runs, trend] = await Promise.all([suite ? client.runs.list({ agent, suite }) : Promise.resolve([]), client.runs.trend({ agent })]);

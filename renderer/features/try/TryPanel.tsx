@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { formatCost, formatMs } from '../../app/format';
 import { useSlice, useStores } from '../../app/context';
-import { selectSelectedAgent } from '../agents/store';
+import { RefOptions } from '../history/RefOptions';
 import { Conversation } from '../tests/CaseDrawer';
 import { templateVariables, type TrySide } from './store';
 
@@ -41,7 +41,7 @@ function SideResult({ title, side, testId }: { title: string; side: TrySide; tes
 
 /** Beside the editor: one input through the draft and another ref, answers as they come; Ctrl+Enter runs again. */
 export function TryPanel() {
-  const { tryPanel, editor, agents, history } = useStores();
+  const { tryPanel, editor } = useStores();
   const files = useSlice(editor, (state) => state.files);
   const source = useSlice(tryPanel, (state) => state.source);
   const vars = useSlice(tryPanel, (state) => state.vars);
@@ -49,8 +49,6 @@ export function TryPanel() {
   const suites = useSlice(tryPanel, (state) => state.suites);
   const draft = useSlice(tryPanel, (state) => state.draft);
   const other = useSlice(tryPanel, (state) => state.other);
-  const summary = useSlice(agents, selectSelectedAgent);
-  const versions = useSlice(history, (state) => state.versions);
   const variables = useMemo(() => templateVariables(files), [files]);
   const busy = draft.state === 'running' || other.state === 'running';
   const sourceValue = source.kind === 'case' ? `${source.suite}/${source.id}` : '';
@@ -108,17 +106,7 @@ export function TryPanel() {
           Beside the draft
           <select value={compareWith ?? ''} onChange={(event) => tryPanel.getState().setCompareWith(event.target.value || null)} data-testid="try-compare">
             <option value="">nothing (the draft alone)</option>
-            {summary?.latest && <option value="latest">latest ({summary.latest.semver})</option>}
-            {summary?.labels.map((label) => (
-              <option key={label.name} value={label.name}>
-                label {label.name} ({label.semver})
-              </option>
-            ))}
-            {versions.map((version) => (
-              <option key={version.semver} value={version.semver}>
-                {version.semver}
-              </option>
-            ))}
+            <RefOptions />
           </select>
         </label>
         <button type="submit" className="primary" disabled={busy} data-testid="try-run" title="Ctrl+Enter">
