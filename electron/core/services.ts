@@ -6,6 +6,7 @@ import { appendAudit, listAudit, verifyAudit } from './store/audit-log';
 import { createAgent, describeAgent, listAgents, renameAgent, setArchived } from './store/agents';
 import { getDraft, removeDraftFile, replaceDraft, resetDraft, writeDraftFile } from './store/drafts';
 import { labelHistory, listLabels, setLabel } from './store/labels';
+import { endOrphanedRuns } from './store/runs';
 import { requireAgent } from './store/lookup';
 import { diffVersions, getVersion, listVersions, snapshot, suggestForFiles } from './store/versions';
 import { validateAgentFiles } from '../../shared/validate-files';
@@ -25,6 +26,7 @@ export interface Services {
  * default to the environment plus the session; events go nowhere unless a host listens.
  */
 export function createServices(ws: Workspace, deps: Partial<TestingDeps> = {}): Services {
+  endOrphanedRuns(ws);
   let prices: ReturnType<typeof loadPrices> | null = null;
   const testing = createTestingHandlers(ws, {
     vault: deps.vault ?? sessionVault(process.env),

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { CaseResult, RunStatus } from '../../../shared/engine/runner';
 import { SlipwayError } from '../../../shared/errors';
 import { writeTransaction } from '../../../shared/node/sqlite';
@@ -27,7 +28,7 @@ export interface RunSummary {
   suiteRevision: number;
   suiteRevisionHash: string;
   settings: Record<string, unknown>;
-  status: RunStatus | 'running';
+  status: RunStatus | 'running' | 'interrupted';
   actor: string;
   startedAt: string;
   finishedAt: string | null;
@@ -98,10 +99,41 @@ export interface NewRun {
   settings: Record<string, unknown>;
 }
 
+/** This process, as a run's owner. */
+const OWNER = `${hostname()}:${process.pid}`;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Runs left 'running' by a process of this machine that is gone (a crash, a kill) end as
+ * 'interrupted', with the results they committed; runs of live processes and of other machines
+ * are left alone. Returns the ids it ended.
+ */
+export function endOrphanedRuns(ws: Workspace): number[] {
+  const running = sql(ws.db, "SELECT id, owner FROM runs WHERE status = 'running'").all() as Array<{ id: number; owner: string | null }>;
+  const orphans = running.filter((run) => {
+    const [host, pid] = (run.owner ?? '').split(':');
+    return host === hostname() && pid !== undefined && !alive(Number(pid));
+  });
+  for (const run of orphans) {
+    const counts = sql(ws.db, "SELECT count(*) AS total, sum(status = 'passed') AS passed, sum(json_extract(result, '$.costUsd')) AS cost FROM run_results WHERE run_id = ?").get(run.id) as { total: number; passed: number | null; cost: number | null };
+    finishRun(ws, run.id, { status: 'interrupted', total: counts.total, passed: counts.passed ?? 0, minPassRate: null, costUsd: counts.cost ?? 0, costKnown: false });
+  }
+  return orphans.map((run) => run.id);
+}
+
 export function startRun(ws: Workspace, run: NewRun): number {
   return writeTransaction(ws.db, () =>
     Number(
-      sql(ws.db, "INSERT INTO runs (agent_id, version_id, version_label, version_hash, suite_revision_id, settings, status, actor, started_at) VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?)").run(
+      sql(ws.db, "INSERT INTO runs (agent_id, version_id, version_label, version_hash, suite_revision_id, settings, status, actor, started_at, owner) VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)").run(
         run.agentId,
         run.versionId,
         run.versionLabel,
@@ -110,6 +142,7 @@ export function startRun(ws: Workspace, run: NewRun): number {
         JSON.stringify(run.settings),
         ws.identity().author,
         ws.now(),
+        OWNER,
       ).lastInsertRowid,
     ),
   );
@@ -123,7 +156,7 @@ export function recordResult(ws: Workspace, runId: number, result: CaseResult): 
 }
 
 export interface RunEnd {
-  status: RunStatus;
+  status: RunStatus | 'interrupted';
   total: number;
   passed: number;
   minPassRate: number | null;

@@ -91,7 +91,9 @@ export function createTestsStore({ client, notify }: StoreDeps): TestsStore {
     const openRun = async (runId: number) => {
       const [run, rows, previous] = await Promise.all([client.runs.get({ runId }), client.runs.results({ runId }), client.runs.previous({ runId })]);
       const comparison = previous && run.status !== 'running' ? await client.runs.compare({ earlier: previous.id, later: runId }) : null;
-      set({ run, rows, previous, comparison, detail: null });
+      const same = get().run?.id === runId;
+      // Reloading the open run keeps the drawer, filter and sort; another run starts fresh.
+      set({ run, rows, previous, comparison, ...(same ? {} : { detail: null, filter: 'all' as const, sort: 'order' as const }) });
     };
 
     return {
@@ -163,7 +165,7 @@ export function createTestsStore({ client, notify }: StoreDeps): TestsStore {
         const started = await attempt(() => client.runs.start({ agent, ref, suite, settings: { concurrency, repeat, minPassRate: null, ...(maxCostUsd !== undefined ? { maxCostUsd } : {}) } }));
         if (!started) return null;
         if (get().suite?.name === suite) {
-          set({ runs: [started, ...get().runs.filter((run) => run.id !== started.id)], run: started, rows: [], detail: null, comparison: null, previous: null });
+          set({ runs: [started, ...get().runs.filter((run) => run.id !== started.id)], run: started, rows: [], detail: null, comparison: null, previous: null, filter: 'all', sort: 'order' });
           // A short run can end (and say so over the socket) before its start is answered.
           const heard = get().live[started.id];
           if (heard && heard.status !== 'running') await attempt(() => openRun(started.id));
