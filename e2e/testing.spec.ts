@@ -138,4 +138,40 @@ describe('testing in the app', () => {
       await fake.close();
     }
   });
+
+  it('imports a CSV with a preview and its report, and edits a new suite as a table', async () => {
+    const session = await openSession(browser);
+    const { page, client } = session;
+    await client.agents.create({ name: 'triage' });
+    await client.versions.snapshot({ agent: 'triage', message: 'first', files: agentFiles() });
+    await session.open('#/a/triage/tests');
+    await page.getByTestId('tests-empty').waitFor();
+
+    await page.getByTestId('import-suite').first().click();
+    await page.getByTestId('import-file').setInputFiles({ name: 'Refund Cases.csv', mimeType: 'text/csv', buffer: Buffer.from('id,body,__expected\nr1,refund now,contains:billing\nr2,hello,python:output == 1\n') });
+    await page.getByTestId('import-preview').filter({ hasText: '2 cases from csv' }).waitFor();
+    expect(await page.getByTestId('import-name').inputValue()).toBe('refund-cases');
+    expect(await page.getByTestId('import-unsupported').textContent()).toContain('python');
+    await page.getByTestId('import-name').fill('refunds');
+    await page.getByTestId('import-confirm').click();
+    await page.getByTestId('suite-refunds').waitFor();
+    expect((await client.suites.get({ agent: 'triage', name: 'refunds' })).cases).toBe(2);
+
+    await page.getByTestId('new-suite').click();
+    await page.getByTestId('suite-mode-table').click();
+    await page.getByLabel('Case 1 id').fill('urgent');
+    await page.getByLabel('Case 1 variable body').fill('server down');
+    await page.getByTestId('add-case').click();
+    await page.getByLabel('Case 2 id').fill('calm');
+    await page.getByTestId('suite-message').fill('two cases from the table');
+    await page.getByTestId('suite-save').click();
+    await page.getByTestId('suite-new-suite').waitFor();
+    const saved = await client.suites.get({ agent: 'triage', name: 'new-suite' });
+    expect(saved.caseList.map((testCase) => [testCase.id, testCase.vars])).toEqual([
+      ['urgent', { id: '', body: 'server down' }],
+      ['calm', { id: '', body: '' }],
+    ]);
+    await session.screenshot('14-tests-table');
+    await session.finish();
+  });
 });

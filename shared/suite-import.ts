@@ -138,9 +138,46 @@ export function fromJsonl(text: string, name: string): { suite: Suite; report: I
   return { suite: result.data, report: { format: 'jsonl', cases: cases.length, unsupported: [], notes: [] } };
 }
 
+/** promptfoo's `__expected` prefixes (a CSV cell names one assertion); other text means equals. */
+const CSV_PREFIXES: Record<string, string> = {
+  'is-json': 'is-json',
+  'contains-json': 'contains-json',
+  contains: 'contains',
+  icontains: 'icontains',
+  'contains-any': 'contains-any',
+  'contains-all': 'contains-all',
+  'icontains-any': 'icontains-any',
+  'icontains-all': 'icontains-all',
+  'starts-with': 'starts-with',
+  regex: 'regex',
+  equals: 'equals',
+  similar: 'similar',
+  grade: 'llm-rubric',
+  'llm-rubric': 'llm-rubric',
+  javascript: 'javascript',
+  fn: 'javascript',
+  eval: 'javascript',
+  python: 'python',
+  levenshtein: 'levenshtein',
+  'rouge-n': 'rouge-n',
+  bleu: 'bleu',
+  'is-sql': 'is-sql',
+  'is-xml': 'is-xml',
+  'is-valid-openai-tools-call': 'is-valid-openai-tools-call',
+};
+
+function csvExpectation(cell: string): RawAssertion {
+  const match = /^(not-)?([a-z][a-z-]*)(?:\((\d*\.?\d+)\))?(?::\s*([\s\S]*))?$/.exec(cell);
+  const type = match ? CSV_PREFIXES[match[2] ?? ''] : undefined;
+  // A bare word without a colon is an expected answer, except the types that take no value.
+  if (!match || !type || (match[4] === undefined && !['is-json', 'contains-json', 'is-sql', 'is-xml', 'is-valid-openai-tools-call'].includes(type))) return { type: 'equals', value: cell };
+  return { type: `${match[1] ?? ''}${type}`, ...(match[4] !== undefined ? { value: match[4] } : {}), ...(match[3] !== undefined ? { threshold: Number(match[3]) } : {}) };
+}
+
 /**
  * A CSV with a header: each column a variable, except `id` (the case id) and promptfoo's
- * `__expected` (an assertion: "contains: x", "icontains: x", "regex: x", "equals: x", or plain text for equals).
+ * `__expected` (one of promptfoo's prefixed assertions, "contains: x", "similar(0.8): x", "grade: …"; other text is
+ * an expected answer). Prefixes of assertions Slipway does not run (python:, javascript:…) go to the report.
  */
 export function fromCsv(text: string, name: string): { suite: Suite; report: ImportReport } {
   const parsed = Papa.parse<Record<string, string>>(text.trim(), { header: true, skipEmptyLines: true });
@@ -153,10 +190,7 @@ export function fromCsv(text: string, name: string): { suite: Suite; report: Imp
   const cases = parsed.data.map((row, index) => {
     const { id, __expected: expected, ...vars } = row;
     const assert: RawAssertion[] = [];
-    if (expected) {
-      const match = /^(not-)?(contains|icontains|regex|equals|starts-with|is-json)(?::\s*(.*))?$/s.exec(expected);
-      assert.push(match ? { type: `${match[1] ?? ''}${match[2]}`, value: match[3] } : { type: 'equals', value: expected });
-    }
+    if (expected) assert.push(csvExpectation(expected));
     return {
       id: uniqueId(id || `row-${index + 1}`, taken),
       vars,

@@ -58,6 +58,9 @@ describe('suites through the contract', () => {
     expect(preview.report).toMatchObject({ format: 'csv', cases: 1 });
     expect(preview.yaml).toContain('refund now');
     expect((await client.suites.list({ agent: 'triage' })).length).toBe(1);
+    const renamed = await client.suites.previewImport({ fileName: 'basics.yaml', content: suiteYaml(2), name: 'smoke' });
+    expect(renamed).toMatchObject({ name: 'smoke', report: { format: 'slipway', cases: 2 } });
+    expect(renamed.yaml).toMatch(/^name: smoke$/m);
     await expect(client.suites.previewImport({ fileName: 'broken.jsonl', content: '{"vars": {}}\nnot json\n' })).rejects.toThrow(/line 2/);
     await expect(client.suites.save({ agent: 'triage', yaml: 'name: basics\ncases: 3\n', message: 'bad' })).rejects.toThrow(/cases/);
   });

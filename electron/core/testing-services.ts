@@ -97,8 +97,10 @@ export function createTestingHandlers(ws: Workspace, deps: TestingDeps): Testing
       get: ({ agent, name, revision }) => detailOf(getSuite(ws, agent, name, revision)),
       save: ({ agent, yaml, message }) => detailOf(saveSuite(ws, agent, yaml, message)),
       previewImport: ({ fileName, content, name }) => {
-        const { suite, report } = importSuite(fileName, content, name ?? suiteNameFromFile(fileName));
-        return { name: suite.name, yaml: suiteToYaml(suite), report };
+        const imported = importSuite(fileName, content, name ?? suiteNameFromFile(fileName));
+        // A name given here wins over one the file carries (a Slipway suite names itself).
+        const suite = name ? { ...imported.suite, name } : imported.suite;
+        return { name: suite.name, yaml: suiteToYaml(suite), report: imported.report };
       },
     },
     runs: {

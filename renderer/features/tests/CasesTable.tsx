@@ -59,7 +59,7 @@ export function CasesTable() {
                   <input
                     value={asText(testCase.vars?.[name])}
                     onChange={(event) => update(index, (current) => ({ ...current, vars: { ...(current.vars ?? {}), [name]: event.target.value } }))}
-                    aria-label={`Case ${index + 1} ${name}`}
+                    aria-label={`Case ${index + 1} variable ${name}`}
                   />
                 </td>
               ))}

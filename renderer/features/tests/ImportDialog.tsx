@@ -1,15 +1,18 @@
 import { useState } from 'react';
 import type { ImportPreview } from '../../../shared/contract/testing-entities';
-import { useStores } from '../../app/context';
+import { useSlice, useStores } from '../../app/context';
 import { Dialog, DialogActions } from '../../app/Dialog';
 
 const MAX_BYTES = 50_000_000;
+const SUITE_NAME = /^[a-z][a-z0-9-]*$/;
 
 /** Import a promptfoo config, JSONL or CSV: a preview and the report first; saved only on confirm. */
 export function ImportDialog({ onClose }: { onClose: () => void }) {
   const { tests } = useStores();
+  const suites = useSlice(tests, (state) => state.suites);
   const [preview, setPreview] = useState<ImportPreview | null>(null);
-  const [fileName, setFileName] = useState('');
+  const [file, setFile] = useState<{ name: string; content: string } | null>(null);
+  const [name, setName] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -21,21 +24,28 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
       setProblem(`${file.name} is over 50 MB`);
       return;
     }
-    setFileName(file.name);
+    const content = await file.text();
+    setFile({ name: file.name, content });
     setBusy(true);
-    const made = await tests.getState().preview(file.name, await file.text());
+    const made = await tests.getState().preview(file.name, content);
     setBusy(false);
-    if (made) setPreview(made);
-    else setProblem(`${file.name} could not be imported: see the message above`);
+    if (made) {
+      setPreview(made);
+      setName(made.name);
+    } else setProblem(`${file.name} could not be imported: see the message above`);
   };
 
+  const nameValid = SUITE_NAME.test(name);
+  const existing = suites.find((suite) => suite.name === name);
   const confirm = async () => {
-    if (!preview) return;
-    tests.getState().newSuite(preview.yaml);
+    if (!preview || !file) return;
     setBusy(true);
-    const saved = await tests.getState().save(`imported from ${fileName}`);
+    const named = name === preview.name ? preview : await tests.getState().preview(file.name, file.content, name);
+    if (named) {
+      tests.getState().newSuite(named.yaml);
+      if (await tests.getState().save(`imported from ${file.name}`)) onClose();
+    }
     setBusy(false);
-    if (saved) onClose();
   };
 
   return (
@@ -43,7 +53,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          if (preview && !busy) void confirm();
+          if (preview && nameValid && !busy) void confirm();
         }}
       >
         <label>
@@ -54,8 +64,14 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
         {preview && (
           <div className="import-preview" data-testid="import-preview">
             <p>
-              <strong>{preview.report.cases}</strong> cases from {preview.report.format}, as suite <code>{preview.name}</code>
+              <strong>{preview.report.cases}</strong> cases from {preview.report.format}
             </p>
+            <label>
+              Suite name
+              <input value={name} onChange={(event) => setName(event.target.value)} data-testid="import-name" />
+            </label>
+            {!nameValid && <p className="field-error">A suite name is lower-case letters, digits and dashes, starting with a letter.</p>}
+            {existing && <p className="notice">Saved as revision {existing.revision + 1} of the existing suite {existing.name}.</p>}
             {preview.report.unsupported.length > 0 && (
               <div className="problems" data-testid="import-unsupported">
                 <p>Not imported (Slipway does not support these):</p>
@@ -76,7 +92,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
             <pre className="yaml-preview">{preview.yaml.split('\n').slice(0, 30).join('\n')}</pre>
           </div>
         )}
-        <DialogActions onCancel={onClose} disabled={!preview || busy} submitTestId="import-confirm" submitLabel={preview ? `Import ${preview.report.cases} cases` : 'Import'} />
+        <DialogActions onCancel={onClose} disabled={!preview || !nameValid || busy} submitTestId="import-confirm" submitLabel={preview ? `Import ${preview.report.cases} cases` : 'Import'} />
       </form>
     </Dialog>
   );

@@ -41,7 +41,7 @@ export interface TestsState {
   newSuite: (template: string) => void;
   setText: (text: string) => void;
   save: (message: string) => Promise<boolean>;
-  preview: (fileName: string, content: string) => Promise<ImportPreview | null>;
+  preview: (fileName: string, content: string, name?: string) => Promise<ImportPreview | null>;
   openRun: (runId: number) => Promise<void>;
   closeRun: () => void;
   setFilter: (filter: ResultFilter) => void;
@@ -147,7 +147,7 @@ export function createTestsStore({ client, notify }: StoreDeps): TestsStore {
         await loadRunsOf(agent, saved.name);
         return true;
       },
-      preview: (fileName, content) => attempt(() => client.suites.previewImport({ fileName, content })),
+      preview: (fileName, content, name) => attempt(() => client.suites.previewImport({ fileName, content, ...(name ? { name } : {}) })),
       openRun: (runId) => attempt(() => openRun(runId)).then(() => undefined),
       closeRun: () => set({ run: null, rows: [], detail: null, comparison: null, previous: null }),
       setFilter: (filter) => set({ filter }),
