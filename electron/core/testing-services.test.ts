@@ -147,6 +147,11 @@ describe('the Try panel', () => {
     const missing = await client.try.run({ agent: 'triage', ref: 'draft', vars: { id: '7' } });
     expect(missing.error).toMatchObject({ kind: 'config', message: expect.stringContaining('{{body}}') as unknown as string, hint: expect.stringContaining('Fill in the variable') as unknown as string });
 
+    await client.agents.create({ name: 'keyless' });
+    await client.drafts.replace({ agent: 'keyless', files: agentFiles({ 'config.yaml': config.replace('api_key: OPENAI', 'api_key: ANTHROPIC_TEAM') }) });
+    const keyless = await client.try.run({ agent: 'keyless', ref: 'draft', vars: { id: '7', body: 'x' } });
+    expect(keyless.error).toMatchObject({ kind: 'config', message: expect.stringContaining('ANTHROPIC_TEAM has no value') as unknown as string, hint: 'Add the key in Settings ▸ Keys, then run again.' });
+
     await fake.close();
     fake = null;
     const unreachable = await client.try.run({ agent: 'triage', ref: 'draft', vars: { id: '7', body: 'x' } });

@@ -76,6 +76,8 @@ export function etaSeconds(progress: Pick<RunProgressEvent, 'done' | 'total' | '
   return Math.max(0, Math.round(((progress.elapsedMs / progress.done) * (progress.total - progress.done)) / 1000));
 }
 
+const RUNNING_RELOAD_MS = 1000;
+
 const EMPTY = { suite: null, text: '', diagnostics: [], dirty: false, runs: [], trend: [], run: null, rows: [], previous: null, comparison: null, detail: null };
 
 /** The Tests tab: suites (edit, import), runs (start, follow, cancel) and their results. */
@@ -88,7 +90,9 @@ export function createTestsStore({ client, notify }: StoreDeps): TestsStore {
       if (get().agent === agent) set({ runs, trend });
     };
 
+    let lastRunReload = 0;
     const openRun = async (runId: number) => {
+      lastRunReload = Date.now();
       const [run, rows, previous] = await Promise.all([client.runs.get({ runId }), client.runs.results({ runId }), client.runs.previous({ runId })]);
       const comparison = previous && run.status !== 'running' ? await client.runs.compare({ earlier: previous.id, later: runId }) : null;
       const same = get().run?.id === runId;
@@ -124,7 +128,8 @@ export function createTestsStore({ client, notify }: StoreDeps): TestsStore {
           const current = suite && suites.find((candidate) => candidate.name === suite.name);
           if (current && current.revision !== suite.revision && !dirty) await get().selectSuite(current.name);
           else await loadRunsOf(agent, suite?.name ?? null);
-          if (run && run.status === 'running') await openRun(run.id);
+          // A running run commits a result at a time; its grid catches up about once a second.
+          if (run && run.status === 'running' && Date.now() - lastRunReload >= RUNNING_RELOAD_MS) await openRun(run.id);
         });
       },
       selectSuite: async (name) => {
