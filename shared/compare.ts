@@ -1,0 +1,268 @@
+import type { CaseResult } from './engine/runner';
+import { holm, mcnemar, mcnemarSampleSize, mean, pairedBootstrap, quantile, wilson, type BootstrapDifference, type Interval } from './stats';
+
+/** Comparing versions on the same inputs: each case's verdict and what changed, and the aggregate. */
+
+export type CaseVerdict = 'improved' | 'regressed' | 'same' | 'changed';
+export const CASE_VERDICTS: readonly CaseVerdict[] = ['improved', 'regressed', 'same', 'changed'];
+
+export type Category = 'tool-sequence-changed' | 'format-broken' | 'refusal-introduced' | 'length-changed' | 'cost-up' | 'error-introduced';
+export const CATEGORIES: Readonly<Record<Category, string>> = {
+  'tool-sequence-changed': 'tool sequence changed',
+  'format-broken': 'output format broken',
+  'refusal-introduced': 'refusal introduced',
+  'length-changed': 'length changed by more than half',
+  'cost-up': 'cost up by more than half',
+  'error-introduced': 'error introduced',
+};
+
+export interface SideOfCase {
+  passRate: number;
+  /** The first repeat's output, as shown side by side. */
+  output: string;
+  latencyMs: number;
+  tokens: number | null;
+  costUsd: number | null;
+  error: string | null;
+}
+
+export interface CaseRow {
+  caseId: string;
+  verdict: CaseVerdict;
+  categories: Category[];
+  baseline: SideOfCase;
+  candidate: SideOfCase;
+  /** candidate − baseline; null where either side is unknown. */
+  delta: { passRate: number; latencyMs: number; tokens: number | null; costUsd: number | null };
+}
+
+const REFUSAL = /\b(I can(?:not|'t|’t)|I am unable to|I'm unable to|I won't|I will not|I'm sorry, but|I apologi[sz]e, but|as an AI)\b/i;
+
+function normalized(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return text.trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
+function tokensOf(result: CaseResult): number | null {
+  return result.inputTokens === null || result.outputTokens === null ? null : result.inputTokens + result.outputTokens;
+}
+
+function meanOrNull(values: Array<number | null>): number | null {
+  if (values.some((value) => value === null)) return null;
+  return mean(values as number[]);
+}
+
+function side(results: CaseResult[]): SideOfCase {
+  const first = results[0];
+  return {
+    passRate: results.length === 0 ? 0 : results.filter((result) => result.status === 'passed').length / results.length,
+    output: first?.output ?? '',
+    latencyMs: mean(results.map((result) => result.latencyMs)) ?? 0,
+    tokens: meanOrNull(results.map(tokensOf)),
+    costUsd: meanOrNull(results.map((result) => result.costUsd)),
+    error: results.find((result) => result.error)?.error?.message ?? null,
+  };
+}
+
+/**
+ * One case of the baseline against one of a candidate (all repeats of each): the verdict —
+ * improved / regressed (pass rate up / down), same (equal pass rate and the same output after
+ * whitespace is normalized), changed — and the behavioural categories that apply.
+ */
+export function compareCase(caseId: string, baselineResults: CaseResult[], candidateResults: CaseResult[]): CaseRow {
+  const baseline = side(baselineResults);
+  const candidate = side(candidateResults);
+  const verdict: CaseVerdict =
+    candidate.passRate > baseline.passRate ? 'improved' : candidate.passRate < baseline.passRate ? 'regressed' : normalized(baseline.output) === normalized(candidate.output) ? 'same' : 'changed';
+  const categories: Category[] = [];
+  const toolsOf = (results: CaseResult[]) => (results[0]?.toolCalls ?? []).map((call) => call.name).join('→');
+  if (toolsOf(baselineResults) !== toolsOf(candidateResults)) categories.push('tool-sequence-changed');
+  if (isJson(baseline.output) && !isJson(candidate.output)) categories.push('format-broken');
+  if (!REFUSAL.test(baseline.output) && REFUSAL.test(candidate.output)) categories.push('refusal-introduced');
+  if (Math.abs(candidate.output.length - baseline.output.length) > 0.5 * Math.max(baseline.output.length, 1)) categories.push('length-changed');
+  if (baseline.costUsd !== null && candidate.costUsd !== null && baseline.costUsd > 0 && candidate.costUsd > 1.5 * baseline.costUsd) categories.push('cost-up');
+  if (baseline.error === null && candidate.error !== null) categories.push('error-introduced');
+  return {
+    caseId,
+    verdict,
+    categories,
+    baseline,
+    candidate,
+    delta: {
+      passRate: candidate.passRate - baseline.passRate,
+      latencyMs: candidate.latencyMs - baseline.latencyMs,
+      tokens: candidate.tokens === null || baseline.tokens === null ? null : candidate.tokens - baseline.tokens,
+      costUsd: candidate.costUsd === null || baseline.costUsd === null ? null : candidate.costUsd - baseline.costUsd,
+    },
+  };
+}
+
+export interface VersionStats {
+  version: string;
+  passed: number;
+  total: number;
+  passRate: number;
+  interval: Interval;
+  latencyP50: number | null;
+  latencyP95: number | null;
+  tokensPerRequest: number | null;
+  costPerRequest: number | null;
+  /** Latency histogram over bins shared by every version, for the distribution chart. */
+  latencyBins: number[];
+}
+
+export interface PairStats {
+  baseline: number;
+  candidate: number;
+  /** Majority-verdict pass rate of the candidate − the baseline's, over cases. */
+  passRateDiff: BootstrapDifference | null;
+  mcnemar: { b: number; c: number; p: number; method: 'exact' | 'chi-squared' };
+  /** Holm-adjusted over the candidates when there are more than one. */
+  pAdjusted: number;
+  latencyP50Diff: BootstrapDifference | null;
+  latencyP95Diff: BootstrapDifference | null;
+  tokensDiff: BootstrapDifference | null;
+  costDiff: BootstrapDifference | null;
+  /** Cases needed to detect a 5-point drop at α = 0.05, power 0.8, and how many more that is. */
+  sampleSize: { needed: number; have: number; more: number };
+  verdicts: Record<CaseVerdict, number>;
+  categories: Partial<Record<Category, number>>;
+  significantRegression: boolean;
+  summary: string;
+}
+
+export interface ComparisonStats {
+  seed: number;
+  cases: number;
+  repeat: number;
+  binEdges: number[];
+  versions: VersionStats[];
+  pairs: PairStats[];
+}
+
+const DETECT_DROP = 0.05;
+const BINS = 20;
+
+function percent(value: number, digits = 1): string {
+  return `${(value * 100).toFixed(digits)}`;
+}
+
+function formatP(p: number): string {
+  return p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(p < 0.01 ? 3 : 2)}`;
+}
+
+/** "1.1.0 passes 4.2 points more (95% CI 1.1–7.3, p = 0.01), costs 18% less, p95 latency +120 ms". */
+export function describePair(candidate: string, baseline: string, pair: Omit<PairStats, 'summary'>, costBaseline: number | null): string {
+  const parts: string[] = [];
+  const diff = pair.passRateDiff;
+  if (diff) {
+    const points = Math.abs(diff.estimate * 100).toFixed(1);
+    const ci = `95% CI ${percent(diff.low)}–${percent(diff.high)}`;
+    parts.push(
+      diff.estimate === 0
+        ? `${candidate} passes as often as ${baseline} (${ci}, ${formatP(pair.pAdjusted)})`
+        : `${candidate} passes ${points} points ${diff.estimate > 0 ? 'more' : 'less'} than ${baseline} (${ci}, ${formatP(pair.pAdjusted)}${pair.pAdjusted < 0.05 ? '' : ', not significant'})`,
+    );
+  }
+  if (pair.costDiff && costBaseline) {
+    const share = Math.round((pair.costDiff.estimate / costBaseline) * 100);
+    parts.push(share === 0 ? 'costs the same' : `costs ${Math.abs(share)}% ${share > 0 ? 'more' : 'less'}`);
+  } else parts.push('cost unknown');
+  if (pair.latencyP95Diff) parts.push(`p95 latency ${pair.latencyP95Diff.estimate >= 0 ? '+' : '−'}${Math.round(Math.abs(pair.latencyP95Diff.estimate))} ms`);
+  return `${parts.join(', ')}.`;
+}
+
+function majorityPasses(results: CaseResult[]): boolean {
+  return results.filter((result) => result.status === 'passed').length > results.length / 2;
+}
+
+/**
+ * The aggregate of a comparison. `bySide[i]` holds version i's results by case id (every repeat);
+ * version 0 is the baseline and every other is compared with it. Seeded: the same results and
+ * seed give the same report.
+ */
+export function compareVersions(versions: string[], caseIds: string[], bySide: Array<Map<string, CaseResult[]>>, options: { seed: number; repeat: number; rounds?: number }): { stats: ComparisonStats; rows: CaseRow[][] } {
+  const all = (index: number) => caseIds.flatMap((caseId) => bySide[index]?.get(caseId) ?? []);
+  const latencies = versions.map((_, index) => all(index).map((result) => result.latencyMs));
+  const highest = Math.max(1, ...latencies.flat());
+  const binEdges = Array.from({ length: BINS + 1 }, (_, index) => (highest * index) / BINS);
+  const versionStats: VersionStats[] = versions.map((version, index) => {
+    const results = all(index);
+    const passed = results.filter((result) => result.status === 'passed').length;
+    const bins = new Array<number>(BINS).fill(0);
+    for (const latency of latencies[index] ?? []) bins[Math.min(BINS - 1, Math.floor((latency / highest) * BINS))] += 1;
+    return {
+      version,
+      passed,
+      total: results.length,
+      passRate: results.length ? passed / results.length : 0,
+      interval: wilson(passed, results.length),
+      latencyP50: quantile(latencies[index] ?? [], 0.5),
+      latencyP95: quantile(latencies[index] ?? [], 0.95),
+      tokensPerRequest: meanOrNull(results.map(tokensOf)),
+      costPerRequest: meanOrNull(results.map((result) => result.costUsd)),
+      latencyBins: bins,
+    };
+  });
+
+  const perCase = (index: number, pick: (results: CaseResult[]) => number | null) => caseIds.map((caseId) => pick(bySide[index]?.get(caseId) ?? []));
+  const complete = (a: Array<number | null>, b: Array<number | null>) => (a.every((value) => value !== null) && b.every((value) => value !== null) ? [a as number[], b as number[]] : null);
+  const meanOf = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  const p50 = (values: number[]) => quantile(values, 0.5) ?? 0;
+  const p95 = (values: number[]) => quantile(values, 0.95) ?? 0;
+  const bootstrap = { seed: options.seed, ...(options.rounds ? { rounds: options.rounds } : {}) };
+
+  const rows: CaseRow[][] = [];
+  const raw = versions.slice(1).map((_, offset) => {
+    const candidate = offset + 1;
+    rows.push(caseIds.map((caseId) => compareCase(caseId, bySide[0]?.get(caseId) ?? [], bySide[candidate]?.get(caseId) ?? [])));
+    const basePass = perCase(0, (results) => (majorityPasses(results) ? 1 : 0)) as number[];
+    const candPass = perCase(candidate, (results) => (majorityPasses(results) ? 1 : 0)) as number[];
+    let b = 0;
+    let c = 0;
+    basePass.forEach((value, index) => {
+      if (value === 1 && candPass[index] === 0) b += 1;
+      if (value === 0 && candPass[index] === 1) c += 1;
+    });
+    const test = mcnemar(b, c);
+    const latency = complete(perCase(0, (results) => mean(results.map((result) => result.latencyMs))), perCase(candidate, (results) => mean(results.map((result) => result.latencyMs))));
+    const tokens = complete(perCase(0, (results) => meanOrNull(results.map(tokensOf))), perCase(candidate, (results) => meanOrNull(results.map(tokensOf))));
+    const cost = complete(perCase(0, (results) => meanOrNull(results.map((result) => result.costUsd))), perCase(candidate, (results) => meanOrNull(results.map((result) => result.costUsd))));
+    const needed = mcnemarSampleSize(caseIds.length ? (b + c) / caseIds.length : 0, DETECT_DROP);
+    const verdicts = { improved: 0, regressed: 0, same: 0, changed: 0 };
+    const categories: Partial<Record<Category, number>> = {};
+    for (const row of rows[offset] ?? []) {
+      verdicts[row.verdict] += 1;
+      for (const category of row.categories) categories[category] = (categories[category] ?? 0) + 1;
+    }
+    return {
+      baseline: 0,
+      candidate,
+      passRateDiff: pairedBootstrap(basePass, candPass, meanOf, bootstrap),
+      mcnemar: { b, c, p: test.p, method: test.method },
+      pAdjusted: test.p,
+      latencyP50Diff: latency ? pairedBootstrap(latency[0], latency[1], p50, bootstrap) : null,
+      latencyP95Diff: latency ? pairedBootstrap(latency[0], latency[1], p95, bootstrap) : null,
+      tokensDiff: tokens ? pairedBootstrap(tokens[0], tokens[1], meanOf, bootstrap) : null,
+      costDiff: cost ? pairedBootstrap(cost[0], cost[1], meanOf, bootstrap) : null,
+      sampleSize: { needed, have: caseIds.length, more: Math.max(0, needed - caseIds.length) },
+      verdicts,
+      categories,
+    };
+  });
+  const adjusted = raw.length > 1 ? holm(raw.map((pair) => pair.mcnemar.p)) : raw.map((pair) => pair.mcnemar.p);
+  const pairs: PairStats[] = raw.map((pair, index) => {
+    const withP = { ...pair, pAdjusted: adjusted[index] ?? pair.mcnemar.p, significantRegression: false };
+    withP.significantRegression = (withP.passRateDiff?.estimate ?? 0) < 0 && withP.pAdjusted < 0.05;
+    return { ...withP, summary: describePair(versions[pair.candidate] ?? '', versions[0] ?? '', withP, versionStats[0]?.costPerRequest ?? null) };
+  });
+  return { stats: { seed: options.seed, cases: caseIds.length, repeat: options.repeat, binEdges, versions: versionStats, pairs }, rows };
+}
