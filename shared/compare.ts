@@ -198,7 +198,10 @@ export function compareVersions(versions: string[], caseIds: string[], bySide: A
     const results = all(index);
     const passed = results.filter((result) => result.status === 'passed').length;
     const bins = new Array<number>(BINS).fill(0);
-    for (const latency of latencies[index] ?? []) bins[Math.min(BINS - 1, Math.floor((latency / highest) * BINS))] += 1;
+    for (const latency of latencies[index] ?? []) {
+      const bin = Math.min(BINS - 1, Math.floor((latency / highest) * BINS));
+      bins[bin] = (bins[bin] ?? 0) + 1;
+    }
     return {
       version,
       passed,
@@ -214,7 +217,7 @@ export function compareVersions(versions: string[], caseIds: string[], bySide: A
   });
 
   const perCase = (index: number, pick: (results: CaseResult[]) => number | null) => caseIds.map((caseId) => pick(bySide[index]?.get(caseId) ?? []));
-  const complete = (a: Array<number | null>, b: Array<number | null>) => (a.every((value) => value !== null) && b.every((value) => value !== null) ? [a as number[], b as number[]] : null);
+  const complete = (a: Array<number | null>, b: Array<number | null>): [number[], number[]] | null => (a.every((value) => value !== null) && b.every((value) => value !== null) ? [a as number[], b as number[]] : null);
   const meanOf = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
   const p50 = (values: number[]) => quantile(values, 0.5) ?? 0;
   const p95 = (values: number[]) => quantile(values, 0.95) ?? 0;
