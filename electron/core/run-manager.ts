@@ -1,4 +1,5 @@
 import type { AppEvent } from '../../shared/contract/contract';
+import { backgroundJobs } from './background';
 import type { RunProgressEvent } from '../../shared/contract/testing-entities';
 import type { PriceTable } from '../../shared/engine/prices';
 import { estimateCost, type RunProgress } from '../../shared/engine/runner';
@@ -42,7 +43,7 @@ export function requireKeys(agent: ParsedAgent, secrets: SecretStore): void {
  * one as they arrive (so a crash keeps them), progress pushed to every window.
  */
 export function createRunManager(ws: Workspace, deps: { platform: () => Platform; prices: () => PriceTable; emit: (event: AppEvent) => void }): RunManager {
-  const active = new Map<number, { controller: AbortController; done: Promise<unknown> }>();
+  const jobs = backgroundJobs();
 
   const start = async ({ agent, ref, suite, settings }: StartRun): Promise<RunSummary> => {
     const target = resolveTestTarget(ws, ref.includes('@') ? ref : `${agent}@${ref}`, suite);
@@ -59,7 +60,7 @@ export function createRunManager(ws: Workspace, deps: { platform: () => Platform
       deps.emit({ type: 'run.progress', payload: { runId, agent: target.agentName, suite, version: target.label, status, ...progress, estimateUsd, elapsedMs: lastSent - started } });
     };
     const total = target.suite.suite.cases.length * settings.repeat;
-    const done = testVersion(ws, target.label, suite, {
+    const work = testVersion(ws, target.label, suite, {
       settings: { concurrency: settings.concurrency, repeat: settings.repeat, maxCostUsd: settings.maxCostUsd },
       minPassRate: settings.minPassRate,
       cache: false,
@@ -71,23 +72,24 @@ export function createRunManager(ws: Workspace, deps: { platform: () => Platform
       onProgress: (progress) => {
         if (Date.now() - lastSent >= PROGRESS_EVERY_MS) send('running', progress);
       },
-    }).then(
+    });
+    // testVersion makes the run's row before its first await: without an id it refused, and
+    // awaiting it hands that refusal to the caller.
+    if (!runId) {
+      await work;
+      throw new SlipwayError('invalid_input', `the run of ${suite} on ${target.label} could not start`);
+    }
+    const done = work.then(
       (outcome) => {
         const { run } = outcome;
         send(run.status, { done: outcome.results.length, total, passed: run.passed ?? 0, failed: outcome.results.filter((result) => result.status === 'failed').length, errored: outcome.results.filter((result) => result.status === 'errored').length, costUsd: run.costUsd ?? 0 });
       },
       (error: unknown) => {
         console.error(`run ${runId} stopped:`, error);
-        if (runId) send('interrupted', { done: 0, total, passed: 0, failed: 0, errored: 0, costUsd: 0 });
+        send('interrupted', { done: 0, total, passed: 0, failed: 0, errored: 0, costUsd: 0 });
       },
     );
-    // testVersion made the run's row before its first await; without an id it refused at once.
-    if (!runId) {
-      await done;
-      throw new SlipwayError('invalid_input', `the run of ${suite} on ${target.label} could not start`);
-    }
-    const settled = done.finally(() => active.delete(runId));
-    active.set(runId, { controller, done: settled });
+    jobs.track(runId, controller, done);
     send('running', { done: 0, total, passed: 0, failed: 0, errored: 0, costUsd: 0 });
     return getRunSummary(ws, runId);
   };
@@ -99,18 +101,12 @@ export function createRunManager(ws: Workspace, deps: { platform: () => Platform
     },
     start,
     cancel: async (runId) => {
-      const run = active.get(runId);
-      if (!run) {
+      if (!(await jobs.cancel(runId))) {
         const summary = getRunSummary(ws, runId);
         throw new SlipwayError('invalid_input', summary.status === 'running' ? `run ${runId} is not running in this window's process (another Slipway runs it)` : `run ${runId} already ended (${summary.status})`);
       }
-      run.controller.abort();
-      await run.done;
       return getRunSummary(ws, runId);
     },
-    close: async () => {
-      for (const run of active.values()) run.controller.abort();
-      await Promise.all([...active.values()].map((run) => run.done));
-    },
+    close: () => jobs.close(),
   };
 }

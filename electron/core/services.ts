@@ -14,6 +14,8 @@ import type { Workspace } from './workspace';
 import { loadPrices } from './test-files';
 import { sessionVault } from './secret-vault';
 import { createTestingHandlers, type TestingDeps } from './testing-services';
+import { createComparisonHandlers } from './comparison-services';
+import { nodePlatform } from '../../shared/node/platform';
 
 export interface Services {
   handlers: Handlers;
@@ -28,13 +30,17 @@ export interface Services {
 export function createServices(ws: Workspace, deps: Partial<TestingDeps> = {}): Services {
   endOrphanedRuns(ws);
   let prices: ReturnType<typeof loadPrices> | null = null;
-  const testing = createTestingHandlers(ws, {
-    vault: deps.vault ?? sessionVault(process.env),
-    prices: deps.prices ?? (() => (prices ??= loadPrices())),
-    emit: deps.emit ?? (() => undefined),
-  });
+  const loadPricesOnce = deps.prices ?? (() => (prices ??= loadPrices()));
+  const vault = deps.vault ?? sessionVault(process.env);
+  const testing = createTestingHandlers(ws, { vault, prices: loadPricesOnce, emit: deps.emit ?? (() => undefined) });
   const { runManager, ...testingHandlers } = testing;
-  return { handlers: { ...coreHandlers(ws), ...testingHandlers }, close: () => runManager.close() };
+  const { jobs: comparisonJobs, ...comparisonHandlers } = createComparisonHandlers(ws, { platform: () => nodePlatform(vault), prices: loadPricesOnce, emit: deps.emit ?? (() => undefined) });
+  return {
+    handlers: { ...coreHandlers(ws), ...testingHandlers, ...comparisonHandlers },
+    close: async () => {
+      await Promise.all([runManager.close(), comparisonJobs.close()]);
+    },
+  };
 }
 
 /** The handlers of a workspace with default keys and no event listener. */
@@ -42,7 +48,7 @@ export function createHandlers(ws: Workspace): Handlers {
   return createServices(ws).handlers;
 }
 
-function coreHandlers(ws: Workspace): Omit<Handlers, 'suites' | 'runs' | 'try' | 'keys'> {
+function coreHandlers(ws: Workspace): Omit<Handlers, 'suites' | 'runs' | 'try' | 'keys' | 'datasets' | 'comparisons'> {
   return {
     agents: {
       list: ({ includeArchived }) => listAgents(ws, includeArchived),

@@ -33,6 +33,8 @@ import {
   TrendPoint,
   TryResult,
 } from './testing-entities';
+import { CaseRow, ColumnMapping, ComparedCase, CompareProgressEvent, ComparisonSummary, DatasetDetail, DatasetPreview, DatasetSummary } from './compare-entities';
+import { DatasetName } from '../dataset';
 
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
@@ -127,6 +129,37 @@ export const contract = {
     previous: method(z.object({ runId: RunId }), RunSummary.nullable()),
     trend: method(z.object({ agent: AgentName, suite: SuiteName.optional() }), z.array(TrendPoint)),
   },
+  datasets: {
+    list: method(z.object({ agent: AgentName }), z.array(DatasetSummary)),
+    get: method(z.object({ agent: AgentName, name: DatasetName, revision: z.int().positive().optional() }), DatasetDetail),
+    /** Reads a JSONL or CSV file as a dataset without saving it: the columns, their roles, the first items. */
+    preview: method(z.object({ fileName: z.string().min(1).max(500), content: z.string().max(50_000_000), name: DatasetName.optional(), mapping: ColumnMapping.optional() }), DatasetPreview),
+    /** Imports a JSONL or CSV file (with a column mapping for CSV) as the dataset's next revision: whole, or nothing. */
+    import: method(z.object({ agent: AgentName, fileName: z.string().min(1).max(500), content: z.string().max(50_000_000), name: DatasetName.optional(), mapping: ColumnMapping.optional(), message: Message }), DatasetDetail),
+    fromSuite: method(z.object({ agent: AgentName, suite: SuiteName, name: DatasetName.optional() }), DatasetDetail),
+  },
+  comparisons: {
+    start: method(
+      z.object({
+        agent: AgentName,
+        refs: z.array(RefText).min(2, 'compare at least two refs').max(5, 'compare at most five refs'),
+        dataset: DatasetName,
+        suite: SuiteName.optional(),
+        repeat: z.int().min(1).max(20).default(1),
+        concurrency: z.int().min(1).max(64).default(4),
+        seed: z.int().min(0).optional(),
+      }),
+      ComparisonSummary,
+    ),
+    cancel: method(z.object({ id: RunId }), ComparisonSummary),
+    list: method(z.object({ agent: AgentName }), z.array(ComparisonSummary)),
+    get: method(z.object({ id: RunId }), ComparisonSummary),
+    /** Each case's verdict against the baseline, for one candidate (1 = the first after the baseline). */
+    cases: method(z.object({ id: RunId, candidate: z.int().min(1).max(4).default(1) }), z.array(CaseRow)),
+    case: method(z.object({ id: RunId, candidate: z.int().min(1).max(4).default(1), caseId: z.string().min(1) }), ComparedCase),
+    /** A self-contained HTML report (no external requests) or the JSON of the whole comparison. */
+    report: method(z.object({ id: RunId, format: z.enum(['html', 'json']) }), z.object({ fileName: z.string(), content: z.string() })),
+  },
   try: {
     run: method(
       z.object({
@@ -156,12 +189,14 @@ export const events = {
   'workspace.changed': z.object({ dataVersion: z.int() }),
   /** A run started from the app moved on: counts so far (a few times a second at most), and its end. */
   'run.progress': RunProgressEvent,
+  'compare.progress': CompareProgressEvent,
 } as const;
 
 /** An event as it crosses a transport, checked on arrival. */
 export const AppEventShape = z.discriminatedUnion('type', [
   z.object({ type: z.literal('workspace.changed'), payload: events['workspace.changed'] }),
   z.object({ type: z.literal('run.progress'), payload: events['run.progress'] }),
+  z.object({ type: z.literal('compare.progress'), payload: events['compare.progress'] }),
 ]);
 
 export type EventName = keyof typeof events;

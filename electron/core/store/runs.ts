@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import type { CaseResult, RunStatus } from '../../../shared/engine/runner';
 import { SlipwayError } from '../../../shared/errors';
 import { writeTransaction } from '../../../shared/node/sqlite';
@@ -6,6 +5,7 @@ import { sql } from '../statements';
 import type { Workspace } from '../workspace';
 import { appendAudit } from './audit-log';
 import { requireAgent } from './lookup';
+import { OWNER, ownerIsGone } from './owner';
 
 export interface Attestation {
   versionHash: string;
@@ -99,19 +99,6 @@ export interface NewRun {
   settings: Record<string, unknown>;
 }
 
-/** This process, as a run's owner. */
-const OWNER = `${hostname()}:${process.pid}`;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Runs left 'running' by a process of this machine that is gone (a crash, a kill) end as
  * 'interrupted', with the results they committed; runs of live processes and of other machines
@@ -119,10 +106,7 @@ function alive(pid: number): boolean {
  */
 export function endOrphanedRuns(ws: Workspace): number[] {
   const running = sql(ws.db, "SELECT id, owner FROM runs WHERE status = 'running'").all() as Array<{ id: number; owner: string | null }>;
-  const orphans = running.filter((run) => {
-    const [host, pid] = (run.owner ?? '').split(':');
-    return host === hostname() && pid !== undefined && !alive(Number(pid));
-  });
+  const orphans = running.filter((run) => ownerIsGone(run.owner));
   for (const run of orphans) {
     const counts = sql(ws.db, "SELECT count(*) AS total, sum(status = 'passed') AS passed, sum(json_extract(result, '$.costUsd')) AS cost FROM run_results WHERE run_id = ?").get(run.id) as { total: number; passed: number | null; cost: number | null };
     finishRun(ws, run.id, { status: 'interrupted', total: counts.total, passed: counts.passed ?? 0, minPassRate: null, costUsd: counts.cost ?? 0, costKnown: false });

@@ -1,0 +1,86 @@
+import { SlipwayError } from '../../../shared/errors';
+import { datasetToJsonl, parseDatasetJsonl, type Dataset } from '../../../shared/dataset';
+import { nodeSha256 } from '../../../shared/node/sha256';
+import { writeTransaction } from '../../../shared/node/sqlite';
+import { sql } from '../statements';
+import type { Workspace } from '../workspace';
+import { appendAudit } from './audit-log';
+import { requireActiveAgent, requireAgent } from './lookup';
+
+export interface DatasetRevision {
+  id: number;
+  agent: string;
+  name: string;
+  revision: number;
+  hash: string;
+  items: number;
+  author: string;
+  message: string;
+  createdAt: string;
+  dataset: Dataset;
+}
+
+interface RevisionRow {
+  id: number;
+  name: string;
+  revision: number;
+  hash: string;
+  content: string;
+  items: number;
+  author: string;
+  message: string;
+  created_at: string;
+}
+
+const REVISION_SQL = `SELECT dataset_revisions.id, datasets.name, revision, hash, content, items, author, message, dataset_revisions.created_at
+  FROM dataset_revisions JOIN datasets ON datasets.id = dataset_revisions.dataset_id`;
+
+function toRevision(agent: string, row: RevisionRow): DatasetRevision {
+  return { id: row.id, agent, name: row.name, revision: row.revision, hash: row.hash, items: row.items, author: row.author, message: row.message, createdAt: row.created_at, dataset: parseDatasetJsonl(row.content) };
+}
+
+/** Saves a dataset as its next revision (the first makes it); the same content again is refused. */
+export function saveDataset(ws: Workspace, agentName: string, dataset: Dataset, message: string): DatasetRevision {
+  const content = datasetToJsonl(dataset);
+  const hash = nodeSha256(content);
+  return writeTransaction(ws.db, () => {
+    const agent = requireActiveAgent(ws, agentName);
+    const now = ws.now();
+    let row = sql(ws.db, 'SELECT id FROM datasets WHERE agent_id = ? AND name = ?').get(agent.id, dataset.name) as { id: number } | undefined;
+    row ??= { id: Number(sql(ws.db, 'INSERT INTO datasets (agent_id, name, created_at) VALUES (?, ?, ?)').run(agent.id, dataset.name, now).lastInsertRowid) };
+    const latest = sql(ws.db, 'SELECT revision, hash FROM dataset_revisions WHERE dataset_id = ? ORDER BY revision DESC LIMIT 1').get(row.id) as { revision: number; hash: string } | undefined;
+    if (latest?.hash === hash) throw new SlipwayError('no_changes', `dataset ${dataset.name} of "${agent.name}" already has this content (revision ${latest.revision})`);
+    const revision = (latest?.revision ?? 0) + 1;
+    const author = ws.identity().author;
+    const id = Number(
+      sql(ws.db, 'INSERT INTO dataset_revisions (dataset_id, revision, hash, content, items, author, message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(row.id, revision, hash, content, dataset.items.length, author, message, now).lastInsertRowid,
+    );
+    appendAudit(ws, { action: 'dataset.save', agentId: agent.id, subject: `${agent.name}/${dataset.name}#${revision}`, reason: message, before: latest ? { revision: latest.revision } : null, after: { revision, hash, items: dataset.items.length } });
+    return { id, agent: agent.name, name: dataset.name, revision, hash, items: dataset.items.length, author, message, createdAt: now, dataset };
+  });
+}
+
+export function listDatasets(ws: Workspace, agentName: string): DatasetRevision[] {
+  const agent = requireAgent(ws, agentName);
+  const rows = sql(ws.db, `${REVISION_SQL} WHERE datasets.agent_id = ? AND revision = (SELECT max(revision) FROM dataset_revisions r WHERE r.dataset_id = datasets.id) ORDER BY datasets.name`).all(agent.id) as RevisionRow[];
+  return rows.map((row) => toRevision(agent.name, row));
+}
+
+/** A dataset's latest revision, or a given one. */
+export function getDataset(ws: Workspace, agentName: string, name: string, revision?: number): DatasetRevision {
+  const agent = requireAgent(ws, agentName);
+  const row = sql(ws.db, `${REVISION_SQL} WHERE datasets.agent_id = ? AND datasets.name = ? AND (? IS NULL OR revision = ?) ORDER BY revision DESC LIMIT 1`).get(agent.id, name, revision ?? null, revision ?? null) as RevisionRow | undefined;
+  if (!row) {
+    const names = listDatasets(ws, agentName).map((dataset) => dataset.name);
+    const known = names.length > 0 ? `datasets: ${names.join(', ')}` : 'no datasets yet: import one with `slipway dataset import FILE --agent AGENT`, or make one from a suite';
+    throw new SlipwayError('not_found', `agent "${agent.name}" has no dataset "${name}"${revision ? ` at revision ${revision}` : ''} (${known})`);
+  }
+  return toRevision(agent.name, row);
+}
+
+export function datasetRevisionById(ws: Workspace, id: number): DatasetRevision {
+  const row = sql(ws.db, `${REVISION_SQL} WHERE dataset_revisions.id = ?`).get(id) as RevisionRow | undefined;
+  if (!row) throw new SlipwayError('not_found', `no dataset revision ${id}`);
+  const agent = sql(ws.db, 'SELECT agents.name AS name FROM datasets JOIN agents ON agents.id = datasets.agent_id JOIN dataset_revisions ON dataset_revisions.dataset_id = datasets.id WHERE dataset_revisions.id = ?').get(id) as { name: string };
+  return toRevision(agent.name, row);
+}

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { CASE_VERDICTS, CATEGORIES, type Category } from '../compare';
+import { DatasetItem } from '../dataset';
+import { ResultDetail } from './testing-entities';
+
+/** The shapes of datasets and comparisons that cross the contract. */
+
+export const DatasetSummary = z.object({
+  agent: z.string(),
+  name: z.string(),
+  revision: z.int(),
+  hash: z.string(),
+  items: z.int(),
+  author: z.string(),
+  message: z.string(),
+  createdAt: z.string(),
+});
+export type DatasetSummary = z.infer<typeof DatasetSummary>;
+
+export const DatasetDetail = DatasetSummary.extend({
+  description: z.string().nullable(),
+  list: z.array(DatasetItem),
+});
+export type DatasetDetail = z.infer<typeof DatasetDetail>;
+
+const ColumnRole = z.discriminatedUnion('kind', [z.object({ kind: z.literal('id') }), z.object({ kind: z.literal('var'), name: z.string().min(1, 'a variable needs a name') }), z.object({ kind: z.literal('ignore') })]);
+export const ColumnMapping = z.record(z.string(), ColumnRole);
+
+export const DatasetPreview = z.object({
+  name: z.string(),
+  format: z.enum(['jsonl', 'csv']),
+  items: z.int(),
+  columns: z.array(z.object({ column: z.string(), role: ColumnRole })),
+  /** The first items, as they would be saved. */
+  sample: z.array(DatasetItem),
+});
+export type DatasetPreview = z.infer<typeof DatasetPreview>;
+
+const Verdict = z.enum(CASE_VERDICTS as [string, ...string[]]);
+const CategoryName = z.enum(Object.keys(CATEGORIES) as [Category, ...Category[]]);
+const Difference = z.object({ estimate: z.number(), low: z.number(), high: z.number() }).nullable();
+
+export const ComparisonStats = z.object({
+  seed: z.int(),
+  cases: z.int(),
+  repeat: z.int(),
+  binEdges: z.array(z.number()),
+  versions: z.array(
+    z.object({
+      version: z.string(),
+      passed: z.int(),
+      total: z.int(),
+      passRate: z.number(),
+      interval: z.object({ low: z.number(), high: z.number() }),
+      latencyP50: z.number().nullable(),
+      latencyP95: z.number().nullable(),
+      tokensPerRequest: z.number().nullable(),
+      costPerRequest: z.number().nullable(),
+      latencyBins: z.array(z.int()),
+    }),
+  ),
+  pairs: z.array(
+    z.object({
+      baseline: z.int(),
+      candidate: z.int(),
+      passRateDiff: Difference,
+      mcnemar: z.object({ b: z.int(), c: z.int(), p: z.number(), method: z.enum(['exact', 'chi-squared']) }),
+      pAdjusted: z.number(),
+      latencyP50Diff: Difference,
+      latencyP95Diff: Difference,
+      tokensDiff: Difference,
+      costDiff: Difference,
+      sampleSize: z.object({ needed: z.int(), have: z.int(), more: z.int() }),
+      verdicts: z.record(Verdict, z.int()),
+      categories: z.partialRecord(CategoryName, z.int()),
+      significantRegression: z.boolean(),
+      summary: z.string(),
+    }),
+  ),
+});
+
+export const ComparisonSummary = z.object({
+  id: z.int(),
+  agent: z.string(),
+  dataset: z.object({ name: z.string(), revision: z.int(), items: z.int() }),
+  suite: z.object({ name: z.string(), revision: z.int() }).nullable(),
+  refs: z.array(z.object({ ref: z.string(), version: z.string(), hash: z.string() })),
+  settings: z.object({ repeat: z.int(), concurrency: z.int() }),
+  seed: z.int(),
+  status: z.enum(['running', 'finished', 'cancelled', 'interrupted']),
+  actor: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  stats: ComparisonStats.nullable(),
+});
+export type ComparisonSummary = z.infer<typeof ComparisonSummary>;
+
+const SideOfCase = z.object({ passRate: z.number(), output: z.string(), latencyMs: z.number(), tokens: z.number().nullable(), costUsd: z.number().nullable(), error: z.string().nullable() });
+
+export const CaseRow = z.object({
+  caseId: z.string(),
+  verdict: Verdict,
+  categories: z.array(CategoryName),
+  baseline: SideOfCase,
+  candidate: SideOfCase,
+  delta: z.object({ passRate: z.number(), latencyMs: z.number(), tokens: z.number().nullable(), costUsd: z.number().nullable() }),
+});
+export type CaseRow = z.infer<typeof CaseRow>;
+
+const StoredResult = ResultDetail.omit({ input: true });
+
+export const ComparedCase = z.object({
+  caseId: z.string(),
+  verdict: Verdict.nullable(),
+  input: z.unknown(),
+  baseline: z.array(StoredResult),
+  candidate: z.array(StoredResult),
+});
+export type ComparedCase = z.infer<typeof ComparedCase>;
+
+export const CompareProgressEvent = z.object({
+  comparisonId: z.int(),
+  agent: z.string(),
+  status: z.enum(['running', 'finished', 'cancelled', 'interrupted']),
+  done: z.int(),
+  total: z.int(),
+  costUsd: z.number(),
+  elapsedMs: z.number(),
+});
+export type CompareProgressEvent = z.infer<typeof CompareProgressEvent>;
