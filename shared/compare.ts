@@ -172,11 +172,16 @@ export function describePair(candidate: string, baseline: string, pair: Omit<Pai
         : `${candidate} passes ${points} points ${diff.estimate > 0 ? 'more' : 'less'} than ${baseline} (${ci}, ${formatP(pair.pAdjusted)}${pair.pAdjusted < 0.05 ? '' : ', not significant'})`,
     );
   }
-  if (pair.costDiff && costBaseline) {
+  if (!pair.costDiff || costBaseline === null) parts.push('cost unknown');
+  else if (costBaseline === 0) parts.push(pair.costDiff.estimate === 0 ? 'costs the same' : `costs $${pair.costDiff.estimate.toFixed(6)} more a request`);
+  else {
     const share = Math.round((pair.costDiff.estimate / costBaseline) * 100);
     parts.push(share === 0 ? 'costs the same' : `costs ${Math.abs(share)}% ${share > 0 ? 'more' : 'less'}`);
-  } else parts.push('cost unknown');
-  if (pair.latencyP95Diff) parts.push(`p95 latency ${pair.latencyP95Diff.estimate >= 0 ? '+' : '−'}${Math.round(Math.abs(pair.latencyP95Diff.estimate))} ms`);
+  }
+  if (pair.latencyP95Diff) {
+    const ms = Math.round(pair.latencyP95Diff.estimate);
+    parts.push(ms === 0 ? 'same p95 latency' : `p95 latency ${ms > 0 ? '+' : '−'}${Math.abs(ms)} ms`);
+  }
   return `${parts.join(', ')}.`;
 }
 

@@ -7,6 +7,7 @@ import type { Workspace } from '../workspace';
 import * as format from './format';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, type CliIo } from './io';
 import { registerTestingCommands } from './testing-commands';
+import { registerCompareCommands } from './compare-commands';
 
 
 
@@ -206,15 +207,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     });
 
   let exitCode = EXIT_OK;
-  registerTestingCommands(program, {
+  const commandContext = {
     io,
-    open: async (command) => (await open(command)).ws,
+    open: async (command: Command) => (await open(command)).ws,
     print,
-    json: (command) => globals(command).json ?? false,
-    exitWith: (code) => {
+    json: (command: Command) => globals(command).json ?? false,
+    exitWith: (code: number) => {
       exitCode = code;
     },
-  });
+  };
+  registerTestingCommands(program, commandContext);
+  registerCompareCommands(program, commandContext);
 
   program
     .command('config')

@@ -1,12 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import type { CaseResult, RunProgress } from '../../../shared/engine/runner';
 import { SlipwayError } from '../../../shared/errors';
 import type { ReportRun } from '../../../shared/run-report';
 import type { RunSummary } from '../store/runs';
 import type { Workspace } from '../workspace';
 import { EXIT_CHECK_FAILED, type CliIo } from './io';
+import { number } from './options';
 
 export interface CliContext {
   io: CliIo;
@@ -15,14 +16,6 @@ export interface CliContext {
   json: (command: Command) => boolean;
   /** Ends the command with this exit code once it has printed. */
   exitWith: (code: number) => void;
-}
-
-function number(label: string, min: number, max: number, integer: boolean) {
-  return (text: string) => {
-    const value = Number(text);
-    if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) throw new InvalidArgumentError(`${label} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`);
-    return value;
-  };
 }
 
 function runId(text: string): number {
