@@ -4,6 +4,7 @@ import { selectSelectedAgent } from '../features/agents/store';
 import { AuditTab } from '../features/audit/AuditTab';
 import { EditorTab } from '../features/editor/EditorTab';
 import { SnapshotDialog } from '../features/editor/SnapshotDialog';
+import { CompareTab } from '../features/compare/CompareTab';
 import { HistoryTab } from '../features/history/HistoryTab';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { TestsTab } from '../features/tests/TestsTab';
@@ -16,7 +17,7 @@ import { formatPlace } from './routing';
 import { useShortcuts } from './shortcuts';
 import { Toasts } from './Toasts';
 
-const TAB_TITLES: Record<Tab, string> = { editor: 'Editor', history: 'History', audit: 'Audit', tests: 'Tests' };
+const TAB_TITLES: Record<Tab, string> = { editor: 'Editor', history: 'History', audit: 'Audit', tests: 'Tests', compare: 'Compare' };
 
 function Workbench() {
   const { ui, agents, tryPanel } = useStores();
@@ -65,6 +66,7 @@ function Workbench() {
         {tab === 'history' && <HistoryTab />}
         {tab === 'audit' && <AuditTab />}
         {tab === 'tests' && <TestsTab />}
+        {tab === 'compare' && <CompareTab />}
       </div>
     </main>
   );

@@ -4,6 +4,7 @@ import { createAgentsStore, selectSelectedAgent, type AgentsStore } from '../fea
 import { createAuditStore, type AuditStore } from '../features/audit/store';
 import { createEditorStore, type EditorStore } from '../features/editor/store';
 import { createHistoryStore, type HistoryStore } from '../features/history/store';
+import { createCompareStore, type CompareStore } from '../features/compare/store';
 import { createSettingsStore, type SettingsStore } from '../features/settings/store';
 import { createTestsStore, type TestsStore } from '../features/tests/store';
 import { createTryStore, type TryStore } from '../features/try/store';
@@ -19,6 +20,7 @@ export interface AppStores {
   tests: TestsStore;
   tryPanel: TryStore;
   settings: SettingsStore;
+  compare: CompareStore;
   /** Reloads what is on screen from the workspace. */
   refresh: () => Promise<void>;
   dispose: () => void;
@@ -45,6 +47,7 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
   const tests = createTestsStore({ client, notify });
   const tryPanel = createTryStore({ client, notify });
   const settings = createSettingsStore({ client, notify });
+  const compare = createCompareStore({ client, notify });
 
   /** What the History tab shows of the open agent, as of its last load; autosaves leave it alone. */
   const historyKey = () => {
@@ -55,7 +58,7 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
   const openAgent = async (agent: string | null) => {
     historyLoadedAs = '';
     tryPanel.getState().load(agent);
-    await Promise.all([editor.getState().open(agent), history.getState().load(agent), tests.getState().load(agent)]);
+    await Promise.all([editor.getState().open(agent), history.getState().load(agent), tests.getState().load(agent), compare.getState().load(agent)]);
   };
   const unsubscribeSelection = agents.subscribe((state, previous) => {
     if (state.selected !== previous.selected) void openAgent(state.selected);
@@ -71,9 +74,11 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
     // The audit log is read, and its chain verified, only while it is on screen.
     if (ui.getState().tab === 'audit') await Promise.all([audit.getState().load(), audit.getState().verify()]);
     if (ui.getState().tab === 'tests') await tests.getState().refresh();
+    if (ui.getState().tab === 'compare') await compare.getState().refresh();
   };
   const unsubscribeEvents = transport.subscribe((event) => {
     if (event.type === 'run.progress') tests.getState().onProgress(event.payload);
+    else if (event.type === 'compare.progress') compare.getState().onProgress(event.payload);
     else void refresh();
   });
 
@@ -87,6 +92,7 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
     tests,
     tryPanel,
     settings,
+    compare,
     refresh,
     dispose: () => {
       unsubscribeSelection();
@@ -102,6 +108,6 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
 export async function startApp(stores: AppStores): Promise<void> {
   const named = stores.agents.getState().selected;
   stores.tryPanel.getState().load(named);
-  const opening = named === null ? Promise.resolve() : Promise.all([stores.editor.getState().open(named), stores.history.getState().load(named), stores.tests.getState().load(named)]);
+  const opening = named === null ? Promise.resolve() : Promise.all([stores.editor.getState().open(named), stores.history.getState().load(named), stores.tests.getState().load(named), stores.compare.getState().load(named)]);
   await Promise.all([stores.agents.getState().load(), opening]);
 }

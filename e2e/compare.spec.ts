@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSamples } from '../electron/core/samples';
+import { openWorkspace } from '../electron/core/workspace';
+import { launchChromium, openSession, TARGET } from './support';
+
+let browser: Browser | null = null;
+beforeAll(async () => {
+  if (TARGET === 'browser') browser = await launchChromium();
+});
+afterAll(async () => browser?.close());
+
+describe('comparing versions in the app', () => {
+  it('compares two sample versions on a dataset, filters to the regression, opens it side by side and exports a report that opens offline', async () => {
+    const session = await openSession(browser);
+    const { page, dir } = session;
+    const ws = openWorkspace(dir);
+    loadSamples(ws);
+    ws.close();
+    await session.open('#/a/ticket-triage/compare');
+    await page.getByTestId('compare-empty').waitFor();
+
+    await page.getByTestId('new-dataset').click();
+    await page.getByTestId('dataset-from-suite').selectOption('triage-basics');
+    await page.getByTestId('dataset-name').fill('basics');
+    await page.getByTestId('dataset-save').click();
+    await page.getByTestId('dataset-dialog').waitFor({ state: 'detached' });
+
+    await page.getByTestId('compare-ref-0').selectOption('production');
+    await page.getByTestId('compare-ref-1').selectOption('staging');
+    await page.getByTestId('compare-suite').selectOption('triage-basics');
+    await page.getByTestId('compare-repeat').fill('2');
+    await page.getByTestId('compare-start').click();
+    await page.getByTestId('comparison-status').filter({ hasText: 'finished' }).waitFor();
+    const summary = page.getByTestId('comparison-summary');
+    await summary.filter({ hasText: '1.1.1 passes 33.3 points less than ticket-triage@1.1.0' }).waitFor();
+    expect(await summary.textContent()).toContain('not significant');
+    await page.locator('[data-testid="compare-charts"] svg.recharts-surface').first().waitFor();
+    await session.screenshot('20-compare');
+
+    await page.getByTestId('verdict-regressed').click();
+    await expect.poll(() => page.getByTestId('compare-row').count()).toBe(1);
+    await page.locator('[data-testid="compare-row"][data-case="api-outage"]').click();
+    const detail = page.getByTestId('compare-detail');
+    await detail.waitFor();
+    expect(await page.locator('[data-testid="word-diff"] .removed').allTextContents()).toContain('p1');
+    expect(await page.locator('[data-testid="word-diff"] .added').allTextContents()).toContain('p2');
+    await session.screenshot('21-compare-case');
+
+    const downloading = page.waitForEvent('download');
+    await page.getByTestId('export-html').click();
+    const download = await downloading;
+    const file = join(dir, download.suggestedFilename());
+    await download.saveAs(file);
+    expect(download.suggestedFilename()).toMatch(/^comparison-1-ticket-triage\.html$/);
+    const report = await page.context().newPage();
+    const requests: string[] = [];
+    report.on('request', (request) => requests.push(request.url()));
+    await report.goto(`file://${file}`);
+    expect(await report.locator('[data-summary]').first().textContent()).toContain('1.1.1 passes 33.3 points less');
+    expect(requests).toEqual([`file://${file}`]);
+    expect(readFileSync(file, 'utf8')).not.toMatch(/<script/i);
+    await report.close();
+    await session.finish();
+  });
+});
