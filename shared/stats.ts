@@ -1,6 +1,6 @@
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import { binomialDistribution, errorFunction, quantileSorted } from 'simple-statistics';
+import { binomialDistribution, errorFunction, quantile as selectQuantile, quantileSorted } from 'simple-statistics';
 
 /** The statistics behind a comparison: intervals, paired tests, bootstrap, sample size. */
 
@@ -67,9 +67,9 @@ export function holm(pValues: number[]): number[] {
   return adjusted;
 }
 
+/** By selection (no full sort): the bootstrap asks for thousands of them. */
 export function quantile(values: number[], p: number): number | null {
-  if (values.length === 0) return null;
-  return quantileSorted([...values].sort((a, b) => a - b), p);
+  return values.length === 0 ? null : selectQuantile(values, p);
 }
 
 export function mean(values: number[]): number | null {

@@ -102,7 +102,9 @@ export function createComparisonHandlers(ws: Workspace, deps: { platform: () => 
       },
       list: ({ agent }) => listComparisons(ws, agent),
       get: ({ id }) => getComparison(ws, id),
-      cases: ({ id, candidate }) => comparisonRows(ws, id, candidate),
+      // The table needs no outputs (a case's detail brings them): 5,000 rows travel light.
+      cases: ({ id, candidate }) =>
+        comparisonRows(ws, id, candidate).map(({ baseline: { output: _before, ...baseline }, candidate: { output: _after, ...other }, ...row }) => ({ ...row, baseline, candidate: other })),
       case: ({ id, candidate, caseId }) => {
         const found = comparisonCase(ws, id, candidate, caseId);
         const item = datasetItemsOf(ws, id).find((candidateItem) => candidateItem.id === caseId);

@@ -95,7 +95,8 @@ export const ComparisonSummary = z.object({
 });
 export type ComparisonSummary = z.infer<typeof ComparisonSummary>;
 
-const SideOfCase = z.object({ passRate: z.number(), output: z.string(), latencyMs: z.number(), tokens: z.number().nullable(), costUsd: z.number().nullable(), error: z.string().nullable() });
+/** A side of a case as the table shows it: the outputs are read with the case's detail. */
+const SideOfCase = z.object({ passRate: z.number(), latencyMs: z.number(), tokens: z.number().nullable(), costUsd: z.number().nullable(), error: z.string().nullable() });
 
 export const CaseRow = z.object({
   caseId: z.string(),

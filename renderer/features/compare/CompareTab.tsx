@@ -1,4 +1,4 @@
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import type { CompareProgressEvent } from '../../../shared/contract/compare-entities';
 import { formatCost, formatMs, formatRate, when } from '../../app/format';
 import { useSlice, useStores } from '../../app/context';
@@ -8,7 +8,8 @@ import { etaSeconds } from '../tests/store';
 import { CaseTable } from './CaseTable';
 import { DatasetDialog } from './DatasetDialog';
 
-const CompareCharts = lazy(() => import('./CompareCharts'));
+const loadCharts = () => import('./CompareCharts');
+const CompareCharts = lazy(loadCharts);
 const MAX_REFS = 5;
 
 function short(version: string): string {
@@ -223,6 +224,10 @@ function ComparisonView() {
 
 export function CompareTab() {
   const { compare } = useStores();
+  // The charts' code (recharts) loads while the person picks a comparison, not after.
+  useEffect(() => {
+    void loadCharts();
+  }, []);
   const comparisons = useSlice(compare, (state) => state.comparisons);
   const datasets = useSlice(compare, (state) => state.datasets);
   const open = useSlice(compare, (state) => state.open);

@@ -67,8 +67,8 @@ export function createCompareStore({ client, notify }: StoreDeps): CompareStore 
     };
 
     const openComparison = async (id: number, candidate = 1) => {
-      const open = await client.comparisons.get({ id });
-      const rows = open.stats ? await client.comparisons.cases({ id, candidate }) : [];
+      // Rows of a running comparison are none yet; both are asked for at once.
+      const [open, rows] = await Promise.all([client.comparisons.get({ id }), client.comparisons.cases({ id, candidate })]);
       const same = get().open?.id === id;
       set({ open, rows, candidate, detail: null, ...(same ? {} : { verdict: 'all' as const, category: null, sort: 'order' as const }) });
     };
