@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { pickTransport } from './api/transport';
 import { App } from './app/App';
 import { StoresContext } from './app/context';
+import { ErrorBoundary } from './app/ErrorBoundary';
 import { parsePlace } from './app/routing';
 import { createAppStores, startApp } from './app/stores';
 import './styles.css';
@@ -16,7 +17,9 @@ const stores = createAppStores(pickTransport(), parsePlace(window.location.hash)
 root.render(
   <StrictMode>
     <StoresContext.Provider value={stores}>
-      <App />
+      <ErrorBoundary what="Slipway's window">
+        <App />
+      </ErrorBoundary>
     </StoresContext.Provider>
   </StrictMode>,
 );

@@ -11,6 +11,7 @@ import { TestsTab } from '../features/tests/TestsTab';
 import { TryPanel } from '../features/try/TryPanel';
 import { selectTab, TABS, type Tab } from '../features/ui/store';
 import { CommandPalette } from './CommandPalette';
+import { ErrorBoundary } from './ErrorBoundary';
 import { useSlice, useStores } from './context';
 import { Resizer } from './Resizer';
 import { formatPlace } from './routing';
@@ -61,12 +62,14 @@ function Workbench() {
         )}
       </header>
       <div className={`tab-body${tab === 'editor' && tryOpen ? ' with-try' : ''}`}>
-        {tab === 'editor' && <EditorTab />}
+        <ErrorBoundary key={`${agent.name}/${tab}`} what={`The ${TAB_TITLES[tab]} tab`}>
+          {tab === 'editor' && <EditorTab />}
+          {tab === 'history' && <HistoryTab />}
+          {tab === 'audit' && <AuditTab />}
+          {tab === 'tests' && <TestsTab />}
+          {tab === 'compare' && <CompareTab />}
+        </ErrorBoundary>
         {tab === 'editor' && tryOpen && <TryPanel />}
-        {tab === 'history' && <HistoryTab />}
-        {tab === 'audit' && <AuditTab />}
-        {tab === 'tests' && <TestsTab />}
-        {tab === 'compare' && <CompareTab />}
       </div>
     </main>
   );

@@ -1,5 +1,6 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
-import type { CompareProgressEvent } from '../../../shared/contract/compare-entities';
+import { useState, type ComponentType } from 'react';
+import { useLoaded } from '../../app/use-loaded';
+import type { CompareProgressEvent, ComparisonSummary } from '../../../shared/contract/compare-entities';
 import { formatCost, formatMs, formatRate, when } from '../../app/format';
 import { useSlice, useStores } from '../../app/context';
 import { errorMessage, selectSelectedAgent } from '../agents/store';
@@ -9,7 +10,6 @@ import { CaseTable } from './CaseTable';
 import { DatasetDialog } from './DatasetDialog';
 
 const loadCharts = () => import('./CompareCharts');
-const CompareCharts = lazy(loadCharts);
 const MAX_REFS = 5;
 
 function short(version: string): string {
@@ -147,7 +147,7 @@ function download(fileName: string, content: string, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-function ComparisonView() {
+function ComparisonView({ Charts }: { Charts: ComponentType<{ stats: NonNullable<ComparisonSummary['stats']> }> | null }) {
   const { compare, client, ui } = useStores();
   const open = useSlice(compare, (state) => state.open);
   const candidate = useSlice(compare, (state) => state.candidate);
@@ -203,9 +203,7 @@ function ComparisonView() {
               {stats.versions.map((version) => `${short(version.version)} ${formatRate(version.passRate)} (${formatRate(version.interval.low)}–${formatRate(version.interval.high)}), p95 ${formatMs(version.latencyP95)}`).join(' · ')}
             </p>
           </div>
-          <Suspense fallback={<div className="compare-charts" />}>
-            <CompareCharts stats={stats} />
-          </Suspense>
+          {Charts ? <Charts stats={stats} /> : <div className="compare-charts" />}
           {open.refs.length > 2 && (
             <div className="segmented" role="group" aria-label="Candidate">
               {open.refs.slice(1).map((ref, index) => (
@@ -225,9 +223,7 @@ function ComparisonView() {
 export function CompareTab() {
   const { compare } = useStores();
   // The charts' code (recharts) loads while the person picks a comparison, not after.
-  useEffect(() => {
-    void loadCharts();
-  }, []);
+  const Charts = useLoaded(loadCharts);
   const comparisons = useSlice(compare, (state) => state.comparisons);
   const datasets = useSlice(compare, (state) => state.datasets);
   const open = useSlice(compare, (state) => state.open);
@@ -273,7 +269,7 @@ export function CompareTab() {
           </ul>
         )}
       </aside>
-      <section className="tests-main">{open ? <ComparisonView /> : <NewComparison onDataset={() => setDatasetDialog(true)} />}</section>
+      <section className="tests-main">{open ? <ComparisonView Charts={Charts} /> : <NewComparison onDataset={() => setDatasetDialog(true)} />}</section>
       {datasetDialog && <DatasetDialog onClose={() => setDatasetDialog(false)} />}
     </div>
   );

@@ -1,8 +1,8 @@
-import { lazy, Suspense } from 'react';
 import { AGENT_FILES, REQUIRED_FILES, type AgentFileName } from '../../../shared/agent-files';
 import { useSlice, useStores } from '../../app/context';
+import { useLoaded } from '../../app/use-loaded';
 
-const MonacoEditor = lazy(() => import('./MonacoEditor'));
+const loadMonacoEditor = () => import('./MonacoEditor');
 
 const SAVE_LABEL = { saved: 'Saved', pending: 'Editing…', saving: 'Saving…', failed: 'Not saved — retrying on the next edit' } as const;
 
@@ -14,6 +14,9 @@ export function EditorTab() {
   const diagnostics = useSlice(editor, (state) => state.diagnostics);
   const draft = useSlice(editor, (state) => state.draft);
   const saveState = useSlice(editor, (state) => state.saveState);
+  // Loaded without Suspense: hiding and re-showing @monaco-editor/react under Suspense re-runs its
+  // effects on a disposed editor ("InstantiationService has been disposed").
+  const MonacoEditor = useLoaded(loadMonacoEditor);
 
   if (!agent || !draft) return <p className="empty">Loading the draft…</p>;
   const names = AGENT_FILES.filter((file) => files[file] !== undefined);
@@ -85,7 +88,7 @@ export function EditorTab() {
           ))}
         </ul>
       )}
-      <Suspense fallback={<p className="empty">Loading the editor…</p>}>
+      {MonacoEditor ? (
         <MonacoEditor
           agent={agent}
           file={activeFile}
@@ -93,7 +96,9 @@ export function EditorTab() {
           diagnostics={diagnostics.filter((diagnostic) => diagnostic.file === activeFile)}
           onChange={(content) => editor.getState().edit(activeFile, content)}
         />
-      </Suspense>
+      ) : (
+        <p className="empty">Loading the editor…</p>
+      )}
     </div>
   );
 }

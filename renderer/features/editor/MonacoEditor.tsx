@@ -48,6 +48,17 @@ export default function MonacoEditor({ agent, file, value, diagnostics, onChange
         theme={dark ? 'vs-dark' : 'vs'}
         onMount={(mounted) => {
           editor.current = mounted;
+          // Monaco can throw while disposing an editor whose lazily made parts were never built
+          // ("InstantiationService has been disposed", microsoft/monaco-editor#4612). The editor
+          // is gone either way; the throw must not reach React, which would drop the whole tab.
+          const dispose = mounted.dispose.bind(mounted);
+          mounted.dispose = () => {
+            try {
+              dispose();
+            } catch (error) {
+              console.warn('Monaco failed while closing an editor:', error);
+            }
+          };
         }}
         onChange={(text) => onChange(text ?? '')}
         options={{ minimap: { enabled: false }, fontSize: 13, wordWrap: file.endsWith('.md') ? 'on' : 'off', scrollBeyondLastLine: false, automaticLayout: true, tabSize: 2 }}

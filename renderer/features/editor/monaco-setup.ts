@@ -53,11 +53,12 @@ export async function warmUp(): Promise<void> {
       diff.setModel({ original, modified });
     });
   } finally {
+    // The warm editor stays (hidden, without models): disposing it leaves Monaco's shared lazy
+    // parts bound to its disposed services, and the next editor to close throws
+    // "InstantiationService has been disposed" (microsoft/monaco-editor#4612).
     diff.setModel(null);
-    diff.dispose();
     original.dispose();
     modified.dispose();
-    host.remove();
     document.documentElement.dataset.monaco = 'warm';
   }
 }

@@ -1,11 +1,13 @@
-import { lazy, Suspense } from 'react';
 import { useSlice, useStores } from '../../app/context';
+import { useLoaded } from '../../app/use-loaded';
 
-const DiffEditor = lazy(() => import('./DiffEditor'));
+const loadDiffEditor = () => import('./DiffEditor');
 
 export function DiffView() {
   const { history } = useStores();
   const diff = useSlice(history, (state) => state.diff);
+  // Without Suspense, as the editors are: see EditorTab.
+  const DiffEditor = useLoaded(loadDiffEditor);
   if (!diff) return null;
   const { summary } = diff;
   const changed = summary.files.filter((file) => file.status !== 'unchanged');
@@ -38,9 +40,11 @@ export function DiffView() {
           </button>
         ))}
       </div>
-      <Suspense fallback={<p className="empty">Loading the diff…</p>}>
+      {DiffEditor ? (
         <DiffEditor key={`${summary.from}:${summary.to}:${diff.file}`} file={diff.file} before={diff.before[diff.file] ?? ''} after={diff.after[diff.file] ?? ''} labels={[summary.from, summary.to]} />
-      </Suspense>
+      ) : (
+        <p className="empty">Loading the diff…</p>
+      )}
     </section>
   );
 }

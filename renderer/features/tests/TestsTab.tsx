@@ -1,7 +1,8 @@
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { stringify } from 'yaml';
 import type { RunProgressEvent, RunSummary } from '../../../shared/contract/testing-entities';
 import { formatCost, formatRate, when } from '../../app/format';
+import { useLoaded } from '../../app/use-loaded';
 import { useSlice, useStores } from '../../app/context';
 import { templateVariables } from '../try/store';
 import { CaseDrawer } from './CaseDrawer';
@@ -11,8 +12,8 @@ import { ResultsGrid } from './ResultsGrid';
 import { RunDialog } from './RunDialog';
 import { etaSeconds } from './store';
 
-const MonacoEditor = lazy(() => import('../editor/MonacoEditor'));
-const TrendChart = lazy(() => import('./TrendChart'));
+const loadMonacoEditor = () => import('../editor/MonacoEditor');
+const loadTrendChart = () => import('./TrendChart');
 
 /** A live bar: counts, ETA and Cancel while a run goes; nothing once it ended. */
 export function RunProgressBar({ progress, onCancel }: { progress: RunProgressEvent; onCancel?: () => void }) {
@@ -114,6 +115,9 @@ function SuiteView({ onRun }: { onRun: () => void }) {
   const diagnostics = useSlice(tests, (state) => state.diagnostics);
   const dirty = useSlice(tests, (state) => state.dirty);
   const trend = useSlice(tests, (state) => state.trend);
+  const TrendChart = useLoaded(loadTrendChart);
+  // Without Suspense, as in the Editor tab: see EditorTab.
+  const MonacoEditor = useLoaded(loadMonacoEditor);
   const [mode, setMode] = useState<'yaml' | 'table'>('yaml');
   const [message, setMessage] = useState('');
   const points = trend.filter((point) => point.suite === suite?.name);
@@ -162,18 +166,16 @@ function SuiteView({ onRun }: { onRun: () => void }) {
       )}
       <div className="suite-editor">
         {mode === 'yaml' ? (
-          <Suspense fallback={<p className="empty">Loading the editor…</p>}>
+          MonacoEditor ? (
             <MonacoEditor agent={agent ?? ''} file={`suites/${suite?.name ?? 'new'}.yaml`} value={text} diagnostics={diagnostics} onChange={(value) => tests.getState().setText(value)} />
-          </Suspense>
+          ) : (
+            <p className="empty">Loading the editor…</p>
+          )
         ) : (
           <CasesTable />
         )}
       </div>
-      {points.length > 0 && (
-        <Suspense fallback={null}>
-          <TrendChart points={points} />
-        </Suspense>
-      )}
+      {points.length > 0 && TrendChart && <TrendChart points={points} />}
     </div>
   );
 }
