@@ -4,11 +4,7 @@ import { selectSelectedAgent } from '../features/agents/store';
 import { AuditTab } from '../features/audit/AuditTab';
 import { EditorTab } from '../features/editor/EditorTab';
 import { SnapshotDialog } from '../features/editor/SnapshotDialog';
-import { CompareTab } from '../features/compare/CompareTab';
 import { HistoryTab } from '../features/history/HistoryTab';
-import { SettingsPage } from '../features/settings/SettingsPage';
-import { TestsTab } from '../features/tests/TestsTab';
-import { TryPanel } from '../features/try/TryPanel';
 import { selectTab, TABS, type Tab } from '../features/ui/store';
 import { CommandPalette } from './CommandPalette';
 import { ErrorBoundary } from './ErrorBoundary';
@@ -17,6 +13,19 @@ import { Resizer } from './Resizer';
 import { formatPlace } from './routing';
 import { useShortcuts } from './shortcuts';
 import { Toasts } from './Toasts';
+import { useLoaded } from './use-loaded';
+
+// Loaded when first shown, so the first screen parses none of their code (nor yaml, jsdiff, the statistics).
+const loadTestsTab = () => import('../features/tests/TestsTab').then((module) => ({ default: module.TestsTab }));
+const loadCompareTab = () => import('../features/compare/CompareTab').then((module) => ({ default: module.CompareTab }));
+const loadTryPanel = () => import('../features/try/TryPanel').then((module) => ({ default: module.TryPanel }));
+const loadSettingsPage = () => import('../features/settings/SettingsPage').then((module) => ({ default: module.SettingsPage }));
+
+/** A part loaded on demand: nothing (a blank) for the moment it takes to arrive. */
+function OnDemand({ load }: { load: () => Promise<{ default: () => React.JSX.Element | null }> }) {
+  const Part = useLoaded(load);
+  return Part ? <Part /> : null;
+}
 
 const TAB_TITLES: Record<Tab, string> = { editor: 'Editor', history: 'History', audit: 'Audit', tests: 'Tests', compare: 'Compare' };
 
@@ -66,10 +75,10 @@ function Workbench() {
           {tab === 'editor' && <EditorTab />}
           {tab === 'history' && <HistoryTab />}
           {tab === 'audit' && <AuditTab />}
-          {tab === 'tests' && <TestsTab />}
-          {tab === 'compare' && <CompareTab />}
+          {tab === 'tests' && <OnDemand load={loadTestsTab} />}
+          {tab === 'compare' && <OnDemand load={loadCompareTab} />}
         </ErrorBoundary>
-        {tab === 'editor' && tryOpen && <TryPanel />}
+        {tab === 'editor' && tryOpen && <OnDemand load={loadTryPanel} />}
       </div>
     </main>
   );
@@ -95,7 +104,7 @@ export function App() {
     <div className="layout" style={{ gridTemplateColumns: `${sidebarWidth}px 6px 1fr` }}>
       <Sidebar />
       <Resizer label="Resize the sidebar" onResize={(x) => ui.getState().setSidebarWidth(x)} />
-      {settingsOpen ? <SettingsPage /> : <Workbench />}
+      {settingsOpen ? <OnDemand load={loadSettingsPage} /> : <Workbench />}
       {paletteOpen && <CommandPalette />}
       {snapshotOpen && selected && <SnapshotDialog onClose={() => ui.getState().setSnapshotOpen(false)} />}
       <Toasts />

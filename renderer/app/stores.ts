@@ -58,8 +58,26 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
   const openAgent = async (agent: string | null) => {
     historyLoadedAs = '';
     tryPanel.getState().load(agent);
-    await Promise.all([editor.getState().open(agent), history.getState().load(agent), tests.getState().load(agent), compare.getState().load(agent)]);
+    await Promise.all([editor.getState().open(agent), history.getState().load(agent), loadTabData()]);
   };
+  /**
+   * The Tests and Compare tabs read their agent's suites, runs and comparisons when they are on
+   * screen (or a dialog asks), not at every start: the first screen waits on nothing it does not show.
+   */
+  const loadTabData = async () => {
+    const agent = agents.getState().selected;
+    const tab = ui.getState().tab;
+    // Shown: its agent's data. Hidden: kept if it is the open agent's, else dropped.
+    const sync = (store: TestsStore | CompareStore, shown: boolean) => {
+      const current = store.getState().agent;
+      const wanted = shown || current === agent ? agent : null;
+      return current === wanted ? Promise.resolve() : store.getState().load(wanted);
+    };
+    await Promise.all([sync(tests, tab === 'tests'), sync(compare, tab === 'compare')]);
+  };
+  const unsubscribeTab = ui.subscribe((state, previous) => {
+    if (state.tab !== previous.tab) void loadTabData();
+  });
   const unsubscribeSelection = agents.subscribe((state, previous) => {
     if (state.selected !== previous.selected) void openAgent(state.selected);
   });
@@ -96,6 +114,7 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
     refresh,
     dispose: () => {
       unsubscribeSelection();
+      unsubscribeTab();
       unsubscribeEvents();
     },
   };
@@ -108,6 +127,10 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
 export async function startApp(stores: AppStores): Promise<void> {
   const named = stores.agents.getState().selected;
   stores.tryPanel.getState().load(named);
-  const opening = named === null ? Promise.resolve() : Promise.all([stores.editor.getState().open(named), stores.history.getState().load(named), stores.tests.getState().load(named), stores.compare.getState().load(named)]);
+  const tab = stores.ui.getState().tab;
+  const opening =
+    named === null
+      ? Promise.resolve()
+      : Promise.all([stores.editor.getState().open(named), stores.history.getState().load(named), tab === 'tests' ? stores.tests.getState().load(named) : null, tab === 'compare' ? stores.compare.getState().load(named) : null]);
   await Promise.all([stores.agents.getState().load(), opening]);
 }

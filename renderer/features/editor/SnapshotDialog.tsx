@@ -8,8 +8,13 @@ import { formatRate } from '../../app/format';
 
 /** Offers to run the agent's suites on the draft before it becomes a version, and shows how they went. */
 function SuitesOnDraft() {
-  const { tests } = useStores();
+  const { tests, agents } = useStores();
   const suites = useSlice(tests, (state) => state.suites);
+  const selected = useSlice(agents, (state) => state.selected);
+  // The Tests tab's data is read when it is on screen; the dialog asks for it too.
+  useEffect(() => {
+    if (tests.getState().agent !== selected) void tests.getState().load(selected);
+  }, [tests, selected]);
   const live = useSlice(tests, (state) => state.live);
   const [runs, setRuns] = useState<Array<{ suite: string; runId: number | null }>>([]);
   if (suites.length === 0) return null;

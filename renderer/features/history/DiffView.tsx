@@ -5,6 +5,13 @@ const loadDiffEditor = () => import('./DiffEditor');
 
 export function DiffView() {
   const { history } = useStores();
+  const open = useSlice(history, (state) => state.diff !== null);
+  // Only once a diff is asked for: Monaco's code must not compete with History's first screen.
+  return open ? <OpenDiff /> : null;
+}
+
+function OpenDiff() {
+  const { history } = useStores();
   const diff = useSlice(history, (state) => state.diff);
   // Without Suspense, as the editors are: see EditorTab.
   const DiffEditor = useLoaded(loadDiffEditor);
