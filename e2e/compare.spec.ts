@@ -23,10 +23,17 @@ describe('comparing versions in the app', () => {
     await page.getByTestId('compare-empty').waitFor();
 
     await page.getByTestId('new-dataset').click();
+    await page.getByTestId('dataset-file').setInputFiles({ name: 'inbox.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from('{"id": "a", "vars": {"body": "x"}}\n{"id": "b", "vars": "oops"}\n') });
+    await page.getByTestId('dataset-problem').filter({ hasText: 'line 2: vars' }).waitFor();
+    expect(await page.getByTestId('dataset-save').isDisabled()).toBe(true);
     await page.getByTestId('dataset-from-suite').selectOption('triage-basics');
     await page.getByTestId('dataset-name').fill('basics');
     await page.getByTestId('dataset-save').click();
     await page.getByTestId('dataset-dialog').waitFor({ state: 'detached' });
+    await page.getByTestId('dataset-basics').click();
+    await page.getByTestId('dataset-items').filter({ hasText: 'Every call to the EU endpoint fails' }).waitFor();
+    await page.getByTestId('dataset-basics').click();
+    await page.getByText('← comparisons').click();
 
     await page.getByTestId('compare-ref-0').selectOption('production');
     await page.getByTestId('compare-ref-1').selectOption('staging');

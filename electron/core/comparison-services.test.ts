@@ -47,6 +47,11 @@ describe('datasets through the contract', () => {
     expect((await client.datasets.list({ agent: 'ticket-triage' })).map((dataset) => dataset.name)).toEqual(['inbox']);
     const fromSuite = await client.datasets.fromSuite({ agent: 'ticket-triage', suite: 'triage-basics' });
     expect(fromSuite).toMatchObject({ name: 'triage-basics', items: 3 });
+    const edited = await client.datasets.save({ agent: 'ticket-triage', name: 'inbox', jsonl: '{"id": "T-1", "vars": {"body": "charged three times"}}\n{"id": "T-3", "vars": {"body": "new"}}\n', message: 'edited' });
+    expect(edited).toMatchObject({ revision: 2, items: 2 });
+    expect((await client.datasets.get({ agent: 'ticket-triage', name: 'inbox', revision: 1 })).items).toBe(2);
+    await expect(client.datasets.save({ agent: 'ticket-triage', name: 'inbox', jsonl: '{"id": "T-1"}\n{"id": "bad id!"}\n', message: 'bad' })).rejects.toThrow(/line 2: id/);
+    expect((await client.datasets.get({ agent: 'ticket-triage', name: 'inbox' })).revision).toBe(2);
   });
 });
 

@@ -86,6 +86,7 @@ export function createComparisonHandlers(ws: Workspace, deps: { platform: () => 
         return { name: imported.dataset.name, format: imported.format, items: imported.dataset.items.length, columns: imported.columns, sample: imported.dataset.items.slice(0, PREVIEW_ITEMS) };
       },
       import: ({ agent, fileName, content, name, mapping, message }) => detailOf(saveDataset(ws, agent, importDataset(fileName, content, name ?? suiteNameFromFile(fileName), mapping).dataset, message)),
+      save: ({ agent, name, jsonl, message }) => detailOf(saveDataset(ws, agent, importDataset(`${name}.jsonl`, jsonl, name).dataset, message)),
       fromSuite: ({ agent, suite, name }) => {
         const revision = getSuite(ws, agent, suite);
         return detailOf(saveDataset(ws, agent, datasetFromSuite(revision.suite, name ?? suite), `from suite ${suite} revision ${revision.revision}`));

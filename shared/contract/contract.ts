@@ -137,6 +137,8 @@ export const contract = {
     /** Imports a JSONL or CSV file (with a column mapping for CSV) as the dataset's next revision: whole, or nothing. */
     import: method(z.object({ agent: AgentName, fileName: z.string().min(1).max(500), content: z.string().max(50_000_000), name: DatasetName.optional(), mapping: ColumnMapping.optional(), message: Message }), DatasetDetail),
     fromSuite: method(z.object({ agent: AgentName, suite: SuiteName, name: DatasetName.optional() }), DatasetDetail),
+    /** Saves edited items (one JSON object a line) as the dataset's next revision. */
+    save: method(z.object({ agent: AgentName, name: DatasetName, jsonl: z.string().min(1, 'the dataset is empty').max(50_000_000), message: Message }), DatasetDetail),
   },
   comparisons: {
     start: method(

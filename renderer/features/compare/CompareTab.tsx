@@ -8,6 +8,7 @@ import { RefOptions } from '../history/RefOptions';
 import { etaSeconds } from '../tests/store';
 import { CaseTable } from './CaseTable';
 import { DatasetDialog } from './DatasetDialog';
+import { DatasetView } from './DatasetView';
 
 const loadCharts = () => import('./CompareCharts');
 const MAX_REFS = 5;
@@ -229,6 +230,7 @@ export function CompareTab() {
   const open = useSlice(compare, (state) => state.open);
   const live = useSlice(compare, (state) => state.live);
   const [datasetDialog, setDatasetDialog] = useState(false);
+  const [viewing, setViewing] = useState<string | null>(null);
 
   return (
     <div className="tests-tab compare-tab">
@@ -241,8 +243,10 @@ export function CompareTab() {
         </div>
         <ul className="suite-list">
           {datasets.map((item) => (
-            <li key={item.name} className="muted">
-              <strong>{item.name}</strong> {item.items} items · rev {item.revision}
+            <li key={item.name}>
+              <button type="button" className={viewing === item.name ? 'open' : ''} onClick={() => setViewing(item.name)} data-testid={`dataset-${item.name}`}>
+                <strong>{item.name}</strong> <span className="muted">{item.items} items · rev {item.revision}</span>
+              </button>
             </li>
           ))}
         </ul>
@@ -255,7 +259,15 @@ export function CompareTab() {
               const status = live[item.id]?.status ?? item.status;
               return (
                 <li key={item.id}>
-                  <button type="button" className={`run-item${open?.id === item.id ? ' open' : ''}`} onClick={() => void compare.getState().openComparison(item.id)} data-testid={`comparison-${item.id}`}>
+                  <button
+                    type="button"
+                    className={`run-item${open?.id === item.id ? ' open' : ''}`}
+                    onClick={() => {
+                      setViewing(null);
+                      void compare.getState().openComparison(item.id);
+                    }}
+                    data-testid={`comparison-${item.id}`}
+                  >
                     <span>
                       #{item.id} {item.refs.map((ref) => short(ref.version)).join(' vs ')} <span className={`status-pill ${status}`}>{status}</span>
                     </span>
@@ -269,7 +281,9 @@ export function CompareTab() {
           </ul>
         )}
       </aside>
-      <section className="tests-main">{open ? <ComparisonView Charts={Charts} /> : <NewComparison onDataset={() => setDatasetDialog(true)} />}</section>
+      <section className="tests-main">
+        {viewing ? <DatasetView name={viewing} onClose={() => setViewing(null)} /> : open ? <ComparisonView Charts={Charts} /> : <NewComparison onDataset={() => setDatasetDialog(true)} />}
+      </section>
       {datasetDialog && <DatasetDialog onClose={() => setDatasetDialog(false)} />}
     </div>
   );
