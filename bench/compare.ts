@@ -6,7 +6,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { CaseResult } from '../shared/engine/runner';
 import { serveWorkspace } from '../electron/core/serve';
 import { createAgent } from '../electron/core/store/agents';
@@ -14,7 +13,8 @@ import { finishComparison, recordComparisonResult, startComparison } from '../el
 import { saveDataset } from '../electron/core/store/datasets';
 import { snapshot } from '../electron/core/store/versions';
 import { openWorkspace } from '../electron/core/workspace';
-import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/support';
+import { CHROMIUM } from '../e2e/support';
+import { clickUntilFirstRow, coldProfileRuns, settled } from './browser';
 import { agentFiles } from '../test-support/workspace';
 import { line, median } from './report';
 
@@ -22,17 +22,6 @@ const CASES = Number(process.env.BENCH_CASES ?? 5000);
 const RUNS = 5;
 const TARGETS = { openMs: 800, filterMs: 100 };
 
-/** Clicks the "regressed" filter and resolves, a frame at a time, once the table shows only regressions. */
-const FILTER_REGRESSED = `new Promise((resolve) => {
-  const started = performance.now();
-  document.querySelector('[data-testid="verdict-regressed"]').click();
-  const check = () => {
-    const first = document.querySelector('[data-testid="compare-row"]');
-    if (first && first.dataset.verdict === 'regressed') resolve(performance.now() - started);
-    else requestAnimationFrame(check);
-  };
-  check();
-})`;
 
 /** A stored answer: the rendered conversation, the output, two verdicts. */
 function result(index: number, side: number): CaseResult {
@@ -93,29 +82,18 @@ try {
 
   const open: number[] = [];
   const filter: number[] = [];
-  for (let run = 0; run < RUNS; run += 1) {
-    const profile = mkdtempSync(join(tmpdir(), 'slipway-bench-profile-'));
-    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 800 } });
-    try {
-      const page = context.pages()[0] ?? (await context.newPage());
-      await page.goto(`${host.url}#/a/triage/compare`);
-      const item = page.getByTestId(`comparison-${id}`);
-      await item.waitFor({ state: 'visible' });
-      // Timed once the app has settled, as bench/ui times the diff: after its first screen it loads
-      // and warms Monaco by itself (<html data-monaco="warm">), before a person picks anything.
-      await page.locator('html[data-monaco="warm"]').waitFor({ state: 'attached' });
-      const started = performance.now();
-      await item.click();
-      await page.locator('[data-testid="compare-charts"] svg.recharts-surface').nth(2).waitFor({ state: 'visible' });
-      await page.getByTestId('compare-row').first().waitFor({ state: 'visible' });
-      open.push(performance.now() - started);
-      // A string, not a function: tsx would wrap a function's inner names in a helper the page lacks.
-      filter.push((await page.evaluate(FILTER_REGRESSED)) as number);
-    } finally {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    }
-  }
+  await coldProfileRuns(RUNS, async (page) => {
+    await page.goto(`${host.url}#/a/triage/compare`);
+    const item = page.getByTestId(`comparison-${id}`);
+    await item.waitFor({ state: 'visible' });
+    await settled(page);
+    const started = performance.now();
+    await item.click();
+    await page.locator('[data-testid="compare-charts"] svg.recharts-surface').nth(2).waitFor({ state: 'visible' });
+    await page.getByTestId('compare-row').first().waitFor({ state: 'visible' });
+    open.push(performance.now() - started);
+    filter.push((await page.evaluate(clickUntilFirstRow('verdict-regressed', 'compare-row', 'verdict', 'regressed'))) as number);
+  });
   await host.close();
   ws.close();
 

@@ -5,7 +5,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { CaseResult } from '../shared/engine/runner';
 import { serveWorkspace } from '../electron/core/serve';
 import { createAgent } from '../electron/core/store/agents';
@@ -13,7 +12,8 @@ import { finishRun, recordResult, startRun } from '../electron/core/store/runs';
 import { saveSuite } from '../electron/core/store/suites';
 import { snapshot } from '../electron/core/store/versions';
 import { openWorkspace } from '../electron/core/workspace';
-import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/support';
+import { CHROMIUM } from '../e2e/support';
+import { clickUntilFirstRow, coldProfileRuns, settled } from './browser';
 import { line, median } from './report';
 import { agentFiles } from '../test-support/workspace';
 
@@ -21,17 +21,6 @@ const RESULTS = Number(process.env.BENCH_RESULTS ?? 10_000);
 const RUNS = 5;
 const TARGETS = { openMs: 600, filterMs: 100 };
 
-/** Clicks the "failed" filter and resolves, a frame at a time, once the grid shows only failures. */
-const FILTER_FAILED = `new Promise((resolve) => {
-  const started = performance.now();
-  document.querySelector('[data-testid="filter-failed"]').click();
-  const check = () => {
-    const first = document.querySelector('[data-testid="result-row"]');
-    if (first && first.dataset.status === 'failed') resolve(performance.now() - started);
-    else requestAnimationFrame(check);
-  };
-  check();
-})`;
 
 
 
@@ -86,28 +75,17 @@ try {
 
   const open: number[] = [];
   const filter: number[] = [];
-  for (let run = 0; run < RUNS; run += 1) {
-    const profile = mkdtempSync(join(tmpdir(), 'slipway-bench-profile-'));
-    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 800 } });
-    try {
-      const page = context.pages()[0] ?? (await context.newPage());
-      await page.goto(`${host.url}#/a/triage/tests`);
-      const item = page.getByTestId(`run-${runId}`);
-      await item.waitFor({ state: 'visible' });
-      // Timed once the app has settled, as bench/ui times the diff: after its first screen it loads
-      // and warms Monaco by itself (<html data-monaco="warm">), before a person picks anything.
-      await page.locator('html[data-monaco="warm"]').waitFor({ state: 'attached' });
-      const started = performance.now();
-      await item.click();
-      await page.getByTestId('result-row').first().waitFor({ state: 'visible' });
-      open.push(performance.now() - started);
-      // A string, not a function: tsx would wrap a function's inner names in a helper the page lacks.
-      filter.push((await page.evaluate(FILTER_FAILED)) as number);
-    } finally {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    }
-  }
+  await coldProfileRuns(RUNS, async (page) => {
+    await page.goto(`${host.url}#/a/triage/tests`);
+    const item = page.getByTestId(`run-${runId}`);
+    await item.waitFor({ state: 'visible' });
+    await settled(page);
+    const started = performance.now();
+    await item.click();
+    await page.getByTestId('result-row').first().waitFor({ state: 'visible' });
+    open.push(performance.now() - started);
+    filter.push((await page.evaluate(clickUntilFirstRow('filter-failed', 'result-row', 'status', 'failed'))) as number);
+  });
   await host.close();
   ws.close();
 

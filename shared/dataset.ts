@@ -1,6 +1,7 @@
 import Papa from 'papaparse';
 import { z } from 'zod';
 import { SlipwayError } from './errors';
+import { jsonLines } from './json-lines';
 import { StubbedTool, type Suite } from './suite';
 
 /** Sample inputs of an agent, to run several versions on: no assertions, just what goes in. */
@@ -59,22 +60,15 @@ const JsonlItem = z.looseObject({ id: z.union([z.string(), z.number()]).optional
  * than id become the variables. A bad line is named and nothing is imported.
  */
 function fromJsonl(text: string, name: string): DatasetImport {
-  const rows = text.split(/\r?\n/).flatMap((line, index) => {
-    if (line.trim() === '') return [];
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      throw new SlipwayError('invalid_files', `line ${index + 1}: not JSON (${(error as Error).message})`);
-    }
+  const rows = jsonLines(text).map(({ value, line }) => {
     const parsed = JsonlItem.safeParse(value);
-    if (!parsed.success || Array.isArray(value)) throw new SlipwayError('invalid_files', `line ${index + 1}: an item is a JSON object`);
+    if (!parsed.success || Array.isArray(value)) throw new SlipwayError('invalid_files', `line ${line}: an item is a JSON object`);
     const { id, vars, messages, tools, description, ...rest } = parsed.data;
     const structured = vars !== undefined || messages !== undefined;
     const item = { ...(id !== undefined ? { id: String(id) } : {}), ...(description !== undefined ? { description } : {}), ...(tools !== undefined ? { tools } : {}), ...(structured ? { vars, messages } : { vars: rest }) };
     const checked = DatasetItem.safeParse({ id: item.id ?? 'x', ...item });
-    if (!checked.success) throw new SlipwayError('invalid_files', `line ${index + 1}: ${problems(checked.error)}`);
-    return [{ ...item, line: index + 1 }];
+    if (!checked.success) throw new SlipwayError('invalid_files', `line ${line}: ${problems(checked.error)}`);
+    return { ...item, line };
   });
   const items = uniqueIds(rows, (index) => `line-${rows[index]?.line ?? index + 1}`).map(({ line: _line, ...item }) => item);
   const dataset = Dataset.safeParse({ name, items });

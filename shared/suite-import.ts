@@ -2,6 +2,7 @@ import Papa from 'papaparse';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { SlipwayError } from './errors';
+import { jsonLines } from './json-lines';
 import { Suite, type Assertion } from './suite';
 
 export interface ImportReport {
@@ -120,18 +121,11 @@ const JsonlCase = z.looseObject({ id: z.string().optional(), vars: z.record(z.st
 /** One case a line: {"id", "vars" | "messages", "assert"}; a bad line is named, and nothing is imported. */
 export function fromJsonl(text: string, name: string): { suite: Suite; report: ImportReport } {
   const taken = new Set<string>();
-  const cases = text.split(/\r?\n/).flatMap((line, index) => {
-    if (line.trim() === '') return [];
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      throw new SlipwayError('invalid_files', `line ${index + 1}: not JSON (${(error as Error).message})`);
-    }
+  const cases = jsonLines(text).map(({ value, line }) => {
     const parsed = JsonlCase.safeParse(value);
-    if (!parsed.success) throw new SlipwayError('invalid_files', `line ${index + 1}: a case is an object with id, vars or messages, and assert`);
+    if (!parsed.success) throw new SlipwayError('invalid_files', `line ${line}: a case is an object with id, vars or messages, and assert`);
     const { id, ...rest } = parsed.data;
-    return [{ id: uniqueId(id ?? `line-${index + 1}`, taken), ...rest }];
+    return { id: uniqueId(id ?? `line-${line}`, taken), ...rest };
   });
   const result = Suite.safeParse({ name, cases });
   if (!result.success) throw new SlipwayError('invalid_files', result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
