@@ -5,7 +5,8 @@ import { writeTransaction } from '../../../shared/node/sqlite';
 import { sql } from '../statements';
 import type { Workspace } from '../workspace';
 import { appendAudit } from './audit-log';
-import { requireActiveAgent, requireAgent } from './lookup';
+import { requireActiveAgent } from './lookup';
+import { revisioned } from './revisioned';
 
 export interface DatasetRevision {
   id: number;
@@ -60,23 +61,17 @@ export function saveDataset(ws: Workspace, agentName: string, dataset: Dataset, 
   });
 }
 
-export function listDatasets(ws: Workspace, agentName: string): DatasetRevision[] {
-  const agent = requireAgent(ws, agentName);
-  const rows = sql(ws.db, `${REVISION_SQL} WHERE datasets.agent_id = ? AND revision = (SELECT max(revision) FROM dataset_revisions r WHERE r.dataset_id = datasets.id) ORDER BY datasets.name`).all(agent.id) as RevisionRow[];
-  return rows.map((row) => toRevision(agent.name, row));
-}
+const datasets = revisioned<RevisionRow, DatasetRevision>({
+  table: 'datasets',
+  select: REVISION_SQL,
+  noun: 'dataset',
+  emptyHint: 'no datasets yet: import one with `slipway dataset import FILE --agent AGENT`, or make one from a suite',
+  toValue: toRevision,
+});
 
+export const listDatasets = datasets.list;
 /** A dataset's latest revision, or a given one. */
-export function getDataset(ws: Workspace, agentName: string, name: string, revision?: number): DatasetRevision {
-  const agent = requireAgent(ws, agentName);
-  const row = sql(ws.db, `${REVISION_SQL} WHERE datasets.agent_id = ? AND datasets.name = ? AND (? IS NULL OR revision = ?) ORDER BY revision DESC LIMIT 1`).get(agent.id, name, revision ?? null, revision ?? null) as RevisionRow | undefined;
-  if (!row) {
-    const names = listDatasets(ws, agentName).map((dataset) => dataset.name);
-    const known = names.length > 0 ? `datasets: ${names.join(', ')}` : 'no datasets yet: import one with `slipway dataset import FILE --agent AGENT`, or make one from a suite';
-    throw new SlipwayError('not_found', `agent "${agent.name}" has no dataset "${name}"${revision ? ` at revision ${revision}` : ''} (${known})`);
-  }
-  return toRevision(agent.name, row);
-}
+export const getDataset = datasets.get;
 
 export function datasetRevisionById(ws: Workspace, id: number): DatasetRevision {
   const row = sql(ws.db, `${REVISION_SQL} WHERE dataset_revisions.id = ?`).get(id) as RevisionRow | undefined;

@@ -8,7 +8,8 @@ import { normalizeLineEndings } from '../../../shared/agent-files';
 import { sql } from '../statements';
 import type { Workspace } from '../workspace';
 import { appendAudit } from './audit-log';
-import { requireActiveAgent, requireAgent } from './lookup';
+import { requireActiveAgent } from './lookup';
+import { revisioned } from './revisioned';
 
 export interface SuiteRevision {
   id: number;
@@ -63,29 +64,12 @@ export function saveSuite(ws: Workspace, agentName: string, yaml: string, messag
   });
 }
 
-export function listSuites(ws: Workspace, agentName: string): SuiteRevision[] {
-  const agent = requireAgent(ws, agentName);
-  const rows = sql(ws.db, `${REVISION_SQL} WHERE suites.agent_id = ? AND revision = (SELECT max(revision) FROM suite_revisions r WHERE r.suite_id = suites.id) ORDER BY suites.name`).all(agent.id) as RevisionRow[];
-  return rows.map((row) => toRevision(agent.name, row));
-}
+const suites = revisioned<RevisionRow, SuiteRevision>({ table: 'suites', select: REVISION_SQL, noun: 'suite', emptyHint: 'no suites yet: add one with `slipway suite import FILE --agent AGENT`', toValue: toRevision });
 
+export const listSuites = suites.list;
 /** A suite's latest revision, or a given one. */
-export function getSuite(ws: Workspace, agentName: string, name: string, revision?: number): SuiteRevision {
-  const agent = requireAgent(ws, agentName);
-  const row = sql(ws.db, `${REVISION_SQL} WHERE suites.agent_id = ? AND suites.name = ? AND (? IS NULL OR revision = ?) ORDER BY revision DESC LIMIT 1`).get(agent.id, name, revision ?? null, revision ?? null) as RevisionRow | undefined;
-  if (!row) {
-    const names = listSuites(ws, agentName).map((suite) => suite.name);
-    const known = names.length > 0 ? `suites: ${names.join(', ')}` : 'no suites yet: add one with `slipway suite import FILE --agent AGENT`';
-    throw new SlipwayError('not_found', `agent "${agent.name}" has no suite "${name}"${revision ? ` at revision ${revision}` : ''} (${known})`);
-  }
-  return toRevision(agent.name, row);
-}
-
-export function suiteHistory(ws: Workspace, agentName: string, name: string): SuiteRevision[] {
-  const agent = requireAgent(ws, agentName);
-  const rows = sql(ws.db, `${REVISION_SQL} WHERE suites.agent_id = ? AND suites.name = ? ORDER BY revision DESC`).all(agent.id, name) as RevisionRow[];
-  return rows.map((row) => toRevision(agent.name, row));
-}
+export const getSuite = suites.get;
+export const suiteHistory = suites.history;
 
 /** The YAML a suite is saved as, from its parsed form (imports produce suites, not text). */
 export function suiteToYaml(suite: Suite): string {
