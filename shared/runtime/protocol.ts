@@ -1,0 +1,187 @@
+import { z } from 'zod';
+import { AgentName, Semver } from '../names';
+
+/**
+ * The protocol between Slipway and an agent runtime: HTTP + JSON, every body one of these
+ * schemas. docs/runtime-api.json (OpenAPI) is generated from them.
+ */
+
+export const Hash = z.string().regex(/^[0-9a-f]{64}$/, 'a version hash is 64 lower-case hex digits (sha256)');
+export const Role = z.enum(['invoker', 'viewer', 'deployer', 'admin']);
+export type Role = z.infer<typeof Role>;
+
+/** PUT /v1/agents/{agent}/versions/{hash}: the runtime recomputes the hash from the files. */
+export const VersionUpload = z.object({
+  semver: Semver,
+  files: z.record(z.string().min(1), z.string().max(5_000_000)),
+});
+export type VersionUpload = z.infer<typeof VersionUpload>;
+
+export const VersionRef = z.object({ hash: Hash, semver: Semver });
+export type VersionRef = z.infer<typeof VersionRef>;
+
+export const ReleaseState = z.object({
+  agent: AgentName,
+  stable: VersionRef.nullable(),
+  canary: VersionRef.extend({ weight: z.number().min(0).max(100) }).nullable(),
+  shadow: VersionRef.extend({ share: z.number().min(0).max(100) }).nullable(),
+  paused: z.boolean(),
+  /** Where the release plan is: the index of the current step and when it started; null without a plan. */
+  plan: z.object({ step: z.int().min(0), since: z.string() }).nullable(),
+  /** Stables before the current one, newest last: what a rollback returns to. */
+  history: z.array(VersionRef),
+  generation: z.int().min(0),
+  updatedAt: z.string(),
+});
+export type ReleaseState = z.infer<typeof ReleaseState>;
+
+const Weight = z.number().gt(0, 'a weight is above 0').max(100, 'a weight is at most 100');
+const Share = z.number().gt(0, 'a share is above 0').max(100, 'a share is at most 100');
+
+export const CommandAction = z.discriminatedUnion('type', [
+  /** The first stable version, when there is none yet. */
+  z.object({ type: z.literal('deploy'), version: Hash }),
+  z.object({ type: z.literal('canary'), version: Hash, weight: Weight }),
+  z.object({ type: z.literal('set-weight'), weight: Weight }),
+  z.object({ type: z.literal('pause') }),
+  z.object({ type: z.literal('resume') }),
+  z.object({ type: z.literal('promote') }),
+  /** Back to the previous stable (or a named version, which must have been uploaded); ends any canary. */
+  z.object({ type: z.literal('rollback'), to: Hash.optional(), reason: z.string().trim().min(1, 'a rollback needs a reason').max(2000) }),
+  z.object({ type: z.literal('shadow'), version: Hash, share: Share }),
+  z.object({ type: z.literal('shadow-off') }),
+]);
+export type CommandAction = z.infer<typeof CommandAction>;
+
+/** POST /v1/agents/{agent}/commands */
+export const Command = z.object({
+  /** The same key twice applies the command once and answers the first answer again. */
+  idempotencyKey: z.string().min(8, 'an idempotency key is at least 8 characters').max(200),
+  /** The generation the sender saw; another one is refused with 409 and the current state. */
+  expectedGeneration: z.int().min(0),
+  action: CommandAction,
+  actor: z.string().max(200).optional(),
+});
+export type Command = z.infer<typeof Command>;
+
+export const CommandAnswer = z.object({ applied: z.boolean(), state: ReleaseState });
+export type CommandAnswer = z.infer<typeof CommandAnswer>;
+
+/** The deterministic assertions a runtime checks on every live response of a release with a plan. */
+export const LiveAssertion = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('is-json') }),
+  z.object({ type: z.literal('json-schema'), value: z.record(z.string(), z.unknown()) }),
+  z.object({ type: z.literal('not-contains'), value: z.string() }),
+  z.object({ type: z.literal('regex'), value: z.string(), flags: z.string().regex(/^[gimsuy]*$/).optional() }),
+]);
+export type LiveAssertion = z.infer<typeof LiveAssertion>;
+
+export const Guardrails = z.object({
+  /** Highest share of failed requests (0..1). */
+  maxErrorRate: z.number().min(0).max(1).optional(),
+  maxP95LatencyMs: z.number().positive().optional(),
+  maxCostPerRequestUsd: z.number().nonnegative().optional(),
+  /** Highest share of responses failing a live assertion (0..1). */
+  maxAssertionFailureRate: z.number().min(0).max(1).optional(),
+  assertions: z.array(LiveAssertion).default([]),
+  /** Requests the canary must have served in the window before it is judged. */
+  minRequests: z.int().min(1).default(20),
+  windowMs: z.int().min(100).default(60_000),
+});
+export type Guardrails = z.infer<typeof Guardrails>;
+
+/** The evidence the eval gate asks for: a suite run of this exact version that passed. */
+export const Attestation = z.object({
+  versionHash: Hash,
+  suite: z.string(),
+  suiteRevisionHash: z.string(),
+  passed: z.boolean(),
+  total: z.int(),
+  passRate: z.number(),
+  minPassRate: z.number().nullable(),
+  runId: z.int(),
+  finishedAt: z.string(),
+});
+export type Attestation = z.infer<typeof Attestation>;
+
+export const ReleasePlan = z.object({
+  /** Suites the canary's version must have passed (attestations below) before it takes traffic. */
+  gate: z.object({ suites: z.array(z.string()).default([]), attestations: z.array(Attestation).default([]) }).default({ suites: [], attestations: [] }),
+  shadow: z.object({ share: Share, durationMs: z.int().min(0) }).optional(),
+  steps: z.array(z.object({ weight: Weight, holdMs: z.int().min(0) })).min(1).default([
+    { weight: 5, holdMs: 600_000 },
+    { weight: 25, holdMs: 600_000 },
+    { weight: 50, holdMs: 600_000 },
+    { weight: 100, holdMs: 600_000 },
+  ]),
+  autoAdvance: z.boolean().default(false),
+});
+export type ReleasePlan = z.infer<typeof ReleasePlan>;
+
+export const MetricsBucket = z.object({
+  version: Hash,
+  start: z.string(),
+  requests: z.int(),
+  errors: z.int(),
+  latencyP50: z.number().nullable(),
+  latencyP95: z.number().nullable(),
+  latencyP99: z.number().nullable(),
+  inputTokens: z.int(),
+  outputTokens: z.int(),
+  costUsd: z.number(),
+  toolCalls: z.int(),
+  assertionFailures: z.int(),
+});
+export type MetricsBucket = z.infer<typeof MetricsBucket>;
+
+export const RuntimeEventType = z.enum(['uploaded', 'deployed', 'canary-started', 'weight-set', 'paused', 'resumed', 'promoted', 'rolled-back', 'shadow-set', 'shadow-off', 'guardrail-tripped', 'step-advanced', 'plan-set', 'guardrails-set']);
+
+export const RuntimeEvent = z.object({
+  /** The cursor: events are numbered; a stream resumes after the last one seen. */
+  id: z.int(),
+  at: z.string(),
+  agent: z.string(),
+  type: RuntimeEventType,
+  actor: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+});
+export type RuntimeEvent = z.infer<typeof RuntimeEvent>;
+
+export const Sample = z.object({
+  id: z.int(),
+  at: z.string(),
+  agent: z.string(),
+  input: z.unknown(),
+  primary: z.object({ version: Hash, output: z.string() }),
+  shadow: z.object({ version: Hash, output: z.string(), status: z.enum(['ok', 'tool-mismatch', 'error']), detail: z.string().nullable() }),
+});
+export type Sample = z.infer<typeof Sample>;
+
+export const Capture = z.object({
+  retentionDays: z.int().min(1).default(7),
+  retentionCount: z.int().min(1).default(10_000),
+  /** Regular expressions whose matches are replaced by [redacted] before a sample is stored. */
+  redact: z.array(z.string()).default([]),
+});
+export type Capture = z.infer<typeof Capture>;
+
+export const Webhook = z.object({ url: z.url(), format: z.enum(['json', 'slack']).default('json') });
+
+/** POST /v1/agents/{agent}/invoke */
+export const InvokeRequest = z.object({
+  vars: z.record(z.string(), z.unknown()).optional(),
+  messages: z.array(z.object({ role: z.enum(['user', 'assistant']), content: z.string() })).min(1).optional(),
+});
+export type InvokeRequest = z.infer<typeof InvokeRequest>;
+
+export const InvokeResponse = z.object({
+  output: z.string(),
+  toolCalls: z.array(z.object({ id: z.string(), name: z.string(), arguments: z.record(z.string(), z.unknown()) })),
+  version: VersionRef,
+  latencyMs: z.number(),
+  usage: z.object({ inputTokens: z.int().nullable(), outputTokens: z.int().nullable() }),
+});
+
+export const TokenRequest = z.object({ role: Role, name: z.string().min(1).max(200) });
+
+export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
