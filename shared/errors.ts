@@ -9,6 +9,7 @@ export const errorCodes = [
   'conflict',
   'no_changes',
   'invalid_files',
+  'unauthorized',
   'forbidden',
   'workspace',
   'internal',

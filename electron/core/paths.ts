@@ -1,21 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../../shared/node/package-root';
+
+export { packageRoot };
 
 const PRODUCT_NAME = 'Slipway';
-
-/** The folder holding Slipway's package.json, found from this file in source and in the build. */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'slipway') return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the slipway package root');
-    dir = parent;
-  }
-}
 
 export function resourcesDir(): string {
   return join(packageRoot(), 'resources');

@@ -26,8 +26,8 @@ export const ReleaseState = z.object({
   canary: VersionRef.extend({ weight: z.number().min(0).max(100) }).nullable(),
   shadow: VersionRef.extend({ share: z.number().min(0).max(100) }).nullable(),
   paused: z.boolean(),
-  /** Where the release plan is: the index of the current step and when it started; null without a plan. */
-  plan: z.object({ step: z.int().min(0), since: z.string() }).nullable(),
+  /** Where the release plan is: the current step (-1: the shadow phase) and since when; null without a plan. */
+  plan: z.object({ step: z.int().min(-1), since: z.string() }).nullable(),
   /** Stables before the current one, newest last: what a rollback returns to. */
   history: z.array(VersionRef),
   generation: z.int().min(0),

@@ -1,0 +1,215 @@
+import deepEqual from 'fast-deep-equal';
+import { z } from 'zod';
+import { evaluate } from '../shared/engine/assertions';
+import { callModel, rateGate, type CallContext } from '../shared/engine/execute';
+import { costOf, type PriceTable } from '../shared/engine/prices';
+import { providerFor } from '../shared/engine/providers';
+import { caseInput, renderConversation, renderTemplate } from '../shared/engine/render';
+import { EngineError, type ChatMessage, type ModelTurn, type Platform, type ToolCall } from '../shared/engine/types';
+import { SlipwayError } from '../shared/errors';
+import type { Capture, Guardrails, InvokeRequest, ReleaseState, VersionRef } from '../shared/runtime/protocol';
+import { route } from '../shared/runtime/release';
+import { parseAgentFiles, type ParsedAgent } from '../shared/validate-files';
+import type { Recorder } from './metrics';
+import type { RuntimeStore } from './store';
+
+/** An OpenAI chat-completions request, as far as the runtime reads it; other fields are ignored (the version's config rules). */
+export const ChatRequest = z.looseObject({
+  model: z.string().min(1, 'model names the agent'),
+  messages: z
+    .array(
+      z.object({
+        role: z.enum(['system', 'user', 'assistant', 'tool', 'developer']),
+        content: z.union([z.string(), z.null(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() }))]).optional(),
+        tool_calls: z.array(z.object({ id: z.string(), type: z.literal('function'), function: z.object({ name: z.string(), arguments: z.string() }) })).optional(),
+        tool_call_id: z.string().optional(),
+        name: z.string().optional(),
+      }),
+    )
+    .min(1, 'messages is empty'),
+  stream: z.boolean().optional(),
+});
+export type ChatRequest = z.infer<typeof ChatRequest>;
+
+interface Loaded {
+  ref: VersionRef;
+  agent: ParsedAgent;
+  context: Promise<CallContext>;
+}
+
+export interface Served {
+  version: VersionRef;
+  turn: ModelTurn;
+  latencyMs: number;
+}
+
+function text(content: ChatRequest['messages'][number]['content']): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((part) => part.text ?? '').join('');
+  return '';
+}
+
+function parseArguments(raw: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(raw || '{}') as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** A chat request's messages after the version's system prompt and examples. */
+function chatConversation(agent: ParsedAgent, request: ChatRequest): ChatMessage[] {
+  let system: string;
+  try {
+    system = renderTemplate(agent.prompt, {}, 'prompt.md');
+  } catch (error) {
+    throw new SlipwayError('invalid_input', `${(error as Error).message}: this agent's prompt takes variables, so call POST /v1/agents/${request.model}/invoke with vars`);
+  }
+  const messages: ChatMessage[] = [{ role: 'system', content: system }, ...(agent.examples ?? []).map((example) => ({ role: example.role, content: example.content }))];
+  for (const message of request.messages) {
+    const content = text(message.content);
+    if (message.role === 'system' || message.role === 'developer') messages.push({ role: 'user', content });
+    else if (message.role === 'tool') messages.push({ role: 'tool', content, toolCallId: message.tool_call_id ?? '', ...(message.name ? { name: message.name } : {}) });
+    else if (message.role === 'assistant' && message.tool_calls?.length) messages.push({ role: 'assistant', content, toolCalls: message.tool_calls.map((call) => ({ id: call.id, name: call.function.name, arguments: parseArguments(call.function.arguments) })) });
+    else messages.push({ role: message.role, content });
+  }
+  return messages;
+}
+
+/** Tool results the conversation already holds, by call: what a shadow may be answered with. */
+function recordedToolResults(messages: ChatMessage[]): Array<{ call: ToolCall; result: string }> {
+  const results = new Map(messages.filter((message) => message.role === 'tool').map((message) => [message.toolCallId, message.content]));
+  return messages.flatMap((message) => (message.toolCalls ?? []).flatMap((call) => (results.has(call.id) ? [{ call, result: results.get(call.id) ?? '' }] : [])));
+}
+
+function redactText(value: string, patterns: RegExp[]): string {
+  return patterns.reduce((result, pattern) => result.replace(pattern, '[redacted]'), value);
+}
+
+/**
+ * Serving traffic: route each request (sticky weighted hash of its routing key), run it on the
+ * chosen version with the engine, record it for metrics and guardrails, and mirror a share to
+ * the shadow version in the background.
+ */
+export function createServing(store: RuntimeStore, recorder: Recorder, deps: { platform: Platform; prices: PriceTable; random?: () => number; onShadowDone?: () => void }) {
+  const loaded = new Map<string, Loaded>();
+  const random = deps.random ?? Math.random;
+
+  const load = (ref: VersionRef): Loaded => {
+    const cached = loaded.get(ref.hash);
+    if (cached) return cached;
+    const stored = store.version(ref.hash);
+    if (!stored) throw new SlipwayError('not_found', `version ${ref.hash.slice(0, 12)} is not on this runtime`);
+    const agent = parseAgentFiles(stored.files);
+    const context = providerFor(agent.config, deps.platform).then((provider) => ({ provider, platform: deps.platform, gate: rateGate(deps.platform), signal: new AbortController().signal }));
+    const made = { ref: stored.ref, agent, context };
+    loaded.set(ref.hash, made);
+    return made;
+  };
+
+  const run = async (version: Loaded, messages: ChatMessage[], vars: Record<string, unknown>): Promise<{ turn: ModelTurn; latencyMs: number }> => {
+    const started = deps.platform.now();
+    const { turn } = await callModel(await version.context, version.agent.config, messages, version.agent.tools, vars);
+    return { turn, latencyMs: deps.platform.now() - started };
+  };
+
+  const record = async (agentName: string, version: Loaded, outcome: { turn: ModelTurn | null; latencyMs: number }) => {
+    const guardrails = store.setting<Guardrails>(agentName, 'guardrails');
+    const usage = outcome.turn?.usage ?? { inputTokens: 0, outputTokens: 0 };
+    let assertionFailed = false;
+    if (outcome.turn && guardrails?.assertions.length) {
+      const verdicts = await evaluate(guardrails.assertions, { output: outcome.turn.text, toolCalls: [], latencyMs: outcome.latencyMs, tokens: null, costUsd: null });
+      assertionFailed = verdicts.some((verdict) => !verdict.pass);
+    }
+    recorder.record(
+      {
+        agent: agentName,
+        version: version.ref.hash,
+        atMs: Date.now(),
+        latencyMs: outcome.latencyMs,
+        error: outcome.turn === null,
+        inputTokens: usage.inputTokens ?? 0,
+        outputTokens: usage.outputTokens ?? 0,
+        costUsd: costOf(deps.prices, version.agent.config, usage) ?? 0,
+        toolCalls: outcome.turn?.toolCalls.length ?? 0,
+        assertionFailed,
+      },
+      { name: version.agent.config.model, system: version.agent.config.provider },
+    );
+  };
+
+  /** The shadow's run of the same input: never awaited by the request, never failing it. */
+  const mirror = (agentName: string, state: ReleaseState, messages: ChatMessage[], vars: Record<string, unknown>, input: unknown, primary: { version: VersionRef; output: string }) => {
+    const shadow = state.shadow;
+    if (!shadow || random() * 100 >= shadow.share) return;
+    void (async () => {
+      const capture = store.setting<Capture>(agentName, 'capture') ?? { retentionDays: 7, retentionCount: 10_000, redact: [] };
+      const patterns = capture.redact.map((pattern) => new RegExp(pattern, 'g'));
+      let status: 'ok' | 'tool-mismatch' | 'error' = 'ok';
+      let detail: string | null = null;
+      let output = '';
+      try {
+        const version = load(shadow);
+        const recorded = recordedToolResults(messages);
+        const conversation = [...messages];
+        for (let step = 0; step < (version.agent.config.max_steps ?? 8); step += 1) {
+          const { turn } = await run(version, conversation, vars);
+          output = turn.text;
+          if (turn.toolCalls.length === 0) break;
+          // Tools are never called for a shadow: a call is answered only from the primary's results.
+          const answers = turn.toolCalls.map((call) => recorded.find((entry) => entry.call.name === call.name && deepEqual(entry.call.arguments, call.arguments)));
+          const missing = turn.toolCalls.find((_, index) => !answers[index]);
+          if (missing) {
+            status = 'tool-mismatch';
+            detail = `the shadow called ${missing.name}(${JSON.stringify(missing.arguments)}), which the primary request did not`;
+            break;
+          }
+          conversation.push({ role: 'assistant', content: turn.text, toolCalls: turn.toolCalls });
+          turn.toolCalls.forEach((call, index) => conversation.push({ role: 'tool', toolCallId: call.id, name: call.name, content: answers[index]?.result ?? '' }));
+        }
+      } catch (error) {
+        status = 'error';
+        detail = error instanceof Error ? error.message : String(error);
+      }
+      store.addSample(
+        agentName,
+        {
+          input: JSON.parse(redactText(JSON.stringify(input), patterns)) as unknown,
+          primary: { version: primary.version.hash, output: redactText(primary.output, patterns) },
+          shadow: { version: shadow.hash, output: redactText(output, patterns), status, detail: detail === null ? null : redactText(detail, patterns) },
+        },
+        { days: capture.retentionDays, count: capture.retentionCount },
+      );
+      deps.onShadowDone?.();
+    })();
+  };
+
+  const serve = async (agentName: string, routingKey: string, messagesFor: (agent: ParsedAgent) => ChatMessage[], vars: Record<string, unknown>, input: unknown): Promise<Served> => {
+    const state = store.state(agentName);
+    const chosen = route(state, routingKey);
+    if (!chosen) throw new SlipwayError('not_found', `agent "${agentName}" has no stable version on this runtime: deploy one first`);
+    const version = load(chosen.version);
+    const messages = messagesFor(version.agent);
+    let outcome: { turn: ModelTurn; latencyMs: number };
+    try {
+      outcome = await run(version, messages, vars);
+    } catch (error) {
+      await record(agentName, version, { turn: null, latencyMs: 0 });
+      throw error instanceof EngineError ? new SlipwayError('internal', `the model call failed on ${version.ref.semver}: ${error.message}`) : error;
+    }
+    await record(agentName, version, outcome);
+    mirror(agentName, state, messages, vars, input, { version: version.ref, output: outcome.turn.text });
+    return { version: version.ref, ...outcome };
+  };
+
+  return {
+    invoke: (agentName: string, request: InvokeRequest, routingKey: string) => {
+      const input = request.messages ? { messages: request.messages } : { vars: request.vars ?? {} };
+      return serve(agentName, routingKey, (agent) => renderConversation(agent, caseInput(input)), request.vars ?? {}, input);
+    },
+    chat: (request: ChatRequest, routingKey: string) => serve(request.model, routingKey, (agent) => chatConversation(agent, request), {}, { messages: request.messages }),
+  };
+}
+
+export type Serving = ReturnType<typeof createServing>;
