@@ -1,0 +1,186 @@
+import OpenAI from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CommandAnswer, ReleaseState, RuntimeEvent } from '../shared/runtime/protocol';
+import { startFakeLlm, type FakeLlm } from '../test-support/fake-llm';
+import { mockAgent, runtimeApi, startRuntimeProcess, type RuntimeProcess } from '../test-support/runtime-process';
+
+let runtime: RuntimeProcess | null = null;
+let fake: FakeLlm | null = null;
+afterEach(async () => {
+  await runtime?.stop();
+  runtime = null;
+  await fake?.close();
+  fake = null;
+});
+
+const stable = mockAgent('stable answer');
+const candidate = mockAgent('canary answer');
+let keys = 0;
+
+async function setup(options: Parameters<typeof startRuntimeProcess>[0] = {}) {
+  runtime = await startRuntimeProcess(options);
+  const admin = runtimeApi(runtime.url, runtime.tokens.admin);
+  const deployer = runtimeApi(runtime.url, runtime.tokens.deployer);
+  const invoker = runtimeApi(runtime.url, runtime.tokens.invoker);
+  const upload = async (agent: { files: Record<string, string>; hash: string }, semver: string) => deployer('PUT', `/v1/agents/triage/versions/${agent.hash}`, { semver, files: agent.files });
+  const state = async () => (await deployer<ReleaseState>('GET', '/v1/agents/triage/release')).body;
+  const command = async (action: Record<string, unknown>, expectedGeneration?: number) => {
+    keys += 1;
+    return deployer<CommandAnswer & { error?: { message: string }; state?: ReleaseState }>('POST', '/v1/agents/triage/commands', { idempotencyKey: `key-${keys}-${Date.now()}`, expectedGeneration: expectedGeneration ?? (await state()).generation, action });
+  };
+  const invoke = (key: string) => invoker<{ output: string; version: { semver: string } }>('POST', '/v1/agents/triage/invoke', { vars: { question: 'hello' } }, { 'x-slipway-routing-key': key });
+  return { admin, deployer, invoker, upload, state, command, invoke };
+}
+
+describe('the reference runtime, as a real process', () => {
+  it('takes uploads by hash, serves the stable version, runs a canary 5 → 100 and promotes it', async () => {
+    const { upload, command, invoke, state, deployer } = await setup();
+    expect((await upload(stable, '1.0.0')).status).toBe(201);
+    expect((await upload(stable, '1.0.0')).body).toMatchObject({ created: false });
+    const wrong = await deployer('PUT', `/v1/agents/triage/versions/${'0'.repeat(64)}`, { semver: '1.0.1', files: stable.files });
+    expect(wrong.status).toBe(400);
+    expect(JSON.stringify(wrong.body)).toContain(`hash to ${stable.hash}`);
+    expect((await command({ type: 'deploy', version: stable.hash })).status).toBe(200);
+    const served = await invoke('user-1');
+    expect(served.body).toMatchObject({ output: 'stable answer', version: { semver: '1.0.0' } });
+    expect(served.headers.get('x-slipway-version')).toBe(`1.0.0 ${stable.hash}`);
+
+    await upload(candidate, '1.1.0');
+    for (const weight of [5, 25, 50]) {
+      const step = weight === 5 ? await command({ type: 'canary', version: candidate.hash, weight }) : await command({ type: 'set-weight', weight });
+      expect(step.body.state.canary).toMatchObject({ semver: '1.1.0', weight });
+    }
+    const outputs = await Promise.all(Array.from({ length: 200 }, (_, index) => invoke(`user-${index}`)));
+    const canaryShare = outputs.filter((response) => response.body.output === 'canary answer').length / outputs.length;
+    expect(canaryShare).toBeGreaterThan(0.35);
+    expect(canaryShare).toBeLessThan(0.65);
+    expect((await invoke('user-7')).body.output).toBe((await invoke('user-7')).body.output);
+    await command({ type: 'set-weight', weight: 100 });
+    expect((await command({ type: 'promote' })).body.state).toMatchObject({ stable: { semver: '1.1.0' }, canary: null, history: [{ semver: '1.0.0' }] });
+    expect((await invoke('anyone')).body.output).toBe('canary answer');
+    const events = (await deployer<{ events: RuntimeEvent[] }>('GET', '/v1/events?stream=false')).body.events.map((event) => event.type);
+    expect(events).toEqual(['uploaded', 'deployed', 'uploaded', 'canary-started', 'weight-set', 'weight-set', 'weight-set', 'promoted']);
+    expect((await state()).generation).toBe(6);
+  });
+
+  it('applies a retried idempotency key once, refuses a stale generation with the current state, and checks roles and bodies', async () => {
+    const { upload, command, deployer, invoker, admin, state } = await setup();
+    await upload(stable, '1.0.0');
+    await command({ type: 'deploy', version: stable.hash });
+    await upload(candidate, '1.1.0');
+    const body = { idempotencyKey: 'canary-1.1.0-try', expectedGeneration: 1, action: { type: 'canary', version: candidate.hash, weight: 5 } };
+    const first = await deployer<CommandAnswer>('POST', '/v1/agents/triage/commands', body);
+    const again = await deployer<CommandAnswer>('POST', '/v1/agents/triage/commands', body);
+    expect(first.body.applied).toBe(true);
+    expect(again.body).toMatchObject({ applied: false, state: { generation: 2 } });
+    expect((await state()).generation).toBe(2);
+    const stale = await command({ type: 'set-weight', weight: 50 }, 1);
+    expect(stale.status).toBe(409);
+    expect(stale.body.error?.message).toMatch(/generation 2, not 1/);
+    expect(stale.body.state?.canary?.weight).toBe(5);
+
+    const viewer = runtimeApi(runtime?.url ?? '', runtime?.tokens.viewer ?? '');
+    expect((await viewer('POST', '/v1/agents/triage/commands', { ...body, idempotencyKey: 'viewer-try' })).status).toBe(403);
+    expect((await viewer('GET', '/v1/agents/triage/release')).status).toBe(200);
+    expect((await invoker('GET', '/v1/agents/triage/release')).status).toBe(403);
+    expect((await runtimeApi(runtime?.url ?? '', 'nope')('GET', '/v1/agents/triage/release')).status).toBe(401);
+    const malformed = await deployer<{ error: { message: string } }>('POST', '/v1/agents/triage/commands', '{"idempotencyKey": "x"');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.message).toMatch(/not JSON/);
+    const invalid = await deployer<{ error: { message: string } }>('POST', '/v1/agents/triage/commands', { idempotencyKey: 'short', expectedGeneration: -1, action: { type: 'fly' } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.message).toMatch(/idempotencyKey.*8 characters/);
+    expect((await admin('PUT', '/v1/agents/triage/guardrails', { maxErrorRate: 2 })).status).toBe(400);
+    expect((await deployer('PUT', '/v1/agents/triage/guardrails', { maxErrorRate: 0.1 })).status).toBe(403);
+  });
+
+  it('refuses a canary the eval gate does not let through, until its attestation comes with the plan', async () => {
+    const { upload, command, admin } = await setup();
+    await upload(stable, '1.0.0');
+    await command({ type: 'deploy', version: stable.hash });
+    await upload(candidate, '1.1.0');
+    await admin('PUT', '/v1/agents/triage/plan', { gate: { suites: ['triage-basics'], attestations: [] }, steps: [{ weight: 5, holdMs: 1000 }] });
+    const refused = await command({ type: 'canary', version: candidate.hash, weight: 5 });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error?.message).toBe("the eval gate refuses 1.1.0: suite triage-basics has no passing attestation for this version's hash (run it and push the plan again with the attestation)");
+    const attestation = { versionHash: candidate.hash, suite: 'triage-basics', suiteRevisionHash: 'r1', passed: true, total: 3, passRate: 1, minPassRate: null, runId: 4, finishedAt: new Date().toISOString() };
+    await admin('PUT', '/v1/agents/triage/plan', { gate: { suites: ['triage-basics'], attestations: [attestation] }, steps: [{ weight: 5, holdMs: 1000 }] });
+    expect((await command({ type: 'canary', version: candidate.hash, weight: 5 })).status).toBe(200);
+  });
+
+  it('advances a plan on its own — shadow phase, steps held healthy — and promotes at the end', async () => {
+    const { upload, command, admin, state, invoke } = await setup({ evaluationIntervalMs: 50 });
+    await upload(stable, '1.0.0');
+    await command({ type: 'deploy', version: stable.hash });
+    await upload(candidate, '1.1.0');
+    await admin('PUT', '/v1/agents/triage/plan', { shadow: { share: 100, durationMs: 200 }, steps: [{ weight: 5, holdMs: 200 }, { weight: 50, holdMs: 200 }, { weight: 100, holdMs: 200 }], autoAdvance: true });
+    const started = await command({ type: 'canary', version: candidate.hash, weight: 5 });
+    expect(started.body.state).toMatchObject({ canary: { weight: 0 }, shadow: { semver: '1.1.0', share: 100 }, plan: { step: -1 } });
+    await invoke('during-shadow');
+    const deadline = Date.now() + 10_000;
+    while ((await state()).canary !== null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await state()).toMatchObject({ stable: { semver: '1.1.0' }, canary: null, shadow: null });
+    const deployer = runtimeApi(runtime?.url ?? '', runtime?.tokens.deployer ?? '');
+    const events = (await deployer<{ events: RuntimeEvent[] }>('GET', '/v1/events?stream=false&agent=triage')).body.events;
+    expect(events.filter((event) => event.type === 'step-advanced').map((event) => event.detail.weight)).toEqual([5, 50, 100]);
+    expect(events.at(-1)).toMatchObject({ type: 'promoted', actor: 'runtime' });
+    const samples = (await deployer<{ samples: Array<{ shadow: { status: string; output: string } }> }>('GET', '/v1/agents/triage/samples')).body.samples;
+    expect(samples[0]?.shadow).toMatchObject({ status: 'ok', output: 'canary answer' });
+  });
+
+  it('rolls back by itself when a guardrail trips: a 10% error rate injected into the canary', async () => {
+    fake = await startFakeLlm((_request, index) => (index % 10 === 3 ? { kind: 'status', status: 500 } : { kind: 'reply', text: 'canary over http' }));
+    const flaky = mockAgent('unused', { 'config.yaml': `provider: openai-compatible\nmodel: gpt-4o-mini-2024-07-18\nbase_url: ${fake.url}/v1\nretries: 0\n` });
+    const { upload, command, admin, invoke, state, deployer } = await setup({ evaluationIntervalMs: 100 });
+    await upload(stable, '1.0.0');
+    await command({ type: 'deploy', version: stable.hash });
+    await upload(flaky, '1.1.0');
+    await admin('PUT', '/v1/agents/triage/guardrails', { maxErrorRate: 0.05, minRequests: 20, windowMs: 60_000 });
+    await command({ type: 'canary', version: flaky.hash, weight: 50 });
+    let index = 0;
+    const deadline = Date.now() + 15_000;
+    while ((await state()).canary !== null && Date.now() < deadline) {
+      await Promise.all(Array.from({ length: 10 }, () => invoke(`load-${(index += 1)}`)));
+    }
+    expect((await state()).canary).toBeNull();
+    const events = (await deployer<{ events: RuntimeEvent[] }>('GET', '/v1/events?stream=false')).body.events;
+    const trip = events.find((event) => event.type === 'guardrail-tripped');
+    expect(trip?.detail).toMatchObject({ metric: 'error rate', threshold: 0.05 });
+    expect(Number(trip?.detail.value)).toBeGreaterThan(0.05);
+    expect(events.at(-1)).toMatchObject({ type: 'rolled-back', actor: 'runtime' });
+  });
+
+  it('resumes mid-canary after kill -9 with the same state and nothing acknowledged lost', async () => {
+    const { upload, command, state, invoke } = await setup();
+    await upload(stable, '1.0.0');
+    await command({ type: 'deploy', version: stable.hash });
+    await upload(candidate, '1.1.0');
+    await command({ type: 'canary', version: candidate.hash, weight: 25 });
+    const before = await state();
+    await runtime?.kill();
+    await runtime?.restart();
+    expect(await state()).toEqual(before);
+    expect((await invoke('after-restart')).status).toBe(200);
+    expect((await command({ type: 'promote' })).body.state.stable?.semver).toBe('1.1.0');
+  });
+
+  it('serves the official openai client on its chat-completions endpoint, streaming too, and exposes Prometheus metrics', async () => {
+    const { upload, command, deployer } = await setup();
+    const chat = mockAgent('', { 'config.yaml': 'provider: mock\nmodel: mock-1\nmock:\n  rules:\n    - match: "refund"\n      reply: "sent to billing"\n    - echo: true\n' });
+    await upload(chat, '2.0.0');
+    await command({ type: 'deploy', version: chat.hash });
+    const client = new OpenAI({ apiKey: runtime?.tokens.invoker, baseURL: `${runtime?.url}/v1`, maxRetries: 0 });
+    const completion = await client.chat.completions.create({ model: 'triage', messages: [{ role: 'user', content: 'I want a refund' }] });
+    expect(completion.choices[0]?.message.content).toBe('sent to billing');
+    expect(completion.model).toBe('triage');
+    const stream = await client.chat.completions.create({ model: 'triage', messages: [{ role: 'user', content: 'refund please' }], stream: true });
+    let streamed = '';
+    for await (const chunk of stream) streamed += chunk.choices[0]?.delta.content ?? '';
+    expect(streamed).toBe('sent to billing');
+    await expect(client.chat.completions.create({ model: 'nobody', messages: [{ role: 'user', content: 'x' }] })).rejects.toThrow(/no stable version/);
+    const metrics = await fetch(`${runtime?.url}/metrics`, { headers: { authorization: `Bearer ${runtime?.tokens.viewer}` } });
+    const text = await metrics.text();
+    expect(text).toMatch(/gen_ai_client_operation_duration_seconds_count\{agent="triage",version="[0-9a-f]{12}",gen_ai_request_model="mock-1",gen_ai_system="mock"\} 2/);
+    expect((await deployer<{ buckets: Array<{ requests: number }> }>('GET', '/v1/agents/triage/metrics')).body.buckets.reduce((sum, bucket) => sum + bucket.requests, 0)).toBe(2);
+  });
+});
