@@ -183,4 +183,93 @@ describe('the reference runtime, as a real process', () => {
     expect(text).toMatch(/gen_ai_client_operation_duration_seconds_count\{agent="triage",version="[0-9a-f]{12}",gen_ai_request_model="mock-1",gen_ai_system="mock"\} 2/);
     expect((await deployer<{ buckets: Array<{ requests: number }> }>('GET', '/v1/agents/triage/metrics')).body.buckets.reduce((sum, bucket) => sum + bucket.requests, 0)).toBe(2);
   });
+
+  it('rolls back under steady load with no failed request, and routes nothing to the canary after the ack', async () => {
+    const { upload, command, invoke } = await setup();
+    await upload(stable, '1.0.0');
+    await command({ type: 'deploy', version: stable.hash });
+    await upload(candidate, '1.1.0');
+    await command({ type: 'canary', version: candidate.hash, weight: 50 });
+    let acknowledged = false;
+    let stop = false;
+    const afterAck: string[] = [];
+    const statuses: number[] = [];
+    let sequence = 0;
+    const worker = async () => {
+      while (!stop) {
+        const sentAfterAck = acknowledged;
+        const response = await invoke(`steady-${(sequence += 1)}`);
+        statuses.push(response.status);
+        if (sentAfterAck) afterAck.push(response.body.output);
+      }
+    };
+    const workers = Array.from({ length: 8 }, worker);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const rolledBack = await command({ type: 'rollback', reason: 'operator saw a spike' });
+    acknowledged = true;
+    expect(rolledBack.body.state.canary).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    stop = true;
+    await Promise.all(workers);
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    expect(afterAck.length).toBeGreaterThan(20);
+    expect(afterAck.filter((output) => output !== 'stable answer')).toEqual([]);
+  });
+
+  it('mirrors a share to the shadow: tool calls answered from the primary request, a mismatch marked, secrets redacted', async () => {
+    const { upload, command, admin, deployer } = await setup();
+    const tools = JSON.stringify([{ name: 'lookup', description: 'Finds an order', parameters: { type: 'object' } }]);
+    const withTools = (reply: string) => mockAgent(reply, {
+      'tools.json': tools,
+      'config.yaml': `provider: mock\nmodel: mock-1\nmock:\n  rules:\n    - match: "order 7"\n      reply: "answered ${reply}"\n      tool_calls: [{ name: lookup, arguments: { id: "${reply === 'primary' ? 'o-7' : 'o-8'}" } }]\n    - reply: "${reply} says done"\n`,
+    });
+    const primary = withTools('primary');
+    const shadow = withTools('shadow');
+    await upload(primary, '1.0.0');
+    await command({ type: 'deploy', version: primary.hash });
+    await upload(shadow, '1.1.0');
+    await admin('PUT', '/v1/agents/triage/capture', { retentionDays: 1, retentionCount: 10, redact: ['sk-[A-Za-z0-9]+'] });
+    await command({ type: 'shadow', version: shadow.hash, share: 100 });
+    const invoker = runtimeApi(runtime?.url ?? '', runtime?.tokens.invoker ?? '');
+    const chat = (messages: unknown[]) => invoker('POST', '/v1/chat/completions', { model: 'triage', messages });
+    await chat([{ role: 'user', content: 'where is order 7? my key is sk-abc123' }]);
+    const deadline = Date.now() + 5000;
+    let samples: Array<{ shadow: { status: string; detail: string | null; output: string }; input: unknown }> = [];
+    while (samples.length < 1 && Date.now() < deadline) {
+      samples = (await deployer<{ samples: typeof samples }>('GET', '/v1/agents/triage/samples')).body.samples;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(samples[0]?.shadow).toMatchObject({ status: 'tool-mismatch', detail: 'the shadow called lookup({"id":"o-8"}), which the primary request did not' });
+    expect(JSON.stringify(samples[0]?.input)).toContain('[redacted]');
+    expect(JSON.stringify(samples)).not.toContain('sk-abc123');
+    const dir = runtime?.dir ?? '';
+    const { readFileSync, readdirSync } = await import('node:fs');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const file of readdirSync(dir).filter((name) => name.startsWith('runtime.db'))) expect(readFileSync(`${dir}/${file}`).includes(Buffer.from('sk-abc123')), file).toBe(false);
+  });
+
+  it('streams events as server-sent events, resumable from a cursor, and posts webhooks in Slack form', async () => {
+    const hooks = await import('../test-support/json-server').then(({ startJsonServer }) => startJsonServer(() => ({ ok: true })));
+    try {
+      const { upload, command, admin } = await setup();
+      await admin('PUT', '/v1/agents/triage/webhooks', { hooks: [{ url: `${hooks.url}/slack`, format: 'slack' }] });
+      await upload(stable, '1.0.0');
+      await command({ type: 'deploy', version: stable.hash });
+      await upload(candidate, '1.1.0');
+      await command({ type: 'canary', version: candidate.hash, weight: 5 });
+      await command({ type: 'promote' });
+      const response = await fetch(`${runtime?.url}/v1/events?agent=triage`, { headers: { authorization: `Bearer ${runtime?.tokens.viewer}`, 'last-event-id': '3' } });
+      const reader = response.body?.getReader();
+      let text = '';
+      while (!text.includes('event: promoted')) text += new TextDecoder().decode((await reader?.read())?.value);
+      await reader?.cancel();
+      expect(text.match(/^id: (\d+)$/gm)).toEqual(['id: 4', 'id: 5']);
+      expect(text).toContain('event: canary-started');
+      const deadline = Date.now() + 3000;
+      while (hooks.requests.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(hooks.requests[0]?.body).toEqual({ text: 'triage: 1.1.0 promoted to stable by token:deployer' });
+    } finally {
+      await hooks.close();
+    }
+  });
 });
