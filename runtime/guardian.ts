@@ -1,4 +1,4 @@
-import type { Guardrails, ReleasePlan, ReleaseState, RuntimeEvent } from '../shared/runtime/protocol';
+import type { Guardrails, ReleasePlan, ReleaseState, RuntimeEvent } from '../shared/release/protocol';
 import { windowStats, type Recorder, type WindowStats } from './metrics';
 import type { ReleaseControl } from './release-control';
 import type { RuntimeStore } from './store';

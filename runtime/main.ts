@@ -4,7 +4,7 @@ import { PriceTable } from '../shared/engine/prices';
 import { envSecrets } from '../shared/engine/secrets';
 import { packageRoot } from '../shared/node/package-root';
 import { nodePlatform } from '../shared/node/platform';
-import { Role } from '../shared/runtime/protocol';
+import { Role } from '../shared/release/protocol';
 import { readFileSync } from 'node:fs';
 import { startRuntime } from './server';
 import { openRuntimeStore } from './store';

@@ -1,5 +1,5 @@
 import { Counter, Histogram, Registry } from 'prom-client';
-import type { MetricsBucket } from '../shared/runtime/protocol';
+import type { MetricsBucket } from '../shared/release/protocol';
 import { quantile } from '../shared/stats';
 import type { RuntimeStore, ServedRequest } from './store';
 

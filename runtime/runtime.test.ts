@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CommandAnswer, ReleaseState, RuntimeEvent } from '../shared/runtime/protocol';
+import type { CommandAnswer, ReleaseState, RuntimeEvent } from '../shared/release/protocol';
 import { startFakeLlm, type FakeLlm } from '../test-support/fake-llm';
 import { mockAgent, runtimeApi, startRuntimeProcess, type RuntimeProcess } from '../test-support/runtime-process';
 

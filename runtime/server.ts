@@ -8,7 +8,7 @@ import { SlipwayError } from '../shared/errors';
 import { canonicalManifest } from '../shared/manifest';
 import { nodeSha256 } from '../shared/node/sha256';
 import { AgentName } from '../shared/names';
-import { Capture, Command, Guardrails, Hash, InvokeRequest, ReleasePlan, TokenRequest, VersionUpload, Webhook, type Role, type RuntimeEvent } from '../shared/runtime/protocol';
+import { Capture, Command, Guardrails, Hash, InvokeRequest, ReleasePlan, TokenRequest, VersionUpload, Webhook, type Role, type RuntimeEvent } from '../shared/release/protocol';
 import { startGuardian } from './guardian';
 import { buckets, createRecorder } from './metrics';
 import { createReleaseControl } from './release-control';

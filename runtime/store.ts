@@ -5,8 +5,8 @@ import { readMigrations, migrate } from '../shared/node/migrate';
 import { openDatabase, writeTransaction, type Database } from '../shared/node/sqlite';
 import { packageRoot } from '../shared/node/package-root';
 import { SlipwayError } from '../shared/errors';
-import type { CommandAnswer, ReleaseState, Role, RuntimeEvent, Sample, VersionRef } from '../shared/runtime/protocol';
-import { emptyState } from '../shared/runtime/release';
+import type { CommandAnswer, ReleaseState, Role, RuntimeEvent, Sample, VersionRef } from '../shared/release/protocol';
+import { emptyState } from '../shared/release/release';
 
 export const MIGRATIONS_DIR = join(packageRoot(), 'runtime', 'migrations');
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Webhook, type RuntimeEvent } from '../shared/runtime/protocol';
+import { Webhook, type RuntimeEvent } from '../shared/release/protocol';
 import type { RuntimeStore } from './store';
 
 /** The events worth a message: a guardrail tripped, a rollback, a promotion, a step of the plan. */

@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { canonicalManifest } from '../shared/manifest';
 import { nodeSha256 } from '../shared/node/sha256';
-import type { Role } from '../shared/runtime/protocol';
+import type { Role } from '../shared/release/protocol';
 import { tempDir } from './workspace';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'slipway-runtime.js');

@@ -8,6 +8,7 @@ import * as format from './format';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, type CliIo } from './io';
 import { registerTestingCommands } from './testing-commands';
 import { registerCompareCommands } from './compare-commands';
+import { registerReleaseCommands } from './release-commands';
 
 
 
@@ -218,6 +219,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   };
   registerTestingCommands(program, commandContext);
   registerCompareCommands(program, commandContext);
+  registerReleaseCommands(program, commandContext);
 
   program
     .command('config')
