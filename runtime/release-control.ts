@@ -1,6 +1,6 @@
 import { SlipwayError } from '../shared/errors';
 import type { Command, CommandAction, CommandAnswer, ReleasePlan, ReleaseState, RuntimeEvent } from '../shared/release/protocol';
-import { applyAction } from '../shared/release/release';
+import { applyAction } from '../shared/release/state';
 import type { RuntimeStore } from './store';
 
 /** The eval gate: every suite the plan names must have a passing attestation for this exact version. */

@@ -8,7 +8,7 @@ import { caseInput, renderConversation, renderTemplate } from '../shared/engine/
 import { EngineError, type ChatMessage, type ModelTurn, type Platform, type ToolCall } from '../shared/engine/types';
 import { SlipwayError } from '../shared/errors';
 import type { Capture, Guardrails, InvokeRequest, ReleaseState, VersionRef } from '../shared/release/protocol';
-import { route } from '../shared/release/release';
+import { route } from '../shared/release/state';
 import { parseAgentFiles, type ParsedAgent } from '../shared/validate-files';
 import type { Recorder } from './metrics';
 import type { RuntimeStore } from './store';

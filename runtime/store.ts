@@ -6,7 +6,7 @@ import { openDatabase, writeTransaction, type Database } from '../shared/node/sq
 import { packageRoot } from '../shared/node/package-root';
 import { SlipwayError } from '../shared/errors';
 import type { CommandAnswer, ReleaseState, Role, RuntimeEvent, Sample, VersionRef } from '../shared/release/protocol';
-import { emptyState } from '../shared/release/release';
+import { emptyState } from '../shared/release/state';
 
 export const MIGRATIONS_DIR = join(packageRoot(), 'runtime', 'migrations');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VersionRef } from './protocol';
-import { applyAction, emptyState, route, routingPoint } from './release';
+import { applyAction, emptyState, route, routingPoint } from './state';
 
 const v = (n: number): VersionRef => ({ hash: String(n).repeat(64).slice(0, 64), semver: `1.${n}.0` });
 const versions = new Map([1, 2, 3].map((n) => [v(n).hash, v(n)]));
