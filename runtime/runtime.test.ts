@@ -272,4 +272,20 @@ describe('the reference runtime, as a real process', () => {
       await hooks.close();
     }
   });
+
+  it('rolls back when live responses fail the plan\'s assertions more often than allowed', async () => {
+    const json = mockAgent('{"queue": "billing"}');
+    const { upload, command, admin, invoke, state, deployer } = await setup({ evaluationIntervalMs: 100 });
+    await upload(json, '1.0.0');
+    await command({ type: 'deploy', version: json.hash });
+    await upload(candidate, '1.1.0');
+    await admin('PUT', '/v1/agents/triage/plan', { steps: [{ weight: 50, holdMs: 60_000 }], assertions: [{ type: 'is-json' }] });
+    await admin('PUT', '/v1/agents/triage/guardrails', { maxAssertionFailureRate: 0.2, minRequests: 10, windowMs: 60_000 });
+    await command({ type: 'canary', version: candidate.hash, weight: 50 });
+    let index = 0;
+    const deadline = Date.now() + 15_000;
+    while ((await state()).canary !== null && Date.now() < deadline) await Promise.all(Array.from({ length: 10 }, () => invoke(`json-${(index += 1)}`)));
+    const trip = (await deployer<{ events: RuntimeEvent[] }>('GET', '/v1/events?stream=false')).body.events.find((event) => event.type === 'guardrail-tripped');
+    expect(trip?.detail).toMatchObject({ metric: 'live assertion failure rate', threshold: 0.2, value: 1 });
+  });
 });

@@ -7,7 +7,7 @@ import { providerFor } from '../shared/engine/providers';
 import { caseInput, renderConversation, renderTemplate } from '../shared/engine/render';
 import { EngineError, type ChatMessage, type ModelTurn, type Platform, type ToolCall } from '../shared/engine/types';
 import { SlipwayError } from '../shared/errors';
-import type { Capture, Guardrails, InvokeRequest, ReleaseState, VersionRef } from '../shared/release/protocol';
+import type { Capture, Guardrails, InvokeRequest, ReleasePlan, ReleaseState, VersionRef } from '../shared/release/protocol';
 import { route } from '../shared/release/state';
 import { parseAgentFiles, type ParsedAgent } from '../shared/validate-files';
 import type { Recorder } from './metrics';
@@ -115,11 +115,11 @@ export function createServing(store: RuntimeStore, recorder: Recorder, deps: { p
   };
 
   const record = async (agentName: string, version: Loaded, outcome: { turn: ModelTurn | null; latencyMs: number }) => {
-    const guardrails = store.setting<Guardrails>(agentName, 'guardrails');
+    const assertions = [...(store.setting<Guardrails>(agentName, 'guardrails')?.assertions ?? []), ...(store.setting<ReleasePlan>(agentName, 'plan')?.assertions ?? [])];
     const usage = outcome.turn?.usage ?? { inputTokens: 0, outputTokens: 0 };
     let assertionFailed = false;
-    if (outcome.turn && guardrails?.assertions.length) {
-      const verdicts = await evaluate(guardrails.assertions, { output: outcome.turn.text, toolCalls: [], latencyMs: outcome.latencyMs, tokens: null, costUsd: null });
+    if (outcome.turn && assertions.length) {
+      const verdicts = await evaluate(assertions, { output: outcome.turn.text, toolCalls: [], latencyMs: outcome.latencyMs, tokens: null, costUsd: null });
       assertionFailed = verdicts.some((verdict) => !verdict.pass);
     }
     recorder.record(

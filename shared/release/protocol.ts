@@ -115,6 +115,8 @@ export const ReleasePlan = z.object({
     { weight: 100, holdMs: 600_000 },
   ]),
   autoAdvance: z.boolean().default(false),
+  /** The gate suites' deterministic assertions, checked on every live response (with the guardrails' own). */
+  assertions: z.array(LiveAssertion).default([]),
 });
 export type ReleasePlan = z.infer<typeof ReleasePlan>;
 

@@ -37,6 +37,9 @@ describe('slipway release', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("the eval gate refuses 1.1.1: suite triage-basics has no passing attestation for this version's hash");
     expect((await run('release', 'plan', 'ticket-triage', '--target', 'local', '--file', 'plan.yaml', '--for', '1.1.0')).code).toBe(0);
+    const pushed = (await (await fetch(`${runtime.url}/v1/agents/ticket-triage/plan`, { headers: { authorization: `Bearer ${runtime.tokens.viewer}` } })).json()) as { plan: { assertions: unknown[]; gate: { attestations: Array<{ suite: string; passed: boolean }> } } };
+    expect(pushed.plan.assertions).toEqual([{ type: 'is-json' }]);
+    expect(pushed.plan.gate.attestations).toMatchObject([{ suite: 'triage-basics', passed: true }]);
     expect((await run('release', 'canary', 'ticket-triage@production', '--target', 'local', '--weight', '5')).stdout).toContain('canary  1.1.0');
     expect((await run('release', 'step', 'ticket-triage', '--target', 'local', '--weight', '50')).stdout).toMatch(/canary {2}1\.1\.0 {2}[0-9a-f]{12} {2}50%/);
     expect((await run('release', 'promote', 'ticket-triage', '--target', 'local')).stdout).toContain('stable  1.1.0');

@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { SlipwayError } from '../../../shared/errors';
-import { Guardrails, ReleasePlan, type Attestation, type CommandAction, type ReleaseState } from '../../../shared/release/protocol';
+import { Guardrails, ReleasePlan, type Attestation, type CommandAction, type LiveAssertion, type ReleaseState } from '../../../shared/release/protocol';
+import type { Assertion } from '../../../shared/suite';
 import type { RuntimeClient } from '../runtime-client';
 import type { Workspace } from '../workspace';
 import { EXIT_CHECK_FAILED } from './io';
@@ -31,6 +32,23 @@ function describe(state: ReleaseState): string {
   if (state.shadow) lines.push(`  shadow  ${state.shadow.semver}  ${state.shadow.hash.slice(0, 12)}  ${state.shadow.share}% mirrored`);
   if (state.plan) lines.push(`  plan    ${state.plan.step < 0 ? 'shadow phase' : `step ${state.plan.step + 1}`} since ${state.plan.since}`);
   return lines.join('\n');
+}
+
+/** A suite assertion a runtime can check on every live response, if it is one. */
+function liveAssertion(assertion: Assertion): LiveAssertion[] {
+  if (assertion.not) return [];
+  switch (assertion.type) {
+    case 'is-json':
+      return [{ type: 'is-json' }];
+    case 'json-schema':
+      return [{ type: 'json-schema', value: assertion.value }];
+    case 'not-contains':
+      return [{ type: 'not-contains', value: assertion.value }];
+    case 'regex':
+      return [{ type: 'regex', value: assertion.value, ...(assertion.flags ? { flags: assertion.flags } : {}) }];
+    default:
+      return [];
+  }
 }
 
 function readStructured(io: CliContext['io'], file: string): unknown {
@@ -227,8 +245,11 @@ export function registerReleaseCommands(program: Command, context: CliContext): 
             return attestation ? [attestation] : [];
           })
         : [];
+      const { getSuite } = await import('../store/suites');
+      // The gate suites' deterministic assertions go with the plan, to be checked on live traffic.
+      const live = plan.data.gate.suites.flatMap((suite) => getSuite(ws, agent, suite).suite.defaults.assert.flatMap((assertion) => liveAssertion(assertion)));
       await act(command, agent, flags.target, 'plan', async (client) => {
-        await client.setPlan(agent, { ...plan.data, gate: { suites: plan.data.gate.suites, attestations: [...plan.data.gate.attestations, ...attestations] } });
+        await client.setPlan(agent, { ...plan.data, assertions: [...plan.data.assertions, ...live], gate: { suites: plan.data.gate.suites, attestations: [...plan.data.gate.attestations, ...attestations] } });
         return client.state(agent);
       });
     });
