@@ -1,24 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../../../test-support/workspace';
-import { runCli } from './program';
+import { cliSandbox } from '../../../test-support/cli';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
 
 async function sandbox() {
-  const { dir, cleanup } = tempDir();
-  cleanups.push(cleanup);
-  const env = { SLIPWAY_WORKSPACE: join(dir, 'ws'), HOME: dir };
-  const run = async (...argv: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(argv, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env, cwd: dir });
-    return { code, stdout, stderr };
-  };
-  await run('init', '--sample');
-  return { dir, run };
+  const made = cliSandbox();
+  cleanups.push(made.cleanup);
+  await made.run('init', '--sample');
+  return made;
 }
 
 const outages = ['ticket,ticket_id,tier,name,subject,body,internal', ...Array.from({ length: 30 }, (_, index) => `O-${index},T-${index},enterprise,Customer ${index},API returns 502,Production is down since ${index}:00,note ${index}`)].join('\n');

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRuntimeProcess, type RuntimeProcess } from '../../../test-support/runtime-process';
-import { tempDir } from '../../../test-support/workspace';
+import { cliSandbox } from '../../../test-support/cli';
 import { runCli } from './program';
 
 let runtime: RuntimeProcess | null = null;
@@ -16,15 +16,8 @@ afterEach(async () => {
 describe('slipway release', () => {
   it('drives a real runtime through a saved target: deploy, a gated canary, step, promote, rollback — every command audited', async () => {
     runtime = await startRuntimeProcess();
-    const { dir, cleanup } = tempDir();
+    const { dir, env, run, cleanup } = cliSandbox({ SLIPWAY_TOKEN_LOCAL: runtime.tokens.admin });
     cleanups.push(cleanup);
-    const env = { SLIPWAY_WORKSPACE: join(dir, 'ws'), HOME: dir, SLIPWAY_TOKEN_LOCAL: runtime.tokens.admin };
-    const run = async (...argv: string[]) => {
-      let stdout = '';
-      let stderr = '';
-      const code = await runCli(argv, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env, cwd: dir });
-      return { code, stdout, stderr };
-    };
     await run('init', '--sample');
     expect((await run('release', 'target', 'add', 'local', runtime.url)).stdout).toContain('its token comes from SLIPWAY_TOKEN_LOCAL');
     expect(await run('release', 'deploy', 'ticket-triage@1.0.0', '--target', 'local')).toMatchObject({ code: 0, stdout: expect.stringContaining('stable  1.0.0') as unknown as string });

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeLlm, type FakeLlm } from '../../../test-support/fake-llm';
-import { tempDir } from '../../../test-support/workspace';
-import { runCli } from './program';
+import { cliSandbox } from '../../../test-support/cli';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -12,22 +11,9 @@ afterEach(async () => {
 });
 
 function sandbox(extraEnv: Record<string, string> = {}) {
-  const { dir, cleanup } = tempDir();
-  cleanups.push(cleanup);
-  const env = { SLIPWAY_WORKSPACE: join(dir, 'ws'), HOME: dir, ...extraEnv };
-  const run = async (...argv: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(argv, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env, cwd: dir });
-    return { code, stdout, stderr };
-  };
-  const write = (name: string, content: string) => {
-    const path = join(dir, name);
-    mkdirSync(join(path, '..'), { recursive: true });
-    writeFileSync(path, content);
-    return path;
-  };
-  return { dir, run, write };
+  const made = cliSandbox(extraEnv);
+  cleanups.push(made.cleanup);
+  return made;
 }
 
 describe('slipway test', () => {

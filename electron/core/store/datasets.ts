@@ -40,27 +40,6 @@ function toRevision(agent: string, row: RevisionRow): DatasetRevision {
   return { id: row.id, agent, name: row.name, revision: row.revision, hash: row.hash, items: row.items, author: row.author, message: row.message, createdAt: row.created_at, dataset: parseDatasetJsonl(row.content) };
 }
 
-/** Saves a dataset as its next revision (the first makes it); the same content again is refused. */
-export function saveDataset(ws: Workspace, agentName: string, dataset: Dataset, message: string): DatasetRevision {
-  const content = datasetToJsonl(dataset);
-  const hash = nodeSha256(content);
-  return writeTransaction(ws.db, () => {
-    const agent = requireActiveAgent(ws, agentName);
-    const now = ws.now();
-    let row = sql(ws.db, 'SELECT id FROM datasets WHERE agent_id = ? AND name = ?').get(agent.id, dataset.name) as { id: number } | undefined;
-    row ??= { id: Number(sql(ws.db, 'INSERT INTO datasets (agent_id, name, created_at) VALUES (?, ?, ?)').run(agent.id, dataset.name, now).lastInsertRowid) };
-    const latest = sql(ws.db, 'SELECT revision, hash FROM dataset_revisions WHERE dataset_id = ? ORDER BY revision DESC LIMIT 1').get(row.id) as { revision: number; hash: string } | undefined;
-    if (latest?.hash === hash) throw new SlipwayError('no_changes', `dataset ${dataset.name} of "${agent.name}" already has this content (revision ${latest.revision})`);
-    const revision = (latest?.revision ?? 0) + 1;
-    const author = ws.identity().author;
-    const id = Number(
-      sql(ws.db, 'INSERT INTO dataset_revisions (dataset_id, revision, hash, content, items, author, message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(row.id, revision, hash, content, dataset.items.length, author, message, now).lastInsertRowid,
-    );
-    appendAudit(ws, { action: 'dataset.save', agentId: agent.id, subject: `${agent.name}/${dataset.name}#${revision}`, reason: message, before: latest ? { revision: latest.revision } : null, after: { revision, hash, items: dataset.items.length } });
-    return { id, agent: agent.name, name: dataset.name, revision, hash, items: dataset.items.length, author, message, createdAt: now, dataset };
-  });
-}
-
 const datasets = revisioned<RevisionRow, DatasetRevision>({
   table: 'datasets',
   select: REVISION_SQL,
@@ -68,6 +47,24 @@ const datasets = revisioned<RevisionRow, DatasetRevision>({
   emptyHint: 'no datasets yet: import one with `slipway dataset import FILE --agent AGENT`, or make one from a suite',
   toValue: toRevision,
 });
+
+/** Saves a dataset as its next revision (the first makes it); the same content again is refused. */
+export function saveDataset(ws: Workspace, agentName: string, dataset: Dataset, message: string): DatasetRevision {
+  const content = datasetToJsonl(dataset);
+  const hash = nodeSha256(content);
+  return writeTransaction(ws.db, () => {
+    const agent = requireActiveAgent(ws, agentName);
+    const now = ws.now();
+    const { parentId, revision, previous } = datasets.next(ws, agent, dataset.name, hash);
+    const author = ws.identity().author;
+    const id = Number(
+      sql(ws.db, 'INSERT INTO dataset_revisions (dataset_id, revision, hash, content, items, author, message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(parentId, revision, hash, content, dataset.items.length, author, message, now).lastInsertRowid,
+    );
+    appendAudit(ws, { action: 'dataset.save', agentId: agent.id, subject: `${agent.name}/${dataset.name}#${revision}`, reason: message, before: previous ? { revision: previous } : null, after: { revision, hash, items: dataset.items.length } });
+    return { id, agent: agent.name, name: dataset.name, revision, hash, items: dataset.items.length, author, message, createdAt: now, dataset };
+  });
+}
+
 
 export const listDatasets = datasets.list;
 /** A dataset's latest revision, or a given one. */

@@ -27,6 +27,17 @@ export function revisioned<Row extends { name: string }, Value>(kind: Revisioned
   };
   return {
     list,
+    /**
+     * Inside a write transaction: the parent row of `name` (made on first save) and the number of
+     * the next revision; content identical to the latest is refused.
+     */
+    next: (ws: Workspace, agent: { id: number; name: string }, name: string, hash: string): { parentId: number; revision: number; previous: number | null } => {
+      let parent = sql(ws.db, `SELECT id FROM ${kind.table} WHERE agent_id = ? AND name = ?`).get(agent.id, name) as { id: number } | undefined;
+      parent ??= { id: Number(sql(ws.db, `INSERT INTO ${kind.table} (agent_id, name, created_at) VALUES (?, ?, ?)`).run(agent.id, name, ws.now()).lastInsertRowid) };
+      const latest = sql(ws.db, `SELECT revision, hash FROM ${revisions} WHERE ${parentId} = ? ORDER BY revision DESC LIMIT 1`).get(parent.id) as { revision: number; hash: string } | undefined;
+      if (latest?.hash === hash) throw new SlipwayError('no_changes', `${kind.noun} ${name} of "${agent.name}" already has this content (revision ${latest.revision})`);
+      return { parentId: parent.id, revision: (latest?.revision ?? 0) + 1, previous: latest?.revision ?? null };
+    },
     /** The latest revision, or a given one; a missing one is refused naming those that exist. */
     get: (ws: Workspace, agentName: string, name: string, revision?: number): Value => {
       const agent = requireAgent(ws, agentName);

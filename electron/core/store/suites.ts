@@ -1,5 +1,4 @@
 import { stringify } from 'yaml';
-import { SlipwayError } from '../../../shared/errors';
 import { nodeSha256 } from '../../../shared/node/sha256';
 import { writeTransaction } from '../../../shared/node/sqlite';
 import type { Suite } from '../../../shared/suite';
@@ -42,6 +41,8 @@ function toRevision(agent: string, row: RevisionRow): SuiteRevision {
 const REVISION_SQL = `SELECT suite_revisions.id, suites.name, revision, hash, content, author, message, suite_revisions.created_at
   FROM suite_revisions JOIN suites ON suites.id = suite_revisions.suite_id`;
 
+const suites = revisioned<RevisionRow, SuiteRevision>({ table: 'suites', select: REVISION_SQL, noun: 'suite', emptyHint: 'no suites yet: add one with `slipway suite import FILE --agent AGENT`', toValue: toRevision });
+
 /** Saves a suite's YAML as its next revision (the first makes the suite). Identical content is refused. */
 export function saveSuite(ws: Workspace, agentName: string, yaml: string, message: string, actor?: string): SuiteRevision {
   const content = normalizeLineEndings(yaml);
@@ -50,21 +51,16 @@ export function saveSuite(ws: Workspace, agentName: string, yaml: string, messag
   return writeTransaction(ws.db, () => {
     const agent = requireActiveAgent(ws, agentName);
     const now = ws.now();
-    let suiteRow = sql(ws.db, 'SELECT id FROM suites WHERE agent_id = ? AND name = ?').get(agent.id, suite.name) as { id: number } | undefined;
-    suiteRow ??= { id: Number(sql(ws.db, 'INSERT INTO suites (agent_id, name, created_at) VALUES (?, ?, ?)').run(agent.id, suite.name, now).lastInsertRowid) };
-    const latest = sql(ws.db, 'SELECT revision, hash FROM suite_revisions WHERE suite_id = ? ORDER BY revision DESC LIMIT 1').get(suiteRow.id) as { revision: number; hash: string } | undefined;
-    if (latest?.hash === hash) throw new SlipwayError('no_changes', `suite ${suite.name} of "${agent.name}" already has this content (revision ${latest.revision})`);
-    const revision = (latest?.revision ?? 0) + 1;
+    const { parentId, revision, previous } = suites.next(ws, agent, suite.name, hash);
     const author = actor ?? ws.identity().author;
     const id = Number(
-      sql(ws.db, 'INSERT INTO suite_revisions (suite_id, revision, hash, content, author, message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(suiteRow.id, revision, hash, content, author, message, now).lastInsertRowid,
+      sql(ws.db, 'INSERT INTO suite_revisions (suite_id, revision, hash, content, author, message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(parentId, revision, hash, content, author, message, now).lastInsertRowid,
     );
-    appendAudit(ws, { action: 'suite.save', agentId: agent.id, subject: `${agent.name}/${suite.name}#${revision}`, reason: message, before: latest ? { revision: latest.revision } : null, after: { revision, hash, cases: suite.cases.length }, ...(actor ? { actor } : {}) });
+    appendAudit(ws, { action: 'suite.save', agentId: agent.id, subject: `${agent.name}/${suite.name}#${revision}`, reason: message, before: previous ? { revision: previous } : null, after: { revision, hash, cases: suite.cases.length }, ...(actor ? { actor } : {}) });
     return toRevision(agent.name, { id, name: suite.name, revision, hash, content, author, message, created_at: now });
   });
 }
 
-const suites = revisioned<RevisionRow, SuiteRevision>({ table: 'suites', select: REVISION_SQL, noun: 'suite', emptyHint: 'no suites yet: add one with `slipway suite import FILE --agent AGENT`', toValue: toRevision });
 
 export const listSuites = suites.list;
 /** A suite's latest revision, or a given one. */
