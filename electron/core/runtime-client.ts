@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { SlipwayError } from '../../shared/errors';
-import { CommandAnswer, Guardrails, MetricsBucket, ReleasePlan, ReleaseState, type CommandAction } from '../../shared/release/protocol';
+import { CommandAnswer, Guardrails, MetricsBucket, ReleasePlan, ReleaseState, RuntimeEvent, Sample, type CommandAction } from '../../shared/release/protocol';
 
 /** A runtime's refusal, with the HTTP status and the state it sent back (409). */
 export class RuntimeRefusal extends SlipwayError {
@@ -55,6 +55,11 @@ export function runtimeClient(base: string, token: string, fetcher: typeof fetch
     setPlan: (agent: string, plan: ReleasePlan) => call(z.object({ plan: ReleasePlan }), 'PUT', `/v1/agents/${encodeURIComponent(agent)}/plan`, plan),
     setGuardrails: (agent: string, guardrails: Guardrails) => call(z.object({ guardrails: Guardrails }), 'PUT', `/v1/agents/${encodeURIComponent(agent)}/guardrails`, guardrails),
     guardrails: (agent: string) => call(z.object({ guardrails: Guardrails.nullable() }), 'GET', `/v1/agents/${encodeURIComponent(agent)}/guardrails`),
+    plan: (agent: string) => call(z.object({ plan: ReleasePlan.nullable() }), 'GET', `/v1/agents/${encodeURIComponent(agent)}/plan`),
+    events: (after: number, agent?: string) => call(z.object({ events: z.array(RuntimeEvent) }), 'GET', `/v1/events?stream=false&after=${after}${agent ? `&agent=${encodeURIComponent(agent)}` : ''}`),
+    samples: (agent: string, after = 0) => call(z.object({ samples: z.array(Sample) }), 'GET', `/v1/agents/${encodeURIComponent(agent)}/samples?after=${after}&limit=1000`),
+    invoke: (agent: string, vars: Record<string, unknown>, routingKey: string) =>
+      call(z.object({ output: z.string() }).loose(), 'POST', `/v1/agents/${encodeURIComponent(agent)}/invoke`, { vars }).then((value) => ({ ...value, routingKey })),
     metrics: (agent: string, sinceIso: string) => call(z.object({ agent: z.string(), buckets: z.array(MetricsBucket) }), 'GET', `/v1/agents/${encodeURIComponent(agent)}/metrics?since=${encodeURIComponent(sinceIso)}`),
   };
 }

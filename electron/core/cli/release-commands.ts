@@ -3,9 +3,9 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { SlipwayError } from '../../../shared/errors';
-import { Guardrails, ReleasePlan, type Attestation, type CommandAction, type LiveAssertion, type ReleaseState } from '../../../shared/release/protocol';
-import type { Assertion } from '../../../shared/suite';
+import { Guardrails, ReleasePlan, type CommandAction, type ReleaseState } from '../../../shared/release/protocol';
 import type { RuntimeClient } from '../runtime-client';
+import { targetTokenVariable } from '../store/targets';
 import type { Workspace } from '../workspace';
 import { EXIT_CHECK_FAILED } from './io';
 import { number } from './options';
@@ -15,16 +15,6 @@ interface TargetFlags {
   target: string;
 }
 
-/** A named target as the workspace keeps it; its token is a secret: SLIPWAY_TOKEN_<NAME>. */
-interface Target {
-  name: string;
-  url: string;
-  label: string;
-}
-
-function tokenVariable(name: string): string {
-  return `SLIPWAY_TOKEN_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
-}
 
 function describe(state: ReleaseState): string {
   const lines = [`${state.agent} (generation ${state.generation})`, `  stable  ${state.stable ? `${state.stable.semver}  ${state.stable.hash.slice(0, 12)}` : '—'}`];
@@ -32,23 +22,6 @@ function describe(state: ReleaseState): string {
   if (state.shadow) lines.push(`  shadow  ${state.shadow.semver}  ${state.shadow.hash.slice(0, 12)}  ${state.shadow.share}% mirrored`);
   if (state.plan) lines.push(`  plan    ${state.plan.step < 0 ? 'shadow phase' : `step ${state.plan.step + 1}`} since ${state.plan.since}`);
   return lines.join('\n');
-}
-
-/** A suite assertion a runtime can check on every live response, if it is one. */
-function liveAssertion(assertion: Assertion): LiveAssertion[] {
-  if (assertion.not) return [];
-  switch (assertion.type) {
-    case 'is-json':
-      return [{ type: 'is-json' }];
-    case 'json-schema':
-      return [{ type: 'json-schema', value: assertion.value }];
-    case 'not-contains':
-      return [{ type: 'not-contains', value: assertion.value }];
-    case 'regex':
-      return [{ type: 'regex', value: assertion.value, ...(assertion.flags ? { flags: assertion.flags } : {}) }];
-    default:
-      return [];
-  }
 }
 
 function readStructured(io: CliContext['io'], file: string): unknown {
@@ -67,7 +40,7 @@ export function registerReleaseCommands(program: Command, context: CliContext): 
     return { ...client, ...lookup, ...audit, ...files, ...runs, ...settings };
   };
 
-  const targets = (ws: Workspace): Target[] => (ws.db.prepare("SELECT value FROM settings WHERE key LIKE 'target:%' ORDER BY key").all() as Array<{ value: string }>).map((row) => JSON.parse(row.value) as Target);
+  const targets = async (ws: Workspace) => (await import('../store/targets')).listTargets(ws);
 
   /** A URL (token from SLIPWAY_RUNTIME_TOKEN) or a target saved in the workspace (token from SLIPWAY_TOKEN_<NAME>). */
   const connect = async (ws: Workspace, target: string): Promise<{ client: RuntimeClient; name: string }> => {
@@ -77,10 +50,11 @@ export function registerReleaseCommands(program: Command, context: CliContext): 
       if (!token) throw new SlipwayError('invalid_input', 'set SLIPWAY_RUNTIME_TOKEN to a token of the runtime (or save the target: `slipway release target add NAME URL`)');
       return { client: runtimeClient(target, token), name: target };
     }
-    const saved = targets(ws).find((candidate) => candidate.name === target);
-    if (!saved) throw new SlipwayError('not_found', `no target named "${target}" (targets: ${targets(ws).map((candidate) => candidate.name).join(', ') || 'none; add one with `slipway release target add NAME URL`'})`);
-    const token = io.env[tokenVariable(saved.name)];
-    if (!token) throw new SlipwayError('invalid_input', `the token of target ${saved.name} has no value: set ${tokenVariable(saved.name)}`);
+    const known = await targets(ws);
+    const saved = known.find((candidate) => candidate.name === target);
+    if (!saved) throw new SlipwayError('not_found', `no target named "${target}" (targets: ${known.map((candidate) => candidate.name).join(', ') || 'none; add one with `slipway release target add NAME URL`'})`);
+    const token = io.env[targetTokenVariable(saved.name)];
+    if (!token) throw new SlipwayError('invalid_input', `the token of target ${saved.name} has no value: set ${targetTokenVariable(saved.name)}`);
     return { client: runtimeClient(saved.url, token), name: saved.name };
   };
 
@@ -142,17 +116,13 @@ export function registerReleaseCommands(program: Command, context: CliContext): 
     .action(async (name: string, url: string, flags: { label: string }, command: Command) => {
       if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new SlipwayError('invalid_input', 'a target name is lower-case letters, digits and dashes');
       if (!/^https?:\/\/.+/.test(url)) throw new SlipwayError('invalid_input', `"${url}" is not an http(s) URL`);
-      const { appendAudit, writeTransaction } = await load();
-      const ws = await context.open(command);
-      writeTransaction(ws.db, () => {
-        ws.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(`target:${name}`, JSON.stringify({ name, url, label: flags.label }));
-        appendAudit(ws, { action: 'release.target', agentId: null, subject: name, after: { url, label: flags.label } });
-      });
-      context.print(command, { name, url, label: flags.label, token: tokenVariable(name) }, (value) => `target ${value.name}: ${value.url} (serves ${value.label}); its token comes from ${value.token}`);
+      const { saveTarget } = await import('../store/targets');
+      saveTarget(await context.open(command), { name, url, label: flags.label });
+      context.print(command, { name, url, label: flags.label, token: targetTokenVariable(name) }, (value) => `target ${value.name}: ${value.url} (serves ${value.label}); its token comes from ${value.token}`);
     });
   target.command('list').action(async (_flags: unknown, command: Command) => {
     const ws = await context.open(command);
-    context.print(command, targets(ws), (value) => (value.length === 0 ? 'No targets yet: `slipway release target add NAME URL`.' : value.map((item) => `${item.name.padEnd(16)} ${item.url}  (${item.label}; token ${tokenVariable(item.name)})`).join('\n')));
+    context.print(command, await targets(ws), (value) => (value.length === 0 ? 'No targets yet: `slipway release target add NAME URL`.' : value.map((item) => `${item.name.padEnd(16)} ${item.url}  (${item.label}; token ${targetTokenVariable(item.name)})`).join('\n')));
   });
 
   release
@@ -234,22 +204,12 @@ export function registerReleaseCommands(program: Command, context: CliContext): 
     .action(async (agent: string, flags: TargetFlags & { file: string; for?: string }, command: Command) => {
       const plan = ReleasePlan.safeParse(readStructured(io, flags.file));
       if (!plan.success) throw new SlipwayError('invalid_input', `${flags.file}: ${plan.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
-      const { listRuns, attestationOf } = await load();
+      const { planWithEvidence } = await import('../release-evidence');
       const ws = await context.open(command);
       const version = flags.for ? await versionOf(command, flags.for.includes('@') ? flags.for : `${agent}@${flags.for}`) : null;
-      // The newest passing run of each gate suite for this exact version is its evidence.
-      const attestations: Attestation[] = version
-        ? plan.data.gate.suites.flatMap((suite) => {
-            const run = listRuns(ws, agent, suite).find((candidate) => candidate.versionHash === version.hash && candidate.gatePassed === true);
-            const attestation = run ? attestationOf(run) : null;
-            return attestation ? [attestation] : [];
-          })
-        : [];
-      const { getSuite } = await import('../store/suites');
-      // The gate suites' deterministic assertions go with the plan, to be checked on live traffic.
-      const live = plan.data.gate.suites.flatMap((suite) => getSuite(ws, agent, suite).suite.defaults.assert.flatMap((assertion) => liveAssertion(assertion)));
+      const pushed = planWithEvidence(ws, agent, plan.data, version?.hash ?? null);
       await act(command, agent, flags.target, 'plan', async (client) => {
-        await client.setPlan(agent, { ...plan.data, assertions: [...plan.data.assertions, ...live], gate: { suites: plan.data.gate.suites, attestations: [...plan.data.gate.attestations, ...attestations] } });
+        await client.setPlan(agent, pushed);
         return client.state(agent);
       });
     });
