@@ -15,6 +15,7 @@ import { loadPrices } from './test-files';
 import { sessionVault } from './secret-vault';
 import { createTestingHandlers, type TestingDeps } from './testing-services';
 import { createComparisonHandlers } from './comparison-services';
+import { createReleaseHandlers } from './release-services';
 import { nodePlatform } from '../../shared/node/platform';
 
 export interface Services {
@@ -35,10 +36,11 @@ export function createServices(ws: Workspace, deps: Partial<TestingDeps> = {}): 
   const testing = createTestingHandlers(ws, { vault, prices: loadPricesOnce, emit: deps.emit ?? (() => undefined) });
   const { runManager, ...testingHandlers } = testing;
   const { jobs: comparisonJobs, ...comparisonHandlers } = createComparisonHandlers(ws, { platform: () => nodePlatform(vault), prices: loadPricesOnce, emit: deps.emit ?? (() => undefined) });
+  const { close: closeRelease, ...releaseHandlers } = createReleaseHandlers(ws, { vault });
   return {
-    handlers: { ...coreHandlers(ws), ...testingHandlers, ...comparisonHandlers },
+    handlers: { ...coreHandlers(ws), ...testingHandlers, ...comparisonHandlers, ...releaseHandlers },
     close: async () => {
-      await Promise.all([runManager.close(), comparisonJobs.close()]);
+      await Promise.all([runManager.close(), comparisonJobs.close(), closeRelease()]);
     },
   };
 }
@@ -48,7 +50,7 @@ export function createHandlers(ws: Workspace): Handlers {
   return createServices(ws).handlers;
 }
 
-function coreHandlers(ws: Workspace): Omit<Handlers, 'suites' | 'runs' | 'try' | 'keys' | 'datasets' | 'comparisons'> {
+function coreHandlers(ws: Workspace): Omit<Handlers, 'suites' | 'runs' | 'try' | 'keys' | 'datasets' | 'comparisons' | 'targets' | 'release' | 'local'> {
   return {
     agents: {
       list: ({ includeArchived }) => listAgents(ws, includeArchived),

@@ -35,6 +35,8 @@ import {
 } from './testing-entities';
 import { CaseRow, ColumnMapping, ComparedCase, CompareProgressEvent, ComparisonSummary, DatasetDetail, DatasetPreview, DatasetSummary } from './compare-entities';
 import { DatasetName } from '../dataset';
+import { Deployment, LocalRuntime, ReleaseAction, ReleaseEvents, ReleaseMetrics, ReleaseView, TargetInfo, TargetName } from './release-entities';
+import { Guardrails as RuntimeGuardrails, ReleasePlan } from '../release/protocol';
 
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
@@ -161,6 +163,33 @@ export const contract = {
     case: method(z.object({ id: RunId, candidate: z.int().min(1).max(4).default(1), caseId: z.string().min(1) }), ComparedCase),
     /** A self-contained HTML report (no external requests) or the JSON of the whole comparison. */
     report: method(z.object({ id: RunId, format: z.enum(['html', 'json']) }), z.object({ fileName: z.string(), content: z.string() })),
+  },
+  targets: {
+    list: method(z.object({}), z.array(TargetInfo)),
+    /** The token goes to the key store; only whether it is set comes back. */
+    save: method(z.object({ name: TargetName, url: z.url('the URL of the runtime, http(s)://…'), label: LabelName.default('production'), token: z.string().min(1).max(10_000).optional() }), TargetInfo),
+    remove: method(z.object({ name: TargetName }), z.array(TargetInfo)),
+  },
+  release: {
+    /** The agent's release on a target; the last known state (and the problem) when it cannot be reached. */
+    view: method(z.object({ agent: AgentName, target: TargetName }), ReleaseView),
+    command: method(z.object({ agent: AgentName, target: TargetName, action: ReleaseAction }), ReleaseView),
+    setGuardrails: method(z.object({ agent: AgentName, target: TargetName, guardrails: RuntimeGuardrails }), ReleaseView),
+    /** Saves the plan in the workspace (audited) and pushes it, with the gate's evidence for the canary. */
+    setPlan: method(z.object({ agent: AgentName, target: TargetName, plan: ReleasePlan }), ReleaseView),
+    metrics: method(z.object({ agent: AgentName, target: TargetName, minutes: z.int().min(1).max(1440).default(15) }), ReleaseMetrics),
+    events: method(z.object({ agent: AgentName, target: TargetName }), ReleaseEvents),
+    /** Where and when the agent's versions were released, from the audit. */
+    deployments: method(z.object({ agent: AgentName }), z.array(Deployment)),
+    samplesToDataset: method(z.object({ agent: AgentName, target: TargetName, name: DatasetName }), DatasetDetail),
+  },
+  local: {
+    status: method(z.object({}), LocalRuntime),
+    /** Starts a reference runtime on 127.0.0.1 (data in the workspace folder) as the target "local". */
+    start: method(z.object({}), LocalRuntime),
+    stop: method(z.object({}), LocalRuntime),
+    /** Replays a dataset against the local runtime at a rate (0 stops it). */
+    traffic: method(z.object({ agent: AgentName, dataset: DatasetName, ratePerSecond: z.number().min(0).max(200) }), LocalRuntime),
   },
   try: {
     run: method(
