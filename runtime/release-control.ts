@@ -32,7 +32,7 @@ export function createReleaseControl(store: RuntimeStore, emit: (event: RuntimeE
       now: store.now(),
       withPlan: plan !== undefined,
     });
-    const shaped = action.type === 'canary' && plan?.shadow ? withShadowPhase(next, plan) : next;
+    const shaped = action.type === 'canary' && plan?.shadow ? withShadowPhase(next, plan) : action.type === 'set-weight' && plan ? atPlanStep(next, plan, action.weight) : next;
     const answer = { applied: true, state: shaped };
     const event = store.commit(shaped, { ...(key ? { key, answer: { applied: false, state: shaped } } : {}), event: { type: happened.type, actor, detail: happened.detail } });
     emit(event);
@@ -68,6 +68,12 @@ export function createReleaseControl(store: RuntimeStore, emit: (event: RuntimeE
       return next;
     },
   };
+}
+
+/** A weight set by hand that is one of the plan's steps moves the plan there (and its hold starts again). */
+function atPlanStep(state: ReleaseState, plan: ReleasePlan, weight: number): ReleaseState {
+  const step = plan.steps.findIndex((candidate) => candidate.weight === weight);
+  return step >= 0 && state.plan ? { ...state, plan: { step, since: state.updatedAt } } : state;
 }
 
 /** With a shadow phase, a new canary first takes no traffic and mirrors a share of it. */

@@ -18,6 +18,7 @@ import { useLoaded } from './use-loaded';
 // Loaded when first shown, so the first screen parses none of their code (nor yaml, jsdiff, the statistics).
 const loadTestsTab = () => import('../features/tests/TestsTab').then((module) => ({ default: module.TestsTab }));
 const loadCompareTab = () => import('../features/compare/CompareTab').then((module) => ({ default: module.CompareTab }));
+const loadReleaseTab = () => import('../features/release/ReleaseTab').then((module) => ({ default: module.ReleaseTab }));
 const loadTryPanel = () => import('../features/try/TryPanel').then((module) => ({ default: module.TryPanel }));
 const loadSettingsPage = () => import('../features/settings/SettingsPage').then((module) => ({ default: module.SettingsPage }));
 
@@ -27,7 +28,7 @@ function OnDemand({ load }: { load: () => Promise<{ default: () => React.JSX.Ele
   return Part ? <Part /> : null;
 }
 
-const TAB_TITLES: Record<Tab, string> = { editor: 'Editor', history: 'History', audit: 'Audit', tests: 'Tests', compare: 'Compare' };
+const TAB_TITLES: Record<Tab, string> = { editor: 'Editor', history: 'History', audit: 'Audit', tests: 'Tests', compare: 'Compare', release: 'Release' };
 
 function Workbench() {
   const { ui, agents, tryPanel } = useStores();
@@ -77,6 +78,7 @@ function Workbench() {
           {tab === 'audit' && <AuditTab />}
           {tab === 'tests' && <OnDemand load={loadTestsTab} />}
           {tab === 'compare' && <OnDemand load={loadCompareTab} />}
+          {tab === 'release' && <OnDemand load={loadReleaseTab} />}
         </ErrorBoundary>
         {tab === 'editor' && tryOpen && <OnDemand load={loadTryPanel} />}
       </div>

@@ -17,6 +17,7 @@ export function buildCommands(stores: AppStores): Command[] {
     { id: 'tab.audit', title: 'Go to Audit', shortcut: 'Ctrl+3', run: () => ui.getState().setTab('audit') },
     { id: 'tab.tests', title: 'Go to Tests', shortcut: 'Ctrl+4', run: () => ui.getState().setTab('tests') },
     { id: 'tab.compare', title: 'Go to Compare', shortcut: 'Ctrl+5', run: () => ui.getState().setTab('compare') },
+    { id: 'tab.release', title: 'Go to Release', shortcut: 'Ctrl+6', run: () => ui.getState().setTab('release') },
     { id: 'settings', title: 'Settings: keys and author', shortcut: 'Ctrl+,', run: () => ui.getState().setSettingsOpen(true) },
     { id: 'agent.create', title: 'New agent…', shortcut: 'Ctrl+Shift+N', run: () => ui.getState().setAgentDialog({ kind: 'create' }) },
     { id: 'audit.verify', title: 'Verify the audit chain', run: () => void audit.getState().verify().then(() => ui.getState().setTab('audit')) },

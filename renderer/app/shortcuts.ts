@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { TABS } from '../features/ui/store';
 import type { AppStores } from './stores';
 
-/** Ctrl (⌘ on macOS) + S snapshot · 1–5 tabs · K or Shift+P palette · Shift+N new agent · Enter runs the Try panel · , settings. */
+/** Ctrl (⌘ on macOS) + S snapshot · 1–6 tabs · K or Shift+P palette · Shift+N new agent · Enter runs the Try panel · , settings. */
 export function useShortcuts(stores: AppStores): void {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {

@@ -5,6 +5,7 @@ import { createAuditStore, type AuditStore } from '../features/audit/store';
 import { createEditorStore, type EditorStore } from '../features/editor/store';
 import { createHistoryStore, type HistoryStore } from '../features/history/store';
 import { createCompareStore, type CompareStore } from '../features/compare/store';
+import { createReleaseStore, type ReleaseStore } from '../features/release/store';
 import { createSettingsStore, type SettingsStore } from '../features/settings/store';
 import { createTestsStore, type TestsStore } from '../features/tests/store';
 import { createTryStore, type TryStore } from '../features/try/store';
@@ -21,6 +22,7 @@ export interface AppStores {
   tryPanel: TryStore;
   settings: SettingsStore;
   compare: CompareStore;
+  release: ReleaseStore;
   /** Reloads what is on screen from the workspace. */
   refresh: () => Promise<void>;
   dispose: () => void;
@@ -48,6 +50,7 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
   const tryPanel = createTryStore({ client, notify });
   const settings = createSettingsStore({ client, notify });
   const compare = createCompareStore({ client, notify });
+  const release = createReleaseStore({ client, notify });
 
   /** What the History tab shows of the open agent, as of its last load; autosaves leave it alone. */
   const historyKey = () => {
@@ -68,12 +71,12 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
     const agent = agents.getState().selected;
     const tab = ui.getState().tab;
     // Shown: its agent's data. Hidden: kept if it is the open agent's, else dropped.
-    const sync = (store: TestsStore | CompareStore, shown: boolean) => {
+    const sync = (store: TestsStore | CompareStore | ReleaseStore, shown: boolean) => {
       const current = store.getState().agent;
       const wanted = shown || current === agent ? agent : null;
       return current === wanted ? Promise.resolve() : store.getState().load(wanted);
     };
-    await Promise.all([sync(tests, tab === 'tests'), sync(compare, tab === 'compare')]);
+    await Promise.all([sync(tests, tab === 'tests'), sync(compare, tab === 'compare'), sync(release, tab === 'release')]);
   };
   const unsubscribeTab = ui.subscribe((state, previous) => {
     if (state.tab !== previous.tab) void loadTabData();
@@ -111,6 +114,7 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
     tryPanel,
     settings,
     compare,
+    release,
     refresh,
     dispose: () => {
       unsubscribeSelection();
@@ -131,6 +135,6 @@ export async function startApp(stores: AppStores): Promise<void> {
   const opening =
     named === null
       ? Promise.resolve()
-      : Promise.all([stores.editor.getState().open(named), stores.history.getState().load(named), tab === 'tests' ? stores.tests.getState().load(named) : null, tab === 'compare' ? stores.compare.getState().load(named) : null]);
+      : Promise.all([stores.editor.getState().open(named), stores.history.getState().load(named), tab === 'tests' ? stores.tests.getState().load(named) : null, tab === 'compare' ? stores.compare.getState().load(named) : null, tab === 'release' ? stores.release.getState().load(named) : null]);
   await Promise.all([stores.agents.getState().load(), opening]);
 }

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { VersionSummary } from '../../../shared/contract/entities';
 import { useSlice, useStores } from '../../app/context';
 import { when } from '../../app/format';
@@ -11,6 +11,8 @@ const ROW_HEIGHT = 58;
 
 function VersionRow({ version, selected, onLabel }: { version: VersionSummary; selected: boolean; onLabel: (semver: string) => void }) {
   const { history, editor, ui } = useStores();
+  const deployments = useSlice(history, (state) => state.deployments);
+  const released = useMemo(() => deployments.filter((deployment) => deployment.semver === version.semver), [deployments, version.semver]);
   return (
     <div className={`timeline-row${selected ? ' selected' : ''}`} data-testid={`version-${version.semver}`}>
       <input type="checkbox" checked={selected} onChange={() => history.getState().toggle(version.semver)} aria-label={`Select ${version.semver}`} />
@@ -28,6 +30,11 @@ function VersionRow({ version, selected, onLabel }: { version: VersionSummary; s
           {version.author} · {when(version.createdAt)} · <code>{version.hash.slice(0, 10)}</code>
           {version.bump && ` · ${version.bump}`}
         </div>
+        {released.length > 0 && (
+          <div className="deployments" data-testid={`deployed-${version.semver}`}>
+            {released.slice(0, 3).map((deployment) => `${deployment.action} on ${deployment.target}, ${when(deployment.at)}`).join(' · ')}
+          </div>
+        )}
       </div>
       <div className="timeline-actions">
         <button type="button" onClick={() => onLabel(version.semver)} data-testid={`move-label-${version.semver}`}>

@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { LabelMove, LabelState, VersionDiff, VersionSummary } from '../../../shared/contract/entities';
+import type { Deployment } from '../../../shared/contract/release-entities';
 import { compareSemver } from '../../../shared/semver';
 import { errorMessage, type StoreDeps } from '../agents/store';
 
@@ -19,6 +20,8 @@ export interface HistoryState {
   versions: VersionSummary[];
   labels: LabelState[];
   moves: LabelMove[];
+  /** Releases of the agent's versions to runtimes, newest first. */
+  deployments: Deployment[];
   selection: HistoryRef[];
   diff: OpenDiff | null;
   loading: boolean;
@@ -51,6 +54,9 @@ export function createHistoryStore({ client, notify }: StoreDeps): HistoryStore 
         client.labels.history({ agent }),
       ]);
       if (get().agent === agent) set({ versions, labels, moves, loading: false });
+      // Where each version went is read after the first screen: History shows without it.
+      const deployments = await client.release.deployments({ agent });
+      if (get().agent === agent) set({ deployments });
     };
 
     return {
@@ -58,11 +64,12 @@ export function createHistoryStore({ client, notify }: StoreDeps): HistoryStore 
       versions: [],
       labels: [],
       moves: [],
+      deployments: [],
       selection: [],
       diff: null,
       loading: false,
       load: async (agent) => {
-        set({ agent, versions: [], labels: [], moves: [], selection: [], diff: null, loading: agent !== null });
+        set({ agent, versions: [], labels: [], moves: [], deployments: [], selection: [], diff: null, loading: agent !== null });
         if (!agent) return;
         try {
           await fetchAll(agent);

@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 
-export type Tab = 'editor' | 'history' | 'audit' | 'tests' | 'compare';
-export const TABS: readonly Tab[] = ['editor', 'history', 'audit', 'tests', 'compare'];
+export type Tab = 'editor' | 'history' | 'audit' | 'tests' | 'compare' | 'release';
+export const TABS: readonly Tab[] = ['editor', 'history', 'audit', 'tests', 'compare', 'release'];
 
 export interface Toast {
   id: number;
