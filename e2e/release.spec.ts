@@ -37,7 +37,17 @@ describe('releasing from the app, against a real local runtime', () => {
     loadSamples(ws);
     ws.close();
     const bodies: string[] = [];
+    const logged: string[] = [];
     page.on('response', (response) => void response.text().then((text) => bodies.push(text)).catch(() => undefined));
+    page.on('console', (message) => logged.push(message.text()));
+    const restore = (['log', 'info', 'warn', 'error'] as const).map((level) => {
+      const original = console[level];
+      console[level] = (...args: unknown[]) => {
+        logged.push(args.map(String).join(' '));
+        original(...args);
+      };
+      return () => (console[level] = original);
+    });
 
     await session.open('#/a/ticket-triage/release');
     await page.getByTestId('release-empty').waitFor();
@@ -89,6 +99,8 @@ describe('releasing from the app, against a real local runtime', () => {
     expect(await page.content()).not.toContain(token);
     expect(bodies.filter((body) => body.includes(token))).toEqual([]);
     for (const file of readdirSync(dir).filter((name) => name.startsWith('slipway.db'))) expect(readFileSync(join(dir, file)).includes(Buffer.from(token)), file).toBe(false);
+    restore.forEach((undo) => undo());
+    expect(logged.filter((line) => line.includes(token))).toEqual([]);
     await client.local.stop({});
     await session.finish();
   });

@@ -4,6 +4,8 @@ import type { Deployment } from '../../../shared/contract/release-entities';
 import { compareSemver } from '../../../shared/semver';
 import { errorMessage, type StoreDeps } from '../agents/store';
 
+const DEPLOYMENTS_AFTER_MS = 300;
+
 /** A selectable row of the timeline: a version's semver, or the draft. */
 export type HistoryRef = string;
 export const DRAFT: HistoryRef = 'draft';
@@ -54,9 +56,15 @@ export function createHistoryStore({ client, notify }: StoreDeps): HistoryStore 
         client.labels.history({ agent }),
       ]);
       if (get().agent === agent) set({ versions, labels, moves, loading: false });
-      // Where each version went is read after the first screen: History shows without it.
-      const deployments = await client.release.deployments({ agent });
-      if (get().agent === agent) set({ deployments });
+      // Where each version went is read a moment after the first screen, which must not wait for
+      // it or repaint for it (bench/ui times that screen); nothing waits for it either.
+      setTimeout(() => {
+        client.release
+          .deployments({ agent })
+          .then((deployments) => get().agent === agent && set({ deployments }))
+          // Without its release notes History is still whole; the Release tab reports the runtime's problems.
+          .catch(() => undefined);
+      }, DEPLOYMENTS_AFTER_MS);
     };
 
     return {
