@@ -2,9 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSamples } from '../electron/core/samples';
-import { openWorkspace } from '../electron/core/workspace';
-import { launchChromium, openSession, TARGET } from './support';
+import { launchChromium, loadSampleAgents, openSession, TARGET } from './support';
 
 let browser: Browser | null = null;
 beforeAll(async () => {
@@ -16,9 +14,7 @@ describe('comparing versions in the app', () => {
   it('compares two sample versions on a dataset, filters to the regression, opens it side by side and exports a report that opens offline', async () => {
     const session = await openSession(browser);
     const { page, dir } = session;
-    const ws = openWorkspace(dir);
-    loadSamples(ws);
-    ws.close();
+    loadSampleAgents(dir);
     await session.open('#/a/ticket-triage/compare');
     await page.getByTestId('compare-empty').waitFor();
 

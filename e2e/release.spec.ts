@@ -4,11 +4,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '../shared/contract/client';
-import { loadSamples } from '../electron/core/samples';
-import { openWorkspace } from '../electron/core/workspace';
 import { startFakeLlm } from '../test-support/fake-llm';
 import { agentFiles } from '../test-support/workspace';
-import { launchChromium, openSession, TARGET } from './support';
+import { captureLogs, launchChromium, loadSampleAgents, openSession, TARGET } from './support';
 
 let browser: Browser | null = null;
 beforeAll(async () => {
@@ -33,21 +31,10 @@ describe('releasing from the app, against a real local runtime', () => {
   it('deploys after the gate suite passed, runs a canary with traffic, steps it, rolls it back with a reason — in the timeline, the audit and never the token', async () => {
     const session = await openSession(browser);
     const { page, client, dir } = session;
-    const ws = openWorkspace(dir);
-    loadSamples(ws);
-    ws.close();
+    loadSampleAgents(dir);
     const bodies: string[] = [];
-    const logged: string[] = [];
     page.on('response', (response) => void response.text().then((text) => bodies.push(text)).catch(() => undefined));
-    page.on('console', (message) => logged.push(message.text()));
-    const restore = (['log', 'info', 'warn', 'error'] as const).map((level) => {
-      const original = console[level];
-      console[level] = (...args: unknown[]) => {
-        logged.push(args.map(String).join(' '));
-        original(...args);
-      };
-      return () => (console[level] = original);
-    });
+    const logs = captureLogs(page);
 
     await session.open('#/a/ticket-triage/release');
     await page.getByTestId('release-empty').waitFor();
@@ -99,8 +86,8 @@ describe('releasing from the app, against a real local runtime', () => {
     expect(await page.content()).not.toContain(token);
     expect(bodies.filter((body) => body.includes(token))).toEqual([]);
     for (const file of readdirSync(dir).filter((name) => name.startsWith('slipway.db'))) expect(readFileSync(join(dir, file)).includes(Buffer.from(token)), file).toBe(false);
-    restore.forEach((undo) => undo());
-    expect(logged.filter((line) => line.includes(token))).toEqual([]);
+    logs.stop();
+    expect(logs.lines.filter((line) => line.includes(token))).toEqual([]);
     await client.local.stop({});
     await session.finish();
   });

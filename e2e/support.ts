@@ -5,6 +5,8 @@ import { expect } from 'vitest';
 import type { Client } from '../shared/contract/client';
 import { startTestHost } from '../test-support/browser-host';
 import { tempWorkspace } from '../test-support/workspace';
+import { loadSamples } from '../electron/core/samples';
+import { openWorkspace } from '../electron/core/workspace';
 
 export const CHROMIUM = process.env.SLIPWAY_CHROMIUM ?? '/usr/bin/chromium';
 export const ARTIFACTS = join(import.meta.dirname, 'artifacts');
@@ -130,4 +132,29 @@ export async function waitForSaved(page: Page): Promise<void> {
 /** The text Monaco shows in a view, with its non-breaking spaces made plain. */
 export async function viewText(view: Locator): Promise<string> {
   return ((await view.textContent()) ?? '').replace(/\u00a0/g, ' ');
+}
+
+/** Loads the sample agents (and their suites) into a session's workspace, as the app's first start does. */
+export function loadSampleAgents(dir: string): void {
+  const ws = openWorkspace(dir);
+  try {
+    loadSamples(ws);
+  } finally {
+    ws.close();
+  }
+}
+
+/** Every line the page and this process log from now on, to search for a secret; `stop` puts console back. */
+export function captureLogs(page: Page): { lines: string[]; stop: () => void } {
+  const lines: string[] = [];
+  page.on('console', (message) => lines.push(message.text()));
+  const restore = (['log', 'info', 'warn', 'error'] as const).map((level) => {
+    const original = console[level];
+    console[level] = (...args: unknown[]) => {
+      lines.push(args.map(String).join(' '));
+      original(...args);
+    };
+    return () => (console[level] = original);
+  });
+  return { lines, stop: () => restore.forEach((undo) => undo()) };
 }

@@ -2,11 +2,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSamples } from '../electron/core/samples';
-import { openWorkspace } from '../electron/core/workspace';
 import { startFakeLlm } from '../test-support/fake-llm';
 import { agentFiles } from '../test-support/workspace';
-import { launchChromium, openSession, replaceEditorText, TARGET, waitForSaved } from './support';
+import { captureLogs, launchChromium, loadSampleAgents, openSession, replaceEditorText, TARGET, waitForSaved } from './support';
 
 let browser: Browser | null = null;
 beforeAll(async () => {
@@ -20,9 +18,7 @@ describe('testing in the app', () => {
   it('runs a sample suite with live progress, explains a failing case, and stores a cancelled run as cancelled', async () => {
     const session = await openSession(browser);
     const { page, client, dir } = session;
-    const ws = openWorkspace(dir);
-    loadSamples(ws);
-    ws.close();
+    loadSampleAgents(dir);
     await session.open('#/a/ticket-triage/tests');
     await page.getByTestId('suite-triage-basics').waitFor();
     await page.getByTestId('open-run-dialog').click();
@@ -70,16 +66,8 @@ describe('testing in the app', () => {
 
   it('tries an edited draft beside the latest version on a loopback provider, with a key entered in Settings that appears nowhere', async () => {
     const fake = await startFakeLlm((request) => ({ kind: 'reply', text: JSON.stringify(request.body.messages).includes('URGENT') ? 'queue: escalations' : 'queue: general', usage: { input: 120, output: 9 } }));
-    const logged: string[] = [];
-    const restore = (['log', 'info', 'warn', 'error'] as const).map((level) => {
-      const original = console[level];
-      console[level] = (...args: unknown[]) => {
-        logged.push(args.map(String).join(' '));
-        original(...args);
-      };
-      return () => (console[level] = original);
-    });
     const session = await openSession(browser);
+    const logs = captureLogs(session.page);
     const { page, client, dir } = session;
     const bodies: string[] = [];
     page.on('response', (response) => {
@@ -88,7 +76,6 @@ describe('testing in the app', () => {
         .then((text) => bodies.push(text))
         .catch(() => undefined);
     });
-    page.on('console', (message) => logged.push(message.text()));
     try {
       await client.agents.create({ name: 'triage' });
       const config = `provider: openai-compatible\nmodel: gpt-4o-mini-2024-07-18\nbase_url: ${fake.url}/v1\napi_key: OPENAI\nretries: 0\n`;
@@ -128,13 +115,13 @@ describe('testing in the app', () => {
       await expect.poll(() => bodies.length).toBeGreaterThan(10);
       expect(bodies.filter((body) => body.includes(KEY))).toEqual([]);
       expect(await page.content()).not.toContain(KEY);
-      expect(logged.filter((line) => line.includes(KEY))).toEqual([]);
+      expect(logs.lines.filter((line) => line.includes(KEY))).toEqual([]);
       for (const file of readdirSync(dir).filter((name) => name.startsWith('slipway.db'))) {
         expect(readFileSync(join(dir, file)).includes(Buffer.from(KEY)), file).toBe(false);
       }
       await session.finish();
     } finally {
-      restore.forEach((undo) => undo());
+      logs.stop();
       await fake.close();
     }
   });
