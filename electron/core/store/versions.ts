@@ -13,7 +13,9 @@ import { sql, sqlRows } from '../statements';
 import type { Workspace } from '../workspace';
 import { appendAudit } from './audit-log';
 import { draftFiles, draftParentId, storeDraft, STARTER_FILES } from './drafts';
+import { createAgent } from './agents';
 import {
+  findAgent,
   highestVersion,
   labelsByVersion,
   requireActiveAgent,
@@ -207,3 +209,37 @@ export function diffVersions(ws: Workspace, fromText: string, toText: string): V
   };
 }
 
+
+/**
+ * A version from a bundle, as it was: its semver, parent, author, message and time kept. Inside
+ * the import's transaction; the agent is made if this workspace has none of that name.
+ */
+export function importVersion(ws: Workspace, version: { agent: string; semver: string; hash: string; parent: string | null; author: string; message: string; bump: Bump | null; createdAt: string }, files: Files): void {
+  const agent = findAgent(ws, version.agent) ?? requireAgent(ws, createAgent(ws, version.agent, '').name);
+  const parentId = version.parent === null ? null : ((sql(ws.db, 'SELECT id FROM versions WHERE agent_id = ? AND semver = ?').get(agent.id, version.parent) as { id: number } | undefined)?.id ?? null);
+  const { text: manifest, entries } = canonicalManifest(files, nodeSha256);
+  const [major, minor, patch] = version.semver.split('.').map(Number);
+  const versionId = Number(
+    sql(ws.db, 'INSERT INTO versions (agent_id, semver, major, minor, patch, hash, manifest, parent_id, author, message, bump, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+      agent.id,
+      version.semver,
+      major,
+      minor,
+      patch,
+      version.hash,
+      manifest,
+      parentId,
+      version.author,
+      version.message,
+      version.bump,
+      version.createdAt,
+    ).lastInsertRowid,
+  );
+  const putBlob = sql(ws.db, 'INSERT OR IGNORE INTO blobs (sha256, size, content) VALUES (?, ?, ?)');
+  const putFile = sql(ws.db, 'INSERT INTO version_files (version_id, name, blob_sha256) VALUES (?, ?, ?)');
+  for (const { name, sha256 } of entries) {
+    const content = files[name] ?? '';
+    putBlob.run(sha256, Buffer.byteLength(content, 'utf8'), content);
+    putFile.run(versionId, name, sha256);
+  }
+}
