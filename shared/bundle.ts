@@ -26,6 +26,21 @@ export const BundledVersion = z.object({
 });
 export type BundledVersion = z.infer<typeof BundledVersion>;
 
+/** Evidence that travels with versions: the agent's suites, and runs and comparison reports of the bundled versions. */
+export const EvidenceKind = z.enum(['suite', 'run', 'comparison']);
+export type EvidenceKind = z.infer<typeof EvidenceKind>;
+
+export const BundledEvidence = z.object({
+  kind: EvidenceKind,
+  agent: AgentName,
+  /** Its entry: evidence/<agent>/suites/<name>.yaml, …/runs/<id>.json or …/comparisons/<id>.html. */
+  path: z.string().min(1),
+  title: z.string(),
+  /** The bundled versions it concerns (none for a suite: it concerns the agent). */
+  versions: z.array(Semver),
+});
+export type BundledEvidence = z.infer<typeof BundledEvidence>;
+
 export const BundleManifest = z.object({
   format: z.literal(BUNDLE_FORMAT, `not a Slipway bundle (its manifest's format is not "${BUNDLE_FORMAT}")`),
   version: z.int(),
@@ -34,6 +49,7 @@ export const BundleManifest = z.object({
   versions: z.array(BundledVersion),
   /** Labels of the exported agents, and which semver each pointed at. */
   labels: z.array(z.object({ agent: AgentName, label: LabelName, semver: Semver })),
+  evidence: z.array(BundledEvidence).default([]),
   /** Every entry but manifest.json and signature.json, with its sha256 and size. */
   entries: z.array(z.object({ path: z.string().min(1), sha256: Sha256, size: z.int().min(0) })),
 });
@@ -50,4 +66,55 @@ export type BundleSignature = z.infer<typeof BundleSignature>;
 
 export function versionEntry(agent: string, semver: string, file: string): string {
   return `versions/${agent}/${semver}/${file}`;
+}
+
+export function evidencePath(kind: EvidenceKind, agent: string, name: string): string {
+  const extension = { suite: 'yaml', run: 'json', comparison: 'html' }[kind];
+  return `evidence/${agent}/${kind === 'suite' ? 'suites' : `${kind}s`}/${name}.${extension}`;
+}
+
+export const TrustedKey = z.object({ name: z.string(), publicKey: z.string(), fingerprint: z.string() });
+export type TrustedKey = z.infer<typeof TrustedKey>;
+
+/** Who signed a bundle, checked: a signature that does not verify never gets this far. */
+export const SignatureCheck = z.discriminatedUnion('signed', [
+  z.object({ signed: z.literal(false) }),
+  z.object({ signed: z.literal(true), fingerprint: z.string(), publicKey: z.string(), trusted: z.boolean(), trustedAs: z.string().nullable() }),
+]);
+export type SignatureCheck = z.infer<typeof SignatureCheck>;
+
+/** A checked bundle and what importing it would do; nothing is written to make one. */
+export const BundlePreview = z.object({
+  manifest: BundleManifest,
+  /** The sha256 of manifest.json's bytes: an import can insist on the bundle that was previewed. */
+  manifestSha256: z.string(),
+  signature: SignatureCheck,
+  plan: z.object({
+    /** AGENT@SEMVER new here, and already here with the same content. */
+    add: z.array(z.string()),
+    present: z.array(z.string()),
+    /** Each one refuses the whole import. */
+    conflicts: z.array(z.string()),
+    /** "AGENT LABEL → SEMVER" for labels the bundle sets where this workspace has none of that name. */
+    labels: z.array(z.string()),
+    evidence: z.object({ add: z.array(z.string()), present: z.array(z.string()) }),
+  }),
+});
+export type BundlePreview = z.infer<typeof BundlePreview>;
+
+/** Versions ordered so that each comes after its parent (when the parent is among them); null when parents form a cycle. */
+export function parentsFirst<V extends Pick<BundledVersion, 'agent' | 'semver' | 'parent'>>(versions: V[]): V[] | null {
+  const key = (agent: string, semver: string) => `${agent}@${semver}`;
+  const present = new Set(versions.map((version) => key(version.agent, version.semver)));
+  const placed = new Set<string>();
+  const ordered: V[] = [];
+  let remaining = versions;
+  while (remaining.length > 0) {
+    const ready = remaining.filter((version) => version.parent === null || !present.has(key(version.agent, version.parent)) || placed.has(key(version.agent, version.parent)));
+    if (ready.length === 0) return null;
+    for (const version of ready) placed.add(key(version.agent, version.semver));
+    ordered.push(...ready);
+    remaining = remaining.filter((version) => !placed.has(key(version.agent, version.semver)));
+  }
+  return ordered;
 }

@@ -9,6 +9,7 @@ import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, type CliIo } from './io';
 import { registerTestingCommands } from './testing-commands';
 import { registerCompareCommands } from './compare-commands';
 import { registerReleaseCommands } from './release-commands';
+import { registerBundleCommands } from './bundle-commands';
 
 
 
@@ -220,6 +221,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   registerTestingCommands(program, commandContext);
   registerCompareCommands(program, commandContext);
   registerReleaseCommands(program, commandContext);
+  registerBundleCommands(program, commandContext);
 
   program
     .command('config')
