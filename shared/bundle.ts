@@ -118,3 +118,21 @@ export function parentsFirst<V extends Pick<BundledVersion, 'agent' | 'semver' |
   }
   return ordered;
 }
+
+/** A run or comparison report that came with a bundle: evidence made elsewhere, shown as such. */
+export const ImportedEvidence = z.object({
+  id: z.int(),
+  kind: z.enum(['run', 'comparison']),
+  title: z.string(),
+  versions: z.array(z.string()),
+  source: z.object({ workspace: z.string(), author: z.string(), exportedAt: z.string(), signedBy: z.string().nullable() }),
+  importedAt: z.string(),
+});
+export type ImportedEvidence = z.infer<typeof ImportedEvidence>;
+
+/** The user's own signing key (its public half) and the keys this workspace trusts. */
+export const SigningKeys = z.object({ own: z.object({ publicKey: z.string(), fingerprint: z.string() }).nullable(), trusted: z.array(TrustedKey) });
+export type SigningKeys = z.infer<typeof SigningKeys>;
+
+/** The largest .slipway file the app takes through its contract (as base64); the CLI takes any. */
+export const MAX_APP_BUNDLE_BYTES = 64 * 1024 * 1024;

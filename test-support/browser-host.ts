@@ -1,9 +1,10 @@
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { createClient, type Client } from '../shared/contract/client';
 import { httpTransport, type Transport } from '../shared/contract/transport';
 import type { BrowserHost } from '../electron/core/browser-host';
 import { serveWorkspace } from '../electron/core/serve';
-import { tempWorkspace, type TestWorkspace } from './workspace';
+import { tempDir, tempWorkspace, type TestWorkspace } from './workspace';
 
 export interface TestHost extends TestWorkspace {
   host: BrowserHost;
@@ -16,7 +17,9 @@ export interface TestHost extends TestWorkspace {
 /** The browser host over a fresh temporary workspace, outputs checked against the contract. */
 export async function startTestHost(): Promise<TestHost> {
   const workspace = tempWorkspace();
-  const host = await serveWorkspace(workspace.ws, { checkOutputs: true, watchIntervalMs: 100 });
+  // The user's folders (the signing key) are the test's own, never the real HOME's.
+  const home = tempDir('slipway-home-');
+  const host = await serveWorkspace(workspace.ws, { checkOutputs: true, watchIntervalMs: 100, env: { ...process.env, HOME: home.dir, XDG_CONFIG_HOME: join(home.dir, '.config') } });
   const transport = httpTransport(
     host.url,
     (url, init) => fetch(url, init),
@@ -36,6 +39,7 @@ export async function startTestHost(): Promise<TestHost> {
     close: async () => {
       await host.close();
       workspace.cleanup();
+      home.cleanup();
     },
   };
 }

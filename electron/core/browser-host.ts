@@ -25,7 +25,8 @@ export interface BrowserHost {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
+// A bundle of up to 64 MiB arrives as base64 in one call.
+const MAX_BODY_BYTES = 96 * 1024 * 1024;
 const API_PATH = /^\/api\/([a-zA-Z]+)\.([a-zA-Z]+)$/;
 
 function same(a: string, b: string): boolean {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { normalizeLineEndings } from '../../shared/agent-files';
-import { evidencePath, type BundledEvidence, type BundledVersion, type BundleManifest } from '../../shared/bundle';
+import { evidencePath, ImportedEvidence, type BundledEvidence, type BundledVersion, type BundleManifest } from '../../shared/bundle';
 import { nodeSha256 } from '../../shared/node/sha256';
 import { parseSuiteYaml } from '../../shared/suite-file';
 import { SlipwayError } from '../../shared/errors';
@@ -104,22 +104,11 @@ export function importEvidence(ws: Workspace, manifest: BundleManifest, entries:
   }
 }
 
-export interface ImportedEvidence {
-  id: number;
-  kind: 'run' | 'comparison';
-  title: string;
-  versions: string[];
-  source: { workspace: string; author: string; exportedAt: string; signedBy: string | null };
-  importedAt: string;
-}
-
-const Source = z.object({ workspace: z.string(), author: z.string(), exportedAt: z.string(), signedBy: z.string().nullable() });
-
 /** The runs and reports that came with bundles, newest first. */
 export function listImportedEvidence(ws: Workspace, agentName: string): ImportedEvidence[] {
   const agent = requireAgent(ws, agentName);
   const rows = sql(ws.db, 'SELECT id, kind, title, versions, source, imported_at FROM imported_evidence WHERE agent_id = ? ORDER BY id DESC').all(agent.id) as Array<{ id: number; kind: 'run' | 'comparison'; title: string; versions: string; source: string; imported_at: string }>;
-  return rows.map((row) => ({ id: row.id, kind: row.kind, title: row.title, versions: z.array(z.string()).parse(JSON.parse(row.versions)), source: Source.parse(JSON.parse(row.source)), importedAt: row.imported_at }));
+  return rows.map((row) => ImportedEvidence.parse({ id: row.id, kind: row.kind, title: row.title, versions: JSON.parse(row.versions) as unknown, source: JSON.parse(row.source) as unknown, importedAt: row.imported_at }));
 }
 
 /** One piece of imported evidence as a file to save: the run's JSON or the comparison's HTML report. */

@@ -16,6 +16,8 @@ export interface ServeOptions extends DispatchOptions {
   watchIntervalMs?: number;
   /** Where keys entered in the page are held: by default the environment plus this session. */
   vault?: SecretVault;
+  /** The environment the user's own folders come from (the signing key); the process's by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export function rendererDir(): string {
@@ -27,7 +29,7 @@ export async function serveWorkspace(ws: Workspace, options: ServeOptions = {}):
   const dir = options.rendererDir ?? rendererDir();
   if (!existsSync(join(dir, 'index.html'))) throw new SlipwayError('workspace', `the renderer is not built (no ${join(dir, 'index.html')}): run \`npm run build\``);
   let broadcast: BrowserHost['broadcast'] = () => undefined;
-  const services = createServices(ws, { emit: (event) => broadcast(event), ...(options.vault ? { vault: options.vault } : {}) });
+  const services = createServices(ws, { emit: (event) => broadcast(event), ...(options.vault ? { vault: options.vault } : {}), ...(options.env ? { env: options.env } : {}) });
   const dispatch = createDispatch(services.handlers, options);
   const host = await startBrowserHost({
     dispatch,

@@ -16,6 +16,7 @@ import { sessionVault } from './secret-vault';
 import { createTestingHandlers, type TestingDeps } from './testing-services';
 import { createComparisonHandlers } from './comparison-services';
 import { createReleaseHandlers } from './release-services';
+import { createBundleHandlers } from './bundle-services';
 import { nodePlatform } from '../../shared/node/platform';
 
 export interface Services {
@@ -28,7 +29,7 @@ export interface Services {
  * The contract's services over one open workspace. Every transport calls exactly these. Keys
  * default to the environment plus the session; events go nowhere unless a host listens.
  */
-export function createServices(ws: Workspace, deps: Partial<TestingDeps> = {}): Services {
+export function createServices(ws: Workspace, deps: Partial<TestingDeps> & { env?: NodeJS.ProcessEnv } = {}): Services {
   endOrphanedRuns(ws);
   let prices: ReturnType<typeof loadPrices> | null = null;
   const loadPricesOnce = deps.prices ?? (() => (prices ??= loadPrices()));
@@ -38,7 +39,7 @@ export function createServices(ws: Workspace, deps: Partial<TestingDeps> = {}): 
   const { jobs: comparisonJobs, ...comparisonHandlers } = createComparisonHandlers(ws, { platform: () => nodePlatform(vault), prices: loadPricesOnce, emit: deps.emit ?? (() => undefined) });
   const { close: closeRelease, ...releaseHandlers } = createReleaseHandlers(ws, { vault });
   return {
-    handlers: { ...coreHandlers(ws), ...testingHandlers, ...comparisonHandlers, ...releaseHandlers },
+    handlers: { ...coreHandlers(ws), ...testingHandlers, ...comparisonHandlers, ...releaseHandlers, ...createBundleHandlers(ws, deps.env ?? process.env) },
     close: async () => {
       await Promise.all([runManager.close(), comparisonJobs.close(), closeRelease()]);
     },
@@ -50,7 +51,7 @@ export function createHandlers(ws: Workspace): Handlers {
   return createServices(ws).handlers;
 }
 
-function coreHandlers(ws: Workspace): Omit<Handlers, 'suites' | 'runs' | 'try' | 'keys' | 'datasets' | 'comparisons' | 'targets' | 'release' | 'local'> {
+function coreHandlers(ws: Workspace): Omit<Handlers, 'suites' | 'runs' | 'try' | 'keys' | 'datasets' | 'comparisons' | 'targets' | 'release' | 'local' | 'bundles'> {
   return {
     agents: {
       list: ({ includeArchived }) => listAgents(ws, includeArchived),

@@ -5,6 +5,8 @@ import { AuditTab } from '../features/audit/AuditTab';
 import { EditorTab } from '../features/editor/EditorTab';
 import { SnapshotDialog } from '../features/editor/SnapshotDialog';
 import { HistoryTab } from '../features/history/HistoryTab';
+import { ImportDialog } from '../features/bundles/ImportDialog';
+import { useBundleDrop } from '../features/bundles/use-bundle-drop';
 import { selectTab, TABS, type Tab } from '../features/ui/store';
 import { CommandPalette } from './CommandPalette';
 import { ErrorBoundary } from './ErrorBoundary';
@@ -88,7 +90,9 @@ function Workbench() {
 
 export function App() {
   const stores = useStores();
-  const { ui, agents } = stores;
+  const { ui, agents, bundles } = stores;
+  const dragging = useBundleDrop(bundles);
+  const incoming = useSlice(bundles, (state) => state.incoming !== null);
   const sidebarWidth = useSlice(ui, (state) => state.sidebarWidth);
   const paletteOpen = useSlice(ui, (state) => state.paletteOpen);
   const snapshotOpen = useSlice(ui, (state) => state.snapshotOpen);
@@ -109,6 +113,12 @@ export function App() {
       {settingsOpen ? <OnDemand load={loadSettingsPage} /> : <Workbench />}
       {paletteOpen && <CommandPalette />}
       {snapshotOpen && selected && <SnapshotDialog onClose={() => ui.getState().setSnapshotOpen(false)} />}
+      {incoming && <ImportDialog />}
+      {dragging && (
+        <div className="drop-overlay" data-testid="drop-overlay">
+          Drop a <code>.slipway</code> bundle to see what it holds before importing it
+        </div>
+      )}
       <Toasts />
     </div>
   );

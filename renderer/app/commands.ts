@@ -1,3 +1,4 @@
+import { pickBundleFile } from '../features/bundles/ImportDialog';
 import type { AppStores } from './stores';
 
 export interface Command {
@@ -20,6 +21,7 @@ export function buildCommands(stores: AppStores): Command[] {
     { id: 'tab.release', title: 'Go to Release', shortcut: 'Ctrl+6', run: () => ui.getState().setTab('release') },
     { id: 'settings', title: 'Settings: keys and author', shortcut: 'Ctrl+,', run: () => ui.getState().setSettingsOpen(true) },
     { id: 'agent.create', title: 'New agent…', shortcut: 'Ctrl+Shift+N', run: () => ui.getState().setAgentDialog({ kind: 'create' }) },
+    { id: 'bundle.import', title: 'Import a bundle (.slipway)…', shortcut: 'Ctrl+Shift+O', run: () => pickBundleFile(stores.bundles.getState().receive) },
     { id: 'audit.verify', title: 'Verify the audit chain', run: () => void audit.getState().verify().then(() => ui.getState().setTab('audit')) },
   ];
   if (selected) {

@@ -1,8 +1,9 @@
 import { useEffect } from 'react';
+import { pickBundleFile } from '../features/bundles/ImportDialog';
 import { TABS } from '../features/ui/store';
 import type { AppStores } from './stores';
 
-/** Ctrl (⌘ on macOS) + S snapshot · 1–6 tabs · K or Shift+P palette · Shift+N new agent · Enter runs the Try panel · , settings. */
+/** Ctrl (⌘ on macOS) + S snapshot · 1–6 tabs · K or Shift+P palette · Shift+N new agent · Shift+O import a bundle · Enter runs the Try panel · , settings. */
 export function useShortcuts(stores: AppStores): void {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -25,6 +26,9 @@ export function useShortcuts(stores: AppStores): void {
       } else if (key === 'n' && event.shiftKey) {
         event.preventDefault();
         ui.setAgentDialog({ kind: 'create' });
+      } else if (key === 'o' && event.shiftKey) {
+        event.preventDefault();
+        pickBundleFile(stores.bundles.getState().receive);
       } else if (key === 'enter' && ui.tab === 'editor' && stores.agents.getState().selected) {
         event.preventDefault();
         const trying = stores.tryPanel.getState();

@@ -2,6 +2,7 @@ import { createClient, type Client } from '../../shared/contract/client';
 import type { Transport } from '../../shared/contract/transport';
 import { createAgentsStore, selectSelectedAgent, type AgentsStore } from '../features/agents/store';
 import { createAuditStore, type AuditStore } from '../features/audit/store';
+import { createBundlesStore, type BundlesStore } from '../features/bundles/store';
 import { createEditorStore, type EditorStore } from '../features/editor/store';
 import { createHistoryStore, type HistoryStore } from '../features/history/store';
 import { createCompareStore, type CompareStore } from '../features/compare/store';
@@ -23,6 +24,7 @@ export interface AppStores {
   settings: SettingsStore;
   compare: CompareStore;
   release: ReleaseStore;
+  bundles: BundlesStore;
   /** Reloads what is on screen from the workspace. */
   refresh: () => Promise<void>;
   dispose: () => void;
@@ -51,6 +53,7 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
   const settings = createSettingsStore({ client, notify });
   const compare = createCompareStore({ client, notify });
   const release = createReleaseStore({ client, notify });
+  const bundles = createBundlesStore({ client, notify });
 
   /** What the History tab shows of the open agent, as of its last load; autosaves leave it alone. */
   const historyKey = () => {
@@ -96,6 +99,7 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
     if (ui.getState().tab === 'audit') await Promise.all([audit.getState().load(), audit.getState().verify()]);
     if (ui.getState().tab === 'tests') await tests.getState().refresh();
     if (ui.getState().tab === 'compare') await compare.getState().refresh();
+    if (ui.getState().tab === 'history' && historyChanged) await bundles.getState().loadEvidence(agents.getState().selected);
   };
   const unsubscribeEvents = transport.subscribe((event) => {
     if (event.type === 'run.progress') tests.getState().onProgress(event.payload);
@@ -115,6 +119,7 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
     settings,
     compare,
     release,
+    bundles,
     refresh,
     dispose: () => {
       unsubscribeSelection();

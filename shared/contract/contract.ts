@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SecretName } from '../agent-files';
 import { AgentName, LabelName } from '../names';
+import { BundlePreview, ImportedEvidence, MAX_APP_BUNDLE_BYTES, SigningKeys } from '../bundle';
 import {
   Agent,
   AgentSummary,
@@ -43,6 +44,11 @@ function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
 }
 
 const RefText = z.string().min(1, 'ref is empty').max(200);
+const BundleBase64 = z
+  .string()
+  .min(1, 'the file is empty')
+  .max(Math.ceil(MAX_APP_BUNDLE_BYTES / 3) * 4, `the file is over ${MAX_APP_BUNDLE_BYTES / 1024 / 1024} MiB: import it with \`slipway bundle import FILE\``)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64');
 const Reason = z.string().trim().min(1, 'a reason is required').max(2000);
 const Message = z.string().trim().min(1, 'a message saying why is required').max(10_000);
 const OptionalReason = z.string().max(2000).default('');
@@ -208,6 +214,25 @@ export const contract = {
     storage: method(z.object({}), KeyStorage),
     set: method(z.object({ name: SecretName, value: z.string().min(1, 'the key is empty').max(10_000) }), KeyState),
     remove: method(z.object({ name: SecretName }), KeyState),
+  },
+  bundles: {
+    /** A .slipway file of the versions (and their ancestors), as base64 for the renderer to save. */
+    export: method(
+      z.object({ refs: z.array(RefText).min(1, 'select at least one version').max(1000), evidence: z.boolean().default(false), sign: z.boolean().default(false) }),
+      z.object({ fileName: z.string(), base64: z.string(), bytes: z.int(), versions: z.array(z.string()), signed: z.boolean() }),
+    ),
+    /** Checks a bundle whole and says what importing it would do; writes nothing. */
+    preview: method(z.object({ base64: BundleBase64 }), BundlePreview),
+    /** Imports the bundle that was previewed (its manifest's sha256), all or nothing. */
+    import: method(z.object({ base64: BundleBase64, manifestSha256: z.string().regex(/^[0-9a-f]{64}$/) }), BundlePreview),
+    keys: method(z.object({}), SigningKeys),
+    /** Makes the user's signing key in their config folder (never in a workspace). */
+    generateKey: method(z.object({}), SigningKeys),
+    trust: method(z.object({ name: z.string().trim().min(1, 'name the key: who signs with it').max(200), publicKey: z.string().min(1).max(1000) }), SigningKeys),
+    untrust: method(z.object({ fingerprint: z.string().min(1).max(64) }), SigningKeys),
+    /** Runs and comparison reports that came with bundles, newest first. */
+    evidence: method(z.object({ agent: AgentName }), z.array(ImportedEvidence)),
+    evidenceFile: method(z.object({ id: z.int().min(1) }), z.object({ fileName: z.string(), content: z.string() })),
   },
   settings: {
     get: method(z.object({}), Settings),

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { AgentDialog } from '../ui/store';
 import { useSlice, useStores } from '../../app/context';
 import { Dialog, DialogActions } from '../../app/Dialog';
+import { pickBundleFile } from '../bundles/ImportDialog';
 import { selectAgents, selectSelected } from './store';
 
 
@@ -42,7 +43,7 @@ function AgentForm({ editing, onDone }: { editing: NonNullable<AgentDialog>; onD
 }
 
 export function Sidebar() {
-  const { agents, ui } = useStores();
+  const { agents, ui, bundles } = useStores();
   const list = useSlice(agents, selectAgents);
   const selected = useSlice(agents, selectSelected);
   const showArchived = useSlice(agents, (state) => state.showArchived);
@@ -57,13 +58,16 @@ export function Sidebar() {
         <button type="button" className="primary" onClick={() => setEditing({ kind: 'create' })} data-testid="new-agent" title="New agent (Ctrl+Shift+N)">
           New agent
         </button>
+        <button type="button" onClick={() => pickBundleFile(bundles.getState().receive)} data-testid="import-bundle" title="Import a .slipway bundle (Ctrl+Shift+O), or drop one on the window" aria-label="Import a bundle">
+          ⇩
+        </button>
         <button type="button" onClick={() => ui.getState().setSettingsOpen(true)} data-testid="open-settings" title="Settings: keys, author (Ctrl+,)" aria-label="Settings">
           ⚙
         </button>
       </header>
       {loaded && list.length === 0 && (
         <p className="empty" data-testid="no-agents">
-          No agents yet. Create one to start editing its prompt, or run <code>slipway init --sample</code> for two examples.
+          No agents yet. Create one to start editing its prompt, drop a <code>.slipway</code> bundle here to import one, or run <code>slipway init --sample</code> for two examples.
         </p>
       )}
       <ul className="agent-list" data-testid="agent-list">

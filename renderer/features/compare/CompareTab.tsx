@@ -1,5 +1,6 @@
 import { useState, type ComponentType } from 'react';
 import { useLoaded } from '../../app/use-loaded';
+import { download } from '../../app/download';
 import type { CompareProgressEvent, ComparisonSummary } from '../../../shared/contract/compare-entities';
 import { formatCost, formatMs, formatRate, when } from '../../app/format';
 import { useSlice, useStores } from '../../app/context';
@@ -136,16 +137,6 @@ function NewComparison({ onDataset }: { onDataset: () => void }) {
       </button>
     </form>
   );
-}
-
-/** Saves a report the way a browser saves a download: a file named for the comparison. */
-function download(fileName: string, content: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([content], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 function ComparisonView({ Charts }: { Charts: ComponentType<{ stats: NonNullable<ComparisonSummary['stats']> }> | null }) {

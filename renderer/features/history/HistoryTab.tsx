@@ -3,6 +3,8 @@ import { useMemo, useRef, useState } from 'react';
 import type { VersionSummary } from '../../../shared/contract/entities';
 import { useSlice, useStores } from '../../app/context';
 import { when } from '../../app/format';
+import { ExportDialog } from '../bundles/ExportDialog';
+import { EvidenceList } from '../bundles/EvidenceList';
 import { DiffView } from './DiffView';
 import { LabelDialog } from './LabelDialog';
 import { DRAFT } from './store';
@@ -69,6 +71,9 @@ export function HistoryTab() {
   const moves = useSlice(history, (state) => state.moves);
   const draft = useSlice(editor, (state) => state.draft);
   const [labelFor, setLabelFor] = useState<string | null>(null);
+  const [exporting, setExporting] = useState(false);
+  const agent = useSlice(history, (state) => state.agent);
+  const exportable = useMemo(() => selection.filter((ref) => ref !== DRAFT), [selection]);
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = useVirtualizer({ count: versions.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
 
@@ -86,9 +91,12 @@ export function HistoryTab() {
           <input type="checkbox" checked={selection.includes(DRAFT)} onChange={() => history.getState().toggle(DRAFT)} data-testid="select-draft" />
           Draft{draft?.changed ? ` (differs from ${draft.parent ?? 'nothing'})` : ''}
         </label>
-        <span className="muted">{selection.length === 2 ? `Compare ${selection.join(' and ')}` : 'Select two versions, or one and the draft, to compare'}</span>
+        <span className="muted">{selection.length === 2 ? `Compare ${selection.join(' and ')}` : 'Select two versions, or one and the draft, to compare; any versions to export'}</span>
         <button type="button" className="primary" disabled={selection.length !== 2} onClick={() => void history.getState().compare()} data-testid="compare">
           Compare
+        </button>
+        <button type="button" disabled={exportable.length === 0} onClick={() => setExporting(true)} data-testid="export-versions" title="Export the selected versions to a .slipway bundle">
+          Export{exportable.length > 0 ? ` ${exportable.length}` : ''}…
         </button>
       </div>
       <DiffView />
@@ -115,7 +123,9 @@ export function HistoryTab() {
           ))}
         </ul>
       </details>
+      {agent && <EvidenceList agent={agent} />}
       {labelFor && <LabelDialog semver={labelFor} onClose={() => setLabelFor(null)} />}
+      {exporting && agent && <ExportDialog agent={agent} semvers={exportable} onClose={() => setExporting(false)} />}
     </div>
   );
 }

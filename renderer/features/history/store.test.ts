@@ -31,10 +31,14 @@ describe('history store', () => {
     expect(diff?.after['prompt.md']).toBe('Sort tickets by urgency.\n');
   });
 
-  it('keeps at most two selected and diffs a version against the draft', async () => {
+  it('selects any number (to export), diffs exactly two: a version against the draft', async () => {
     const { store } = await setup();
     await t.client.drafts.writeFile({ agent: 'triage', file: 'prompt.md', content: 'Draft prompt.\n' });
     for (const ref of ['1.0.0', '1.1.0', DRAFT]) store.getState().toggle(ref);
+    expect(store.getState().selection).toEqual(['1.0.0', '1.1.0', DRAFT]);
+    await store.getState().compare();
+    expect(store.getState().diff).toBeNull();
+    store.getState().toggle('1.0.0');
     expect(store.getState().selection).toEqual(['1.1.0', DRAFT]);
     await store.getState().compare();
     expect(store.getState().diff?.summary).toMatchObject({ from: 'triage@1.1.0', to: 'triage@draft' });

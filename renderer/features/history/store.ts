@@ -46,7 +46,7 @@ function chronological(a: HistoryRef, b: HistoryRef): [HistoryRef, HistoryRef] {
   return compareSemver(a, b) <= 0 ? [a, b] : [b, a];
 }
 
-/** The History tab: the timeline, a two-way selection to diff, restores and label moves. */
+/** The History tab: the timeline, a selection (two to diff, any to export), restores and label moves. */
 export function createHistoryStore({ client, notify }: StoreDeps): HistoryStore {
   return createStore<HistoryState>()((set, get) => {
     const fetchAll = async (agent: string) => {
@@ -98,7 +98,7 @@ export function createHistoryStore({ client, notify }: StoreDeps): HistoryStore 
       toggle: (ref) => {
         const selection = get().selection;
         if (selection.includes(ref)) set({ selection: selection.filter((item) => item !== ref) });
-        else set({ selection: [...selection, ref].slice(-2) });
+        else set({ selection: [...selection, ref] });
       },
       compare: async (refs) => {
         const { agent } = get();

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useSlice, useStores } from '../../app/context';
+import { SigningKeys } from '../bundles/SigningKeys';
 
 const NAME = /^[A-Z][A-Z0-9_]*$/;
 
@@ -119,6 +120,7 @@ export function SettingsPage() {
           {current && <span className="muted">from {current.authorSource}</span>}
         </form>
       </section>
+      <SigningKeys />
     </main>
   );
 }
