@@ -82,6 +82,9 @@ describe('releasing from the app, against a real local runtime', () => {
     await page.getByTestId('target-url').fill(localUrl);
     await page.getByTestId('target-token').fill(token);
     await page.getByTestId('target-save').click();
+    // The local target already shows 1.0.0 at 100%: wait for the dialog to close and the new target to be chosen.
+    await page.getByTestId('target-dialog').waitFor({ state: 'detached' });
+    await expect.poll(() => page.getByTestId('release-target').inputValue()).toBe('watcher');
     await page.getByTestId('release-split').filter({ hasText: '1.0.0 · 100%' }).waitFor();
     expect(await page.content()).not.toContain(token);
     expect(bodies.filter((body) => body.includes(token))).toEqual([]);
