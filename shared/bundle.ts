@@ -106,17 +106,19 @@ export type BundlePreview = z.infer<typeof BundlePreview>;
 export function parentsFirst<V extends Pick<BundledVersion, 'agent' | 'semver' | 'parent'>>(versions: V[]): V[] | null {
   const key = (agent: string, semver: string) => `${agent}@${semver}`;
   const present = new Set(versions.map((version) => key(version.agent, version.semver)));
-  const placed = new Set<string>();
+  const children = new Map<string, V[]>();
   const ordered: V[] = [];
-  let remaining = versions;
-  while (remaining.length > 0) {
-    const ready = remaining.filter((version) => version.parent === null || !present.has(key(version.agent, version.parent)) || placed.has(key(version.agent, version.parent)));
-    if (ready.length === 0) return null;
-    for (const version of ready) placed.add(key(version.agent, version.semver));
-    ordered.push(...ready);
-    remaining = remaining.filter((version) => !placed.has(key(version.agent, version.semver)));
+  for (const version of versions) {
+    const parent = version.parent === null ? null : key(version.agent, version.parent);
+    if (parent === null || !present.has(parent)) ordered.push(version);
+    else children.set(parent, [...(children.get(parent) ?? []), version]);
   }
-  return ordered;
+  // Breadth first from the roots: every version is placed after its parent, once.
+  for (let next = 0; next < ordered.length; next += 1) {
+    const version = ordered[next];
+    if (version) ordered.push(...(children.get(key(version.agent, version.semver)) ?? []));
+  }
+  return ordered.length === versions.length ? ordered : null;
 }
 
 /** A run or comparison report that came with a bundle: evidence made elsewhere, shown as such. */

@@ -96,8 +96,11 @@ export async function zipEntries(entries: Array<[string, Buffer]>): Promise<Buff
 /** Writes entries as plain files under dir, which must be new or empty. */
 export function writeFolder(dir: string, entries: Array<[string, Buffer]>): void {
   if (existsSync(dir) && readdirSync(dir).length > 0) throw new SlipwayError('invalid_input', `${dir} is not empty: export into a new folder`);
+  const made = new Set<string>();
   for (const [path, content] of entries) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    const folder = dirname(join(dir, path));
+    if (!made.has(folder)) mkdirSync(folder, { recursive: true });
+    made.add(folder);
     writeFileSync(join(dir, path), content);
   }
 }

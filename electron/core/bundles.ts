@@ -128,6 +128,7 @@ function planVersions(ws: Workspace, manifest: BundleManifest): Omit<BundlePrevi
   const plan = { add: [] as string[], present: [] as string[], conflicts: [] as string[], labels: [] as string[] };
   const idOf = (agent: string) => (sql(ws.db, 'SELECT id FROM agents WHERE name = ?').get(agent) as { id: number } | undefined)?.id;
   const hashHere = (agentId: number | undefined, semver: string) => (agentId === undefined ? undefined : (sql(ws.db, 'SELECT hash FROM versions WHERE agent_id = ? AND semver = ?').get(agentId, semver) as { hash: string } | undefined)?.hash);
+  const bundled = new Set(manifest.versions.map((version) => `${version.agent}@${version.semver}`));
   for (const version of manifest.versions) {
     const name = `${version.agent}@${version.semver}`;
     const agentId = idOf(version.agent);
@@ -135,12 +136,14 @@ function planVersions(ws: Workspace, manifest: BundleManifest): Omit<BundlePrevi
     if (existing === undefined) plan.add.push(name);
     else if (existing === version.hash) plan.present.push(name);
     else plan.conflicts.push(`${name} exists here with other content (${existing.slice(0, 12)}; the bundle has ${version.hash.slice(0, 12)})`);
-    const parentBundled = manifest.versions.some((other) => other.agent === version.agent && other.semver === version.parent);
+    const parentBundled = version.parent !== null && bundled.has(`${version.agent}@${version.parent}`);
     if (version.parent && !parentBundled && hashHere(agentId, version.parent) === undefined) plan.conflicts.push(`${name} was made from ${version.agent}@${version.parent}, which is neither in the bundle nor here`);
   }
+  const names = manifest.versions.map((version) => `${version.agent}@${version.semver}`);
+  for (const twice of new Set(names.filter((name, index) => names.indexOf(name) !== index))) plan.conflicts.push(`${twice} appears twice in the bundle`);
   if (parentsFirst(manifest.versions) === null) plan.conflicts.push('the versions name each other as parents in a cycle');
   for (const label of manifest.labels) {
-    if (!manifest.versions.some((version) => version.agent === label.agent && version.semver === label.semver)) plan.conflicts.push(`label ${label.label} of ${label.agent} points at ${label.semver}, which is not in the bundle`);
+    if (!bundled.has(`${label.agent}@${label.semver}`)) plan.conflicts.push(`label ${label.label} of ${label.agent} points at ${label.semver}, which is not in the bundle`);
     const agentId = idOf(label.agent);
     const here = agentId === undefined ? undefined : sql(ws.db, 'SELECT 1 FROM labels WHERE agent_id = ? AND name = ?').get(agentId, label.label);
     if (!here) plan.labels.push(`${label.agent} ${label.label} → ${label.semver}`);
@@ -188,8 +191,9 @@ export async function importBundle(ws: Workspace, source: Buffer | string, optio
   if (options.requireTrusted && !(signature.signed && signature.trusted)) throw new SlipwayError('forbidden', signature.signed ? `the bundle is signed by ${signature.fingerprint}, a key this workspace does not trust` : 'the bundle is not signed, and a trusted signature is required');
   if (plan.add.length === 0 && plan.labels.length === 0 && plan.evidence.add.length === 0) return preview;
   writeTransaction(ws.db, () => {
+    const adding = new Set(plan.add);
     for (const version of parentsFirst(manifest.versions) ?? []) {
-      if (plan.add.includes(`${version.agent}@${version.semver}`)) importVersion(ws, version, filesOf(version, entries));
+      if (adding.has(`${version.agent}@${version.semver}`)) importVersion(ws, version, filesOf(version, entries));
     }
     for (const label of manifest.labels) {
       const agent = requireAgent(ws, label.agent);
