@@ -31,6 +31,8 @@ export function registerBundleCommands(program: Command, context: CliContext): v
     return statSync(full).isDirectory() ? full : readFileSync(full);
   };
 
+  const inspect = async (file: string, command: Command) => (await load()).inspectBundle(await context.open(command), source(file));
+
   const bundle = program.command('bundle').description('versions as one verified file (or a folder): export, import, inspect, verify');
   bundle
     .command('export <refs...>')
@@ -57,17 +59,12 @@ export function registerBundleCommands(program: Command, context: CliContext): v
   bundle
     .command('inspect <file>')
     .description("what a bundle holds, whether it is signed and trusted, and what importing it would do (writes nothing)")
-    .action(async (file: string, _flags: unknown, command: Command) => {
-      const { inspectBundle } = await load();
-      const preview = await inspectBundle(await context.open(command), source(file));
-      context.print(command, preview, describePreview);
-    });
+    .action(async (file: string, _flags: unknown, command: Command) => context.print(command, await inspect(file, command), describePreview));
   bundle
     .command('verify <file>')
     .description('check every hash and the signature; exit 1 when it is not signed by a trusted key')
     .action(async (file: string, _flags: unknown, command: Command) => {
-      const { inspectBundle } = await load();
-      const preview = await inspectBundle(await context.open(command), source(file));
+      const preview = await inspect(file, command);
       context.print(command, { ok: true, signature: preview.signature }, () => `every hash matches; ${preview.signature.signed ? `signed by ${preview.signature.fingerprint}${preview.signature.trusted ? ', trusted' : ', not trusted here'}` : 'not signed'}`);
       if (!(preview.signature.signed && preview.signature.trusted)) context.exitWith(EXIT_CHECK_FAILED);
     });
