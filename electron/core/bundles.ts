@@ -1,4 +1,4 @@
-import { createHash, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { basename } from 'node:path';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, BundleManifest, parentsFirst, versionEntry, type BundledVersion, type BundlePreview } from '../../shared/bundle';
 import { SlipwayError } from '../../shared/errors';
@@ -9,7 +9,7 @@ import { parseRef, type Ref } from '../../shared/ref';
 import { compareSemver } from '../../shared/semver';
 import { readBundleEntries, refuse, writeFolder, zipEntries } from './bundle-archive';
 import { collectEvidence, importEvidence, planEvidence } from './bundle-evidence';
-import { checkSignature, signManifest } from './bundle-keys';
+import { checkSignature, keyFingerprint, signManifest } from './bundle-keys';
 import { sql } from './statements';
 import { appendAudit } from './store/audit-log';
 import { listLabels } from './store/labels';
@@ -90,6 +90,15 @@ function bundleContent(ws: Workspace, refTexts: string[], options: ExportOptions
     entries: sorted.map(([path, content]) => ({ path, sha256: sha256(content), size: content.length })),
   } satisfies BundleManifest;
   const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
+  // Who took what out of the workspace is part of its history, like every other action.
+  writeTransaction(ws.db, () =>
+    appendAudit(ws, {
+      action: 'bundle.export',
+      agentId: agents.length === 1 ? requireAgent(ws, agents[0] ?? '').id : null,
+      subject: versions.map((version) => `${version.agent}@${version.semver}`).join(', '),
+      after: { versions: versions.length, evidence: evidence.length, signed: options.signWith ? keyFingerprint(createPublicKey(options.signWith).export({ type: 'spki', format: 'der' }).toString('base64')) : null, manifestSha256: sha256(manifestBytes) },
+    }),
+  );
   return [[MANIFEST, manifestBytes], ...(options.signWith ? [[SIGNATURE, signManifest(manifestBytes, options.signWith)] as [string, Buffer]] : []), ...sorted];
 }
 

@@ -28,6 +28,8 @@ describe('slipway bundle and slipway keys', () => {
     const exported = await from.run('bundle', 'export', 'ticket-triage@1.1.0', 'ticket-triage@1.1.1', '--evidence', '--sign', '-o', 'triage.slipway');
     expect(exported).toMatchObject({ code: 0, stdout: expect.stringMatching(/^wrote triage\.slipway \(\d+ bytes, signed\)\n$/) as unknown as string });
     const file = join(from.dir, 'triage.slipway');
+    expect(await from.run('bundle', 'export', 'ticket-triage@1.1.0', '-o', 'triage.slipway')).toMatchObject({ code: 2, stderr: expect.stringContaining('triage.slipway exists') as unknown as string });
+    expect((await from.run('audit', 'list', '-n', '3')).stdout).toMatch(/bundle\.export +ticket-triage@1\.0\.0, ticket-triage@1\.1\.0, ticket-triage@1\.1\.1/);
 
     const to = sandbox();
     writeFileSync(join(to.dir, 'triage.slipway'), readFileSync(file));

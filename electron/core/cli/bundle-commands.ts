@@ -42,7 +42,8 @@ export function registerBundleCommands(program: Command, context: CliContext): v
     .option('--history', 'every version of the agents named (name agents, not versions)')
     .option('--evidence', "add the agents' suites, and the runs and comparison reports of the exported versions")
     .option('--sign', 'sign the manifest with your key (`slipway keys generate`)')
-    .action(async (refs: string[], flags: { output?: string; folder?: string; sign?: boolean; history?: boolean; evidence?: boolean }, command: Command) => {
+    .option('--force', 'replace the output file if it exists')
+    .action(async (refs: string[], flags: { output?: string; folder?: string; sign?: boolean; history?: boolean; evidence?: boolean; force?: boolean }, command: Command) => {
       const [{ exportBundle, exportFolder }, { signingKey }] = await Promise.all([load(), loadKeys()]);
       const ws = await context.open(command);
       const options = { history: flags.history ?? false, evidence: flags.evidence ?? false, ...(flags.sign ? { signWith: signingKey(io.env) } : {}) };
@@ -52,6 +53,7 @@ export function registerBundleCommands(program: Command, context: CliContext): v
         return;
       }
       if (!flags.output) throw new SlipwayError('invalid_input', 'say where: -o FILE.slipway (or --folder DIR)');
+      if (existsSync(resolve(io.cwd, flags.output)) && !flags.force) throw new SlipwayError('invalid_input', `${flags.output} exists: choose another name, or --force to replace it`);
       const data = await exportBundle(ws, refs, options);
       writeFileSync(resolve(io.cwd, flags.output), data);
       context.print(command, { file: flags.output, bytes: data.length, signed: Boolean(flags.sign) }, (value) => `wrote ${value.file} (${value.bytes} bytes${value.signed ? ', signed' : ''})`);
