@@ -32,7 +32,7 @@ try {
 
   const { privateKey } = generateKeyPairSync('ed25519');
   const heapBefore = process.memoryUsage().heapUsed;
-  const exported = await timed(() => exportBundle(source, ['triage'], { history: true, signWith: privateKey }));
+  const exported = await timed(() => exportBundle(source, ['triage'], { history: true, signWith: privateKey }).then((made) => made.data));
   const checked = await timed(() => inspectBundle(source, exported.value));
   const target = openWorkspace(join(root, 'target'), { identity });
   const imported = await timed(() => importBundle(target, exported.value));

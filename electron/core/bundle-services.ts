@@ -19,9 +19,8 @@ export function createBundleHandlers(ws: Workspace, env: NodeJS.ProcessEnv = pro
   return {
     bundles: {
       export: async ({ refs, evidence, sign }) => {
-        const data = await exportBundle(ws, refs, { evidence, ...(sign ? { signWith: signingKey(env) } : {}) });
-        const { manifest } = await inspectBundle(ws, data);
-        return { fileName: fileNameFor(refs), base64: data.toString('base64'), bytes: data.length, versions: manifest.versions.map((version) => `${version.agent}@${version.semver}`), signed: sign };
+        const { data, versions } = await exportBundle(ws, refs, { evidence, ...(sign ? { signWith: signingKey(env) } : {}) });
+        return { fileName: fileNameFor(refs), base64: data.toString('base64'), bytes: data.length, versions, signed: sign };
       },
       preview: ({ base64 }) => inspectBundle(ws, Buffer.from(base64, 'base64')),
       import: ({ base64, manifestSha256 }) => importBundle(ws, Buffer.from(base64, 'base64'), { expectManifest: manifestSha256 }),

@@ -62,7 +62,7 @@ function fileBytes(t: TestWorkspace): string {
 describe('bundles', () => {
   it('round-trips versions into a fresh workspace: the same hashes, parents, semvers and labels; a second import changes nothing', async () => {
     const source = workspace(true);
-    const data = await exportBundle(source.ws, ['ticket-triage@1.0.0', 'ticket-triage@1.1.0', 'ticket-triage@1.1.1', 'refund-approval@1.0.0', 'refund-approval@production']);
+    const { data } = await exportBundle(source.ws, ['ticket-triage@1.0.0', 'ticket-triage@1.1.0', 'ticket-triage@1.1.1', 'refund-approval@1.0.0', 'refund-approval@production']);
     const target = workspace();
     const first = await importBundle(target.ws, data);
     expect([...first.plan.add].sort()).toEqual(['refund-approval@1.0.0', 'refund-approval@1.1.0', 'ticket-triage@1.0.0', 'ticket-triage@1.1.0', 'ticket-triage@1.1.1']);
@@ -78,7 +78,7 @@ describe('bundles', () => {
 
   it('refuses a whole import that would give a semver other content, listing every conflict', async () => {
     const source = workspace(true);
-    const data = await exportBundle(source.ws, ['ticket-triage@1.0.0', 'ticket-triage@1.1.0']);
+    const { data } = await exportBundle(source.ws, ['ticket-triage@1.0.0', 'ticket-triage@1.1.0']);
     const target = workspace();
     await target.client.agents.create({ name: 'ticket-triage' });
     await target.client.versions.snapshot({ agent: 'ticket-triage', message: 'our own 1.0.0', files: { 'prompt.md': 'Other.\n', 'config.yaml': 'provider: mock\nmodel: m\nmock:\n  rules:\n    - reply: x\n', 'tools.json': '[]\n' } });
@@ -90,7 +90,7 @@ describe('bundles', () => {
   it('checks signatures: trusted, untrusted, and tampered after signing', async () => {
     const source = workspace(true);
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-    const signed = await exportBundle(source.ws, ['ticket-triage@1.0.0'], { signWith: privateKey });
+    const signed = (await exportBundle(source.ws, ['ticket-triage@1.0.0'], { signWith: privateKey })).data;
     const target = workspace();
     expect((await inspectBundle(target.ws, signed)).signature).toMatchObject({ signed: true, trusted: false });
     await expect(importBundle(target.ws, signed, { requireTrusted: true })).rejects.toThrow(/signed by [0-9a-f]{16}, a key this workspace does not trust/);
@@ -102,7 +102,7 @@ describe('bundles', () => {
 
   it('refuses what is not a safe bundle, each with its reason', async () => {
     const source = workspace(true);
-    const good = await exportBundle(source.ws, ['ticket-triage@1.0.0']);
+    const good = (await exportBundle(source.ws, ['ticket-triage@1.0.0'])).data;
     const target = workspace();
     const refusal = async (data: Buffer) => (await inspectBundle(target.ws, data).then(() => 'accepted').catch((error: Error) => error.message)) as string;
     expect(await refusal(Buffer.from('PK but not really'))).toMatch(/^not a bundle/);
@@ -119,7 +119,7 @@ describe('bundles', () => {
 
   it('survives 5,000 seeded mutations and truncations: each refused with a clear error, never a crash, never a partial write', async () => {
     const source = workspace(true);
-    const good = await exportBundle(source.ws, ['ticket-triage@1.0.0', 'ticket-triage@1.1.0']);
+    const good = (await exportBundle(source.ws, ['ticket-triage@1.0.0', 'ticket-triage@1.1.0'])).data;
     const target = workspace();
     let baseline = counts(target);
     let baselineFile = fileBytes(target);

@@ -70,8 +70,8 @@ function collect(ws: Workspace, refs: Ref[]): { versions: BundledVersion[]; file
   return { versions: parentsFirst(bySemver) ?? bySemver, files };
 }
 
-/** manifest.json's bytes and every other entry of a bundle of these versions. */
-function bundleContent(ws: Workspace, refTexts: string[], options: ExportOptions): Array<[string, Buffer]> {
+/** manifest.json's bytes and every other entry of a bundle of these versions, and the versions (AGENT@SEMVER). */
+function bundleContent(ws: Workspace, refTexts: string[], options: ExportOptions): { entries: Array<[string, Buffer]>; versions: string[] } {
   if (refTexts.length === 0) throw new SlipwayError('invalid_input', 'name at least one version to export (AGENT@1.2.0)');
   const { versions, files } = collect(ws, refsToExport(ws, refTexts, options.history ?? false));
   const evidence = options.evidence ? collectEvidence(ws, versions) : [];
@@ -99,17 +99,19 @@ function bundleContent(ws: Workspace, refTexts: string[], options: ExportOptions
       after: { versions: versions.length, evidence: evidence.length, signed: options.signWith ? keyFingerprint(createPublicKey(options.signWith).export({ type: 'spki', format: 'der' }).toString('base64')) : null, manifestSha256: sha256(manifestBytes) },
     }),
   );
-  return [[MANIFEST, manifestBytes], ...(options.signWith ? [[SIGNATURE, signManifest(manifestBytes, options.signWith)] as [string, Buffer]] : []), ...sorted];
+  const signature: Array<[string, Buffer]> = options.signWith ? [[SIGNATURE, signManifest(manifestBytes, options.signWith)]] : [];
+  return { entries: [[MANIFEST, manifestBytes], ...signature, ...sorted], versions: versions.map((version) => `${version.agent}@${version.semver}`) };
 }
 
 /** One .slipway file: the versions' files, a manifest of every entry's sha256, and optionally a signature. */
-export async function exportBundle(ws: Workspace, refs: string[], options: ExportOptions = {}): Promise<Buffer> {
-  return zipEntries(bundleContent(ws, refs, options));
+export async function exportBundle(ws: Workspace, refs: string[], options: ExportOptions = {}): Promise<{ data: Buffer; versions: string[] }> {
+  const { entries, versions } = bundleContent(ws, refs, options);
+  return { data: await zipEntries(entries), versions };
 }
 
 /** The same content as plain files (manifest.json and versions/<agent>/<semver>/…): it reviews well in a pull request. */
 export function exportFolder(ws: Workspace, refs: string[], dir: string, options: ExportOptions = {}): string[] {
-  const entries = bundleContent(ws, refs, options);
+  const { entries } = bundleContent(ws, refs, options);
   writeFolder(dir, entries);
   return entries.map(([path]) => path);
 }

@@ -54,7 +54,7 @@ export function registerBundleCommands(program: Command, context: CliContext): v
       }
       if (!flags.output) throw new SlipwayError('invalid_input', 'say where: -o FILE.slipway (or --folder DIR)');
       if (existsSync(resolve(io.cwd, flags.output)) && !flags.force) throw new SlipwayError('invalid_input', `${flags.output} exists: choose another name, or --force to replace it`);
-      const data = await exportBundle(ws, refs, options);
+      const { data } = await exportBundle(ws, refs, options);
       writeFileSync(resolve(io.cwd, flags.output), data);
       context.print(command, { file: flags.output, bytes: data.length, signed: Boolean(flags.sign) }, (value) => `wrote ${value.file} (${value.bytes} bytes${value.signed ? ', signed' : ''})`);
     });
