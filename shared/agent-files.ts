@@ -130,6 +130,7 @@ export const ContractFile = z
         z.strictObject({
           range: z.string().min(1).optional().describe('Semver range of the versions this agent works with.'),
           schema: JsonSchemaDocument.optional().describe('JSON schema this agent consumes from that one.'),
+          tools: z.array(z.string()).optional().describe('Tools of that agent this one calls.'),
         }),
       )
       .optional(),
