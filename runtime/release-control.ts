@@ -1,6 +1,6 @@
 import { SlipwayError } from '../shared/errors';
-import type { Command, CommandAction, CommandAnswer, ReleasePlan, ReleaseState, RuntimeEvent } from '../shared/release/protocol';
-import { applyAction } from '../shared/release/state';
+import type { Command, CommandAction, CommandAnswer, ReleasePlan, ReleaseState, RuntimeEvent, TeamAnswer, TeamReleaseCommand, TeamRollbackCommand, TeamState, VersionRef } from '../shared/release/protocol';
+import { applyAction, applyTeamRelease, applyTeamRollback } from '../shared/release/state';
 import type { RuntimeStore } from './store';
 
 /** The eval gate: every suite the plan names must have a passing attestation for this exact version. */
@@ -39,6 +39,17 @@ export function createReleaseControl(store: RuntimeStore, emit: (event: RuntimeE
     return answer;
   };
 
+  const currentTeam = (name: string, expected: number): TeamState => {
+    const team = store.team(name);
+    if (expected !== team.generation) throw Object.assign(new SlipwayError('conflict', `team ${name} is at generation ${team.generation}, not ${expected}: read its state and decide again`), { state: team });
+    return team;
+  };
+  const commitTeam = (team: TeamState, states: ReleaseState[], key: string, actor: string, event: (state: ReleaseState) => { type: 'team-released' | 'team-rolled-back'; detail: Record<string, unknown> }): TeamAnswer => {
+    const answer = { applied: true, team, members: states };
+    for (const happened of store.commitTeam(team, states, { key, answer, event: (state) => ({ ...event(state), actor }) })) emit(happened);
+    return answer;
+  };
+
   return {
     /** A command from a client: a replayed key answers as before, a stale generation is refused with the current state. */
     command: (agent: string, command: Command, actor: string): CommandAnswer => {
@@ -49,6 +60,28 @@ export function createReleaseControl(store: RuntimeStore, emit: (event: RuntimeE
         throw Object.assign(new SlipwayError('conflict', `the release of ${agent} is at generation ${state.generation}, not ${command.expectedGeneration}: read the state and decide again`), { state });
       }
       return commit(agent, command.action, command.actor ?? actor, command.idempotencyKey);
+    },
+    /** Every member to its version at once: one generation of the team, one of each member, one transaction. */
+    teamRelease: (name: string, command: TeamReleaseCommand, actor: string): TeamAnswer => {
+      const replay = store.teamAnswered(command.idempotencyKey);
+      if (replay) return replay;
+      const team = currentTeam(name, command.expectedGeneration);
+      const members: Record<string, VersionRef> = {};
+      for (const [agent, hash] of Object.entries(command.members)) {
+        const found = store.version(hash);
+        if (!found || found.agent !== agent) throw new SlipwayError('not_found', `version ${hash.slice(0, 12)} of ${agent} has not been uploaded to this runtime: upload it first (PUT /v1/agents/${agent}/versions/${hash})`);
+        members[agent] = found.ref;
+      }
+      const next = applyTeamRelease(team, Object.keys(members).map((agent) => store.state(agent)), members, command.release ?? null, store.now());
+      return commitTeam(next.team, next.states, command.idempotencyKey, command.actor ?? actor, (state) => ({ type: 'team-released', detail: { team: name, release: next.team.release, version: state.stable } }));
+    },
+    /** The previous team release back, in one step. */
+    teamRollback: (name: string, command: TeamRollbackCommand, actor: string): TeamAnswer => {
+      const replay = store.teamAnswered(command.idempotencyKey);
+      if (replay) return replay;
+      const team = currentTeam(name, command.expectedGeneration);
+      const next = applyTeamRollback(team, (agent) => store.state(agent), store.now());
+      return commitTeam(next.team, next.states, command.idempotencyKey, command.actor ?? actor, (state) => ({ type: 'team-rolled-back', detail: { team: name, release: next.restored.release, from: team.release, version: state.stable, reason: command.reason } }));
     },
     /** The runtime's own moves (guardrails, the plan): applied to whatever the state is now. */
     internal: (agent: string, action: CommandAction, actor: string): ReleaseState => commit(agent, action, actor).state,

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CommandAnswer, ReleaseState, RuntimeEvent } from '../shared/release/protocol';
+import type { CommandAnswer, ReleaseState, RuntimeEvent, TeamAnswer, TeamState } from '../shared/release/protocol';
 import { startFakeLlm, type FakeLlm } from '../test-support/fake-llm';
 import { mockAgent, runtimeApi, startRuntimeProcess, type RuntimeProcess } from '../test-support/runtime-process';
 
@@ -214,6 +214,74 @@ describe('the reference runtime, as a real process', () => {
     expect(statuses.every((status) => status === 200)).toBe(true);
     expect(afterAck.length).toBeGreaterThan(20);
     expect(afterAck.filter((output) => output !== 'stable answer')).toEqual([]);
+  });
+
+  it('switches a whole team in one generation and rolls it back in one step, with traffic flowing: after each ack every member serves its new version', async () => {
+    const { deployer, invoker } = await setup();
+    const versions = { intake: [mockAgent('intake v1'), mockAgent('intake v2')], router: [mockAgent('router v1'), mockAgent('router v2')] };
+    for (const [agent, [first, second]] of Object.entries(versions)) {
+      await deployer('PUT', `/v1/agents/${agent}/versions/${first?.hash ?? ''}`, { semver: '1.0.0', files: first?.files });
+      await deployer('PUT', `/v1/agents/${agent}/versions/${second?.hash ?? ''}`, { semver: '2.0.0', files: second?.files });
+    }
+    const team = async () => (await deployer<TeamState>('GET', '/v1/teams/support')).body;
+    const release = async (which: 0 | 1, name: string) => {
+      keys += 1;
+      return deployer<TeamAnswer & { error?: { message: string } }>('POST', '/v1/teams/support/release', { idempotencyKey: `team-${keys}-${Date.now()}`, expectedGeneration: (await team()).generation, release: name, members: { intake: versions.intake[which]?.hash, router: versions.router[which]?.hash } });
+    };
+    const first = await release(0, 'support#1');
+    expect(first.body).toMatchObject({ applied: true, team: { generation: 1, release: 'support#1', members: { intake: { semver: '1.0.0' }, router: { semver: '1.0.0' } } } });
+
+    let acknowledged: 'none' | 'release' | 'rollback' = 'none';
+    // A request sent after the release's ack but answered after the rollback was sent may see either.
+    let rollingBack = false;
+    let stop = false;
+    const seen: Array<{ phase: string; output: string; status: number; beforeRollback: boolean }> = [];
+    let sequence = 0;
+    const worker = async () => {
+      while (!stop) {
+        const phase = acknowledged;
+        sequence += 1;
+        const agent = sequence % 2 === 0 ? 'intake' : 'router';
+        const response = await invoker<{ output: string }>('POST', `/v1/agents/${agent}/invoke`, { vars: { question: 'hi' } }, { 'x-slipway-routing-key': `k-${sequence}` });
+        seen.push({ phase, output: response.body.output, status: response.status, beforeRollback: !rollingBack });
+      }
+    };
+    const workers = Array.from({ length: 6 }, worker);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const second = await release(1, 'support#2');
+    acknowledged = 'release';
+    expect(second.body.team).toMatchObject({ generation: 2, release: 'support#2', history: [{ release: 'support#1' }] });
+    expect(second.body.members.map((member) => [member.agent, member.stable?.semver, member.generation])).toEqual([['intake', '2.0.0', 2], ['router', '2.0.0', 2]]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    keys += 1;
+    const stale = await deployer<{ error: { message: string }; state: TeamState }>('POST', '/v1/teams/support/rollback', { idempotencyKey: `team-rb-stale-${keys}`, expectedGeneration: 1, reason: 'late' });
+    expect(stale.status).toBe(409);
+    expect(stale.body.state.generation).toBe(2);
+    const rollbackBody = { idempotencyKey: `team-rb-${keys}-${Date.now()}`, expectedGeneration: 2, reason: 'router v2 misroutes refunds' };
+    rollingBack = true;
+    const rolledBack = await deployer<TeamAnswer>('POST', '/v1/teams/support/rollback', rollbackBody);
+    acknowledged = 'rollback';
+    expect(rolledBack.body.team).toMatchObject({ generation: 3, release: 'support#1', history: [], members: { intake: { semver: '1.0.0' }, router: { semver: '1.0.0' } } });
+    expect((await deployer<TeamAnswer>('POST', '/v1/teams/support/rollback', rollbackBody)).body).toMatchObject({ applied: false, team: { generation: 3 } });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    stop = true;
+    await Promise.all(workers);
+
+    expect(seen.every((request) => request.status === 200)).toBe(true);
+    const after = (phase: string) => seen.filter((request) => request.phase === phase && (phase !== 'release' || request.beforeRollback)).map((request) => request.output);
+    expect(after('release').length).toBeGreaterThan(10);
+    expect(after('release').filter((output) => !output.endsWith('v2'))).toEqual([]);
+    expect(after('rollback').length).toBeGreaterThan(10);
+    expect(after('rollback').filter((output) => !output.endsWith('v1'))).toEqual([]);
+    const events = (await deployer<{ events: RuntimeEvent[] }>('GET', '/v1/events?stream=false')).body.events.filter((event) => event.type.startsWith('team-'));
+    expect(events.map((event) => [event.type, event.agent, event.detail.release])).toEqual([
+      ['team-released', 'intake', 'support#1'], ['team-released', 'router', 'support#1'],
+      ['team-released', 'intake', 'support#2'], ['team-released', 'router', 'support#2'],
+      ['team-rolled-back', 'intake', 'support#1'], ['team-rolled-back', 'router', 'support#1'],
+    ]);
+    const noPrevious = await deployer<{ error: { message: string } }>('POST', '/v1/teams/support/rollback', { idempotencyKey: `team-rb-none-${Date.now()}`, expectedGeneration: 3, reason: 'again' });
+    expect(noPrevious.status).toBe(400);
+    expect(noPrevious.body.error.message).toBe('team support has no previous team release to roll back to');
   });
 
   it('mirrors a share to the shadow: tool calls answered from the primary request, a mismatch marked, secrets redacted', async () => {

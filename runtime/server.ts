@@ -8,7 +8,7 @@ import { SlipwayError } from '../shared/errors';
 import { canonicalManifest } from '../shared/manifest';
 import { nodeSha256 } from '../shared/node/sha256';
 import { AgentName } from '../shared/names';
-import { Capture, Command, Guardrails, Hash, InvokeRequest, ReleasePlan, TokenRequest, VersionUpload, Webhook, type Role, type RuntimeEvent } from '../shared/release/protocol';
+import { Capture, Command, Guardrails, Hash, InvokeRequest, ReleasePlan, TeamName, TeamReleaseCommand, TeamRollbackCommand, TokenRequest, VersionUpload, Webhook, type Role, type RuntimeEvent } from '../shared/release/protocol';
 import { startGuardian } from './guardian';
 import { buckets, createRecorder } from './metrics';
 import { createReleaseControl } from './release-control';
@@ -177,6 +177,23 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       streams.add(stream);
       request.on('close', () => streams.delete(stream));
       return;
+    }
+    const teamMatch = /^\/v1\/teams\/([^/]+)(\/release|\/rollback)?$/.exec(path);
+    if (teamMatch) {
+      const team = parse(TeamName, decodeURIComponent(teamMatch[1] ?? ''));
+      if (!teamMatch[2] && method === 'GET') {
+        auth(READ);
+        return send(response, 200, store.team(team));
+      }
+      if (teamMatch[2] === '/release' && method === 'POST') {
+        const role = auth(DEPLOY);
+        return send(response, 200, control.teamRelease(team, parse(TeamReleaseCommand, await readJson(request)), actor(role)));
+      }
+      if (teamMatch[2] === '/rollback' && method === 'POST') {
+        const role = auth(DEPLOY);
+        return send(response, 200, control.teamRollback(team, parse(TeamRollbackCommand, await readJson(request)), actor(role)));
+      }
+      throw new HttpError(404, 'not_found', `no such endpoint: ${method} ${path}`);
     }
     const match = /^\/v1\/agents\/([^/]+)\/(.+)$/.exec(path);
     if (!match) throw new HttpError(404, 'not_found', `no such endpoint: ${method} ${path}`);

@@ -5,8 +5,8 @@ import { readMigrations, migrate } from '../shared/node/migrate';
 import { openDatabase, writeTransaction, type Database } from '../shared/node/sqlite';
 import { packageRoot } from '../shared/node/package-root';
 import { SlipwayError } from '../shared/errors';
-import type { CommandAnswer, ReleaseState, Role, RuntimeEvent, Sample, VersionRef } from '../shared/release/protocol';
-import { emptyState } from '../shared/release/state';
+import type { CommandAnswer, ReleaseState, Role, RuntimeEvent, Sample, TeamAnswer, TeamState, VersionRef } from '../shared/release/protocol';
+import { emptyState, emptyTeam } from '../shared/release/state';
 
 export const MIGRATIONS_DIR = join(packageRoot(), 'runtime', 'migrations');
 
@@ -33,6 +33,10 @@ export interface RuntimeStore {
   releases(): ReleaseState[];
   answered(key: string): CommandAnswer | undefined;
   commit(next: ReleaseState, change: { key?: string; answer?: CommandAnswer; event: Omit<RuntimeEvent, 'id' | 'at' | 'agent'> }): RuntimeEvent;
+  team(name: string): TeamState;
+  teamAnswered(key: string): TeamAnswer | undefined;
+  /** The team's state, every member's state, the answer and an event per member: one transaction. */
+  commitTeam(team: TeamState, states: ReleaseState[], change: { key: string; answer: TeamAnswer; event: (state: ReleaseState) => Omit<RuntimeEvent, 'id' | 'at' | 'agent'> }): RuntimeEvent[];
   event(agent: string, event: Omit<RuntimeEvent, 'id' | 'at' | 'agent'>): RuntimeEvent;
   eventsSince(cursor: number, agent: string | null, limit?: number): RuntimeEvent[];
   setting<T>(agent: string, kind: SettingKind): T | undefined;
@@ -61,6 +65,8 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
     getVersion: db.prepare('SELECT hash, agent, semver, files FROM versions WHERE hash = ?'),
     getState: db.prepare('SELECT state FROM releases WHERE agent = ?'),
     allStates: db.prepare('SELECT state FROM releases ORDER BY agent'),
+    getTeam: db.prepare('SELECT state FROM teams WHERE team = ?'),
+    putTeam: db.prepare('INSERT INTO teams (team, state) VALUES (?, ?) ON CONFLICT(team) DO UPDATE SET state = excluded.state'),
     putState: db.prepare('INSERT INTO releases (agent, state) VALUES (?, ?) ON CONFLICT(agent) DO UPDATE SET state = excluded.state'),
     getCommand: db.prepare('SELECT answer FROM commands WHERE idempotency_key = ?'),
     putCommand: db.prepare('INSERT INTO commands (idempotency_key, agent, answer, at) VALUES (?, ?, ?, ?)'),
@@ -105,6 +111,26 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
         if (change.key && change.answer) statements.putCommand.run(change.key, next.agent, JSON.stringify(change.answer), at);
         const id = Number(statements.addEvent.run(at, next.agent, change.event.type, change.event.actor, JSON.stringify(change.event.detail)).lastInsertRowid);
         return { id, at, agent: next.agent, ...change.event };
+      }),
+    team: (name: string): TeamState => {
+      const row = statements.getTeam.get(name) as { state: string } | undefined;
+      return row ? (JSON.parse(row.state) as TeamState) : emptyTeam(name, now());
+    },
+    teamAnswered: (key: string): TeamAnswer | undefined => {
+      const row = statements.getCommand.get(key) as { answer: string } | undefined;
+      return row ? (JSON.parse(row.answer) as TeamAnswer) : undefined;
+    },
+    commitTeam: (team, states, change) =>
+      writeTransaction(db, () => {
+        const at = now();
+        statements.putTeam.run(team.team, JSON.stringify(team));
+        statements.putCommand.run(change.key, `team:${team.team}`, JSON.stringify({ ...change.answer, applied: false }), at);
+        return states.map((state) => {
+          statements.putState.run(state.agent, JSON.stringify(state));
+          const event = change.event(state);
+          const id = Number(statements.addEvent.run(at, state.agent, event.type, event.actor, JSON.stringify(event.detail)).lastInsertRowid);
+          return { id, at, agent: state.agent, ...event };
+        });
       }),
     event: (agent: string, event: Omit<RuntimeEvent, 'id' | 'at' | 'agent'>): RuntimeEvent => {
       const at = now();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Capture, Command, CommandAnswer, ErrorBody, Guardrails, InvokeRequest, InvokeResponse, MetricsBucket, ReleasePlan, ReleaseState, RuntimeEvent, Sample, TokenRequest, VersionUpload, Webhook } from './protocol';
+import { Capture, Command, CommandAnswer, ErrorBody, Guardrails, InvokeRequest, InvokeResponse, MetricsBucket, ReleasePlan, ReleaseState, RuntimeEvent, Sample, TeamAnswer, TeamReleaseCommand, TeamRollbackCommand, TeamState, TokenRequest, VersionUpload, Webhook } from './protocol';
 
 type Schema = Record<string, unknown>;
 
@@ -7,6 +7,7 @@ const json = (schema: z.ZodType): Schema => ({ content: { 'application/json': { 
 const ok = (description: string, schema: z.ZodType) => ({ description, ...json(schema) });
 const errors = { '400': ok('The body or a parameter is invalid; the message says which', ErrorBody), '401': ok('No token, or an unknown one', ErrorBody), '403': ok("The token's role may not do this", ErrorBody) };
 const agent = { name: 'agent', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' } };
+const team = { name: 'team', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' } };
 
 function operation(summary: string, roles: string, responses: Record<string, unknown>, body?: z.ZodType, parameters: unknown[] = [agent]): Schema {
   return { summary, description: `Roles: ${roles}.`, parameters, ...(body ? { requestBody: { required: true, ...json(body) } } : {}), responses: { ...responses, ...errors } };
@@ -15,6 +16,7 @@ function operation(summary: string, roles: string, responses: Record<string, unk
 /** The runtime protocol as an OpenAPI 3.1 document, generated from the zod schemas it is checked with. */
 export function runtimeOpenApi(): Schema {
   const conflict = { description: 'The release is at another generation (or the eval gate refuses); the current state comes back', ...json(ErrorBody.extend({ state: ReleaseState.optional() })) };
+  const teamConflict = { description: 'The team is at another generation; its current state comes back', ...json(ErrorBody.extend({ state: TeamState.optional() })) };
   return {
     openapi: '3.1.0',
     info: { title: 'Slipway runtime protocol', version: '1', description: 'HTTP + JSON between Slipway and an agent runtime. Every request carries `Authorization: Bearer <token>`; tokens have roles: invoker (traffic only), viewer (read), deployer (commands), admin (tokens, plans, guardrails, capture, webhooks).' },
@@ -37,6 +39,13 @@ export function runtimeOpenApi(): Schema {
       },
       '/v1/agents/{agent}/samples': { get: operation('Captured shadow samples, oldest first after a cursor', 'viewer, deployer, admin', { '200': ok('Samples', z.object({ samples: z.array(Sample) })) }, undefined, [agent, { name: 'after', in: 'query', schema: { type: 'integer' } }, { name: 'limit', in: 'query', schema: { type: 'integer' } }]) },
       '/v1/agents/{agent}/invoke': { post: operation('Serve a request: routed by a sticky weighted hash of x-slipway-routing-key (else random)', 'invoker, admin', { '200': ok('The answer and the version that served it', InvokeResponse) }, InvokeRequest, [agent, { name: 'x-slipway-routing-key', in: 'header', schema: { type: 'string' } }]) },
+      '/v1/teams/{team}': { get: operation("A team's release: the version each member serves, the team releases before, generation", 'viewer, deployer, admin', { '200': ok('The team state', TeamState) }, undefined, [team]) },
+      '/v1/teams/{team}/release': {
+        post: operation('Switch every member to its version as its stable, in one generation of the team and of each member (one transaction); any canary or shadow of a member ends', 'deployer, admin', { '200': ok('Applied (or replayed: applied false)', TeamAnswer), '409': teamConflict }, TeamReleaseCommand, [team]),
+      },
+      '/v1/teams/{team}/rollback': {
+        post: operation('Restore the previous team release in one step', 'deployer, admin', { '200': ok('Applied (or replayed: applied false)', TeamAnswer), '409': teamConflict }, TeamRollbackCommand, [team]),
+      },
       '/v1/chat/completions': { post: { summary: 'OpenAI-compatible chat completions (stream too); model names the agent', description: 'Roles: invoker, admin. The served version’s system prompt and examples come before the messages; its model and parameters are used.', responses: { '200': { description: 'A chat.completion, or server-sent chat.completion.chunk events with stream: true' }, ...errors } } },
       '/v1/events': { get: { summary: 'Events as server-sent events (id = cursor; resume with Last-Event-ID or ?after=), or JSON with ?stream=false', description: 'Roles: viewer, deployer, admin.', parameters: [{ name: 'after', in: 'query', schema: { type: 'integer' } }, { name: 'agent', in: 'query', schema: { type: 'string' } }, { name: 'stream', in: 'query', schema: { type: 'boolean' } }], responses: { '200': ok('Events', z.object({ events: z.array(RuntimeEvent) })), ...errors } } },
       '/v1/tokens': { post: { summary: 'Make a token of a role; its value is shown once', description: 'Roles: admin.', requestBody: { required: true, ...json(TokenRequest) }, responses: { '201': ok('The token', z.object({ token: z.string(), role: z.string() })), ...errors } } },

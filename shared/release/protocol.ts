@@ -136,7 +136,7 @@ export const MetricsBucket = z.object({
 });
 export type MetricsBucket = z.infer<typeof MetricsBucket>;
 
-export const RuntimeEventType = z.enum(['uploaded', 'deployed', 'canary-started', 'weight-set', 'paused', 'resumed', 'promoted', 'rolled-back', 'shadow-set', 'shadow-off', 'guardrail-tripped', 'step-advanced', 'plan-set', 'guardrails-set']);
+export const RuntimeEventType = z.enum(['uploaded', 'deployed', 'canary-started', 'weight-set', 'paused', 'resumed', 'promoted', 'rolled-back', 'shadow-set', 'shadow-off', 'guardrail-tripped', 'step-advanced', 'plan-set', 'guardrails-set', 'team-released', 'team-rolled-back']);
 
 export const RuntimeEvent = z.object({
   /** The cursor: events are numbered; a stream resumes after the last one seen. */
@@ -187,3 +187,40 @@ export const InvokeResponse = z.object({
 export const TokenRequest = z.object({ role: Role, name: z.string().min(1).max(200) });
 
 export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+export const TeamName = z.string().regex(/^[a-z][a-z0-9-]*$/, 'a team name is lower-case letters, digits and dashes').max(64);
+
+/** A team's release on a runtime: which version each member serves, switched together. */
+export const TeamState = z.object({
+  team: TeamName,
+  /** The team release's name in the workspace (team#N), as the client sent it. */
+  release: z.string().nullable(),
+  members: z.record(AgentName, VersionRef),
+  /** Team releases before the current one, newest last: what a team rollback returns to. */
+  history: z.array(z.object({ release: z.string().nullable(), members: z.record(AgentName, VersionRef) })),
+  generation: z.int().min(0),
+  updatedAt: z.string(),
+});
+export type TeamState = z.infer<typeof TeamState>;
+
+/** POST /v1/teams/{team}/release: every member switches to its version in one generation. */
+export const TeamReleaseCommand = z.object({
+  idempotencyKey: z.string().min(8, 'an idempotency key is at least 8 characters').max(200),
+  expectedGeneration: z.int().min(0),
+  release: z.string().max(200).optional(),
+  members: z.record(AgentName, Hash).refine((members) => Object.keys(members).length > 0, 'a team release names at least one member'),
+  actor: z.string().max(200).optional(),
+});
+export type TeamReleaseCommand = z.infer<typeof TeamReleaseCommand>;
+
+/** POST /v1/teams/{team}/rollback: back to the previous team release, in one step. */
+export const TeamRollbackCommand = z.object({
+  idempotencyKey: z.string().min(8, 'an idempotency key is at least 8 characters').max(200),
+  expectedGeneration: z.int().min(0),
+  reason: z.string().trim().min(1, 'a rollback needs a reason').max(2000),
+  actor: z.string().max(200).optional(),
+});
+export type TeamRollbackCommand = z.infer<typeof TeamRollbackCommand>;
+
+export const TeamAnswer = z.object({ applied: z.boolean(), team: TeamState, members: z.array(ReleaseState) });
+export type TeamAnswer = z.infer<typeof TeamAnswer>;

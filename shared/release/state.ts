@@ -1,5 +1,5 @@
 import { SlipwayError } from '../errors';
-import type { CommandAction, ReleaseState, VersionRef } from './protocol';
+import type { CommandAction, ReleaseState, TeamState, VersionRef } from './protocol';
 
 /** What an applied command says happened, for the event stream. */
 export interface Happened {
@@ -106,4 +106,31 @@ export function route(state: ReleaseState, key: string): { version: VersionRef; 
     return { version: canary, canary: true };
   }
   return { version: state.stable, canary: false };
+}
+
+export function emptyTeam(team: string, now: string): TeamState {
+  return { team, release: null, members: {}, history: [], generation: 0, updatedAt: now };
+}
+
+/**
+ * Every member switches to its version as its stable, any canary or shadow ended, one
+ * generation on for the team and for each member. Pure: the runtime commits all of it at once.
+ */
+export function applyTeamRelease(team: TeamState, states: ReleaseState[], members: Record<string, VersionRef>, release: string | null, now: string): { team: TeamState; states: ReleaseState[] } {
+  const switched = states.map((state) => {
+    const version = members[state.agent];
+    if (!version) throw refused(`${state.agent} has no version in this team release`);
+    const history = state.stable && state.stable.hash !== version.hash ? [...state.history, state.stable] : state.history;
+    return { ...state, stable: version, canary: null, shadow: null, paused: false, plan: null, history, generation: state.generation + 1, updatedAt: now };
+  });
+  const previous = Object.keys(team.members).length > 0 ? [...team.history, { release: team.release, members: team.members }] : team.history;
+  return { team: { ...team, release, members, history: previous, generation: team.generation + 1, updatedAt: now }, states: switched };
+}
+
+/** The previous team release, restored in one step; refused when there is none. */
+export function applyTeamRollback(team: TeamState, states: (agent: string) => ReleaseState, now: string): { team: TeamState; states: ReleaseState[]; restored: TeamState['history'][number] } {
+  const restored = team.history[team.history.length - 1];
+  if (!restored) throw refused(`team ${team.team} has no previous team release to roll back to`);
+  const next = applyTeamRelease({ ...team, history: team.history.slice(0, -1), members: {} }, Object.keys(restored.members).map(states), restored.members, restored.release, now);
+  return { team: { ...next.team, history: team.history.slice(0, -1) }, states: next.states, restored };
 }
