@@ -34,13 +34,20 @@ interface Known {
  * commands (audited with the runtime's answer; promotion and rollback move the target's label),
  * the runtime's events pulled into the audit, and a local runtime with a traffic generator.
  */
-export function createReleaseHandlers(ws: Workspace, deps: { vault: SecretVault }): ReleaseHandlers & { close: () => Promise<void> } {
+/** What team releases share with single-agent releases: a target's client, pulling its events, a label following the stable. */
+export interface TargetAccess {
+  client: (name: string) => { client: RuntimeClient; url: string; label: string };
+  pullEvents: (name: string, runtime: RuntimeClient) => Promise<void>;
+  followLabel: (agent: string, label: string, state: ReleaseState, reason: string) => void;
+}
+
+export function createReleaseHandlers(ws: Workspace, deps: { vault: SecretVault; env?: NodeJS.ProcessEnv }): ReleaseHandlers & { close: () => Promise<void>; access: TargetAccess } {
   let local: StartedRuntime | null = null;
   let traffic: { agent: string; dataset: string; ratePerSecond: number; sent: number; failed: number; timer: ReturnType<typeof setInterval> } | null = null;
 
   const client = (name: string): { client: RuntimeClient; url: string; label: string } => {
     const target = getTarget(ws, name);
-    const token = deps.vault.get(targetTokenName(name)) ?? process.env[`SLIPWAY_TOKEN_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`];
+    const token = deps.vault.get(targetTokenName(name)) ?? (deps.env ?? process.env)[`SLIPWAY_TOKEN_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`];
     if (!token) throw new SlipwayError('invalid_input', `target ${name} has no token: add it in the Release tab's target settings (or set SLIPWAY_TOKEN_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')})`);
     return { client: runtimeClient(target.url, token), url: target.url, label: target.label };
   };
@@ -260,5 +267,7 @@ export function createReleaseHandlers(ws: Workspace, deps: { vault: SecretVault 
       if (traffic) clearInterval(traffic.timer);
       await local?.stop();
     },
+    access: { client, pullEvents, followLabel },
   };
 }
+

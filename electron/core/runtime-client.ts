@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { SlipwayError } from '../../shared/errors';
-import { CommandAnswer, Guardrails, MetricsBucket, ReleasePlan, ReleaseState, RuntimeEvent, Sample, type CommandAction } from '../../shared/release/protocol';
+import { CommandAnswer, Guardrails, MetricsBucket, ReleasePlan, ReleaseState, RuntimeEvent, Sample, TeamAnswer, TeamState, type CommandAction } from '../../shared/release/protocol';
 
 /** A runtime's refusal, with the HTTP status and the state it sent back (409). */
 export class RuntimeRefusal extends SlipwayError {
@@ -50,6 +50,23 @@ export function runtimeClient(base: string, token: string, fetcher: typeof fetch
         idempotencyKey: randomUUID(),
         expectedGeneration: options.expectedGeneration ?? (await state(agent)).generation,
         action,
+        ...(options.actor ? { actor: options.actor } : {}),
+      }),
+    team: (team: string) => call(TeamState, 'GET', `/v1/teams/${encodeURIComponent(team)}`),
+    /** Every member to its version in one step, at the team's generation now (or the one given). */
+    teamRelease: async (team: string, members: Record<string, string>, options: { release?: string; actor?: string; expectedGeneration?: number } = {}) =>
+      call(TeamAnswer, 'POST', `/v1/teams/${encodeURIComponent(team)}/release`, {
+        idempotencyKey: randomUUID(),
+        expectedGeneration: options.expectedGeneration ?? (await call(TeamState, 'GET', `/v1/teams/${encodeURIComponent(team)}`)).generation,
+        members,
+        ...(options.release ? { release: options.release } : {}),
+        ...(options.actor ? { actor: options.actor } : {}),
+      }),
+    teamRollback: async (team: string, reason: string, options: { actor?: string; expectedGeneration?: number } = {}) =>
+      call(TeamAnswer, 'POST', `/v1/teams/${encodeURIComponent(team)}/rollback`, {
+        idempotencyKey: randomUUID(),
+        expectedGeneration: options.expectedGeneration ?? (await call(TeamState, 'GET', `/v1/teams/${encodeURIComponent(team)}`)).generation,
+        reason,
         ...(options.actor ? { actor: options.actor } : {}),
       }),
     setPlan: (agent: string, plan: ReleasePlan) => call(z.object({ plan: ReleasePlan }), 'PUT', `/v1/agents/${encodeURIComponent(agent)}/plan`, plan),

@@ -17,6 +17,7 @@ import { createTestingHandlers, type TestingDeps } from './testing-services';
 import { createComparisonHandlers } from './comparison-services';
 import { createReleaseHandlers } from './release-services';
 import { createBundleHandlers } from './bundle-services';
+import { createTeamHandlers } from './team-services';
 import { nodePlatform } from '../../shared/node/platform';
 
 export interface Services {
@@ -37,9 +38,9 @@ export function createServices(ws: Workspace, deps: Partial<TestingDeps> & { env
   const testing = createTestingHandlers(ws, { vault, prices: loadPricesOnce, emit: deps.emit ?? (() => undefined) });
   const { runManager, ...testingHandlers } = testing;
   const { jobs: comparisonJobs, ...comparisonHandlers } = createComparisonHandlers(ws, { platform: () => nodePlatform(vault), prices: loadPricesOnce, emit: deps.emit ?? (() => undefined) });
-  const { close: closeRelease, ...releaseHandlers } = createReleaseHandlers(ws, { vault });
+  const { close: closeRelease, access, ...releaseHandlers } = createReleaseHandlers(ws, { vault, ...(deps.env ? { env: deps.env } : {}) });
   return {
-    handlers: { ...coreHandlers(ws), ...testingHandlers, ...comparisonHandlers, ...releaseHandlers, ...createBundleHandlers(ws, deps.env ?? process.env) },
+    handlers: { ...coreHandlers(ws), ...testingHandlers, ...comparisonHandlers, ...releaseHandlers, ...createBundleHandlers(ws, deps.env ?? process.env), ...createTeamHandlers(ws, access) },
     close: async () => {
       await Promise.all([runManager.close(), comparisonJobs.close(), closeRelease()]);
     },
@@ -51,7 +52,7 @@ export function createHandlers(ws: Workspace): Handlers {
   return createServices(ws).handlers;
 }
 
-function coreHandlers(ws: Workspace): Omit<Handlers, 'suites' | 'runs' | 'try' | 'keys' | 'datasets' | 'comparisons' | 'targets' | 'release' | 'local' | 'bundles'> {
+function coreHandlers(ws: Workspace): Omit<Handlers, 'suites' | 'runs' | 'try' | 'keys' | 'datasets' | 'comparisons' | 'targets' | 'release' | 'local' | 'bundles' | 'teams'> {
   return {
     agents: {
       list: ({ includeArchived }) => listAgents(ws, includeArchived),

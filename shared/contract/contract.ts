@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SecretName } from '../agent-files';
 import { AgentName, LabelName } from '../names';
 import { BundlePreview, ImportedEvidence, MAX_APP_BUNDLE_BYTES, SigningKeys } from '../bundle';
+import { TeamCheck, TeamDetail, TeamMatrix, TeamName, TeamRelease, TeamReleaseOfVersion, TeamView } from './team-entities';
 import {
   Agent,
   AgentSummary,
@@ -214,6 +215,24 @@ export const contract = {
     storage: method(z.object({}), KeyStorage),
     set: method(z.object({ name: SecretName, value: z.string().min(1, 'the key is empty').max(10_000) }), KeyState),
     remove: method(z.object({ name: SecretName }), KeyState),
+  },
+  teams: {
+    list: method(z.object({}), z.array(TeamDetail)),
+    get: method(z.object({ name: TeamName }), TeamDetail),
+    create: method(z.object({ name: TeamName, members: z.array(AgentName).min(1, 'a team has at least one member') }), TeamDetail),
+    setMembers: method(z.object({ name: TeamName, members: z.array(AgentName).min(1, 'a team has at least one member') }), TeamDetail),
+    /** The dependencies among members at these refs (each member's latest when not named), checked; writes nothing. */
+    check: method(z.object({ name: TeamName, pins: z.record(AgentName, RefText).default({}) }), TeamCheck),
+    /** A team release pinning one version of each member (latest when not named), with its check. */
+    release: method(z.object({ name: TeamName, pins: z.record(AgentName, RefText).default({}), message: z.string().trim().min(1, 'say why this team release exists').max(2000) }), TeamRelease),
+    matrix: method(z.object({ name: TeamName }), TeamMatrix),
+    /** The team releases that pinned a version of this agent, for History. */
+    ofAgent: method(z.object({ agent: AgentName }), z.array(TeamReleaseOfVersion)),
+    /** The team on a runtime target (the last known state when it cannot be reached). */
+    view: method(z.object({ name: TeamName, target: TargetName }), TeamView),
+    /** Switches every member to its pinned version on the target in one step; refused, with every break, when a dependency is broken. */
+    promote: method(z.object({ name: TeamName, number: z.int().min(1), target: TargetName }), TeamView),
+    rollback: method(z.object({ name: TeamName, target: TargetName, reason: Reason }), TeamView),
   },
   bundles: {
     /** A .slipway file of the versions (and their ancestors), as base64 for the renderer to save. */

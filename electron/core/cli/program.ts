@@ -10,6 +10,7 @@ import { registerTestingCommands } from './testing-commands';
 import { registerCompareCommands } from './compare-commands';
 import { registerReleaseCommands } from './release-commands';
 import { registerBundleCommands } from './bundle-commands';
+import { registerTeamCommands } from './team-commands';
 
 
 
@@ -222,6 +223,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   registerCompareCommands(program, commandContext);
   registerReleaseCommands(program, commandContext);
   registerBundleCommands(program, commandContext);
+  registerTeamCommands(program, commandContext);
 
   program
     .command('config')
