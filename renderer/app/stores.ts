@@ -9,6 +9,7 @@ import { createCompareStore, type CompareStore } from '../features/compare/store
 import { createReleaseStore, type ReleaseStore } from '../features/release/store';
 import { createSettingsStore, type SettingsStore } from '../features/settings/store';
 import { createTestsStore, type TestsStore } from '../features/tests/store';
+import { createTeamsStore, type TeamsStore } from '../features/teams/store';
 import { createTryStore, type TryStore } from '../features/try/store';
 import { createUiStore, type Tab, type UiStore } from '../features/ui/store';
 
@@ -25,6 +26,7 @@ export interface AppStores {
   compare: CompareStore;
   release: ReleaseStore;
   bundles: BundlesStore;
+  teams: TeamsStore;
   /** Reloads what is on screen from the workspace. */
   refresh: () => Promise<void>;
   dispose: () => void;
@@ -54,6 +56,7 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
   const compare = createCompareStore({ client, notify });
   const release = createReleaseStore({ client, notify });
   const bundles = createBundlesStore({ client, notify });
+  const teams = createTeamsStore({ client, notify });
 
   /** What the History tab shows of the open agent, as of its last load; autosaves leave it alone. */
   const historyKey = () => {
@@ -120,6 +123,7 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
     compare,
     release,
     bundles,
+    teams,
     refresh,
     dispose: () => {
       unsubscribeSelection();

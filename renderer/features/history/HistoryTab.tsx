@@ -15,6 +15,8 @@ function VersionRow({ version, selected, onLabel }: { version: VersionSummary; s
   const { history, editor, ui } = useStores();
   const deployments = useSlice(history, (state) => state.deployments);
   const released = useMemo(() => deployments.filter((deployment) => deployment.semver === version.semver), [deployments, version.semver]);
+  const teamReleases = useSlice(history, (state) => state.teamReleases);
+  const inTeams = useMemo(() => teamReleases.filter((release) => release.semver === version.semver), [teamReleases, version.semver]);
   return (
     <div className={`timeline-row${selected ? ' selected' : ''}`} data-testid={`version-${version.semver}`}>
       <input type="checkbox" checked={selected} onChange={() => history.getState().toggle(version.semver)} aria-label={`Select ${version.semver}`} />
@@ -35,6 +37,11 @@ function VersionRow({ version, selected, onLabel }: { version: VersionSummary; s
         {released.length > 0 && (
           <div className="deployments" data-testid={`deployed-${version.semver}`}>
             {released.slice(0, 3).map((deployment) => `${deployment.action} on ${deployment.target}, ${when(deployment.at)}`).join(' · ')}
+          </div>
+        )}
+        {inTeams.length > 0 && (
+          <div className="deployments" data-testid={`teams-${version.semver}`}>
+            in team release{inTeams.length === 1 ? '' : 's'} {inTeams.map((release) => release.name).join(', ')}
           </div>
         )}
       </div>

@@ -1,6 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { LabelMove, LabelState, VersionDiff, VersionSummary } from '../../../shared/contract/entities';
 import type { Deployment } from '../../../shared/contract/release-entities';
+import type { TeamReleaseOfVersion } from '../../../shared/contract/team-entities';
 import { compareSemver } from '../../../shared/semver';
 import { errorMessage, type StoreDeps } from '../agents/store';
 
@@ -24,6 +25,8 @@ export interface HistoryState {
   moves: LabelMove[];
   /** Releases of the agent's versions to runtimes, newest first. */
   deployments: Deployment[];
+  /** The team releases that pinned a version of this agent. */
+  teamReleases: TeamReleaseOfVersion[];
   selection: HistoryRef[];
   diff: OpenDiff | null;
   loading: boolean;
@@ -59,9 +62,8 @@ export function createHistoryStore({ client, notify }: StoreDeps): HistoryStore 
       // Where each version went is read a moment after the first screen, which must not wait for
       // it or repaint for it (bench/ui times that screen); nothing waits for it either.
       setTimeout(() => {
-        client.release
-          .deployments({ agent })
-          .then((deployments) => get().agent === agent && set({ deployments }))
+        Promise.all([client.release.deployments({ agent }), client.teams.ofAgent({ agent })])
+          .then(([deployments, teamReleases]) => get().agent === agent && set({ deployments, teamReleases }))
           // Without its release notes History is still whole; the Release tab reports the runtime's problems.
           .catch(() => undefined);
       }, DEPLOYMENTS_AFTER_MS);
@@ -73,11 +75,12 @@ export function createHistoryStore({ client, notify }: StoreDeps): HistoryStore 
       labels: [],
       moves: [],
       deployments: [],
+      teamReleases: [],
       selection: [],
       diff: null,
       loading: false,
       load: async (agent) => {
-        set({ agent, versions: [], labels: [], moves: [], deployments: [], selection: [], diff: null, loading: agent !== null });
+        set({ agent, versions: [], labels: [], moves: [], deployments: [], teamReleases: [], selection: [], diff: null, loading: agent !== null });
         if (!agent) return;
         try {
           await fetchAll(agent);

@@ -6,6 +6,7 @@ import { Dialog, DialogActions } from '../../app/Dialog';
 import { useLoaded } from '../../app/use-loaded';
 import { RefOptions } from '../history/RefOptions';
 import { POLL_MS } from './store';
+import { TeamPanel } from '../teams/TeamPanel';
 
 const loadCharts = () => import('./ReleaseCharts');
 const DEFAULT_STEPS = '5, 25, 50, 100';
@@ -83,6 +84,10 @@ function describeEvent(event: RuntimeEvent): string {
       return `canary ${semver(detail.version)} ${String(detail.from)}% → ${String(detail.to)}%`;
     case 'step-advanced':
       return `plan advanced ${semver(detail.version)} to ${String(detail.weight)}%`;
+    case 'team-released':
+      return `team ${String(detail.team)} released ${String(detail.release ?? '')}: ${semver(detail.version)}`;
+    case 'team-rolled-back':
+      return `team ${String(detail.team)} rolled back to ${String(detail.release ?? '')}: ${semver(detail.version)} — ${String(detail.reason ?? '')}`;
     case 'promoted':
     case 'deployed':
     case 'uploaded':
@@ -256,6 +261,7 @@ export function ReleaseTab() {
         )}
       </div>
       {notice && <p className="notice">{notice}</p>}
+      {agent && <TeamPanel agent={agent} target={target} />}
       {!target ? (
         <div className="empty-state" data-testid="release-empty">
           <h2>Release to a runtime</h2>
