@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { packageRoot } from './paths';
 
 /**
@@ -10,7 +10,15 @@ export function electronSqliteDir(root: string = packageRoot()): string {
   return join(root, 'native', 'electron');
 }
 
+/**
+ * In a packaged app the package root is inside app.asar, and a native module cannot be loaded
+ * from an archive: electron-builder unpacks it beside it (asarUnpack), into app.asar.unpacked.
+ */
+export function unpackedFromAsar(path: string, separator: string = sep): string {
+  return path.replace(`${separator}app.asar${separator}`, `${separator}app.asar.unpacked${separator}`);
+}
+
 export function electronSqliteBinding(root: string = packageRoot()): string | null {
-  const file = join(electronSqliteDir(root), 'better_sqlite3.node');
+  const file = unpackedFromAsar(join(electronSqliteDir(root), 'better_sqlite3.node'));
   return existsSync(file) ? file : null;
 }
