@@ -6,14 +6,17 @@ import { App } from './app/App';
 import { StoresContext } from './app/context';
 import { ErrorBoundary } from './app/ErrorBoundary';
 import { parsePlace } from './app/routing';
+import { applyTheme } from './app/theme';
 import { createAppStores, startApp } from './app/stores';
 import './styles.css';
 
 // zod compiles fast paths with new Function; the CSP forbids eval, so never try.
 z.config({ jitless: true });
+applyTheme();
 
 const root = createRoot(document.getElementById('root') as HTMLElement);
-const stores = createAppStores(pickTransport(), parsePlace(window.location.hash));
+const place = parsePlace(window.location.hash);
+const stores = createAppStores(pickTransport(), place);
 root.render(
   <StrictMode>
     <StoresContext.Provider value={stores}>
@@ -30,7 +33,10 @@ window.addEventListener('beforeunload', (event) => {
   void stores.editor.getState().flush();
 });
 
-void startApp(stores).then(() => {
+// A link followed inside the window (#/a/AGENT/history?version=…) goes there without a reload.
+window.addEventListener('hashchange', () => void stores.navigate(parsePlace(window.location.hash)));
+
+void startApp(stores, place).then(() => {
   // When the first screen is up, load and warm Monaco, so the first editor or diff opens at once.
   requestIdleCallback(() => void import('./features/editor/monaco-setup').then(({ warmUp }) => warmUp()), { timeout: 1000 });
 });

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeJsonAtomic } from './json-file';
 import { z } from 'zod';
 import type { KeyStorage } from '../../shared/contract/testing-entities';
 import type { SecretStore } from '../../shared/engine/types';
@@ -95,9 +95,7 @@ export function encryptedFileVault(file: string, cipher: Cipher, env: Record<str
   }
   const persist = () => {
     const keys = Object.fromEntries([...stored].map(([name, value]) => [name, cipher.encrypt(value).toString('base64')]));
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(`${file}.tmp`, JSON.stringify({ version: 1, keys }), { mode: 0o600 });
-    renameSync(`${file}.tmp`, file);
+    writeJsonAtomic(file, { version: 1, keys }, 0o600);
   };
   return layeredVault(env, stored, { kind: 'safeStorage', persistent: true, note: `Keys are encrypted with the operating system's keychain (${backend}) and saved in Slipway's user-data folder; the workspace holds only their names.` }, persist);
 }

@@ -18,6 +18,7 @@ import { createComparisonHandlers } from './comparison-services';
 import { createReleaseHandlers } from './release-services';
 import { createBundleHandlers } from './bundle-services';
 import { createTeamHandlers } from './team-services';
+import { aboutSlipway } from './about';
 import { nodePlatform } from '../../shared/node/platform';
 
 export interface Services {
@@ -93,6 +94,7 @@ function coreHandlers(ws: Workspace): Omit<Handlers, 'suites' | 'runs' | 'try' |
     },
     settings: {
       get: () => ({ author: ws.identity().author, authorSource: ws.identity().source }),
+      about: () => aboutSlipway(ws),
       setAuthor: ({ author }) =>
         writeTransaction(ws.db, () => {
           const before = ws.identity().author;

@@ -8,6 +8,7 @@ import { HistoryTab } from '../features/history/HistoryTab';
 import { ImportDialog } from '../features/bundles/ImportDialog';
 import { useBundleDrop } from '../features/bundles/use-bundle-drop';
 import { selectTab, TABS, type Tab } from '../features/ui/store';
+import { AboutDialog } from './AboutDialog';
 import { CommandPalette } from './CommandPalette';
 import { ErrorBoundary } from './ErrorBoundary';
 import { useSlice, useStores } from './context';
@@ -97,6 +98,7 @@ export function App() {
   const paletteOpen = useSlice(ui, (state) => state.paletteOpen);
   const snapshotOpen = useSlice(ui, (state) => state.snapshotOpen);
   const settingsOpen = useSlice(ui, (state) => state.settingsOpen);
+  const aboutOpen = useSlice(ui, (state) => state.aboutOpen);
   const tab = useSlice(ui, selectTab);
   const selected = useSlice(agents, (state) => state.selected);
   useShortcuts(stores);
@@ -114,6 +116,7 @@ export function App() {
       {paletteOpen && <CommandPalette />}
       {snapshotOpen && selected && <SnapshotDialog onClose={() => ui.getState().setSnapshotOpen(false)} />}
       {incoming && <ImportDialog />}
+      {aboutOpen && <AboutDialog />}
       {dragging && (
         <div className="drop-overlay" data-testid="drop-overlay">
           Drop a <code>.slipway</code> bundle to see what it holds before importing it

@@ -22,6 +22,8 @@ export function buildCommands(stores: AppStores): Command[] {
     { id: 'settings', title: 'Settings: keys and author', shortcut: 'Ctrl+,', run: () => ui.getState().setSettingsOpen(true) },
     { id: 'agent.create', title: 'New agent…', shortcut: 'Ctrl+Shift+N', run: () => ui.getState().setAgentDialog({ kind: 'create' }) },
     { id: 'bundle.import', title: 'Import a bundle (.slipway)…', shortcut: 'Ctrl+Shift+O', run: () => pickBundleFile(stores.bundles.getState().receive) },
+    { id: 'palette', title: 'Command palette', shortcut: 'Ctrl+K', run: () => ui.getState().setPaletteOpen(true) },
+    { id: 'about', title: 'About Slipway (versions)', run: () => ui.getState().setAboutOpen(true) },
     { id: 'audit.verify', title: 'Verify the audit chain', run: () => void audit.getState().verify().then(() => ui.getState().setTab('audit')) },
   ];
   if (selected) {
@@ -36,4 +38,11 @@ export function buildCommands(stores: AppStores): Command[] {
     if (agent.name !== selected) commands.push({ id: `open.${agent.name}`, title: `Open agent ${agent.name}`, run: () => agents.getState().select(agent.name) });
   }
   return commands;
+}
+
+/** Carries out a command by id (the desktop menu sends ids); one that does not apply now says so. */
+export function runCommand(stores: AppStores, id: string): void {
+  const command = buildCommands(stores).find((candidate) => candidate.id === id);
+  if (command) command.run();
+  else stores.ui.getState().notify(id.startsWith('open.') || id === 'snapshot' || id.startsWith('agent.') ? 'Open an agent first.' : `Slipway does not know the command "${id}".`);
 }

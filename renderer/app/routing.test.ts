@@ -12,6 +12,12 @@ describe('the place in the URL', () => {
     }
   });
 
+  it('reads the version or the comparison a slipway:// link asks for', () => {
+    expect(parsePlace('#/a/triage/history?version=1.1.0')).toEqual({ agent: 'triage', tab: 'history', version: '1.1.0' });
+    expect(parsePlace('#/a/triage/compare?comparison=12')).toEqual({ agent: 'triage', tab: 'compare', comparison: 12 });
+    expect(parsePlace('#/a/triage/compare?comparison=zero')).toEqual({ agent: 'triage', tab: 'compare' });
+  });
+
   it('falls back to the editor for unknown or empty hashes', () => {
     expect(parsePlace('')).toEqual({ agent: null, tab: 'editor' });
     expect(parsePlace('#/a/triage/nonsense')).toEqual({ agent: 'triage', tab: 'editor' });

@@ -60,3 +60,33 @@ describe('app stores', () => {
     expect(stores.ui.getState().toasts.map((toast) => toast.message)).toEqual(['an agent named "beta" already exists']);
   });
 });
+
+describe('the desktop menu and slipway:// links in the window', () => {
+  it('carries out every command the menu sends, and goes to the version or comparison a link names', async () => {
+    t = await startTestHost();
+    await t.client.agents.create({ name: 'triage' });
+    await t.client.versions.snapshot({ agent: 'triage', message: 'first', files: agentFiles() });
+    await t.client.versions.snapshot({ agent: 'triage', message: 'second', files: agentFiles({ 'prompt.md': 'Sort tickets by urgency.\n' }) });
+    stores = createAppStores(t.transport, { agent: 'triage', tab: 'editor' });
+    await startApp(stores, { agent: 'triage', tab: 'history', version: '1.0.0' });
+    expect(stores.ui.getState().tab).toBe('history');
+    expect(stores.history.getState().selection).toEqual(['1.0.0']);
+
+    const { buildCommands, runCommand } = await import('./commands');
+    const { MENU_COMMANDS } = await import('../../shared/menu-commands');
+    const known = buildCommands(stores).map((command) => command.id);
+    expect(Object.keys(MENU_COMMANDS).filter((id) => !known.includes(id))).toEqual([]);
+    runCommand(stores, 'tab.audit');
+    expect(stores.ui.getState().tab).toBe('audit');
+    runCommand(stores, 'about');
+    expect(stores.ui.getState().aboutOpen).toBe(true);
+    runCommand(stores, 'no.such');
+    expect(stores.ui.getState().toasts.map((toast) => toast.message)).toContain('Slipway does not know the command "no.such".');
+
+    await stores.navigate({ agent: 'triage', tab: 'history', version: '1.1.0' });
+    expect(stores.history.getState().selection).toEqual(['1.0.0', '1.1.0']);
+    const about = await t.client.settings.about({});
+    expect(about).toMatchObject({ electron: null, node: process.versions.node, workspace: t.dir });
+    expect(about.sqlite).toMatch(/^3\.\d+\.\d+$/);
+  });
+});

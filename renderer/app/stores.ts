@@ -12,6 +12,8 @@ import { createTestsStore, type TestsStore } from '../features/tests/store';
 import { createTeamsStore, type TeamsStore } from '../features/teams/store';
 import { createTryStore, type TryStore } from '../features/try/store';
 import { createUiStore, type Tab, type UiStore } from '../features/ui/store';
+import { runCommand } from './commands';
+import { parsePlace } from './routing';
 
 export interface AppStores {
   client: Client;
@@ -29,12 +31,18 @@ export interface AppStores {
   teams: TeamsStore;
   /** Reloads what is on screen from the workspace. */
   refresh: () => Promise<void>;
+  /** Goes to a place: its agent and tab, then the version or comparison it names (links, the menu). */
+  navigate: (place: Place) => Promise<void>;
   dispose: () => void;
 }
 
 export interface Place {
   agent: string | null;
   tab: Tab;
+  /** A version to select in History (a slipway://version link). */
+  version?: string;
+  /** A comparison to open in Compare (a slipway://comparison link). */
+  comparison?: number;
 }
 
 /**
@@ -104,13 +112,23 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
     if (ui.getState().tab === 'compare') await compare.getState().refresh();
     if (ui.getState().tab === 'history' && historyChanged) await bundles.getState().loadEvidence(agents.getState().selected);
   };
+  const navigate = async (place: Place) => {
+    // The tab first: opening the agent then loads what that tab shows.
+    ui.getState().setTab(place.tab);
+    ui.getState().setSettingsOpen(false);
+    if (place.agent && agents.getState().selected !== place.agent) agents.getState().select(place.agent);
+    if (place.version && !history.getState().selection.includes(place.version)) history.getState().toggle(place.version);
+    if (place.comparison) await compare.getState().openComparison(place.comparison);
+  };
   const unsubscribeEvents = transport.subscribe((event) => {
-    if (event.type === 'run.progress') tests.getState().onProgress(event.payload);
+    if (event.type === 'navigate') void navigate(parsePlace(event.payload.hash));
+    else if (event.type === 'menu.command') runCommand(stores, event.payload.id);
+    else if (event.type === 'run.progress') tests.getState().onProgress(event.payload);
     else if (event.type === 'compare.progress') compare.getState().onProgress(event.payload);
     else void refresh();
   });
 
-  return {
+  const stores: AppStores = {
     client,
     ui,
     agents,
@@ -125,19 +143,21 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
     bundles,
     teams,
     refresh,
+    navigate,
     dispose: () => {
       unsubscribeSelection();
       unsubscribeTab();
       unsubscribeEvents();
     },
   };
+  return stores;
 }
 
 /**
  * Starts the app. The agent named in the URL is opened at once, alongside the agent list; if
  * the list says it is gone, the selection moves and the subscription opens the new one.
  */
-export async function startApp(stores: AppStores): Promise<void> {
+export async function startApp(stores: AppStores, place?: Place): Promise<void> {
   const named = stores.agents.getState().selected;
   stores.tryPanel.getState().load(named);
   const tab = stores.ui.getState().tab;
@@ -146,4 +166,5 @@ export async function startApp(stores: AppStores): Promise<void> {
       ? Promise.resolve()
       : Promise.all([stores.editor.getState().open(named), stores.history.getState().load(named), tab === 'tests' ? stores.tests.getState().load(named) : null, tab === 'compare' ? stores.compare.getState().load(named) : null, tab === 'release' ? stores.release.getState().load(named) : null]);
   await Promise.all([stores.agents.getState().load(), opening]);
+  if (place?.version || place?.comparison) await stores.navigate(place);
 }

@@ -16,6 +16,7 @@ import {
   LabelMove,
   LabelState,
   Settings,
+  About,
   VersionDetail,
   VersionDiff,
   VersionSummary,
@@ -256,6 +257,7 @@ export const contract = {
   settings: {
     get: method(z.object({}), Settings),
     setAuthor: method(z.object({ author: z.string().trim().min(1, 'author is empty').max(200) }), Settings),
+    about: method(z.object({}), About),
   },
 } as const;
 
@@ -265,6 +267,10 @@ export const events = {
   /** A run started from the app moved on: counts so far (a few times a second at most), and its end. */
   'run.progress': RunProgressEvent,
   'compare.progress': CompareProgressEvent,
+  /** The desktop app: go to a place (a slipway:// link, #/a/AGENT/TAB?version=…). */
+  navigate: z.object({ hash: z.string().max(500) }),
+  /** The desktop app: a menu item the window carries out (its id is a palette command's). */
+  'menu.command': z.object({ id: z.string().max(100) }),
 } as const;
 
 /** An event as it crosses a transport, checked on arrival. */
@@ -272,6 +278,8 @@ export const AppEventShape = z.discriminatedUnion('type', [
   z.object({ type: z.literal('workspace.changed'), payload: events['workspace.changed'] }),
   z.object({ type: z.literal('run.progress'), payload: events['run.progress'] }),
   z.object({ type: z.literal('compare.progress'), payload: events['compare.progress'] }),
+  z.object({ type: z.literal('navigate'), payload: events.navigate }),
+  z.object({ type: z.literal('menu.command'), payload: events['menu.command'] }),
 ]);
 
 export type EventName = keyof typeof events;

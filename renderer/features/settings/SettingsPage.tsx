@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useSlice, useStores } from '../../app/context';
 import { SigningKeys } from '../bundles/SigningKeys';
+import { applyTheme, themeChoice, type ThemeChoice } from '../../app/theme';
 
 const NAME = /^[A-Z][A-Z0-9_]*$/;
 
@@ -45,6 +46,7 @@ export function SettingsPage() {
   const current = useSlice(settings, (state) => state.settings);
   const [newName, setNewName] = useState('');
   const [author, setAuthor] = useState('');
+  const [theme, setTheme] = useState<ThemeChoice>(themeChoice);
 
   useEffect(() => {
     void settings.getState().load();
@@ -119,6 +121,23 @@ export function SettingsPage() {
           </button>
           {current && <span className="muted">from {current.authorSource}</span>}
         </form>
+      </section>
+      <section>
+        <h3>Theme</h3>
+        <select
+          value={theme}
+          onChange={(event) => {
+            const choice = event.target.value as ThemeChoice;
+            setTheme(choice);
+            applyTheme(choice);
+          }}
+          aria-label="Theme"
+          data-testid="theme"
+        >
+          <option value="system">Follow the system</option>
+          <option value="light">Light</option>
+          <option value="dark">Dark</option>
+        </select>
       </section>
       <SigningKeys />
     </main>

@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { TABS, type Tab } from '../../../shared/tabs';
 
-export type Tab = 'editor' | 'history' | 'audit' | 'tests' | 'compare' | 'release';
-export const TABS: readonly Tab[] = ['editor', 'history', 'audit', 'tests', 'compare', 'release'];
+export { TABS, type Tab };
 
 export interface Toast {
   id: number;
@@ -18,6 +18,7 @@ export interface UiState {
   paletteOpen: boolean;
   snapshotOpen: boolean;
   settingsOpen: boolean;
+  aboutOpen: boolean;
   sidebarWidth: number;
   setTab: (tab: Tab) => void;
   setAgentDialog: (dialog: AgentDialog) => void;
@@ -26,6 +27,7 @@ export interface UiState {
   setPaletteOpen: (open: boolean) => void;
   setSnapshotOpen: (open: boolean) => void;
   setSettingsOpen: (open: boolean) => void;
+  setAboutOpen: (open: boolean) => void;
   setSidebarWidth: (width: number) => void;
 }
 
@@ -45,6 +47,7 @@ export function createUiStore(initial: { tab?: Tab; sidebarWidth?: number } = {}
     paletteOpen: false,
     snapshotOpen: false,
     settingsOpen: false,
+    aboutOpen: false,
     sidebarWidth: initial.sidebarWidth ?? 260,
     setTab: (tab) => set({ tab }),
     setAgentDialog: (agentDialog) => set({ agentDialog }),
@@ -57,6 +60,7 @@ export function createUiStore(initial: { tab?: Tab; sidebarWidth?: number } = {}
     setPaletteOpen: (paletteOpen) => set({ paletteOpen }),
     setSnapshotOpen: (snapshotOpen) => set({ snapshotOpen }),
     setSettingsOpen: (settingsOpen) => set({ settingsOpen }),
+    setAboutOpen: (aboutOpen) => set({ aboutOpen }),
     setSidebarWidth: (width) => set({ sidebarWidth: Math.round(Math.min(SIDEBAR_MAX, Math.max(SIDEBAR_MIN, width))) }),
   }));
 }
