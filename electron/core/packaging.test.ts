@@ -42,7 +42,7 @@ function importedPackages(dirs: string[]): Set<string> {
     const text = readFileSync(join(root, file), 'utf8');
     for (const match of [...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/gm), ...text.matchAll(/import\(\s*'([^']+)'\s*\)/g)]) {
       const specifier = match[1] ?? '';
-      if (!/^(@[a-z0-9._-]+\/)?[a-z0-9._-]+(\/.*)?$/.test(specifier)) continue;
+      if (specifier.startsWith('.') || !/^(@[a-z0-9._-]+\/)?[a-z0-9._-]+(\/.*)?$/.test(specifier)) continue;
       names.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : (specifier.split('/')[0] ?? specifier));
     }
   }
@@ -86,6 +86,11 @@ describe('the packaging configuration (electron-builder.json)', () => {
     expect(rendererOnly.filter((name) => name in manifest.dependencies)).toEqual([]);
     expect(rendererOnly.filter((name) => !(name in manifest.devDependencies))).toEqual([]);
     expect(Object.keys(manifest.dependencies)).not.toContain('electron');
+  });
+
+  it('packs every package the Node side imports (main, the services, shared code) as a runtime dependency', () => {
+    const nodeSide = [...importedPackages(['electron/core', 'electron/main', 'shared'])].filter((name) => name !== 'electron');
+    expect(nodeSide.filter((name) => !(name in manifest.dependencies))).toEqual([]);
   });
 
   it('has the icons every target needs: PNGs 16–1024 for Linux, an .ico with 16–256 and an .icns with 16–1024', () => {
