@@ -21,6 +21,8 @@ describe('what the desktop app adds, in the window', () => {
     await session.open('#/a/ticket-triage/history?version=1.1.0');
     await expect.poll(() => page.getByLabel('Select 1.1.0').isChecked()).toBe(true);
     expect(await page.getByLabel('Select 1.0.0').isChecked()).toBe(false);
+    await page.getByTestId('copy-link-1.1.0').click();
+    await page.locator('.toasts').filter({ hasText: 'slipway://version/ticket-triage@1.1.0' }).waitFor();
 
     // A link followed while the app is open: slipway://comparison/ticket-triage/ID.
     await page.evaluate((id) => (window.location.hash = `#/a/ticket-triage/compare?comparison=${id}`), comparison.id);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deepLinkHash, deepLinkInArgv, parseDeepLink } from './deep-link';
+import { deepLinkHash, deepLinkInArgv, formatDeepLink, parseDeepLink, type DeepLink } from './deep-link';
 
 describe('slipway:// links', () => {
   it('open an agent on a tab, a version in History, a comparison in Compare', () => {
@@ -16,6 +16,11 @@ describe('slipway:// links', () => {
     expect(() => parseDeepLink('slipway://version/triage@latest')).toThrow(/a version link names AGENT@MAJOR.MINOR.PATCH/);
     expect(() => parseDeepLink('slipway://comparison/triage/zero')).toThrow(/"zero" is not a comparison id/);
     expect(() => parseDeepLink('slipway://deploy/triage')).toThrow(/it names no known kind/);
+  });
+
+  it('are written the way they are read', () => {
+    const links: DeepLink[] = [{ kind: 'agent', agent: 'triage', tab: 'release' }, { kind: 'version', agent: 'triage', semver: '2.0.1' }, { kind: 'comparison', agent: 'triage', id: 7 }];
+    for (const link of links) expect(parseDeepLink(formatDeepLink(link))).toEqual(link);
   });
 
   it('are found in a command line', () => {

@@ -46,6 +46,14 @@ export function parseDeepLink(url: string): DeepLink {
   throw refuse(url, `it names no ${kind === 'agent' || kind === 'version' || kind === 'comparison' ? `${kind} this way` : 'known kind'}`);
 }
 
+/** The slipway:// URL of a place, to copy and share. */
+export function formatDeepLink(link: DeepLink): string {
+  const agent = encodeURIComponent(link.agent);
+  if (link.kind === 'agent') return `slipway://agent/${agent}/${link.tab}`;
+  if (link.kind === 'version') return `slipway://version/${agent}@${link.semver}`;
+  return `slipway://comparison/${agent}/${link.id}`;
+}
+
 /** The window's hash for a link (the renderer's routing reads it). */
 export function deepLinkHash(link: DeepLink): string {
   const agent = encodeURIComponent(link.agent);

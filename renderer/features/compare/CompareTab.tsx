@@ -1,5 +1,6 @@
 import { useState, type ComponentType } from 'react';
 import { useLoaded } from '../../app/use-loaded';
+import { CopyLink } from '../../app/copy-link';
 import { download } from '../../app/download';
 import type { CompareProgressEvent, ComparisonSummary } from '../../../shared/contract/compare-entities';
 import { formatCost, formatMs, formatRate, when } from '../../app/format';
@@ -171,6 +172,7 @@ function ComparisonView({ Charts }: { Charts: ComponentType<{ stats: NonNullable
         </span>
         {stats && (
           <span className="export">
+            <CopyLink link={{ kind: 'comparison', agent: open.agent, id: open.id }} testId="copy-comparison-link" />
             <button type="button" onClick={() => void exportAs('html')} data-testid="export-html">
               Export HTML
             </button>

@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
 import type { VersionSummary } from '../../../shared/contract/entities';
 import { useSlice, useStores } from '../../app/context';
+import { CopyLink } from '../../app/copy-link';
 import { when } from '../../app/format';
 import { ExportDialog } from '../bundles/ExportDialog';
 import { EvidenceList } from '../bundles/EvidenceList';
@@ -14,6 +15,7 @@ const ROW_HEIGHT = 58;
 function VersionRow({ version, selected, onLabel }: { version: VersionSummary; selected: boolean; onLabel: (semver: string) => void }) {
   const { history, editor, ui } = useStores();
   const deployments = useSlice(history, (state) => state.deployments);
+  const agent = useSlice(history, (state) => state.agent);
   const released = useMemo(() => deployments.filter((deployment) => deployment.semver === version.semver), [deployments, version.semver]);
   const teamReleases = useSlice(history, (state) => state.teamReleases);
   const inTeams = useMemo(() => teamReleases.filter((release) => release.semver === version.semver), [teamReleases, version.semver]);
@@ -46,6 +48,7 @@ function VersionRow({ version, selected, onLabel }: { version: VersionSummary; s
         )}
       </div>
       <div className="timeline-actions">
+        {agent && <CopyLink link={{ kind: 'version', agent, semver: version.semver }} testId={`copy-link-${version.semver}`} />}
         <button type="button" onClick={() => onLabel(version.semver)} data-testid={`move-label-${version.semver}`}>
           Move label…
         </button>
