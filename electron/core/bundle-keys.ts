@@ -79,7 +79,7 @@ export function checkSignature(ws: Workspace, manifestBytes: Buffer, signatureBy
 }
 
 /** Where `slipway keys generate` keeps the private key: the user's config folder, never a workspace. */
-export function signingKeyPath(env: NodeJS.ProcessEnv = process.env): string {
+function signingKeyPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(userDataDir(env), 'keys', 'bundle-signing.pem');
 }
 

@@ -32,7 +32,7 @@ function membersOf(ws: Workspace, teamId: number): string[] {
 }
 
 /** A version's contract.yaml, or null when it declares none. */
-export function contractOf(ws: Workspace, versionId: number): Contract | null {
+function contractOf(ws: Workspace, versionId: number): Contract | null {
   const text = versionFiles(ws, versionId)['contract.yaml'];
   return text === undefined ? null : ContractFile.parse(loadYaml(text) ?? {});
 }
