@@ -43,6 +43,7 @@ describe('releasing from the app, against a real local runtime', () => {
     await finishedRun(client, 'ticket-triage', '1.1.0', 'triage-basics');
     await page.getByRole('checkbox', { name: 'triage-basics' }).check();
     await page.getByTestId('plan-save').click();
+    await page.getByTestId('plan-revision').filter({ hasText: 'Plan revision 1 (latest)' }).waitFor();
     await page.getByTestId('release-ref').selectOption('1.0.0');
     await page.getByTestId('release-deploy').click();
     await page.getByTestId('release-split').filter({ hasText: '1.0.0 · 100%' }).waitFor();

@@ -83,6 +83,9 @@ describe('releasing from the app', () => {
 
     await client.release.setPlan({ agent: 'ticket-triage', target: 'local', plan: { gate: { suites: ['triage-basics'], attestations: [] }, steps: [{ weight: 5, holdMs: 60_000 }], autoAdvance: false, assertions: [] } });
     await expect(client.release.command({ agent: 'ticket-triage', target: 'local', action: { type: 'canary', ref: '1.1.1', weight: 5 } })).rejects.toThrow(/suite triage-basics has no passing attestation/);
+    await client.release.setPlan({ agent: 'ticket-triage', target: 'local', plan: { gate: { suites: [], attestations: [] }, steps: [{ weight: 5, holdMs: 60_000 }], autoAdvance: false, assertions: [] } });
+    expect((await client.release.plans({ agent: 'ticket-triage' })).map((revision) => [revision.revision, revision.plan.gate.suites])).toEqual([[2, []], [1, ['triage-basics']]]);
+    expect((await client.audit.list({ action: 'release.plan' })).map((entry) => entry.subject)).toEqual(['ticket-triage plan revision 2', 'ticket-triage plan revision 1']);
     const metrics = await client.release.metrics({ agent: 'ticket-triage', target: 'local' });
     expect(Object.values(metrics.versions)).toContain('1.1.0');
     expect(metrics.buckets.reduce((sum, bucket) => sum + bucket.requests, 0)).toBeGreaterThan(5);

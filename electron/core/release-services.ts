@@ -11,6 +11,7 @@ import { runtimeClient, type RuntimeClient } from './runtime-client';
 import type { SecretVault } from './secret-vault';
 import { appendAudit } from './store/audit-log';
 import { getDataset, saveDataset } from './store/datasets';
+import { latestPlan, planRevisions, savePlan } from './store/release-plans';
 import { setLabel } from './store/labels';
 import { requireAgent } from './store/lookup';
 import { getTarget, listTargets, readSetting, removeTarget, saveTarget, targetTokenName, writeSetting } from './store/targets';
@@ -103,7 +104,7 @@ export function createReleaseHandlers(ws: Workspace, deps: { vault: SecretVault;
         state.plan && plan
           ? { step: state.plan.step, heldMs: Date.now() - Date.parse(state.plan.since), holdMs: state.plan.step < 0 ? (plan.shadow?.durationMs ?? 0) : (plan.steps[state.plan.step]?.holdMs ?? 0) }
           : null;
-      const savedPlan = readSetting<ReleasePlan>(ws, `plan:${agent}`);
+      const savedPlan = latestPlan(ws, agent)?.plan ?? null;
       const candidate = canary?.hash;
       return { target: name, agent, reachable: true, state, lastContact: at, problem: null, plan, guardrails, progress, window, gateMissing: candidate ? gateMissing(ws, agent, savedPlan ?? plan, candidate) : [] };
     } catch (error) {
@@ -178,7 +179,7 @@ export function createReleaseHandlers(ws: Workspace, deps: { vault: SecretVault;
         if (action.type === 'deploy' || action.type === 'canary' || action.type === 'shadow') {
           const version = versionOf(agent, action.ref);
           await runtime.upload(agent, version.hash, version.semver, version.files);
-          const saved = readSetting<ReleasePlan>(ws, `plan:${agent}`);
+          const saved = latestPlan(ws, agent)?.plan ?? null;
           if (action.type === 'canary' && saved) await runtime.setPlan(agent, planWithEvidence(ws, agent, saved, version.hash));
           runtimeAction = action.type === 'deploy' ? { type: 'deploy', version: version.hash } : action.type === 'canary' ? { type: 'canary', version: version.hash, weight: action.weight } : { type: 'shadow', version: version.hash, share: action.share };
         } else if (action.type === 'step') runtimeAction = { type: 'set-weight', weight: action.weight };
@@ -198,11 +199,11 @@ export function createReleaseHandlers(ws: Workspace, deps: { vault: SecretVault;
         writeTransaction(ws.db, () => appendAudit(ws, { action: 'release.guardrails', agentId: requireAgent(ws, agent).id, subject: `${agent} on ${target}`, after: guardrails }));
         return view(agent, target);
       },
+      plans: ({ agent }) => planRevisions(ws, agent),
       setPlan: async ({ agent, target, plan }) => {
-        const before = readSetting<ReleasePlan>(ws, `plan:${agent}`);
         writeTransaction(ws.db, () => {
-          writeSetting(ws, `plan:${agent}`, plan);
-          appendAudit(ws, { action: 'release.plan', agentId: requireAgent(ws, agent).id, subject: agent, before, after: plan });
+          const { saved, previous } = savePlan(ws, agent, plan as ReleasePlan);
+          if (saved.revision !== previous?.revision) appendAudit(ws, { action: 'release.plan', agentId: requireAgent(ws, agent).id, subject: `${agent} plan revision ${saved.revision}`, before: previous?.plan ?? null, after: plan });
         });
         const { client: runtime } = client(target);
         const state = await runtime.state(agent);

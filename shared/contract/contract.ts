@@ -38,7 +38,7 @@ import {
 } from './testing-entities';
 import { CaseRow, ColumnMapping, ComparedCase, CompareProgressEvent, ComparisonSummary, DatasetDetail, DatasetPreview, DatasetSummary } from './compare-entities';
 import { DatasetName } from '../dataset';
-import { Deployment, LocalRuntime, ReleaseAction, ReleaseEvents, ReleaseMetrics, ReleaseView, TargetInfo, TargetName } from './release-entities';
+import { Deployment, LocalRuntime, PlanRevision, ReleaseAction, ReleaseEvents, ReleaseMetrics, ReleaseView, TargetInfo, TargetName } from './release-entities';
 import { Guardrails as RuntimeGuardrails, ReleasePlan } from '../release/protocol';
 
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
@@ -183,7 +183,9 @@ export const contract = {
     view: method(z.object({ agent: AgentName, target: TargetName }), ReleaseView),
     command: method(z.object({ agent: AgentName, target: TargetName, action: ReleaseAction }), ReleaseView),
     setGuardrails: method(z.object({ agent: AgentName, target: TargetName, guardrails: RuntimeGuardrails }), ReleaseView),
-    /** Saves the plan in the workspace (audited) and pushes it, with the gate's evidence for the canary. */
+    /** The agent's saved plans, newest revision first. */
+    plans: method(z.object({ agent: AgentName }), z.array(PlanRevision)),
+    /** Saves the plan in the workspace as its next revision (audited) and pushes it, with the gate's evidence for the canary. */
     setPlan: method(z.object({ agent: AgentName, target: TargetName, plan: ReleasePlan }), ReleaseView),
     metrics: method(z.object({ agent: AgentName, target: TargetName, minutes: z.int().min(1).max(1440).default(15) }), ReleaseMetrics),
     events: method(z.object({ agent: AgentName, target: TargetName }), ReleaseEvents),

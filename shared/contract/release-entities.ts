@@ -16,6 +16,10 @@ export const TargetInfo = z.object({
 });
 export type TargetInfo = z.infer<typeof TargetInfo>;
 
+/** A saved release plan: each save is the agent's next revision. */
+export const PlanRevision = z.object({ revision: z.int().min(1), plan: ReleasePlan, author: z.string(), createdAt: z.string() });
+export type PlanRevision = z.infer<typeof PlanRevision>;
+
 export const ReleaseView = z.object({
   target: z.string(),
   agent: z.string(),

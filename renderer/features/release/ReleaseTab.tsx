@@ -97,6 +97,30 @@ function describeEvent(event: RuntimeEvent): string {
   }
 }
 
+/** Which saved revision of the plan the editor shows; an earlier one can be loaded and saved again. */
+function PlanRevisions({ picked, onPick }: { picked: number | null; onPick: (revision: number | null) => void }) {
+  const { release } = useStores();
+  const plans = useSlice(release, (state) => state.plans);
+  const latest = plans[0];
+  if (!latest) return <p className="muted">No plan saved yet: the editor shows the runtime's plan, or the defaults.</p>;
+  const shown = plans.find((candidate) => candidate.revision === picked) ?? latest;
+  return (
+    <p className="muted inline" data-testid="plan-revision">
+      Plan revision {shown.revision}
+      {shown === latest ? ' (latest)' : ` (latest is ${latest.revision}; saving makes this the next)`} by {shown.author}, {when(shown.createdAt)}
+      {plans.length > 1 && (
+        <select value={shown.revision} onChange={(event) => onPick(Number(event.target.value) === latest.revision ? null : Number(event.target.value))} aria-label="Plan revision" data-testid="plan-revisions">
+          {plans.map((revision) => (
+            <option key={revision.revision} value={revision.revision}>
+              revision {revision.revision} — {revision.author}
+            </option>
+          ))}
+        </select>
+      )}
+    </p>
+  );
+}
+
 function PlanEditor({ plan, suites, onSave }: { plan: ReleasePlan | null; suites: string[]; onSave: (plan: ReleasePlan) => void }) {
   const [gate, setGate] = useState<string[]>(plan?.gate.suites ?? []);
   const [steps, setSteps] = useState((plan?.steps ?? []).map((step) => step.weight).join(', ') || DEFAULT_STEPS);
@@ -203,6 +227,10 @@ export function ReleaseTab() {
   const [weight, setWeight] = useState(5);
   const [steps, setSteps] = useState(DEFAULT_STEPS);
   const [trafficDataset, setTrafficDataset] = useState('');
+  const plans = useSlice(release, (state) => state.plans);
+  /** An earlier plan revision loaded into the editor (saving it makes it the next revision). */
+  const [picked, setPicked] = useState<number | null>(null);
+  const shownPlan = plans.find((candidate) => candidate.revision === picked) ?? plans[0] ?? null;
   const [rate, setRate] = useState(20);
 
   useEffect(() => {
@@ -409,7 +437,8 @@ export function ReleaseTab() {
               </ol>
             </section>
             <section>
-              <PlanEditor key={`plan-${target}`} plan={view?.plan ?? null} suites={suites.map((suite) => suite.name)} onSave={(plan) => void release.getState().setPlan(plan)} />
+              <PlanRevisions picked={picked} onPick={setPicked} />
+              <PlanEditor key={`plan-${target}-${shownPlan?.revision ?? 'runtime'}`} plan={shownPlan?.plan ?? view?.plan ?? null} suites={suites.map((suite) => suite.name)} onSave={(plan) => void release.getState().setPlan(plan).then(() => setPicked(null))} />
               <GuardrailsEditor key={`guardrails-${target}-${view?.guardrails ? 'set' : 'unset'}`} guardrails={view?.guardrails ?? null} onSave={(guardrails) => void release.getState().setGuardrails(guardrails)} />
             </section>
           </div>

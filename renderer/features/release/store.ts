@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { LocalRuntime, ReleaseAction, ReleaseMetrics, ReleaseView, TargetInfo } from '../../../shared/contract/release-entities';
+import type { LocalRuntime, PlanRevision, ReleaseAction, ReleaseMetrics, ReleaseView, TargetInfo } from '../../../shared/contract/release-entities';
 import type { Guardrails, ReleasePlan, RuntimeEvent } from '../../../shared/release/protocol';
 import { attempter, type StoreDeps } from '../agents/store';
 
@@ -13,6 +13,8 @@ export interface ReleaseStateSlice {
   view: ReleaseView | null;
   metrics: ReleaseMetrics | null;
   events: RuntimeEvent[];
+  /** The agent's saved release plans, newest revision first. */
+  plans: PlanRevision[];
   local: LocalRuntime | null;
   busy: boolean;
   /** What the last action made, in a sentence (shown until the next one). */
@@ -71,13 +73,15 @@ export function createReleaseStore({ client, notify }: StoreDeps): ReleaseStore 
       view: null,
       metrics: null,
       events: [],
+      plans: [],
       local: null,
       busy: false,
       notice: null,
       load: async (agent) => {
-        set({ agent, view: null, metrics: null, events: [], notice: null });
+        set({ agent, view: null, metrics: null, events: [], plans: [], notice: null });
         if (!agent) return;
         await attempt(async () => {
+          set({ plans: await client.release.plans({ agent }) });
           await loadTargets();
           await readTarget();
         });
@@ -132,7 +136,7 @@ export function createReleaseStore({ client, notify }: StoreDeps): ReleaseStore 
       setPlan: (plan) =>
         busy(async () => {
           const { agent, target } = get();
-          if (agent && target) set({ view: await client.release.setPlan({ agent, target, plan }) });
+          if (agent && target) set({ view: await client.release.setPlan({ agent, target, plan }), plans: await client.release.plans({ agent }) });
         }),
       pullSamples: (name) =>
         busy(async () => {
