@@ -77,13 +77,15 @@ export async function compareRefs(ws: Workspace, input: CompareInput, options: C
   options.onComparison?.(id, total);
   let done = 0;
   let costUsd = 0;
-  for (const [side, { target }] of targets.entries()) {
-    if (options.signal?.aborted) break;
-    await runSuite({
+  // Every side runs at the same time, sharing the concurrency, so a provider slowing down or
+  // speeding up meanwhile weighs on each version alike: latency differences are the versions'.
+  const perSide = Math.max(1, Math.ceil(input.concurrency / targets.length));
+  await Promise.all(targets.map(({ target }, side) =>
+    runSuite({
       agent: target.agent,
       versionHash: target.versionHash,
       suite: runnable,
-      settings: { concurrency: input.concurrency, repeat: input.repeat },
+      settings: { concurrency: perSide, repeat: input.repeat },
       platform: options.platform,
       prices: options.prices,
       ...(options.signal ? { signal: options.signal } : {}),
@@ -93,7 +95,7 @@ export async function compareRefs(ws: Workspace, input: CompareInput, options: C
         costUsd += progress.last.costUsd ?? 0;
         options.onProgress?.({ done, total, costUsd });
       },
-    });
-  }
+    }),
+  ));
   return finishComparison(ws, id, options.signal?.aborted ? 'cancelled' : 'finished', cases.map((item) => item.id));
 }
