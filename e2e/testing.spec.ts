@@ -148,16 +148,25 @@ describe('testing in the app', () => {
     await page.getByTestId('suite-mode-table').click();
     await page.getByLabel('Case 1 id').fill('urgent');
     await page.getByLabel('Case 1 variable body').fill('server down');
+    const templateAssertions = await page.getByLabel(/^Case 1 assertion \d+$/).count();
+    await page.getByLabel('Add an assertion to case 1').click();
+    const added = page.getByLabel(`Case 1 assertion ${templateAssertions + 1}`, { exact: true });
+    await added.fill('contains p1');
+    expect(await added.getAttribute('aria-invalid')).toBe('true');
+    await page.getByText('write TYPE: VALUE, for example contains: billing').waitFor();
+    await added.fill('not contains: sorry');
+    expect(await added.getAttribute('aria-invalid')).toBe('false');
     await page.getByTestId('add-case').click();
     await page.getByLabel('Case 2 id').fill('calm');
     await page.getByTestId('suite-message').fill('two cases from the table');
     await page.getByTestId('suite-save').click();
     await page.getByTestId('suite-new-suite').waitFor();
     const saved = await client.suites.get({ agent: 'triage', name: 'new-suite' });
-    expect(saved.caseList.map((testCase) => [testCase.id, testCase.vars])).toEqual([
-      ['urgent', { id: '', body: 'server down' }],
-      ['calm', { id: '', body: '' }],
+    expect(saved.caseList.map((testCase) => [testCase.id, testCase.vars, testCase.assertions])).toEqual([
+      ['urgent', { id: '', body: 'server down' }, templateAssertions + 1],
+      ['calm', { id: '', body: '' }, 0],
     ]);
+    expect(saved.content).toMatch(/- type: contains\n\s+not: true\n\s+value: sorry|- type: contains\n\s+value: sorry\n\s+not: true/);
     await session.screenshot('14-tests-table');
     await session.finish();
   });

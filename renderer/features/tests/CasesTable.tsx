@@ -1,8 +1,10 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { parse, stringify } from 'yaml';
+import { assertionFromText, assertionToText } from '../../../shared/assertion-text';
+import { Assertion } from '../../../shared/suite';
 import { useSlice, useStores } from '../../app/context';
 
-type RawCase = { id?: unknown; vars?: Record<string, unknown>; assert?: Array<{ type?: unknown }> } & Record<string, unknown>;
+type RawCase = { id?: unknown; vars?: Record<string, unknown>; assert?: unknown[] } & Record<string, unknown>;
 type RawSuite = { cases?: RawCase[] } & Record<string, unknown>;
 
 function read(text: string): RawSuite | null {
@@ -18,8 +20,68 @@ function asText(value: unknown): string {
   return value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/** One assertion as a line, written back when it reads as one; a line that does not says why and waits. */
+function AssertionLine({ initial, label, onChange, onRemove }: { initial: string; label: string; onChange: (assertion: Assertion) => void; onRemove: () => void }) {
+  const [text, setText] = useState(initial);
+  const [problem, setProblem] = useState<string | null>(null);
+  return (
+    <span className="assertion-line">
+      <input
+        value={text}
+        placeholder="contains: billing"
+        onChange={(event) => {
+          setText(event.target.value);
+          const read = assertionFromText(event.target.value);
+          if ('assertion' in read) onChange(read.assertion);
+          setProblem('problem' in read ? read.problem : null);
+        }}
+        className={problem ? 'invalid' : undefined}
+        title={problem ?? 'TYPE: VALUE — contains, equals, regex, is-json, similar(0.8), rubric, latency, tokens, cost, tool-called, tool-sequence, json-path; "not " inverts'}
+        aria-label={label}
+        aria-invalid={problem !== null}
+      />
+      <button type="button" onClick={onRemove} aria-label={`Remove ${label}`}>
+        −
+      </button>
+      {problem && <small className="field-error">{problem}</small>}
+    </span>
+  );
+}
+
+/** A case's assertions: each one a line (those a line cannot hold shown as they are, edited in YAML), one more added with +. */
+function AssertionsCell({ assertions, index, onChange }: { assertions: unknown[]; index: number; onChange: (next: unknown[]) => void }) {
+  return (
+    <div className="assertions-cell">
+      {assertions.map((raw, position) => {
+        const parsed = Assertion.safeParse(raw);
+        const line = parsed.success ? assertionToText(parsed.data) : null;
+        const label = `Case ${index + 1} assertion ${position + 1}`;
+        if (line === null) {
+          return (
+            <span key={position} className="muted" title="Edit this one in the YAML view">
+              {parsed.success ? parsed.data.type : 'not an assertion'} (YAML)
+            </span>
+          );
+        }
+        return (
+          <AssertionLine
+            key={`${position}-${assertions.length}`}
+            initial={line}
+            label={label}
+            onChange={(assertion) => onChange(assertions.map((current, at) => (at === position ? assertion : current)))}
+            onRemove={() => onChange(assertions.filter((_, at) => at !== position))}
+          />
+        );
+      })}
+      <button type="button" onClick={() => onChange([...assertions, { type: 'contains', value: '' }])} aria-label={`Add an assertion to case ${index + 1}`}>
+        +
+      </button>
+    </div>
+  );
+}
+
 /**
- * The suite's cases as a table: ids and variables edited in place, cases added and removed. Each
+ * The suite's cases as a table: ids, variables and assertions edited in place, cases added and removed. Each
  * edit writes the YAML the editor shows (comments do not survive a table edit).
  */
 export function CasesTable() {
@@ -63,7 +125,9 @@ export function CasesTable() {
                   />
                 </td>
               ))}
-              <td className="muted">{(testCase.assert ?? []).map((assertion) => asText(assertion.type)).join(', ') || 'none'}</td>
+              <td>
+                <AssertionsCell assertions={testCase.assert ?? []} index={index} onChange={(next) => update(index, (current) => ({ ...current, assert: next }))} />
+              </td>
               <td>
                 <button type="button" onClick={() => write(cases.filter((_, position) => position !== index))} aria-label={`Remove case ${index + 1}`}>
                   ✕
