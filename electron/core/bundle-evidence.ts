@@ -8,7 +8,7 @@ import { refuse } from './bundle-archive';
 import { comparisonReport } from './comparison-services';
 import { sql } from './statements';
 import { listComparisons } from './store/comparisons';
-import { requireAgent } from './store/lookup';
+import { findAgent, requireAgent } from './store/lookup';
 import { listRuns, runResults } from './store/runs';
 import { getSuite, listSuites, saveSuite } from './store/suites';
 import type { Workspace } from './workspace';
@@ -77,7 +77,7 @@ function safeJson(text: string): unknown {
 }
 
 function isPresent(ws: Workspace, item: BundledEvidence, content: string): boolean {
-  const agent = sql(ws.db, 'SELECT id FROM agents WHERE name = ?').get(item.agent) as { id: number } | undefined;
+  const agent = findAgent(ws, item.agent);
   if (!agent) return false;
   if (item.kind === 'suite') {
     const name = parseSuiteYaml(content, item.path).name;

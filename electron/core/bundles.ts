@@ -12,8 +12,8 @@ import { collectEvidence, importEvidence, planEvidence } from './bundle-evidence
 import { checkSignature, keyFingerprint, signManifest } from './bundle-keys';
 import { sql } from './statements';
 import { appendAudit } from './store/audit-log';
-import { listLabels } from './store/labels';
-import { requireAgent, resolveVersion, versionById, versionFiles, type VersionRow } from './store/lookup';
+import { listLabels, setLabel } from './store/labels';
+import { findAgent, requireAgent, resolveVersion, versionById, versionFiles, type VersionRow } from './store/lookup';
 import { importVersion, listVersions } from './store/versions';
 import type { Workspace } from './workspace';
 
@@ -137,7 +137,7 @@ function filesOf(version: BundledVersion, entries: Map<string, Buffer>): Record<
 /** What importing would do to this workspace's versions and labels. */
 function planVersions(ws: Workspace, manifest: BundleManifest): Omit<BundlePreview['plan'], 'evidence'> {
   const plan = { add: [] as string[], present: [] as string[], conflicts: [] as string[], labels: [] as string[] };
-  const idOf = (agent: string) => (sql(ws.db, 'SELECT id FROM agents WHERE name = ?').get(agent) as { id: number } | undefined)?.id;
+  const idOf = (agent: string) => findAgent(ws, agent)?.id;
   const hashHere = (agentId: number | undefined, semver: string) => (agentId === undefined ? undefined : (sql(ws.db, 'SELECT hash FROM versions WHERE agent_id = ? AND semver = ?').get(agentId, semver) as { hash: string } | undefined)?.hash);
   const bundled = new Set(manifest.versions.map((version) => `${version.agent}@${version.semver}`));
   for (const version of manifest.versions) {
@@ -207,11 +207,7 @@ export async function importBundle(ws: Workspace, source: Buffer | string, optio
       if (adding.has(`${version.agent}@${version.semver}`)) importVersion(ws, version, filesOf(version, entries));
     }
     for (const label of manifest.labels) {
-      const agent = requireAgent(ws, label.agent);
-      if (sql(ws.db, 'SELECT 1 FROM labels WHERE agent_id = ? AND name = ?').get(agent.id, label.label)) continue;
-      const target = sql(ws.db, 'SELECT id FROM versions WHERE agent_id = ? AND semver = ?').get(agent.id, label.semver) as { id: number };
-      sql(ws.db, 'INSERT INTO labels (agent_id, name, version_id) VALUES (?, ?, ?)').run(agent.id, label.label, target.id);
-      sql(ws.db, 'INSERT INTO label_moves (agent_id, label, from_version_id, to_version_id, actor, reason, at) VALUES (?, ?, NULL, ?, ?, ?, ?)').run(agent.id, label.label, target.id, ws.identity().author, 'imported from a bundle', ws.now());
+      if (plan.labels.includes(`${label.agent} ${label.label} → ${label.semver}`)) setLabel(ws, { agent: label.agent, label: label.label, ref: label.semver, reason: 'imported from a bundle' });
     }
     importEvidence(ws, manifest, entries, signature.signed ? signature.fingerprint : null);
     appendAudit(ws, {

@@ -107,7 +107,8 @@ function coreHandlers(ws: Workspace): Omit<Handlers, 'suites' | 'runs' | 'try' |
 }
 
 /** The validated gate and a typed client over a workspace, as the CLI and tests use them. */
-export function connect(ws: Workspace, options: DispatchOptions = {}): { dispatch: Dispatch; client: Client } {
-  const dispatch = createDispatch(createHandlers(ws), options);
+export function connect(ws: Workspace, options: DispatchOptions & { deps?: Parameters<typeof createServices>[1] } = {}): { dispatch: Dispatch; client: Client } {
+  const { deps, ...dispatchOptions } = options;
+  const dispatch = createDispatch(deps ? createServices(ws, deps).handlers : createHandlers(ws), dispatchOptions);
   return { dispatch, client: createClient(dispatch) };
 }

@@ -7,7 +7,7 @@ import type { TargetAccess } from './release-services';
 import { appendAudit } from './store/audit-log';
 import { resolveVersion, versionFiles } from './store/lookup';
 import { readSetting, writeSetting } from './store/targets';
-import { checkPins, createTeam, createTeamRelease, getTeam, listTeams, resolvePins, setTeamMembers, teamMatrix, teamRelease, teamReleasesOfAgent } from './store/teams';
+import { checkPins, createTeam, createTeamRelease, getTeam, listTeams, requireTeam, resolvePins, setTeamMembers, teamMatrix, teamRelease, teamReleasesOfAgent } from './store/teams';
 import type { Workspace } from './workspace';
 
 interface Known {
@@ -23,7 +23,7 @@ export function createTeamHandlers(ws: Workspace, access: TargetAccess): Pick<Ha
   const known = (team: string, target: string) => readSetting<Known>(ws, `team:${target}:${team}`);
 
   const view = async (team: string, target: string): Promise<TeamView> => {
-    getTeam(ws, team);
+    requireTeam(ws, team);
     try {
       const { client } = access.client(target);
       const state = await client.team(team);
@@ -75,7 +75,7 @@ export function createTeamHandlers(ws: Workspace, access: TargetAccess): Pick<Ha
         return view(name, target);
       },
       rollback: async ({ name, target, reason }) => {
-        getTeam(ws, name);
+        requireTeam(ws, name);
         const { client, label } = access.client(target);
         const answer = await client.teamRollback(name, reason, { actor: ws.identity().author });
         settle(name, target, label, 'team.rollback', `team ${name} to ${answer.team.release ?? 'its previous release'}`, reason, answer.team, answer.members);

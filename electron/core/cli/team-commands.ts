@@ -53,9 +53,9 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export function registerTeamCommands(program: Command, context: CliContext): void {
   const { io } = context;
   const api = async (command: Command): Promise<Client> => {
-    const [{ createServices }, { sessionVault }, { createClient }, { createDispatch }] = await Promise.all([import('../services'), import('../secret-vault'), import('../../../shared/contract/client'), import('../../../shared/contract/dispatch')]);
-    const services = createServices(await context.open(command), { vault: sessionVault(io.env), env: io.env });
-    return createClient(createDispatch(services.handlers, { checkOutputs: false }));
+    const [{ connect }, { sessionVault }] = await Promise.all([import('../services'), import('../secret-vault')]);
+    // Target tokens come from this command's environment (SLIPWAY_TOKEN_<NAME>), as for `slipway release`.
+    return connect(await context.open(command), { checkOutputs: false, deps: { vault: sessionVault(io.env), env: io.env } }).client;
   };
 
   const team = program.command('team').description('agent teams: members, team releases, dependency checks, the compatibility matrix, releasing a team on a runtime');

@@ -20,7 +20,8 @@ export interface Pinned {
   versionId: number;
 }
 
-function teamRow(ws: Workspace, name: string): { id: number; name: string } {
+/** The team's row, or a refusal naming the teams there are. */
+export function requireTeam(ws: Workspace, name: string): { id: number; name: string } {
   const row = sql(ws.db, 'SELECT id, name FROM teams WHERE name = ?').get(name) as { id: number; name: string } | undefined;
   if (row) return row;
   const names = (sql(ws.db, 'SELECT name FROM teams ORDER BY name').all() as Array<{ name: string }>).map((team) => team.name);
@@ -59,8 +60,9 @@ function pinsOfRelease(ws: Workspace, releaseId: number): Pinned[] {
   return sql(ws.db, 'SELECT agents.name AS agent, versions.semver, versions.hash, versions.id AS versionId FROM team_release_pins JOIN agents ON agents.id = team_release_pins.agent_id JOIN versions ON versions.id = team_release_pins.version_id WHERE release_id = ? ORDER BY agents.name').all(releaseId) as Pinned[];
 }
 
-function releasesOf(ws: Workspace, team: { id: number; name: string }): TeamRelease[] {
-  const rows = sql(ws.db, 'SELECT id, number, message, author, created_at FROM team_releases WHERE team_id = ? ORDER BY number DESC').all(team.id) as Array<{ id: number; number: number; message: string; author: string; created_at: string }>;
+/** The team's releases (or the one numbered), newest first, each with its check. */
+function releasesOf(ws: Workspace, team: { id: number; name: string }, number: number | null = null): TeamRelease[] {
+  const rows = sql(ws.db, 'SELECT id, number, message, author, created_at FROM team_releases WHERE team_id = ? AND (? IS NULL OR number = ?) ORDER BY number DESC').all(team.id, number, number) as Array<{ id: number; number: number; message: string; author: string; created_at: string }>;
   return rows.map((row) => {
     const pins = pinsOfRelease(ws, row.id);
     return { team: team.name, number: row.number, name: `${team.name}#${row.number}`, message: row.message, author: row.author, createdAt: row.created_at, pins: pins.map(({ agent, semver, hash }) => ({ agent, semver, hash })), check: checkPins(ws, pins, team.name) };
@@ -68,7 +70,7 @@ function releasesOf(ws: Workspace, team: { id: number; name: string }): TeamRele
 }
 
 export function getTeam(ws: Workspace, name: string): TeamDetail {
-  const team = teamRow(ws, name);
+  const team = requireTeam(ws, name);
   return { name: team.name, members: membersOf(ws, team.id), releases: releasesOf(ws, team) };
 }
 
@@ -95,7 +97,7 @@ export function createTeam(ws: Workspace, name: string, members: string[]): Team
 
 export function setTeamMembers(ws: Workspace, name: string, members: string[]): TeamDetail {
   writeTransaction(ws.db, () => {
-    const team = teamRow(ws, name);
+    const team = requireTeam(ws, name);
     const before = membersOf(ws, team.id);
     writeMembers(ws, team.id, members);
     appendAudit(ws, { action: 'team.members', agentId: null, subject: name, before: { members: before }, after: { members: membersOf(ws, team.id) } });
@@ -105,7 +107,7 @@ export function setTeamMembers(ws: Workspace, name: string, members: string[]): 
 
 /** Each member at the ref given for it (AGENT@REF or REF), or its latest version. */
 export function resolvePins(ws: Workspace, name: string, refs: Record<string, string>): Pinned[] {
-  const members = membersOf(ws, teamRow(ws, name).id);
+  const members = membersOf(ws, requireTeam(ws, name).id);
   const strangers = Object.keys(refs).filter((agent) => !members.includes(agent));
   if (strangers.length) throw new SlipwayError('invalid_input', `${strangers.join(', ')} ${strangers.length === 1 ? 'is' : 'are'} not in team ${name} (members: ${members.join(', ')})`);
   return members.map((agent) => {
@@ -121,7 +123,7 @@ export function resolvePins(ws: Workspace, name: string, refs: Record<string, st
 /** A new team release pinning one version of each member, audited with its check; it may be broken (promotion refuses it). */
 export function createTeamRelease(ws: Workspace, name: string, refs: Record<string, string>, message: string): TeamRelease {
   const number = writeTransaction(ws.db, () => {
-    const team = teamRow(ws, name);
+    const team = requireTeam(ws, name);
     const pins = resolvePins(ws, name, refs);
     const next = ((sql(ws.db, 'SELECT max(number) AS n FROM team_releases WHERE team_id = ?').get(team.id) as { n: number | null }).n ?? 0) + 1;
     const id = Number(sql(ws.db, 'INSERT INTO team_releases (team_id, number, message, author, created_at) VALUES (?, ?, ?, ?, ?)').run(team.id, next, message, ws.identity().author, ws.now()).lastInsertRowid);
@@ -134,7 +136,7 @@ export function createTeamRelease(ws: Workspace, name: string, refs: Record<stri
 }
 
 export function teamRelease(ws: Workspace, name: string, number: number): TeamRelease {
-  const found = releasesOf(ws, teamRow(ws, name)).find((release) => release.number === number);
+  const [found] = releasesOf(ws, requireTeam(ws, name), number);
   if (!found) throw new SlipwayError('not_found', `team ${name} has no release #${number}`);
   return found;
 }
@@ -154,7 +156,7 @@ const MATRIX_VERSIONS = 12;
 
 /** For each dependency between members: the consumer's recent versions against the producer's, each cell checked. */
 export function teamMatrix(ws: Workspace, name: string): { team: string; edges: Array<{ consumer: string; producer: string; consumerVersions: string[]; producerVersions: string[]; cells: Array<{ consumer: string; producer: string; ok: boolean; breaks: string[]; notChecked: string[] }> }> } {
-  const members = membersOf(ws, teamRow(ws, name).id);
+  const members = membersOf(ws, requireTeam(ws, name).id);
   const versions = new Map(
     members.map((agent) => {
       const rows = sql(ws.db, 'SELECT id, semver FROM versions WHERE agent_id = ?').all(requireAgent(ws, agent).id) as Array<{ id: number; semver: string }>;

@@ -92,6 +92,24 @@ export interface SnapshotRequest {
   author?: string;
 }
 
+/** Inside a write transaction: a version row and its files (blobs shared by content). */
+function insertVersion(ws: Workspace, row: { agentId: number; semver: string; hash: string; manifest: string; parentId: number | null; author: string; message: string; bump: Bump | null; createdAt: string }, files: Files, entries: ReadonlyArray<{ name: string; sha256: string }>): number {
+  const [major, minor, patch] = row.semver.split('.').map(Number);
+  const versionId = Number(
+    sql(ws.db, 'INSERT INTO versions (agent_id, semver, major, minor, patch, hash, manifest, parent_id, author, message, bump, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+      row.agentId, row.semver, major, minor, patch, row.hash, row.manifest, row.parentId, row.author, row.message, row.bump, row.createdAt,
+    ).lastInsertRowid,
+  );
+  const putBlob = sql(ws.db, 'INSERT OR IGNORE INTO blobs (sha256, size, content) VALUES (?, ?, ?)');
+  const putFile = sql(ws.db, 'INSERT INTO version_files (version_id, name, blob_sha256) VALUES (?, ?, ?)');
+  for (const { name, sha256 } of entries) {
+    const content = files[name] ?? '';
+    putBlob.run(sha256, Buffer.byteLength(content, 'utf8'), content);
+    putFile.run(versionId, name, sha256);
+  }
+  return versionId;
+}
+
 export function snapshot(ws: Workspace, request: SnapshotRequest): VersionDetail {
   return writeTransaction(ws.db, () => {
     const agent = requireActiveAgent(ws, request.agent);
@@ -101,25 +119,13 @@ export function snapshot(ws: Workspace, request: SnapshotRequest): VersionDetail
     const planned = plan(ws, agent, files);
     if (planned.highest && planned.bump === null) throw new SlipwayError('no_changes', `nothing to snapshot: ${planned.reason}`);
     const semver = chooseVersion(planned.highest?.semver ?? null, planned.bump ?? 'patch', { bump: request.bump, version: request.version });
-    const [major, minor, patch] = semver.split('.').map(Number);
     const { hash, text: manifest, entries } = planned.manifest;
     const draftParent = draftParentId(ws, agent.id);
     const parentId = fromDraft ? draftParent : (planned.highest?.id ?? null);
     const author = request.author ?? ws.identity().author;
     const createdAt = ws.now();
     const bump = planned.highest ? bumpBetween(planned.highest.semver, semver) : null;
-    const inserted = sql(
-      ws.db,
-      'INSERT INTO versions (agent_id, semver, major, minor, patch, hash, manifest, parent_id, author, message, bump, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ).run(agent.id, semver, major, minor, patch, hash, manifest, parentId, author, request.message.trim(), bump, createdAt);
-    const versionId = Number(inserted.lastInsertRowid);
-    const putBlob = sql(ws.db, 'INSERT OR IGNORE INTO blobs (sha256, size, content) VALUES (?, ?, ?)');
-    const putFile = sql(ws.db, 'INSERT INTO version_files (version_id, name, blob_sha256) VALUES (?, ?, ?)');
-    for (const { name, sha256 } of entries) {
-      const content = files[name] ?? '';
-      putBlob.run(sha256, Buffer.byteLength(content, 'utf8'), content);
-      putFile.run(versionId, name, sha256);
-    }
+    const versionId = insertVersion(ws, { agentId: agent.id, semver, hash, manifest, parentId, author, message: request.message.trim(), bump, createdAt }, files, entries);
     const cleanHash = draftParent === null ? canonicalManifest(STARTER_FILES, nodeSha256).hash : versionById(ws, draftParent).hash;
     // A folder snapshot carries the draft along only when the draft holds no unsnapshotted work.
     if (fromDraft || canonicalManifest(draft, nodeSha256).hash === cleanHash) storeDraft(ws, agent.id, files, versionId, draft);
@@ -218,28 +224,5 @@ export function importVersion(ws: Workspace, version: { agent: string; semver: s
   const agent = findAgent(ws, version.agent) ?? requireAgent(ws, createAgent(ws, version.agent, '').name);
   const parentId = version.parent === null ? null : ((sql(ws.db, 'SELECT id FROM versions WHERE agent_id = ? AND semver = ?').get(agent.id, version.parent) as { id: number } | undefined)?.id ?? null);
   const { text: manifest, entries } = canonicalManifest(files, nodeSha256);
-  const [major, minor, patch] = version.semver.split('.').map(Number);
-  const versionId = Number(
-    sql(ws.db, 'INSERT INTO versions (agent_id, semver, major, minor, patch, hash, manifest, parent_id, author, message, bump, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-      agent.id,
-      version.semver,
-      major,
-      minor,
-      patch,
-      version.hash,
-      manifest,
-      parentId,
-      version.author,
-      version.message,
-      version.bump,
-      version.createdAt,
-    ).lastInsertRowid,
-  );
-  const putBlob = sql(ws.db, 'INSERT OR IGNORE INTO blobs (sha256, size, content) VALUES (?, ?, ?)');
-  const putFile = sql(ws.db, 'INSERT INTO version_files (version_id, name, blob_sha256) VALUES (?, ?, ?)');
-  for (const { name, sha256 } of entries) {
-    const content = files[name] ?? '';
-    putBlob.run(sha256, Buffer.byteLength(content, 'utf8'), content);
-    putFile.run(versionId, name, sha256);
-  }
+  insertVersion(ws, { agentId: agent.id, semver: version.semver, hash: version.hash, manifest, parentId, author: version.author, message: version.message, bump: version.bump, createdAt: version.createdAt }, files, entries);
 }
