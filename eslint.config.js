@@ -2,7 +2,22 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const node = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'url', 'http', 'https', 'net', 'stream', 'worker_threads', 'util', 'events'];
+const node = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'crypto',
+  'url',
+  'http',
+  'https',
+  'net',
+  'stream',
+  'worker_threads',
+  'util',
+  'events',
+];
 const pattern = (group, message) => ({ group, message });
 
 /** The layering of STYLE.md: which folder may import what. */
@@ -40,7 +55,10 @@ const layers = [
   {
     files: ['electron/main/**/*.ts', 'electron/preload/**/*.ts'],
     ignores: ['**/*.test.ts'],
-    patterns: [pattern(['**/renderer/**'], 'main and preload may not import the renderer.'), pattern(['**/test-support/**'], 'production code never imports test helpers.')],
+    patterns: [
+      pattern(['**/renderer/**'], 'main and preload may not import the renderer.'),
+      pattern(['**/test-support/**'], 'production code never imports test helpers.'),
+    ],
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
@@ -90,7 +108,18 @@ export default tseslint.config(
     rules: {
       'no-restricted-globals': [
         'error',
-        ...['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'location', 'process', 'Buffer', 'require', '__dirname'].map((name) => ({
+        ...[
+          'window',
+          'document',
+          'navigator',
+          'localStorage',
+          'sessionStorage',
+          'location',
+          'process',
+          'Buffer',
+          'require',
+          '__dirname',
+        ].map((name) => ({
           name,
           message: `shared/ runs in Node and browsers: ${name} exists in only one of them`,
         })),

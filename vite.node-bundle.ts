@@ -14,7 +14,15 @@ interface NodeBundle {
 }
 
 /** A Node-side bundle (CLI, Electron main, preload): Vite in SSR mode, electron always external. */
-export function nodeBundle({ name, entry, outDir, format, target, bundleDependencies = false, keepExternal = [] }: NodeBundle): UserConfig {
+export function nodeBundle({
+  name,
+  entry,
+  outDir,
+  format,
+  target,
+  bundleDependencies = false,
+  keepExternal = [],
+}: NodeBundle): UserConfig {
   return defineConfig({
     ...(bundleDependencies ? { ssr: { noExternal: true, external: keepExternal } } : {}),
     build: {

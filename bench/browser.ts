@@ -8,7 +8,11 @@ import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/support';
 export async function coldProfileRuns(runs: number, body: (page: Page) => Promise<void>): Promise<void> {
   for (let run = 0; run < runs; run += 1) {
     const profile = mkdtempSync(join(tmpdir(), 'slipway-bench-profile-'));
-    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 800 } });
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 800 },
+    });
     try {
       await body(context.pages()[0] ?? (await context.newPage()));
     } finally {

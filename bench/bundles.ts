@@ -27,12 +27,15 @@ try {
   const source = openWorkspace(join(root, 'source'), { identity });
   const { client } = connect(source, { checkOutputs: false });
   await client.agents.create({ name: 'triage' });
-  for (let revision = 1; revision <= VERSIONS; revision += 1) await client.versions.snapshot({ agent: 'triage', message: `revision ${revision}`, files: realisticAgent(revision) });
+  for (let revision = 1; revision <= VERSIONS; revision += 1)
+    await client.versions.snapshot({ agent: 'triage', message: `revision ${revision}`, files: realisticAgent(revision) });
   console.log(`bench/bundles: the whole history of an agent, ${VERSIONS} versions of five files (~20 KB)\n`);
 
   const { privateKey } = generateKeyPairSync('ed25519');
   const heapBefore = process.memoryUsage().heapUsed;
-  const exported = await timed(() => exportBundle(source, ['triage'], { history: true, signWith: privateKey }).then((made) => made.data));
+  const exported = await timed(() =>
+    exportBundle(source, ['triage'], { history: true, signWith: privateKey }).then((made) => made.data),
+  );
   const checked = await timed(() => inspectBundle(source, exported.value));
   const target = openWorkspace(join(root, 'target'), { identity });
   const imported = await timed(() => importBundle(target, exported.value));
@@ -49,7 +52,11 @@ try {
   line('import again (changes nothing)', `${again.ms.toFixed(0)} ms`, `< ${TARGETS.againMs} ms`);
   line(`export as a folder (${folder.value.length} files)`, `${folder.ms.toFixed(0)} ms`, null);
   line('heap growth over the run', `${(heapPeak / 1024 / 1024).toFixed(0)} MiB`, null);
-  const met = exported.ms < TARGETS.exportMs && imported.ms < TARGETS.importMs && again.ms < TARGETS.againMs && again.value.plan.add.length === 0;
+  const met =
+    exported.ms < TARGETS.exportMs &&
+    imported.ms < TARGETS.importMs &&
+    again.ms < TARGETS.againMs &&
+    again.value.plan.add.length === 0;
   console.log(`\ntargets ${met ? 'met' : 'NOT met'}`);
 } finally {
   rmSync(root, { recursive: true, force: true });

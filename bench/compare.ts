@@ -22,19 +22,21 @@ const CASES = Number(process.env.BENCH_CASES ?? 5000);
 const RUNS = 5;
 const TARGETS = { openMs: 800, filterMs: 100 };
 
-
 /** A stored answer: the rendered conversation, the output, two verdicts. */
 function result(index: number, side: number): CaseResult {
   const regressed = side === 1 && index % 9 === 0;
   const status = regressed || index % 13 === 0 ? 'failed' : 'passed';
-  const output = `{"queue": "${status === 'passed' ? 'billing' : 'account'}", "priority": "p${(index + side) % 3 + 1}", "summary": "Customer ${index} ${side === 1 ? 'reports' : 'says'} a problem with invoice ${index}."}`;
+  const output = `{"queue": "${status === 'passed' ? 'billing' : 'account'}", "priority": "p${((index + side) % 3) + 1}", "summary": "Customer ${index} ${side === 1 ? 'reports' : 'says'} a problem with invoice ${index}."}`;
   return {
     caseId: `case-${String(index).padStart(5, '0')}`,
     repeat: 0,
     status,
     output,
     messages: [
-      { role: 'system', content: 'You are the triage desk. Route each ticket with a priority and a one-line summary. '.repeat(4) },
+      {
+        role: 'system',
+        content: 'You are the triage desk. Route each ticket with a priority and a one-line summary. '.repeat(4),
+      },
       { role: 'user', content: `Ticket T-${index}: I was charged twice for invoice ${index}. ${'Please help. '.repeat(8)}` },
       { role: 'assistant', content: output },
     ],
@@ -47,7 +49,12 @@ function result(index: number, side: number): CaseResult {
     error: null,
     verdicts: [
       { type: 'is-json', pass: true, score: 1, reason: 'output is valid JSON' },
-      { type: 'json-path', pass: status === 'passed', score: status === 'passed' ? 1 : 0, reason: status === 'passed' ? '$.queue is "billing"' : '$.queue is "account", expected "billing"' },
+      {
+        type: 'json-path',
+        pass: status === 'passed',
+        score: status === 'passed' ? 1 : 0,
+        reason: status === 'passed' ? '$.queue is "billing"' : '$.queue is "account", expected "billing"',
+      },
     ],
     cached: false,
   };
@@ -58,9 +65,18 @@ try {
   const ws = openWorkspace(join(root, 'workspace'), { identity: () => ({ author: 'Bench <bench@example.com>', source: 'os' }) });
   createAgent(ws, 'triage', 'benchmark agent');
   const first = snapshot(ws, { agent: 'triage', message: 'first', files: agentFiles() });
-  const second = snapshot(ws, { agent: 'triage', message: 'second', files: agentFiles({ 'prompt.md': 'Route tickets; escalate chargebacks.\n' }) });
+  const second = snapshot(ws, {
+    agent: 'triage',
+    message: 'second',
+    files: agentFiles({ 'prompt.md': 'Route tickets; escalate chargebacks.\n' }),
+  });
   const ids = Array.from({ length: CASES }, (_, index) => `case-${String(index).padStart(5, '0')}`);
-  const dataset = saveDataset(ws, 'triage', { name: 'inbox', items: ids.map((id, index) => ({ id, vars: { id: String(index), body: 'charged twice' }, tools: [] })) }, 'bench');
+  const dataset = saveDataset(
+    ws,
+    'triage',
+    { name: 'inbox', items: ids.map((id, index) => ({ id, vars: { id: String(index), body: 'charged twice' }, tools: [] })) },
+    'bench',
+  );
   const agentId = (ws.db.prepare('SELECT id FROM agents WHERE name = ?').get('triage') as { id: number }).id;
   const id = startComparison(ws, {
     agentId,
@@ -73,12 +89,15 @@ try {
     settings: { repeat: 1, concurrency: 8 },
     seed: 1,
   });
-  for (const side of [0, 1]) for (let index = 0; index < CASES; index += 1) recordComparisonResult(ws, id, side, result(index, side));
+  for (const side of [0, 1])
+    for (let index = 0; index < CASES; index += 1) recordComparisonResult(ws, id, side, result(index, side));
   const finishing = performance.now();
   finishComparison(ws, id, 'finished', ids);
   const finishMs = performance.now() - finishing;
   const host = await serveWorkspace(ws, { checkOutputs: false });
-  console.log(`bench/compare: a comparison of ${CASES} cases × 2 versions, Chromium ${CHROMIUM}, median of ${RUNS} cold-profile runs\n`);
+  console.log(
+    `bench/compare: a comparison of ${CASES} cases × 2 versions, Chromium ${CHROMIUM}, median of ${RUNS} cold-profile runs\n`,
+  );
 
   const open: number[] = [];
   const filter: number[] = [];

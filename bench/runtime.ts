@@ -33,7 +33,12 @@ const engineLatencies: number[] = [];
 {
   const platform = nodePlatform(memorySecrets({}));
   const agent = parseAgentFiles(stable.files);
-  const context = { provider: await providerFor(agent.config, platform), platform, gate: rateGate(platform), signal: new AbortController().signal };
+  const context = {
+    provider: await providerFor(agent.config, platform),
+    platform,
+    gate: rateGate(platform),
+    signal: new AbortController().signal,
+  };
   const messages = [
     { role: 'system' as const, content: agent.prompt },
     { role: 'user' as const, content: 'hello' },
@@ -50,7 +55,12 @@ try {
   const deployer = runtimeApi(runtime.url, runtime.tokens.deployer);
   let key = 0;
   const state = async () => (await deployer<ReleaseState>('GET', '/v1/agents/triage/release')).body;
-  const command = async (action: Record<string, unknown>) => deployer<{ state: ReleaseState }>('POST', '/v1/agents/triage/commands', { idempotencyKey: `bench-${(key += 1)}-${Date.now()}`, expectedGeneration: (await state()).generation, action });
+  const command = async (action: Record<string, unknown>) =>
+    deployer<{ state: ReleaseState }>('POST', '/v1/agents/triage/commands', {
+      idempotencyKey: `bench-${(key += 1)}-${Date.now()}`,
+      expectedGeneration: (await state()).generation,
+      action,
+    });
   await deployer('PUT', `/v1/agents/triage/versions/${stable.hash}`, { semver: '1.0.0', files: stable.files });
   await deployer('PUT', `/v1/agents/triage/versions/${candidate.hash}`, { semver: '1.1.0', files: candidate.files });
   await command({ type: 'deploy', version: stable.hash });
@@ -77,8 +87,15 @@ try {
   await command({ type: 'canary', version: candidate.hash, weight: 5 });
   const since = new Date().toISOString();
   await run({ ...target, connections: 16, amount: SHARE_REQUESTS });
-  const buckets = (await deployer<{ buckets: Array<{ version: string; requests: number; start: string }> }>('GET', `/v1/agents/triage/metrics?since=${encodeURIComponent(since)}&bucketMs=3600000`)).body.buckets;
-  const canaryRequests = buckets.filter((bucket) => bucket.version === candidate.hash).reduce((sum, bucket) => sum + bucket.requests, 0);
+  const buckets = (
+    await deployer<{ buckets: Array<{ version: string; requests: number; start: string }> }>(
+      'GET',
+      `/v1/agents/triage/metrics?since=${encodeURIComponent(since)}&bucketMs=3600000`,
+    )
+  ).body.buckets;
+  const canaryRequests = buckets
+    .filter((bucket) => bucket.version === candidate.hash)
+    .reduce((sum, bucket) => sum + bucket.requests, 0);
   const servedRequests = buckets.reduce((sum, bucket) => sum + bucket.requests, 0);
   const share = (canaryRequests / servedRequests) * 100;
 
@@ -92,7 +109,12 @@ try {
     await command({ type: 'rollback', reason: 'bench' });
     const acked = performance.now();
     for (;;) {
-      const answer = await invoker<{ output: string }>('POST', '/v1/agents/triage/invoke', { vars: { question: 'hello' } }, { 'x-slipway-routing-key': canaryKey });
+      const answer = await invoker<{ output: string }>(
+        'POST',
+        '/v1/agents/triage/invoke',
+        { vars: { question: 'hello' } },
+        { 'x-slipway-routing-key': canaryKey },
+      );
       if (answer.body.output === 'stable answer') break;
     }
     switches.push(performance.now() - acked);
@@ -104,13 +126,22 @@ try {
   line('engine alone, in process: p50', `${engineP50.toFixed(3)} ms`, null);
   line('through the runtime, one at a time: p50', `${runtimeP50.toFixed(3)} ms`, null);
   line('  runtime overhead p50', `${overhead.toFixed(3)} ms`, `<= ${TARGETS.overheadP50Ms} ms`);
-  line('through the runtime, 16 connections', `${load.requests.average.toFixed(0)} req/s`, `>= ${TARGETS.requestsPerSecond} req/s`);
+  line(
+    'through the runtime, 16 connections',
+    `${load.requests.average.toFixed(0)} req/s`,
+    `>= ${TARGETS.requestsPerSecond} req/s`,
+  );
   line('  p50 / p99 latency (whole ms)', `${load.latency.p50} / ${load.latency.p99} ms`, null);
   line('  non-2xx responses', String(load.non2xx + load.errors), '0');
   line(`canary share at weight 5 (${servedRequests} requests)`, `${share.toFixed(2)} %`, `5 ± ${TARGETS.sharePoints}`);
   line('rollback ack → routing switched (median)', `${median(switches).toFixed(2)} ms`, `< ${TARGETS.switchMs} ms`);
   line('  runs', switches.map((value) => value.toFixed(2)).join(' '), null);
-  const met = overhead <= TARGETS.overheadP50Ms && load.requests.average >= TARGETS.requestsPerSecond && Math.abs(share - 5) <= TARGETS.sharePoints && median(switches) < TARGETS.switchMs && load.non2xx + load.errors === 0;
+  const met =
+    overhead <= TARGETS.overheadP50Ms &&
+    load.requests.average >= TARGETS.requestsPerSecond &&
+    Math.abs(share - 5) <= TARGETS.sharePoints &&
+    median(switches) < TARGETS.switchMs &&
+    load.non2xx + load.errors === 0;
   console.log(`\ntargets ${met ? 'met' : 'NOT met'}`);
 } finally {
   await runtime.stop();

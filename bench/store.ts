@@ -19,7 +19,6 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-
 const root = mkdtempSync(join(tmpdir(), 'slipway-bench-'));
 try {
   const ws = openWorkspace(join(root, 'workspace'), { identity: () => ({ author: 'Bench <bench@example.com>', source: 'os' }) });
@@ -27,7 +26,9 @@ try {
   const { client } = connect(ws, { checkOutputs: false });
   await client.agents.create({ name: 'triage' });
   const rawBytes = Object.values(realisticAgent(0)).reduce((sum, text) => sum + utf8Length(text), 0);
-  console.log(`bench/store: ${VERSIONS} versions of a ${(rawBytes / 1024).toFixed(1)} KB agent (5 files, one line changed each time)\n`);
+  console.log(
+    `bench/store: ${VERSIONS} versions of a ${(rawBytes / 1024).toFixed(1)} KB agent (5 files, one line changed each time)\n`,
+  );
 
   const latencies: number[] = [];
   const snapshotStart = performance.now();
@@ -47,7 +48,10 @@ try {
   await connect(ws).client.versions.list({ agent: 'triage' });
   const checkedListMs = performance.now() - checkedStart;
   const diffStart = performance.now();
-  await client.versions.diff({ from: 'triage@1.0.0', to: `triage@${history[Math.floor(history.length / 2)]?.semver ?? 'latest'}` });
+  await client.versions.diff({
+    from: 'triage@1.0.0',
+    to: `triage@${history[Math.floor(history.length / 2)]?.semver ?? 'latest'}`,
+  });
   const diffMs = performance.now() - diffStart;
   ws.db.pragma('wal_checkpoint(TRUNCATE)');
   const dbBytes = statSync(join(root, 'workspace', 'slipway.db')).size;
@@ -81,7 +85,8 @@ try {
   line('database / raw', `${((dbBytes / (rawBytes * VERSIONS)) * 100).toFixed(1)} %`, null);
   line('git add + commit total', `${(gitTotal / 1000).toFixed(2)} s`, null);
   line('git time / snapshot time', `${(gitTotal / snapshotTotal).toFixed(1)}x`, `>= ${TARGETS.gitRatio}x`);
-  const met = percentile(latencies, 99) < TARGETS.snapshotP99Ms && listMs < TARGETS.listMs && gitTotal / snapshotTotal >= TARGETS.gitRatio;
+  const met =
+    percentile(latencies, 99) < TARGETS.snapshotP99Ms && listMs < TARGETS.listMs && gitTotal / snapshotTotal >= TARGETS.gitRatio;
   console.log(`\ntargets ${met ? 'met' : 'NOT met'}`);
 } finally {
   rmSync(root, { recursive: true, force: true });

@@ -48,24 +48,32 @@ async function measure(command: string[], env: NodeJS.ProcessEnv, cwd: string): 
   return { wallS, peakMiB: rss ? Number(rss[1]) / 1024 : NaN, exit: result.status, stderr: result.stderr };
 }
 
-
 function ensurePeers(): boolean {
   if (existsSync(join(PEERS, 'node_modules', '.bin', 'promptfoo'))) return true;
   console.log(`installing ${PEER_PACKAGES.join(', ')} into bench/.peers (once) …`);
   mkdirSync(PEERS, { recursive: true });
   writeFileSync(join(PEERS, 'package.json'), '{ "private": true }\n');
-  return spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefix', PEERS, ...PEER_PACKAGES], { stdio: 'inherit' }).status === 0;
+  return (
+    spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefix', PEERS, ...PEER_PACKAGES], { stdio: 'inherit' }).status ===
+    0
+  );
 }
 
 const work = mkdtempSync(join(tmpdir(), 'slipway-bench-suite-'));
-const fake = await startFakeLlm(() => ({ kind: 'reply', text: 'Queue: billing. Priority: p3. Summary: the customer was charged twice.' }));
+const fake = await startFakeLlm(() => ({
+  kind: 'reply',
+  text: 'Queue: billing. Priority: p3. Summary: the customer was charged twice.',
+}));
 try {
   const agentDir = join(work, 'agent');
   mkdirSync(agentDir);
   writeFileSync(join(agentDir, 'prompt.md'), 'You route support tickets to a queue.\n');
   writeFileSync(join(agentDir, 'user.md'), 'Ticket {{id}}: {{body}}\n');
   writeFileSync(join(agentDir, 'tools.json'), '[]\n');
-  writeFileSync(join(agentDir, 'config.yaml'), `provider: openai-compatible\nmodel: gpt-4o-mini-2024-07-18\nbase_url: ${fake.url}/v1\nretries: 0\n`);
+  writeFileSync(
+    join(agentDir, 'config.yaml'),
+    `provider: openai-compatible\nmodel: gpt-4o-mini-2024-07-18\nbase_url: ${fake.url}/v1\nretries: 0\n`,
+  );
   const vars = (index: number) => ({ id: `T-${index}`, body: `I was charged twice for invoice ${index}.` });
   const assertions = [
     { type: 'contains', value: 'billing' },
@@ -76,7 +84,21 @@ try {
   writeFileSync(join(work, 'suite.yaml'), stringify({ name: 'bench', cases }, { aliasDuplicateObjects: false }));
 
   console.log(`bench/suite: ${CASES} cases × 3 assertions, loopback OpenAI-compatible server, concurrency ${CONCURRENCY}\n`);
-  const slipway = await measure([process.execPath, join(ROOT, 'bin', 'slipway.js'), 'test', '--from', agentDir, '--suite', join(work, 'suite.yaml'), '--concurrency', String(CONCURRENCY)], { ...process.env, CI: 'true' }, work);
+  const slipway = await measure(
+    [
+      process.execPath,
+      join(ROOT, 'bin', 'slipway.js'),
+      'test',
+      '--from',
+      agentDir,
+      '--suite',
+      join(work, 'suite.yaml'),
+      '--concurrency',
+      String(CONCURRENCY),
+    ],
+    { ...process.env, CI: 'true' },
+    work,
+  );
   if (slipway.exit !== 0) throw new Error(`slipway test failed (exit ${slipway.exit}):\n${slipway.stderr.slice(-2000)}`);
   const slipwayCalls = fake.requests.length;
   line('slipway test: wall', `${slipway.wallS.toFixed(2)} s`, null);
@@ -88,7 +110,12 @@ try {
   } else {
     const config = {
       description: 'bench',
-      prompts: [JSON.stringify([{ role: 'system', content: 'You route support tickets to a queue.\n' }, { role: 'user', content: 'Ticket {{id}}: {{body}}\n' }])],
+      prompts: [
+        JSON.stringify([
+          { role: 'system', content: 'You route support tickets to a queue.\n' },
+          { role: 'user', content: 'Ticket {{id}}: {{body}}\n' },
+        ]),
+      ],
       providers: [{ id: 'openai:chat:gpt-4o-mini-2024-07-18', config: { apiBaseUrl: `${fake.url}/v1`, apiKey: 'bench' } }],
       tests: Array.from({ length: CASES }, (_, index) => ({ vars: vars(index), assert: assertions })),
     };
@@ -104,7 +131,23 @@ try {
         OPENAI_API_KEY: 'bench',
       };
       const before = fake.requests.length;
-      const measured = await measure([join(peerBin, 'node'), join(peerBin, 'promptfoo'), 'eval', '-c', join(work, 'promptfooconfig.yaml'), '-j', String(CONCURRENCY), '--no-table', '--no-progress-bar', '--no-share', ...flags], env, work);
+      const measured = await measure(
+        [
+          join(peerBin, 'node'),
+          join(peerBin, 'promptfoo'),
+          'eval',
+          '-c',
+          join(work, 'promptfooconfig.yaml'),
+          '-j',
+          String(CONCURRENCY),
+          '--no-table',
+          '--no-progress-bar',
+          '--no-share',
+          ...flags,
+        ],
+        env,
+        work,
+      );
       line(`promptfoo eval ${label}: wall`, `${measured.wallS.toFixed(2)} s`, null);
       line(`promptfoo eval ${label}: peak memory`, `${measured.peakMiB.toFixed(0)} MiB`, null);
       line(`promptfoo eval ${label}: calls served`, String(fake.requests.length - before), String(CASES));

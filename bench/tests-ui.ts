@@ -21,9 +21,6 @@ const RESULTS = Number(process.env.BENCH_RESULTS ?? 10_000);
 const RUNS = 5;
 const TARGETS = { openMs: 600, filterMs: 100 };
 
-
-
-
 /** A result as a real run stores it: the rendered conversation, the output, three verdicts. */
 function result(index: number): CaseResult {
   const status = index % 20 === 0 ? 'errored' : index % 7 === 0 ? 'failed' : 'passed';
@@ -34,8 +31,17 @@ function result(index: number): CaseResult {
     status,
     output: status === 'errored' ? '' : output,
     messages: [
-      { role: 'system', content: 'You are the triage desk. Route each ticket to billing, technical or account, with a priority and a one-line summary. '.repeat(4) },
-      { role: 'user', content: `Ticket T-${index} from customer ${index}: I was charged twice for invoice ${index}. ${'Please help. '.repeat(10)}` },
+      {
+        role: 'system',
+        content:
+          'You are the triage desk. Route each ticket to billing, technical or account, with a priority and a one-line summary. '.repeat(
+            4,
+          ),
+      },
+      {
+        role: 'user',
+        content: `Ticket T-${index} from customer ${index}: I was charged twice for invoice ${index}. ${'Please help. '.repeat(10)}`,
+      },
       { role: 'assistant', content: output },
     ],
     toolCalls: [],
@@ -47,7 +53,12 @@ function result(index: number): CaseResult {
     error: status === 'errored' ? { kind: 'timeout', message: 'no answer within 20000 ms (timeout_ms)' } : null,
     verdicts: [
       { type: 'is-json', pass: true, score: 1, reason: 'output is valid JSON' },
-      { type: 'json-path', pass: status === 'passed', score: status === 'passed' ? 1 : 0, reason: status === 'passed' ? '$.queue is "billing"' : '$.queue is "account", expected "billing"' },
+      {
+        type: 'json-path',
+        pass: status === 'passed',
+        score: status === 'passed' ? 1 : 0,
+        reason: status === 'passed' ? '$.queue is "billing"' : '$.queue is "account", expected "billing"',
+      },
       { type: 'latency', pass: true, score: 1, reason: 'under 2000 ms' },
     ],
     cached: false,
@@ -59,10 +70,22 @@ try {
   const ws = openWorkspace(join(root, 'workspace'), { identity: () => ({ author: 'Bench <bench@example.com>', source: 'os' }) });
   const agent = createAgent(ws, 'triage', 'benchmark agent');
   const version = snapshot(ws, { agent: 'triage', message: 'first', files: agentFiles() });
-  const suite = saveSuite(ws, 'triage', `name: big\ncases:\n${Array.from({ length: RESULTS }, (_, index) => `  - id: case-${String(index).padStart(5, '0')}\n    vars: { id: ${index}, body: "charged twice" }\n`).join('')}`, 'bench');
+  const suite = saveSuite(
+    ws,
+    'triage',
+    `name: big\ncases:\n${Array.from({ length: RESULTS }, (_, index) => `  - id: case-${String(index).padStart(5, '0')}\n    vars: { id: ${index}, body: "charged twice" }\n`).join('')}`,
+    'bench',
+  );
   const agentId = (ws.db.prepare('SELECT id FROM agents WHERE name = ?').get(agent.name) as { id: number }).id;
   const versionId = (ws.db.prepare('SELECT id FROM versions WHERE hash = ?').get(version.hash) as { id: number }).id;
-  const runId = startRun(ws, { agentId, versionId, versionLabel: `triage@${version.semver}`, versionHash: version.hash, suiteRevisionId: suite.id, settings: { concurrency: 8, repeat: 1 } });
+  const runId = startRun(ws, {
+    agentId,
+    versionId,
+    versionLabel: `triage@${version.semver}`,
+    versionHash: version.hash,
+    suiteRevisionId: suite.id,
+    settings: { concurrency: 8, repeat: 1 },
+  });
   let passed = 0;
   for (let index = 0; index < RESULTS; index += 1) {
     const made = result(index);

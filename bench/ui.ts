@@ -37,13 +37,16 @@ const SCROLL_THROUGH_HISTORY = `new Promise((resolve) => {
   requestAnimationFrame(step);
 })`;
 
-
-
 const root = mkdtempSync(join(tmpdir(), 'slipway-bench-ui-'));
 try {
   const ws = openWorkspace(join(root, 'workspace'), { identity: () => ({ author: 'Bench <bench@example.com>', source: 'os' }) });
   createAgent(ws, 'triage', 'benchmark agent');
-  for (let revision = 1; revision <= VERSIONS; revision += 1) snapshot(ws, { agent: 'triage', message: `revision ${revision}: tighten the escalation rule`, files: realisticAgent(revision) });
+  for (let revision = 1; revision <= VERSIONS; revision += 1)
+    snapshot(ws, {
+      agent: 'triage',
+      message: `revision ${revision}: tighten the escalation rule`,
+      files: realisticAgent(revision),
+    });
   const host = await serveWorkspace(ws, { checkOutputs: false });
   console.log(`bench/ui: ${VERSIONS} versions of one agent, Chromium ${CHROMIUM}, median of ${RUNS} cold-profile runs\n`);
 
@@ -52,7 +55,11 @@ try {
   const frames: number[] = [];
   for (let run = 0; run < RUNS; run += 1) {
     const profile = mkdtempSync(join(tmpdir(), 'slipway-bench-profile-'));
-    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 800 } });
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 800 },
+    });
     try {
       const page = context.pages()[0] ?? (await context.newPage());
       const started = performance.now();
@@ -109,7 +116,11 @@ try {
   line('  runs', frames.map((value) => value.toFixed(1)).join(' '), null);
   line('outside commit → row in History', `${median(live).toFixed(0)} ms`, `< ${TARGETS.liveMs} ms`);
   line('  runs', live.map((value) => value.toFixed(0)).join(' '), null);
-  const met = median(firstRow) < TARGETS.firstRowMs && median(diff) < TARGETS.diffMs && median(frames) < TARGETS.frameP95Ms && Math.max(...live) < TARGETS.liveMs;
+  const met =
+    median(firstRow) < TARGETS.firstRowMs &&
+    median(diff) < TARGETS.diffMs &&
+    median(frames) < TARGETS.frameP95Ms &&
+    Math.max(...live) < TARGETS.liveMs;
   console.log(`\ntargets ${met ? 'met' : 'NOT met'}`);
 } finally {
   rmSync(root, { recursive: true, force: true });

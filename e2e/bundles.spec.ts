@@ -44,7 +44,9 @@ describe('bundles in the app', () => {
     await page.getByText('Exported 2 versions: ticket-triage@1.0.0, ticket-triage@1.1.0, signed').waitFor();
     const ownKey = (await source.client.bundles.keys({})).own;
     expect(ownKey).not.toBeNull();
-    const exported = (await source.client.versions.list({ agent: 'ticket-triage' })).filter((version) => ['1.0.0', '1.1.0'].includes(version.semver)).map((version) => [version.semver, version.hash]);
+    const exported = (await source.client.versions.list({ agent: 'ticket-triage' }))
+      .filter((version) => ['1.0.0', '1.1.0'].includes(version.semver))
+      .map((version) => [version.semver, version.hash]);
     await source.finish();
 
     const target = await openSession(browser);
@@ -58,7 +60,10 @@ describe('bundles in the app', () => {
     await other.getByRole('button', { name: 'Close' }).click();
 
     await dropFile(other, 'ticket-triage-1.1.0.slipway', bundle);
-    await other.getByTestId('bundle-signature').filter({ hasText: `Signed by key ${ownKey?.fingerprint ?? ''}, which this workspace does not trust` }).waitFor();
+    await other
+      .getByTestId('bundle-signature')
+      .filter({ hasText: `Signed by key ${ownKey?.fingerprint ?? ''}, which this workspace does not trust` })
+      .waitFor();
     await other.getByTestId('bundle-version-ticket-triage@1.1.0').filter({ hasText: 'new' }).waitFor();
     await other.getByTestId('bundle-labels').filter({ hasText: 'ticket-triage production → 1.1.0' }).waitFor();
     await other.getByTestId('bundle-evidence').filter({ hasText: 'suite triage-basics' }).waitFor();
@@ -72,7 +77,10 @@ describe('bundles in the app', () => {
 
     await other.getByTestId('version-1.1.0').getByTestId('badge-production').waitFor();
     await other.getByTestId('version-1.0.0').waitFor();
-    const hashes = (await target.client.versions.list({ agent: 'ticket-triage' })).map((version) => [version.semver, version.hash]);
+    const hashes = (await target.client.versions.list({ agent: 'ticket-triage' })).map((version) => [
+      version.semver,
+      version.hash,
+    ]);
     expect(hashes).toEqual(exported);
     await target.screenshot('bundles-03-history');
 

@@ -19,7 +19,11 @@ describe('comparing versions in the app', () => {
     await page.getByTestId('compare-empty').waitFor();
 
     await page.getByTestId('new-dataset').click();
-    await page.getByTestId('dataset-file').setInputFiles({ name: 'inbox.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from('{"id": "a", "vars": {"body": "x"}}\n{"id": "b", "vars": "oops"}\n') });
+    await page.getByTestId('dataset-file').setInputFiles({
+      name: 'inbox.jsonl',
+      mimeType: 'application/jsonl',
+      buffer: Buffer.from('{"id": "a", "vars": {"body": "x"}}\n{"id": "b", "vars": "oops"}\n'),
+    });
     await page.getByTestId('dataset-problem').filter({ hasText: 'line 2: vars' }).waitFor();
     expect(await page.getByTestId('dataset-save').isDisabled()).toBe(true);
     await page.getByTestId('dataset-from-suite').selectOption('triage-basics');

@@ -14,8 +14,16 @@ describe('what the desktop app adds, in the window', () => {
     const { page, client, dir } = session;
     loadSampleAgents(dir);
     await client.datasets.fromSuite({ agent: 'ticket-triage', suite: 'triage-basics', name: 'basics' });
-    const comparison = await client.comparisons.start({ agent: 'ticket-triage', refs: ['ticket-triage@1.1.0', 'ticket-triage@1.1.1'], dataset: 'basics', repeat: 1, concurrency: 4 });
-    await expect.poll(async () => (await client.comparisons.get({ id: comparison.id })).status, { timeout: 20_000 }).toBe('finished');
+    const comparison = await client.comparisons.start({
+      agent: 'ticket-triage',
+      refs: ['ticket-triage@1.1.0', 'ticket-triage@1.1.1'],
+      dataset: 'basics',
+      repeat: 1,
+      concurrency: 4,
+    });
+    await expect
+      .poll(async () => (await client.comparisons.get({ id: comparison.id })).status, { timeout: 20_000 })
+      .toBe('finished');
 
     // slipway://version/ticket-triage@1.1.0 arrives as this hash (shared/deep-link.ts).
     await session.open('#/a/ticket-triage/history?version=1.1.0');
@@ -26,7 +34,10 @@ describe('what the desktop app adds, in the window', () => {
 
     // A link followed while the app is open: slipway://comparison/ticket-triage/ID.
     await page.evaluate((id) => (window.location.hash = `#/a/ticket-triage/compare?comparison=${id}`), comparison.id);
-    await page.getByTestId('comparison-view').filter({ hasText: `#${comparison.id}: 1.1.0 vs 1.1.1` }).waitFor();
+    await page
+      .getByTestId('comparison-view')
+      .filter({ hasText: `#${comparison.id}: 1.1.0 vs 1.1.1` })
+      .waitFor();
     await session.screenshot('desktop-01-link');
 
     await page.keyboard.press('ControlOrMeta+K');
@@ -35,7 +46,9 @@ describe('what the desktop app adds, in the window', () => {
     await page.getByTestId('about-dialog').waitFor();
     await expect.poll(() => page.getByTestId('about-sqlite').textContent()).toMatch(/^3\.\d+\.\d+$/);
     expect(await page.getByTestId('about-workspace').textContent()).toBe(dir);
-    expect(await page.getByTestId('about-electron').textContent()).toMatch(TARGET === 'electron' ? /^\d+\.\d+\.\d+$/ : /^not in Electron \(browser host\)$/);
+    expect(await page.getByTestId('about-electron').textContent()).toMatch(
+      TARGET === 'electron' ? /^\d+\.\d+\.\d+$/ : /^not in Electron \(browser host\)$/,
+    );
     await session.screenshot('desktop-02-about');
     await page.keyboard.press('Escape');
 

@@ -33,7 +33,14 @@ describe('releasing from the app, against a real local runtime', () => {
     const { page, client, dir } = session;
     loadSampleAgents(dir);
     const bodies: string[] = [];
-    page.on('response', (response) => void response.text().then((text) => bodies.push(text)).catch(() => undefined));
+    page.on(
+      'response',
+      (response) =>
+        void response
+          .text()
+          .then((text) => bodies.push(text))
+          .catch(() => undefined),
+    );
     const logs = captureLogs(page);
 
     await session.open('#/a/ticket-triage/release');
@@ -66,7 +73,10 @@ describe('releasing from the app, against a real local runtime', () => {
     await page.getByTestId('rollback-reason').fill('refunds routed to the wrong queue');
     await page.getByTestId('rollback-confirm').click();
     await page.getByTestId('split-canary').waitFor({ state: 'detached' });
-    await page.getByTestId('release-events').filter({ hasText: 'rolled back from 1.1.0 to 1.0.0: refunds routed to the wrong queue' }).waitFor();
+    await page
+      .getByTestId('release-events')
+      .filter({ hasText: 'rolled back from 1.1.0 to 1.0.0: refunds routed to the wrong queue' })
+      .waitFor();
     await page.getByTestId('traffic-toggle').click();
     await session.screenshot('31-release-rolled-back');
 
@@ -75,7 +85,11 @@ describe('releasing from the app, against a real local runtime', () => {
     expect(await page.getByTestId('audit-table').textContent()).toContain('refunds routed to the wrong queue');
 
     // A target added by hand, with a token that must stay on the Node side.
-    const token = execFileSync(process.execPath, [RUNTIME_BIN, 'token', 'create', '--data', join(dir, 'runtime'), '--role', 'viewer'], { encoding: 'utf8' }).trim();
+    const token = execFileSync(
+      process.execPath,
+      [RUNTIME_BIN, 'token', 'create', '--data', join(dir, 'runtime'), '--role', 'viewer'],
+      { encoding: 'utf8' },
+    ).trim();
     const localUrl = (await client.local.status({})).url ?? '';
     await page.getByTestId('tab-release').click();
     await page.getByTestId('add-target').click();
@@ -89,7 +103,8 @@ describe('releasing from the app, against a real local runtime', () => {
     await page.getByTestId('release-split').filter({ hasText: '1.0.0 · 100%' }).waitFor();
     expect(await page.content()).not.toContain(token);
     expect(bodies.filter((body) => body.includes(token))).toEqual([]);
-    for (const file of readdirSync(dir).filter((name) => name.startsWith('slipway.db'))) expect(readFileSync(join(dir, file)).includes(Buffer.from(token)), file).toBe(false);
+    for (const file of readdirSync(dir).filter((name) => name.startsWith('slipway.db')))
+      expect(readFileSync(join(dir, file)).includes(Buffer.from(token)), file).toBe(false);
     logs.stop();
     expect(logs.lines.filter((line) => line.includes(token))).toEqual([]);
     await client.local.stop({});
@@ -97,14 +112,33 @@ describe('releasing from the app, against a real local runtime', () => {
   });
 
   it('shows a guardrail trip as it happens, and pulls events that happened while the app looked away into the audit', async () => {
-    const fake = await startFakeLlm((_request, index) => (index % 3 === 0 ? { kind: 'status', status: 500 } : { kind: 'reply', text: 'flaky answer' }));
+    const fake = await startFakeLlm((_request, index) =>
+      index % 3 === 0 ? { kind: 'status', status: 500 } : { kind: 'reply', text: 'flaky answer' },
+    );
     const session = await openSession(browser);
     const { page, client, dir } = session;
     try {
       await client.agents.create({ name: 'router' });
-      await client.versions.snapshot({ agent: 'router', message: 'steady', files: agentFiles({ 'config.yaml': 'provider: mock\nmodel: mock-1\nmock:\n  rules:\n    - reply: "steady answer"\n' }) });
-      await client.versions.snapshot({ agent: 'router', message: 'flaky', files: agentFiles({ 'config.yaml': `provider: openai-compatible\nmodel: gpt-4o-mini-2024-07-18\nbase_url: ${fake.url}/v1\nretries: 0\n` }) });
-      await client.datasets.save({ agent: 'router', name: 'tickets', jsonl: Array.from({ length: 10 }, (_, index) => JSON.stringify({ id: `t${index}`, vars: { id: String(index), body: 'help' } })).join('\n'), message: 'tickets' });
+      await client.versions.snapshot({
+        agent: 'router',
+        message: 'steady',
+        files: agentFiles({ 'config.yaml': 'provider: mock\nmodel: mock-1\nmock:\n  rules:\n    - reply: "steady answer"\n' }),
+      });
+      await client.versions.snapshot({
+        agent: 'router',
+        message: 'flaky',
+        files: agentFiles({
+          'config.yaml': `provider: openai-compatible\nmodel: gpt-4o-mini-2024-07-18\nbase_url: ${fake.url}/v1\nretries: 0\n`,
+        }),
+      });
+      await client.datasets.save({
+        agent: 'router',
+        name: 'tickets',
+        jsonl: Array.from({ length: 10 }, (_, index) =>
+          JSON.stringify({ id: `t${index}`, vars: { id: String(index), body: 'help' } }),
+        ).join('\n'),
+        message: 'tickets',
+      });
 
       await session.open('#/a/router/release');
       await startLocal(page);
@@ -120,22 +154,36 @@ describe('releasing from the app, against a real local runtime', () => {
       await page.getByTestId('release-ref').selectOption('2.0.0');
       await page.locator('input[aria-label="Canary weight"]').fill('50');
       await page.getByTestId('release-canary').click();
-      await page.getByTestId('release-events').filter({ hasText: 'guardrail tripped on 2.0.0: error rate' }).waitFor({ timeout: 30_000 });
+      await page
+        .getByTestId('release-events')
+        .filter({ hasText: 'guardrail tripped on 2.0.0: error rate' })
+        .waitFor({ timeout: 30_000 });
       await page.getByTestId('split-canary').waitFor({ state: 'detached' });
       await session.screenshot('32-release-guardrail');
       await page.getByTestId('traffic-toggle').click();
 
       // Away from the Release tab, someone else moves the runtime; coming back pulls it into the audit.
       await page.getByTestId('tab-history').click();
-      const admin = execFileSync(process.execPath, [RUNTIME_BIN, 'token', 'create', '--data', join(dir, 'runtime'), '--role', 'admin'], { encoding: 'utf8' }).trim();
+      const admin = execFileSync(
+        process.execPath,
+        [RUNTIME_BIN, 'token', 'create', '--data', join(dir, 'runtime'), '--role', 'admin'],
+        { encoding: 'utf8' },
+      ).trim();
       const localUrl = (await client.local.status({})).url ?? '';
-      const state = (await (await fetch(`${localUrl}/v1/agents/router/release`, { headers: { authorization: `Bearer ${admin}` } })).json()) as { generation: number; stable: { hash: string } };
+      const state = (await (
+        await fetch(`${localUrl}/v1/agents/router/release`, { headers: { authorization: `Bearer ${admin}` } })
+      ).json()) as { generation: number; stable: { hash: string } };
       const versions = await client.versions.list({ agent: 'router' });
       const flaky = versions.find((version) => version.semver === '2.0.0');
       const answer = await fetch(`${localUrl}/v1/agents/router/commands`, {
         method: 'POST',
         headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ idempotencyKey: 'while-away-1', expectedGeneration: state.generation, action: { type: 'shadow', version: flaky?.hash, share: 10 }, actor: 'on-call' }),
+        body: JSON.stringify({
+          idempotencyKey: 'while-away-1',
+          expectedGeneration: state.generation,
+          action: { type: 'shadow', version: flaky?.hash, share: 10 },
+          actor: 'on-call',
+        }),
       });
       expect(answer.status).toBe(200);
       await page.getByTestId('tab-release').click();

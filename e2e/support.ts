@@ -19,7 +19,16 @@ const ROOT = join(import.meta.dirname, '..');
  */
 export const TARGET: 'browser' | 'electron' = process.env.SLIPWAY_E2E_TARGET === 'electron' ? 'electron' : 'browser';
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 /** Debian's Chromium, quiet on a closed network (see ../shared/STACK.md). */
 export function launchChromium(): Promise<Browser> {
@@ -56,7 +65,9 @@ function watch(page: Page): { consoleErrors: string[]; foreignRequests: string[]
   return { consoleErrors, foreignRequests };
 }
 
-async function browserSession(browser: Browser): Promise<Omit<Session, 'screenshot' | 'finish'> & { close: () => Promise<void> }> {
+async function browserSession(
+  browser: Browser,
+): Promise<Omit<Session, 'screenshot' | 'finish'> & { close: () => Promise<void> }> {
   const host = await startTestHost();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();

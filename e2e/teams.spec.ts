@@ -15,7 +15,8 @@ describe('agent teams in the app', () => {
     const { page, client } = session;
     for (const [agent, versions] of Object.entries(TEAM_VERSIONS)) {
       await client.agents.create({ name: agent });
-      for (const version of versions) await client.versions.snapshot({ agent, message: version.message, version: version.semver, files: { ...version.files } });
+      for (const version of versions)
+        await client.versions.snapshot({ agent, message: version.message, version: version.semver, files: { ...version.files } });
     }
     await session.open('#/a/router/release');
     await page.getByTestId('team-empty').waitFor();
@@ -28,7 +29,9 @@ describe('agent teams in the app', () => {
     const broken = page.getByTestId('cell-router@1.0.0-intake@1.1.0');
     await broken.waitFor();
     expect(await broken.getAttribute('class')).toBe('broken');
-    expect(await broken.getAttribute('title')).toContain('router 1.0.0 requires intake output field `intent` (string); intake 1.1.0 no longer emits it');
+    expect(await broken.getAttribute('title')).toContain(
+      'router 1.0.0 requires intake output field `intent` (string); intake 1.1.0 no longer emits it',
+    );
     expect(await page.getByTestId('cell-router@1.0.0-intake@1.0.0').getAttribute('class')).toBe('ok');
     expect(await page.getByTestId('cell-router@2.0.0-intake@1.1.0').getAttribute('class')).toBe('ok');
     await session.screenshot('teams-01-matrix');
@@ -44,7 +47,13 @@ describe('agent teams in the app', () => {
     await page.getByTestId('start-local').click();
     await page.getByTestId('release-target').filter({ hasText: 'local' }).waitFor();
     await page.getByTestId('team-promote-1').filter({ hasText: 'Promote to local' }).click();
-    await page.getByTestId('team-refusal').filter({ hasText: 'support#1 cannot be promoted: router 1.0.0 requires intake output field `intent` (string); intake 1.1.0 no longer emits it' }).waitFor();
+    await page
+      .getByTestId('team-refusal')
+      .filter({
+        hasText:
+          'support#1 cannot be promoted: router 1.0.0 requires intake output field `intent` (string); intake 1.1.0 no longer emits it',
+      })
+      .waitFor();
     await session.screenshot('teams-02-refused');
 
     await page.getByTestId('new-team-release').click();

@@ -49,7 +49,9 @@ describe('testing in the app', () => {
     await page.getByTestId('run-estimate').filter({ hasText: '300 calls' }).waitFor();
     await page.getByTestId('run-start').click();
     const counts = page.getByTestId('run-progress-counts');
-    await expect.poll(async () => Number(/^(\d+)\//.exec((await counts.textContent()) ?? '')?.[1] ?? 0), { timeout: 10_000 }).toBeGreaterThan(3);
+    await expect
+      .poll(async () => Number(/^(\d+)\//.exec((await counts.textContent()) ?? '')?.[1] ?? 0), { timeout: 10_000 })
+      .toBeGreaterThan(3);
     expect(await counts.textContent()).toMatch(/\/300 · ✓ \d+ ✗ \d+ ! 0 · \$0( · about \d+ s left)?/);
     await session.screenshot('11-tests-progress');
     await page.getByTestId('run-cancel').click();
@@ -65,7 +67,11 @@ describe('testing in the app', () => {
   });
 
   it('tries an edited draft beside the latest version on a loopback provider, with a key entered in Settings that appears nowhere', async () => {
-    const fake = await startFakeLlm((request) => ({ kind: 'reply', text: JSON.stringify(request.body.messages).includes('URGENT') ? 'queue: escalations' : 'queue: general', usage: { input: 120, output: 9 } }));
+    const fake = await startFakeLlm((request) => ({
+      kind: 'reply',
+      text: JSON.stringify(request.body.messages).includes('URGENT') ? 'queue: escalations' : 'queue: general',
+      usage: { input: 120, output: 9 },
+    }));
     const session = await openSession(browser);
     const logs = captureLogs(session.page);
     const { page, client, dir } = session;
@@ -102,7 +108,9 @@ describe('testing in the app', () => {
       await page.keyboard.press('ControlOrMeta+Enter');
       await page.getByTestId('try-draft-output').filter({ hasText: 'queue: escalations' }).waitFor();
       await page.getByTestId('try-other-output').filter({ hasText: 'queue: general' }).waitFor();
-      expect(await page.getByTestId('try-draft-figures').textContent()).toMatch(/triage@draft · \d+ ms · 120 in \/ 9 out · \$0\.0000\d+/);
+      expect(await page.getByTestId('try-draft-figures').textContent()).toMatch(
+        /triage@draft · \d+ ms · 120 in \/ 9 out · \$0\.0000\d+/,
+      );
       expect(await page.getByTestId('try-other-figures').textContent()).toContain('triage@1.0.0');
       await session.screenshot('13-try-panel');
 
@@ -135,7 +143,11 @@ describe('testing in the app', () => {
     await page.getByTestId('tests-empty').waitFor();
 
     await page.getByTestId('import-suite').first().click();
-    await page.getByTestId('import-file').setInputFiles({ name: 'Refund Cases.csv', mimeType: 'text/csv', buffer: Buffer.from('id,body,__expected\nr1,refund now,contains:billing\nr2,hello,python:output == 1\n') });
+    await page.getByTestId('import-file').setInputFiles({
+      name: 'Refund Cases.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('id,body,__expected\nr1,refund now,contains:billing\nr2,hello,python:output == 1\n'),
+    });
     await page.getByTestId('import-preview').filter({ hasText: '2 cases from csv' }).waitFor();
     expect(await page.getByTestId('import-name').inputValue()).toBe('refund-cases');
     expect(await page.getByTestId('import-unsupported').textContent()).toContain('python');
@@ -166,7 +178,9 @@ describe('testing in the app', () => {
       ['urgent', { id: '', body: 'server down' }, templateAssertions + 1],
       ['calm', { id: '', body: '' }, 0],
     ]);
-    expect(saved.content).toMatch(/- type: contains\n\s+not: true\n\s+value: sorry|- type: contains\n\s+value: sorry\n\s+not: true/);
+    expect(saved.content).toMatch(
+      /- type: contains\n\s+not: true\n\s+value: sorry|- type: contains\n\s+value: sorry\n\s+not: true/,
+    );
     await session.screenshot('14-tests-table');
     await session.finish();
   });

@@ -70,7 +70,10 @@ describe('the workbench in Chromium', () => {
     await page.getByTestId('label-dialog').waitFor({ state: 'detached' });
     await page.getByTestId('version-1.1.0').getByTestId('badge-production').waitFor();
     await page.getByTestId('move-label-1.0.0').click();
-    await page.getByTestId('label-confirmation').filter({ hasText: 'production will point at 1.0.0 instead of 1.1.0.' }).waitFor();
+    await page
+      .getByTestId('label-confirmation')
+      .filter({ hasText: 'production will point at 1.0.0 instead of 1.1.0.' })
+      .waitFor();
     await page.getByTestId('label-reason').fill('Chargeback rule escalates too much');
     await page.getByTestId('label-submit').click();
     await page.getByTestId('version-1.0.0').getByTestId('badge-production').waitFor();
@@ -124,9 +127,23 @@ describe('the workbench in Chromium', () => {
     const folder = join(dir, 'intake-files');
     mkdirSync(folder);
     for (const [name, content] of Object.entries(agentFiles())) writeFileSync(join(folder, name), content);
-    const cli = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'slipway.js'), '--workspace', dir, 'snapshot', 'intake', '--from', folder, '-m', 'Made in CI'], {
-      encoding: 'utf8',
-    });
+    const cli = spawnSync(
+      process.execPath,
+      [
+        join(import.meta.dirname, '..', 'bin', 'slipway.js'),
+        '--workspace',
+        dir,
+        'snapshot',
+        'intake',
+        '--from',
+        folder,
+        '-m',
+        'Made in CI',
+      ],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(cli.stderr).toBe('');
     await page.getByTestId('version-1.0.0').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('version-1.0.0').textContent()).toContain('Made in CI');
@@ -156,7 +173,11 @@ describe('the workbench in Chromium', () => {
     const blocked = await page.evaluate(
       () =>
         new Promise<{ directive: string; ran: boolean }>((resolve) => {
-          document.addEventListener('securitypolicyviolation', (event) => resolve({ directive: event.effectiveDirective, ran: 'inlineRan' in window }), { once: true });
+          document.addEventListener(
+            'securitypolicyviolation',
+            (event) => resolve({ directive: event.effectiveDirective, ran: 'inlineRan' in window }),
+            { once: true },
+          );
           const script = document.createElement('script');
           script.textContent = 'window.inlineRan = true';
           document.head.appendChild(script);
@@ -166,7 +187,11 @@ describe('the workbench in Chromium', () => {
     // Chromium reports the blocked script on the console; that one error is the point of this test.
     const expected = session.consoleErrors.filter((message) => message.includes('Content Security Policy'));
     expect(expected).toHaveLength(1);
-    session.consoleErrors.splice(0, session.consoleErrors.length, ...session.consoleErrors.filter((message) => !expected.includes(message)));
+    session.consoleErrors.splice(
+      0,
+      session.consoleErrors.length,
+      ...session.consoleErrors.filter((message) => !expected.includes(message)),
+    );
     await session.finish();
   });
 });

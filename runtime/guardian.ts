@@ -12,10 +12,22 @@ export interface Trip {
 /** The first guardrail a window breaks, with its threshold and value; null when healthy or too few requests. */
 export function firstTrip(guardrails: Guardrails, stats: WindowStats): Trip | null {
   if (stats.requests < guardrails.minRequests) return null;
-  if (guardrails.maxErrorRate !== undefined && stats.errorRate > guardrails.maxErrorRate) return { metric: 'error rate', threshold: guardrails.maxErrorRate, value: stats.errorRate };
-  if (guardrails.maxP95LatencyMs !== undefined && stats.p95LatencyMs !== null && stats.p95LatencyMs > guardrails.maxP95LatencyMs) return { metric: 'p95 latency', threshold: guardrails.maxP95LatencyMs, value: stats.p95LatencyMs };
-  if (guardrails.maxCostPerRequestUsd !== undefined && stats.costPerRequestUsd !== null && stats.costPerRequestUsd > guardrails.maxCostPerRequestUsd) return { metric: 'cost per request', threshold: guardrails.maxCostPerRequestUsd, value: stats.costPerRequestUsd };
-  if (guardrails.maxAssertionFailureRate !== undefined && stats.assertionFailureRate > guardrails.maxAssertionFailureRate) return { metric: 'live assertion failure rate', threshold: guardrails.maxAssertionFailureRate, value: stats.assertionFailureRate };
+  if (guardrails.maxErrorRate !== undefined && stats.errorRate > guardrails.maxErrorRate)
+    return { metric: 'error rate', threshold: guardrails.maxErrorRate, value: stats.errorRate };
+  if (guardrails.maxP95LatencyMs !== undefined && stats.p95LatencyMs !== null && stats.p95LatencyMs > guardrails.maxP95LatencyMs)
+    return { metric: 'p95 latency', threshold: guardrails.maxP95LatencyMs, value: stats.p95LatencyMs };
+  if (
+    guardrails.maxCostPerRequestUsd !== undefined &&
+    stats.costPerRequestUsd !== null &&
+    stats.costPerRequestUsd > guardrails.maxCostPerRequestUsd
+  )
+    return { metric: 'cost per request', threshold: guardrails.maxCostPerRequestUsd, value: stats.costPerRequestUsd };
+  if (guardrails.maxAssertionFailureRate !== undefined && stats.assertionFailureRate > guardrails.maxAssertionFailureRate)
+    return {
+      metric: 'live assertion failure rate',
+      threshold: guardrails.maxAssertionFailureRate,
+      value: stats.assertionFailureRate,
+    };
   return null;
 }
 
@@ -27,17 +39,39 @@ const ACTOR = 'runtime';
  * auto-advance, step the plan forward once a step has held healthy for its hold time, and
  * promote after the last.
  */
-export function startGuardian(store: RuntimeStore, recorder: Recorder, control: ReleaseControl, options: { intervalMs: number; emit: (event: RuntimeEvent) => void }) {
+export function startGuardian(
+  store: RuntimeStore,
+  recorder: Recorder,
+  control: ReleaseControl,
+  options: { intervalMs: number; emit: (event: RuntimeEvent) => void },
+) {
   const check = (state: ReleaseState, nowMs: number) => {
     const canary = state.canary;
     if (!canary) return;
     const guardrails = store.setting<Guardrails>(state.agent, 'guardrails');
     if (guardrails) {
-      const window = recorder.since(state.agent, nowMs - guardrails.windowMs).filter((request) => request.version === canary.hash);
+      const window = recorder
+        .since(state.agent, nowMs - guardrails.windowMs)
+        .filter((request) => request.version === canary.hash);
       const trip = firstTrip(guardrails, windowStats(window));
       if (trip) {
-        options.emit(store.event(state.agent, { type: 'guardrail-tripped', actor: ACTOR, detail: { version: { hash: canary.hash, semver: canary.semver }, ...trip, requests: window.length, windowMs: guardrails.windowMs } }));
-        control.internal(state.agent, { type: 'rollback', reason: `guardrail tripped: ${trip.metric} ${trip.value} > ${trip.threshold}` }, ACTOR);
+        options.emit(
+          store.event(state.agent, {
+            type: 'guardrail-tripped',
+            actor: ACTOR,
+            detail: {
+              version: { hash: canary.hash, semver: canary.semver },
+              ...trip,
+              requests: window.length,
+              windowMs: guardrails.windowMs,
+            },
+          }),
+        );
+        control.internal(
+          state.agent,
+          { type: 'rollback', reason: `guardrail tripped: ${trip.metric} ${trip.value} > ${trip.threshold}` },
+          ACTOR,
+        );
         return;
       }
     }

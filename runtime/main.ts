@@ -17,7 +17,9 @@ function whole(label: string) {
   };
 }
 
-const program = new Command('slipway-runtime').description('The reference Slipway agent runtime: serves agents, canaries and shadows, and rolls back on its own.');
+const program = new Command('slipway-runtime').description(
+  'The reference Slipway agent runtime: serves agents, canaries and shadows, and rolls back on its own.',
+);
 program
   .command('serve')
   .description('serve traffic and commands on a port, state under --data')
@@ -28,7 +30,15 @@ program
   .option('--flush-ms <ms>', 'how often served requests are written to the database', whole('--flush-ms'), 200)
   .action(async (flags: { data: string; port: number; host: string; evaluationIntervalMs: number; flushMs: number }) => {
     const prices = PriceTable.parse(JSON.parse(readFileSync(join(packageRoot(), 'resources', 'prices.json'), 'utf8')));
-    const runtime = await startRuntime({ dir: flags.data, port: flags.port, host: flags.host, platform: nodePlatform(envSecrets(process.env)), prices, evaluationIntervalMs: flags.evaluationIntervalMs, flushMs: flags.flushMs });
+    const runtime = await startRuntime({
+      dir: flags.data,
+      port: flags.port,
+      host: flags.host,
+      platform: nodePlatform(envSecrets(process.env)),
+      prices,
+      evaluationIntervalMs: flags.evaluationIntervalMs,
+      flushMs: flags.flushMs,
+    });
     process.stdout.write(`slipway-runtime listening on ${runtime.url} (data: ${flags.data})\n`);
     const stop = () => void runtime.close().then(() => process.exit(0));
     process.once('SIGINT', stop);
@@ -40,11 +50,15 @@ program
   .command('create')
   .description('make a token and print it once (the runtime keeps only its hash)')
   .requiredOption('--data <dir>', 'the folder holding the runtime database')
-  .requiredOption('--role <role>', 'invoker (traffic), viewer (read), deployer (commands) or admin (tokens, plans, guardrails)', (text) => {
-    const parsed = Role.safeParse(text);
-    if (!parsed.success) throw new InvalidArgumentError('--role is invoker, viewer, deployer or admin');
-    return parsed.data;
-  })
+  .requiredOption(
+    '--role <role>',
+    'invoker (traffic), viewer (read), deployer (commands) or admin (tokens, plans, guardrails)',
+    (text) => {
+      const parsed = Role.safeParse(text);
+      if (!parsed.success) throw new InvalidArgumentError('--role is invoker, viewer, deployer or admin');
+      return parsed.data;
+    },
+  )
   .option('--name <name>', 'who or what the token is for', 'unnamed')
   .action((flags: { data: string; role: Role; name: string }) => {
     const store = openRuntimeStore(flags.data);

@@ -71,7 +71,12 @@ export function createRecorder(store: RuntimeStore, options: { flushMs: number }
 
   const registry = new Registry();
   const labels = ['agent', 'version', 'gen_ai_request_model', 'gen_ai_system'] as const;
-  const requests = new Counter({ name: 'slipway_requests_total', help: 'Requests served, by agent and version', labelNames: [...labels, 'outcome'], registers: [registry] });
+  const requests = new Counter({
+    name: 'slipway_requests_total',
+    help: 'Requests served, by agent and version',
+    labelNames: [...labels, 'outcome'],
+    registers: [registry],
+  });
   const duration = new Histogram({
     name: 'gen_ai_client_operation_duration_seconds',
     help: 'Time to serve a request, by agent and version',
@@ -79,13 +84,28 @@ export function createRecorder(store: RuntimeStore, options: { flushMs: number }
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   });
-  const tokens = new Counter({ name: 'gen_ai_client_token_usage_total', help: 'Tokens used, by agent, version and gen_ai_token_type', labelNames: [...labels, 'gen_ai_token_type'], registers: [registry] });
-  const cost = new Counter({ name: 'slipway_cost_usd_total', help: 'Cost of the model calls in US dollars', labelNames: labels, registers: [registry] });
+  const tokens = new Counter({
+    name: 'gen_ai_client_token_usage_total',
+    help: 'Tokens used, by agent, version and gen_ai_token_type',
+    labelNames: [...labels, 'gen_ai_token_type'],
+    registers: [registry],
+  });
+  const cost = new Counter({
+    name: 'slipway_cost_usd_total',
+    help: 'Cost of the model calls in US dollars',
+    labelNames: labels,
+    registers: [registry],
+  });
 
   return {
     record: (request: ServedRequest, model: { name: string; system: string }) => {
       pending.push(request);
-      const base = { agent: request.agent, version: request.version.slice(0, 12), gen_ai_request_model: model.name, gen_ai_system: model.system };
+      const base = {
+        agent: request.agent,
+        version: request.version.slice(0, 12),
+        gen_ai_request_model: model.name,
+        gen_ai_system: model.system,
+      };
       requests.inc({ ...base, outcome: request.error ? 'error' : 'ok' });
       duration.observe(base, request.latencyMs / 1000);
       tokens.inc({ ...base, gen_ai_token_type: 'input' }, request.inputTokens);

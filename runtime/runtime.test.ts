@@ -22,13 +22,24 @@ async function setup(options: Parameters<typeof startRuntimeProcess>[0] = {}) {
   const admin = runtimeApi(runtime.url, runtime.tokens.admin);
   const deployer = runtimeApi(runtime.url, runtime.tokens.deployer);
   const invoker = runtimeApi(runtime.url, runtime.tokens.invoker);
-  const upload = async (agent: { files: Record<string, string>; hash: string }, semver: string) => deployer('PUT', `/v1/agents/triage/versions/${agent.hash}`, { semver, files: agent.files });
+  const upload = async (agent: { files: Record<string, string>; hash: string }, semver: string) =>
+    deployer('PUT', `/v1/agents/triage/versions/${agent.hash}`, { semver, files: agent.files });
   const state = async () => (await deployer<ReleaseState>('GET', '/v1/agents/triage/release')).body;
   const command = async (action: Record<string, unknown>, expectedGeneration?: number) => {
     keys += 1;
-    return deployer<CommandAnswer & { error?: { message: string }; state?: ReleaseState }>('POST', '/v1/agents/triage/commands', { idempotencyKey: `key-${keys}-${Date.now()}`, expectedGeneration: expectedGeneration ?? (await state()).generation, action });
+    return deployer<CommandAnswer & { error?: { message: string }; state?: ReleaseState }>('POST', '/v1/agents/triage/commands', {
+      idempotencyKey: `key-${keys}-${Date.now()}`,
+      expectedGeneration: expectedGeneration ?? (await state()).generation,
+      action,
+    });
   };
-  const invoke = (key: string) => invoker<{ output: string; version: { semver: string } }>('POST', '/v1/agents/triage/invoke', { vars: { question: 'hello' } }, { 'x-slipway-routing-key': key });
+  const invoke = (key: string) =>
+    invoker<{ output: string; version: { semver: string } }>(
+      'POST',
+      '/v1/agents/triage/invoke',
+      { vars: { question: 'hello' } },
+      { 'x-slipway-routing-key': key },
+    );
   return { admin, deployer, invoker, upload, state, command, invoke };
 }
 
@@ -47,7 +58,10 @@ describe('the reference runtime, as a real process', () => {
 
     await upload(candidate, '1.1.0');
     for (const weight of [5, 25, 50]) {
-      const step = weight === 5 ? await command({ type: 'canary', version: candidate.hash, weight }) : await command({ type: 'set-weight', weight });
+      const step =
+        weight === 5
+          ? await command({ type: 'canary', version: candidate.hash, weight })
+          : await command({ type: 'set-weight', weight });
       expect(step.body.state.canary).toMatchObject({ semver: '1.1.0', weight });
     }
     const outputs = await Promise.all(Array.from({ length: 200 }, (_, index) => invoke(`user-${index}`)));
@@ -56,10 +70,25 @@ describe('the reference runtime, as a real process', () => {
     expect(canaryShare).toBeLessThan(0.65);
     expect((await invoke('user-7')).body.output).toBe((await invoke('user-7')).body.output);
     await command({ type: 'set-weight', weight: 100 });
-    expect((await command({ type: 'promote' })).body.state).toMatchObject({ stable: { semver: '1.1.0' }, canary: null, history: [{ semver: '1.0.0' }] });
+    expect((await command({ type: 'promote' })).body.state).toMatchObject({
+      stable: { semver: '1.1.0' },
+      canary: null,
+      history: [{ semver: '1.0.0' }],
+    });
     expect((await invoke('anyone')).body.output).toBe('canary answer');
-    const events = (await deployer<{ events: RuntimeEvent[] }>('GET', '/v1/events?stream=false')).body.events.map((event) => event.type);
-    expect(events).toEqual(['uploaded', 'deployed', 'uploaded', 'canary-started', 'weight-set', 'weight-set', 'weight-set', 'promoted']);
+    const events = (await deployer<{ events: RuntimeEvent[] }>('GET', '/v1/events?stream=false')).body.events.map(
+      (event) => event.type,
+    );
+    expect(events).toEqual([
+      'uploaded',
+      'deployed',
+      'uploaded',
+      'canary-started',
+      'weight-set',
+      'weight-set',
+      'weight-set',
+      'promoted',
+    ]);
     expect((await state()).generation).toBe(6);
   });
 
@@ -68,7 +97,11 @@ describe('the reference runtime, as a real process', () => {
     await upload(stable, '1.0.0');
     await command({ type: 'deploy', version: stable.hash });
     await upload(candidate, '1.1.0');
-    const body = { idempotencyKey: 'canary-1.1.0-try', expectedGeneration: 1, action: { type: 'canary', version: candidate.hash, weight: 5 } };
+    const body = {
+      idempotencyKey: 'canary-1.1.0-try',
+      expectedGeneration: 1,
+      action: { type: 'canary', version: candidate.hash, weight: 5 },
+    };
     const first = await deployer<CommandAnswer>('POST', '/v1/agents/triage/commands', body);
     const again = await deployer<CommandAnswer>('POST', '/v1/agents/triage/commands', body);
     expect(first.body.applied).toBe(true);
@@ -84,10 +117,18 @@ describe('the reference runtime, as a real process', () => {
     expect((await viewer('GET', '/v1/agents/triage/release')).status).toBe(200);
     expect((await invoker('GET', '/v1/agents/triage/release')).status).toBe(403);
     expect((await runtimeApi(runtime?.url ?? '', 'nope')('GET', '/v1/agents/triage/release')).status).toBe(401);
-    const malformed = await deployer<{ error: { message: string } }>('POST', '/v1/agents/triage/commands', '{"idempotencyKey": "x"');
+    const malformed = await deployer<{ error: { message: string } }>(
+      'POST',
+      '/v1/agents/triage/commands',
+      '{"idempotencyKey": "x"',
+    );
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.message).toMatch(/not JSON/);
-    const invalid = await deployer<{ error: { message: string } }>('POST', '/v1/agents/triage/commands', { idempotencyKey: 'short', expectedGeneration: -1, action: { type: 'fly' } });
+    const invalid = await deployer<{ error: { message: string } }>('POST', '/v1/agents/triage/commands', {
+      idempotencyKey: 'short',
+      expectedGeneration: -1,
+      action: { type: 'fly' },
+    });
     expect(invalid.status).toBe(400);
     expect(invalid.body.error.message).toMatch(/idempotencyKey.*8 characters/);
     expect((await admin('PUT', '/v1/agents/triage/guardrails', { maxErrorRate: 2 })).status).toBe(400);
@@ -99,12 +140,30 @@ describe('the reference runtime, as a real process', () => {
     await upload(stable, '1.0.0');
     await command({ type: 'deploy', version: stable.hash });
     await upload(candidate, '1.1.0');
-    await admin('PUT', '/v1/agents/triage/plan', { gate: { suites: ['triage-basics'], attestations: [] }, steps: [{ weight: 5, holdMs: 1000 }] });
+    await admin('PUT', '/v1/agents/triage/plan', {
+      gate: { suites: ['triage-basics'], attestations: [] },
+      steps: [{ weight: 5, holdMs: 1000 }],
+    });
     const refused = await command({ type: 'canary', version: candidate.hash, weight: 5 });
     expect(refused.status).toBe(409);
-    expect(refused.body.error?.message).toBe("the eval gate refuses 1.1.0: suite triage-basics has no passing attestation for this version's hash (run it and push the plan again with the attestation)");
-    const attestation = { versionHash: candidate.hash, suite: 'triage-basics', suiteRevisionHash: 'r1', passed: true, total: 3, passRate: 1, minPassRate: null, runId: 4, finishedAt: new Date().toISOString() };
-    await admin('PUT', '/v1/agents/triage/plan', { gate: { suites: ['triage-basics'], attestations: [attestation] }, steps: [{ weight: 5, holdMs: 1000 }] });
+    expect(refused.body.error?.message).toBe(
+      "the eval gate refuses 1.1.0: suite triage-basics has no passing attestation for this version's hash (run it and push the plan again with the attestation)",
+    );
+    const attestation = {
+      versionHash: candidate.hash,
+      suite: 'triage-basics',
+      suiteRevisionHash: 'r1',
+      passed: true,
+      total: 3,
+      passRate: 1,
+      minPassRate: null,
+      runId: 4,
+      finishedAt: new Date().toISOString(),
+    };
+    await admin('PUT', '/v1/agents/triage/plan', {
+      gate: { suites: ['triage-basics'], attestations: [attestation] },
+      steps: [{ weight: 5, holdMs: 1000 }],
+    });
     expect((await command({ type: 'canary', version: candidate.hash, weight: 5 })).status).toBe(200);
   });
 
@@ -113,9 +172,21 @@ describe('the reference runtime, as a real process', () => {
     await upload(stable, '1.0.0');
     await command({ type: 'deploy', version: stable.hash });
     await upload(candidate, '1.1.0');
-    await admin('PUT', '/v1/agents/triage/plan', { shadow: { share: 100, durationMs: 200 }, steps: [{ weight: 5, holdMs: 200 }, { weight: 50, holdMs: 200 }, { weight: 100, holdMs: 200 }], autoAdvance: true });
+    await admin('PUT', '/v1/agents/triage/plan', {
+      shadow: { share: 100, durationMs: 200 },
+      steps: [
+        { weight: 5, holdMs: 200 },
+        { weight: 50, holdMs: 200 },
+        { weight: 100, holdMs: 200 },
+      ],
+      autoAdvance: true,
+    });
     const started = await command({ type: 'canary', version: candidate.hash, weight: 5 });
-    expect(started.body.state).toMatchObject({ canary: { weight: 0 }, shadow: { semver: '1.1.0', share: 100 }, plan: { step: -1 } });
+    expect(started.body.state).toMatchObject({
+      canary: { weight: 0 },
+      shadow: { semver: '1.1.0', share: 100 },
+      plan: { step: -1 },
+    });
     await invoke('during-shadow');
     const deadline = Date.now() + 10_000;
     while ((await state()).canary !== null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -124,13 +195,19 @@ describe('the reference runtime, as a real process', () => {
     const events = (await deployer<{ events: RuntimeEvent[] }>('GET', '/v1/events?stream=false&agent=triage')).body.events;
     expect(events.filter((event) => event.type === 'step-advanced').map((event) => event.detail.weight)).toEqual([5, 50, 100]);
     expect(events.at(-1)).toMatchObject({ type: 'promoted', actor: 'runtime' });
-    const samples = (await deployer<{ samples: Array<{ shadow: { status: string; output: string } }> }>('GET', '/v1/agents/triage/samples')).body.samples;
+    const samples = (
+      await deployer<{ samples: Array<{ shadow: { status: string; output: string } }> }>('GET', '/v1/agents/triage/samples')
+    ).body.samples;
     expect(samples[0]?.shadow).toMatchObject({ status: 'ok', output: 'canary answer' });
   });
 
   it('rolls back by itself when a guardrail trips: a 10% error rate injected into the canary', async () => {
-    fake = await startFakeLlm((_request, index) => (index % 10 === 3 ? { kind: 'status', status: 500 } : { kind: 'reply', text: 'canary over http' }));
-    const flaky = mockAgent('unused', { 'config.yaml': `provider: openai-compatible\nmodel: gpt-4o-mini-2024-07-18\nbase_url: ${fake.url}/v1\nretries: 0\n` });
+    fake = await startFakeLlm((_request, index) =>
+      index % 10 === 3 ? { kind: 'status', status: 500 } : { kind: 'reply', text: 'canary over http' },
+    );
+    const flaky = mockAgent('unused', {
+      'config.yaml': `provider: openai-compatible\nmodel: gpt-4o-mini-2024-07-18\nbase_url: ${fake.url}/v1\nretries: 0\n`,
+    });
     const { upload, command, admin, invoke, state, deployer } = await setup({ evaluationIntervalMs: 100 });
     await upload(stable, '1.0.0');
     await command({ type: 'deploy', version: stable.hash });
@@ -166,22 +243,41 @@ describe('the reference runtime, as a real process', () => {
 
   it('serves the official openai client on its chat-completions endpoint, streaming too, and exposes Prometheus metrics', async () => {
     const { upload, command, deployer } = await setup();
-    const chat = mockAgent('', { 'config.yaml': 'provider: mock\nmodel: mock-1\nmock:\n  rules:\n    - match: "refund"\n      reply: "sent to billing"\n    - echo: true\n' });
+    const chat = mockAgent('', {
+      'config.yaml':
+        'provider: mock\nmodel: mock-1\nmock:\n  rules:\n    - match: "refund"\n      reply: "sent to billing"\n    - echo: true\n',
+    });
     await upload(chat, '2.0.0');
     await command({ type: 'deploy', version: chat.hash });
     const client = new OpenAI({ apiKey: runtime?.tokens.invoker, baseURL: `${runtime?.url}/v1`, maxRetries: 0 });
-    const completion = await client.chat.completions.create({ model: 'triage', messages: [{ role: 'user', content: 'I want a refund' }] });
+    const completion = await client.chat.completions.create({
+      model: 'triage',
+      messages: [{ role: 'user', content: 'I want a refund' }],
+    });
     expect(completion.choices[0]?.message.content).toBe('sent to billing');
     expect(completion.model).toBe('triage');
-    const stream = await client.chat.completions.create({ model: 'triage', messages: [{ role: 'user', content: 'refund please' }], stream: true });
+    const stream = await client.chat.completions.create({
+      model: 'triage',
+      messages: [{ role: 'user', content: 'refund please' }],
+      stream: true,
+    });
     let streamed = '';
     for await (const chunk of stream) streamed += chunk.choices[0]?.delta.content ?? '';
     expect(streamed).toBe('sent to billing');
-    await expect(client.chat.completions.create({ model: 'nobody', messages: [{ role: 'user', content: 'x' }] })).rejects.toThrow(/no stable version/);
+    await expect(client.chat.completions.create({ model: 'nobody', messages: [{ role: 'user', content: 'x' }] })).rejects.toThrow(
+      /no stable version/,
+    );
     const metrics = await fetch(`${runtime?.url}/metrics`, { headers: { authorization: `Bearer ${runtime?.tokens.viewer}` } });
     const text = await metrics.text();
-    expect(text).toMatch(/gen_ai_client_operation_duration_seconds_count\{agent="triage",version="[0-9a-f]{12}",gen_ai_request_model="mock-1",gen_ai_system="mock"\} 2/);
-    expect((await deployer<{ buckets: Array<{ requests: number }> }>('GET', '/v1/agents/triage/metrics')).body.buckets.reduce((sum, bucket) => sum + bucket.requests, 0)).toBe(2);
+    expect(text).toMatch(
+      /gen_ai_client_operation_duration_seconds_count\{agent="triage",version="[0-9a-f]{12}",gen_ai_request_model="mock-1",gen_ai_system="mock"\} 2/,
+    );
+    expect(
+      (await deployer<{ buckets: Array<{ requests: number }> }>('GET', '/v1/agents/triage/metrics')).body.buckets.reduce(
+        (sum, bucket) => sum + bucket.requests,
+        0,
+      ),
+    ).toBe(2);
   });
 
   it('rolls back under steady load with no failed request, and routes nothing to the canary after the ack', async () => {
@@ -218,7 +314,10 @@ describe('the reference runtime, as a real process', () => {
 
   it('switches a whole team in one generation and rolls it back in one step, with traffic flowing: after each ack every member serves its new version', async () => {
     const { deployer, invoker } = await setup();
-    const versions = { intake: [mockAgent('intake v1'), mockAgent('intake v2')], router: [mockAgent('router v1'), mockAgent('router v2')] };
+    const versions = {
+      intake: [mockAgent('intake v1'), mockAgent('intake v2')],
+      router: [mockAgent('router v1'), mockAgent('router v2')],
+    };
     for (const [agent, [first, second]] of Object.entries(versions)) {
       await deployer('PUT', `/v1/agents/${agent}/versions/${first?.hash ?? ''}`, { semver: '1.0.0', files: first?.files });
       await deployer('PUT', `/v1/agents/${agent}/versions/${second?.hash ?? ''}`, { semver: '2.0.0', files: second?.files });
@@ -226,10 +325,18 @@ describe('the reference runtime, as a real process', () => {
     const team = async () => (await deployer<TeamState>('GET', '/v1/teams/support')).body;
     const release = async (which: 0 | 1, name: string) => {
       keys += 1;
-      return deployer<TeamAnswer & { error?: { message: string } }>('POST', '/v1/teams/support/release', { idempotencyKey: `team-${keys}-${Date.now()}`, expectedGeneration: (await team()).generation, release: name, members: { intake: versions.intake[which]?.hash, router: versions.router[which]?.hash } });
+      return deployer<TeamAnswer & { error?: { message: string } }>('POST', '/v1/teams/support/release', {
+        idempotencyKey: `team-${keys}-${Date.now()}`,
+        expectedGeneration: (await team()).generation,
+        release: name,
+        members: { intake: versions.intake[which]?.hash, router: versions.router[which]?.hash },
+      });
     };
     const first = await release(0, 'support#1');
-    expect(first.body).toMatchObject({ applied: true, team: { generation: 1, release: 'support#1', members: { intake: { semver: '1.0.0' }, router: { semver: '1.0.0' } } } });
+    expect(first.body).toMatchObject({
+      applied: true,
+      team: { generation: 1, release: 'support#1', members: { intake: { semver: '1.0.0' }, router: { semver: '1.0.0' } } },
+    });
 
     let acknowledged: 'none' | 'release' | 'rollback' = 'none';
     // A request sent after the release's ack but answered after the rollback was sent may see either.
@@ -242,7 +349,12 @@ describe('the reference runtime, as a real process', () => {
         const phase = acknowledged;
         sequence += 1;
         const agent = sequence % 2 === 0 ? 'intake' : 'router';
-        const response = await invoker<{ output: string }>('POST', `/v1/agents/${agent}/invoke`, { vars: { question: 'hi' } }, { 'x-slipway-routing-key': `k-${sequence}` });
+        const response = await invoker<{ output: string }>(
+          'POST',
+          `/v1/agents/${agent}/invoke`,
+          { vars: { question: 'hi' } },
+          { 'x-slipway-routing-key': `k-${sequence}` },
+        );
         seen.push({ phase, output: response.body.output, status: response.status, beforeRollback: !rollingBack });
       }
     };
@@ -251,35 +363,66 @@ describe('the reference runtime, as a real process', () => {
     const second = await release(1, 'support#2');
     acknowledged = 'release';
     expect(second.body.team).toMatchObject({ generation: 2, release: 'support#2', history: [{ release: 'support#1' }] });
-    expect(second.body.members.map((member) => [member.agent, member.stable?.semver, member.generation])).toEqual([['intake', '2.0.0', 2], ['router', '2.0.0', 2]]);
+    expect(second.body.members.map((member) => [member.agent, member.stable?.semver, member.generation])).toEqual([
+      ['intake', '2.0.0', 2],
+      ['router', '2.0.0', 2],
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 200));
     keys += 1;
-    const stale = await deployer<{ error: { message: string }; state: TeamState }>('POST', '/v1/teams/support/rollback', { idempotencyKey: `team-rb-stale-${keys}`, expectedGeneration: 1, reason: 'late' });
+    const stale = await deployer<{ error: { message: string }; state: TeamState }>('POST', '/v1/teams/support/rollback', {
+      idempotencyKey: `team-rb-stale-${keys}`,
+      expectedGeneration: 1,
+      reason: 'late',
+    });
     expect(stale.status).toBe(409);
     expect(stale.body.state.generation).toBe(2);
-    const rollbackBody = { idempotencyKey: `team-rb-${keys}-${Date.now()}`, expectedGeneration: 2, reason: 'router v2 misroutes refunds' };
+    const rollbackBody = {
+      idempotencyKey: `team-rb-${keys}-${Date.now()}`,
+      expectedGeneration: 2,
+      reason: 'router v2 misroutes refunds',
+    };
     rollingBack = true;
     const rolledBack = await deployer<TeamAnswer>('POST', '/v1/teams/support/rollback', rollbackBody);
     acknowledged = 'rollback';
-    expect(rolledBack.body.team).toMatchObject({ generation: 3, release: 'support#1', history: [], members: { intake: { semver: '1.0.0' }, router: { semver: '1.0.0' } } });
-    expect((await deployer<TeamAnswer>('POST', '/v1/teams/support/rollback', rollbackBody)).body).toMatchObject({ applied: false, team: { generation: 3 } });
+    expect(rolledBack.body.team).toMatchObject({
+      generation: 3,
+      release: 'support#1',
+      history: [],
+      members: { intake: { semver: '1.0.0' }, router: { semver: '1.0.0' } },
+    });
+    expect((await deployer<TeamAnswer>('POST', '/v1/teams/support/rollback', rollbackBody)).body).toMatchObject({
+      applied: false,
+      team: { generation: 3 },
+    });
     await new Promise((resolve) => setTimeout(resolve, 200));
     stop = true;
     await Promise.all(workers);
 
     expect(seen.every((request) => request.status === 200)).toBe(true);
-    const after = (phase: string) => seen.filter((request) => request.phase === phase && (phase !== 'release' || request.beforeRollback)).map((request) => request.output);
+    const after = (phase: string) =>
+      seen
+        .filter((request) => request.phase === phase && (phase !== 'release' || request.beforeRollback))
+        .map((request) => request.output);
     expect(after('release').length).toBeGreaterThan(10);
     expect(after('release').filter((output) => !output.endsWith('v2'))).toEqual([]);
     expect(after('rollback').length).toBeGreaterThan(10);
     expect(after('rollback').filter((output) => !output.endsWith('v1'))).toEqual([]);
-    const events = (await deployer<{ events: RuntimeEvent[] }>('GET', '/v1/events?stream=false')).body.events.filter((event) => event.type.startsWith('team-'));
+    const events = (await deployer<{ events: RuntimeEvent[] }>('GET', '/v1/events?stream=false')).body.events.filter((event) =>
+      event.type.startsWith('team-'),
+    );
     expect(events.map((event) => [event.type, event.agent, event.detail.release])).toEqual([
-      ['team-released', 'intake', 'support#1'], ['team-released', 'router', 'support#1'],
-      ['team-released', 'intake', 'support#2'], ['team-released', 'router', 'support#2'],
-      ['team-rolled-back', 'intake', 'support#1'], ['team-rolled-back', 'router', 'support#1'],
+      ['team-released', 'intake', 'support#1'],
+      ['team-released', 'router', 'support#1'],
+      ['team-released', 'intake', 'support#2'],
+      ['team-released', 'router', 'support#2'],
+      ['team-rolled-back', 'intake', 'support#1'],
+      ['team-rolled-back', 'router', 'support#1'],
     ]);
-    const noPrevious = await deployer<{ error: { message: string } }>('POST', '/v1/teams/support/rollback', { idempotencyKey: `team-rb-none-${Date.now()}`, expectedGeneration: 3, reason: 'again' });
+    const noPrevious = await deployer<{ error: { message: string } }>('POST', '/v1/teams/support/rollback', {
+      idempotencyKey: `team-rb-none-${Date.now()}`,
+      expectedGeneration: 3,
+      reason: 'again',
+    });
     expect(noPrevious.status).toBe(400);
     expect(noPrevious.body.error.message).toBe('team support has no previous team release to roll back to');
   });
@@ -287,10 +430,11 @@ describe('the reference runtime, as a real process', () => {
   it('mirrors a share to the shadow: tool calls answered from the primary request, a mismatch marked, secrets redacted', async () => {
     const { upload, command, admin, deployer } = await setup();
     const tools = JSON.stringify([{ name: 'lookup', description: 'Finds an order', parameters: { type: 'object' } }]);
-    const withTools = (reply: string) => mockAgent(reply, {
-      'tools.json': tools,
-      'config.yaml': `provider: mock\nmodel: mock-1\nmock:\n  rules:\n    - match: "order 7"\n      reply: "answered ${reply}"\n      tool_calls: [{ name: lookup, arguments: { id: "${reply === 'primary' ? 'o-7' : 'o-8'}" } }]\n    - reply: "${reply} says done"\n`,
-    });
+    const withTools = (reply: string) =>
+      mockAgent(reply, {
+        'tools.json': tools,
+        'config.yaml': `provider: mock\nmodel: mock-1\nmock:\n  rules:\n    - match: "order 7"\n      reply: "answered ${reply}"\n      tool_calls: [{ name: lookup, arguments: { id: "${reply === 'primary' ? 'o-7' : 'o-8'}" } }]\n    - reply: "${reply} says done"\n`,
+      });
     const primary = withTools('primary');
     const shadow = withTools('shadow');
     await upload(primary, '1.0.0');
@@ -307,17 +451,23 @@ describe('the reference runtime, as a real process', () => {
       samples = (await deployer<{ samples: typeof samples }>('GET', '/v1/agents/triage/samples')).body.samples;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    expect(samples[0]?.shadow).toMatchObject({ status: 'tool-mismatch', detail: 'the shadow called lookup({"id":"o-8"}), which the primary request did not' });
+    expect(samples[0]?.shadow).toMatchObject({
+      status: 'tool-mismatch',
+      detail: 'the shadow called lookup({"id":"o-8"}), which the primary request did not',
+    });
     expect(JSON.stringify(samples[0]?.input)).toContain('[redacted]');
     expect(JSON.stringify(samples)).not.toContain('sk-abc123');
     const dir = runtime?.dir ?? '';
     const { readFileSync, readdirSync } = await import('node:fs');
     await new Promise((resolve) => setTimeout(resolve, 200));
-    for (const file of readdirSync(dir).filter((name) => name.startsWith('runtime.db'))) expect(readFileSync(`${dir}/${file}`).includes(Buffer.from('sk-abc123')), file).toBe(false);
+    for (const file of readdirSync(dir).filter((name) => name.startsWith('runtime.db')))
+      expect(readFileSync(`${dir}/${file}`).includes(Buffer.from('sk-abc123')), file).toBe(false);
   });
 
   it('streams events as server-sent events, resumable from a cursor, and posts webhooks in Slack form', async () => {
-    const hooks = await import('../test-support/json-server').then(({ startJsonServer }) => startJsonServer(() => ({ ok: true })));
+    const hooks = await import('../test-support/json-server').then(({ startJsonServer }) =>
+      startJsonServer(() => ({ ok: true })),
+    );
     try {
       const { upload, command, admin } = await setup();
       await admin('PUT', '/v1/agents/triage/webhooks', { hooks: [{ url: `${hooks.url}/slack`, format: 'slack' }] });
@@ -326,7 +476,9 @@ describe('the reference runtime, as a real process', () => {
       await upload(candidate, '1.1.0');
       await command({ type: 'canary', version: candidate.hash, weight: 5 });
       await command({ type: 'promote' });
-      const response = await fetch(`${runtime?.url}/v1/events?agent=triage`, { headers: { authorization: `Bearer ${runtime?.tokens.viewer}`, 'last-event-id': '3' } });
+      const response = await fetch(`${runtime?.url}/v1/events?agent=triage`, {
+        headers: { authorization: `Bearer ${runtime?.tokens.viewer}`, 'last-event-id': '3' },
+      });
       const reader = response.body?.getReader();
       let text = '';
       while (!text.includes('event: promoted')) text += new TextDecoder().decode((await reader?.read())?.value);
@@ -341,7 +493,7 @@ describe('the reference runtime, as a real process', () => {
     }
   });
 
-  it('rolls back when live responses fail the plan\'s assertions more often than allowed', async () => {
+  it("rolls back when live responses fail the plan's assertions more often than allowed", async () => {
     const json = mockAgent('{"queue": "billing"}');
     const { upload, command, admin, invoke, state, deployer } = await setup({ evaluationIntervalMs: 100 });
     await upload(json, '1.0.0');
@@ -352,8 +504,11 @@ describe('the reference runtime, as a real process', () => {
     await command({ type: 'canary', version: candidate.hash, weight: 50 });
     let index = 0;
     const deadline = Date.now() + 15_000;
-    while ((await state()).canary !== null && Date.now() < deadline) await Promise.all(Array.from({ length: 10 }, () => invoke(`json-${(index += 1)}`)));
-    const trip = (await deployer<{ events: RuntimeEvent[] }>('GET', '/v1/events?stream=false')).body.events.find((event) => event.type === 'guardrail-tripped');
+    while ((await state()).canary !== null && Date.now() < deadline)
+      await Promise.all(Array.from({ length: 10 }, () => invoke(`json-${(index += 1)}`)));
+    const trip = (await deployer<{ events: RuntimeEvent[] }>('GET', '/v1/events?stream=false')).body.events.find(
+      (event) => event.type === 'guardrail-tripped',
+    );
     expect(trip?.detail).toMatchObject({ metric: 'live assertion failure rate', threshold: 0.2, value: 1 });
   });
 });

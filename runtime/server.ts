@@ -8,7 +8,22 @@ import { SlipwayError } from '../shared/errors';
 import { canonicalManifest } from '../shared/manifest';
 import { nodeSha256 } from '../shared/node/sha256';
 import { AgentName } from '../shared/names';
-import { Capture, Command, Guardrails, Hash, InvokeRequest, ReleasePlan, TeamName, TeamReleaseCommand, TeamRollbackCommand, TokenRequest, VersionUpload, Webhook, type Role, type RuntimeEvent } from '../shared/release/protocol';
+import {
+  Capture,
+  Command,
+  Guardrails,
+  Hash,
+  InvokeRequest,
+  ReleasePlan,
+  TeamName,
+  TeamReleaseCommand,
+  TeamRollbackCommand,
+  TokenRequest,
+  VersionUpload,
+  Webhook,
+  type Role,
+  type RuntimeEvent,
+} from '../shared/release/protocol';
 import { startGuardian } from './guardian';
 import { buckets, createRecorder } from './metrics';
 import { createReleaseControl } from './release-control';
@@ -41,7 +56,15 @@ export interface RunningRuntime {
   close: () => Promise<void>;
 }
 
-const STATUS: Record<string, number> = { invalid_input: 400, invalid_files: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, internal: 502 };
+const STATUS: Record<string, number> = {
+  invalid_input: 400,
+  invalid_files: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  internal: 502,
+};
 
 class HttpError extends Error {
   constructor(
@@ -97,10 +120,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     notifyWebhooks(store, event, options.platform.fetch);
   };
   const control = createReleaseControl(store, emit);
-  const serving = createServing(store, recorder, { platform: options.platform, prices: options.prices, ...(options.random ? { random: options.random } : {}) });
+  const serving = createServing(store, recorder, {
+    platform: options.platform,
+    prices: options.prices,
+    ...(options.random ? { random: options.random } : {}),
+  });
   const guardian = startGuardian(store, recorder, control, { intervalMs: options.evaluationIntervalMs ?? 5000, emit });
 
-  const agentSetting = (kind: 'plan' | 'guardrails' | 'capture' | 'webhooks', schema: z.ZodType, event: 'plan-set' | 'guardrails-set' | null) => ({
+  const agentSetting = (
+    kind: 'plan' | 'guardrails' | 'capture' | 'webhooks',
+    schema: z.ZodType,
+    event: 'plan-set' | 'guardrails-set' | null,
+  ) => ({
     get: (agent: string) => store.setting(agent, kind) ?? null,
     put: (agent: string, body: unknown, actor: string) => {
       const value: unknown = parse(schema, body);
@@ -142,14 +173,32 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       const served = await serving.chat(body, String(request.headers['x-slipway-routing-key'] ?? randomUUID()));
       const id = `chatcmpl-${randomUUID()}`;
       const created = Math.floor(Date.now() / 1000);
-      const toolCalls = served.turn.toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.arguments) } }));
+      const toolCalls = served.turn.toolCalls.map((call) => ({
+        id: call.id,
+        type: 'function',
+        function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+      }));
       const finish = toolCalls.length ? 'tool_calls' : 'stop';
       const headers = { 'x-slipway-version': `${served.version.semver} ${served.version.hash}` };
-      const usage = { prompt_tokens: served.turn.usage.inputTokens ?? 0, completion_tokens: served.turn.usage.outputTokens ?? 0, total_tokens: (served.turn.usage.inputTokens ?? 0) + (served.turn.usage.outputTokens ?? 0) };
+      const usage = {
+        prompt_tokens: served.turn.usage.inputTokens ?? 0,
+        completion_tokens: served.turn.usage.outputTokens ?? 0,
+        total_tokens: (served.turn.usage.inputTokens ?? 0) + (served.turn.usage.outputTokens ?? 0),
+      };
       if (body.stream) {
         response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...headers });
-        const chunk = (delta: Record<string, unknown>, finishReason: string | null, extra: Record<string, unknown> = {}) => response.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [{ index: 0, delta, finish_reason: finishReason }], ...extra })}\n\n`);
-        chunk({ role: 'assistant', content: served.turn.text, ...(toolCalls.length ? { tool_calls: toolCalls.map((call, index) => ({ index, ...call })) } : {}) }, null);
+        const chunk = (delta: Record<string, unknown>, finishReason: string | null, extra: Record<string, unknown> = {}) =>
+          response.write(
+            `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [{ index: 0, delta, finish_reason: finishReason }], ...extra })}\n\n`,
+          );
+        chunk(
+          {
+            role: 'assistant',
+            content: served.turn.text,
+            ...(toolCalls.length ? { tool_calls: toolCalls.map((call, index) => ({ index, ...call })) } : {}),
+          },
+          null,
+        );
         chunk({}, finish, { usage });
         response.end('data: [DONE]\n\n');
         return;
@@ -157,7 +206,25 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       return send(
         response,
         200,
-        { id, object: 'chat.completion', created, model: body.model, choices: [{ index: 0, message: { role: 'assistant', content: toolCalls.length && !served.turn.text ? null : served.turn.text, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) }, finish_reason: finish }], usage, slipway: { version: served.version } },
+        {
+          id,
+          object: 'chat.completion',
+          created,
+          model: body.model,
+          choices: [
+            {
+              index: 0,
+              message: {
+                role: 'assistant',
+                content: toolCalls.length && !served.turn.text ? null : served.turn.text,
+                ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+              },
+              finish_reason: finish,
+            },
+          ],
+          usage,
+          slipway: { version: served.version },
+        },
         headers,
       );
     }
@@ -205,9 +272,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       const hash = parse(Hash, versionMatch[1]);
       const body = parse(VersionUpload, await readJson(request));
       const computed = canonicalManifest(body.files, nodeSha256).hash;
-      if (computed !== hash) throw new HttpError(400, 'invalid_input', `the files hash to ${computed}, not ${hash}: the upload is refused`);
+      if (computed !== hash)
+        throw new HttpError(400, 'invalid_input', `the files hash to ${computed}, not ${hash}: the upload is refused`);
       const created = store.putVersion(agent, { hash, semver: body.semver }, body.files);
-      if (created) emit(store.event(agent, { type: 'uploaded', actor: actor(role), detail: { version: { hash, semver: body.semver } } }));
+      if (created)
+        emit(store.event(agent, { type: 'uploaded', actor: actor(role), detail: { version: { hash, semver: body.semver } } }));
       return send(response, created ? 201 : 200, { hash, semver: body.semver, created });
     }
     if (rest === 'release' && method === 'GET') {
@@ -226,7 +295,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       return send(
         response,
         200,
-        { output: served.turn.text, toolCalls: served.turn.toolCalls, version: served.version, latencyMs: served.latencyMs, usage: served.turn.usage },
+        {
+          output: served.turn.text,
+          toolCalls: served.turn.toolCalls,
+          version: served.version,
+          latencyMs: served.latencyMs,
+          usage: served.turn.usage,
+        },
         { 'x-slipway-version': `${served.version.semver} ${served.version.hash}` },
       );
     }
@@ -238,7 +313,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     }
     if (rest === 'samples' && method === 'GET') {
       auth(READ);
-      return send(response, 200, { samples: store.samples(agent, Number(url.searchParams.get('after')) || 0, Math.min(1000, Number(url.searchParams.get('limit')) || 100)) });
+      return send(response, 200, {
+        samples: store.samples(
+          agent,
+          Number(url.searchParams.get('after')) || 0,
+          Math.min(1000, Number(url.searchParams.get('limit')) || 100),
+        ),
+      });
     }
     const setting = settings[rest as keyof typeof settings];
     if (setting && method === 'GET') {
@@ -258,12 +339,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         response.end();
         return;
       }
-      if (error instanceof HttpError) return send(response, error.status, { error: { code: error.code, message: error.message }, ...error.extra });
+      if (error instanceof HttpError)
+        return send(response, error.status, { error: { code: error.code, message: error.message }, ...error.extra });
       if (error instanceof SlipwayError) {
         const extra = 'state' in error ? { state: (error as SlipwayError & { state: unknown }).state } : {};
         return send(response, STATUS[error.code] ?? 500, { error: { code: error.code, message: error.message }, ...extra });
       }
-      if (error instanceof EngineError) return send(response, error.kind === 'config' ? 400 : 502, { error: { code: error.kind === 'config' ? 'invalid_input' : 'internal', message: error.message } });
+      if (error instanceof EngineError)
+        return send(response, error.kind === 'config' ? 400 : 502, {
+          error: { code: error.kind === 'config' ? 'invalid_input' : 'internal', message: error.message },
+        });
       console.error(error);
       return send(response, 500, { error: { code: 'internal', message: 'the runtime failed; see its log' } });
     });

@@ -20,8 +20,18 @@ export const ChatRequest = z.looseObject({
     .array(
       z.object({
         role: z.enum(['system', 'user', 'assistant', 'tool', 'developer']),
-        content: z.union([z.string(), z.null(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() }))]).optional(),
-        tool_calls: z.array(z.object({ id: z.string(), type: z.literal('function'), function: z.object({ name: z.string(), arguments: z.string() }) })).optional(),
+        content: z
+          .union([z.string(), z.null(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() }))])
+          .optional(),
+        tool_calls: z
+          .array(
+            z.object({
+              id: z.string(),
+              type: z.literal('function'),
+              function: z.object({ name: z.string(), arguments: z.string() }),
+            }),
+          )
+          .optional(),
         tool_call_id: z.string().optional(),
         name: z.string().optional(),
       }),
@@ -64,14 +74,35 @@ function chatConversation(agent: ParsedAgent, request: ChatRequest): ChatMessage
   try {
     system = renderTemplate(agent.prompt, {}, 'prompt.md');
   } catch (error) {
-    throw new SlipwayError('invalid_input', `${(error as Error).message}: this agent's prompt takes variables, so call POST /v1/agents/${request.model}/invoke with vars`);
+    throw new SlipwayError(
+      'invalid_input',
+      `${(error as Error).message}: this agent's prompt takes variables, so call POST /v1/agents/${request.model}/invoke with vars`,
+    );
   }
-  const messages: ChatMessage[] = [{ role: 'system', content: system }, ...(agent.examples ?? []).map((example) => ({ role: example.role, content: example.content }))];
+  const messages: ChatMessage[] = [
+    { role: 'system', content: system },
+    ...(agent.examples ?? []).map((example) => ({ role: example.role, content: example.content })),
+  ];
   for (const message of request.messages) {
     const content = text(message.content);
     if (message.role === 'system' || message.role === 'developer') messages.push({ role: 'user', content });
-    else if (message.role === 'tool') messages.push({ role: 'tool', content, toolCallId: message.tool_call_id ?? '', ...(message.name ? { name: message.name } : {}) });
-    else if (message.role === 'assistant' && message.tool_calls?.length) messages.push({ role: 'assistant', content, toolCalls: message.tool_calls.map((call) => ({ id: call.id, name: call.function.name, arguments: parseArguments(call.function.arguments) })) });
+    else if (message.role === 'tool')
+      messages.push({
+        role: 'tool',
+        content,
+        toolCallId: message.tool_call_id ?? '',
+        ...(message.name ? { name: message.name } : {}),
+      });
+    else if (message.role === 'assistant' && message.tool_calls?.length)
+      messages.push({
+        role: 'assistant',
+        content,
+        toolCalls: message.tool_calls.map((call) => ({
+          id: call.id,
+          name: call.function.name,
+          arguments: parseArguments(call.function.arguments),
+        })),
+      });
     else messages.push({ role: message.role, content });
   }
   return messages;
@@ -79,8 +110,12 @@ function chatConversation(agent: ParsedAgent, request: ChatRequest): ChatMessage
 
 /** Tool results the conversation already holds, by call: what a shadow may be answered with. */
 function recordedToolResults(messages: ChatMessage[]): Array<{ call: ToolCall; result: string }> {
-  const results = new Map(messages.filter((message) => message.role === 'tool').map((message) => [message.toolCallId, message.content]));
-  return messages.flatMap((message) => (message.toolCalls ?? []).flatMap((call) => (results.has(call.id) ? [{ call, result: results.get(call.id) ?? '' }] : [])));
+  const results = new Map(
+    messages.filter((message) => message.role === 'tool').map((message) => [message.toolCallId, message.content]),
+  );
+  return messages.flatMap((message) =>
+    (message.toolCalls ?? []).flatMap((call) => (results.has(call.id) ? [{ call, result: results.get(call.id) ?? '' }] : [])),
+  );
 }
 
 function redactText(value: string, patterns: RegExp[]): string {
@@ -92,7 +127,11 @@ function redactText(value: string, patterns: RegExp[]): string {
  * chosen version with the engine, record it for metrics and guardrails, and mirror a share to
  * the shadow version in the background.
  */
-export function createServing(store: RuntimeStore, recorder: Recorder, deps: { platform: Platform; prices: PriceTable; random?: () => number; onShadowDone?: () => void }) {
+export function createServing(
+  store: RuntimeStore,
+  recorder: Recorder,
+  deps: { platform: Platform; prices: PriceTable; random?: () => number; onShadowDone?: () => void },
+) {
   const loaded = new Map<string, Loaded>();
   const random = deps.random ?? Math.random;
 
@@ -102,24 +141,42 @@ export function createServing(store: RuntimeStore, recorder: Recorder, deps: { p
     const stored = store.version(ref.hash);
     if (!stored) throw new SlipwayError('not_found', `version ${ref.hash.slice(0, 12)} is not on this runtime`);
     const agent = parseAgentFiles(stored.files);
-    const context = providerFor(agent.config, deps.platform).then((provider) => ({ provider, platform: deps.platform, gate: rateGate(deps.platform), signal: new AbortController().signal }));
+    const context = providerFor(agent.config, deps.platform).then((provider) => ({
+      provider,
+      platform: deps.platform,
+      gate: rateGate(deps.platform),
+      signal: new AbortController().signal,
+    }));
     const made = { ref: stored.ref, agent, context };
     loaded.set(ref.hash, made);
     return made;
   };
 
-  const run = async (version: Loaded, messages: ChatMessage[], vars: Record<string, unknown>): Promise<{ turn: ModelTurn; latencyMs: number }> => {
+  const run = async (
+    version: Loaded,
+    messages: ChatMessage[],
+    vars: Record<string, unknown>,
+  ): Promise<{ turn: ModelTurn; latencyMs: number }> => {
     const started = deps.platform.now();
     const { turn } = await callModel(await version.context, version.agent.config, messages, version.agent.tools, vars);
     return { turn, latencyMs: deps.platform.now() - started };
   };
 
   const record = async (agentName: string, version: Loaded, outcome: { turn: ModelTurn | null; latencyMs: number }) => {
-    const assertions = [...(store.setting<Guardrails>(agentName, 'guardrails')?.assertions ?? []), ...(store.setting<ReleasePlan>(agentName, 'plan')?.assertions ?? [])];
+    const assertions = [
+      ...(store.setting<Guardrails>(agentName, 'guardrails')?.assertions ?? []),
+      ...(store.setting<ReleasePlan>(agentName, 'plan')?.assertions ?? []),
+    ];
     const usage = outcome.turn?.usage ?? { inputTokens: 0, outputTokens: 0 };
     let assertionFailed = false;
     if (outcome.turn && assertions.length) {
-      const verdicts = await evaluate(assertions, { output: outcome.turn.text, toolCalls: [], latencyMs: outcome.latencyMs, tokens: null, costUsd: null });
+      const verdicts = await evaluate(assertions, {
+        output: outcome.turn.text,
+        toolCalls: [],
+        latencyMs: outcome.latencyMs,
+        tokens: null,
+        costUsd: null,
+      });
       assertionFailed = verdicts.some((verdict) => !verdict.pass);
     }
     recorder.record(
@@ -140,7 +197,14 @@ export function createServing(store: RuntimeStore, recorder: Recorder, deps: { p
   };
 
   /** The shadow's run of the same input: never awaited by the request, never failing it. */
-  const mirror = (agentName: string, state: ReleaseState, messages: ChatMessage[], vars: Record<string, unknown>, input: unknown, primary: { version: VersionRef; output: string }) => {
+  const mirror = (
+    agentName: string,
+    state: ReleaseState,
+    messages: ChatMessage[],
+    vars: Record<string, unknown>,
+    input: unknown,
+    primary: { version: VersionRef; output: string },
+  ) => {
     const shadow = state.shadow;
     if (!shadow || random() * 100 >= shadow.share) return;
     void (async () => {
@@ -158,7 +222,9 @@ export function createServing(store: RuntimeStore, recorder: Recorder, deps: { p
           output = turn.text;
           if (turn.toolCalls.length === 0) break;
           // Tools are never called for a shadow: a call is answered only from the primary's results.
-          const answers = turn.toolCalls.map((call) => recorded.find((entry) => entry.call.name === call.name && deepEqual(entry.call.arguments, call.arguments)));
+          const answers = turn.toolCalls.map((call) =>
+            recorded.find((entry) => entry.call.name === call.name && deepEqual(entry.call.arguments, call.arguments)),
+          );
           const missing = turn.toolCalls.find((_, index) => !answers[index]);
           if (missing) {
             status = 'tool-mismatch';
@@ -166,7 +232,9 @@ export function createServing(store: RuntimeStore, recorder: Recorder, deps: { p
             break;
           }
           conversation.push({ role: 'assistant', content: turn.text, toolCalls: turn.toolCalls });
-          turn.toolCalls.forEach((call, index) => conversation.push({ role: 'tool', toolCallId: call.id, name: call.name, content: answers[index]?.result ?? '' }));
+          turn.toolCalls.forEach((call, index) =>
+            conversation.push({ role: 'tool', toolCallId: call.id, name: call.name, content: answers[index]?.result ?? '' }),
+          );
         }
       } catch (error) {
         status = 'error';
@@ -177,7 +245,12 @@ export function createServing(store: RuntimeStore, recorder: Recorder, deps: { p
         {
           input: JSON.parse(redactText(JSON.stringify(input), patterns)) as unknown,
           primary: { version: primary.version.hash, output: redactText(primary.output, patterns) },
-          shadow: { version: shadow.hash, output: redactText(output, patterns), status, detail: detail === null ? null : redactText(detail, patterns) },
+          shadow: {
+            version: shadow.hash,
+            output: redactText(output, patterns),
+            status,
+            detail: detail === null ? null : redactText(detail, patterns),
+          },
         },
         { days: capture.retentionDays, count: capture.retentionCount },
       );
@@ -185,10 +258,17 @@ export function createServing(store: RuntimeStore, recorder: Recorder, deps: { p
     })();
   };
 
-  const serve = async (agentName: string, routingKey: string, messagesFor: (agent: ParsedAgent) => ChatMessage[], vars: Record<string, unknown>, input: unknown): Promise<Served> => {
+  const serve = async (
+    agentName: string,
+    routingKey: string,
+    messagesFor: (agent: ParsedAgent) => ChatMessage[],
+    vars: Record<string, unknown>,
+    input: unknown,
+  ): Promise<Served> => {
     const state = store.state(agentName);
     const chosen = route(state, routingKey);
-    if (!chosen) throw new SlipwayError('not_found', `agent "${agentName}" has no stable version on this runtime: deploy one first`);
+    if (!chosen)
+      throw new SlipwayError('not_found', `agent "${agentName}" has no stable version on this runtime: deploy one first`);
     const version = load(chosen.version);
     const messages = messagesFor(version.agent);
     let outcome: { turn: ModelTurn; latencyMs: number };
@@ -196,7 +276,9 @@ export function createServing(store: RuntimeStore, recorder: Recorder, deps: { p
       outcome = await run(version, messages, vars);
     } catch (error) {
       await record(agentName, version, { turn: null, latencyMs: 0 });
-      throw error instanceof EngineError ? new SlipwayError('internal', `the model call failed on ${version.ref.semver}: ${error.message}`) : error;
+      throw error instanceof EngineError
+        ? new SlipwayError('internal', `the model call failed on ${version.ref.semver}: ${error.message}`)
+        : error;
     }
     await record(agentName, version, outcome);
     mirror(agentName, state, messages, vars, input, { version: version.ref, output: outcome.turn.text });
@@ -208,7 +290,8 @@ export function createServing(store: RuntimeStore, recorder: Recorder, deps: { p
       const input = request.messages ? { messages: request.messages } : { vars: request.vars ?? {} };
       return serve(agentName, routingKey, (agent) => renderConversation(agent, caseInput(input)), request.vars ?? {}, input);
     },
-    chat: (request: ChatRequest, routingKey: string) => serve(request.model, routingKey, (agent) => chatConversation(agent, request), {}, { messages: request.messages }),
+    chat: (request: ChatRequest, routingKey: string) =>
+      serve(request.model, routingKey, (agent) => chatConversation(agent, request), {}, { messages: request.messages }),
   };
 }
 

@@ -5,7 +5,16 @@ import { readMigrations, migrate } from '../shared/node/migrate';
 import { openDatabase, writeTransaction, type Database } from '../shared/node/sqlite';
 import { packageRoot } from '../shared/node/package-root';
 import { SlipwayError } from '../shared/errors';
-import type { CommandAnswer, ReleaseState, Role, RuntimeEvent, Sample, TeamAnswer, TeamState, VersionRef } from '../shared/release/protocol';
+import type {
+  CommandAnswer,
+  ReleaseState,
+  Role,
+  RuntimeEvent,
+  Sample,
+  TeamAnswer,
+  TeamState,
+  VersionRef,
+} from '../shared/release/protocol';
 import { emptyState, emptyTeam } from '../shared/release/state';
 
 export const MIGRATIONS_DIR = join(packageRoot(), 'runtime', 'migrations');
@@ -32,11 +41,18 @@ export interface RuntimeStore {
   state(agent: string): ReleaseState;
   releases(): ReleaseState[];
   answered(key: string): CommandAnswer | undefined;
-  commit(next: ReleaseState, change: { key?: string; answer?: CommandAnswer; event: Omit<RuntimeEvent, 'id' | 'at' | 'agent'> }): RuntimeEvent;
+  commit(
+    next: ReleaseState,
+    change: { key?: string; answer?: CommandAnswer; event: Omit<RuntimeEvent, 'id' | 'at' | 'agent'> },
+  ): RuntimeEvent;
   team(name: string): TeamState;
   teamAnswered(key: string): TeamAnswer | undefined;
   /** The team's state, every member's state, the answer and an event per member: one transaction. */
-  commitTeam(team: TeamState, states: ReleaseState[], change: { key: string; answer: TeamAnswer; event: (state: ReleaseState) => Omit<RuntimeEvent, 'id' | 'at' | 'agent'> }): RuntimeEvent[];
+  commitTeam(
+    team: TeamState,
+    states: ReleaseState[],
+    change: { key: string; answer: TeamAnswer; event: (state: ReleaseState) => Omit<RuntimeEvent, 'id' | 'at' | 'agent'> },
+  ): RuntimeEvent[];
   event(agent: string, event: Omit<RuntimeEvent, 'id' | 'at' | 'agent'>): RuntimeEvent;
   eventsSince(cursor: number, agent: string | null, limit?: number): RuntimeEvent[];
   setting<T>(agent: string, kind: SettingKind): T | undefined;
@@ -67,21 +83,33 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
     allStates: db.prepare('SELECT state FROM releases ORDER BY agent'),
     getTeam: db.prepare('SELECT state FROM teams WHERE team = ?'),
     putTeam: db.prepare('INSERT INTO teams (team, state) VALUES (?, ?) ON CONFLICT(team) DO UPDATE SET state = excluded.state'),
-    putState: db.prepare('INSERT INTO releases (agent, state) VALUES (?, ?) ON CONFLICT(agent) DO UPDATE SET state = excluded.state'),
+    putState: db.prepare(
+      'INSERT INTO releases (agent, state) VALUES (?, ?) ON CONFLICT(agent) DO UPDATE SET state = excluded.state',
+    ),
     getCommand: db.prepare('SELECT answer FROM commands WHERE idempotency_key = ?'),
     putCommand: db.prepare('INSERT INTO commands (idempotency_key, agent, answer, at) VALUES (?, ?, ?, ?)'),
     addEvent: db.prepare('INSERT INTO events (at, agent, type, actor, detail) VALUES (?, ?, ?, ?, ?)'),
-    eventsSince: db.prepare('SELECT id, at, agent, type, actor, detail FROM events WHERE id > ? AND (? IS NULL OR agent = ?) ORDER BY id LIMIT ?'),
+    eventsSince: db.prepare(
+      'SELECT id, at, agent, type, actor, detail FROM events WHERE id > ? AND (? IS NULL OR agent = ?) ORDER BY id LIMIT ?',
+    ),
     getSetting: db.prepare('SELECT value FROM settings WHERE agent = ? AND kind = ?'),
-    putSetting: db.prepare('INSERT INTO settings (agent, kind, value) VALUES (?, ?, ?) ON CONFLICT(agent, kind) DO UPDATE SET value = excluded.value'),
+    putSetting: db.prepare(
+      'INSERT INTO settings (agent, kind, value) VALUES (?, ?, ?) ON CONFLICT(agent, kind) DO UPDATE SET value = excluded.value',
+    ),
     addToken: db.prepare('INSERT INTO tokens (hash, role, name, created_at) VALUES (?, ?, ?, ?)'),
     findToken: db.prepare('SELECT role, name FROM tokens WHERE hash = ?'),
-    addRequest: db.prepare('INSERT INTO requests (agent, version, at_ms, latency_ms, error, input_tokens, output_tokens, cost_usd, tool_calls, assertion_failed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-    requestsSince: db.prepare('SELECT version, at_ms AS atMs, latency_ms AS latencyMs, error, input_tokens AS inputTokens, output_tokens AS outputTokens, cost_usd AS costUsd, tool_calls AS toolCalls, assertion_failed AS assertionFailed FROM requests WHERE agent = ? AND at_ms >= ? ORDER BY at_ms'),
+    addRequest: db.prepare(
+      'INSERT INTO requests (agent, version, at_ms, latency_ms, error, input_tokens, output_tokens, cost_usd, tool_calls, assertion_failed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    requestsSince: db.prepare(
+      'SELECT version, at_ms AS atMs, latency_ms AS latencyMs, error, input_tokens AS inputTokens, output_tokens AS outputTokens, cost_usd AS costUsd, tool_calls AS toolCalls, assertion_failed AS assertionFailed FROM requests WHERE agent = ? AND at_ms >= ? ORDER BY at_ms',
+    ),
     addSample: db.prepare('INSERT INTO samples (at, agent, sample) VALUES (?, ?, ?)'),
     samples: db.prepare('SELECT id, sample FROM samples WHERE agent = ? AND id > ? ORDER BY id LIMIT ?'),
     trimSamplesByAge: db.prepare('DELETE FROM samples WHERE agent = ? AND at < ?'),
-    trimSamplesByCount: db.prepare('DELETE FROM samples WHERE agent = ? AND id <= (SELECT id FROM samples WHERE agent = ? ORDER BY id DESC LIMIT 1 OFFSET ?)'),
+    trimSamplesByCount: db.prepare(
+      'DELETE FROM samples WHERE agent = ? AND id <= (SELECT id FROM samples WHERE agent = ? ORDER BY id DESC LIMIT 1 OFFSET ?)',
+    ),
   };
 
   const state = (agent: string): ReleaseState => {
@@ -91,25 +119,39 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
 
   return {
     now,
-    putVersion: (agent: string, version: VersionRef, files: Record<string, string>): boolean => statements.putVersion.run(version.hash, agent, version.semver, JSON.stringify(files), now()).changes > 0,
+    putVersion: (agent: string, version: VersionRef, files: Record<string, string>): boolean =>
+      statements.putVersion.run(version.hash, agent, version.semver, JSON.stringify(files), now()).changes > 0,
     version: (hash: string): { agent: string; ref: VersionRef; files: Record<string, string> } | undefined => {
       const row = statements.getVersion.get(hash) as { hash: string; agent: string; semver: string; files: string } | undefined;
-      return row ? { agent: row.agent, ref: { hash: row.hash, semver: row.semver }, files: JSON.parse(row.files) as Record<string, string> } : undefined;
+      return row
+        ? {
+            agent: row.agent,
+            ref: { hash: row.hash, semver: row.semver },
+            files: JSON.parse(row.files) as Record<string, string>,
+          }
+        : undefined;
     },
     state,
-    releases: (): ReleaseState[] => (statements.allStates.all() as Array<{ state: string }>).map((row) => JSON.parse(row.state) as ReleaseState),
+    releases: (): ReleaseState[] =>
+      (statements.allStates.all() as Array<{ state: string }>).map((row) => JSON.parse(row.state) as ReleaseState),
     /** A command's answer under its idempotency key, if it was applied before. */
     answered: (key: string): CommandAnswer | undefined => {
       const row = statements.getCommand.get(key) as { answer: string } | undefined;
       return row ? (JSON.parse(row.answer) as CommandAnswer) : undefined;
     },
     /** The new state, the command's answer and its event, in one transaction. */
-    commit: (next: ReleaseState, change: { key?: string; answer?: CommandAnswer; event: Omit<RuntimeEvent, 'id' | 'at' | 'agent'> }): RuntimeEvent =>
+    commit: (
+      next: ReleaseState,
+      change: { key?: string; answer?: CommandAnswer; event: Omit<RuntimeEvent, 'id' | 'at' | 'agent'> },
+    ): RuntimeEvent =>
       writeTransaction(db, () => {
         const at = now();
         statements.putState.run(next.agent, JSON.stringify(next));
         if (change.key && change.answer) statements.putCommand.run(change.key, next.agent, JSON.stringify(change.answer), at);
-        const id = Number(statements.addEvent.run(at, next.agent, change.event.type, change.event.actor, JSON.stringify(change.event.detail)).lastInsertRowid);
+        const id = Number(
+          statements.addEvent.run(at, next.agent, change.event.type, change.event.actor, JSON.stringify(change.event.detail))
+            .lastInsertRowid,
+        );
         return { id, at, agent: next.agent, ...change.event };
       }),
     team: (name: string): TeamState => {
@@ -128,18 +170,24 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
         return states.map((state) => {
           statements.putState.run(state.agent, JSON.stringify(state));
           const event = change.event(state);
-          const id = Number(statements.addEvent.run(at, state.agent, event.type, event.actor, JSON.stringify(event.detail)).lastInsertRowid);
+          const id = Number(
+            statements.addEvent.run(at, state.agent, event.type, event.actor, JSON.stringify(event.detail)).lastInsertRowid,
+          );
           return { id, at, agent: state.agent, ...event };
         });
       }),
     event: (agent: string, event: Omit<RuntimeEvent, 'id' | 'at' | 'agent'>): RuntimeEvent => {
       const at = now();
-      const id = Number(statements.addEvent.run(at, agent, event.type, event.actor, JSON.stringify(event.detail)).lastInsertRowid);
+      const id = Number(
+        statements.addEvent.run(at, agent, event.type, event.actor, JSON.stringify(event.detail)).lastInsertRowid,
+      );
       return { id, at, agent, ...event };
     },
     eventsSince: (cursor: number, agent: string | null, limit = 1000): RuntimeEvent[] =>
-      (statements.eventsSince.all(cursor, agent, agent, limit) as Array<Omit<RuntimeEvent, 'detail'> & { detail: string }>).map((row) => ({ ...row, detail: JSON.parse(row.detail) as Record<string, unknown> })),
-    setting: <T,>(agent: string, kind: SettingKind): T | undefined => {
+      (statements.eventsSince.all(cursor, agent, agent, limit) as Array<Omit<RuntimeEvent, 'detail'> & { detail: string }>).map(
+        (row) => ({ ...row, detail: JSON.parse(row.detail) as Record<string, unknown> }),
+      ),
+    setting: <T>(agent: string, kind: SettingKind): T | undefined => {
       const row = statements.getSetting.get(agent, kind) as { value: string } | undefined;
       return row ? (JSON.parse(row.value) as T) : undefined;
     },
@@ -152,16 +200,33 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
       statements.addToken.run(tokenHash(token), role, name, now());
       return token;
     },
-    tokenRole: (token: string): Role | undefined => (statements.findToken.get(tokenHash(token)) as { role: Role } | undefined)?.role,
+    tokenRole: (token: string): Role | undefined =>
+      (statements.findToken.get(tokenHash(token)) as { role: Role } | undefined)?.role,
     /** Served requests, many at once (one transaction), as the metrics buffer flushes them. */
     recordRequests: (requests: ServedRequest[]): void => {
       if (requests.length === 0) return;
       writeTransaction(db, () => {
-        for (const r of requests) statements.addRequest.run(r.agent, r.version, r.atMs, r.latencyMs, r.error ? 1 : 0, r.inputTokens, r.outputTokens, r.costUsd, r.toolCalls, r.assertionFailed ? 1 : 0);
+        for (const r of requests)
+          statements.addRequest.run(
+            r.agent,
+            r.version,
+            r.atMs,
+            r.latencyMs,
+            r.error ? 1 : 0,
+            r.inputTokens,
+            r.outputTokens,
+            r.costUsd,
+            r.toolCalls,
+            r.assertionFailed ? 1 : 0,
+          );
       });
     },
     requestsSince: (agent: string, sinceMs: number): ServedRequest[] =>
-      (statements.requestsSince.all(agent, sinceMs) as Array<Omit<ServedRequest, 'agent' | 'error' | 'assertionFailed'> & { error: number; assertionFailed: number }>).map((row) => ({
+      (
+        statements.requestsSince.all(agent, sinceMs) as Array<
+          Omit<ServedRequest, 'agent' | 'error' | 'assertionFailed'> & { error: number; assertionFailed: number }
+        >
+      ).map((row) => ({
         ...row,
         agent,
         error: row.error === 1,
@@ -176,18 +241,25 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
       });
     },
     samples: (agent: string, after: number, limit: number): Sample[] =>
-      (statements.samples.all(agent, after, limit) as Array<{ id: number; sample: string }>).map((row) => ({ id: row.id, ...(JSON.parse(row.sample) as Omit<Sample, 'id'>) })),
+      (statements.samples.all(agent, after, limit) as Array<{ id: number; sample: string }>).map((row) => ({
+        id: row.id,
+        ...(JSON.parse(row.sample) as Omit<Sample, 'id'>),
+      })),
     close: () => db.close(),
   };
 }
 
-
 /** Refuses a token that is missing, unknown, or of a role that may not do this. */
 export function requireRole(store: RuntimeStore, header: string | undefined, allowed: readonly Role[]): Role {
   const token = /^Bearer (.+)$/.exec(header ?? '')?.[1];
-  if (!token) throw new SlipwayError('unauthorized', 'send a token: Authorization: Bearer <token> (make one with `slipway-runtime token create --role ROLE`)');
+  if (!token)
+    throw new SlipwayError(
+      'unauthorized',
+      'send a token: Authorization: Bearer <token> (make one with `slipway-runtime token create --role ROLE`)',
+    );
   const role = store.tokenRole(token);
   if (!role) throw new SlipwayError('unauthorized', 'this token is not known to this runtime');
-  if (!allowed.includes(role)) throw new SlipwayError('forbidden', `a ${role} token may not do this (it needs ${allowed.join(' or ')})`);
+  if (!allowed.includes(role))
+    throw new SlipwayError('forbidden', `a ${role} token may not do this (it needs ${allowed.join(' or ')})`);
   return role;
 }

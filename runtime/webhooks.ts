@@ -8,7 +8,8 @@ const NOTIFIED = new Set<RuntimeEvent['type']>(['guardrail-tripped', 'rolled-bac
 /** One line a person reads in a chat channel. */
 export function describeEvent(event: RuntimeEvent): string {
   const detail = event.detail;
-  const version = (value: unknown) => (value && typeof value === 'object' && 'semver' in value ? String((value as { semver: unknown }).semver) : '?');
+  const version = (value: unknown) =>
+    value && typeof value === 'object' && 'semver' in value ? String((value as { semver: unknown }).semver) : '?';
   switch (event.type) {
     case 'guardrail-tripped':
       return `${event.agent}: guardrail tripped on ${version(detail.version)} — ${String(detail.metric)} ${String(detail.value)} > ${String(detail.threshold)}; rolling back`;
@@ -29,8 +30,15 @@ export function notifyWebhooks(store: RuntimeStore, event: RuntimeEvent, fetcher
   const hooks = store.setting<{ hooks: Array<z.infer<typeof Webhook>> }>(event.agent, 'webhooks')?.hooks ?? [];
   for (const hook of hooks) {
     const body = hook.format === 'slack' ? { text: describeEvent(event) } : event;
-    fetcher(hook.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5000) })
+    fetcher(hook.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(5000),
+    })
       .then((response) => response.body?.cancel())
-      .catch((error: unknown) => console.warn(`webhook ${hook.url} failed: ${error instanceof Error ? error.message : String(error)}`));
+      .catch((error: unknown) =>
+        console.warn(`webhook ${hook.url} failed: ${error instanceof Error ? error.message : String(error)}`),
+      );
   }
 }

@@ -22,7 +22,17 @@ function run(command, args, cwd) {
 
 function nodeGyp() {
   if (process.env.npm_config_node_gyp) return process.env.npm_config_node_gyp;
-  const bundled = join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+  const bundled = join(
+    dirname(process.execPath),
+    '..',
+    'lib',
+    'node_modules',
+    'npm',
+    'node_modules',
+    'node-gyp',
+    'bin',
+    'node-gyp.js',
+  );
   return existsSync(bundled) ? bundled : null;
 }
 
@@ -30,15 +40,25 @@ try {
   const copy = join(work, 'better-sqlite3');
   cpSync(source, copy, { recursive: true, filter: (path) => !path.includes(`${join(source, 'build')}`) });
   const prebuild = require.resolve('prebuild-install/bin.js');
-  const fetched = run(process.execPath, [prebuild, '--runtime=electron', `--target=${version}`, `--arch=${process.arch}`, `--platform=${process.platform}`], copy);
+  const fetched = run(
+    process.execPath,
+    [prebuild, '--runtime=electron', `--target=${version}`, `--arch=${process.arch}`, `--platform=${process.platform}`],
+    copy,
+  );
   const gyp = nodeGyp();
   const built =
     fetched ||
     (gyp !== null &&
-      run(process.execPath, [gyp, 'rebuild', '--release', '--runtime=electron', `--target=${version}`, '--dist-url=https://electronjs.org/headers'], copy));
+      run(
+        process.execPath,
+        [gyp, 'rebuild', '--release', '--runtime=electron', `--target=${version}`, '--dist-url=https://electronjs.org/headers'],
+        copy,
+      ));
   const binary = join(copy, 'build', 'Release', 'better_sqlite3.node');
   if (!built || !existsSync(binary)) {
-    console.error(`slipway: could not build better-sqlite3 for Electron ${version} (it needs internet to fetch a prebuilt binary or Electron's headers)`);
+    console.error(
+      `slipway: could not build better-sqlite3 for Electron ${version} (it needs internet to fetch a prebuilt binary or Electron's headers)`,
+    );
     process.exit(1);
   }
   mkdirSync(target, { recursive: true });

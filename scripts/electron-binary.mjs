@@ -15,7 +15,11 @@ export function electronExecutable() {
   const pathFile = join(packageDir, 'path.txt');
   const installed = () => existsSync(pathFile) && existsSync(join(packageDir, 'dist', readFileSync(pathFile, 'utf8')));
   if (!installed()) {
-    const fetch = spawnSync(process.execPath, [join(packageDir, 'install.js')], { cwd: packageDir, encoding: 'utf8', timeout: 600_000 });
+    const fetch = spawnSync(process.execPath, [join(packageDir, 'install.js')], {
+      cwd: packageDir,
+      encoding: 'utf8',
+      timeout: 600_000,
+    });
     if (fetch.status !== 0 || !installed()) return null;
   }
   return join(packageDir, 'dist', readFileSync(pathFile, 'utf8'));
@@ -32,7 +36,14 @@ export function electronVersion() {
 export function prepareElectronApp(root) {
   const versionFile = join(root, 'native', 'electron', 'electron-version.txt');
   const built = existsSync(versionFile) && readFileSync(versionFile, 'utf8').trim() === electronVersion();
-  if (!built && spawnSync(process.execPath, [join(root, 'scripts', 'build-electron-sqlite.mjs')], { stdio: 'inherit' }).status !== 0) return false;
+  if (
+    !built &&
+    spawnSync(process.execPath, [join(root, 'scripts', 'build-electron-sqlite.mjs')], { stdio: 'inherit' }).status !== 0
+  )
+    return false;
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  return spawnSync(npm, ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' }).status === 0;
+  return (
+    spawnSync(npm, ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' }).status ===
+    0
+  );
 }

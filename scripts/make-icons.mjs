@@ -11,7 +11,15 @@ const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'resources', 'ic
 export const PNG_SIZES = [16, 24, 32, 48, 64, 128, 256, 512, 1024];
 const ICO_SIZES = [16, 24, 32, 48, 64, 128, 256];
 // ICNS chunk types holding PNG data, by pixel size.
-const ICNS_TYPES = [['icp4', 16], ['icp5', 32], ['icp6', 64], ['ic07', 128], ['ic08', 256], ['ic09', 512], ['ic10', 1024]];
+const ICNS_TYPES = [
+  ['icp4', 16],
+  ['icp5', 32],
+  ['icp6', 64],
+  ['ic07', 128],
+  ['ic08', 256],
+  ['ic09', 512],
+  ['ic10', 1024],
+];
 
 const inRoundedSquare = (x, y) => {
   const [left, top, size, radius] = [64, 64, 896, 200];
@@ -32,7 +40,15 @@ const inPolygon = (points) => (x, y) => {
 const layers = [
   [inRoundedSquare, [11, 92, 173]],
   [(x, y) => (x - 700) ** 2 + (y - 300) ** 2 <= 70 ** 2, [255, 209, 102]],
-  [inPolygon([[200, 760], [824, 360], [824, 470], [330, 760]]), [255, 255, 255]],
+  [
+    inPolygon([
+      [200, 760],
+      [824, 360],
+      [824, 470],
+      [330, 760],
+    ]),
+    [255, 255, 255],
+  ],
   [(x, y) => inRoundedSquare(x, y) && y >= 760 && y <= 830 && x >= 160 && x <= 864, [159, 208, 255]],
 ];
 
@@ -106,4 +122,6 @@ const pngs = new Map(PNG_SIZES.map((size) => [size, draw(size)]));
 for (const [size, data] of pngs) writeFileSync(join(out, 'png', `${size}x${size}.png`), data);
 writeFileSync(join(out, 'icon.ico'), ico(ICO_SIZES.map((size) => [size, pngs.get(size)])));
 writeFileSync(join(out, 'icon.icns'), icns(ICNS_TYPES.map(([type, size]) => [type, pngs.get(size)])));
-console.log(`wrote resources/icons: ${PNG_SIZES.length} PNGs, icon.ico (${ICO_SIZES.join(', ')}), icon.icns (${ICNS_TYPES.map(([, size]) => size).join(', ')})`);
+console.log(
+  `wrote resources/icons: ${PNG_SIZES.length} PNGs, icon.ico (${ICO_SIZES.join(', ')}), icon.icns (${ICNS_TYPES.map(([, size]) => size).join(', ')})`,
+);

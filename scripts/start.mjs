@@ -9,7 +9,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const electron = electronExecutable();
 if (!electron) {
-  console.error("slipway: Electron's binary could not be downloaded (no internet?); the CLI works without it: npx slipway --help");
+  console.error(
+    "slipway: Electron's binary could not be downloaded (no internet?); the CLI works without it: npx slipway --help",
+  );
   process.exit(1);
 }
 if (!prepareElectronApp(root)) process.exit(1);

@@ -10,7 +10,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 const electron = electronExecutable();
 if (!electron) {
-  console.log("test:electron: SKIPPED — Electron's binary is not on this machine and could not be downloaded (no network to its host). No Electron test ran; `npm test` covers the same specs in Chromium.");
+  console.log(
+    "test:electron: SKIPPED — Electron's binary is not on this machine and could not be downloaded (no network to its host). No Electron test ran; `npm test` covers the same specs in Chromium.",
+  );
   process.exit(0);
 }
 if (!prepareElectronApp(root)) process.exit(1);

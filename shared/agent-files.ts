@@ -22,13 +22,19 @@ export function normalizeLineEndings(text: string): string {
 const PINNED_MODEL = /^(?!.*(?:^|[-:/@])latest$)\S+$/;
 
 /** A secret is named, never held: SLIPWAY_KEY_<NAME> in the environment, or the app's key store. */
-export const SecretName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'a secret name is upper-case letters, digits and _, for example OPENAI');
+export const SecretName = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9_]*$/, 'a secret name is upper-case letters, digits and _, for example OPENAI');
 
 export const MockToolCall = z.strictObject({ name: z.string().min(1), arguments: z.record(z.string(), z.unknown()).default({}) });
 
 export const MockRule = z
   .strictObject({
-    match: z.string().min(1).optional().describe('A regular expression tested against the rendered conversation; no match = always.'),
+    match: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('A regular expression tested against the rendered conversation; no match = always.'),
     reply: z.string().optional().describe('Text to answer with.'),
     tool_calls: z.array(MockToolCall).optional().describe('Tools to call instead of (or before) answering.'),
     echo: z.boolean().optional().describe('Answer with the rendered conversation itself (template debugging).'),
@@ -57,7 +63,10 @@ export const ConfigFile = z
     timeout_ms: z.int().positive().max(600_000).optional().describe('Time limit of one call in milliseconds.'),
     retries: z.int().min(0).max(10).optional().describe('Retries of a failed call.'),
     cost_budget_usd: z.number().nonnegative().optional().describe('Most a single request may cost, in US dollars.'),
-    base_url: z.url().optional().describe('Endpoint of the provider (openai-compatible, anthropic) or of the agent service (http).'),
+    base_url: z
+      .url()
+      .optional()
+      .describe('Endpoint of the provider (openai-compatible, anthropic) or of the agent service (http).'),
     api_key: SecretName.optional().describe('Name of the secret holding the API key (SLIPWAY_KEY_<NAME>); never the key itself.'),
     command: z.array(z.string().min(1)).min(1).optional().describe('The program and its arguments (command provider).'),
     max_steps: z.int().min(1).max(50).optional().describe('Most model turns in one case when tools are called (default 8).'),

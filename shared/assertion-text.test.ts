@@ -36,8 +36,14 @@ describe('an assertion on one line', () => {
     expect(assertionToText({ type: 'contains', value: 'x', weight: 2 })).toBeNull();
     expect(assertionFromText('contains billing')).toEqual({ problem: 'write TYPE: VALUE, for example contains: billing' });
     expect(assertionFromText('latency: soon')).toEqual({ problem: 'latency takes a number, for example latency: 2000' });
-    expect(assertionFromText('json-path: $.priority = p1')).toEqual({ problem: 'the value after = is not JSON: quote text ("p1")' });
-    expect(assertionFromText('json-schema: {}')).toEqual({ problem: 'a json-schema assertion holds a schema: edit it in the YAML view' });
-    expect(assertionFromText('frobnicate: x')).toMatchObject({ problem: expect.stringMatching(/^"frobnicate" is not an assertion type \(equals, contains, /) as unknown as string });
+    expect(assertionFromText('json-path: $.priority = p1')).toEqual({
+      problem: 'the value after = is not JSON: quote text ("p1")',
+    });
+    expect(assertionFromText('json-schema: {}')).toEqual({
+      problem: 'a json-schema assertion holds a schema: edit it in the YAML view',
+    });
+    expect(assertionFromText('frobnicate: x')).toMatchObject({
+      problem: expect.stringMatching(/^"frobnicate" is not an assertion type \(equals, contains, /) as unknown as string,
+    });
   });
 });

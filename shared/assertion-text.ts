@@ -51,14 +51,19 @@ export function assertionFromText(line: string): { assertion: Assertion } | { pr
   if (!match) return { problem: 'write TYPE: VALUE, for example contains: billing' };
   const [, not, type = '', threshold, value] = match;
   if (!TYPES.includes(type)) return { problem: `"${type}" is not an assertion type (${TYPES.join(', ')})` };
-  if (type in NUMBER_FIELD && !Number.isFinite(Number(value))) return { problem: `${type} takes a number, for example ${type}: ${type === 'cost' ? '0.01' : '2000'}` };
+  if (type in NUMBER_FIELD && !Number.isFinite(Number(value)))
+    return { problem: `${type} takes a number, for example ${type}: ${type === 'cost' ? '0.01' : '2000'}` };
   const raw: Record<string, unknown> = { type, ...(not ? { not: true } : {}) };
   if (TEXT_TYPES.has(type) || type === 'similar' || type === 'rubric') {
     raw.value = value ?? '';
     if (threshold !== undefined) raw.threshold = Number(threshold);
   } else if (type in NUMBER_FIELD) raw[NUMBER_FIELD[type] ?? ''] = Number(value);
   else if (type === 'tool-called') raw.name = value ?? '';
-  else if (type === 'tool-sequence') raw.names = (value ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  else if (type === 'tool-sequence')
+    raw.names = (value ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean);
   else if (type === 'json-path') {
     const at = (value ?? '').indexOf(' = ');
     if (at < 0) return { problem: 'write json-path: $.PATH = VALUE (VALUE as JSON: "p1", 3, true)' };
@@ -70,6 +75,11 @@ export function assertionFromText(line: string): { assertion: Assertion } | { pr
     }
   } else if (type === 'json-schema') return { problem: 'a json-schema assertion holds a schema: edit it in the YAML view' };
   const parsed = Assertion.safeParse(raw);
-  if (!parsed.success) return { problem: parsed.error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ') };
+  if (!parsed.success)
+    return {
+      problem: parsed.error.issues
+        .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+        .join('; '),
+    };
   return { assertion: parsed.data };
 }

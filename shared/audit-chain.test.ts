@@ -5,7 +5,17 @@ function chain(count: number): ChainRow[] {
   const rows: ChainRow[] = [];
   let prev = GENESIS_HASH;
   for (let id = 1; id <= count; id += 1) {
-    const fields = { id, at: `2026-01-0${id}T00:00:00.000Z`, actor: 'a', action: 'x', agentId: 1, subject: 's', reason: '', before: null, after: `{"n":${id}}` };
+    const fields = {
+      id,
+      at: `2026-01-0${id}T00:00:00.000Z`,
+      actor: 'a',
+      action: 'x',
+      agentId: 1,
+      subject: 's',
+      reason: '',
+      before: null,
+      after: `{"n":${id}}`,
+    };
     const hash = auditRowHash(prev, fields);
     rows.push({ ...fields, prevHash: prev, hash });
     prev = hash;

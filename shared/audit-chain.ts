@@ -21,7 +21,18 @@ export const GENESIS_HASH = '0'.repeat(64);
  */
 export function auditRowHash(prevHash: string, row: AuditFields): string {
   return sha256Hex(
-    JSON.stringify([prevHash, row.id, row.at, row.actor, row.action, row.agentId, row.subject, row.reason, row.before, row.after]),
+    JSON.stringify([
+      prevHash,
+      row.id,
+      row.at,
+      row.actor,
+      row.action,
+      row.agentId,
+      row.subject,
+      row.reason,
+      row.before,
+      row.after,
+    ]),
   );
 }
 
@@ -30,9 +41,7 @@ export interface ChainRow extends AuditFields {
   hash: string;
 }
 
-export type ChainCheck =
-  | { ok: true; rows: number }
-  | { ok: false; rows: number; firstBadId: number; problem: string };
+export type ChainCheck = { ok: true; rows: number } | { ok: false; rows: number; firstBadId: number; problem: string };
 
 /** Recomputes a chain in id order and names the first row that does not match. */
 export function verifyChain(rows: Iterable<ChainRow>): ChainCheck {
@@ -41,11 +50,21 @@ export function verifyChain(rows: Iterable<ChainRow>): ChainCheck {
   for (const row of rows) {
     count += 1;
     if (row.prevHash !== expectedPrev) {
-      return { ok: false, rows: count, firstBadId: row.id, problem: `row ${row.id} links to ${row.prevHash.slice(0, 12)}…, but the row before it hashes to ${expectedPrev.slice(0, 12)}…` };
+      return {
+        ok: false,
+        rows: count,
+        firstBadId: row.id,
+        problem: `row ${row.id} links to ${row.prevHash.slice(0, 12)}…, but the row before it hashes to ${expectedPrev.slice(0, 12)}…`,
+      };
     }
     const actual = auditRowHash(row.prevHash, row);
     if (actual !== row.hash) {
-      return { ok: false, rows: count, firstBadId: row.id, problem: `row ${row.id} was altered: its content hashes to ${actual.slice(0, 12)}…, recorded ${row.hash.slice(0, 12)}…` };
+      return {
+        ok: false,
+        rows: count,
+        firstBadId: row.id,
+        problem: `row ${row.id} was altered: its content hashes to ${actual.slice(0, 12)}…, recorded ${row.hash.slice(0, 12)}…`,
+      };
     }
     expectedPrev = row.hash;
   }

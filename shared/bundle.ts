@@ -79,7 +79,13 @@ export type TrustedKey = z.infer<typeof TrustedKey>;
 /** Who signed a bundle, checked: a signature that does not verify never gets this far. */
 export const SignatureCheck = z.discriminatedUnion('signed', [
   z.object({ signed: z.literal(false) }),
-  z.object({ signed: z.literal(true), fingerprint: z.string(), publicKey: z.string(), trusted: z.boolean(), trustedAs: z.string().nullable() }),
+  z.object({
+    signed: z.literal(true),
+    fingerprint: z.string(),
+    publicKey: z.string(),
+    trusted: z.boolean(),
+    trustedAs: z.string().nullable(),
+  }),
 ]);
 export type SignatureCheck = z.infer<typeof SignatureCheck>;
 
@@ -133,7 +139,10 @@ export const ImportedEvidence = z.object({
 export type ImportedEvidence = z.infer<typeof ImportedEvidence>;
 
 /** The user's own signing key (its public half) and the keys this workspace trusts. */
-export const SigningKeys = z.object({ own: z.object({ publicKey: z.string(), fingerprint: z.string() }).nullable(), trusted: z.array(TrustedKey) });
+export const SigningKeys = z.object({
+  own: z.object({ publicKey: z.string(), fingerprint: z.string() }).nullable(),
+  trusted: z.array(TrustedKey),
+});
 export type SigningKeys = z.infer<typeof SigningKeys>;
 
 /** The largest .slipway file the app takes through its contract (as base64); the CLI takes any. */

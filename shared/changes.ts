@@ -55,24 +55,41 @@ function toolChanges(before: ToolDefinition[], after: ToolDefinition[]): Change[
   for (const tool of [...removed]) {
     const twin = added.find((candidate) => deepEqual(candidate.parameters, tool.parameters));
     if (twin) {
-      changes.push({ kind: 'tool-renamed', file: 'tools.json', summary: `tool ${tool.name} renamed to ${twin.name}`, bump: 'major' });
+      changes.push({
+        kind: 'tool-renamed',
+        file: 'tools.json',
+        summary: `tool ${tool.name} renamed to ${twin.name}`,
+        bump: 'major',
+      });
       removed.splice(removed.indexOf(tool), 1);
       added.splice(added.indexOf(twin), 1);
     }
   }
-  for (const tool of removed) changes.push({ kind: 'tool-removed', file: 'tools.json', summary: `tool ${tool.name} removed`, bump: 'major' });
-  for (const tool of added) changes.push({ kind: 'tool-added', file: 'tools.json', summary: `tool ${tool.name} added`, bump: 'major' });
+  for (const tool of removed)
+    changes.push({ kind: 'tool-removed', file: 'tools.json', summary: `tool ${tool.name} removed`, bump: 'major' });
+  for (const tool of added)
+    changes.push({ kind: 'tool-added', file: 'tools.json', summary: `tool ${tool.name} added`, bump: 'major' });
   for (const [name, old] of beforeByName) {
     const now = afterByName.get(name);
     if (!now) continue;
     if (!deepEqual(old.parameters, now.parameters)) {
-      changes.push({ kind: 'tool-parameters', file: 'tools.json', summary: `tool ${name} parameters schema changed`, bump: 'major' });
+      changes.push({
+        kind: 'tool-parameters',
+        file: 'tools.json',
+        summary: `tool ${name} parameters schema changed`,
+        bump: 'major',
+      });
     }
     if (old.description !== now.description) {
       changes.push({ kind: 'tool-description', file: 'tools.json', summary: `tool ${name} description changed`, bump: 'minor' });
     }
     if (old.endpoint !== now.endpoint || old.version !== now.version) {
-      changes.push({ kind: 'tool-endpoint', file: 'tools.json', summary: `tool ${name} endpoint or version changed`, bump: 'patch' });
+      changes.push({
+        kind: 'tool-endpoint',
+        file: 'tools.json',
+        summary: `tool ${name} endpoint or version changed`,
+        bump: 'patch',
+      });
     }
   }
   return changes;
@@ -81,10 +98,20 @@ function toolChanges(before: ToolDefinition[], after: ToolDefinition[]): Change[
 function configChanges(before: ParsedAgent['config'], after: ParsedAgent['config']): Change[] {
   const changes: Change[] = [];
   if (before.provider !== after.provider) {
-    changes.push({ kind: 'provider', file: 'config.yaml', summary: `provider changed (${before.provider} → ${after.provider})`, bump: 'major' });
+    changes.push({
+      kind: 'provider',
+      file: 'config.yaml',
+      summary: `provider changed (${before.provider} → ${after.provider})`,
+      bump: 'major',
+    });
   }
   if (before.model !== after.model) {
-    changes.push({ kind: 'model', file: 'config.yaml', summary: `model changed (${before.model} → ${after.model})`, bump: 'major' });
+    changes.push({
+      kind: 'model',
+      file: 'config.yaml',
+      summary: `model changed (${before.model} → ${after.model})`,
+      bump: 'major',
+    });
   }
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
   keys.delete('provider');

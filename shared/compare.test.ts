@@ -3,7 +3,23 @@ import { compareCase, compareVersions } from './compare';
 import type { CaseResult } from './engine/runner';
 
 function result(overrides: Partial<CaseResult> = {}): CaseResult {
-  return { caseId: 'c', repeat: 0, status: 'passed', output: '{"queue": "billing"}', messages: [], toolCalls: [], latencyMs: 100, inputTokens: 50, outputTokens: 10, costUsd: 0.001, retries: 0, error: null, verdicts: [], cached: false, ...overrides };
+  return {
+    caseId: 'c',
+    repeat: 0,
+    status: 'passed',
+    output: '{"queue": "billing"}',
+    messages: [],
+    toolCalls: [],
+    latencyMs: 100,
+    inputTokens: 50,
+    outputTokens: 10,
+    costUsd: 0.001,
+    retries: 0,
+    error: null,
+    verdicts: [],
+    cached: false,
+    ...overrides,
+  };
 }
 
 describe('a case, baseline against candidate', () => {
@@ -25,9 +41,24 @@ describe('a case, baseline against candidate', () => {
     const changed = compareCase(
       'c',
       [result({ toolCalls: [tool('lookup'), tool('refund')], output: '{"ok": true}', costUsd: 0.001 })],
-      [result({ toolCalls: [tool('lookup')], output: "I'm sorry, but I can't help with refunds. Please contact support for this request.", costUsd: 0.002, status: 'errored', error: { kind: 'timeout', message: 'no answer' } })],
+      [
+        result({
+          toolCalls: [tool('lookup')],
+          output: "I'm sorry, but I can't help with refunds. Please contact support for this request.",
+          costUsd: 0.002,
+          status: 'errored',
+          error: { kind: 'timeout', message: 'no answer' },
+        }),
+      ],
     );
-    expect(changed.categories).toEqual(['tool-sequence-changed', 'format-broken', 'refusal-introduced', 'length-changed', 'cost-up', 'error-introduced']);
+    expect(changed.categories).toEqual([
+      'tool-sequence-changed',
+      'format-broken',
+      'refusal-introduced',
+      'length-changed',
+      'cost-up',
+      'error-introduced',
+    ]);
     expect(changed.verdict).toBe('regressed');
     const quiet = compareCase('c', [result({ costUsd: 0.001 })], [result({ costUsd: 0.0014, output: '{"queue": "billing!"}' })]);
     expect(quiet.categories).toEqual([]);
@@ -39,12 +70,29 @@ describe('a case, baseline against candidate', () => {
 describe('the aggregate', () => {
   const ids = Array.from({ length: 60 }, (_, index) => `case-${index}`);
   const side = (passes: (index: number) => boolean, latency: (index: number) => number, cost: number) =>
-    new Map(ids.map((id, index) => [id, [result({ caseId: id, status: passes(index) ? 'passed' : 'failed', latencyMs: latency(index), costUsd: cost })]]));
+    new Map(
+      ids.map((id, index) => [
+        id,
+        [result({ caseId: id, status: passes(index) ? 'passed' : 'failed', latencyMs: latency(index), costUsd: cost })],
+      ]),
+    );
 
   it('finds a real regression with its interval, test, sample size and the summary in plain words', () => {
-    const baseline = side((index) => index % 10 !== 0, (index) => 100 + index, 0.002);
-    const candidate = side((index) => index % 10 !== 0 && index % 3 !== 1, (index) => 220 + index, 0.0016);
-    const { stats, rows } = compareVersions(['triage@1.0.0', 'triage@1.1.0'], ids, [baseline, candidate], { seed: 11, repeat: 1, rounds: 400 });
+    const baseline = side(
+      (index) => index % 10 !== 0,
+      (index) => 100 + index,
+      0.002,
+    );
+    const candidate = side(
+      (index) => index % 10 !== 0 && index % 3 !== 1,
+      (index) => 220 + index,
+      0.0016,
+    );
+    const { stats, rows } = compareVersions(['triage@1.0.0', 'triage@1.1.0'], ids, [baseline, candidate], {
+      seed: 11,
+      repeat: 1,
+      rounds: 400,
+    });
     const [base, cand] = stats.versions;
     expect(base).toMatchObject({ passed: 54, total: 60 });
     expect(cand?.passed).toBe(36);
@@ -58,17 +106,37 @@ describe('the aggregate', () => {
     expect(pair?.verdicts).toMatchObject({ regressed: 18 });
     expect(pair?.latencyP95Diff?.estimate).toBeCloseTo(120, 0);
     expect(pair?.sampleSize.have).toBe(60);
-    expect(pair?.summary).toMatch(/^triage@1\.1\.0 passes 30\.0 points less than triage@1\.0\.0 \(95% CI -?\d+\.\d–-?\d+\.\d, p < 0\.001\), costs 20% less, p95 latency \+120 ms\.$/);
+    expect(pair?.summary).toMatch(
+      /^triage@1\.1\.0 passes 30\.0 points less than triage@1\.0\.0 \(95% CI -?\d+\.\d–-?\d+\.\d, p < 0\.001\), costs 20% less, p95 latency \+120 ms\.$/,
+    );
     expect(rows[0]).toHaveLength(60);
     expect(stats.versions[0]?.latencyBins.reduce((sum, count) => sum + count, 0)).toBe(60);
-    expect(compareVersions(['a', 'b'], ids, [baseline, candidate], { seed: 11, repeat: 1, rounds: 400 }).stats.pairs[0]?.passRateDiff).toEqual(pair?.passRateDiff);
+    expect(
+      compareVersions(['a', 'b'], ids, [baseline, candidate], { seed: 11, repeat: 1, rounds: 400 }).stats.pairs[0]?.passRateDiff,
+    ).toEqual(pair?.passRateDiff);
   });
 
   it('compares several candidates with the baseline, Holm-corrected', () => {
-    const baseline = side(() => true, () => 100, 0.001);
-    const slightlyWorse = side((index) => index % 20 !== 0, () => 100, 0.001);
-    const muchWorse = side((index) => index % 4 !== 0, () => 100, 0.001);
-    const { stats } = compareVersions(['a', 'b', 'c'], ids, [baseline, slightlyWorse, muchWorse], { seed: 3, repeat: 1, rounds: 200 });
+    const baseline = side(
+      () => true,
+      () => 100,
+      0.001,
+    );
+    const slightlyWorse = side(
+      (index) => index % 20 !== 0,
+      () => 100,
+      0.001,
+    );
+    const muchWorse = side(
+      (index) => index % 4 !== 0,
+      () => 100,
+      0.001,
+    );
+    const { stats } = compareVersions(['a', 'b', 'c'], ids, [baseline, slightlyWorse, muchWorse], {
+      seed: 3,
+      repeat: 1,
+      rounds: 200,
+    });
     const [first, second] = stats.pairs;
     expect(first?.mcnemar.p).toBeCloseTo(0.25, 10);
     expect(first?.pAdjusted).toBeCloseTo(0.25, 10);

@@ -1,12 +1,23 @@
 import type { CaseResult } from './engine/runner';
-import { holm, mcnemar, mcnemarSampleSize, mean, pairedBootstrap, quantile, wilson, type BootstrapDifference, type Interval } from './stats';
+import {
+  holm,
+  mcnemar,
+  mcnemarSampleSize,
+  mean,
+  pairedBootstrap,
+  quantile,
+  wilson,
+  type BootstrapDifference,
+  type Interval,
+} from './stats';
 
 /** Comparing versions on the same inputs: each case's verdict and what changed, and the aggregate. */
 
 export type CaseVerdict = 'improved' | 'regressed' | 'same' | 'changed';
 export const CASE_VERDICTS: readonly CaseVerdict[] = ['improved', 'regressed', 'same', 'changed'];
 
-export type Category = 'tool-sequence-changed' | 'format-broken' | 'refusal-introduced' | 'length-changed' | 'cost-up' | 'error-introduced';
+export type Category =
+  'tool-sequence-changed' | 'format-broken' | 'refusal-introduced' | 'length-changed' | 'cost-up' | 'error-introduced';
 export const CATEGORIES: Readonly<Record<Category, string>> = {
   'tool-sequence-changed': 'tool sequence changed',
   'format-broken': 'output format broken',
@@ -36,7 +47,8 @@ export interface CaseRow {
   delta: { passRate: number; latencyMs: number; tokens: number | null; costUsd: number | null };
 }
 
-const REFUSAL = /\b(I can(?:not|'t|’t)|I am unable to|I'm unable to|I won't|I will not|I'm sorry, but|I apologi[sz]e, but|as an AI)\b/i;
+const REFUSAL =
+  /\b(I can(?:not|'t|’t)|I am unable to|I'm unable to|I won't|I will not|I'm sorry, but|I apologi[sz]e, but|as an AI)\b/i;
 
 function normalized(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
@@ -81,14 +93,27 @@ export function compareCase(caseId: string, baselineResults: CaseResult[], candi
   const baseline = side(baselineResults);
   const candidate = side(candidateResults);
   const verdict: CaseVerdict =
-    candidate.passRate > baseline.passRate ? 'improved' : candidate.passRate < baseline.passRate ? 'regressed' : normalized(baseline.output) === normalized(candidate.output) ? 'same' : 'changed';
+    candidate.passRate > baseline.passRate
+      ? 'improved'
+      : candidate.passRate < baseline.passRate
+        ? 'regressed'
+        : normalized(baseline.output) === normalized(candidate.output)
+          ? 'same'
+          : 'changed';
   const categories: Category[] = [];
   const toolsOf = (results: CaseResult[]) => (results[0]?.toolCalls ?? []).map((call) => call.name).join('→');
   if (toolsOf(baselineResults) !== toolsOf(candidateResults)) categories.push('tool-sequence-changed');
   if (isJson(baseline.output) && !isJson(candidate.output)) categories.push('format-broken');
   if (!REFUSAL.test(baseline.output) && REFUSAL.test(candidate.output)) categories.push('refusal-introduced');
-  if (Math.abs(candidate.output.length - baseline.output.length) > 0.5 * Math.max(baseline.output.length, 1)) categories.push('length-changed');
-  if (baseline.costUsd !== null && candidate.costUsd !== null && baseline.costUsd > 0 && candidate.costUsd > 1.5 * baseline.costUsd) categories.push('cost-up');
+  if (Math.abs(candidate.output.length - baseline.output.length) > 0.5 * Math.max(baseline.output.length, 1))
+    categories.push('length-changed');
+  if (
+    baseline.costUsd !== null &&
+    candidate.costUsd !== null &&
+    baseline.costUsd > 0 &&
+    candidate.costUsd > 1.5 * baseline.costUsd
+  )
+    categories.push('cost-up');
   if (baseline.error === null && candidate.error !== null) categories.push('error-introduced');
   return {
     caseId,
@@ -160,7 +185,12 @@ function formatP(p: number): string {
 }
 
 /** "1.1.0 passes 4.2 points more (95% CI 1.1–7.3, p = 0.01), costs 18% less, p95 latency +120 ms". */
-export function describePair(candidate: string, baseline: string, pair: Omit<PairStats, 'summary'>, costBaseline: number | null): string {
+export function describePair(
+  candidate: string,
+  baseline: string,
+  pair: Omit<PairStats, 'summary'>,
+  costBaseline: number | null,
+): string {
   const parts: string[] = [];
   const diff = pair.passRateDiff;
   if (diff) {
@@ -173,7 +203,8 @@ export function describePair(candidate: string, baseline: string, pair: Omit<Pai
     );
   }
   if (!pair.costDiff || costBaseline === null) parts.push('cost unknown');
-  else if (costBaseline === 0) parts.push(pair.costDiff.estimate === 0 ? 'costs the same' : `costs $${pair.costDiff.estimate.toFixed(6)} more a request`);
+  else if (costBaseline === 0)
+    parts.push(pair.costDiff.estimate === 0 ? 'costs the same' : `costs $${pair.costDiff.estimate.toFixed(6)} more a request`);
   else {
     const share = Math.round((pair.costDiff.estimate / costBaseline) * 100);
     parts.push(share === 0 ? 'costs the same' : `costs ${Math.abs(share)}% ${share > 0 ? 'more' : 'less'}`);
@@ -194,7 +225,12 @@ function majorityPasses(results: CaseResult[]): boolean {
  * version 0 is the baseline and every other is compared with it. Seeded: the same results and
  * seed give the same report.
  */
-export function compareVersions(versions: string[], caseIds: string[], bySide: Array<Map<string, CaseResult[]>>, options: { seed: number; repeat: number; rounds?: number }): { stats: ComparisonStats; rows: CaseRow[][] } {
+export function compareVersions(
+  versions: string[],
+  caseIds: string[],
+  bySide: Array<Map<string, CaseResult[]>>,
+  options: { seed: number; repeat: number; rounds?: number },
+): { stats: ComparisonStats; rows: CaseRow[][] } {
   const all = (index: number) => caseIds.flatMap((caseId) => bySide[index]?.get(caseId) ?? []);
   const latencies = versions.map((_, index) => all(index).map((result) => result.latencyMs));
   const highest = Math.max(1, ...latencies.flat());
@@ -221,8 +257,10 @@ export function compareVersions(versions: string[], caseIds: string[], bySide: A
     };
   });
 
-  const perCase = (index: number, pick: (results: CaseResult[]) => number | null) => caseIds.map((caseId) => pick(bySide[index]?.get(caseId) ?? []));
-  const complete = (a: Array<number | null>, b: Array<number | null>): [number[], number[]] | null => (a.every((value) => value !== null) && b.every((value) => value !== null) ? [a as number[], b as number[]] : null);
+  const perCase = (index: number, pick: (results: CaseResult[]) => number | null) =>
+    caseIds.map((caseId) => pick(bySide[index]?.get(caseId) ?? []));
+  const complete = (a: Array<number | null>, b: Array<number | null>): [number[], number[]] | null =>
+    a.every((value) => value !== null) && b.every((value) => value !== null) ? [a as number[], b as number[]] : null;
   const meanOf = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
   const p50 = (values: number[]) => quantile(values, 0.5) ?? 0;
   const p95 = (values: number[]) => quantile(values, 0.95) ?? 0;
@@ -241,9 +279,18 @@ export function compareVersions(versions: string[], caseIds: string[], bySide: A
       if (value === 0 && candPass[index] === 1) c += 1;
     });
     const test = mcnemar(b, c);
-    const latency = complete(perCase(0, (results) => mean(results.map((result) => result.latencyMs))), perCase(candidate, (results) => mean(results.map((result) => result.latencyMs))));
-    const tokens = complete(perCase(0, (results) => meanOrNull(results.map(tokensOf))), perCase(candidate, (results) => meanOrNull(results.map(tokensOf))));
-    const cost = complete(perCase(0, (results) => meanOrNull(results.map((result) => result.costUsd))), perCase(candidate, (results) => meanOrNull(results.map((result) => result.costUsd))));
+    const latency = complete(
+      perCase(0, (results) => mean(results.map((result) => result.latencyMs))),
+      perCase(candidate, (results) => mean(results.map((result) => result.latencyMs))),
+    );
+    const tokens = complete(
+      perCase(0, (results) => meanOrNull(results.map(tokensOf))),
+      perCase(candidate, (results) => meanOrNull(results.map(tokensOf))),
+    );
+    const cost = complete(
+      perCase(0, (results) => meanOrNull(results.map((result) => result.costUsd))),
+      perCase(candidate, (results) => meanOrNull(results.map((result) => result.costUsd))),
+    );
     const needed = mcnemarSampleSize(caseIds.length ? (b + c) / caseIds.length : 0, DETECT_DROP);
     const verdicts = { improved: 0, regressed: 0, same: 0, changed: 0 };
     const categories: Partial<Record<Category, number>> = {};
@@ -270,7 +317,13 @@ export function compareVersions(versions: string[], caseIds: string[], bySide: A
   const pairs: PairStats[] = raw.map((pair, index) => {
     const withP = { ...pair, pAdjusted: adjusted[index] ?? pair.mcnemar.p, significantRegression: false };
     withP.significantRegression = (withP.passRateDiff?.estimate ?? 0) < 0 && withP.pAdjusted < 0.05;
-    return { ...withP, summary: describePair(versions[pair.candidate] ?? '', versions[0] ?? '', withP, versionStats[0]?.costPerRequest ?? null) };
+    return {
+      ...withP,
+      summary: describePair(versions[pair.candidate] ?? '', versions[0] ?? '', withP, versionStats[0]?.costPerRequest ?? null),
+    };
   });
-  return { stats: { seed: options.seed, cases: caseIds.length, repeat: options.repeat, binEdges, versions: versionStats, pairs }, rows };
+  return {
+    stats: { seed: options.seed, cases: caseIds.length, repeat: options.repeat, binEdges, versions: versionStats, pairs },
+    rows,
+  };
 }

@@ -30,7 +30,18 @@ export interface Compatibility {
 type Schema = Record<string, unknown>;
 
 /** The keywords the check evaluates; every other one is reported as not checked. */
-const EVALUATED = new Set(['type', 'properties', 'required', 'items', 'title', 'description', '$schema', '$comment', 'examples', 'default']);
+const EVALUATED = new Set([
+  'type',
+  'properties',
+  'required',
+  'items',
+  'title',
+  'description',
+  '$schema',
+  '$comment',
+  'examples',
+  'default',
+]);
 
 function asSchema(value: unknown): Schema | null {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Schema) : null;
@@ -73,11 +84,15 @@ function compareAt(consumed: Schema, produced: Schema | null, path: string, walk
   if (consumedTypes && path) {
     if (!producedTypes) walk.notChecked.push(`${at}: ${walk.producer} gives no type`);
     else if (!typesFit(producedTypes, consumedTypes)) {
-      walk.breaks.push(`${walk.consumer} requires ${walk.producer.split(' ')[0]} output field ${fieldName(path)} (${describeTypes(consumedTypes)}); ${walk.producer} emits it as ${describeTypes(producedTypes)}`);
+      walk.breaks.push(
+        `${walk.consumer} requires ${walk.producer.split(' ')[0]} output field ${fieldName(path)} (${describeTypes(consumedTypes)}); ${walk.producer} emits it as ${describeTypes(producedTypes)}`,
+      );
       return;
     }
   }
-  const required = Array.isArray(consumed.required) ? consumed.required.filter((key): key is string => typeof key === 'string') : [];
+  const required = Array.isArray(consumed.required)
+    ? consumed.required.filter((key): key is string => typeof key === 'string')
+    : [];
   const consumedProperties = asSchema(consumed.properties) ?? {};
   const producedProperties = asSchema(produced.properties) ?? {};
   const producedRequired = Array.isArray(produced.required) ? produced.required : [];
@@ -88,7 +103,8 @@ function compareAt(consumed: Schema, produced: Schema | null, path: string, walk
     const wantedType = wanted ? typesOf(wanted) : null;
     const what = `${walk.consumer} requires ${walk.producer.split(' ')[0]} output field ${fieldName(child)}${wantedType ? ` (${describeTypes(wantedType)})` : ''}`;
     if (!given) walk.breaks.push(`${what}; ${walk.producer} no longer emits it`);
-    else if (!producedRequired.includes(key)) walk.breaks.push(`${what}; ${walk.producer} may leave it out (it is not in its required list)`);
+    else if (!producedRequired.includes(key))
+      walk.breaks.push(`${what}; ${walk.producer} may leave it out (it is not in its required list)`);
     else if (wanted) compareAt(wanted, given, child, walk);
   }
   const items = asSchema(consumed.items);
@@ -99,18 +115,29 @@ function compareAt(consumed: Schema, produced: Schema | null, path: string, walk
 export function checkCompatibility(consumer: ContractedVersion, producer: ContractedVersion): Compatibility {
   const requirement = consumer.contract?.requires?.[producer.agent];
   if (!requirement) return { depends: false, ok: true, breaks: [], notChecked: [] };
-  const walk: Walk = { consumer: `${consumer.agent} ${consumer.semver}`, producer: `${producer.agent} ${producer.semver}`, breaks: [], notChecked: [] };
+  const walk: Walk = {
+    consumer: `${consumer.agent} ${consumer.semver}`,
+    producer: `${producer.agent} ${producer.semver}`,
+    breaks: [],
+    notChecked: [],
+  };
   if (requirement.range !== undefined) {
-    if (validRange(requirement.range) === null) walk.breaks.push(`${walk.consumer} requires ${producer.agent} "${requirement.range}", which is not a semver range`);
-    else if (!satisfies(producer.semver, requirement.range)) walk.breaks.push(`${walk.consumer} requires ${producer.agent} ${requirement.range}; ${producer.semver} is outside it`);
+    if (validRange(requirement.range) === null)
+      walk.breaks.push(`${walk.consumer} requires ${producer.agent} "${requirement.range}", which is not a semver range`);
+    else if (!satisfies(producer.semver, requirement.range))
+      walk.breaks.push(`${walk.consumer} requires ${producer.agent} ${requirement.range}; ${producer.semver} is outside it`);
   }
   const offered = producer.contract?.offers?.tools ?? [];
   for (const tool of requirement.tools ?? []) {
-    if (!offered.includes(tool)) walk.breaks.push(`${walk.consumer} calls ${producer.agent}'s tool \`${tool}\`; ${walk.producer} does not offer it`);
+    if (!offered.includes(tool))
+      walk.breaks.push(`${walk.consumer} calls ${producer.agent}'s tool \`${tool}\`; ${walk.producer} does not offer it`);
   }
   if (requirement.schema) {
     const output = asSchema(producer.contract?.offers?.output_schema);
-    if (!output) walk.breaks.push(`${walk.consumer} consumes ${producer.agent}'s output by a schema; ${walk.producer} declares no output schema`);
+    if (!output)
+      walk.breaks.push(
+        `${walk.consumer} consumes ${producer.agent}'s output by a schema; ${walk.producer} declares no output schema`,
+      );
     else compareAt(requirement.schema, output, '', walk);
   }
   return { depends: true, ok: walk.breaks.length === 0, breaks: walk.breaks, notChecked: walk.notChecked };

@@ -7,17 +7,28 @@ import { StubbedTool, type Suite } from './suite';
 /** Sample inputs of an agent, to run several versions on: no assertions, just what goes in. */
 export const DatasetItem = z
   .strictObject({
-    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'an item id is letters, digits, ".", "_", ":" or "-", starting with a letter or digit'),
+    id: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/,
+        'an item id is letters, digits, ".", "_", ":" or "-", starting with a letter or digit',
+      ),
     description: z.string().optional(),
     vars: z.record(z.string(), z.unknown()).optional(),
-    messages: z.array(z.strictObject({ role: z.enum(['user', 'assistant']), content: z.string() })).min(1).optional(),
+    messages: z
+      .array(z.strictObject({ role: z.enum(['user', 'assistant']), content: z.string() }))
+      .min(1)
+      .optional(),
     /** Tool results for the versions' tool calls, as a suite case gives them. */
     tools: z.array(StubbedTool).default([]),
   })
   .refine((value) => !(value.vars && value.messages), { message: 'an item gives vars or messages, not both' });
 export type DatasetItem = z.infer<typeof DatasetItem>;
 
-export const DatasetName = z.string().regex(/^[a-z][a-z0-9-]*$/, 'a dataset name is lower-case letters, digits and dashes, starting with a letter').max(64);
+export const DatasetName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*$/, 'a dataset name is lower-case letters, digits and dashes, starting with a letter')
+  .max(64);
 
 export const Dataset = z
   .strictObject({
@@ -25,7 +36,9 @@ export const Dataset = z
     description: z.string().optional(),
     items: z.array(DatasetItem).min(1, 'a dataset needs at least one item'),
   })
-  .refine((value) => new Set(value.items.map((item) => item.id)).size === value.items.length, { message: 'item ids must be unique' });
+  .refine((value) => new Set(value.items.map((item) => item.id)).size === value.items.length, {
+    message: 'item ids must be unique',
+  });
 export type Dataset = z.infer<typeof Dataset>;
 
 /** What a CSV column becomes: the item id, a variable (by name), or nothing. */
@@ -42,7 +55,10 @@ function problems(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || 'dataset'}: ${issue.message}`).join('; ');
 }
 
-function uniqueIds<T extends { id?: string | undefined }>(rows: T[], fallback: (index: number) => string): Array<T & { id: string }> {
+function uniqueIds<T extends { id?: string | undefined }>(
+  rows: T[],
+  fallback: (index: number) => string,
+): Array<T & { id: string }> {
   const taken = new Set<string>();
   return rows.map((row, index) => {
     const base = row.id && row.id !== '' ? row.id : fallback(index);
@@ -62,10 +78,16 @@ const JsonlItem = z.looseObject({ id: z.union([z.string(), z.number()]).optional
 function fromJsonl(text: string, name: string): DatasetImport {
   const rows = jsonLines(text).map(({ value, line }) => {
     const parsed = JsonlItem.safeParse(value);
-    if (!parsed.success || Array.isArray(value)) throw new SlipwayError('invalid_files', `line ${line}: an item is a JSON object`);
+    if (!parsed.success || Array.isArray(value))
+      throw new SlipwayError('invalid_files', `line ${line}: an item is a JSON object`);
     const { id, vars, messages, tools, description, ...rest } = parsed.data;
     const structured = vars !== undefined || messages !== undefined;
-    const item = { ...(id !== undefined ? { id: String(id) } : {}), ...(description !== undefined ? { description } : {}), ...(tools !== undefined ? { tools } : {}), ...(structured ? { vars, messages } : { vars: rest }) };
+    const item = {
+      ...(id !== undefined ? { id: String(id) } : {}),
+      ...(description !== undefined ? { description } : {}),
+      ...(tools !== undefined ? { tools } : {}),
+      ...(structured ? { vars, messages } : { vars: rest }),
+    };
     const checked = DatasetItem.safeParse({ id: item.id ?? 'x', ...item });
     if (!checked.success) throw new SlipwayError('invalid_files', `line ${line}: ${problems(checked.error)}`);
     return { ...item, line };
@@ -78,7 +100,12 @@ function fromJsonl(text: string, name: string): DatasetImport {
 
 /** By default a column named id is the id and every other column a variable of its name. */
 export function defaultRoles(header: string[]): Record<string, ColumnRole> {
-  return Object.fromEntries(header.map((column) => [column, column.trim().toLowerCase() === 'id' ? { kind: 'id' } : { kind: 'var', name: column.trim() }]));
+  return Object.fromEntries(
+    header.map((column) => [
+      column,
+      column.trim().toLowerCase() === 'id' ? { kind: 'id' } : { kind: 'var', name: column.trim() },
+    ]),
+  );
 }
 
 function fromCsv(text: string, name: string, mapping: Record<string, ColumnRole> | undefined): DatasetImport {
@@ -88,8 +115,13 @@ function fromCsv(text: string, name: string, mapping: Record<string, ColumnRole>
   const header = parsed.meta.fields ?? [];
   const roles = { ...defaultRoles(header), ...(mapping ?? {}) };
   const unknown = Object.keys(mapping ?? {}).filter((column) => !header.includes(column));
-  if (unknown.length > 0) throw new SlipwayError('invalid_input', `the mapping names columns the file does not have: ${unknown.join(', ')} (it has: ${header.join(', ')})`);
-  if (Object.values(roles).filter((role) => role.kind === 'id').length > 1) throw new SlipwayError('invalid_input', 'only one column can be the id');
+  if (unknown.length > 0)
+    throw new SlipwayError(
+      'invalid_input',
+      `the mapping names columns the file does not have: ${unknown.join(', ')} (it has: ${header.join(', ')})`,
+    );
+  if (Object.values(roles).filter((role) => role.kind === 'id').length > 1)
+    throw new SlipwayError('invalid_input', 'only one column can be the id');
   const rows = parsed.data.map((row, index) => {
     const vars: Record<string, string> = {};
     let id: string | undefined;
@@ -104,7 +136,11 @@ function fromCsv(text: string, name: string, mapping: Record<string, ColumnRole>
   });
   const dataset = Dataset.safeParse({ name, items: uniqueIds(rows, (index) => `row-${index + 1}`) });
   if (!dataset.success) throw new SlipwayError('invalid_files', problems(dataset.error));
-  return { dataset: dataset.data, format: 'csv', columns: header.map((column) => ({ column, role: roles[column] ?? { kind: 'ignore' } })) };
+  return {
+    dataset: dataset.data,
+    format: 'csv',
+    columns: header.map((column) => ({ column, role: roles[column] ?? { kind: 'ignore' } })),
+  };
 }
 
 /** Reads a JSONL or CSV file (by extension) as a dataset, whole or not at all. */
@@ -120,13 +156,23 @@ export function datasetFromSuite(suite: Suite, name: string): Dataset {
   return Dataset.parse({
     name,
     ...(suite.description ? { description: suite.description } : {}),
-    items: suite.cases.map((testCase) => ({ id: testCase.id, ...(testCase.description ? { description: testCase.description } : {}), ...(testCase.messages ? { messages: testCase.messages } : { vars: testCase.vars ?? {} }), tools: testCase.tools })),
+    items: suite.cases.map((testCase) => ({
+      id: testCase.id,
+      ...(testCase.description ? { description: testCase.description } : {}),
+      ...(testCase.messages ? { messages: testCase.messages } : { vars: testCase.vars ?? {} }),
+      tools: testCase.tools,
+    })),
   });
 }
 
 /** A dataset as saved: one JSON object a line, after a header line with its name and description. */
 export function datasetToJsonl(dataset: Dataset): string {
-  return [JSON.stringify({ dataset: dataset.name, ...(dataset.description ? { description: dataset.description } : {}) }), ...dataset.items.map((item) => JSON.stringify(item))].join('\n') + '\n';
+  return (
+    [
+      JSON.stringify({ dataset: dataset.name, ...(dataset.description ? { description: dataset.description } : {}) }),
+      ...dataset.items.map((item) => JSON.stringify(item)),
+    ].join('\n') + '\n'
+  );
 }
 
 const Header = z.strictObject({ dataset: DatasetName, description: z.string().optional() });
@@ -135,5 +181,9 @@ const Header = z.strictObject({ dataset: DatasetName, description: z.string().op
 export function parseDatasetJsonl(text: string): Dataset {
   const [head = '', ...lines] = text.split('\n').filter((line) => line.trim() !== '');
   const header = Header.parse(JSON.parse(head));
-  return Dataset.parse({ name: header.dataset, ...(header.description ? { description: header.description } : {}), items: lines.map((line) => JSON.parse(line) as unknown) });
+  return Dataset.parse({
+    name: header.dataset,
+    ...(header.description ? { description: header.description } : {}),
+    items: lines.map((line) => JSON.parse(line) as unknown),
+  });
 }

@@ -10,7 +10,9 @@ describe('slipway:// links', () => {
   });
 
   it('refuse anything else with what a link looks like', () => {
-    expect(() => parseDeepLink('https://example.com/agent/x')).toThrow(/is not a Slipway link: it does not start with slipway:\/\/KIND\//);
+    expect(() => parseDeepLink('https://example.com/agent/x')).toThrow(
+      /is not a Slipway link: it does not start with slipway:\/\/KIND\//,
+    );
     expect(() => parseDeepLink('slipway://agent/Bad Name')).toThrow(/"Bad Name" is not an agent name/);
     expect(() => parseDeepLink('slipway://agent/triage/settings')).toThrow(/"settings" is not a tab/);
     expect(() => parseDeepLink('slipway://version/triage@latest')).toThrow(/a version link names AGENT@MAJOR.MINOR.PATCH/);
@@ -19,12 +21,18 @@ describe('slipway:// links', () => {
   });
 
   it('are written the way they are read', () => {
-    const links: DeepLink[] = [{ kind: 'agent', agent: 'triage', tab: 'release' }, { kind: 'version', agent: 'triage', semver: '2.0.1' }, { kind: 'comparison', agent: 'triage', id: 7 }];
+    const links: DeepLink[] = [
+      { kind: 'agent', agent: 'triage', tab: 'release' },
+      { kind: 'version', agent: 'triage', semver: '2.0.1' },
+      { kind: 'comparison', agent: 'triage', id: 7 },
+    ];
     for (const link of links) expect(parseDeepLink(formatDeepLink(link))).toEqual(link);
   });
 
   it('are found in a command line', () => {
-    expect(deepLinkInArgv(['/opt/Slipway/slipway-desktop', '--no-sandbox', 'slipway://agent/triage'])).toBe('slipway://agent/triage');
+    expect(deepLinkInArgv(['/opt/Slipway/slipway-desktop', '--no-sandbox', 'slipway://agent/triage'])).toBe(
+      'slipway://agent/triage',
+    );
     expect(deepLinkInArgv(['/opt/Slipway/slipway-desktop'])).toBeNull();
   });
 });

@@ -13,9 +13,11 @@ export type DeepLink =
   | { kind: 'version'; agent: string; semver: string }
   | { kind: 'comparison'; agent: string; id: number };
 
-
 function refuse(url: string, why: string): SlipwayError {
-  return new SlipwayError('invalid_input', `${url} is not a Slipway link: ${why} (slipway://agent/NAME, slipway://version/AGENT@1.2.0, slipway://comparison/AGENT/ID)`);
+  return new SlipwayError(
+    'invalid_input',
+    `${url} is not a Slipway link: ${why} (slipway://agent/NAME, slipway://version/AGENT@1.2.0, slipway://comparison/AGENT/ID)`,
+  );
 }
 
 export function parseDeepLink(url: string): DeepLink {
@@ -43,7 +45,10 @@ export function parseDeepLink(url: string): DeepLink {
     if (!Number.isInteger(id) || id < 1) throw refuse(url, `"${parts[1] ?? ''}" is not a comparison id`);
     return { kind, agent: agentName(parts[0]), id };
   }
-  throw refuse(url, `it names no ${kind === 'agent' || kind === 'version' || kind === 'comparison' ? `${kind} this way` : 'known kind'}`);
+  throw refuse(
+    url,
+    `it names no ${kind === 'agent' || kind === 'version' || kind === 'comparison' ? `${kind} this way` : 'known kind'}`,
+  );
 }
 
 /** The slipway:// URL of a place, to copy and share. */

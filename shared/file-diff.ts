@@ -17,7 +17,8 @@ export function diffFiles(before: Files, after: Files, labels: { before: string;
   return names.map((name) => {
     const old = before[name];
     const now = after[name];
-    const status: FileStatus = old === undefined ? 'added' : now === undefined ? 'removed' : old === now ? 'unchanged' : 'modified';
+    const status: FileStatus =
+      old === undefined ? 'added' : now === undefined ? 'removed' : old === now ? 'unchanged' : 'modified';
     const patch =
       status === 'unchanged'
         ? ''

@@ -9,7 +9,8 @@ describe('JSON schemas for the editor', () => {
   it('in resources/schemas are exactly what the zod schemas generate (run `npm run schemas` after changing them)', () => {
     const generated = agentFileJsonSchemas();
     expect(readdirSync(dir).sort()).toEqual(Object.keys(generated).sort());
-    for (const [name, schema] of Object.entries(generated)) expect(JSON.parse(readFileSync(join(dir, name), 'utf8')), name).toEqual(schema);
+    for (const [name, schema] of Object.entries(generated))
+      expect(JSON.parse(readFileSync(join(dir, name), 'utf8')), name).toEqual(schema);
   });
 
   it('forbid unknown keys and require provider and model in config.yaml', () => {

@@ -8,7 +8,10 @@ export function jsonSchemaFileName(file: StructuredFileName): string {
 }
 
 function document(name: string, title: string, schema: z.ZodType): [string, unknown] {
-  return [name, { ...z.toJSONSchema(schema, { target: 'draft-7', io: 'input' }), $id: `https://slipway.dev/schemas/${name}`, title }];
+  return [
+    name,
+    { ...z.toJSONSchema(schema, { target: 'draft-7', io: 'input' }), $id: `https://slipway.dev/schemas/${name}`, title },
+  ];
 }
 
 /**
@@ -17,7 +20,9 @@ function document(name: string, title: string, schema: z.ZodType): [string, unkn
  */
 export function agentFileJsonSchemas(): Record<string, unknown> {
   return Object.fromEntries([
-    ...(Object.keys(FILE_SCHEMAS) as StructuredFileName[]).map((file) => document(jsonSchemaFileName(file), file, FILE_SCHEMAS[file])),
+    ...(Object.keys(FILE_SCHEMAS) as StructuredFileName[]).map((file) =>
+      document(jsonSchemaFileName(file), file, FILE_SCHEMAS[file]),
+    ),
     document('suite.schema.json', 'Slipway suite', Suite),
   ]);
 }

@@ -7,7 +7,9 @@ const sha = (text: string) => createHash('sha256').update(text, 'utf8').digest('
 describe('content hash', () => {
   it('is the sha256 of sha256sum-style lines sorted by file name', () => {
     const files = { 'tools.json': '[]\n', 'prompt.md': 'Hi ✓\n', 'config.yaml': 'provider: mock\nmodel: m1\n' };
-    const expected = ['config.yaml', 'prompt.md', 'tools.json'].map((name) => `${sha(files[name as keyof typeof files])}  ${name}\n`).join('');
+    const expected = ['config.yaml', 'prompt.md', 'tools.json']
+      .map((name) => `${sha(files[name as keyof typeof files])}  ${name}\n`)
+      .join('');
     expect(canonicalManifest(files).text).toBe(expected);
     expect(canonicalManifest(files).hash).toBe(sha(expected));
   });

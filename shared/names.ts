@@ -9,7 +9,10 @@ function nameSchema(what: string) {
     .string()
     .min(1, `${what} name is empty`)
     .max(MAX_NAME_LENGTH, `${what} name is longer than ${MAX_NAME_LENGTH} characters`)
-    .regex(NAME_PATTERN, `${what} name must match ^[a-z][a-z0-9-]*$ (lower-case letters, digits and dashes, starting with a letter)`)
+    .regex(
+      NAME_PATTERN,
+      `${what} name must match ^[a-z][a-z0-9-]*$ (lower-case letters, digits and dashes, starting with a letter)`,
+    )
     .refine((name) => !(RESERVED_SELECTORS as readonly string[]).includes(name), {
       message: `${what} name cannot be "draft" or "latest": those words are reserved in refs`,
     });

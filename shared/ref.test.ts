@@ -16,7 +16,15 @@ describe('refs', () => {
   });
 
   it('refuses malformed refs with a message naming the ref', () => {
-    for (const bad of ['Triage@1.0.0', 'triage@1.0', 'triage@sha256:xyz', 'triage@sha256:ab', '@1.0.0', 'triage@Prod', 'triage@01.0.0']) {
+    for (const bad of [
+      'Triage@1.0.0',
+      'triage@1.0',
+      'triage@sha256:xyz',
+      'triage@sha256:ab',
+      '@1.0.0',
+      'triage@Prod',
+      'triage@01.0.0',
+    ]) {
       expect(() => parseRef(bad), bad).toThrowError(SlipwayError);
       try {
         parseRef(bad);
@@ -32,6 +40,7 @@ describe('refs', () => {
   });
 
   it('formats a ref back to its text', () => {
-    for (const text of ['a@1.0.0', 'a@production', 'a@draft', 'a@latest', 'a@sha256:abcd']) expect(formatRef(parseRef(text))).toBe(text);
+    for (const text of ['a@1.0.0', 'a@production', 'a@draft', 'a@latest', 'a@sha256:abcd'])
+      expect(formatRef(parseRef(text))).toBe(text);
   });
 });

@@ -27,7 +27,10 @@ export function parseSelector(text: string): Selector {
   if (text.startsWith('sha256:')) {
     const prefix = text.slice('sha256:'.length).toLowerCase();
     if (!/^[0-9a-f]+$/.test(prefix) || prefix.length < MIN_HASH_PREFIX || prefix.length > 64) {
-      throw new SlipwayError('invalid_input', `"${text}" is not a hash ref: use sha256: followed by ${MIN_HASH_PREFIX} to 64 hex digits`);
+      throw new SlipwayError(
+        'invalid_input',
+        `"${text}" is not a hash ref: use sha256: followed by ${MIN_HASH_PREFIX} to 64 hex digits`,
+      );
     }
     return { kind: 'hash', prefix };
   }
@@ -42,7 +45,10 @@ export function parseRef(text: string): Ref {
   const at = text.indexOf('@');
   const agent = at === -1 ? text : text.slice(0, at);
   if (!AgentName.safeParse(agent).success) {
-    throw new SlipwayError('invalid_input', `"${text}" is not a ref: expected AGENT@VERSION, AGENT@LABEL, AGENT@draft, AGENT@latest or AGENT@sha256:PREFIX`);
+    throw new SlipwayError(
+      'invalid_input',
+      `"${text}" is not a ref: expected AGENT@VERSION, AGENT@LABEL, AGENT@draft, AGENT@latest or AGENT@sha256:PREFIX`,
+    );
   }
   if (at === -1) return { agent, selector: { kind: 'latest' } };
   return { agent, selector: parseSelector(text.slice(at + 1)) };

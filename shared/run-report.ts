@@ -56,8 +56,12 @@ export async function toJUnit(run: ReportRun, results: CaseResult[]): Promise<st
           '@name': result.repeat === 0 ? result.caseId : `${result.caseId} #${result.repeat + 1}`,
           '@classname': `${run.agent}.${run.suite}`,
           '@time': seconds(result.latencyMs),
-          ...(result.status === 'failed' ? { failure: { '@message': failureText(result).split('\n')[0], '#text': failureText(result) } } : {}),
-          ...(result.status === 'errored' ? { error: { '@message': result.error?.message ?? 'error', '@type': result.error?.kind ?? 'error' } } : {}),
+          ...(result.status === 'failed'
+            ? { failure: { '@message': failureText(result).split('\n')[0], '#text': failureText(result) } }
+            : {}),
+          ...(result.status === 'errored'
+            ? { error: { '@message': result.error?.message ?? 'error', '@type': result.error?.kind ?? 'error' } }
+            : {}),
         })),
       },
     },

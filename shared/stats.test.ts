@@ -5,7 +5,10 @@ import { holm, mcnemar, mcnemarSampleSize, pairedBootstrap, quantile, wilson } f
 
 describe('statistics against published worked examples', () => {
   it('Wilson intervals: the four examples of Newcombe (1998), method 3', () => {
-    const round = (interval: { low: number; high: number }) => [Number(interval.low.toFixed(4)), Number(interval.high.toFixed(4))];
+    const round = (interval: { low: number; high: number }) => [
+      Number(interval.low.toFixed(4)),
+      Number(interval.high.toFixed(4)),
+    ];
     expect(round(wilson(81, 263))).toEqual([0.2553, 0.3662]);
     expect(round(wilson(15, 148))).toEqual([0.0624, 0.1605]);
     expect(round(wilson(0, 20))).toEqual([0, 0.1611]);

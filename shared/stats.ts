@@ -86,7 +86,12 @@ export interface BootstrapDifference extends Interval {
  * 97.5th percentiles of statistic(candidate) − statistic(baseline). Seeded, so a report can be
  * reproduced exactly.
  */
-export function pairedBootstrap(baseline: number[], candidate: number[], statistic: (values: number[]) => number, options: { seed: number; rounds?: number }): BootstrapDifference | null {
+export function pairedBootstrap(
+  baseline: number[],
+  candidate: number[],
+  statistic: (values: number[]) => number,
+  options: { seed: number; rounds?: number },
+): BootstrapDifference | null {
   const n = Math.min(baseline.length, candidate.length);
   if (n === 0) return null;
   const rounds = options.rounds ?? 1000;
@@ -103,7 +108,11 @@ export function pairedBootstrap(baseline: number[], candidate: number[], statist
     differences[round] = statistic(b) - statistic(a);
   }
   differences.sort((x, y) => x - y);
-  return { estimate: statistic(candidate.slice(0, n)) - statistic(baseline.slice(0, n)), low: quantileSorted(differences, 0.025), high: quantileSorted(differences, 0.975) };
+  return {
+    estimate: statistic(candidate.slice(0, n)) - statistic(baseline.slice(0, n)),
+    low: quantileSorted(differences, 0.025),
+    high: quantileSorted(differences, 0.975),
+  };
 }
 
 /**

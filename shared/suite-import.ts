@@ -42,7 +42,9 @@ function fromPromptfooAssertion(raw: RawAssertion, where: string, report: Import
       return { type: 'is-json', ...common };
     case 'similar':
       if (typeof value !== 'string') break;
-      report.notes.push(`${where}: similar is graded by a local word-similarity metric, not embeddings; its scores differ from promptfoo's`);
+      report.notes.push(
+        `${where}: similar is graded by a local word-similarity metric, not embeddings; its scores differ from promptfoo's`,
+      );
       return { type: 'similar', value, ...(threshold !== undefined ? { threshold } : {}), ...common };
     case 'llm-rubric':
       if (typeof value !== 'string') break;
@@ -79,31 +81,51 @@ function uniqueId(base: string, taken: Set<string>): string {
 
 function checkTemplates(value: unknown, where: string, report: ImportReport): void {
   const text = JSON.stringify(value ?? '');
-  if (NUNJUCKS_ONLY.test(text)) report.unsupported.push(`${where}: nunjucks syntax (filters or {% %} blocks); only {{variable}} is supported`);
+  if (NUNJUCKS_ONLY.test(text))
+    report.unsupported.push(`${where}: nunjucks syntax (filters or {% %} blocks); only {{variable}} is supported`);
 }
 
 const PromptfooConfig = z.looseObject({
   description: z.string().optional(),
   prompts: z.unknown().optional(),
   providers: z.unknown().optional(),
-  defaultTest: z.looseObject({ assert: z.array(z.looseObject({})).optional(), vars: z.record(z.string(), z.unknown()).optional() }).optional(),
-  tests: z.array(z.looseObject({ description: z.string().optional(), vars: z.record(z.string(), z.unknown()).optional(), assert: z.array(z.looseObject({})).optional(), threshold: z.number().optional() })),
+  defaultTest: z
+    .looseObject({ assert: z.array(z.looseObject({})).optional(), vars: z.record(z.string(), z.unknown()).optional() })
+    .optional(),
+  tests: z.array(
+    z.looseObject({
+      description: z.string().optional(),
+      vars: z.record(z.string(), z.unknown()).optional(),
+      assert: z.array(z.looseObject({})).optional(),
+      threshold: z.number().optional(),
+    }),
+  ),
 });
 
 /** A promptfoo config's tests as a suite: `not-` prefixes, weights and thresholds kept; what we cannot take is listed. */
 export function fromPromptfoo(config: unknown, name: string): { suite: Suite; report: ImportReport } {
   const parsed = PromptfooConfig.safeParse(config);
-  if (!parsed.success) throw new SlipwayError('invalid_files', `not a promptfoo config with inline tests: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new SlipwayError(
+      'invalid_files',
+      `not a promptfoo config with inline tests: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+    );
   const report: ImportReport = { format: 'promptfoo', cases: 0, unsupported: [], notes: [] };
-  if (parsed.data.prompts !== undefined) report.notes.push("prompts are not imported: the agent's prompt.md and user.md are its prompt");
-  if (parsed.data.providers !== undefined) report.notes.push("providers are not imported: the version's config.yaml chooses the provider");
-  const defaults = (parsed.data.defaultTest?.assert ?? []).flatMap((raw, index) => fromPromptfooAssertion(raw as RawAssertion, `defaultTest.assert[${index}]`, report) ?? []);
+  if (parsed.data.prompts !== undefined)
+    report.notes.push("prompts are not imported: the agent's prompt.md and user.md are its prompt");
+  if (parsed.data.providers !== undefined)
+    report.notes.push("providers are not imported: the version's config.yaml chooses the provider");
+  const defaults = (parsed.data.defaultTest?.assert ?? []).flatMap(
+    (raw, index) => fromPromptfooAssertion(raw as RawAssertion, `defaultTest.assert[${index}]`, report) ?? [],
+  );
   const defaultVars = parsed.data.defaultTest?.vars ?? {};
   const taken = new Set<string>();
   const cases = parsed.data.tests.map((test, index) => {
     const where = `tests[${index}]`;
     checkTemplates(test.vars, where, report);
-    const assert = (test.assert ?? []).flatMap((raw, position) => fromPromptfooAssertion(raw as RawAssertion, `${where}.assert[${position}]`, report) ?? []);
+    const assert = (test.assert ?? []).flatMap(
+      (raw, position) => fromPromptfooAssertion(raw as RawAssertion, `${where}.assert[${position}]`, report) ?? [],
+    );
     return {
       id: uniqueId(slug(test.description ?? '') || `test-${index + 1}`, taken),
       ...(test.description ? { description: test.description } : {}),
@@ -113,22 +135,40 @@ export function fromPromptfoo(config: unknown, name: string): { suite: Suite; re
     };
   });
   report.cases = cases.length;
-  return { suite: Suite.parse({ name, ...(parsed.data.description ? { description: parsed.data.description } : {}), defaults: { assert: defaults }, cases }), report };
+  return {
+    suite: Suite.parse({
+      name,
+      ...(parsed.data.description ? { description: parsed.data.description } : {}),
+      defaults: { assert: defaults },
+      cases,
+    }),
+    report,
+  };
 }
 
-const JsonlCase = z.looseObject({ id: z.string().optional(), vars: z.record(z.string(), z.unknown()).optional(), messages: z.array(z.unknown()).optional(), assert: z.array(z.unknown()).optional() });
+const JsonlCase = z.looseObject({
+  id: z.string().optional(),
+  vars: z.record(z.string(), z.unknown()).optional(),
+  messages: z.array(z.unknown()).optional(),
+  assert: z.array(z.unknown()).optional(),
+});
 
 /** One case a line: {"id", "vars" | "messages", "assert"}; a bad line is named, and nothing is imported. */
 export function fromJsonl(text: string, name: string): { suite: Suite; report: ImportReport } {
   const taken = new Set<string>();
   const cases = jsonLines(text).map(({ value, line }) => {
     const parsed = JsonlCase.safeParse(value);
-    if (!parsed.success) throw new SlipwayError('invalid_files', `line ${line}: a case is an object with id, vars or messages, and assert`);
+    if (!parsed.success)
+      throw new SlipwayError('invalid_files', `line ${line}: a case is an object with id, vars or messages, and assert`);
     const { id, ...rest } = parsed.data;
     return { id: uniqueId(id ?? `line-${line}`, taken), ...rest };
   });
   const result = Suite.safeParse({ name, cases });
-  if (!result.success) throw new SlipwayError('invalid_files', result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
+  if (!result.success)
+    throw new SlipwayError(
+      'invalid_files',
+      result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
+    );
   return { suite: result.data, report: { format: 'jsonl', cases: cases.length, unsupported: [], notes: [] } };
 }
 
@@ -164,8 +204,17 @@ function csvExpectation(cell: string): RawAssertion {
   const match = /^(not-)?([a-z][a-z-]*)(?:\((\d*\.?\d+)\))?(?::\s*([\s\S]*))?$/.exec(cell);
   const type = match ? CSV_PREFIXES[match[2] ?? ''] : undefined;
   // A bare word without a colon is an expected answer, except the types that take no value.
-  if (!match || !type || (match[4] === undefined && !['is-json', 'contains-json', 'is-sql', 'is-xml', 'is-valid-openai-tools-call'].includes(type))) return { type: 'equals', value: cell };
-  return { type: `${match[1] ?? ''}${type}`, ...(match[4] !== undefined ? { value: match[4] } : {}), ...(match[3] !== undefined ? { threshold: Number(match[3]) } : {}) };
+  if (
+    !match ||
+    !type ||
+    (match[4] === undefined && !['is-json', 'contains-json', 'is-sql', 'is-xml', 'is-valid-openai-tools-call'].includes(type))
+  )
+    return { type: 'equals', value: cell };
+  return {
+    type: `${match[1] ?? ''}${type}`,
+    ...(match[4] !== undefined ? { value: match[4] } : {}),
+    ...(match[3] !== undefined ? { threshold: Number(match[3]) } : {}),
+  };
 }
 
 /**
@@ -199,7 +248,14 @@ export function fromCsv(text: string, name: string): { suite: Suite; report: Imp
 /** A suite name from a file's name: `Refund Cases.csv` → `refund-cases`. */
 export function suiteNameFromFile(fileName: string): string {
   const base = fileName.split(/[\\/]/).pop() ?? '';
-  return base.replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '') || 'suite';
+  return (
+    base
+      .replace(/\.[^.]+$/, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^[^a-z]+/, '')
+      .replace(/-+$/, '') || 'suite'
+  );
 }
 
 export function importSuite(fileName: string, text: string, name: string): { suite: Suite; report: ImportReport } {
@@ -213,9 +269,16 @@ export function importSuite(fileName: string, text: string, name: string): { sui
   }
   if (value && typeof value === 'object' && 'cases' in value) {
     const suite = Suite.safeParse({ name, ...(value as object) });
-    if (!suite.success) throw new SlipwayError('invalid_files', suite.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
+    if (!suite.success)
+      throw new SlipwayError(
+        'invalid_files',
+        suite.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
+      );
     return { suite: suite.data, report: { format: 'slipway', cases: suite.data.cases.length, unsupported: [], notes: [] } };
   }
   if (value && typeof value === 'object' && 'tests' in value) return fromPromptfoo(value, name);
-  throw new SlipwayError('invalid_files', `${fileName} is neither a Slipway suite (cases:), a promptfoo config (tests:), JSONL nor CSV`);
+  throw new SlipwayError(
+    'invalid_files',
+    `${fileName} is neither a Slipway suite (cases:), a promptfoo config (tests:), JSONL nor CSV`,
+  );
 }

@@ -15,7 +15,15 @@ export const Assertion = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('icontains'), value: text, ...common }),
   z.strictObject({ type: z.literal('not-contains'), value: text, ...common }),
   z.strictObject({ type: z.literal('starts-with'), value: text, ...common }),
-  z.strictObject({ type: z.literal('regex'), value: text, flags: z.string().regex(/^[gimsuy]*$/).optional(), ...common }),
+  z.strictObject({
+    type: z.literal('regex'),
+    value: text,
+    flags: z
+      .string()
+      .regex(/^[gimsuy]*$/)
+      .optional(),
+    ...common,
+  }),
   z.strictObject({ type: z.literal('is-json'), ...common }),
   z.strictObject({ type: z.literal('json-schema'), value: z.record(z.string(), z.unknown()), ...common }),
   z.strictObject({ type: z.literal('json-path'), path: z.string().min(1), value: z.unknown(), ...common }),
@@ -24,7 +32,12 @@ export const Assertion = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('latency'), max_ms: z.number().positive(), ...common }),
   z.strictObject({ type: z.literal('tokens'), max: z.int().positive(), ...common }),
   z.strictObject({ type: z.literal('cost'), max_usd: z.number().nonnegative(), ...common }),
-  z.strictObject({ type: z.literal('tool-called'), name: z.string().min(1), args: z.record(z.string(), z.unknown()).optional(), ...common }),
+  z.strictObject({
+    type: z.literal('tool-called'),
+    name: z.string().min(1),
+    args: z.record(z.string(), z.unknown()).optional(),
+    ...common,
+  }),
   z.strictObject({ type: z.literal('tool-sequence'), names: z.array(z.string().min(1)).min(1), ...common }),
 ]);
 export type Assertion = z.infer<typeof Assertion>;
@@ -38,10 +51,18 @@ export const StubbedTool = z.strictObject({
 
 export const SuiteCase = z
   .strictObject({
-    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'a case id is letters, digits, ".", "_", ":" or "-", starting with a letter or digit'),
+    id: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/,
+        'a case id is letters, digits, ".", "_", ":" or "-", starting with a letter or digit',
+      ),
     description: z.string().optional(),
     vars: z.record(z.string(), z.unknown()).optional(),
-    messages: z.array(z.strictObject({ role: z.enum(['user', 'assistant']), content: z.string() })).min(1).optional(),
+    messages: z
+      .array(z.strictObject({ role: z.enum(['user', 'assistant']), content: z.string() }))
+      .min(1)
+      .optional(),
     assert: z.array(Assertion).default([]),
     tools: z.array(StubbedTool).default([]),
     /** Pass when the weighted score reaches this, instead of when every assertion passes. */
@@ -83,7 +104,8 @@ export const Suite = z
   .superRefine((suite, ctx) => {
     const seen = new Set<string>();
     suite.cases.forEach((testCase, index) => {
-      if (seen.has(testCase.id)) ctx.addIssue({ code: 'custom', path: ['cases', index, 'id'], message: `case id "${testCase.id}" appears twice` });
+      if (seen.has(testCase.id))
+        ctx.addIssue({ code: 'custom', path: ['cases', index, 'id'], message: `case id "${testCase.id}" appears twice` });
       seen.add(testCase.id);
     });
   });

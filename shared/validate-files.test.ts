@@ -9,10 +9,17 @@ describe('agent file validation', () => {
   });
 
   it('points at the line of an unknown key, a wrong type and a missing model', () => {
-    const diagnostics = validateAgentFiles(agentFiles({ 'config.yaml': 'provider: anthropic\ntemperature: hot\ncolour: blue\n' }));
+    const diagnostics = validateAgentFiles(
+      agentFiles({ 'config.yaml': 'provider: anthropic\ntemperature: hot\ncolour: blue\n' }),
+    );
     expect(diagnostics).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ file: 'config.yaml', path: 'temperature', line: 2, message: expect.stringContaining('temperature') }),
+        expect.objectContaining({
+          file: 'config.yaml',
+          path: 'temperature',
+          line: 2,
+          message: expect.stringContaining('temperature'),
+        }),
         expect.objectContaining({ file: 'config.yaml', line: 3, message: 'unknown key "colour"' }),
         expect.objectContaining({ file: 'config.yaml', path: 'model', message: expect.stringContaining('model is required') }),
       ]),
@@ -22,25 +29,38 @@ describe('agent file validation', () => {
   it('refuses an unpinned model', () => {
     for (const model of ['latest', 'gpt-4o-latest', 'llama3:latest']) {
       const diagnostics = validateAgentFiles(agentFiles({ 'config.yaml': `provider: openai-compatible\nmodel: ${model}\n` }));
-      expect(diagnostics.map((d) => d.message), model).toEqual([expect.stringContaining('pinned')]);
+      expect(
+        diagnostics.map((d) => d.message),
+        model,
+      ).toEqual([expect.stringContaining('pinned')]);
     }
   });
 
   it('names files that are not agent files and lists the allowed ones', () => {
     const [diagnostic] = validateAgentFiles(agentFiles({ 'notes.txt': 'hi' }));
-    expect(diagnostic?.message).toBe('"notes.txt" is not an agent file: allowed files are prompt.md, user.md, examples.yaml, config.yaml, tools.json, contract.yaml');
+    expect(diagnostic?.message).toBe(
+      '"notes.txt" is not an agent file: allowed files are prompt.md, user.md, examples.yaml, config.yaml, tools.json, contract.yaml',
+    );
   });
 
   it('reports missing required files and an empty prompt', () => {
     const diagnostics = validateAgentFiles({ 'prompt.md': '  \n' });
-    expect(diagnostics.map((d) => d.message)).toEqual(['config.yaml is missing', 'tools.json is missing', 'prompt.md is empty: write the system prompt']);
+    expect(diagnostics.map((d) => d.message)).toEqual([
+      'config.yaml is missing',
+      'tools.json is missing',
+      'prompt.md is empty: write the system prompt',
+    ]);
   });
 
   it('locates JSON and YAML syntax errors', () => {
     const json = validateAgentFiles(agentFiles({ 'tools.json': '[\n  {"name": "a",\n  oops\n]' }));
-    expect(json).toEqual([expect.objectContaining({ file: 'tools.json', line: 3, message: expect.stringContaining('not valid JSON') })]);
+    expect(json).toEqual([
+      expect.objectContaining({ file: 'tools.json', line: 3, message: expect.stringContaining('not valid JSON') }),
+    ]);
     const yaml = validateAgentFiles(agentFiles({ 'examples.yaml': '- role: user\n  content: [unclosed\n' }));
-    expect(yaml[0]).toEqual(expect.objectContaining({ file: 'examples.yaml', message: expect.stringContaining('not valid YAML') }));
+    expect(yaml[0]).toEqual(
+      expect.objectContaining({ file: 'examples.yaml', message: expect.stringContaining('not valid YAML') }),
+    );
   });
 
   it('catches duplicate tool names', () => {
@@ -62,7 +82,12 @@ describe('agent file validation', () => {
 
   it('parses valid files and throws every problem at once otherwise', () => {
     const parsed = parseAgentFiles(agentFiles());
-    expect(parsed.config).toEqual({ provider: 'openai-compatible', model: 'gpt-4o-mini-2024-07-18', temperature: 0.2, max_tokens: 256 });
+    expect(parsed.config).toEqual({
+      provider: 'openai-compatible',
+      model: 'gpt-4o-mini-2024-07-18',
+      temperature: 0.2,
+      max_tokens: 256,
+    });
     expect(parsed.tools.map((tool) => tool.name)).toEqual(['lookup_customer']);
     expect(parsed.examples).toHaveLength(2);
     expect(parsed.contract).toBeNull();

@@ -92,7 +92,13 @@ function parseStructured(file: string, text: string, diagnostics: Diagnostic[]):
   if (errors.length > 0) {
     for (const error of errors) {
       const pos = error.linePos?.[0] ?? { line: 1, col: 1 };
-      diagnostics.push({ file, path: '', message: `not valid YAML: ${error.message.split('\n')[0]}`, line: pos.line, column: pos.col });
+      diagnostics.push({
+        file,
+        path: '',
+        message: `not valid YAML: ${error.message.split('\n')[0]}`,
+        line: pos.line,
+        column: pos.col,
+      });
     }
     return null;
   }
@@ -112,7 +118,13 @@ function describeIssue(issue: z.core.$ZodIssue): string {
  * Parses a YAML (or, by its name, JSON) document and checks it against a schema; every problem
  * goes to `diagnostics` with its line and column. Returns the parsed value, or undefined.
  */
-export function checkDocument<T>(file: string, text: string, schema: z.ZodType<T>, diagnostics: Diagnostic[], emptyHint = ''): T | undefined {
+export function checkDocument<T>(
+  file: string,
+  text: string,
+  schema: z.ZodType<T>,
+  diagnostics: Diagnostic[],
+  emptyHint = '',
+): T | undefined {
   if (text.trim() === '') {
     diagnostics.push({ file, path: '', message: `${file} is empty${emptyHint}`, line: 1, column: 1 });
     return undefined;
@@ -130,7 +142,8 @@ export function checkDocument<T>(file: string, text: string, schema: z.ZodType<T
   const result = schema.safeParse(parsed.value);
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
-    const position = issue.code === 'unrecognized_keys' ? parsed.locateKey(issue.path, issue.keys[0] ?? '') : parsed.locate(issue.path);
+    const position =
+      issue.code === 'unrecognized_keys' ? parsed.locateKey(issue.path, issue.keys[0] ?? '') : parsed.locate(issue.path);
     diagnostics.push({ file, path: formatPath(issue.path), message: describeIssue(issue), ...position });
   }
   return undefined;
@@ -174,7 +187,13 @@ function inspectAgentFiles(files: Files): { diagnostics: Diagnostic[]; values: P
   const values: Partial<Record<StructuredFileName, unknown>> = {};
   for (const name of Object.keys(files)) {
     if (!isAgentFileName(name)) {
-      diagnostics.push({ file: name, path: '', message: `"${name}" is not an agent file: allowed files are ${AGENT_FILES.join(', ')}`, line: 1, column: 1 });
+      diagnostics.push({
+        file: name,
+        path: '',
+        message: `"${name}" is not an agent file: allowed files are ${AGENT_FILES.join(', ')}`,
+        line: 1,
+        column: 1,
+      });
     }
   }
   for (const name of REQUIRED_FILES) {

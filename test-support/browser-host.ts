@@ -19,7 +19,11 @@ export async function startTestHost(): Promise<TestHost> {
   const workspace = tempWorkspace();
   // The user's folders (the signing key) are the test's own, never the real HOME's.
   const home = tempDir('slipway-home-');
-  const host = await serveWorkspace(workspace.ws, { checkOutputs: true, watchIntervalMs: 100, env: { ...process.env, HOME: home.dir, XDG_CONFIG_HOME: join(home.dir, '.config') } });
+  const host = await serveWorkspace(workspace.ws, {
+    checkOutputs: true,
+    watchIntervalMs: 100,
+    env: { ...process.env, HOME: home.dir, XDG_CONFIG_HOME: join(home.dir, '.config') },
+  });
   const transport = httpTransport(
     host.url,
     (url, init) => fetch(url, init),

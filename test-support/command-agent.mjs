@@ -12,5 +12,10 @@ process.stdin.on('end', () => {
     process.exit(3);
   }
   const last = request.messages.at(-1);
-  process.stdout.write(JSON.stringify({ output: `${request.model} saw: ${last.content.trim()} (vars: ${Object.keys(request.vars).join(',')})`, usage: { input_tokens: 7, output_tokens: 3 } }));
+  process.stdout.write(
+    JSON.stringify({
+      output: `${request.model} saw: ${last.content.trim()} (vars: ${Object.keys(request.vars).join(',')})`,
+      usage: { input_tokens: 7, output_tokens: 3 },
+    }),
+  );
 });

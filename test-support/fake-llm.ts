@@ -3,7 +3,12 @@ import type { AddressInfo, Socket } from 'node:net';
 
 /** What the fake answers one request with. */
 export type Behaviour =
-  | { kind: 'reply'; text: string; toolCalls?: Array<{ name: string; arguments: Record<string, unknown> }>; usage?: { input: number; output: number } }
+  | {
+      kind: 'reply';
+      text: string;
+      toolCalls?: Array<{ name: string; arguments: Record<string, unknown> }>;
+      usage?: { input: number; output: number };
+    }
   | { kind: 'status'; status: number; retryAfter?: string; body?: string }
   | { kind: 'hang' }
   | { kind: 'malformed' }
@@ -25,19 +30,42 @@ export interface FakeLlm {
 }
 
 function openAiBody(behaviour: Extract<Behaviour, { kind: 'reply' }>, model: string) {
-  const toolCalls = (behaviour.toolCalls ?? []).map((call, index) => ({ id: `call_${index + 1}`, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.arguments) } }));
+  const toolCalls = (behaviour.toolCalls ?? []).map((call, index) => ({
+    id: `call_${index + 1}`,
+    type: 'function',
+    function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+  }));
   return {
     id: 'chatcmpl-fake',
     object: 'chat.completion',
     created: 0,
     model,
-    choices: [{ index: 0, finish_reason: toolCalls.length ? 'tool_calls' : 'stop', message: { role: 'assistant', content: toolCalls.length ? null : behaviour.text, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) } }],
-    usage: { prompt_tokens: behaviour.usage?.input ?? 10, completion_tokens: behaviour.usage?.output ?? 5, total_tokens: (behaviour.usage?.input ?? 10) + (behaviour.usage?.output ?? 5) },
+    choices: [
+      {
+        index: 0,
+        finish_reason: toolCalls.length ? 'tool_calls' : 'stop',
+        message: {
+          role: 'assistant',
+          content: toolCalls.length ? null : behaviour.text,
+          ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+        },
+      },
+    ],
+    usage: {
+      prompt_tokens: behaviour.usage?.input ?? 10,
+      completion_tokens: behaviour.usage?.output ?? 5,
+      total_tokens: (behaviour.usage?.input ?? 10) + (behaviour.usage?.output ?? 5),
+    },
   };
 }
 
 function anthropicBody(behaviour: Extract<Behaviour, { kind: 'reply' }>, model: string) {
-  const toolUses = (behaviour.toolCalls ?? []).map((call, index) => ({ type: 'tool_use', id: `toolu_${index + 1}`, name: call.name, input: call.arguments }));
+  const toolUses = (behaviour.toolCalls ?? []).map((call, index) => ({
+    type: 'tool_use',
+    id: `toolu_${index + 1}`,
+    name: call.name,
+    input: call.arguments,
+  }));
   return {
     id: 'msg_fake',
     type: 'message',
@@ -53,8 +81,17 @@ function anthropicBody(behaviour: Extract<Behaviour, { kind: 'reply' }>, model: 
 /** Embeddings that make texts with the same letters close: letter counts, a-z. */
 function embeddingsBody(input: unknown, model: string) {
   const texts = Array.isArray(input) ? input.map(String) : [String(input)];
-  const vector = (text: string) => Array.from({ length: 26 }, (_, letter) => [...text.toLowerCase()].filter((char) => char.charCodeAt(0) - 97 === letter).length);
-  return { object: 'list', model, data: texts.map((text, index) => ({ object: 'embedding', index, embedding: vector(text) })), usage: { prompt_tokens: 1, total_tokens: 1 } };
+  const vector = (text: string) =>
+    Array.from(
+      { length: 26 },
+      (_, letter) => [...text.toLowerCase()].filter((char) => char.charCodeAt(0) - 97 === letter).length,
+    );
+  return {
+    object: 'list',
+    model,
+    data: texts.map((text, index) => ({ object: 'embedding', index, embedding: vector(text) })),
+    usage: { prompt_tokens: 1, total_tokens: 1 },
+  };
 }
 
 /**
@@ -62,7 +99,10 @@ function embeddingsBody(input: unknown, model: string) {
  * Messages protocols (tool calls included), and OpenAI embeddings. `answer` decides each reply, or a fault: a status
  * with Retry-After, a hang past the client's timeout, malformed JSON, a dropped connection.
  */
-export async function startFakeLlm(answer: (request: RecordedRequest, index: number) => Behaviour | Promise<Behaviour>, options: { delayMs?: number } = {}): Promise<FakeLlm> {
+export async function startFakeLlm(
+  answer: (request: RecordedRequest, index: number) => Behaviour | Promise<Behaviour>,
+  options: { delayMs?: number } = {},
+): Promise<FakeLlm> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   let inFlight = 0;
@@ -72,7 +112,11 @@ export async function startFakeLlm(answer: (request: RecordedRequest, index: num
     req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
     req.on('end', () => {
       void (async () => {
-        const recorded: RecordedRequest = { path: req.url ?? '', headers: req.headers, body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} };
+        const recorded: RecordedRequest = {
+          path: req.url ?? '',
+          headers: req.headers,
+          body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {},
+        };
         const index = requests.push(recorded) - 1;
         inFlight += 1;
         peak = Math.max(peak, inFlight);
@@ -90,7 +134,10 @@ export async function startFakeLlm(answer: (request: RecordedRequest, index: num
             return;
           }
           if (behaviour.kind === 'status') {
-            res.writeHead(behaviour.status, { 'content-type': 'application/json', ...(behaviour.retryAfter ? { 'retry-after': behaviour.retryAfter } : {}) });
+            res.writeHead(behaviour.status, {
+              'content-type': 'application/json',
+              ...(behaviour.retryAfter ? { 'retry-after': behaviour.retryAfter } : {}),
+            });
             res.end(behaviour.body ?? JSON.stringify({ error: { message: `fake status ${behaviour.status}`, type: 'fake' } }));
             return;
           }

@@ -20,17 +20,41 @@ export interface RuntimeProcess {
 }
 
 /** A real `slipway-runtime serve` process on 127.0.0.1, with one token of each role. */
-export async function startRuntimeProcess(options: { evaluationIntervalMs?: number; flushMs?: number; env?: Record<string, string> } = {}): Promise<RuntimeProcess> {
+export async function startRuntimeProcess(
+  options: { evaluationIntervalMs?: number; flushMs?: number; env?: Record<string, string> } = {},
+): Promise<RuntimeProcess> {
   const { dir, cleanup } = tempDir('slipway-runtime-');
   const roles: Role[] = ['invoker', 'viewer', 'deployer', 'admin'];
-  const tokens = Object.fromEntries(roles.map((role) => [role, execFileSync(process.execPath, [BIN, 'token', 'create', '--data', dir, '--role', role, '--name', `test ${role}`], { encoding: 'utf8' }).trim()])) as Record<Role, string>;
+  const tokens = Object.fromEntries(
+    roles.map((role) => [
+      role,
+      execFileSync(process.execPath, [BIN, 'token', 'create', '--data', dir, '--role', role, '--name', `test ${role}`], {
+        encoding: 'utf8',
+      }).trim(),
+    ]),
+  ) as Record<Role, string>;
   let port = 0;
   const launch = () =>
     new Promise<{ child: ChildProcess; url: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, 'serve', '--data', dir, '--port', String(port), '--evaluation-interval-ms', String(options.evaluationIntervalMs ?? 100), '--flush-ms', String(options.flushMs ?? 50)], {
-        env: { ...process.env, ...options.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          BIN,
+          'serve',
+          '--data',
+          dir,
+          '--port',
+          String(port),
+          '--evaluation-interval-ms',
+          String(options.evaluationIntervalMs ?? 100),
+          '--flush-ms',
+          String(options.flushMs ?? 50),
+        ],
+        {
+          env: { ...process.env, ...options.env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let output = '';
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
@@ -46,7 +70,10 @@ export async function startRuntimeProcess(options: { evaluationIntervalMs?: numb
     });
   let running = await launch();
   port = Number(new URL(running.url).port);
-  const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+  const exited = (child: ChildProcess) =>
+    new Promise<void>((resolve) =>
+      child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+    );
   const handle: RuntimeProcess = {
     url: running.url,
     dir,
@@ -71,7 +98,12 @@ export async function startRuntimeProcess(options: { evaluationIntervalMs?: numb
 
 /** JSON over HTTP with a token: the status and the parsed body. */
 export function runtimeApi(url: string, token: string) {
-  return async <T = Record<string, unknown>>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T; headers: Headers }> => {
+  return async <T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: T; headers: Headers }> => {
     const response = await fetch(`${url}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },

@@ -8,11 +8,33 @@ const routerContract = (needsIntent: boolean) =>
 
 export const TEAM_VERSIONS = {
   intake: [
-    { semver: '1.0.0', message: 'intake emits intent', files: mockAgent('intake 1.0.0', { 'contract.yaml': intakeContract(true) }).files },
-    { semver: '1.1.0', message: 'intake stops emitting intent', files: mockAgent('intake 1.1.0', { 'contract.yaml': intakeContract(false), 'prompt.md': 'You read tickets, and no longer classify them.\n' }).files },
+    {
+      semver: '1.0.0',
+      message: 'intake emits intent',
+      files: mockAgent('intake 1.0.0', { 'contract.yaml': intakeContract(true) }).files,
+    },
+    {
+      semver: '1.1.0',
+      message: 'intake stops emitting intent',
+      files: mockAgent('intake 1.1.0', {
+        'contract.yaml': intakeContract(false),
+        'prompt.md': 'You read tickets, and no longer classify them.\n',
+      }).files,
+    },
   ],
   router: [
-    { semver: '1.0.0', message: 'router routes by intent', files: mockAgent('router 1.0.0', { 'contract.yaml': routerContract(true) }).files },
-    { semver: '2.0.0', message: 'router routes by ticket text', files: mockAgent('router 2.0.0', { 'contract.yaml': routerContract(false), 'prompt.md': 'You route tickets by their text.\n' }).files },
+    {
+      semver: '1.0.0',
+      message: 'router routes by intent',
+      files: mockAgent('router 1.0.0', { 'contract.yaml': routerContract(true) }).files,
+    },
+    {
+      semver: '2.0.0',
+      message: 'router routes by ticket text',
+      files: mockAgent('router 2.0.0', {
+        'contract.yaml': routerContract(false),
+        'prompt.md': 'You route tickets by their text.\n',
+      }).files,
+    },
   ],
 } as const;

@@ -46,11 +46,18 @@ export function agentFiles(overrides: Record<string, string | undefined> = {}): 
     'user.md': 'Ticket {{id}}: {{body}}\n',
     'config.yaml': 'provider: openai-compatible\nmodel: gpt-4o-mini-2024-07-18\ntemperature: 0.2\nmax_tokens: 256\n',
     'tools.json': JSON.stringify(
-      [{ name: 'lookup_customer', description: 'Finds a customer by email.', parameters: { type: 'object', properties: { email: { type: 'string' } }, required: ['email'] } }],
+      [
+        {
+          name: 'lookup_customer',
+          description: 'Finds a customer by email.',
+          parameters: { type: 'object', properties: { email: { type: 'string' } }, required: ['email'] },
+        },
+      ],
       null,
       2,
     ),
-    'examples.yaml': '- role: user\n  content: Ticket 1 - my invoice is wrong\n- role: assistant\n  content: \'{"queue": "billing"}\'\n',
+    'examples.yaml':
+      '- role: user\n  content: Ticket 1 - my invoice is wrong\n- role: assistant\n  content: \'{"queue": "billing"}\'\n',
   };
   for (const [name, value] of Object.entries(overrides)) {
     if (value === undefined) delete base[name];

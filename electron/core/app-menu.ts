@@ -8,10 +8,29 @@ import { MENU_COMMANDS, type MenuCommand } from '../../shared/menu-commands';
 export type MenuAction = { kind: 'open-workspace' } | { kind: 'open-recent'; dir: string } | { kind: 'clear-recent' };
 
 export type MenuRole =
-  | 'about' | 'services' | 'hide' | 'hideOthers' | 'unhide' | 'quit' | 'close'
-  | 'undo' | 'redo' | 'cut' | 'copy' | 'paste' | 'selectAll'
-  | 'reload' | 'forceReload' | 'toggleDevTools' | 'resetZoom' | 'zoomIn' | 'zoomOut' | 'togglefullscreen'
-  | 'minimize' | 'zoom' | 'front';
+  | 'about'
+  | 'services'
+  | 'hide'
+  | 'hideOthers'
+  | 'unhide'
+  | 'quit'
+  | 'close'
+  | 'undo'
+  | 'redo'
+  | 'cut'
+  | 'copy'
+  | 'paste'
+  | 'selectAll'
+  | 'reload'
+  | 'forceReload'
+  | 'toggleDevTools'
+  | 'resetZoom'
+  | 'zoomIn'
+  | 'zoomOut'
+  | 'togglefullscreen'
+  | 'minimize'
+  | 'zoom'
+  | 'front';
 
 export interface MenuSpec {
   label?: string;
@@ -36,7 +55,11 @@ function command(label: string, id: MenuCommand): MenuSpec {
 export function appMenu(options: { platform: NodeJS.Platform; recent: readonly string[] }): MenuSpec[] {
   const mac = options.platform === 'darwin';
   const recent: MenuSpec[] = options.recent.length
-    ? [...options.recent.map((dir) => ({ label: dir, action: { kind: 'open-recent', dir } }) satisfies MenuSpec), separator, { label: 'Clear Recent', action: { kind: 'clear-recent' } }]
+    ? [
+        ...options.recent.map((dir) => ({ label: dir, action: { kind: 'open-recent', dir } }) satisfies MenuSpec),
+        separator,
+        { label: 'Clear Recent', action: { kind: 'clear-recent' } },
+      ]
     : [{ label: 'No recent workspaces', enabled: false }];
   const menus: MenuSpec[] = [
     {
@@ -54,7 +77,17 @@ export function appMenu(options: { platform: NodeJS.Platform; recent: readonly s
     },
     {
       label: 'Edit',
-      submenu: [{ role: 'undo' }, { role: 'redo' }, separator, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }, separator, command('Command Palette…', 'palette')],
+      submenu: [
+        { role: 'undo' },
+        { role: 'redo' },
+        separator,
+        { role: 'cut' },
+        { role: 'copy' },
+        { role: 'paste' },
+        { role: 'selectAll' },
+        separator,
+        command('Command Palette…', 'palette'),
+      ],
     },
     {
       label: 'View',
@@ -79,14 +112,42 @@ export function appMenu(options: { platform: NodeJS.Platform; recent: readonly s
     },
     {
       label: 'Agent',
-      submenu: [command('Snapshot…', 'snapshot'), command('Try the Draft', 'try'), separator, command('Rename…', 'agent.rename'), command('Archive', 'agent.archive'), separator, command('Verify the Audit Chain', 'audit.verify')],
+      submenu: [
+        command('Snapshot…', 'snapshot'),
+        command('Try the Draft', 'try'),
+        separator,
+        command('Rename…', 'agent.rename'),
+        command('Archive', 'agent.archive'),
+        separator,
+        command('Verify the Audit Chain', 'audit.verify'),
+      ],
     },
-    { label: 'Window', submenu: mac ? [{ role: 'minimize' }, { role: 'zoom' }, separator, { role: 'front' }] : [{ role: 'minimize' }, { role: 'close' }] },
+    {
+      label: 'Window',
+      submenu: mac
+        ? [{ role: 'minimize' }, { role: 'zoom' }, separator, { role: 'front' }]
+        : [{ role: 'minimize' }, { role: 'close' }],
+    },
     { label: 'Help', submenu: [command('About Slipway', 'about'), command('Keyboard Shortcuts and Commands…', 'palette')] },
   ];
   if (!mac) return menus;
   return [
-    { label: 'Slipway', submenu: [command('About Slipway', 'about'), separator, command('Settings…', 'settings'), separator, { role: 'services' }, separator, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, separator, { role: 'quit' }] },
+    {
+      label: 'Slipway',
+      submenu: [
+        command('About Slipway', 'about'),
+        separator,
+        command('Settings…', 'settings'),
+        separator,
+        { role: 'services' },
+        separator,
+        { role: 'hide' },
+        { role: 'hideOthers' },
+        { role: 'unhide' },
+        separator,
+        { role: 'quit' },
+      ],
+    },
     ...menus,
   ];
 }

@@ -11,15 +11,17 @@ let t: TestHost;
 afterEach(async () => t.close());
 
 function raw(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
-    const req = request(url, { method: options.method ?? 'GET', headers: options.headers ?? {} }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>(
+    (resolve, reject) => {
+      const req = request(url, { method: options.method ?? 'GET', headers: options.headers ?? {} }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      });
+      req.on('error', reject);
+      req.end(options.body);
+    },
+  );
 }
 
 describe('browser host', () => {
@@ -40,19 +42,36 @@ describe('browser host', () => {
   it('refuses other Host and Origin headers, so rebinding and cross-site pages cannot call it', async () => {
     t = await startTestHost();
     expect((await raw(t.host.url, { headers: { host: 'evil.example' } })).status).toBe(403);
-    const call = await raw(`${t.host.url}api/agents.list`, { method: 'POST', body: '{}', headers: { origin: 'https://evil.example', 'content-type': 'application/json' } });
+    const call = await raw(`${t.host.url}api/agents.list`, {
+      method: 'POST',
+      body: '{}',
+      headers: { origin: 'https://evil.example', 'content-type': 'application/json' },
+    });
     expect(call.status).toBe(403);
   });
 
   it('answers contract calls with envelopes and refuses bad bodies, unknown methods and traversal', async () => {
     t = await startTestHost();
-    const post = (path: string, body: string) => raw(`${t.host.url}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
-    expect(JSON.parse((await post('api/agents.create', '{"name":"triage"}')).body)).toMatchObject({ ok: true, value: { name: 'triage' } });
-    expect(JSON.parse((await post('api/agents.create', '{"name":"Bad"}')).body)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    const post = (path: string, body: string) =>
+      raw(`${t.host.url}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+    expect(JSON.parse((await post('api/agents.create', '{"name":"triage"}')).body)).toMatchObject({
+      ok: true,
+      value: { name: 'triage' },
+    });
+    expect(JSON.parse((await post('api/agents.create', '{"name":"Bad"}')).body)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
     const notJson = await post('api/agents.list', '{nope');
     expect(notJson.status).toBe(400);
-    expect(JSON.parse(notJson.body)).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('not JSON') } });
-    expect(JSON.parse((await post('api/agents.drop', '{}')).body)).toEqual({ ok: false, error: { code: 'unknown_method', message: 'unknown method agents.drop' } });
+    expect(JSON.parse(notJson.body)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringContaining('not JSON') },
+    });
+    expect(JSON.parse((await post('api/agents.drop', '{}')).body)).toEqual({
+      ok: false,
+      error: { code: 'unknown_method', message: 'unknown method agents.drop' },
+    });
     expect((await raw(`${t.host.url}..%2f..%2fpackage.json`)).status).toBe(404);
     expect((await raw(`${t.host.url}assets/..%2f..%2f..%2fpackage.json`)).status).toBe(404);
     expect(await t.client.agents.list({})).toMatchObject([{ name: 'triage' }]);

@@ -83,23 +83,34 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   const server = createServer((request, response) => {
     void (async () => {
-      if (!trusted(request)) return send(response, 403, 'Forbidden: this server answers only its own pages on 127.0.0.1', { 'content-type': 'text/plain' });
+      if (!trusted(request))
+        return send(response, 403, 'Forbidden: this server answers only its own pages on 127.0.0.1', {
+          'content-type': 'text/plain',
+        });
       const path = innerPath(request.url ?? '/');
-      if (path === null) return send(response, 401, 'Unauthorized: open the URL that `slipway serve` printed, token included', { 'content-type': 'text/plain' });
+      if (path === null)
+        return send(response, 401, 'Unauthorized: open the URL that `slipway serve` printed, token included', {
+          'content-type': 'text/plain',
+        });
       if (path === '') return send(response, 308, '', { location: `/${token}/` });
       const api = API_PATH.exec(path);
       if (api) {
-        if (request.method !== 'POST') return sendJson(response, 405, { ok: false, error: { code: 'invalid_input', message: 'use POST for API calls' } });
+        if (request.method !== 'POST')
+          return sendJson(response, 405, { ok: false, error: { code: 'invalid_input', message: 'use POST for API calls' } });
         let input: unknown;
         try {
           const body = await readBody(request);
           input = body === '' ? {} : (JSON.parse(body) as unknown);
         } catch (error) {
-          return sendJson(response, 400, { ok: false, error: { code: 'invalid_input', message: `the request body is not JSON: ${(error as Error).message}` } });
+          return sendJson(response, 400, {
+            ok: false,
+            error: { code: 'invalid_input', message: `the request body is not JSON: ${(error as Error).message}` },
+          });
         }
         return sendJson(response, 200, await options.dispatch(api[1] ?? '', api[2] ?? '', input));
       }
-      if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'Method not allowed', { 'content-type': 'text/plain' });
+      if (request.method !== 'GET' && request.method !== 'HEAD')
+        return send(response, 405, 'Method not allowed', { 'content-type': 'text/plain' });
       let decoded: string;
       try {
         decoded = decodeURIComponent(path);
@@ -110,12 +121,16 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       if (!asset) return send(response, 404, 'Not found', { 'content-type': 'text/plain' });
       try {
         const body = await readFile(asset.file);
-        return send(response, 200, request.method === 'HEAD' ? '' : body, { 'content-type': asset.mimeType, 'cache-control': asset.file.endsWith('.html') ? 'no-store' : 'max-age=31536000, immutable' });
+        return send(response, 200, request.method === 'HEAD' ? '' : body, {
+          'content-type': asset.mimeType,
+          'cache-control': asset.file.endsWith('.html') ? 'no-store' : 'max-age=31536000, immutable',
+        });
       } catch {
         return send(response, 404, 'Not found: is the renderer built? Run `npm run build`.', { 'content-type': 'text/plain' });
       }
     })().catch((error: unknown) => {
-      if (!response.headersSent) send(response, 500, `Internal error: ${(error as Error).message}`, { 'content-type': 'text/plain' });
+      if (!response.headersSent)
+        send(response, 500, `Internal error: ${(error as Error).message}`, { 'content-type': 'text/plain' });
     });
   });
 

@@ -14,7 +14,9 @@ export function refuse(message: string): SlipwayError {
 /** Every entry of a zip, checked as it is read: names, links, duplicates, sizes and ratios. */
 export async function readZipEntries(data: Buffer): Promise<Map<string, Buffer>> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.fromBuffer(data, { lazyEntries: true, validateEntrySizes: true, strictFileNames: true }, (error, opened) => (error || !opened ? reject(refuse(`not a bundle: ${error?.message ?? 'unreadable'}`)) : resolve(opened))),
+    yauzl.fromBuffer(data, { lazyEntries: true, validateEntrySizes: true, strictFileNames: true }, (error, opened) =>
+      error || !opened ? reject(refuse(`not a bundle: ${error?.message ?? 'unreadable'}`)) : resolve(opened),
+    ),
   );
   const entries = new Map<string, Buffer>();
   let total = 0;
@@ -34,7 +36,8 @@ export async function readZipEntries(data: Buffer): Promise<Map<string, Buffer>>
       if (entries.has(name)) return fail(refuse(`${name}: the entry appears twice`));
       if (entry.uncompressedSize > LIMITS.entryBytes) return fail(refuse(`${name}: over 50 MiB`));
       if (total + entry.uncompressedSize > LIMITS.totalBytes) return fail(refuse('the bundle expands to over 500 MiB'));
-      if (entry.uncompressedSize > 64 * 1024 && entry.uncompressedSize / Math.max(entry.compressedSize, 1) > LIMITS.ratio) return fail(refuse(`${name}: compressed more than 100:1`));
+      if (entry.uncompressedSize > 64 * 1024 && entry.uncompressedSize / Math.max(entry.compressedSize, 1) > LIMITS.ratio)
+        return fail(refuse(`${name}: compressed more than 100:1`));
       zip.openReadStream(entry, (error, stream) => {
         if (error || !stream) return fail(refuse(`${name}: cannot be read (${error?.message ?? 'no data'})`));
         const chunks: Buffer[] = [];
@@ -44,7 +47,9 @@ export async function readZipEntries(data: Buffer): Promise<Map<string, Buffer>>
           if (size > LIMITS.entryBytes) stream.destroy(refuse(`${name}: over 50 MiB`));
           else chunks.push(chunk);
         });
-        stream.on('error', (streamError: Error) => fail(streamError instanceof SlipwayError ? streamError : refuse(`${name}: ${streamError.message}`)));
+        stream.on('error', (streamError: Error) =>
+          fail(streamError instanceof SlipwayError ? streamError : refuse(`${name}: ${streamError.message}`)),
+        );
         stream.on('end', () => {
           total += size;
           entries.set(name, Buffer.concat(chunks));
@@ -95,7 +100,8 @@ export async function zipEntries(entries: Array<[string, Buffer]>): Promise<Buff
 
 /** Writes entries as plain files under dir, which must be new or empty. */
 export function writeFolder(dir: string, entries: Array<[string, Buffer]>): void {
-  if (existsSync(dir) && readdirSync(dir).length > 0) throw new SlipwayError('invalid_input', `${dir} is not empty: export into a new folder`);
+  if (existsSync(dir) && readdirSync(dir).length > 0)
+    throw new SlipwayError('invalid_input', `${dir} is not empty: export into a new folder`);
   const made = new Set<string>();
   for (const [path, content] of entries) {
     const folder = dirname(join(dir, path));

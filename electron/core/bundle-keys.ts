@@ -29,12 +29,20 @@ export function trustKey(ws: Workspace, name: string, publicKey: string): Truste
   try {
     if (publicKeyOf(publicKey).asymmetricKeyType !== 'ed25519') throw new Error('not ed25519');
   } catch {
-    throw new SlipwayError('invalid_input', 'that is not an ed25519 public key (base64 of its SPKI DER, as `slipway keys generate` prints)');
+    throw new SlipwayError(
+      'invalid_input',
+      'that is not an ed25519 public key (base64 of its SPKI DER, as `slipway keys generate` prints)',
+    );
   }
   const key = { name: name.trim(), publicKey, fingerprint: keyFingerprint(publicKey) };
   writeTransaction(ws.db, () => {
     writeSetting(ws, 'trusted-keys', [...trustedKeys(ws).filter((existing) => existing.fingerprint !== key.fingerprint), key]);
-    appendAudit(ws, { action: 'keys.trust', agentId: null, subject: `${key.name} (${key.fingerprint})`, after: { fingerprint: key.fingerprint } });
+    appendAudit(ws, {
+      action: 'keys.trust',
+      agentId: null,
+      subject: `${key.name} (${key.fingerprint})`,
+      after: { fingerprint: key.fingerprint },
+    });
   });
   return key;
 }
@@ -43,7 +51,11 @@ export function untrustKey(ws: Workspace, fingerprint: string): void {
   const key = trustedKeys(ws).find((existing) => existing.fingerprint === fingerprint);
   if (!key) throw new SlipwayError('not_found', `no trusted key has the fingerprint ${fingerprint}`);
   writeTransaction(ws.db, () => {
-    writeSetting(ws, 'trusted-keys', trustedKeys(ws).filter((existing) => existing.fingerprint !== fingerprint));
+    writeSetting(
+      ws,
+      'trusted-keys',
+      trustedKeys(ws).filter((existing) => existing.fingerprint !== fingerprint),
+    );
     appendAudit(ws, { action: 'keys.untrust', agentId: null, subject: `${key.name} (${fingerprint})`, before: { fingerprint } });
   });
 }
@@ -75,7 +87,13 @@ export function checkSignature(ws: Workspace, manifestBytes: Buffer, signatureBy
   if (!valid) throw refuse('the signature does not match the manifest: the bundle was changed after it was signed');
   const fingerprint = keyFingerprint(body.data.publicKey);
   const trusted = trustedKeys(ws).find((key) => key.fingerprint === fingerprint) ?? null;
-  return { signed: true, fingerprint, publicKey: body.data.publicKey, trusted: trusted !== null, trustedAs: trusted?.name ?? null };
+  return {
+    signed: true,
+    fingerprint,
+    publicKey: body.data.publicKey,
+    trusted: trusted !== null,
+    trustedAs: trusted?.name ?? null,
+  };
 }
 
 /** Where `slipway keys generate` keeps the private key: the user's config folder, never a workspace. */
@@ -83,9 +101,14 @@ function signingKeyPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(userDataDir(env), 'keys', 'bundle-signing.pem');
 }
 
-export function generateSigningKey(env: NodeJS.ProcessEnv = process.env): { publicKey: string; fingerprint: string; path: string } {
+export function generateSigningKey(env: NodeJS.ProcessEnv = process.env): {
+  publicKey: string;
+  fingerprint: string;
+  path: string;
+} {
   const path = signingKeyPath(env);
-  if (existsSync(path)) throw new SlipwayError('invalid_input', `a signing key already exists at ${path}; move it away to make a new one`);
+  if (existsSync(path))
+    throw new SlipwayError('invalid_input', `a signing key already exists at ${path}; move it away to make a new one`);
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
@@ -95,7 +118,8 @@ export function generateSigningKey(env: NodeJS.ProcessEnv = process.env): { publ
 
 export function signingKey(env: NodeJS.ProcessEnv = process.env): KeyObject {
   const path = signingKeyPath(env);
-  if (!existsSync(path)) throw new SlipwayError('invalid_input', `no signing key: make one with \`slipway keys generate\` (kept at ${path})`);
+  if (!existsSync(path))
+    throw new SlipwayError('invalid_input', `no signing key: make one with \`slipway keys generate\` (kept at ${path})`);
   return createPrivateKey(readFileSync(path));
 }
 

@@ -46,10 +46,18 @@ export interface CompareOptions {
  * and compared.
  */
 export async function compareRefs(ws: Workspace, input: CompareInput, options: CompareOptions): Promise<ComparisonSummary> {
-  if (input.refs.length < 2 || input.refs.length > MAX_REFS) throw new SlipwayError('invalid_input', `compare 2 to ${MAX_REFS} refs (the first is the baseline); got ${input.refs.length}`);
+  if (input.refs.length < 2 || input.refs.length > MAX_REFS)
+    throw new SlipwayError(
+      'invalid_input',
+      `compare 2 to ${MAX_REFS} refs (the first is the baseline); got ${input.refs.length}`,
+    );
   const targets = input.refs.map((ref) => {
     const target = resolveAgentRef(ws, ref.includes('@') ? ref : `${input.agent}@${ref}`);
-    if (target.agentName !== input.agent) throw new SlipwayError('invalid_input', `${ref} is not a version of ${input.agent}: a comparison is of one agent's versions`);
+    if (target.agentName !== input.agent)
+      throw new SlipwayError(
+        'invalid_input',
+        `${ref} is not a version of ${input.agent}: a comparison is of one agent's versions`,
+      );
     requireKeys(target.agent, options.platform.secrets);
     return { ref, target };
   });
@@ -58,12 +66,23 @@ export async function compareRefs(ws: Workspace, input: CompareInput, options: C
   const graded = suite?.suite;
   const cases = dataset.dataset.items.map((item) => {
     const testCase = graded?.cases.find((candidate) => candidate.id === item.id);
-    return { ...item, assert: testCase?.assert ?? [], ...(testCase?.threshold !== undefined ? { threshold: testCase.threshold } : {}) };
+    return {
+      ...item,
+      assert: testCase?.assert ?? [],
+      ...(testCase?.threshold !== undefined ? { threshold: testCase.threshold } : {}),
+    };
   });
   const runnable = Suite.parse({
     name: dataset.name,
     cases,
-    ...(graded ? { defaults: graded.defaults, tools_mode: graded.tools_mode, ...(graded.judge ? { judge: graded.judge } : {}), ...(graded.embedding ? { embedding: graded.embedding } : {}) } : {}),
+    ...(graded
+      ? {
+          defaults: graded.defaults,
+          tools_mode: graded.tools_mode,
+          ...(graded.judge ? { judge: graded.judge } : {}),
+          ...(graded.embedding ? { embedding: graded.embedding } : {}),
+        }
+      : {}),
   });
   const total = cases.length * input.repeat * targets.length;
   const id = startComparison(ws, {
@@ -80,22 +99,29 @@ export async function compareRefs(ws: Workspace, input: CompareInput, options: C
   // Every side runs at the same time, sharing the concurrency, so a provider slowing down or
   // speeding up meanwhile weighs on each version alike: latency differences are the versions'.
   const perSide = Math.max(1, Math.ceil(input.concurrency / targets.length));
-  await Promise.all(targets.map(({ target }, side) =>
-    runSuite({
-      agent: target.agent,
-      versionHash: target.versionHash,
-      suite: runnable,
-      settings: { concurrency: perSide, repeat: input.repeat },
-      platform: options.platform,
-      prices: options.prices,
-      ...(options.signal ? { signal: options.signal } : {}),
-      onProgress: (progress) => {
-        recordComparisonResult(ws, id, side, progress.last);
-        done += 1;
-        costUsd += progress.last.costUsd ?? 0;
-        options.onProgress?.({ done, total, costUsd });
-      },
-    }),
-  ));
-  return finishComparison(ws, id, options.signal?.aborted ? 'cancelled' : 'finished', cases.map((item) => item.id));
+  await Promise.all(
+    targets.map(({ target }, side) =>
+      runSuite({
+        agent: target.agent,
+        versionHash: target.versionHash,
+        suite: runnable,
+        settings: { concurrency: perSide, repeat: input.repeat },
+        platform: options.platform,
+        prices: options.prices,
+        ...(options.signal ? { signal: options.signal } : {}),
+        onProgress: (progress) => {
+          recordComparisonResult(ws, id, side, progress.last);
+          done += 1;
+          costUsd += progress.last.costUsd ?? 0;
+          options.onProgress?.({ done, total, costUsd });
+        },
+      }),
+    ),
+  );
+  return finishComparison(
+    ws,
+    id,
+    options.signal?.aborted ? 'cancelled' : 'finished',
+    cases.map((item) => item.id),
+  );
 }

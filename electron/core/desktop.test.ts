@@ -21,9 +21,31 @@ function items(menu: MenuSpec[]): MenuSpec[] {
 
 describe('the native menus', () => {
   it('are File, Edit, View, Agent, Window and Help (with the app menu first on macOS)', () => {
-    expect(appMenu({ platform: 'linux', recent: [] }).map((menu) => menu.label)).toEqual(['File', 'Edit', 'View', 'Agent', 'Window', 'Help']);
-    expect(appMenu({ platform: 'win32', recent: [] }).map((menu) => menu.label)).toEqual(['File', 'Edit', 'View', 'Agent', 'Window', 'Help']);
-    expect(appMenu({ platform: 'darwin', recent: [] }).map((menu) => menu.label)).toEqual(['Slipway', 'File', 'Edit', 'View', 'Agent', 'Window', 'Help']);
+    expect(appMenu({ platform: 'linux', recent: [] }).map((menu) => menu.label)).toEqual([
+      'File',
+      'Edit',
+      'View',
+      'Agent',
+      'Window',
+      'Help',
+    ]);
+    expect(appMenu({ platform: 'win32', recent: [] }).map((menu) => menu.label)).toEqual([
+      'File',
+      'Edit',
+      'View',
+      'Agent',
+      'Window',
+      'Help',
+    ]);
+    expect(appMenu({ platform: 'darwin', recent: [] }).map((menu) => menu.label)).toEqual([
+      'Slipway',
+      'File',
+      'Edit',
+      'View',
+      'Agent',
+      'Window',
+      'Help',
+    ]);
   });
 
   it("send only commands the window knows, show the window's own keys without taking them, and give each key to one item", () => {
@@ -34,7 +56,9 @@ describe('the native menus', () => {
         expect(item.accelerator ?? null).toBe(MENU_COMMANDS[item.command ?? 'about']);
         if (item.accelerator) expect(item.registerAccelerator).toBe(false);
       }
-      const keys = all.filter((item) => item.accelerator && item.label !== 'Keyboard Shortcuts and Commands…').map((item) => item.accelerator);
+      const keys = all
+        .filter((item) => item.accelerator && item.label !== 'Keyboard Shortcuts and Commands…')
+        .map((item) => item.accelerator);
       expect(new Set(keys).size, platform).toBe(keys.length);
       const open = all.find((item) => item.action?.kind === 'open-workspace');
       expect(open).toMatchObject({ label: 'Open Workspace…', accelerator: 'CmdOrCtrl+O' });
@@ -43,9 +67,15 @@ describe('the native menus', () => {
   });
 
   it('list recent workspaces under File ▸ Open Recent, or say there are none', () => {
-    const recent = (list: string[]) => items(appMenu({ platform: 'linux', recent: list })).find((item) => item.label === 'Open Recent')?.submenu ?? [];
+    const recent = (list: string[]) =>
+      items(appMenu({ platform: 'linux', recent: list })).find((item) => item.label === 'Open Recent')?.submenu ?? [];
     expect(recent([]).map((item) => [item.label, item.enabled])).toEqual([['No recent workspaces', false]]);
-    expect(recent(['/work/a', '/work/b']).map((item) => item.action ?? item.type)).toEqual([{ kind: 'open-recent', dir: '/work/a' }, { kind: 'open-recent', dir: '/work/b' }, 'separator', { kind: 'clear-recent' }]);
+    expect(recent(['/work/a', '/work/b']).map((item) => item.action ?? item.type)).toEqual([
+      { kind: 'open-recent', dir: '/work/a' },
+      { kind: 'open-recent', dir: '/work/b' },
+      'separator',
+      { kind: 'clear-recent' },
+    ]);
   });
 });
 
@@ -54,12 +84,21 @@ describe('the window between runs', () => {
   const monitor = { x: 1440, y: 0, width: 2560, height: 1440 };
 
   it('opens where it was when its title bar is on a display, maximized if it was', () => {
-    expect(restoreWindow({ x: 1600, y: 100, width: 1800, height: 1000, maximized: true }, [laptop, monitor])).toEqual({ bounds: { x: 1600, y: 100, width: 1800, height: 1000 }, maximized: true });
+    expect(restoreWindow({ x: 1600, y: 100, width: 1800, height: 1000, maximized: true }, [laptop, monitor])).toEqual({
+      bounds: { x: 1600, y: 100, width: 1800, height: 1000 },
+      maximized: true,
+    });
   });
 
   it('opens centred, no larger than the largest display, when its display is gone; at the default size the first time', () => {
-    expect(restoreWindow({ x: 1600, y: 100, width: 1800, height: 1000, maximized: false }, [laptop])).toEqual({ bounds: { width: 1440, height: 900 }, maximized: false });
-    expect(restoreWindow({ x: 1435, y: 100, width: 800, height: 600, maximized: false }, [laptop])).toEqual({ bounds: { width: 800, height: 600 }, maximized: false });
+    expect(restoreWindow({ x: 1600, y: 100, width: 1800, height: 1000, maximized: false }, [laptop])).toEqual({
+      bounds: { width: 1440, height: 900 },
+      maximized: false,
+    });
+    expect(restoreWindow({ x: 1435, y: 100, width: 800, height: 600, maximized: false }, [laptop])).toEqual({
+      bounds: { width: 800, height: 600 },
+      maximized: false,
+    });
     expect(restoreWindow(null, [laptop])).toEqual({ bounds: DEFAULT_SIZE, maximized: false });
   });
 

@@ -23,7 +23,10 @@ export function readAgentFolder(dir: string): Record<string, string> {
     }
   }
   if (strangers.length > 0) {
-    throw new SlipwayError('invalid_files', `${dir} holds files that are not agent files (${strangers.join(', ')}): allowed files are ${AGENT_FILES.join(', ')}`);
+    throw new SlipwayError(
+      'invalid_files',
+      `${dir} holds files that are not agent files (${strangers.join(', ')}): allowed files are ${AGENT_FILES.join(', ')}`,
+    );
   }
   return files;
 }

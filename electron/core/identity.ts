@@ -8,7 +8,11 @@ export interface Identity {
 
 function gitConfig(key: string): string {
   try {
-    return execFileSync('git', ['config', '--get', key], { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['config', '--get', key], {
+      encoding: 'utf8',
+      timeout: 2000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return '';
   }

@@ -21,7 +21,10 @@ export function bindIpc(ipcMain: IpcMainLike, dispatch: Dispatch, isTrustedUrl: 
     ipcMain.handle(channel, async (event, input): Promise<Envelope> => {
       const url = event.senderFrame?.url ?? '';
       if (!isTrustedUrl(url)) {
-        return { ok: false, error: { code: 'forbidden', message: `${domain}.${method} refused: the caller is not Slipway's own window` } };
+        return {
+          ok: false,
+          error: { code: 'forbidden', message: `${domain}.${method} refused: the caller is not Slipway's own window` },
+        };
       }
       return dispatch(domain, method, input);
     });

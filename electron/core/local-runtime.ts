@@ -19,9 +19,16 @@ export interface StartedRuntime {
  */
 export async function startLocalRuntime(dir: string, options: { evaluationIntervalMs?: number } = {}): Promise<StartedRuntime> {
   const bin = join(packageRoot(), 'bin', 'slipway-runtime.js');
-  const token = async (role: string) => (await run(process.execPath, [bin, 'token', 'create', '--data', dir, '--role', role, '--name', `Slipway app (${role})`])).stdout.trim();
+  const token = async (role: string) =>
+    (
+      await run(process.execPath, [bin, 'token', 'create', '--data', dir, '--role', role, '--name', `Slipway app (${role})`])
+    ).stdout.trim();
   const [adminToken, invokerToken] = [await token('admin'), await token('invoker')];
-  const child: ChildProcess = spawn(process.execPath, [bin, 'serve', '--data', dir, '--port', '0', '--evaluation-interval-ms', String(options.evaluationIntervalMs ?? 1000)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [bin, 'serve', '--data', dir, '--port', '0', '--evaluation-interval-ms', String(options.evaluationIntervalMs ?? 1000)],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     const onData = (chunk: Buffer) => {
@@ -31,7 +38,14 @@ export async function startLocalRuntime(dir: string, options: { evaluationInterv
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new SlipwayError('internal', `the local runtime stopped at start (exit ${code}): ${output.trim().split('\n').pop() ?? ''}`)));
+    child.once('exit', (code) =>
+      reject(
+        new SlipwayError(
+          'internal',
+          `the local runtime stopped at start (exit ${code}): ${output.trim().split('\n').pop() ?? ''}`,
+        ),
+      ),
+    );
   });
   return {
     url,

@@ -16,7 +16,12 @@ const config = JSON.parse(readFileSync(join(root, 'electron-builder.json'), 'utf
   mac: { target: string[]; icon: string };
   win: { target: string[]; icon: string };
 };
-const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string; dependencies: Record<string, string>; devDependencies: Record<string, string>; scripts: Record<string, string> };
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  main: string;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+  scripts: Record<string, string>;
+};
 
 /** Whether electron-builder's files patterns take a path (later patterns win; ! excludes). */
 function packaged(path: string): boolean {
@@ -40,7 +45,10 @@ function importedPackages(dirs: string[]): Set<string> {
   const names = new Set<string>();
   for (const file of dirs.flatMap(sourceFiles)) {
     const text = readFileSync(join(root, file), 'utf8');
-    for (const match of [...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/gm), ...text.matchAll(/import\(\s*'([^']+)'\s*\)/g)]) {
+    for (const match of [
+      ...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/gm),
+      ...text.matchAll(/import\(\s*'([^']+)'\s*\)/g),
+    ]) {
       const specifier = match[1] ?? '';
       if (specifier.startsWith('.') || !/^(@[a-z0-9._-]+\/)?[a-z0-9._-]+(\/.*)?$/.test(specifier)) continue;
       names.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : (specifier.split('/')[0] ?? specifier));
@@ -70,10 +78,31 @@ describe('the packaging configuration (electron-builder.json)', () => {
   });
 
   it('packs the built app, its migrations and resources and the Electron build of better-sqlite3 (unpacked from the asar), and no sources, maps or Node-ABI binary', () => {
-    for (const path of [manifest.main, 'out/preload/index.cjs', 'out/renderer/index.html', 'out/renderer/assets/index-Byphe4Iv.js', 'electron/core/migrations/0010-init.sql', 'resources/samples/samples.json', 'resources/schemas/config.yaml.schema.json', 'resources/prices.json', 'native/electron/better_sqlite3.node', 'package.json']) {
+    for (const path of [
+      manifest.main,
+      'out/preload/index.cjs',
+      'out/renderer/index.html',
+      'out/renderer/assets/index-Byphe4Iv.js',
+      'electron/core/migrations/0010-init.sql',
+      'resources/samples/samples.json',
+      'resources/schemas/config.yaml.schema.json',
+      'resources/prices.json',
+      'native/electron/better_sqlite3.node',
+      'package.json',
+    ]) {
       expect(packaged(path), path).toBe(true);
     }
-    for (const path of ['electron/core/workspace.ts', 'renderer/app/App.tsx', 'shared/manifest.ts', 'out/main/index.js.map', 'out/cli/slipway.js', 'e2e/workbench.spec.ts', 'bench/store.ts', 'node_modules/better-sqlite3/build/Release/better_sqlite3.node', 'resources/icons/icon.icns']) {
+    for (const path of [
+      'electron/core/workspace.ts',
+      'renderer/app/App.tsx',
+      'shared/manifest.ts',
+      'out/main/index.js.map',
+      'out/cli/slipway.js',
+      'e2e/workbench.spec.ts',
+      'bench/store.ts',
+      'node_modules/better-sqlite3/build/Release/better_sqlite3.node',
+      'resources/icons/icon.icns',
+    ]) {
       expect(packaged(path), path).toBe(false);
     }
     expect(config.asarUnpack.some((pattern) => minimatch('native/electron/better_sqlite3.node', pattern))).toBe(true);
@@ -115,7 +144,8 @@ describe('the packaging configuration (electron-builder.json)', () => {
     expect(icns.toString('ascii', 0, 4)).toBe('icns');
     expect(icns.readUInt32BE(4)).toBe(icns.length);
     const chunks: number[] = [];
-    for (let at = 8; at < icns.length; at += icns.readUInt32BE(at + 4)) chunks.push(PNG.sync.read(icns.subarray(at + 8, at + icns.readUInt32BE(at + 4))).width);
+    for (let at = 8; at < icns.length; at += icns.readUInt32BE(at + 4))
+      chunks.push(PNG.sync.read(icns.subarray(at + 8, at + icns.readUInt32BE(at + 4))).width);
     expect(chunks).toEqual([16, 32, 64, 128, 256, 512, 1024]);
     expect(relative(root, join(root, config.mac.icon))).toMatch(/^resources\//);
   });

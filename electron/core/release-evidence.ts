@@ -24,7 +24,9 @@ function liveAssertion(assertion: Assertion): LiveAssertion[] {
 /** The newest passing run of each gate suite for this exact version: its evidence. */
 export function gateAttestations(ws: Workspace, agent: string, suites: string[], versionHash: string): Attestation[] {
   return suites.flatMap((suite) => {
-    const run = listRuns(ws, agent, suite).find((candidate) => candidate.versionHash === versionHash && candidate.gatePassed === true);
+    const run = listRuns(ws, agent, suite).find(
+      (candidate) => candidate.versionHash === versionHash && candidate.gatePassed === true,
+    );
     const attestation = run ? attestationOf(run) : null;
     return attestation ? [attestation] : [];
   });
@@ -41,5 +43,9 @@ export function gateMissing(ws: Workspace, agent: string, plan: ReleasePlan | nu
 export function planWithEvidence(ws: Workspace, agent: string, plan: ReleasePlan, versionHash: string | null): ReleasePlan {
   const attestations = versionHash ? gateAttestations(ws, agent, plan.gate.suites, versionHash) : [];
   const live = plan.gate.suites.flatMap((suite) => getSuite(ws, agent, suite).suite.defaults.assert.flatMap(liveAssertion));
-  return { ...plan, assertions: [...plan.assertions, ...live], gate: { suites: plan.gate.suites, attestations: [...plan.gate.attestations, ...attestations] } };
+  return {
+    ...plan,
+    assertions: [...plan.assertions, ...live],
+    gate: { suites: plan.gate.suites, attestations: [...plan.gate.attestations, ...attestations] },
+  };
 }

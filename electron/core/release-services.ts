@@ -42,14 +42,30 @@ export interface TargetAccess {
   followLabel: (agent: string, label: string, state: ReleaseState, reason: string) => void;
 }
 
-export function createReleaseHandlers(ws: Workspace, deps: { vault: SecretVault; env?: NodeJS.ProcessEnv }): ReleaseHandlers & { close: () => Promise<void>; access: TargetAccess } {
+export function createReleaseHandlers(
+  ws: Workspace,
+  deps: { vault: SecretVault; env?: NodeJS.ProcessEnv },
+): ReleaseHandlers & { close: () => Promise<void>; access: TargetAccess } {
   let local: StartedRuntime | null = null;
-  let traffic: { agent: string; dataset: string; ratePerSecond: number; sent: number; failed: number; timer: ReturnType<typeof setInterval> } | null = null;
+  let traffic: {
+    agent: string;
+    dataset: string;
+    ratePerSecond: number;
+    sent: number;
+    failed: number;
+    timer: ReturnType<typeof setInterval>;
+  } | null = null;
 
   const client = (name: string): { client: RuntimeClient; url: string; label: string } => {
     const target = getTarget(ws, name);
-    const token = deps.vault.get(targetTokenName(name)) ?? (deps.env ?? process.env)[`SLIPWAY_TOKEN_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`];
-    if (!token) throw new SlipwayError('invalid_input', `target ${name} has no token: add it in the Release tab's target settings (or set SLIPWAY_TOKEN_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')})`);
+    const token =
+      deps.vault.get(targetTokenName(name)) ??
+      (deps.env ?? process.env)[`SLIPWAY_TOKEN_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`];
+    if (!token)
+      throw new SlipwayError(
+        'invalid_input',
+        `target ${name} has no token: add it in the Release tab's target settings (or set SLIPWAY_TOKEN_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')})`,
+      );
     return { client: runtimeClient(target.url, token), url: target.url, label: target.label };
   };
 
@@ -72,7 +88,14 @@ export function createReleaseHandlers(ws: Workspace, deps: { vault: SecretVault;
             return null;
           }
         })();
-        appendAudit(ws, { action: `runtime.${event.type}`, agentId: agent, subject: `${event.agent} on ${name} (event ${event.id})`, actor: `runtime:${name}`, reason: typeof event.detail.reason === 'string' ? event.detail.reason : '', after: { ...event.detail, by: event.actor, at: event.at } });
+        appendAudit(ws, {
+          action: `runtime.${event.type}`,
+          agentId: agent,
+          subject: `${event.agent} on ${name} (event ${event.id})`,
+          actor: `runtime:${name}`,
+          reason: typeof event.detail.reason === 'string' ? event.detail.reason : '',
+          after: { ...event.detail, by: event.actor, at: event.at },
+        });
       }
       writeSetting(ws, `cursor:${name}`, events[events.length - 1]?.id ?? cursor);
     });
@@ -82,7 +105,11 @@ export function createReleaseHandlers(ws: Workspace, deps: { vault: SecretVault;
     const known = readSetting<Known>(ws, `release:${name}:${agent}`);
     try {
       const { client: runtime } = client(name);
-      const [state, { plan }, { guardrails }] = await Promise.all([runtime.state(agent), runtime.plan(agent), runtime.guardrails(agent)]);
+      const [state, { plan }, { guardrails }] = await Promise.all([
+        runtime.state(agent),
+        runtime.plan(agent),
+        runtime.guardrails(agent),
+      ]);
       const at = new Date().toISOString();
       writeSetting(ws, `release:${name}:${agent}`, { state, at });
       await pullEvents(name, runtime);
@@ -96,20 +123,51 @@ export function createReleaseHandlers(ws: Workspace, deps: { vault: SecretVault;
         window = {
           requests,
           errorRate: requests ? mine.reduce((sum, bucket) => sum + bucket.errors, 0) / requests : 0,
-          p95LatencyMs: quantile(mine.flatMap((bucket) => (bucket.latencyP95 === null ? [] : [bucket.latencyP95])), 1),
+          p95LatencyMs: quantile(
+            mine.flatMap((bucket) => (bucket.latencyP95 === null ? [] : [bucket.latencyP95])),
+            1,
+          ),
           costPerRequestUsd: requests ? mine.reduce((sum, bucket) => sum + bucket.costUsd, 0) / requests : null,
         };
       }
       const progress =
         state.plan && plan
-          ? { step: state.plan.step, heldMs: Date.now() - Date.parse(state.plan.since), holdMs: state.plan.step < 0 ? (plan.shadow?.durationMs ?? 0) : (plan.steps[state.plan.step]?.holdMs ?? 0) }
+          ? {
+              step: state.plan.step,
+              heldMs: Date.now() - Date.parse(state.plan.since),
+              holdMs: state.plan.step < 0 ? (plan.shadow?.durationMs ?? 0) : (plan.steps[state.plan.step]?.holdMs ?? 0),
+            }
           : null;
       const savedPlan = latestPlan(ws, agent)?.plan ?? null;
       const candidate = canary?.hash;
-      return { target: name, agent, reachable: true, state, lastContact: at, problem: null, plan, guardrails, progress, window, gateMissing: candidate ? gateMissing(ws, agent, savedPlan ?? plan, candidate) : [] };
+      return {
+        target: name,
+        agent,
+        reachable: true,
+        state,
+        lastContact: at,
+        problem: null,
+        plan,
+        guardrails,
+        progress,
+        window,
+        gateMissing: candidate ? gateMissing(ws, agent, savedPlan ?? plan, candidate) : [],
+      };
     } catch (error) {
       if (error instanceof SlipwayError && error.code !== 'invalid_input' && error.code !== 'internal') throw error;
-      return { target: name, agent, reachable: false, state: known?.state ?? null, lastContact: known?.at ?? null, problem: error instanceof Error ? error.message : String(error), plan: null, guardrails: null, progress: null, window: null, gateMissing: [] };
+      return {
+        target: name,
+        agent,
+        reachable: false,
+        state: known?.state ?? null,
+        lastContact: known?.at ?? null,
+        problem: error instanceof Error ? error.message : String(error),
+        plan: null,
+        guardrails: null,
+        progress: null,
+        window: null,
+        gateMissing: [],
+      };
     }
   };
 
@@ -136,24 +194,39 @@ export function createReleaseHandlers(ws: Workspace, deps: { vault: SecretVault;
     const items = getDataset(ws, agent, dataset).dataset.items;
     const runtime = runtimeClient(local.url, local.invokerToken);
     let index = 0;
-    const timer = setInterval(() => {
-      const item = items[index % items.length];
-      index += 1;
-      if (!item || !traffic) return;
-      const current = traffic;
-      runtime
-        .invoke(agent, item.vars ?? {}, `traffic-${index}`)
-        .then(() => (current.sent += 1))
-        .catch(() => {
-          current.sent += 1;
-          current.failed += 1;
-        });
-    }, Math.max(5, 1000 / ratePerSecond));
+    const timer = setInterval(
+      () => {
+        const item = items[index % items.length];
+        index += 1;
+        if (!item || !traffic) return;
+        const current = traffic;
+        runtime
+          .invoke(agent, item.vars ?? {}, `traffic-${index}`)
+          .then(() => (current.sent += 1))
+          .catch(() => {
+            current.sent += 1;
+            current.failed += 1;
+          });
+      },
+      Math.max(5, 1000 / ratePerSecond),
+    );
     timer.unref();
     traffic = { agent, dataset, ratePerSecond, sent: 0, failed: 0, timer };
   };
 
-  const localStatus = () => ({ running: local !== null, url: local?.url ?? null, traffic: traffic ? { agent: traffic.agent, dataset: traffic.dataset, ratePerSecond: traffic.ratePerSecond, sent: traffic.sent, failed: traffic.failed } : null });
+  const localStatus = () => ({
+    running: local !== null,
+    url: local?.url ?? null,
+    traffic: traffic
+      ? {
+          agent: traffic.agent,
+          dataset: traffic.dataset,
+          ratePerSecond: traffic.ratePerSecond,
+          sent: traffic.sent,
+          failed: traffic.failed,
+        }
+      : null,
+  });
 
   return {
     targets: {
@@ -165,7 +238,8 @@ export function createReleaseHandlers(ws: Workspace, deps: { vault: SecretVault;
       },
       remove: ({ name }) => {
         removeTarget(ws, name);
-        if (deps.vault.names().some((entry) => entry.name === targetTokenName(name) && entry.source !== 'environment')) deps.vault.remove(targetTokenName(name));
+        if (deps.vault.names().some((entry) => entry.name === targetTokenName(name) && entry.source !== 'environment'))
+          deps.vault.remove(targetTokenName(name));
         return listTargets(ws).map((target) => info(target.name));
       },
     },
@@ -174,20 +248,46 @@ export function createReleaseHandlers(ws: Workspace, deps: { vault: SecretVault;
       command: async ({ agent, target, action }) => {
         const { client: runtime, label } = client(target);
         const agentRow = requireAgent(ws, agent);
-        const record = (after: Record<string, unknown>) => writeTransaction(ws.db, () => appendAudit(ws, { action: `release.${action.type}`, agentId: agentRow.id, subject: `${agent} on ${target}`, ...(action.type === 'rollback' ? { reason: action.reason } : {}), after }));
+        const record = (after: Record<string, unknown>) =>
+          writeTransaction(ws.db, () =>
+            appendAudit(ws, {
+              action: `release.${action.type}`,
+              agentId: agentRow.id,
+              subject: `${agent} on ${target}`,
+              ...(action.type === 'rollback' ? { reason: action.reason } : {}),
+              after,
+            }),
+          );
         let runtimeAction: CommandAction;
         if (action.type === 'deploy' || action.type === 'canary' || action.type === 'shadow') {
           const version = versionOf(agent, action.ref);
           await runtime.upload(agent, version.hash, version.semver, version.files);
           const saved = latestPlan(ws, agent)?.plan ?? null;
           if (action.type === 'canary' && saved) await runtime.setPlan(agent, planWithEvidence(ws, agent, saved, version.hash));
-          runtimeAction = action.type === 'deploy' ? { type: 'deploy', version: version.hash } : action.type === 'canary' ? { type: 'canary', version: version.hash, weight: action.weight } : { type: 'shadow', version: version.hash, share: action.share };
+          runtimeAction =
+            action.type === 'deploy'
+              ? { type: 'deploy', version: version.hash }
+              : action.type === 'canary'
+                ? { type: 'canary', version: version.hash, weight: action.weight }
+                : { type: 'shadow', version: version.hash, share: action.share };
         } else if (action.type === 'step') runtimeAction = { type: 'set-weight', weight: action.weight };
         else runtimeAction = action;
         try {
           const { state } = await runtime.command(agent, runtimeAction, { actor: ws.identity().author });
-          record({ generation: state.generation, stable: state.stable, canary: state.canary, shadow: state.shadow, paused: state.paused });
-          if (action.type === 'promote' || action.type === 'rollback' || action.type === 'deploy') followLabel(agent, label, state, `${action.type} on ${target}${action.type === 'rollback' ? `: ${action.reason}` : ''}`);
+          record({
+            generation: state.generation,
+            stable: state.stable,
+            canary: state.canary,
+            shadow: state.shadow,
+            paused: state.paused,
+          });
+          if (action.type === 'promote' || action.type === 'rollback' || action.type === 'deploy')
+            followLabel(
+              agent,
+              label,
+              state,
+              `${action.type} on ${target}${action.type === 'rollback' ? `: ${action.reason}` : ''}`,
+            );
         } catch (error) {
           record({ refused: error instanceof Error ? error.message : String(error) });
           throw error;
@@ -196,14 +296,28 @@ export function createReleaseHandlers(ws: Workspace, deps: { vault: SecretVault;
       },
       setGuardrails: async ({ agent, target, guardrails }) => {
         await client(target).client.setGuardrails(agent, guardrails as Guardrails);
-        writeTransaction(ws.db, () => appendAudit(ws, { action: 'release.guardrails', agentId: requireAgent(ws, agent).id, subject: `${agent} on ${target}`, after: guardrails }));
+        writeTransaction(ws.db, () =>
+          appendAudit(ws, {
+            action: 'release.guardrails',
+            agentId: requireAgent(ws, agent).id,
+            subject: `${agent} on ${target}`,
+            after: guardrails,
+          }),
+        );
         return view(agent, target);
       },
       plans: ({ agent }) => planRevisions(ws, agent),
       setPlan: async ({ agent, target, plan }) => {
         writeTransaction(ws.db, () => {
           const { saved, previous } = savePlan(ws, agent, plan as ReleasePlan);
-          if (saved.revision !== previous?.revision) appendAudit(ws, { action: 'release.plan', agentId: requireAgent(ws, agent).id, subject: `${agent} plan revision ${saved.revision}`, before: previous?.plan ?? null, after: plan });
+          if (saved.revision !== previous?.revision)
+            appendAudit(ws, {
+              action: 'release.plan',
+              agentId: requireAgent(ws, agent).id,
+              subject: `${agent} plan revision ${saved.revision}`,
+              before: previous?.plan ?? null,
+              after: plan,
+            });
         });
         const { client: runtime } = client(target);
         const state = await runtime.state(agent);
@@ -213,7 +327,10 @@ export function createReleaseHandlers(ws: Workspace, deps: { vault: SecretVault;
       metrics: async ({ agent, target, minutes }) => {
         const { buckets } = await client(target).client.metrics(agent, new Date(Date.now() - minutes * 60_000).toISOString());
         const versions: Record<string, string> = {};
-        for (const bucket of buckets) versions[bucket.version] ??= (ws.db.prepare('SELECT semver FROM versions WHERE hash = ?').get(bucket.version) as { semver: string } | undefined)?.semver ?? bucket.version.slice(0, 8);
+        for (const bucket of buckets)
+          versions[bucket.version] ??=
+            (ws.db.prepare('SELECT semver FROM versions WHERE hash = ?').get(bucket.version) as { semver: string } | undefined)
+              ?.semver ?? bucket.version.slice(0, 8);
         return { buckets, versions };
       },
       events: async ({ agent, target }) => {
@@ -221,23 +338,69 @@ export function createReleaseHandlers(ws: Workspace, deps: { vault: SecretVault;
         return { events: events.slice(-100).reverse() };
       },
       deployments: ({ agent }) => {
-        const rows = ws.db.prepare("SELECT at, actor, action, subject, after FROM audit WHERE agent_id = ? AND action IN ('release.deploy', 'release.canary', 'release.promote', 'release.rollback', 'release.step') ORDER BY id DESC").all(requireAgent(ws, agent).id) as Array<{ at: string; actor: string; action: string; subject: string; after: string | null }>;
+        const rows = ws.db
+          .prepare(
+            "SELECT at, actor, action, subject, after FROM audit WHERE agent_id = ? AND action IN ('release.deploy', 'release.canary', 'release.promote', 'release.rollback', 'release.step') ORDER BY id DESC",
+          )
+          .all(requireAgent(ws, agent).id) as Array<{
+          at: string;
+          actor: string;
+          action: string;
+          subject: string;
+          after: string | null;
+        }>;
         return rows.flatMap((row) => {
-          const after = row.after ? (JSON.parse(row.after) as { stable?: { semver: string } | null; canary?: { semver: string } | null; refused?: string }) : {};
+          const after = row.after
+            ? (JSON.parse(row.after) as {
+                stable?: { semver: string } | null;
+                canary?: { semver: string } | null;
+                refused?: string;
+              })
+            : {};
           if (after.refused) return [];
-          return [{ target: row.subject.split(' on ').pop() ?? '', action: row.action.slice('release.'.length), at: row.at, actor: row.actor, semver: (row.action === 'release.canary' || row.action === 'release.step' ? after.canary?.semver : after.stable?.semver) ?? null }];
+          return [
+            {
+              target: row.subject.split(' on ').pop() ?? '',
+              action: row.action.slice('release.'.length),
+              at: row.at,
+              actor: row.actor,
+              semver:
+                (row.action === 'release.canary' || row.action === 'release.step'
+                  ? after.canary?.semver
+                  : after.stable?.semver) ?? null,
+            },
+          ];
         });
       },
       samplesToDataset: async ({ agent, target, name }) => {
         const { samples } = await client(target).client.samples(agent);
-        if (samples.length === 0) throw new SlipwayError('invalid_input', `${target} has captured no shadow samples of ${agent} yet`);
+        if (samples.length === 0)
+          throw new SlipwayError('invalid_input', `${target} has captured no shadow samples of ${agent} yet`);
         const items = samples.map((sample) => {
           const input = sample.input as { vars?: Record<string, unknown>; messages?: Array<{ role: string; content: unknown }> };
-          const messages = (input.messages ?? []).filter((message): message is { role: 'user' | 'assistant'; content: string } => (message.role === 'user' || message.role === 'assistant') && typeof message.content === 'string');
-          return { id: `sample-${sample.id}`, ...(input.vars ? { vars: input.vars } : messages.length ? { messages } : { vars: {} }), tools: [] };
+          const messages = (input.messages ?? []).filter(
+            (message): message is { role: 'user' | 'assistant'; content: string } =>
+              (message.role === 'user' || message.role === 'assistant') && typeof message.content === 'string',
+          );
+          return {
+            id: `sample-${sample.id}`,
+            ...(input.vars ? { vars: input.vars } : messages.length ? { messages } : { vars: {} }),
+            tools: [],
+          };
         });
         const saved = saveDataset(ws, agent, { name, items }, `${samples.length} shadow samples from ${target}`);
-        return { agent, name: saved.name, revision: saved.revision, hash: saved.hash, items: saved.items, author: saved.author, message: saved.message, createdAt: saved.createdAt, description: null, list: saved.dataset.items };
+        return {
+          agent,
+          name: saved.name,
+          revision: saved.revision,
+          hash: saved.hash,
+          items: saved.items,
+          author: saved.author,
+          message: saved.message,
+          createdAt: saved.createdAt,
+          description: null,
+          list: saved.dataset.items,
+        };
       },
     },
     local: {
@@ -271,4 +434,3 @@ export function createReleaseHandlers(ws: Workspace, deps: { vault: SecretVault;
     access: { client, pullEvents, followLabel },
   };
 }
-

@@ -21,7 +21,12 @@ export interface StartRun {
 }
 
 export interface RunManager {
-  estimate(agent: string, ref: string, suite: string, repeat: number): { calls: number; estimateUsd: number | null; version: string };
+  estimate(
+    agent: string,
+    ref: string,
+    suite: string,
+    repeat: number,
+  ): { calls: number; estimateUsd: number | null; version: string };
   /** Starts a run in the background and answers with its row; progress arrives as `run.progress` events. */
   start(input: StartRun): Promise<RunSummary>;
   /** Stops a run's calls; what finished is kept, and the run is stored as cancelled. */
@@ -34,7 +39,10 @@ export interface RunManager {
 export function requireKeys(agent: ParsedAgent, secrets: SecretStore): void {
   const name = agent.config.api_key;
   if (name && !secrets.get(name)) {
-    throw new SlipwayError('invalid_input', `the key ${name} has no value: add it in Settings ▸ Keys (or set SLIPWAY_KEY_${name} in the environment that starts Slipway)`);
+    throw new SlipwayError(
+      'invalid_input',
+      `the key ${name} has no value: add it in Settings ▸ Keys (or set SLIPWAY_KEY_${name} in the environment that starts Slipway)`,
+    );
   }
 }
 
@@ -42,7 +50,10 @@ export function requireKeys(agent: ParsedAgent, secrets: SecretStore): void {
  * Runs suites for the app: each in the background of the Node process, results stored one by
  * one as they arrive (so a crash keeps them), progress pushed to every window.
  */
-export function createRunManager(ws: Workspace, deps: { platform: () => Platform; prices: () => PriceTable; emit: (event: AppEvent) => void }): RunManager {
+export function createRunManager(
+  ws: Workspace,
+  deps: { platform: () => Platform; prices: () => PriceTable; emit: (event: AppEvent) => void },
+): RunManager {
   const jobs = backgroundJobs();
 
   const start = async ({ agent, ref, suite, settings }: StartRun): Promise<RunSummary> => {
@@ -55,9 +66,24 @@ export function createRunManager(ws: Workspace, deps: { platform: () => Platform
     let lastSent = 0;
     let runId = 0;
     let estimateUsd: number | null = null;
-    const send = (status: RunProgressEvent['status'], progress: Pick<RunProgress, 'done' | 'total' | 'passed' | 'failed' | 'errored' | 'costUsd'>) => {
+    const send = (
+      status: RunProgressEvent['status'],
+      progress: Pick<RunProgress, 'done' | 'total' | 'passed' | 'failed' | 'errored' | 'costUsd'>,
+    ) => {
       lastSent = Date.now();
-      deps.emit({ type: 'run.progress', payload: { runId, agent: target.agentName, suite, version: target.label, status, ...progress, estimateUsd, elapsedMs: lastSent - started } });
+      deps.emit({
+        type: 'run.progress',
+        payload: {
+          runId,
+          agent: target.agentName,
+          suite,
+          version: target.label,
+          status,
+          ...progress,
+          estimateUsd,
+          elapsedMs: lastSent - started,
+        },
+      });
     };
     const total = target.suite.suite.cases.length * settings.repeat;
     const work = testVersion(ws, target.label, suite, {
@@ -82,7 +108,14 @@ export function createRunManager(ws: Workspace, deps: { platform: () => Platform
     const done = work.then(
       (outcome) => {
         const { run } = outcome;
-        send(run.status, { done: outcome.results.length, total, passed: run.passed ?? 0, failed: outcome.results.filter((result) => result.status === 'failed').length, errored: outcome.results.filter((result) => result.status === 'errored').length, costUsd: run.costUsd ?? 0 });
+        send(run.status, {
+          done: outcome.results.length,
+          total,
+          passed: run.passed ?? 0,
+          failed: outcome.results.filter((result) => result.status === 'failed').length,
+          errored: outcome.results.filter((result) => result.status === 'errored').length,
+          costUsd: run.costUsd ?? 0,
+        });
       },
       (error: unknown) => {
         console.error(`run ${runId} stopped:`, error);
@@ -97,13 +130,22 @@ export function createRunManager(ws: Workspace, deps: { platform: () => Platform
   return {
     estimate: (agent, ref, suite, repeat) => {
       const target = resolveTestTarget(ws, ref.includes('@') ? ref : `${agent}@${ref}`, suite);
-      return { calls: target.suite.suite.cases.length * repeat, estimateUsd: estimateCost(target.agent, target.suite.suite, { repeat }, deps.prices()), version: target.label };
+      return {
+        calls: target.suite.suite.cases.length * repeat,
+        estimateUsd: estimateCost(target.agent, target.suite.suite, { repeat }, deps.prices()),
+        version: target.label,
+      };
     },
     start,
     cancel: async (runId) => {
       if (!(await jobs.cancel(runId))) {
         const summary = getRunSummary(ws, runId);
-        throw new SlipwayError('invalid_input', summary.status === 'running' ? `run ${runId} is not running in this window's process (another Slipway runs it)` : `run ${runId} already ended (${summary.status})`);
+        throw new SlipwayError(
+          'invalid_input',
+          summary.status === 'running'
+            ? `run ${runId} is not running in this window's process (another Slipway runs it)`
+            : `run ${runId} already ended (${summary.status})`,
+        );
       }
       return getRunSummary(ws, runId);
     },

@@ -22,7 +22,9 @@ describe('sample workspace', () => {
       ['1.1.0', 'minor'],
       ['1.0.0', null],
     ]);
-    expect((await client.labels.history({ agent: 'refund-approval', label: 'production' })).map((move) => [move.from, move.to])).toEqual([
+    expect(
+      (await client.labels.history({ agent: 'refund-approval', label: 'production' })).map((move) => [move.from, move.to]),
+    ).toEqual([
       ['1.0.0', '1.1.0'],
       [null, '1.0.0'],
     ]);
@@ -36,15 +38,23 @@ describe('sample workspace', () => {
   it('suggests for every sample version the bump its semver took, so the history is honest', async () => {
     t = tempWorkspace();
     loadSamples(t.ws);
-    expect((await t.client.versions.diff({ from: 'ticket-triage@1.1.0', to: 'ticket-triage@1.1.1' })).reason).toBe('mock changed, temperature changed (0.4 → 0.1) → patch');
-    expect((await t.client.versions.diff({ from: 'refund-approval@1.1.0', to: 'refund-approval@2.0.0' })).reason).toBe('tool lookup_order added → major');
-    expect((await t.client.versions.diff({ from: 'ticket-triage@1.0.0', to: 'ticket-triage@1.1.0' })).reason).toBe('examples added → minor');
+    expect((await t.client.versions.diff({ from: 'ticket-triage@1.1.0', to: 'ticket-triage@1.1.1' })).reason).toBe(
+      'mock changed, temperature changed (0.4 → 0.1) → patch',
+    );
+    expect((await t.client.versions.diff({ from: 'refund-approval@1.1.0', to: 'refund-approval@2.0.0' })).reason).toBe(
+      'tool lookup_order added → major',
+    );
+    expect((await t.client.versions.diff({ from: 'ticket-triage@1.0.0', to: 'ticket-triage@1.1.0' })).reason).toBe(
+      'examples added → minor',
+    );
   });
 
   it('refuses to load over agents of the same names, changing nothing', async () => {
     t = tempWorkspace();
     await t.client.agents.create({ name: 'ticket-triage' });
-    expect(() => loadSamples(t.ws)).toThrowError('the workspace already has agents named ticket-triage: samples load only beside them, never over them');
+    expect(() => loadSamples(t.ws)).toThrowError(
+      'the workspace already has agents named ticket-triage: samples load only beside them, never over them',
+    );
     expect((await t.client.agents.list({})).map((agent) => agent.name)).toEqual(['ticket-triage']);
   });
 });

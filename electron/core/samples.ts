@@ -35,13 +35,23 @@ export function samplesDir(): string {
 export function loadSamples(ws: Workspace, dir: string = samplesDir()): string[] {
   const manifest = SampleManifest.parse(JSON.parse(readFileSync(join(dir, 'samples.json'), 'utf8')));
   const taken = manifest.agents.filter((agent) => findAgent(ws, agent.name)).map((agent) => agent.name);
-  if (taken.length > 0) throw new SlipwayError('conflict', `the workspace already has agents named ${taken.join(', ')}: samples load only beside them, never over them`);
+  if (taken.length > 0)
+    throw new SlipwayError(
+      'conflict',
+      `the workspace already has agents named ${taken.join(', ')}: samples load only beside them, never over them`,
+    );
   const run = ws.db.transaction(() => {
     for (const agent of manifest.agents) {
       const firstAuthor = agent.versions[0]?.author ?? ws.identity().author;
       createAgent(ws, agent.name, agent.description, firstAuthor);
       for (const version of agent.versions) {
-        snapshot(ws, { agent: agent.name, message: version.message, version: version.semver, files: readAgentFolder(join(dir, version.dir)), author: version.author });
+        snapshot(ws, {
+          agent: agent.name,
+          message: version.message,
+          version: version.semver,
+          files: readAgentFolder(join(dir, version.dir)),
+          author: version.author,
+        });
       }
       for (const move of agent.labels) {
         setLabel(ws, { agent: agent.name, label: move.label, ref: move.version, reason: move.reason, actor: move.author });

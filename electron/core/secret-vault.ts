@@ -35,13 +35,20 @@ function environmentNames(env: Record<string, string | undefined>): string[] {
  * Values entered here win over the environment; removing one shows the environment's again.
  * `stored` is where entered values live: memory, or an encrypted file.
  */
-function layeredVault(env: Record<string, string | undefined>, stored: Map<string, string>, storage: KeyStorage, persist: () => void): SecretVault {
+function layeredVault(
+  env: Record<string, string | undefined>,
+  stored: Map<string, string>,
+  storage: KeyStorage,
+  persist: () => void,
+): SecretVault {
   const source = storage.persistent ? ('saved' as const) : ('session' as const);
   return {
     storage,
     get: (name) => stored.get(name) ?? env[`${ENV_PREFIX}${name}`],
     names: () => {
-      const names = new Map<string, 'environment' | 'saved' | 'session'>(environmentNames(env).map((name) => [name, 'environment']));
+      const names = new Map<string, 'environment' | 'saved' | 'session'>(
+        environmentNames(env).map((name) => [name, 'environment']),
+      );
       for (const name of stored.keys()) names.set(name, source);
       return [...names].map(([name, from]) => ({ name, source: from })).sort((a, b) => a.name.localeCompare(b.name));
     },
@@ -52,7 +59,10 @@ function layeredVault(env: Record<string, string | undefined>, stored: Map<strin
     remove: (name) => {
       if (!stored.delete(name)) {
         const inEnvironment = env[`${ENV_PREFIX}${name}`] !== undefined;
-        throw new SlipwayError('not_found', inEnvironment ? `${name} comes from the environment (${ENV_PREFIX}${name}): unset it there` : `no key named ${name}`);
+        throw new SlipwayError(
+          'not_found',
+          inEnvironment ? `${name} comes from the environment (${ENV_PREFIX}${name}): unset it there` : `no key named ${name}`,
+        );
       }
       persist();
     },
@@ -67,7 +77,9 @@ export function sessionVault(env: Record<string, string | undefined>, note?: str
     {
       kind: 'session',
       persistent: false,
-      note: note ?? `Keys entered here are held by the Slipway process for this session only and are gone when it stops; to keep one, set ${ENV_PREFIX}<NAME> in the environment that starts Slipway.`,
+      note:
+        note ??
+        `Keys entered here are held by the Slipway process for this session only and are gone when it stops; to keep one, set ${ENV_PREFIX}<NAME> in the environment that starts Slipway.`,
     },
     () => undefined,
   );
@@ -80,7 +92,12 @@ const VaultFile = z.object({ version: z.literal(1), keys: z.record(z.string(), z
  * value base64 ciphertext. Written to a temporary file and renamed, so a crash never leaves half
  * a file. A file that cannot be read is refused loudly, never overwritten.
  */
-export function encryptedFileVault(file: string, cipher: Cipher, env: Record<string, string | undefined>, backend: string): SecretVault {
+export function encryptedFileVault(
+  file: string,
+  cipher: Cipher,
+  env: Record<string, string | undefined>,
+  backend: string,
+): SecretVault {
   const stored = new Map<string, string>();
   if (existsSync(file)) {
     let raw: unknown = null;
@@ -90,12 +107,25 @@ export function encryptedFileVault(file: string, cipher: Cipher, env: Record<str
       // Refused below, with the same words as any other foreign file.
     }
     const parsed = VaultFile.safeParse(raw);
-    if (!parsed.success) throw new SlipwayError('workspace', `the key file ${file} is not one Slipway wrote; move it away to start with no saved keys`);
+    if (!parsed.success)
+      throw new SlipwayError(
+        'workspace',
+        `the key file ${file} is not one Slipway wrote; move it away to start with no saved keys`,
+      );
     for (const [name, data] of Object.entries(parsed.data.keys)) stored.set(name, cipher.decrypt(Buffer.from(data, 'base64')));
   }
   const persist = () => {
     const keys = Object.fromEntries([...stored].map(([name, value]) => [name, cipher.encrypt(value).toString('base64')]));
     writeJsonAtomic(file, { version: 1, keys }, 0o600);
   };
-  return layeredVault(env, stored, { kind: 'safeStorage', persistent: true, note: `Keys are encrypted with the operating system's keychain (${backend}) and saved in Slipway's user-data folder; the workspace holds only their names.` }, persist);
+  return layeredVault(
+    env,
+    stored,
+    {
+      kind: 'safeStorage',
+      persistent: true,
+      note: `Keys are encrypted with the operating system's keychain (${backend}) and saved in Slipway's user-data folder; the workspace holds only their names.`,
+    },
+    persist,
+  );
 }

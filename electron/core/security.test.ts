@@ -1,6 +1,13 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, decideNewWindow, isAppUrl, isPermissionAllowed, resolveAppAsset, windowOptions } from './security';
+import {
+  CONTENT_SECURITY_POLICY,
+  decideNewWindow,
+  isAppUrl,
+  isPermissionAllowed,
+  resolveAppAsset,
+  windowOptions,
+} from './security';
 
 describe('window options', () => {
   it('isolate the renderer: context isolation, sandbox, no Node, no webviews', () => {
@@ -22,7 +29,9 @@ describe('window options', () => {
 
 describe('content security policy', () => {
   it("starts from default-src 'none' and allows only what Monaco needs beyond 'self'", () => {
-    const directives = Object.fromEntries(CONTENT_SECURITY_POLICY.split('; ').map((directive) => [directive.split(' ')[0], directive.split(' ').slice(1).join(' ')]));
+    const directives = Object.fromEntries(
+      CONTENT_SECURITY_POLICY.split('; ').map((directive) => [directive.split(' ')[0], directive.split(' ').slice(1).join(' ')]),
+    );
     expect(CONTENT_SECURITY_POLICY.startsWith("default-src 'none'")).toBe(true);
     expect(directives).toMatchObject({
       'script-src': "'self'",
@@ -40,18 +49,23 @@ describe('navigation, new windows and permissions', () => {
   it('allows only app:// pages in the window', () => {
     expect(isAppUrl('app://slipway/index.html')).toBe(true);
     expect(isAppUrl('app://slipway/index.html#/agents/triage')).toBe(true);
-    for (const url of ['https://example.com', 'app://other/index.html', 'file:///etc/passwd', 'javascript:alert(1)', 'not a url']) expect(isAppUrl(url), url).toBe(false);
+    for (const url of ['https://example.com', 'app://other/index.html', 'file:///etc/passwd', 'javascript:alert(1)', 'not a url'])
+      expect(isAppUrl(url), url).toBe(false);
   });
 
   it('denies every new window, handing https links to the OS browser', () => {
-    expect(decideNewWindow('https://docs.example.com/x')).toEqual({ action: 'deny', openExternally: 'https://docs.example.com/x' });
+    expect(decideNewWindow('https://docs.example.com/x')).toEqual({
+      action: 'deny',
+      openExternally: 'https://docs.example.com/x',
+    });
     for (const url of ['http://example.com', 'file:///etc/passwd', 'app://slipway/index.html', 'javascript:1', '::']) {
       expect(decideNewWindow(url), url).toEqual({ action: 'deny', openExternally: null });
     }
   });
 
   it('denies permission requests by default', () => {
-    for (const permission of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read', 'unknown']) expect(isPermissionAllowed(permission), permission).toBe(false);
+    for (const permission of ['media', 'geolocation', 'notifications', 'openExternal', 'clipboard-read', 'unknown'])
+      expect(isPermissionAllowed(permission), permission).toBe(false);
     expect(isPermissionAllowed('clipboard-sanitized-write')).toBe(true);
   });
 });
@@ -60,9 +74,18 @@ describe('app:// protocol', () => {
   const root = join('/opt', 'slipway', 'renderer');
 
   it('serves files under the renderer folder with their MIME type', () => {
-    expect(resolveAppAsset(root, 'app://slipway/index.html')).toEqual({ file: join(root, 'index.html'), mimeType: 'text/html; charset=utf-8' });
-    expect(resolveAppAsset(root, 'app://slipway/')).toEqual({ file: join(root, 'index.html'), mimeType: 'text/html; charset=utf-8' });
-    expect(resolveAppAsset(root, 'app://slipway/assets/index-1.js?v=2#x')).toEqual({ file: join(root, 'assets', 'index-1.js'), mimeType: 'text/javascript; charset=utf-8' });
+    expect(resolveAppAsset(root, 'app://slipway/index.html')).toEqual({
+      file: join(root, 'index.html'),
+      mimeType: 'text/html; charset=utf-8',
+    });
+    expect(resolveAppAsset(root, 'app://slipway/')).toEqual({
+      file: join(root, 'index.html'),
+      mimeType: 'text/html; charset=utf-8',
+    });
+    expect(resolveAppAsset(root, 'app://slipway/assets/index-1.js?v=2#x')).toEqual({
+      file: join(root, 'assets', 'index-1.js'),
+      mimeType: 'text/javascript; charset=utf-8',
+    });
   });
 
   it('refuses path traversal, encoded separators, other hosts and unknown file types', () => {

@@ -27,9 +27,14 @@ export function rendererDir(): string {
 /** The browser host over a workspace, pushing `workspace.changed` to pages whenever anyone commits. */
 export async function serveWorkspace(ws: Workspace, options: ServeOptions = {}): Promise<BrowserHost> {
   const dir = options.rendererDir ?? rendererDir();
-  if (!existsSync(join(dir, 'index.html'))) throw new SlipwayError('workspace', `the renderer is not built (no ${join(dir, 'index.html')}): run \`npm run build\``);
+  if (!existsSync(join(dir, 'index.html')))
+    throw new SlipwayError('workspace', `the renderer is not built (no ${join(dir, 'index.html')}): run \`npm run build\``);
   let broadcast: BrowserHost['broadcast'] = () => undefined;
-  const services = createServices(ws, { emit: (event) => broadcast(event), ...(options.vault ? { vault: options.vault } : {}), ...(options.env ? { env: options.env } : {}) });
+  const services = createServices(ws, {
+    emit: (event) => broadcast(event),
+    ...(options.vault ? { vault: options.vault } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
   const dispatch = createDispatch(services.handlers, options);
   const host = await startBrowserHost({
     dispatch,
@@ -38,9 +43,13 @@ export async function serveWorkspace(ws: Workspace, options: ServeOptions = {}):
     ...(options.token !== undefined ? { token: options.token } : {}),
   });
   broadcast = host.broadcast;
-  const stopWatching = watchWorkspace(ws.dir, (dataVersion) => host.broadcast({ type: 'workspace.changed', payload: { dataVersion } }), {
-    ...(options.watchIntervalMs !== undefined ? { intervalMs: options.watchIntervalMs } : {}),
-  });
+  const stopWatching = watchWorkspace(
+    ws.dir,
+    (dataVersion) => host.broadcast({ type: 'workspace.changed', payload: { dataVersion } }),
+    {
+      ...(options.watchIntervalMs !== undefined ? { intervalMs: options.watchIntervalMs } : {}),
+    },
+  );
   return {
     ...host,
     close: async () => {

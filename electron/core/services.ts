@@ -38,10 +38,25 @@ export function createServices(ws: Workspace, deps: Partial<TestingDeps> & { env
   const vault = deps.vault ?? sessionVault(process.env);
   const testing = createTestingHandlers(ws, { vault, prices: loadPricesOnce, emit: deps.emit ?? (() => undefined) });
   const { runManager, ...testingHandlers } = testing;
-  const { jobs: comparisonJobs, ...comparisonHandlers } = createComparisonHandlers(ws, { platform: () => nodePlatform(vault), prices: loadPricesOnce, emit: deps.emit ?? (() => undefined) });
-  const { close: closeRelease, access, ...releaseHandlers } = createReleaseHandlers(ws, { vault, ...(deps.env ? { env: deps.env } : {}) });
+  const { jobs: comparisonJobs, ...comparisonHandlers } = createComparisonHandlers(ws, {
+    platform: () => nodePlatform(vault),
+    prices: loadPricesOnce,
+    emit: deps.emit ?? (() => undefined),
+  });
+  const {
+    close: closeRelease,
+    access,
+    ...releaseHandlers
+  } = createReleaseHandlers(ws, { vault, ...(deps.env ? { env: deps.env } : {}) });
   return {
-    handlers: { ...coreHandlers(ws), ...testingHandlers, ...comparisonHandlers, ...releaseHandlers, ...createBundleHandlers(ws, deps.env ?? process.env), ...createTeamHandlers(ws, access) },
+    handlers: {
+      ...coreHandlers(ws),
+      ...testingHandlers,
+      ...comparisonHandlers,
+      ...releaseHandlers,
+      ...createBundleHandlers(ws, deps.env ?? process.env),
+      ...createTeamHandlers(ws, access),
+    },
     close: async () => {
       await Promise.all([runManager.close(), comparisonJobs.close(), closeRelease()]);
     },
@@ -53,7 +68,12 @@ export function createHandlers(ws: Workspace): Handlers {
   return createServices(ws).handlers;
 }
 
-function coreHandlers(ws: Workspace): Omit<Handlers, 'suites' | 'runs' | 'try' | 'keys' | 'datasets' | 'comparisons' | 'targets' | 'release' | 'local' | 'bundles' | 'teams'> {
+function coreHandlers(
+  ws: Workspace,
+): Omit<
+  Handlers,
+  'suites' | 'runs' | 'try' | 'keys' | 'datasets' | 'comparisons' | 'targets' | 'release' | 'local' | 'bundles' | 'teams'
+> {
   return {
     agents: {
       list: ({ includeArchived }) => listAgents(ws, includeArchived),
@@ -99,7 +119,13 @@ function coreHandlers(ws: Workspace): Omit<Handlers, 'suites' | 'runs' | 'try' |
         writeTransaction(ws.db, () => {
           const before = ws.identity().author;
           ws.setAuthor(author);
-          appendAudit(ws, { action: 'settings.author', agentId: null, subject: 'author', before: { author: before }, after: { author } });
+          appendAudit(ws, {
+            action: 'settings.author',
+            agentId: null,
+            subject: 'author',
+            before: { author: before },
+            after: { author },
+          });
           return { author, authorSource: 'settings' as const };
         }),
     },
@@ -107,7 +133,10 @@ function coreHandlers(ws: Workspace): Omit<Handlers, 'suites' | 'runs' | 'try' |
 }
 
 /** The validated gate and a typed client over a workspace, as the CLI and tests use them. */
-export function connect(ws: Workspace, options: DispatchOptions & { deps?: Parameters<typeof createServices>[1] } = {}): { dispatch: Dispatch; client: Client } {
+export function connect(
+  ws: Workspace,
+  options: DispatchOptions & { deps?: Parameters<typeof createServices>[1] } = {},
+): { dispatch: Dispatch; client: Client } {
   const { deps, ...dispatchOptions } = options;
   const dispatch = createDispatch(deps ? createServices(ws, deps).handlers : createHandlers(ws), dispatchOptions);
   return { dispatch, client: createClient(dispatch) };

@@ -7,7 +7,19 @@ import type { TargetAccess } from './release-services';
 import { appendAudit } from './store/audit-log';
 import { resolveVersion, versionFiles } from './store/lookup';
 import { readSetting, writeSetting } from './store/targets';
-import { checkPins, createTeam, createTeamRelease, getTeam, listTeams, requireTeam, resolvePins, setTeamMembers, teamMatrix, teamRelease, teamReleasesOfAgent } from './store/teams';
+import {
+  checkPins,
+  createTeam,
+  createTeamRelease,
+  getTeam,
+  listTeams,
+  requireTeam,
+  resolvePins,
+  setTeamMembers,
+  teamMatrix,
+  teamRelease,
+  teamReleasesOfAgent,
+} from './store/teams';
 import type { Workspace } from './workspace';
 
 interface Known {
@@ -34,15 +46,47 @@ export function createTeamHandlers(ws: Workspace, access: TargetAccess): Pick<Ha
     } catch (error) {
       if (error instanceof SlipwayError && error.code !== 'invalid_input' && error.code !== 'internal') throw error;
       const last = known(team, target);
-      return { team, target, reachable: false, state: last?.state ?? null, lastContact: last?.at ?? null, problem: error instanceof Error ? error.message : String(error) };
+      return {
+        team,
+        target,
+        reachable: false,
+        state: last?.state ?? null,
+        lastContact: last?.at ?? null,
+        problem: error instanceof Error ? error.message : String(error),
+      };
     }
   };
 
   /** The runtime's answer, audited; each member's target label follows its new stable. */
-  const settle = (team: string, target: string, label: string, action: 'team.promote' | 'team.rollback', subject: string, reason: string, state: TeamState, members: Parameters<TargetAccess['followLabel']>[2][]) => {
+  const settle = (
+    team: string,
+    target: string,
+    label: string,
+    action: 'team.promote' | 'team.rollback',
+    subject: string,
+    reason: string,
+    state: TeamState,
+    members: Parameters<TargetAccess['followLabel']>[2][],
+  ) => {
     writeTransaction(ws.db, () => {
-      appendAudit(ws, { action, agentId: null, subject: `${subject} on ${target}`, reason, after: { generation: state.generation, release: state.release, members: Object.fromEntries(Object.entries(state.members).map(([agent, version]) => [agent, version.semver])) } });
-      for (const member of members) access.followLabel(member.agent, label, member, `${action === 'team.promote' ? 'promoted' : 'rolled back'} with team ${team} on ${target} (${state.release ?? 'no release'})`);
+      appendAudit(ws, {
+        action,
+        agentId: null,
+        subject: `${subject} on ${target}`,
+        reason,
+        after: {
+          generation: state.generation,
+          release: state.release,
+          members: Object.fromEntries(Object.entries(state.members).map(([agent, version]) => [agent, version.semver])),
+        },
+      });
+      for (const member of members)
+        access.followLabel(
+          member.agent,
+          label,
+          member,
+          `${action === 'team.promote' ? 'promoted' : 'rolled back'} with team ${team} on ${target} (${state.release ?? 'no release'})`,
+        );
     });
     writeSetting(ws, `team:${target}:${team}`, { state, at: new Date().toISOString() });
   };
@@ -62,7 +106,12 @@ export function createTeamHandlers(ws: Workspace, access: TargetAccess): Pick<Ha
         const release = teamRelease(ws, name, number);
         if (!release.check.ok) {
           const breaks = release.check.dependencies.flatMap((dependency) => dependency.breaks);
-          appendAudit(ws, { action: 'team.promote.refused', agentId: null, subject: `${release.name} on ${target}`, reason: breaks.join('; ') });
+          appendAudit(ws, {
+            action: 'team.promote.refused',
+            agentId: null,
+            subject: `${release.name} on ${target}`,
+            reason: breaks.join('; '),
+          });
           throw new SlipwayError('conflict', `${release.name} cannot be promoted: ${breaks.join('; ')}`);
         }
         const { client, label } = access.client(target);
@@ -70,7 +119,10 @@ export function createTeamHandlers(ws: Workspace, access: TargetAccess): Pick<Ha
           const { version } = resolveVersion(ws, { agent: pin.agent, selector: { kind: 'hash', prefix: pin.hash } });
           await client.upload(pin.agent, pin.hash, pin.semver, versionFiles(ws, version.id));
         }
-        const answer = await client.teamRelease(name, Object.fromEntries(release.pins.map((pin) => [pin.agent, pin.hash])), { release: release.name, actor: ws.identity().author });
+        const answer = await client.teamRelease(name, Object.fromEntries(release.pins.map((pin) => [pin.agent, pin.hash])), {
+          release: release.name,
+          actor: ws.identity().author,
+        });
         settle(name, target, label, 'team.promote', release.name, release.message, answer.team, answer.members);
         return view(name, target);
       },
@@ -78,7 +130,16 @@ export function createTeamHandlers(ws: Workspace, access: TargetAccess): Pick<Ha
         requireTeam(ws, name);
         const { client, label } = access.client(target);
         const answer = await client.teamRollback(name, reason, { actor: ws.identity().author });
-        settle(name, target, label, 'team.rollback', `team ${name} to ${answer.team.release ?? 'its previous release'}`, reason, answer.team, answer.members);
+        settle(
+          name,
+          target,
+          label,
+          'team.rollback',
+          `team ${name} to ${answer.team.release ?? 'its previous release'}`,
+          reason,
+          answer.team,
+          answer.members,
+        );
         return view(name, target);
       },
     },

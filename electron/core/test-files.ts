@@ -41,4 +41,3 @@ export async function testFiles(files: Record<string, string>, suite: Suite, opt
   });
   return { versionHash, outcome };
 }
-

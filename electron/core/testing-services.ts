@@ -12,7 +12,16 @@ import { appendAudit } from './store/audit-log';
 import { listAgents } from './store/agents';
 import { draftFiles } from './store/drafts';
 import { highestVersion, requireAgent, versionFiles } from './store/lookup';
-import { compareRuns, getRunSummary, listRuns, previousRun, resultRows, runResult, runSuiteContent, runTrend } from './store/runs';
+import {
+  compareRuns,
+  getRunSummary,
+  listRuns,
+  previousRun,
+  resultRows,
+  runResult,
+  runSuiteContent,
+  runTrend,
+} from './store/runs';
 import { getSuite, listSuites, saveSuite, suiteToYaml, type SuiteRevision } from './store/suites';
 import { createRunManager, type RunManager } from './run-manager';
 import type { SecretVault } from './secret-vault';
@@ -28,14 +37,28 @@ export interface TestingDeps {
 type TestingHandlers = Pick<Handlers, 'suites' | 'runs' | 'try' | 'keys'>;
 
 function summaryOf(revision: SuiteRevision): SuiteSummary {
-  return { agent: revision.agent, name: revision.name, revision: revision.revision, hash: revision.hash, cases: revision.suite.cases.length, author: revision.author, message: revision.message, createdAt: revision.createdAt };
+  return {
+    agent: revision.agent,
+    name: revision.name,
+    revision: revision.revision,
+    hash: revision.hash,
+    cases: revision.suite.cases.length,
+    author: revision.author,
+    message: revision.message,
+    createdAt: revision.createdAt,
+  };
 }
 
 function detailOf(revision: SuiteRevision): SuiteDetail {
   return {
     ...summaryOf(revision),
     content: revision.content,
-    caseList: revision.suite.cases.map((testCase) => ({ id: testCase.id, description: testCase.description ?? '', vars: testCase.vars ?? {}, assertions: testCase.assert.length })),
+    caseList: revision.suite.cases.map((testCase) => ({
+      id: testCase.id,
+      description: testCase.description ?? '',
+      vars: testCase.vars ?? {},
+      assertions: testCase.assert.length,
+    })),
   };
 }
 

@@ -26,11 +26,20 @@ async function setup(config: string, suite: string) {
   saveSuite(t.ws, 'triage', suite, 'first');
 }
 
-const options = (signal?: AbortSignal) => ({ settings: { concurrency: 2, repeat: 1 }, minPassRate: null, cache: false, platform: nodePlatform(memorySecrets({ OPENAI: KEY })), prices: loadPrices(), ...(signal ? { signal } : {}) });
+const options = (signal?: AbortSignal) => ({
+  settings: { concurrency: 2, repeat: 1 },
+  minPassRate: null,
+  cache: false,
+  platform: nodePlatform(memorySecrets({ OPENAI: KEY })),
+  prices: loadPrices(),
+  ...(signal ? { signal } : {}),
+});
 
 describe('stored test runs', () => {
   it('stores a cancelled run as cancelled with what finished, and never stores the key', async () => {
-    fake = await startFakeLlm((request) => (JSON.stringify(request.body.messages).includes('slow') ? { kind: 'hang' } : { kind: 'reply', text: 'billing' }));
+    fake = await startFakeLlm((request) =>
+      JSON.stringify(request.body.messages).includes('slow') ? { kind: 'hang' } : { kind: 'reply', text: 'billing' },
+    );
     await setup(
       `provider: openai-compatible\nmodel: gpt-4o-mini-2024-07-18\nbase_url: ${fake.url}/v1\napi_key: OPENAI\ntimeout_ms: 60000\n`,
       'name: s\ncases:\n  - id: quick\n    vars: { id: 1, body: fast }\n    assert: [{ type: contains, value: billing }]\n  - id: slow\n    vars: { id: 2, body: slow }\n',
@@ -50,15 +59,26 @@ describe('stored test runs', () => {
     }
   });
 
-  it('calls a tool\'s real endpoint only when the suite says tools_mode: live', async () => {
+  it("calls a tool's real endpoint only when the suite says tools_mode: live", async () => {
     const toolServer = await startJsonServer(() => ({ amount: 99 }));
     const hits = toolServer.requests;
     const endpoint = `${toolServer.url}/lookup`;
-    fake = await startFakeLlm((request) => (JSON.stringify(request.body.messages).includes('amount') ? { kind: 'reply', text: 'done' } : { kind: 'reply', text: '', toolCalls: [{ name: 'lookup', arguments: { id: 'o-7' } }] }));
+    fake = await startFakeLlm((request) =>
+      JSON.stringify(request.body.messages).includes('amount')
+        ? { kind: 'reply', text: 'done' }
+        : { kind: 'reply', text: '', toolCalls: [{ name: 'lookup', arguments: { id: 'o-7' } }] },
+    );
     t = tempWorkspace();
     await t.client.agents.create({ name: 'triage' });
     const tools = JSON.stringify([{ name: 'lookup', description: 'Finds an order', parameters: { type: 'object' }, endpoint }]);
-    await t.client.versions.snapshot({ agent: 'triage', message: 'first', files: agentFiles({ 'config.yaml': `provider: openai-compatible\nmodel: gpt-4o-mini-2024-07-18\nbase_url: ${fake.url}/v1\n`, 'tools.json': tools }) });
+    await t.client.versions.snapshot({
+      agent: 'triage',
+      message: 'first',
+      files: agentFiles({
+        'config.yaml': `provider: openai-compatible\nmodel: gpt-4o-mini-2024-07-18\nbase_url: ${fake.url}/v1\n`,
+        'tools.json': tools,
+      }),
+    });
     const cases = 'cases:\n  - id: one\n    vars: { id: 1, body: b }\n    tools: [{ name: lookup, result: { amount: 1 } }]\n';
     saveSuite(t.ws, 'triage', `name: stubbed\n${cases}`, 'stub');
     saveSuite(t.ws, 'triage', `name: live\ntools_mode: live\n${cases}`, 'live');
@@ -71,7 +91,7 @@ describe('stored test runs', () => {
     await toolServer.close();
   });
 
-  it('grades rubric assertions with the suite\'s judge model', async () => {
+  it("grades rubric assertions with the suite's judge model", async () => {
     fake = await startFakeLlm(() => ({ kind: 'reply', text: 'Thank you for writing; a refund is on its way.' }));
     await setup(
       `provider: openai-compatible\nmodel: gpt-4o-mini-2024-07-18\nbase_url: ${fake.url}/v1\n`,
@@ -88,6 +108,8 @@ describe('stored test runs', () => {
       ].join('\n'),
     );
     const outcome = await testVersion(t.ws, 'triage@1.0.0', 'tone', options());
-    expect(outcome.results[0]?.verdicts).toEqual([{ type: 'rubric', pass: true, score: 0.9, reason: 'judge: polite and clear (score 0.90)' }]);
+    expect(outcome.results[0]?.verdicts).toEqual([
+      { type: 'rubric', pass: true, score: 0.9, reason: 'judge: polite and clear (score 0.90)' },
+    ]);
   });
 });

@@ -43,7 +43,12 @@ export function resolveAgentRef(ws: Workspace, refText: string) {
  * result as it arrives, the end with its attestation and an audit row. The run's row exists
  * (and `onRun` has been told its id) before this returns its promise.
  */
-export async function testVersion(ws: Workspace, refText: string, suiteName: string, options: TestOptions & { onRun?: (runId: number) => void }): Promise<TestOutcome> {
+export async function testVersion(
+  ws: Workspace,
+  refText: string,
+  suiteName: string,
+  options: TestOptions & { onRun?: (runId: number) => void },
+): Promise<TestOutcome> {
   const { agentId, versionId, label, agent, versionHash, suite } = resolveTestTarget(ws, refText, suiteName);
   const runId = startRun(ws, {
     agentId,

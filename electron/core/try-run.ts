@@ -27,7 +27,9 @@ function hintFor(error: EngineError, baseUrl: string | undefined): string {
     case 'network':
       return `Nothing answered at ${baseUrl ?? 'the provider'}: is it running, and is base_url in config.yaml right?`;
     case 'http':
-      return error.status === 401 || error.status === 403 ? 'The provider refused the key: check it in Settings ▸ Keys.' : 'The provider answered with an error: see the message.';
+      return error.status === 401 || error.status === 403
+        ? 'The provider refused the key: check it in Settings ▸ Keys.'
+        : 'The provider answered with an error: see the message.';
     case 'timeout':
       return 'No answer in time: check the provider, or raise timeout_ms in config.yaml.';
     case 'rate_limited':
@@ -46,15 +48,31 @@ function hintFor(error: EngineError, baseUrl: string | undefined): string {
  * a suite case (with its tool stubs) or from typed variables. Engine failures come back as an
  * explained error on the result; a ref or case that does not exist is refused.
  */
-export async function tryRef(ws: Workspace, input: TryInput, deps: { platform: Platform; prices: PriceTable }): Promise<TryResult> {
+export async function tryRef(
+  ws: Workspace,
+  input: TryInput,
+  deps: { platform: Platform; prices: PriceTable },
+): Promise<TryResult> {
   const refText = input.ref.includes('@') ? input.ref : `${input.agent}@${input.ref}`;
   const target = resolveAgentRef(ws, refText);
-  if (target.agentName !== input.agent) throw new SlipwayError('invalid_input', `${input.ref} is not a version of ${input.agent}`);
-  const fromSuite = input.case ? getSuite(ws, input.agent, input.case.suite).suite.cases.find((candidate) => candidate.id === input.case?.id) : undefined;
+  if (target.agentName !== input.agent)
+    throw new SlipwayError('invalid_input', `${input.ref} is not a version of ${input.agent}`);
+  const fromSuite = input.case
+    ? getSuite(ws, input.agent, input.case.suite).suite.cases.find((candidate) => candidate.id === input.case?.id)
+    : undefined;
   if (input.case && !fromSuite) throw new SlipwayError('not_found', `suite ${input.case.suite} has no case ${input.case.id}`);
   const testCase = fromSuite ?? SuiteCase.parse({ id: 'try', vars: input.vars });
   const started = deps.platform.now();
-  const base = { ref: input.ref, version: target.label, messages: [], toolCalls: [], output: '', inputTokens: null, outputTokens: null, costUsd: null };
+  const base = {
+    ref: input.ref,
+    version: target.label,
+    messages: [],
+    toolCalls: [],
+    output: '',
+    inputTokens: null,
+    outputTokens: null,
+    costUsd: null,
+  };
   try {
     requireKeys(target.agent, deps.platform.secrets);
     const provider = await providerFor(target.agent.config, deps.platform);
@@ -72,7 +90,16 @@ export async function tryRef(ws: Workspace, input: TryInput, deps: { platform: P
       error: null,
     };
   } catch (error) {
-    const failure = error instanceof EngineError ? error : error instanceof SlipwayError ? new EngineError('config', error.message) : new EngineError('malformed', String((error as Error)?.message ?? error));
-    return { ...base, latencyMs: deps.platform.now() - started, error: { kind: failure.kind, message: failure.message, hint: hintFor(failure, target.agent.config.base_url) } };
+    const failure =
+      error instanceof EngineError
+        ? error
+        : error instanceof SlipwayError
+          ? new EngineError('config', error.message)
+          : new EngineError('malformed', String((error as Error)?.message ?? error));
+    return {
+      ...base,
+      latencyMs: deps.platform.now() - started,
+      error: { kind: failure.kind, message: failure.message, hint: hintFor(failure, target.agent.config.base_url) },
+    };
   }
 }

@@ -3,7 +3,13 @@ import { readJsonOr, writeJsonAtomic } from './json-file';
 
 /** The main window's bounds between runs, kept where it can be seen. */
 
-export const WindowState = z.object({ x: z.int(), y: z.int(), width: z.int().min(200), height: z.int().min(200), maximized: z.boolean() });
+export const WindowState = z.object({
+  x: z.int(),
+  y: z.int(),
+  width: z.int().min(200),
+  height: z.int().min(200),
+  maximized: z.boolean(),
+});
 export type WindowState = z.infer<typeof WindowState>;
 
 export interface Rect {
@@ -31,16 +37,26 @@ function overlap(a: Rect, b: Rect): Rect | null {
  * displays (a monitor may have gone); else centred by the OS, at most as large as the largest
  * display; else the default size.
  */
-export function restoreWindow(saved: WindowState | null, displays: Rect[]): { bounds: Partial<Rect> & { width: number; height: number }; maximized: boolean } {
+export function restoreWindow(
+  saved: WindowState | null,
+  displays: Rect[],
+): { bounds: Partial<Rect> & { width: number; height: number }; maximized: boolean } {
   if (!saved) return { bounds: { ...DEFAULT_SIZE }, maximized: false };
   const titleBar = { x: saved.x, y: saved.y, width: saved.width, height: VISIBLE_STRIP.height };
   const grabbable = displays.some((display) => {
     const seen = overlap(titleBar, display);
     return seen !== null && seen.width >= Math.min(VISIBLE_STRIP.width, saved.width) && seen.height >= VISIBLE_STRIP.height;
   });
-  if (grabbable) return { bounds: { x: saved.x, y: saved.y, width: saved.width, height: saved.height }, maximized: saved.maximized };
-  const largest = displays.reduce((best, display) => (display.width * display.height > best.width * best.height ? display : best), { x: 0, y: 0, ...DEFAULT_SIZE });
-  return { bounds: { width: Math.min(saved.width, largest.width), height: Math.min(saved.height, largest.height) }, maximized: saved.maximized };
+  if (grabbable)
+    return { bounds: { x: saved.x, y: saved.y, width: saved.width, height: saved.height }, maximized: saved.maximized };
+  const largest = displays.reduce(
+    (best, display) => (display.width * display.height > best.width * best.height ? display : best),
+    { x: 0, y: 0, ...DEFAULT_SIZE },
+  );
+  return {
+    bounds: { width: Math.min(saved.width, largest.width), height: Math.min(saved.height, largest.height) },
+    maximized: saved.maximized,
+  };
 }
 
 export function readWindowState(file: string): WindowState | null {

@@ -13,7 +13,10 @@ export interface WatchOptions {
  * changes whenever any other connection commits.
  */
 export function watchWorkspace(dir: string, onChange: (dataVersion: number) => void, options: WatchOptions = {}): () => void {
-  const db = openDatabase(join(dir, DATABASE_FILE), { readonly: true, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+  const db = openDatabase(join(dir, DATABASE_FILE), {
+    readonly: true,
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+  });
   const read = db.prepare('PRAGMA data_version').pluck();
   let last = read.get() as number;
   const timer = setInterval(() => {

@@ -57,7 +57,9 @@ describe('workspace', () => {
     cpSync(migrationsDir(), migrations, { recursive: true });
     openWorkspace(dir, { migrationsDir: migrations }).close();
     writeFileSync(join(migrations, '0010-init.sql'), '-- edited\n', { flag: 'a' });
-    expect(() => openWorkspace(dir, { migrationsDir: migrations })).toThrowError(/migration 0010-init was edited after it was applied/);
+    expect(() => openWorkspace(dir, { migrationsDir: migrations })).toThrowError(
+      /migration 0010-init was edited after it was applied/,
+    );
   });
 
   it('takes the author from settings, else the identity it was given', async () => {

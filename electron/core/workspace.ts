@@ -71,7 +71,9 @@ export function openWorkspace(dir: string, options: WorkspaceOptions = {}): Work
     now: () => clock().toISOString(),
     identity,
     setAuthor: (author) => {
-      sql(db, "INSERT INTO settings (key, value) VALUES ('author', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(author);
+      sql(db, "INSERT INTO settings (key, value) VALUES ('author', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(
+        author,
+      );
     },
     close: () => db.close(),
   };

@@ -1,7 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, screen, session, shell, type BrowserWindowConstructorOptions, type MenuItemConstructorOptions } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  protocol,
+  safeStorage,
+  screen,
+  session,
+  shell,
+  type BrowserWindowConstructorOptions,
+  type MenuItemConstructorOptions,
+} from 'electron';
 import { EVENT_CHANNEL, type AppEvent } from '../../shared/contract/contract';
 import { createDispatch, type Dispatch } from '../../shared/contract/dispatch';
 import { deepLinkHash, deepLinkInArgv, parseDeepLink } from '../../shared/deep-link';
@@ -11,7 +24,15 @@ import { bindIpc } from '../core/ipc';
 import { electronSqliteBinding } from '../core/native-binding';
 import { defaultWorkspaceDir } from '../core/paths';
 import { forgetRecent, readRecent, rememberWorkspace } from '../core/recent-workspaces';
-import { APP_ENTRY, RENDERER_HEADERS, decideNewWindow, isAppUrl, isPermissionAllowed, resolveAppAsset, windowOptions } from '../core/security';
+import {
+  APP_ENTRY,
+  RENDERER_HEADERS,
+  decideNewWindow,
+  isAppUrl,
+  isPermissionAllowed,
+  resolveAppAsset,
+  windowOptions,
+} from '../core/security';
 import { encryptedFileVault, sessionVault, type SecretVault } from '../core/secret-vault';
 import { createServices, type Services } from '../core/services';
 import { readWindowState, restoreWindow, writeWindowState } from '../core/window-state';
@@ -37,10 +58,18 @@ let pendingLink: string | null = deepLinkInArgv(process.argv);
 function keyVault(): SecretVault {
   const linuxBackend = process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : null;
   if (!safeStorage.isEncryptionAvailable() || linuxBackend === 'basic_text') {
-    return sessionVault(process.env, 'This system has no keychain Slipway can use (safeStorage is unavailable), so keys entered here last until Slipway closes; to keep one, set SLIPWAY_KEY_<NAME> in the environment that starts Slipway.');
+    return sessionVault(
+      process.env,
+      'This system has no keychain Slipway can use (safeStorage is unavailable), so keys entered here last until Slipway closes; to keep one, set SLIPWAY_KEY_<NAME> in the environment that starts Slipway.',
+    );
   }
   const backend = linuxBackend ?? (process.platform === 'darwin' ? 'macOS Keychain' : 'Windows DPAPI');
-  return encryptedFileVault(join(app.getPath('userData'), 'keys.json'), { encrypt: (text) => safeStorage.encryptString(text), decrypt: (data) => safeStorage.decryptString(data) }, process.env, backend);
+  return encryptedFileVault(
+    join(app.getPath('userData'), 'keys.json'),
+    { encrypt: (text) => safeStorage.encryptString(text), decrypt: (data) => safeStorage.decryptString(data) },
+    process.env,
+    backend,
+  );
 }
 
 function send(event: AppEvent): void {
@@ -57,7 +86,9 @@ async function openWorkspaceAt(dir: string): Promise<void> {
   workspace = next;
   services = createServices(next, { vault: keyVault(), emit: send });
   dispatch = createDispatch(services.handlers, { checkOutputs: false, onInternalError: (error) => console.error(error) });
-  stopWatching = watchWorkspace(next.dir, (dataVersion) => send({ type: 'workspace.changed', payload: { dataVersion } }), { nativeBinding: nativeBinding ?? undefined });
+  stopWatching = watchWorkspace(next.dir, (dataVersion) => send({ type: 'workspace.changed', payload: { dataVersion } }), {
+    nativeBinding: nativeBinding ?? undefined,
+  });
   rememberWorkspace(stateFile('recent-workspaces.json'), next.dir);
   buildMenu();
   mainWindow?.setTitle(`Slipway — ${next.dir}`);
@@ -81,7 +112,11 @@ async function runAction(action: MenuAction): Promise<void> {
   }
   let dir = action.kind === 'open-recent' ? action.dir : null;
   if (action.kind === 'open-workspace') {
-    const picked = await dialog.showOpenDialog({ title: 'Open a workspace folder', buttonLabel: 'Open Workspace', properties: ['openDirectory', 'createDirectory'] });
+    const picked = await dialog.showOpenDialog({
+      title: 'Open a workspace folder',
+      buttonLabel: 'Open Workspace',
+      properties: ['openDirectory', 'createDirectory'],
+    });
     dir = picked.canceled ? null : (picked.filePaths[0] ?? null);
   }
   if (!dir) return;
@@ -104,12 +139,23 @@ function menuItem(spec: MenuSpec): MenuItemConstructorOptions {
 }
 
 function buildMenu(): void {
-  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenu({ platform: process.platform, recent: readRecent(stateFile('recent-workspaces.json')) }).map(menuItem)));
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      appMenu({ platform: process.platform, recent: readRecent(stateFile('recent-workspaces.json')) }).map(menuItem),
+    ),
+  );
 }
 
 function createWindow(): void {
-  const restored = restoreWindow(readWindowState(stateFile('window-state.json')), screen.getAllDisplays().map((display) => display.workArea));
-  const window = new BrowserWindow({ ...windowOptions(preloadPath), ...restored.bounds, title: `Slipway — ${workspace?.dir ?? ''}` } satisfies BrowserWindowConstructorOptions);
+  const restored = restoreWindow(
+    readWindowState(stateFile('window-state.json')),
+    screen.getAllDisplays().map((display) => display.workArea),
+  );
+  const window = new BrowserWindow({
+    ...windowOptions(preloadPath),
+    ...restored.bounds,
+    title: `Slipway — ${workspace?.dir ?? ''}`,
+  } satisfies BrowserWindowConstructorOptions);
   mainWindow = window;
   window.once('ready-to-show', () => {
     if (restored.maximized) window.maximize();
@@ -120,7 +166,9 @@ function createWindow(): void {
     pendingLink = null;
   });
   // The place is saved as it was before maximizing, so un-maximizing next time lands there.
-  window.on('close', () => writeWindowState(stateFile('window-state.json'), { ...window.getNormalBounds(), maximized: window.isMaximized() }));
+  window.on('close', () =>
+    writeWindowState(stateFile('window-state.json'), { ...window.getNormalBounds(), maximized: window.isMaximized() }),
+  );
   window.on('closed', () => (mainWindow = null));
   void window.loadURL(APP_ENTRY);
 }
@@ -172,8 +220,17 @@ if (!app.requestSingleInstanceLock()) {
       return;
     }
     // The IPC channels are bound once; they reach whichever workspace is open now.
-    bindIpc(ipcMain, (domain, method, input) => (dispatch ? dispatch(domain, method, input) : Promise.resolve({ ok: false, error: { code: 'workspace', message: 'no workspace is open' } })), isAppUrl);
-    session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(isPermissionAllowed(permission)));
+    bindIpc(
+      ipcMain,
+      (domain, method, input) =>
+        dispatch
+          ? dispatch(domain, method, input)
+          : Promise.resolve({ ok: false, error: { code: 'workspace', message: 'no workspace is open' } }),
+      isAppUrl,
+    );
+    session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) =>
+      callback(isPermissionAllowed(permission)),
+    );
     session.defaultSession.setPermissionCheckHandler((_contents, permission) => isPermissionAllowed(permission));
     protocol.handle('app', async (request) => {
       const asset = resolveAppAsset(rendererDir, request.url);

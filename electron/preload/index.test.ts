@@ -12,7 +12,8 @@ vi.mock('electron', () => ({
     on: (channel: string, listener: (event: unknown, payload: unknown) => void) => {
       rendererListeners.set(channel, (rendererListeners.get(channel) ?? new Set()).add(listener));
     },
-    removeListener: (channel: string, listener: (event: unknown, payload: unknown) => void) => rendererListeners.get(channel)?.delete(listener),
+    removeListener: (channel: string, listener: (event: unknown, payload: unknown) => void) =>
+      rendererListeners.get(channel)?.delete(listener),
     invoke: (channel: string, input: unknown) => {
       invocations.push([channel, input]);
       return Promise.resolve({ ok: true, value: channel });
@@ -26,9 +27,9 @@ describe('preload', () => {
     const bridge = exposed.get('slipway') as Record<string, Record<string, (input: unknown) => Promise<unknown>>>;
     expect([...exposed.keys()]).toEqual(['slipway', 'slipwayEvents']);
     const methods = listMethods();
-    expect(Object.entries(bridge).flatMap(([domain, group]) => Object.keys(group).map((method) => `${domain}.${method}`))).toEqual(
-      methods.map(({ domain, method }) => `${domain}.${method}`),
-    );
+    expect(
+      Object.entries(bridge).flatMap(([domain, group]) => Object.keys(group).map((method) => `${domain}.${method}`)),
+    ).toEqual(methods.map(({ domain, method }) => `${domain}.${method}`));
     for (const { domain, method } of methods) {
       expect(await bridge[domain]?.[method]?.({ probe: true })).toEqual({ ok: true, value: channelName(domain, method) });
     }

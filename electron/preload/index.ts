@@ -4,7 +4,9 @@ import { channelName, EVENT_CHANNEL, type AppEvent } from '../../shared/contract
 import type { Envelope } from '../../shared/contract/dispatch';
 
 // Built from the contract's method list: the renderer never sees ipcRenderer or a channel string.
-const bridge = createBridge((domain, method, input) => ipcRenderer.invoke(channelName(domain, method), input) as Promise<Envelope>) satisfies Bridge;
+const bridge = createBridge(
+  (domain, method, input) => ipcRenderer.invoke(channelName(domain, method), input) as Promise<Envelope>,
+) satisfies Bridge;
 
 const eventBridge: EventBridge = {
   subscribe: (listener) => {

@@ -14,7 +14,9 @@ function ipcTransport(bridge: Bridge, events: EventBridge): Transport {
   const dispatch: Dispatch = (domain, method, input) => {
     const methods = bridge[domain as keyof Bridge] as Record<string, (value: unknown) => ReturnType<Dispatch>> | undefined;
     const call = methods?.[method];
-    return call ? call(input) : Promise.resolve({ ok: false, error: { code: 'unknown_method', message: `unknown method ${domain}.${method}` } });
+    return call
+      ? call(input)
+      : Promise.resolve({ ok: false, error: { code: 'unknown_method', message: `unknown method ${domain}.${method}` } });
   };
   return { dispatch, subscribe: (listener) => events.subscribe(listener) };
 }

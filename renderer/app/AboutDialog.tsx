@@ -44,7 +44,11 @@ export function AboutDialog() {
         </tbody>
       </table>
       <div className="actions">
-        <button type="button" disabled={!about} onClick={() => void navigator.clipboard.writeText(text).then(() => ui.getState().notify('Copied the versions', 'info'))}>
+        <button
+          type="button"
+          disabled={!about}
+          onClick={() => void navigator.clipboard.writeText(text).then(() => ui.getState().notify('Copied the versions', 'info'))}
+        >
           Copy
         </button>
         <button type="button" className="primary" onClick={close}>

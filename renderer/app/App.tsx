@@ -31,7 +31,14 @@ function OnDemand({ load }: { load: () => Promise<{ default: () => React.JSX.Ele
   return Part ? <Part /> : null;
 }
 
-const TAB_TITLES: Record<Tab, string> = { editor: 'Editor', history: 'History', audit: 'Audit', tests: 'Tests', compare: 'Compare', release: 'Release' };
+const TAB_TITLES: Record<Tab, string> = {
+  editor: 'Editor',
+  history: 'History',
+  audit: 'Audit',
+  tests: 'Tests',
+  compare: 'Compare',
+  release: 'Release',
+};
 
 function Workbench() {
   const { ui, agents, tryPanel } = useStores();
@@ -63,13 +70,27 @@ function Workbench() {
         {agent.archived && <span className="badge">archived</span>}
         <nav className="tabs" role="tablist" aria-label="Agent">
           {TABS.map((candidate, position) => (
-            <button key={candidate} type="button" role="tab" aria-selected={tab === candidate} onClick={() => ui.getState().setTab(candidate)} data-testid={`tab-${candidate}`} title={`Ctrl+${position + 1}`}>
+            <button
+              key={candidate}
+              type="button"
+              role="tab"
+              aria-selected={tab === candidate}
+              onClick={() => ui.getState().setTab(candidate)}
+              data-testid={`tab-${candidate}`}
+              title={`Ctrl+${position + 1}`}
+            >
               {TAB_TITLES[candidate]}
             </button>
           ))}
         </nav>
         {tab === 'editor' && !tryOpen && (
-          <button type="button" className="try-toggle" onClick={() => tryPanel.getState().setOpen(true)} data-testid="open-try" title="Run the draft on one input (Ctrl+Enter runs again)">
+          <button
+            type="button"
+            className="try-toggle"
+            onClick={() => tryPanel.getState().setOpen(true)}
+            data-testid="open-try"
+            title="Run the draft on one input (Ctrl+Enter runs again)"
+          >
             Try ▸
           </button>
         )}

@@ -7,7 +7,12 @@ export function Toasts() {
   return (
     <div className="toasts" aria-live="assertive">
       {toasts.map((toast) => (
-        <div key={toast.id} className={`toast toast-${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'} data-testid="toast">
+        <div
+          key={toast.id}
+          className={`toast toast-${toast.kind}`}
+          role={toast.kind === 'error' ? 'alert' : 'status'}
+          data-testid="toast"
+        >
           <span>{toast.message}</span>
           <button type="button" aria-label="Dismiss" onClick={() => ui.getState().dismiss(toast.id)}>
             ×

@@ -33,10 +33,13 @@ export function useShortcuts(stores: AppStores): void {
         event.preventDefault();
         const trying = stores.tryPanel.getState();
         // The draft autosaves after a pause; save now so the run sees the last keystroke.
-        void stores.editor.getState().flush().then(() => {
-          if (!trying.open) trying.setOpen(true);
-          void stores.tryPanel.getState().run();
-        });
+        void stores.editor
+          .getState()
+          .flush()
+          .then(() => {
+            if (!trying.open) trying.setOpen(true);
+            void stores.tryPanel.getState().run();
+          });
       } else if (key === ',') {
         event.preventDefault();
         ui.setSettingsOpen(true);

@@ -66,7 +66,11 @@ describe('the desktop menu and slipway:// links in the window', () => {
     t = await startTestHost();
     await t.client.agents.create({ name: 'triage' });
     await t.client.versions.snapshot({ agent: 'triage', message: 'first', files: agentFiles() });
-    await t.client.versions.snapshot({ agent: 'triage', message: 'second', files: agentFiles({ 'prompt.md': 'Sort tickets by urgency.\n' }) });
+    await t.client.versions.snapshot({
+      agent: 'triage',
+      message: 'second',
+      files: agentFiles({ 'prompt.md': 'Sort tickets by urgency.\n' }),
+    });
     stores = createAppStores(t.transport, { agent: 'triage', tab: 'editor' });
     await startApp(stores, { agent: 'triage', tab: 'history', version: '1.0.0' });
     expect(stores.ui.getState().tab).toBe('history');

@@ -164,7 +164,13 @@ export async function startApp(stores: AppStores, place?: Place): Promise<void> 
   const opening =
     named === null
       ? Promise.resolve()
-      : Promise.all([stores.editor.getState().open(named), stores.history.getState().load(named), tab === 'tests' ? stores.tests.getState().load(named) : null, tab === 'compare' ? stores.compare.getState().load(named) : null, tab === 'release' ? stores.release.getState().load(named) : null]);
+      : Promise.all([
+          stores.editor.getState().open(named),
+          stores.history.getState().load(named),
+          tab === 'tests' ? stores.tests.getState().load(named) : null,
+          tab === 'compare' ? stores.compare.getState().load(named) : null,
+          tab === 'release' ? stores.release.getState().load(named) : null,
+        ]);
   await Promise.all([stores.agents.getState().load(), opening]);
   if (place?.version || place?.comparison) await stores.navigate(place);
 }

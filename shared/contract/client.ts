@@ -39,4 +39,3 @@ function unwrap<T>(envelope: Envelope<T>): T {
 export function createClient(dispatch: Dispatch): Client {
   return buildFromMethods<Client>(async (domain, method, input) => unwrap(await dispatch(domain, method, input)));
 }
-

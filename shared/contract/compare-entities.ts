@@ -23,7 +23,11 @@ export const DatasetDetail = DatasetSummary.extend({
 });
 export type DatasetDetail = z.infer<typeof DatasetDetail>;
 
-const ColumnRole = z.discriminatedUnion('kind', [z.object({ kind: z.literal('id') }), z.object({ kind: z.literal('var'), name: z.string().min(1, 'a variable needs a name') }), z.object({ kind: z.literal('ignore') })]);
+const ColumnRole = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('id') }),
+  z.object({ kind: z.literal('var'), name: z.string().min(1, 'a variable needs a name') }),
+  z.object({ kind: z.literal('ignore') }),
+]);
 export const ColumnMapping = z.record(z.string(), ColumnRole);
 
 export const DatasetPreview = z.object({
@@ -96,7 +100,13 @@ export const ComparisonSummary = z.object({
 export type ComparisonSummary = z.infer<typeof ComparisonSummary>;
 
 /** A side of a case as the table shows it: the outputs are read with the case's detail. */
-const SideOfCase = z.object({ passRate: z.number(), latencyMs: z.number(), tokens: z.number().nullable(), costUsd: z.number().nullable(), error: z.string().nullable() });
+const SideOfCase = z.object({
+  passRate: z.number(),
+  latencyMs: z.number(),
+  tokens: z.number().nullable(),
+  costUsd: z.number().nullable(),
+  error: z.string().nullable(),
+});
 
 export const CaseRow = z.object({
   caseId: z.string(),

@@ -36,9 +36,28 @@ import {
   TrendPoint,
   TryResult,
 } from './testing-entities';
-import { CaseRow, ColumnMapping, ComparedCase, CompareProgressEvent, ComparisonSummary, DatasetDetail, DatasetPreview, DatasetSummary } from './compare-entities';
+import {
+  CaseRow,
+  ColumnMapping,
+  ComparedCase,
+  CompareProgressEvent,
+  ComparisonSummary,
+  DatasetDetail,
+  DatasetPreview,
+  DatasetSummary,
+} from './compare-entities';
 import { DatasetName } from '../dataset';
-import { Deployment, LocalRuntime, PlanRevision, ReleaseAction, ReleaseEvents, ReleaseMetrics, ReleaseView, TargetInfo, TargetName } from './release-entities';
+import {
+  Deployment,
+  LocalRuntime,
+  PlanRevision,
+  ReleaseAction,
+  ReleaseEvents,
+  ReleaseMetrics,
+  ReleaseView,
+  TargetInfo,
+  TargetName,
+} from './release-entities';
 import { Guardrails as RuntimeGuardrails, ReleasePlan } from '../release/protocol';
 
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
@@ -49,12 +68,18 @@ const RefText = z.string().min(1, 'ref is empty').max(200);
 const BundleBase64 = z
   .string()
   .min(1, 'the file is empty')
-  .max(Math.ceil(MAX_APP_BUNDLE_BYTES / 3) * 4, `the file is over ${MAX_APP_BUNDLE_BYTES / 1024 / 1024} MiB: import it with \`slipway bundle import FILE\``)
+  .max(
+    Math.ceil(MAX_APP_BUNDLE_BYTES / 3) * 4,
+    `the file is over ${MAX_APP_BUNDLE_BYTES / 1024 / 1024} MiB: import it with \`slipway bundle import FILE\``,
+  )
   .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64');
 const Reason = z.string().trim().min(1, 'a reason is required').max(2000);
 const Message = z.string().trim().min(1, 'a message saying why is required').max(10_000);
 const OptionalReason = z.string().max(2000).default('');
-const SuiteName = z.string().regex(/^[a-z][a-z0-9-]*$/, 'a suite name is lower-case letters, digits and dashes').max(64);
+const SuiteName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*$/, 'a suite name is lower-case letters, digits and dashes')
+  .max(64);
 const RunId = z.int().positive();
 const RunSettings = z.object({
   concurrency: z.int().min(1, 'concurrency is at least 1').max(64, 'concurrency is at most 64').default(4),
@@ -123,12 +148,29 @@ export const contract = {
   suites: {
     list: method(z.object({ agent: AgentName }), z.array(SuiteSummary)),
     get: method(z.object({ agent: AgentName, name: SuiteName, revision: z.int().positive().optional() }), SuiteDetail),
-    save: method(z.object({ agent: AgentName, yaml: z.string().min(1, 'the suite is empty').max(20_000_000), message: Message }), SuiteDetail),
-    previewImport: method(z.object({ fileName: z.string().min(1).max(500), content: z.string().max(50_000_000), name: SuiteName.optional() }), ImportPreview),
+    save: method(
+      z.object({ agent: AgentName, yaml: z.string().min(1, 'the suite is empty').max(20_000_000), message: Message }),
+      SuiteDetail,
+    ),
+    previewImport: method(
+      z.object({ fileName: z.string().min(1).max(500), content: z.string().max(50_000_000), name: SuiteName.optional() }),
+      ImportPreview,
+    ),
   },
   runs: {
-    estimate: method(z.object({ agent: AgentName, ref: RefText, suite: SuiteName, repeat: z.int().min(1).max(100).default(1) }), RunEstimate),
-    start: method(z.object({ agent: AgentName, ref: RefText, suite: SuiteName, settings: RunSettings.default({ concurrency: 4, repeat: 1, minPassRate: null }) }), RunSummary),
+    estimate: method(
+      z.object({ agent: AgentName, ref: RefText, suite: SuiteName, repeat: z.int().min(1).max(100).default(1) }),
+      RunEstimate,
+    ),
+    start: method(
+      z.object({
+        agent: AgentName,
+        ref: RefText,
+        suite: SuiteName,
+        settings: RunSettings.default({ concurrency: 4, repeat: 1, minPassRate: null }),
+      }),
+      RunSummary,
+    ),
     cancel: method(z.object({ runId: RunId }), RunSummary),
     list: method(z.object({ agent: AgentName, suite: SuiteName.optional() }), z.array(RunSummary)),
     get: method(z.object({ runId: RunId }), RunSummary),
@@ -143,12 +185,38 @@ export const contract = {
     list: method(z.object({ agent: AgentName }), z.array(DatasetSummary)),
     get: method(z.object({ agent: AgentName, name: DatasetName, revision: z.int().positive().optional() }), DatasetDetail),
     /** Reads a JSONL or CSV file as a dataset without saving it: the columns, their roles, the first items. */
-    preview: method(z.object({ fileName: z.string().min(1).max(500), content: z.string().max(50_000_000), name: DatasetName.optional(), mapping: ColumnMapping.optional() }), DatasetPreview),
+    preview: method(
+      z.object({
+        fileName: z.string().min(1).max(500),
+        content: z.string().max(50_000_000),
+        name: DatasetName.optional(),
+        mapping: ColumnMapping.optional(),
+      }),
+      DatasetPreview,
+    ),
     /** Imports a JSONL or CSV file (with a column mapping for CSV) as the dataset's next revision: whole, or nothing. */
-    import: method(z.object({ agent: AgentName, fileName: z.string().min(1).max(500), content: z.string().max(50_000_000), name: DatasetName.optional(), mapping: ColumnMapping.optional(), message: Message }), DatasetDetail),
+    import: method(
+      z.object({
+        agent: AgentName,
+        fileName: z.string().min(1).max(500),
+        content: z.string().max(50_000_000),
+        name: DatasetName.optional(),
+        mapping: ColumnMapping.optional(),
+        message: Message,
+      }),
+      DatasetDetail,
+    ),
     fromSuite: method(z.object({ agent: AgentName, suite: SuiteName, name: DatasetName.optional() }), DatasetDetail),
     /** Saves edited items (one JSON object a line) as the dataset's next revision. */
-    save: method(z.object({ agent: AgentName, name: DatasetName, jsonl: z.string().min(1, 'the dataset is empty').max(50_000_000), message: Message }), DatasetDetail),
+    save: method(
+      z.object({
+        agent: AgentName,
+        name: DatasetName,
+        jsonl: z.string().min(1, 'the dataset is empty').max(50_000_000),
+        message: Message,
+      }),
+      DatasetDetail,
+    ),
   },
   comparisons: {
     start: method(
@@ -170,12 +238,23 @@ export const contract = {
     cases: method(z.object({ id: RunId, candidate: z.int().min(1).max(4).default(1) }), z.array(CaseRow)),
     case: method(z.object({ id: RunId, candidate: z.int().min(1).max(4).default(1), caseId: z.string().min(1) }), ComparedCase),
     /** A self-contained HTML report (no external requests) or the JSON of the whole comparison. */
-    report: method(z.object({ id: RunId, format: z.enum(['html', 'json']) }), z.object({ fileName: z.string(), content: z.string() })),
+    report: method(
+      z.object({ id: RunId, format: z.enum(['html', 'json']) }),
+      z.object({ fileName: z.string(), content: z.string() }),
+    ),
   },
   targets: {
     list: method(z.object({}), z.array(TargetInfo)),
     /** The token goes to the key store; only whether it is set comes back. */
-    save: method(z.object({ name: TargetName, url: z.url('the URL of the runtime, http(s)://…'), label: LabelName.default('production'), token: z.string().min(1).max(10_000).optional() }), TargetInfo),
+    save: method(
+      z.object({
+        name: TargetName,
+        url: z.url('the URL of the runtime, http(s)://…'),
+        label: LabelName.default('production'),
+        token: z.string().min(1).max(10_000).optional(),
+      }),
+      TargetInfo,
+    ),
     remove: method(z.object({ name: TargetName }), z.array(TargetInfo)),
   },
   release: {
@@ -187,7 +266,10 @@ export const contract = {
     plans: method(z.object({ agent: AgentName }), z.array(PlanRevision)),
     /** Saves the plan in the workspace as its next revision (audited) and pushes it, with the gate's evidence for the canary. */
     setPlan: method(z.object({ agent: AgentName, target: TargetName, plan: ReleasePlan }), ReleaseView),
-    metrics: method(z.object({ agent: AgentName, target: TargetName, minutes: z.int().min(1).max(1440).default(15) }), ReleaseMetrics),
+    metrics: method(
+      z.object({ agent: AgentName, target: TargetName, minutes: z.int().min(1).max(1440).default(15) }),
+      ReleaseMetrics,
+    ),
     events: method(z.object({ agent: AgentName, target: TargetName }), ReleaseEvents),
     /** Where and when the agent's versions were released, from the audit. */
     deployments: method(z.object({ agent: AgentName }), z.array(Deployment)),
@@ -199,7 +281,10 @@ export const contract = {
     start: method(z.object({}), LocalRuntime),
     stop: method(z.object({}), LocalRuntime),
     /** Replays a dataset against the local runtime at a rate (0 stops it). */
-    traffic: method(z.object({ agent: AgentName, dataset: DatasetName, ratePerSecond: z.number().min(0).max(200) }), LocalRuntime),
+    traffic: method(
+      z.object({ agent: AgentName, dataset: DatasetName, ratePerSecond: z.number().min(0).max(200) }),
+      LocalRuntime,
+    ),
   },
   try: {
     run: method(
@@ -222,12 +307,25 @@ export const contract = {
   teams: {
     list: method(z.object({}), z.array(TeamDetail)),
     get: method(z.object({ name: TeamName }), TeamDetail),
-    create: method(z.object({ name: TeamName, members: z.array(AgentName).min(1, 'a team has at least one member') }), TeamDetail),
-    setMembers: method(z.object({ name: TeamName, members: z.array(AgentName).min(1, 'a team has at least one member') }), TeamDetail),
+    create: method(
+      z.object({ name: TeamName, members: z.array(AgentName).min(1, 'a team has at least one member') }),
+      TeamDetail,
+    ),
+    setMembers: method(
+      z.object({ name: TeamName, members: z.array(AgentName).min(1, 'a team has at least one member') }),
+      TeamDetail,
+    ),
     /** The dependencies among members at these refs (each member's latest when not named), checked; writes nothing. */
     check: method(z.object({ name: TeamName, pins: z.record(AgentName, RefText).default({}) }), TeamCheck),
     /** A team release pinning one version of each member (latest when not named), with its check. */
-    release: method(z.object({ name: TeamName, pins: z.record(AgentName, RefText).default({}), message: z.string().trim().min(1, 'say why this team release exists').max(2000) }), TeamRelease),
+    release: method(
+      z.object({
+        name: TeamName,
+        pins: z.record(AgentName, RefText).default({}),
+        message: z.string().trim().min(1, 'say why this team release exists').max(2000),
+      }),
+      TeamRelease,
+    ),
     matrix: method(z.object({ name: TeamName }), TeamMatrix),
     /** The team releases that pinned a version of this agent, for History. */
     ofAgent: method(z.object({ agent: AgentName }), z.array(TeamReleaseOfVersion)),
@@ -240,7 +338,11 @@ export const contract = {
   bundles: {
     /** A .slipway file of the versions (and their ancestors), as base64 for the renderer to save. */
     export: method(
-      z.object({ refs: z.array(RefText).min(1, 'select at least one version').max(1000), evidence: z.boolean().default(false), sign: z.boolean().default(false) }),
+      z.object({
+        refs: z.array(RefText).min(1, 'select at least one version').max(1000),
+        evidence: z.boolean().default(false),
+        sign: z.boolean().default(false),
+      }),
       z.object({ fileName: z.string(), base64: z.string(), bytes: z.int(), versions: z.array(z.string()), signed: z.boolean() }),
     ),
     /** Checks a bundle whole and says what importing it would do; writes nothing. */
@@ -250,7 +352,13 @@ export const contract = {
     keys: method(z.object({}), SigningKeys),
     /** Makes the user's signing key in their config folder (never in a workspace). */
     generateKey: method(z.object({}), SigningKeys),
-    trust: method(z.object({ name: z.string().trim().min(1, 'name the key: who signs with it').max(200), publicKey: z.string().min(1).max(1000) }), SigningKeys),
+    trust: method(
+      z.object({
+        name: z.string().trim().min(1, 'name the key: who signs with it').max(200),
+        publicKey: z.string().min(1).max(1000),
+      }),
+      SigningKeys,
+    ),
     untrust: method(z.object({ fingerprint: z.string().min(1).max(64) }), SigningKeys),
     /** Runs and comparison reports that came with bundles, newest first. */
     evidence: method(z.object({ agent: AgentName }), z.array(ImportedEvidence)),

@@ -24,7 +24,10 @@ describe('the contract gate', () => {
     const dispatch = createDispatch(handlers);
     for (const input of [{ name: 'Bad Name' }, { name: 42 }, {}, null, 'triage', { name: 'ok', description: 7 }]) {
       const result = await dispatch('agents', 'create', input);
-      expect(result, JSON.stringify(input)).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('agents.create: ') } });
+      expect(result, JSON.stringify(input)).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_input', message: expect.stringContaining('agents.create: ') },
+      });
     }
     expect(calls).toEqual([]);
     expect(auditRows()).toBe(0);
@@ -43,7 +46,10 @@ describe('the contract gate', () => {
       ['agents', 'constructor'],
       ['agents', 'hasOwnProperty'],
     ] as const) {
-      expect(await t.dispatch(domain, method, {})).toEqual({ ok: false, error: { code: 'unknown_method', message: `unknown method ${domain}.${method}` } });
+      expect(await t.dispatch(domain, method, {})).toEqual({
+        ok: false,
+        error: { code: 'unknown_method', message: `unknown method ${domain}.${method}` },
+      });
     }
   });
 
@@ -59,12 +65,16 @@ describe('the contract gate', () => {
     t = tempWorkspace();
     t.ws.close();
     const result = await t.dispatch('agents', 'list', {});
-    expect(result).toMatchObject({ ok: false, error: { code: 'internal', message: expect.stringContaining('agents.list failed unexpectedly') } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'internal', message: expect.stringContaining('agents.list failed unexpectedly') },
+    });
   });
 
   it('has a service for every method of the contract', () => {
     t = tempWorkspace();
     const handlers = createHandlers(t.ws) as unknown as Record<string, Record<string, unknown>>;
-    for (const { domain, method } of listMethods()) expect(typeof handlers[domain]?.[method], `${domain}.${method}`).toBe('function');
+    for (const { domain, method } of listMethods())
+      expect(typeof handlers[domain]?.[method], `${domain}.${method}`).toBe('function');
   });
 });

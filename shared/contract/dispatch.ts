@@ -50,7 +50,13 @@ export function createDispatch(handlers: Handlers, options: DispatchOptions = {}
     } catch (error) {
       if (error instanceof SlipwayError) return { ok: false, error: error.toInfo() };
       onInternalError(error);
-      return { ok: false, error: { code: 'internal', message: `${domain}.${method} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}` } };
+      return {
+        ok: false,
+        error: {
+          code: 'internal',
+          message: `${domain}.${method} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
+        },
+      };
     }
   };
 }

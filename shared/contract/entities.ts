@@ -86,7 +86,9 @@ export const VersionDiff = z.object({
   /** Every file of both sides, for side-by-side views. */
   before: FileSet,
   after: FileSet,
-  files: z.array(z.object({ name: z.string(), status: z.enum(['added', 'removed', 'modified', 'unchanged']), patch: z.string() })),
+  files: z.array(
+    z.object({ name: z.string(), status: z.enum(['added', 'removed', 'modified', 'unchanged']), patch: z.string() }),
+  ),
   changes: z.array(Change),
   bump: BumpKind.nullable(),
   reason: z.string(),

@@ -3,7 +3,10 @@ import { Guardrails, MetricsBucket, ReleasePlan, ReleaseState, RuntimeEvent } fr
 
 /** The shapes of release targets and the Release tab that cross the contract. */
 
-export const TargetName = z.string().regex(/^[a-z][a-z0-9-]*$/, 'a target name is lower-case letters, digits and dashes').max(64);
+export const TargetName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*$/, 'a target name is lower-case letters, digits and dashes')
+  .max(64);
 
 export const TargetInfo = z.object({
   name: z.string(),
@@ -33,7 +36,14 @@ export const ReleaseView = z.object({
   /** Where the plan stands: the step, how long it has held so far, and how long it must. */
   progress: z.object({ step: z.int(), heldMs: z.number(), holdMs: z.number() }).nullable(),
   /** The canary's figures in the guardrails' window, beside their limits. */
-  window: z.object({ requests: z.int(), errorRate: z.number(), p95LatencyMs: z.number().nullable(), costPerRequestUsd: z.number().nullable() }).nullable(),
+  window: z
+    .object({
+      requests: z.int(),
+      errorRate: z.number(),
+      p95LatencyMs: z.number().nullable(),
+      costPerRequestUsd: z.number().nullable(),
+    })
+    .nullable(),
   /** Gate suites the canary's version has no passing run of, for the button that runs them. */
   gateMissing: z.array(z.string()),
 });
@@ -57,12 +67,20 @@ export type ReleaseMetrics = z.infer<typeof ReleaseMetrics>;
 
 export const ReleaseEvents = z.object({ events: z.array(RuntimeEvent) });
 
-export const Deployment = z.object({ target: z.string(), action: z.string(), at: z.string(), actor: z.string(), semver: z.string().nullable() });
+export const Deployment = z.object({
+  target: z.string(),
+  action: z.string(),
+  at: z.string(),
+  actor: z.string(),
+  semver: z.string().nullable(),
+});
 export type Deployment = z.infer<typeof Deployment>;
 
 export const LocalRuntime = z.object({
   running: z.boolean(),
   url: z.string().nullable(),
-  traffic: z.object({ agent: z.string(), dataset: z.string(), ratePerSecond: z.number(), sent: z.int(), failed: z.int() }).nullable(),
+  traffic: z
+    .object({ agent: z.string(), dataset: z.string(), ratePerSecond: z.number(), sent: z.int(), failed: z.int() })
+    .nullable(),
 });
 export type LocalRuntime = z.infer<typeof LocalRuntime>;

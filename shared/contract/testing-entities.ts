@@ -19,7 +19,9 @@ export const SuiteDetail = SuiteSummary.extend({
   /** The suite as YAML, as saved. */
   content: z.string(),
   /** Each case's id and variables, for the Try panel's case picker and the table view. */
-  caseList: z.array(z.object({ id: z.string(), description: z.string(), vars: z.record(z.string(), z.unknown()), assertions: z.int() })),
+  caseList: z.array(
+    z.object({ id: z.string(), description: z.string(), vars: z.record(z.string(), z.unknown()), assertions: z.int() }),
+  ),
 });
 export type SuiteDetail = z.infer<typeof SuiteDetail>;
 
@@ -86,7 +88,12 @@ const ChatMessage = z.object({
   name: z.string().optional(),
 });
 
-const ToolTrace = z.object({ name: z.string(), arguments: z.record(z.string(), z.unknown()), result: z.unknown(), error: z.string().optional() });
+const ToolTrace = z.object({
+  name: z.string(),
+  arguments: z.record(z.string(), z.unknown()),
+  result: z.unknown(),
+  error: z.string().optional(),
+});
 
 export const Verdict = z.object({ type: z.string(), pass: z.boolean(), score: z.number(), reason: z.string() });
 

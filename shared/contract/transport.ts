@@ -11,7 +11,10 @@ export interface Transport {
 }
 
 /** The slice of fetch the HTTP transport needs, so it runs with a browser's fetch or Node's. */
-export type FetchLike = (url: string, init: { method: 'POST'; headers: Record<string, string>; body: string }) => Promise<{ status: number; json(): Promise<unknown> }>;
+export type FetchLike = (
+  url: string,
+  init: { method: 'POST'; headers: Record<string, string>; body: string },
+) => Promise<{ status: number; json(): Promise<unknown> }>;
 
 export interface SocketLike {
   close(): void;
@@ -65,11 +68,23 @@ export function httpTransport(base: string, fetchLike: FetchLike, openSocket: So
           body: JSON.stringify(input ?? {}),
         });
       } catch (error) {
-        return { ok: false, error: { code: 'internal', message: `Slipway's server cannot be reached (${(error as Error).message}): is \`slipway serve\` still running?` } };
+        return {
+          ok: false,
+          error: {
+            code: 'internal',
+            message: `Slipway's server cannot be reached (${(error as Error).message}): is \`slipway serve\` still running?`,
+          },
+        };
       }
-      if (response.status === 401) return { ok: false, error: { code: 'forbidden', message: 'the server refused the token: open the URL `slipway serve` printed' } };
+      if (response.status === 401)
+        return {
+          ok: false,
+          error: { code: 'forbidden', message: 'the server refused the token: open the URL `slipway serve` printed' },
+        };
       const parsed = EnvelopeShape.safeParse(await response.json().catch(() => null));
-      return parsed.success ? parsed.data : { ok: false, error: { code: 'internal', message: `unexpected answer from the server (HTTP ${response.status})` } };
+      return parsed.success
+        ? parsed.data
+        : { ok: false, error: { code: 'internal', message: `unexpected answer from the server (HTTP ${response.status})` } };
     },
     subscribe: (listener) => {
       listeners.add(listener);

@@ -13,7 +13,9 @@ export const AgentRequest = z.object({
     z.object({
       role: z.enum(['system', 'user', 'assistant', 'tool']),
       content: z.string(),
-      tool_calls: z.array(z.object({ id: z.string(), name: z.string(), arguments: z.record(z.string(), z.unknown()) })).optional(),
+      tool_calls: z
+        .array(z.object({ id: z.string(), name: z.string(), arguments: z.record(z.string(), z.unknown()) }))
+        .optional(),
       tool_call_id: z.string().optional(),
     }),
   ),
@@ -24,7 +26,16 @@ export type AgentRequest = z.infer<typeof AgentRequest>;
 
 export const AgentResponse = z.object({
   output: z.string(),
-  tool_calls: z.array(z.object({ id: z.string().optional(), name: z.string().min(1), arguments: z.record(z.string(), z.unknown()).default({}) })).default([]),
-  usage: z.object({ input_tokens: z.int().nonnegative().nullable().optional(), output_tokens: z.int().nonnegative().nullable().optional() }).optional(),
+  tool_calls: z
+    .array(
+      z.object({ id: z.string().optional(), name: z.string().min(1), arguments: z.record(z.string(), z.unknown()).default({}) }),
+    )
+    .default([]),
+  usage: z
+    .object({
+      input_tokens: z.int().nonnegative().nullable().optional(),
+      output_tokens: z.int().nonnegative().nullable().optional(),
+    })
+    .optional(),
 });
 export type AgentResponse = z.infer<typeof AgentResponse>;

@@ -87,17 +87,47 @@ async function evaluateOne(assertion: Assertion, seen: Observation, { judge, emb
   const { output } = seen;
   switch (assertion.type) {
     case 'equals':
-      return verdict('equals', output === assertion.value, output === assertion.value ? 'output equals the expected text' : `expected ${quote(assertion.value)}, got ${quote(output)}`);
+      return verdict(
+        'equals',
+        output === assertion.value,
+        output === assertion.value
+          ? 'output equals the expected text'
+          : `expected ${quote(assertion.value)}, got ${quote(output)}`,
+      );
     case 'contains':
-      return verdict('contains', output.includes(assertion.value), output.includes(assertion.value) ? `contains ${quote(assertion.value)}` : `${quote(assertion.value)} not found in ${quote(output)}`);
+      return verdict(
+        'contains',
+        output.includes(assertion.value),
+        output.includes(assertion.value)
+          ? `contains ${quote(assertion.value)}`
+          : `${quote(assertion.value)} not found in ${quote(output)}`,
+      );
     case 'icontains': {
       const pass = output.toLowerCase().includes(assertion.value.toLowerCase());
-      return verdict('icontains', pass, pass ? `contains ${quote(assertion.value)} (ignoring case)` : `${quote(assertion.value)} not found, ignoring case, in ${quote(output)}`);
+      return verdict(
+        'icontains',
+        pass,
+        pass
+          ? `contains ${quote(assertion.value)} (ignoring case)`
+          : `${quote(assertion.value)} not found, ignoring case, in ${quote(output)}`,
+      );
     }
     case 'not-contains':
-      return verdict('not-contains', !output.includes(assertion.value), output.includes(assertion.value) ? `${quote(assertion.value)} should not appear, but does` : `does not contain ${quote(assertion.value)}`);
+      return verdict(
+        'not-contains',
+        !output.includes(assertion.value),
+        output.includes(assertion.value)
+          ? `${quote(assertion.value)} should not appear, but does`
+          : `does not contain ${quote(assertion.value)}`,
+      );
     case 'starts-with':
-      return verdict('starts-with', output.startsWith(assertion.value), output.startsWith(assertion.value) ? `starts with ${quote(assertion.value)}` : `should start with ${quote(assertion.value)}, starts ${quote(output.slice(0, assertion.value.length + 10))}`);
+      return verdict(
+        'starts-with',
+        output.startsWith(assertion.value),
+        output.startsWith(assertion.value)
+          ? `starts with ${quote(assertion.value)}`
+          : `should start with ${quote(assertion.value)}, starts ${quote(output.slice(0, assertion.value.length + 10))}`,
+      );
     case 'regex': {
       let pattern: RegExp;
       try {
@@ -106,7 +136,11 @@ async function evaluateOne(assertion: Assertion, seen: Observation, { judge, emb
         return verdict('regex', false, `/${assertion.value}/ is not a valid regular expression: ${(error as Error).message}`);
       }
       const pass = pattern.test(output);
-      return verdict('regex', pass, pass ? `matches /${assertion.value}/` : `does not match /${assertion.value}/: ${quote(output)}`);
+      return verdict(
+        'regex',
+        pass,
+        pass ? `matches /${assertion.value}/` : `does not match /${assertion.value}/: ${quote(output)}`,
+      );
     }
     case 'is-json': {
       const parsed = parseJson(output);
@@ -123,7 +157,11 @@ async function evaluateOne(assertion: Assertion, seen: Observation, { judge, emb
         return verdict('json-schema', false, `the assertion's schema is invalid: ${(error as Error).message}`);
       }
       const pass = validate(parsed.value);
-      return verdict('json-schema', pass, pass ? 'output matches the JSON schema' : `output does not match the schema: ${validator.errorsText(validate.errors)}`);
+      return verdict(
+        'json-schema',
+        pass,
+        pass ? 'output matches the JSON schema' : `output does not match the schema: ${validator.errorsText(validate.errors)}`,
+      );
     }
     case 'json-path': {
       const parsed = parseJson(output);
@@ -132,17 +170,33 @@ async function evaluateOne(assertion: Assertion, seen: Observation, { judge, emb
       const found = JSONPath({ path: assertion.path, json: parsed.value as object, wrap: true }) as unknown[];
       const actual = found.length === 1 ? found[0] : found;
       const pass = found.length > 0 && deepEqual(actual, assertion.value);
-      return verdict('json-path', pass, pass ? `${assertion.path} is ${JSON.stringify(assertion.value)}` : `${assertion.path} is ${found.length === 0 ? 'missing' : JSON.stringify(actual)}, expected ${JSON.stringify(assertion.value)}`);
+      return verdict(
+        'json-path',
+        pass,
+        pass
+          ? `${assertion.path} is ${JSON.stringify(assertion.value)}`
+          : `${assertion.path} is ${found.length === 0 ? 'missing' : JSON.stringify(actual)}, expected ${JSON.stringify(assertion.value)}`,
+      );
     }
     case 'similar': {
       const threshold = assertion.threshold ?? 0.75;
       if (embed) {
         const [left, right] = await embed([output, assertion.value]);
         const score = cosine(left ?? [], right ?? []);
-        return verdict('similar', score >= threshold, `embedding similarity ${score.toFixed(2)} to the reference (needs ${threshold})`, score);
+        return verdict(
+          'similar',
+          score >= threshold,
+          `embedding similarity ${score.toFixed(2)} to the reference (needs ${threshold})`,
+          score,
+        );
       }
       const score = similarity(output, assertion.value);
-      return verdict('similar', score >= threshold, `word similarity ${score.toFixed(2)} to the reference (needs ${threshold})`, score);
+      return verdict(
+        'similar',
+        score >= threshold,
+        `word similarity ${score.toFixed(2)} to the reference (needs ${threshold})`,
+        score,
+      );
     }
     case 'rubric': {
       if (!judge) return verdict('rubric', false, 'no judge model is configured: add `judge: { provider, model }` to the suite');
@@ -152,34 +206,70 @@ async function evaluateOne(assertion: Assertion, seen: Observation, { judge, emb
       return verdict('rubric', pass, `judge: ${graded.reason} (score ${graded.score.toFixed(2)})`, graded.score);
     }
     case 'latency':
-      return verdict('latency', seen.latencyMs <= assertion.max_ms, `${Math.round(seen.latencyMs)} ms against a bound of ${assertion.max_ms} ms`);
+      return verdict(
+        'latency',
+        seen.latencyMs <= assertion.max_ms,
+        `${Math.round(seen.latencyMs)} ms against a bound of ${assertion.max_ms} ms`,
+      );
     case 'tokens':
       if (seen.tokens === null) return verdict('tokens', false, 'the provider reported no token counts');
       return verdict('tokens', seen.tokens <= assertion.max, `${seen.tokens} tokens against a bound of ${assertion.max}`);
     case 'cost':
       if (seen.costUsd === null) return verdict('cost', false, 'cost is unknown (no price for this model, or no token counts)');
-      return verdict('cost', seen.costUsd <= assertion.max_usd, `$${seen.costUsd.toFixed(6)} against a bound of $${assertion.max_usd}`);
+      return verdict(
+        'cost',
+        seen.costUsd <= assertion.max_usd,
+        `$${seen.costUsd.toFixed(6)} against a bound of $${assertion.max_usd}`,
+      );
     case 'tool-called': {
       const calls = seen.toolCalls.filter((call) => call.name === assertion.name);
       const match = calls.find((call) => includesArgs(call.arguments, assertion.args ?? {}));
-      if (match) return verdict('tool-called', true, `called ${assertion.name}${assertion.args ? ` with ${JSON.stringify(assertion.args)}` : ''}`);
-      if (calls.length > 0) return verdict('tool-called', false, `called ${assertion.name}, but with ${calls.map((call) => JSON.stringify(call.arguments)).join(', ')}, not ${JSON.stringify(assertion.args)}`);
-      return verdict('tool-called', false, `never called ${assertion.name}${seen.toolCalls.length > 0 ? ` (called: ${seen.toolCalls.map((call) => call.name).join(', ')})` : ''}`);
+      if (match)
+        return verdict(
+          'tool-called',
+          true,
+          `called ${assertion.name}${assertion.args ? ` with ${JSON.stringify(assertion.args)}` : ''}`,
+        );
+      if (calls.length > 0)
+        return verdict(
+          'tool-called',
+          false,
+          `called ${assertion.name}, but with ${calls.map((call) => JSON.stringify(call.arguments)).join(', ')}, not ${JSON.stringify(assertion.args)}`,
+        );
+      return verdict(
+        'tool-called',
+        false,
+        `never called ${assertion.name}${seen.toolCalls.length > 0 ? ` (called: ${seen.toolCalls.map((call) => call.name).join(', ')})` : ''}`,
+      );
     }
     case 'tool-sequence': {
       const names = seen.toolCalls.map((call) => call.name);
       const pass = deepEqual(names, assertion.names);
-      return verdict('tool-sequence', pass, pass ? `called ${names.join(' → ')}` : `expected ${assertion.names.join(' → ')}, called ${names.join(' → ') || 'no tool'}`);
+      return verdict(
+        'tool-sequence',
+        pass,
+        pass
+          ? `called ${names.join(' → ')}`
+          : `expected ${assertion.names.join(' → ')}, called ${names.join(' → ') || 'no tool'}`,
+      );
     }
   }
 }
 
 /** Every assertion of a case (its own, then the suite's defaults), each with a reason a person can read. */
-export async function evaluate(assertions: Assertion[], seen: Observation, graders: Graders = { judge: null, embed: null }): Promise<Verdict[]> {
+export async function evaluate(
+  assertions: Assertion[],
+  seen: Observation,
+  graders: Graders = { judge: null, embed: null },
+): Promise<Verdict[]> {
   const verdicts: Verdict[] = [];
   for (const assertion of assertions) {
     const result = await evaluateOne(assertion, seen, graders);
-    verdicts.push(assertion.not ? { type: `not-${result.type}`, pass: !result.pass, score: 1 - result.score, reason: `inverted: ${result.reason}` } : result);
+    verdicts.push(
+      assertion.not
+        ? { type: `not-${result.type}`, pass: !result.pass, score: 1 - result.score, reason: `inverted: ${result.reason}` }
+        : result,
+    );
   }
   return verdicts;
 }

@@ -78,7 +78,13 @@ function linked(parent: AbortSignal, timeoutMs: number): { signal: AbortSignal; 
  * One model call with the version's timeout and retries: 429 waits out Retry-After (shared by
  * every call to the provider), timeouts, dropped connections and 5xx back off and try again.
  */
-export async function callModel(context: CallContext, config: AgentConfig, messages: ChatMessage[], tools: ToolDefinition[], vars: Record<string, unknown>): Promise<{ turn: ModelTurn; retries: number }> {
+export async function callModel(
+  context: CallContext,
+  config: AgentConfig,
+  messages: ChatMessage[],
+  tools: ToolDefinition[],
+  vars: Record<string, unknown>,
+): Promise<{ turn: ModelTurn; retries: number }> {
   const attempts = (config.retries ?? 2) + 1;
   const timeoutMs = config.timeout_ms ?? 60_000;
   let last: EngineError | null = null;
@@ -90,11 +96,15 @@ export async function callModel(context: CallContext, config: AgentConfig, messa
       const turn = await context.provider.call({ config, messages, tools, vars, signal: call.signal });
       return { turn, retries: attempt };
     } catch (error) {
-      const failure = error instanceof EngineError ? error : new EngineError('malformed', String((error as Error)?.message ?? error));
+      const failure =
+        error instanceof EngineError ? error : new EngineError('malformed', String((error as Error)?.message ?? error));
       if (context.signal.aborted) throw new EngineError('cancelled', 'the run was cancelled');
       last = call.timedOut() ? new EngineError('timeout', `no answer within ${timeoutMs} ms (timeout_ms)`) : failure;
       if (!last.retryable || attempt === attempts - 1) break;
-      const wait = last.kind === 'rate_limited' && last.retryAfterMs !== null ? Math.min(last.retryAfterMs, MAX_RETRY_WAIT_MS) : BACKOFF_MS * 2 ** attempt;
+      const wait =
+        last.kind === 'rate_limited' && last.retryAfterMs !== null
+          ? Math.min(last.retryAfterMs, MAX_RETRY_WAIT_MS)
+          : BACKOFF_MS * 2 ** attempt;
       if (last.kind === 'rate_limited') context.gate.holdFor(wait);
       else await context.platform.sleep(wait, context.signal);
     } finally {
@@ -102,13 +112,27 @@ export async function callModel(context: CallContext, config: AgentConfig, messa
     }
   }
   const tries = attempts > 1 ? ` after ${attempts} tries` : '';
-  throw new EngineError(last?.kind ?? 'malformed', `${last?.message ?? 'the call failed'}${tries}`, { status: last?.status ?? null });
+  throw new EngineError(last?.kind ?? 'malformed', `${last?.message ?? 'the call failed'}${tries}`, {
+    status: last?.status ?? null,
+  });
 }
 
-async function runTool(context: CallContext, testCase: SuiteCase, tool: ToolDefinition | undefined, name: string, args: Record<string, unknown>, live: boolean): Promise<unknown> {
+async function runTool(
+  context: CallContext,
+  testCase: SuiteCase,
+  tool: ToolDefinition | undefined,
+  name: string,
+  args: Record<string, unknown>,
+  live: boolean,
+): Promise<unknown> {
   if (!tool) throw new EngineError('tool', `the model called ${name}, which this version does not declare in tools.json`);
   if (live && tool.endpoint) {
-    const response = await context.platform.fetch(tool.endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(args), signal: context.signal });
+    const response = await context.platform.fetch(tool.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(args),
+      signal: context.signal,
+    });
     const text = await response.text();
     if (!response.ok) throw new EngineError('tool', `tool ${name} at ${tool.endpoint} answered HTTP ${response.status}`);
     try {
@@ -117,13 +141,26 @@ async function runTool(context: CallContext, testCase: SuiteCase, tool: ToolDefi
       return text;
     }
   }
-  const stub = testCase.tools.find((candidate) => candidate.name === name && (!candidate.args || Object.entries(candidate.args).every(([key, value]) => deepEqual(args[key], value))));
-  if (!stub) throw new EngineError('tool', `the model called ${name}(${JSON.stringify(args)}), but the case gives no result for it: add tools: [{ name: ${name}, result: … }] to case ${testCase.id}`);
+  const stub = testCase.tools.find(
+    (candidate) =>
+      candidate.name === name &&
+      (!candidate.args || Object.entries(candidate.args).every(([key, value]) => deepEqual(args[key], value))),
+  );
+  if (!stub)
+    throw new EngineError(
+      'tool',
+      `the model called ${name}(${JSON.stringify(args)}), but the case gives no result for it: add tools: [{ name: ${name}, result: … }] to case ${testCase.id}`,
+    );
   return stub.result;
 }
 
 /** Runs one case once: render, call, answer tool calls until the model replies, stop at the step limit. */
-export async function executeCase(context: CallContext, agent: ParsedAgent, testCase: SuiteCase, options: { prices: PriceTable; liveTools: boolean }): Promise<Execution> {
+export async function executeCase(
+  context: CallContext,
+  agent: ParsedAgent,
+  testCase: SuiteCase,
+  options: { prices: PriceTable; liveTools: boolean },
+): Promise<Execution> {
   const started = context.platform.now();
   const vars = testCase.vars ?? {};
   const messages = renderConversation(agent, caseInput(testCase));
@@ -134,18 +171,33 @@ export async function executeCase(context: CallContext, agent: ParsedAgent, test
   for (let step = 1; step <= maxSteps; step += 1) {
     const { turn, retries: used } = await callModel(context, agent.config, messages, agent.tools, vars);
     retries += used;
-    usage.inputTokens = usage.inputTokens === null || turn.usage.inputTokens === null ? null : usage.inputTokens + turn.usage.inputTokens;
-    usage.outputTokens = usage.outputTokens === null || turn.usage.outputTokens === null ? null : usage.outputTokens + turn.usage.outputTokens;
+    usage.inputTokens =
+      usage.inputTokens === null || turn.usage.inputTokens === null ? null : usage.inputTokens + turn.usage.inputTokens;
+    usage.outputTokens =
+      usage.outputTokens === null || turn.usage.outputTokens === null ? null : usage.outputTokens + turn.usage.outputTokens;
     if (turn.toolCalls.length === 0) {
       messages.push({ role: 'assistant', content: turn.text });
-      return { output: turn.text, messages, toolCalls, usage, costUsd: costOf(options.prices, agent.config, usage), latencyMs: context.platform.now() - started, retries };
+      return {
+        output: turn.text,
+        messages,
+        toolCalls,
+        usage,
+        costUsd: costOf(options.prices, agent.config, usage),
+        latencyMs: context.platform.now() - started,
+        retries,
+      };
     }
     messages.push({ role: 'assistant', content: turn.text, toolCalls: turn.toolCalls });
     for (const call of turn.toolCalls) {
       const tool = agent.tools.find((candidate) => candidate.name === call.name);
       const result = await runTool(context, testCase, tool, call.name, call.arguments, options.liveTools);
       toolCalls.push({ name: call.name, arguments: call.arguments, result });
-      messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: typeof result === 'string' ? result : JSON.stringify(result) });
+      messages.push({
+        role: 'tool',
+        toolCallId: call.id,
+        name: call.name,
+        content: typeof result === 'string' ? result : JSON.stringify(result),
+      });
     }
   }
   throw new EngineError('tool', `the model kept calling tools: stopped after ${maxSteps} steps (max_steps)`);

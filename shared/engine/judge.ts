@@ -13,5 +13,9 @@ export function parseJudge(text: string): { score: number; pass?: boolean; reaso
   if (!verdict || typeof verdict.score !== 'number' || verdict.score < 0 || verdict.score > 1) {
     throw new EngineError('malformed', `the judge did not answer {"score": 0..1, "pass", "reason"}: ${text.slice(0, 200)}`);
   }
-  return { score: verdict.score, ...(typeof verdict.pass === 'boolean' ? { pass: verdict.pass } : {}), reason: typeof verdict.reason === 'string' ? verdict.reason : 'no reason given' };
+  return {
+    score: verdict.score,
+    ...(typeof verdict.pass === 'boolean' ? { pass: verdict.pass } : {}),
+    reason: typeof verdict.reason === 'string' ? verdict.reason : 'no reason given',
+  };
 }

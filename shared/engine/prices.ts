@@ -3,7 +3,10 @@ import type { AgentConfig } from '../agent-files';
 import type { Usage } from './types';
 
 /** US dollars per million tokens, by provider and exact model id (resources/prices.json). */
-export const PriceTable = z.record(z.string(), z.record(z.string(), z.object({ input_per_mtok: z.number().nonnegative(), output_per_mtok: z.number().nonnegative() })));
+export const PriceTable = z.record(
+  z.string(),
+  z.record(z.string(), z.object({ input_per_mtok: z.number().nonnegative(), output_per_mtok: z.number().nonnegative() })),
+);
 export type PriceTable = z.infer<typeof PriceTable>;
 
 export function priceOf(prices: PriceTable, config: Pick<AgentConfig, 'provider' | 'model'>) {

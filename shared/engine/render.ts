@@ -5,7 +5,12 @@ import { EngineError, type ChatMessage } from './types';
 const VARIABLE = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g;
 
 function lookup(vars: Record<string, unknown>, path: string): unknown {
-  return path.split('.').reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), vars);
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (value, key) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined),
+      vars,
+    );
 }
 
 /** Fills {{variables}}; a variable the case does not give is an error naming it, never an empty string. */
@@ -21,7 +26,10 @@ export function renderTemplate(template: string, vars: Record<string, unknown>, 
   });
   if (missing.size > 0) {
     const names = [...missing].map((name) => `{{${name}}}`).join(', ');
-    throw new EngineError('config', `${where} uses ${names}, which the case does not give (it gives: ${Object.keys(vars).join(', ') || 'nothing'})`);
+    throw new EngineError(
+      'config',
+      `${where} uses ${names}, which the case does not give (it gives: ${Object.keys(vars).join(', ') || 'nothing'})`,
+    );
   }
   return text;
 }
@@ -46,7 +54,10 @@ export function renderConversation(agent: ParsedAgent, input: CaseInput): ChatMe
   } else if (agent.user !== null) {
     messages.push({ role: 'user', content: renderTemplate(agent.user, vars, 'user.md') });
   } else {
-    throw new EngineError('config', 'the agent has no user.md and the case gives no messages: add user.md, or give the case messages');
+    throw new EngineError(
+      'config',
+      'the agent has no user.md and the case gives no messages: add user.md, or give the case messages',
+    );
   }
   return messages;
 }

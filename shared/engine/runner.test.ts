@@ -7,7 +7,10 @@ import { memorySecrets } from './secrets';
 import { runSuite, summarizeCases, type RunInput } from './runner';
 
 const KEY = 'sk-test-0123456789abcdef';
-const PRICES = { 'openai-compatible': { 'gpt-4o-mini-2024-07-18': { input_per_mtok: 0.15, output_per_mtok: 0.6 } }, anthropic: { 'claude-3-5-haiku-20241022': { input_per_mtok: 0.8, output_per_mtok: 4 } } };
+const PRICES = {
+  'openai-compatible': { 'gpt-4o-mini-2024-07-18': { input_per_mtok: 0.15, output_per_mtok: 0.6 } },
+  anthropic: { 'claude-3-5-haiku-20241022': { input_per_mtok: 0.8, output_per_mtok: 4 } },
+};
 let fake: FakeLlm | null = null;
 afterEach(async () => {
   await fake?.close();
@@ -19,7 +22,13 @@ function agent(config: string, extra: Record<string, string> = {}) {
     'prompt.md': 'You sort tickets for {{team}}.\n',
     'user.md': 'Ticket: {{body}}\n',
     'config.yaml': config,
-    'tools.json': JSON.stringify([{ name: 'lookup_order', description: 'Finds an order', parameters: { type: 'object', properties: { id: { type: 'string' } } } }]),
+    'tools.json': JSON.stringify([
+      {
+        name: 'lookup_order',
+        description: 'Finds an order',
+        parameters: { type: 'object', properties: { id: { type: 'string' } } },
+      },
+    ]),
     ...extra,
   });
 }
@@ -33,10 +42,20 @@ function openAiConfig(url: string, more = '') {
 }
 
 async function run(input: Partial<RunInput> & Pick<RunInput, 'agent' | 'suite'>) {
-  return runSuite({ versionHash: 'h1', settings: { concurrency: 4, repeat: 1 }, platform: nodePlatform(memorySecrets({ OPENAI: KEY, ANTHROPIC: KEY })), prices: PRICES, ...input });
+  return runSuite({
+    versionHash: 'h1',
+    settings: { concurrency: 4, repeat: 1 },
+    platform: nodePlatform(memorySecrets({ OPENAI: KEY, ANTHROPIC: KEY })),
+    prices: PRICES,
+    ...input,
+  });
 }
 
-const CASE = { id: 'refund', vars: { team: 'support', body: 'I was charged twice' }, assert: [{ type: 'contains', value: 'billing' }] };
+const CASE = {
+  id: 'refund',
+  vars: { team: 'support', body: 'I was charged twice' },
+  assert: [{ type: 'contains', value: 'billing' }],
+};
 
 describe('the runner over real protocol servers', () => {
   it('calls an OpenAI-compatible endpoint with the rendered conversation and the key, and grades the answer', async () => {
@@ -44,7 +63,14 @@ describe('the runner over real protocol servers', () => {
     const outcome = await run({ agent: agent(openAiConfig(fake.url)), suite: suite([CASE]) });
     expect(outcome.status).toBe('finished');
     const [result] = outcome.results;
-    expect(result).toMatchObject({ caseId: 'refund', status: 'passed', output: 'queue: billing', inputTokens: 1000, outputTokens: 500, retries: 0 });
+    expect(result).toMatchObject({
+      caseId: 'refund',
+      status: 'passed',
+      output: 'queue: billing',
+      inputTokens: 1000,
+      outputTokens: 500,
+      retries: 0,
+    });
     expect(result?.costUsd).toBeCloseTo((1000 * 0.15 + 500 * 0.6) / 1e6, 12);
     expect(result?.verdicts).toEqual([{ type: 'contains', pass: true, score: 1, reason: 'contains "billing"' }]);
     const request = fake.requests[0];
@@ -60,13 +86,24 @@ describe('the runner over real protocol servers', () => {
       fake = await startFakeLlm((request) => {
         const messages = request.body.messages as Array<{ role: string; content: unknown }>;
         const answered = JSON.stringify(messages).includes('amount');
-        return answered ? { kind: 'reply', text: 'refund approved: billing' } : { kind: 'reply', text: '', toolCalls: [{ name: 'lookup_order', arguments: { id: 'o-1' } }] };
+        return answered
+          ? { kind: 'reply', text: 'refund approved: billing' }
+          : { kind: 'reply', text: '', toolCalls: [{ name: 'lookup_order', arguments: { id: 'o-1' } }] };
       });
       const config =
-        protocol === 'openai' ? openAiConfig(fake.url) : `provider: anthropic\nmodel: claude-3-5-haiku-20241022\nbase_url: ${fake.url}\napi_key: ANTHROPIC\nmax_tokens: 200\n`;
-      const toolCase = { ...CASE, tools: [{ name: 'lookup_order', result: { amount: 40 } }], assert: [...CASE.assert, { type: 'tool-called', name: 'lookup_order', args: { id: 'o-1' } }] };
+        protocol === 'openai'
+          ? openAiConfig(fake.url)
+          : `provider: anthropic\nmodel: claude-3-5-haiku-20241022\nbase_url: ${fake.url}\napi_key: ANTHROPIC\nmax_tokens: 200\n`;
+      const toolCase = {
+        ...CASE,
+        tools: [{ name: 'lookup_order', result: { amount: 40 } }],
+        assert: [...CASE.assert, { type: 'tool-called', name: 'lookup_order', args: { id: 'o-1' } }],
+      };
       const outcome = await run({ agent: agent(config), suite: suite([toolCase]) });
-      expect(outcome.results[0], protocol).toMatchObject({ status: 'passed', toolCalls: [{ name: 'lookup_order', arguments: { id: 'o-1' }, result: { amount: 40 } }] });
+      expect(outcome.results[0], protocol).toMatchObject({
+        status: 'passed',
+        toolCalls: [{ name: 'lookup_order', arguments: { id: 'o-1' }, result: { amount: 40 } }],
+      });
       expect(fake.requests, protocol).toHaveLength(2);
       if (protocol === 'anthropic') {
         expect(JSON.stringify(fake.requests[0]?.headers)).toContain(KEY);
@@ -89,13 +126,21 @@ describe('the runner over real protocol servers', () => {
     });
     expect(outcome.results.map((result) => [result.caseId, result.status, result.error?.message])).toEqual([
       ['no-var', 'errored', 'user.md uses {{body}}, which the case does not give (it gives: team)'],
-      ['no-stub', 'errored', 'the model called lookup_order({"id":"x"}), but the case gives no result for it: add tools: [{ name: lookup_order, result: … }] to case no-stub'],
+      [
+        'no-stub',
+        'errored',
+        'the model called lookup_order({"id":"x"}), but the case gives no result for it: add tools: [{ name: lookup_order, result: … }] to case no-stub',
+      ],
       ['loop', 'errored', 'the model kept calling tools: stopped after 3 steps (max_steps)'],
     ]);
   });
 
   it('waits out a 429 Retry-After and retries 500s, recording the retries', async () => {
-    const script: Behaviour[] = [{ kind: 'status', status: 429, retryAfter: '0.2' }, { kind: 'status', status: 500 }, { kind: 'reply', text: 'billing' }];
+    const script: Behaviour[] = [
+      { kind: 'status', status: 429, retryAfter: '0.2' },
+      { kind: 'status', status: 500 },
+      { kind: 'reply', text: 'billing' },
+    ];
     fake = await startFakeLlm((_request, index) => script[index] ?? { kind: 'reply', text: 'billing' });
     const started = Date.now();
     const outcome = await run({ agent: agent(openAiConfig(fake.url)), suite: suite([CASE]) });
@@ -117,8 +162,15 @@ describe('the runner over real protocol servers', () => {
       const name = Object.keys(faults).find((fault) => content.includes(`case ${fault}`));
       return name ? (faults[name] as Behaviour) : { kind: 'reply', text: 'billing' };
     });
-    const cases = [...Object.keys(faults), 'fine'].map((name) => ({ id: name, vars: { team: 't', body: `case ${name}` }, assert: [{ type: 'contains', value: 'billing' }] }));
-    const outcome = await run({ agent: agent(openAiConfig(fake.url, '').replace('retries: 2', 'retries: 1')), suite: suite(cases) });
+    const cases = [...Object.keys(faults), 'fine'].map((name) => ({
+      id: name,
+      vars: { team: 't', body: `case ${name}` },
+      assert: [{ type: 'contains', value: 'billing' }],
+    }));
+    const outcome = await run({
+      agent: agent(openAiConfig(fake.url, '').replace('retries: 2', 'retries: 1')),
+      suite: suite(cases),
+    });
     const byId = Object.fromEntries(outcome.results.map((result) => [result.caseId, result]));
     expect(outcome.status).toBe('finished');
     expect(outcome.results).toHaveLength(7);
@@ -141,18 +193,31 @@ describe('the runner over real protocol servers', () => {
 
   it('repeats cases, and calls one flaky when some but not all repeats pass', async () => {
     fake = await startFakeLlm((_request, index) => ({ kind: 'reply', text: index % 2 === 0 ? 'billing' : 'technical' }));
-    const outcome = await run({ agent: agent(openAiConfig(fake.url)), suite: suite([CASE]), settings: { concurrency: 1, repeat: 4 } });
-    expect(summarizeCases(outcome.results)).toEqual([{ caseId: 'refund', runs: 4, passed: 2, passRate: 0.5, passAll: false, flaky: true }]);
+    const outcome = await run({
+      agent: agent(openAiConfig(fake.url)),
+      suite: suite([CASE]),
+      settings: { concurrency: 1, repeat: 4 },
+    });
+    expect(summarizeCases(outcome.results)).toEqual([
+      { caseId: 'refund', runs: 4, passed: 2, passRate: 0.5, passAll: false, flaky: true },
+    ]);
   });
 
   it('stops in-flight calls on cancel and keeps what finished', async () => {
-    fake = await startFakeLlm((request) => (JSON.stringify(request.body.messages).includes('slow') ? { kind: 'hang' } : { kind: 'reply', text: 'billing' }));
+    fake = await startFakeLlm((request) =>
+      JSON.stringify(request.body.messages).includes('slow') ? { kind: 'hang' } : { kind: 'reply', text: 'billing' },
+    );
     const controller = new AbortController();
     const cases = [
       { ...CASE, id: 'quick' },
       { ...CASE, id: 'slow', vars: { team: 't', body: 'slow' } },
     ];
-    const pending = run({ agent: agent(openAiConfig(fake.url, '').replace('timeout_ms: 400', 'timeout_ms: 60000')), suite: suite(cases), signal: controller.signal, settings: { concurrency: 2, repeat: 1 } });
+    const pending = run({
+      agent: agent(openAiConfig(fake.url, '').replace('timeout_ms: 400', 'timeout_ms: 60000')),
+      suite: suite(cases),
+      signal: controller.signal,
+      settings: { concurrency: 2, repeat: 1 },
+    });
     await sleep(300);
     controller.abort();
     const outcome = await pending;
@@ -163,7 +228,11 @@ describe('the runner over real protocol servers', () => {
   it('stops starting calls once the budget is spent, and says so', async () => {
     fake = await startFakeLlm(() => ({ kind: 'reply', text: 'billing', usage: { input: 100_000, output: 100_000 } }));
     const cases = Array.from({ length: 10 }, (_, index) => ({ ...CASE, id: `c${index}` }));
-    const outcome = await run({ agent: agent(openAiConfig(fake.url)), suite: suite(cases), settings: { concurrency: 1, repeat: 1, maxCostUsd: 0.1 } });
+    const outcome = await run({
+      agent: agent(openAiConfig(fake.url)),
+      suite: suite(cases),
+      settings: { concurrency: 1, repeat: 1, maxCostUsd: 0.1 },
+    });
     expect(outcome.status).toBe('stopped_budget');
     expect(outcome.results).toHaveLength(2);
   });
@@ -179,13 +248,23 @@ describe('the runner over real protocol servers', () => {
     expect(again.results[0]).toMatchObject({ status: 'failed', cached: true, output: 'billing', costUsd: 0 });
   });
 
-  it('grades similar assertions with the suite\'s embedding model when it has one', async () => {
+  it("grades similar assertions with the suite's embedding model when it has one", async () => {
     fake = await startFakeLlm(() => ({ kind: 'reply', text: 'the refund is approved' }));
     const cases = [
       { ...CASE, id: 'close', assert: [{ type: 'similar', value: 'refund approved, the', threshold: 0.9 }] },
       { ...CASE, id: 'far', assert: [{ type: 'similar', value: 'xyz xyz xyz', threshold: 0.9 }] },
     ];
-    const outcome = await run({ agent: agent(openAiConfig(fake.url)), suite: suite(cases, { embedding: { provider: 'openai-compatible', model: 'text-embedding-3-small', base_url: `${fake.url}/v1`, api_key: 'OPENAI' } }) });
+    const outcome = await run({
+      agent: agent(openAiConfig(fake.url)),
+      suite: suite(cases, {
+        embedding: {
+          provider: 'openai-compatible',
+          model: 'text-embedding-3-small',
+          base_url: `${fake.url}/v1`,
+          api_key: 'OPENAI',
+        },
+      }),
+    });
     expect(outcome.results.map((result) => [result.caseId, result.status])).toEqual([
       ['close', 'passed'],
       ['far', 'failed'],

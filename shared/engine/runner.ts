@@ -80,7 +80,12 @@ function estimateTokens(messages: ChatMessage[]): number {
 }
 
 /** The most a run may cost, before it starts: every case, every repeat, at max_tokens out. Null when the model has no price. */
-export function estimateCost(agent: ParsedAgent, suite: Suite, settings: Pick<RunSettings, 'repeat'>, prices: PriceTable): number | null {
+export function estimateCost(
+  agent: ParsedAgent,
+  suite: Suite,
+  settings: Pick<RunSettings, 'repeat'>,
+  prices: PriceTable,
+): number | null {
   if (agent.config.provider === 'mock') return 0;
   const price = priceOf(prices, agent.config);
   if (!price) return null;
@@ -105,7 +110,11 @@ async function judgeFor(suite: Suite, platform: Platform, context: { signal: Abo
   const gate = rateGate(platform);
   return async (rubric, output) => {
     const messages: ChatMessage[] = [
-      { role: 'system', content: 'You grade an AI assistant\'s output against a rubric. Answer with JSON only: {"score": number from 0 to 1, "pass": boolean, "reason": "one sentence"}.' },
+      {
+        role: 'system',
+        content:
+          'You grade an AI assistant\'s output against a rubric. Answer with JSON only: {"score": number from 0 to 1, "pass": boolean, "reason": "one sentence"}.',
+      },
       { role: 'user', content: `Rubric:\n${rubric}\n\nOutput:\n${output}` },
     ];
     const { turn } = await callModel({ provider, platform, gate, signal: context.signal }, config, messages, [], {});
@@ -128,7 +137,9 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
   const context = { provider, platform, gate: rateGate(platform), signal: controller.signal };
   const graders: Graders = {
     judge: await judgeFor(suite, platform, context),
-    embed: suite.embedding ? (await import('./providers/openai')).openAIEmbeddings(platform, suite.embedding, controller.signal) : null,
+    embed: suite.embedding
+      ? (await import('./providers/openai')).openAIEmbeddings(platform, suite.embedding, controller.signal)
+      : null,
   };
   const jobs = suite.cases.flatMap((testCase) => Array.from({ length: settings.repeat }, (_, repeat) => ({ testCase, repeat })));
   input.onStart?.({ total: jobs.length, estimateUsd: estimateCost(agent, suite, settings, prices) });
@@ -149,13 +160,39 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
     try {
       if (cached && cached.status !== 'errored') {
         // The model's answer is reused; the grading is always done again with today's assertions.
-        const tokens = cached.inputTokens === null || cached.outputTokens === null ? null : cached.inputTokens + cached.outputTokens;
-        const verdicts = await evaluate(assertions, { output: cached.output, toolCalls: cached.toolCalls, latencyMs: cached.latencyMs, tokens, costUsd: cached.costUsd }, graders);
-        result = { ...cached, caseId: testCase.id, repeat, verdicts, status: casePasses(testCase, assertions, verdicts) ? 'passed' : 'failed', costUsd: 0, cached: true };
+        const tokens =
+          cached.inputTokens === null || cached.outputTokens === null ? null : cached.inputTokens + cached.outputTokens;
+        const verdicts = await evaluate(
+          assertions,
+          { output: cached.output, toolCalls: cached.toolCalls, latencyMs: cached.latencyMs, tokens, costUsd: cached.costUsd },
+          graders,
+        );
+        result = {
+          ...cached,
+          caseId: testCase.id,
+          repeat,
+          verdicts,
+          status: casePasses(testCase, assertions, verdicts) ? 'passed' : 'failed',
+          costUsd: 0,
+          cached: true,
+        };
       } else {
         const execution = await executeCase(context, agent, testCase, { prices, liveTools: suite.tools_mode === 'live' });
-        const tokens = execution.usage.inputTokens === null || execution.usage.outputTokens === null ? null : execution.usage.inputTokens + execution.usage.outputTokens;
-        const verdicts = await evaluate(assertions, { output: execution.output, toolCalls: execution.toolCalls, latencyMs: execution.latencyMs, tokens, costUsd: execution.costUsd }, graders);
+        const tokens =
+          execution.usage.inputTokens === null || execution.usage.outputTokens === null
+            ? null
+            : execution.usage.inputTokens + execution.usage.outputTokens;
+        const verdicts = await evaluate(
+          assertions,
+          {
+            output: execution.output,
+            toolCalls: execution.toolCalls,
+            latencyMs: execution.latencyMs,
+            tokens,
+            costUsd: execution.costUsd,
+          },
+          graders,
+        );
         result = {
           caseId: testCase.id,
           repeat,
@@ -174,7 +211,8 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
         };
       }
     } catch (error) {
-      const failure = error instanceof EngineError ? error : new EngineError('malformed', String((error as Error)?.message ?? error));
+      const failure =
+        error instanceof EngineError ? error : new EngineError('malformed', String((error as Error)?.message ?? error));
       if (failure.kind === 'cancelled') return;
       result = {
         caseId: testCase.id,
@@ -198,7 +236,13 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
     spent += result.costUsd ?? 0;
     counts[result.status] += 1;
     if (settings.maxCostUsd !== undefined && spent >= settings.maxCostUsd) stoppedForBudget = true;
-    input.onProgress?.({ done: counts.passed + counts.failed + counts.errored, total: jobs.length, ...counts, costUsd: spent, last: result });
+    input.onProgress?.({
+      done: counts.passed + counts.failed + counts.errored,
+      total: jobs.length,
+      ...counts,
+      costUsd: spent,
+      last: result,
+    });
   };
 
   const worker = async () => {
@@ -211,7 +255,11 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(settings.concurrency, jobs.length)) }, worker));
   const finished = results.filter((result): result is CaseResult => result !== undefined);
-  const status: RunStatus = controller.signal.aborted ? 'cancelled' : stoppedForBudget && finished.length < jobs.length ? 'stopped_budget' : 'finished';
+  const status: RunStatus = controller.signal.aborted
+    ? 'cancelled'
+    : stoppedForBudget && finished.length < jobs.length
+      ? 'stopped_budget'
+      : 'finished';
   return { status, results: finished, costUsd: spent, costKnown };
 }
 
@@ -232,6 +280,13 @@ export function summarizeCases(results: CaseResult[]): CaseSummary[] {
   for (const result of results) byCase.set(result.caseId, [...(byCase.get(result.caseId) ?? []), result]);
   return [...byCase.entries()].map(([caseId, runs]) => {
     const passed = runs.filter((result) => result.status === 'passed').length;
-    return { caseId, runs: runs.length, passed, passRate: passed / runs.length, passAll: passed === runs.length, flaky: passed > 0 && passed < runs.length };
+    return {
+      caseId,
+      runs: runs.length,
+      passed,
+      passRate: passed / runs.length,
+      passAll: passed === runs.length,
+      flaky: passed > 0 && passed < runs.length,
+    };
   });
 }

@@ -3,7 +3,11 @@ import { EngineError, type SecretStore } from './types';
 /** Reads a named secret or explains where to put it. The value never appears in the message. */
 export function requireSecret(secrets: SecretStore, name: string): string {
   const value = secrets.get(name);
-  if (!value) throw new EngineError('config', `the secret ${name} has no value: set SLIPWAY_KEY_${name} in the environment (or add it in the app's Settings)`);
+  if (!value)
+    throw new EngineError(
+      'config',
+      `the secret ${name} has no value: set SLIPWAY_KEY_${name} in the environment (or add it in the app's Settings)`,
+    );
   return value;
 }
 
@@ -18,5 +22,7 @@ export function memorySecrets(values: Record<string, string>): SecretStore {
 
 /** Removes any secret value from a text (an error body echoing a key, say). */
 export function redact(text: string, values: Array<string | undefined>): string {
-  return values.filter((value): value is string => typeof value === 'string' && value.length >= 4).reduce((result, value) => result.split(value).join('[redacted]'), text);
+  return values
+    .filter((value): value is string => typeof value === 'string' && value.length >= 4)
+    .reduce((result, value) => result.split(value).join('[redacted]'), text);
 }

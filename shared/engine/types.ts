@@ -43,7 +43,11 @@ export interface Provider {
 }
 
 /** Runs a local program with stdin, for the command provider. Passed in by Node hosts. */
-export type SpawnLike = (command: string[], input: string, options: { timeoutMs: number; signal: AbortSignal }) => Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }>;
+export type SpawnLike = (
+  command: string[],
+  input: string,
+  options: { timeoutMs: number; signal: AbortSignal },
+) => Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }>;
 
 /** Where keys come from. A workspace stores names only; values never reach the database or a log. */
 export interface SecretStore {
@@ -60,7 +64,8 @@ export interface Platform {
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-export type FailureKind = 'rate_limited' | 'http' | 'timeout' | 'network' | 'malformed' | 'config' | 'cancelled' | 'tool' | 'budget';
+export type FailureKind =
+  'rate_limited' | 'http' | 'timeout' | 'network' | 'malformed' | 'config' | 'cancelled' | 'tool' | 'budget';
 
 /** A failure of a call, explained for a person, with what the runner needs to retry it. */
 export class EngineError extends Error {
@@ -77,6 +82,11 @@ export class EngineError extends Error {
   }
 
   get retryable(): boolean {
-    return this.kind === 'rate_limited' || this.kind === 'timeout' || this.kind === 'network' || (this.kind === 'http' && (this.status ?? 0) >= 500);
+    return (
+      this.kind === 'rate_limited' ||
+      this.kind === 'timeout' ||
+      this.kind === 'network' ||
+      (this.kind === 'http' && (this.status ?? 0) >= 500)
+    );
   }
 }

@@ -31,7 +31,9 @@ describe('migration runner', () => {
     const list = [migration(10, 'a', 'CREATE TABLE a (x INTEGER);'), migration(20, 'b', 'ALTER TABLE a ADD COLUMN y TEXT;')];
     const backups: string[] = [];
     expect(migrate(db, list, { now, backup: (m) => backups.push(m.name) })).toEqual(['0010-a', '0020-b']);
-    expect(db.prepare('SELECT id, name, sha256 FROM schema_migrations ORDER BY id').all()).toEqual(list.map(({ id, name, sha256 }) => ({ id, name, sha256 })));
+    expect(db.prepare('SELECT id, name, sha256 FROM schema_migrations ORDER BY id').all()).toEqual(
+      list.map(({ id, name, sha256 }) => ({ id, name, sha256 })),
+    );
     expect(backups).toEqual([]);
     expect(migrate(db, list, { now, backup: (m) => backups.push(m.name) })).toEqual([]);
   });
@@ -56,7 +58,9 @@ describe('migration runner', () => {
   it('refuses a database migrated by a newer Slipway', () => {
     const { db } = setup();
     migrate(db, [migration(10, 'a', 'SELECT 1;'), migration(20, 'b', 'SELECT 1;')], { now, backup: () => {} });
-    expect(() => migrate(db, [migration(10, 'a', 'SELECT 1;')], { now, backup: () => {} })).toThrowError(/made by a newer Slipway/);
+    expect(() => migrate(db, [migration(10, 'a', 'SELECT 1;')], { now, backup: () => {} })).toThrowError(
+      /made by a newer Slipway/,
+    );
   });
 
   it('rolls back every pending migration when one fails', () => {

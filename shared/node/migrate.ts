@@ -32,7 +32,9 @@ interface AppliedRow {
 }
 
 function applied(db: Database): AppliedRow[] {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
   return db.prepare('SELECT id, name, sha256 FROM schema_migrations ORDER BY id').all() as AppliedRow[];
 }
 
@@ -41,7 +43,10 @@ function pending(db: Database, migrations: Migration[]): Migration[] {
   for (const row of done.values()) {
     const known = migrations.find((migration) => migration.id === row.id);
     if (!known) {
-      throw new SlipwayError('workspace', `this workspace has migration ${row.name}, which this Slipway does not know: it was made by a newer Slipway`);
+      throw new SlipwayError(
+        'workspace',
+        `this workspace has migration ${row.name}, which this Slipway does not know: it was made by a newer Slipway`,
+      );
     }
     if (known.sha256 !== row.sha256) {
       throw new SlipwayError(

@@ -16,8 +16,20 @@ beforeAll(async () => {
         res.end();
         return;
       }
-      res.writeHead(201, 'Made', [['content-type', 'application/json'], ['set-cookie', 'a=1'], ['set-cookie', 'b=2']]);
-      res.end(JSON.stringify({ method: req.method, path: req.url, auth: req.headers.authorization ?? null, custom: req.headers['x-custom'] ?? null, body: raw }));
+      res.writeHead(201, 'Made', [
+        ['content-type', 'application/json'],
+        ['set-cookie', 'a=1'],
+        ['set-cookie', 'b=2'],
+      ]);
+      res.end(
+        JSON.stringify({
+          method: req.method,
+          path: req.url,
+          auth: req.headers.authorization ?? null,
+          custom: req.headers['x-custom'] ?? null,
+          body: raw,
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -30,7 +42,11 @@ describe('pooledFetch', () => {
   const fetchOver = pooledFetch();
 
   it('sends the method, path with query, headers and body, and answers like fetch', async () => {
-    const response = await fetchOver(`${base}/v1/chat?x=1`, { method: 'POST', headers: new Headers({ 'x-custom': 'yes', 'content-type': 'application/json' }), body: '{"q":1}' });
+    const response = await fetchOver(`${base}/v1/chat?x=1`, {
+      method: 'POST',
+      headers: new Headers({ 'x-custom': 'yes', 'content-type': 'application/json' }),
+      body: '{"q":1}',
+    });
     expect(response).toBeInstanceOf(Response);
     expect(response.status).toBe(201);
     expect(response.statusText).toBe('Made');
@@ -46,7 +62,11 @@ describe('pooledFetch', () => {
     const origin = new URL(base);
     const response = await fetchOver(`http://user:p%40ss@${origin.host}/`, { headers: { 'x-custom': 'plain' } });
     const answer = (await response.json()) as { auth: string; custom: string; method: string };
-    expect(answer).toMatchObject({ method: 'GET', custom: 'plain', auth: `Basic ${Buffer.from('user:p@ss').toString('base64')}` });
+    expect(answer).toMatchObject({
+      method: 'GET',
+      custom: 'plain',
+      auth: `Basic ${Buffer.from('user:p@ss').toString('base64')}`,
+    });
   });
 
   it('gives a null body for 204', async () => {
@@ -64,7 +84,8 @@ describe('pooledFetch', () => {
 });
 
 describe('BufferedResponse', () => {
-  const make = () => new BufferedResponse(Buffer.from('{"a":[1,2]}'), { status: 200, headers: [['content-type', 'application/json']] });
+  const make = () =>
+    new BufferedResponse(Buffer.from('{"a":[1,2]}'), { status: 200, headers: [['content-type', 'application/json']] });
 
   it('reads its bytes once, in any form', async () => {
     expect(await make().text()).toBe('{"a":[1,2]}');

@@ -59,7 +59,12 @@ export class BufferedResponse extends Response {
 
   override clone(): BufferedResponse {
     if (this.bodyUsed || this.#stream) throw new TypeError('Response.clone: Body has already been consumed.');
-    return new BufferedResponse(this.#bytes, { status: this.status, statusText: this.statusText, headers: this.headers, url: this.url });
+    return new BufferedResponse(this.#bytes, {
+      status: this.status,
+      statusText: this.statusText,
+      headers: this.headers,
+      url: this.url,
+    });
   }
 }
 
@@ -80,11 +85,18 @@ function readAll(response: IncomingMessage): Promise<Buffer> {
  * Bodies other than text and bytes (streams, forms) go to the platform's own fetch.
  */
 export function pooledFetch(): typeof fetch {
-  const agents = { 'http:': new HttpAgent({ keepAlive: true, maxSockets: 64 }), 'https:': new HttpsAgent({ keepAlive: true, maxSockets: 64 }) };
+  const agents = {
+    'http:': new HttpAgent({ keepAlive: true, maxSockets: 64 }),
+    'https:': new HttpsAgent({ keepAlive: true, maxSockets: 64 }),
+  };
   return async (input, init) => {
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     const body = init?.body ?? null;
-    if ((body !== null && typeof body !== 'string' && !(body instanceof Uint8Array)) || (url.protocol !== 'http:' && url.protocol !== 'https:')) return fetch(input, init);
+    if (
+      (body !== null && typeof body !== 'string' && !(body instanceof Uint8Array)) ||
+      (url.protocol !== 'http:' && url.protocol !== 'https:')
+    )
+      return fetch(input, init);
     const given = init?.headers ?? (input instanceof Request ? input.headers : undefined);
     const headers: Record<string, string> = {};
     (given instanceof Headers ? given : new Headers(given)).forEach((value, key) => {
@@ -99,7 +111,9 @@ export function pooledFetch(): typeof fetch {
       path: url.pathname + url.search,
       headers,
       agent: secure ? agents['https:'] : agents['http:'],
-      ...(url.username || url.password ? { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` } : {}),
+      ...(url.username || url.password
+        ? { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` }
+        : {}),
       ...(init?.signal ? { signal: init.signal } : {}),
     };
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
@@ -109,8 +123,14 @@ export function pooledFetch(): typeof fetch {
     });
     const bytes = await readAll(response);
     const pairs: Array<[string, string]> = [];
-    for (let index = 0; index < response.rawHeaders.length; index += 2) pairs.push([response.rawHeaders[index] as string, response.rawHeaders[index + 1] as string]);
+    for (let index = 0; index < response.rawHeaders.length; index += 2)
+      pairs.push([response.rawHeaders[index] as string, response.rawHeaders[index + 1] as string]);
     const status = response.statusCode ?? 0;
-    return new BufferedResponse(NO_BODY.has(status) ? null : bytes, { status, statusText: response.statusMessage ?? '', headers: pairs, url: url.href });
+    return new BufferedResponse(NO_BODY.has(status) ? null : bytes, {
+      status,
+      statusText: response.statusMessage ?? '',
+      headers: pairs,
+      url: url.href,
+    });
   };
 }

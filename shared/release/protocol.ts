@@ -47,7 +47,11 @@ export const CommandAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resume') }),
   z.object({ type: z.literal('promote') }),
   /** Back to the previous stable (or a named version, which must have been uploaded); ends any canary. */
-  z.object({ type: z.literal('rollback'), to: Hash.optional(), reason: z.string().trim().min(1, 'a rollback needs a reason').max(2000) }),
+  z.object({
+    type: z.literal('rollback'),
+    to: Hash.optional(),
+    reason: z.string().trim().min(1, 'a rollback needs a reason').max(2000),
+  }),
   z.object({ type: z.literal('shadow'), version: Hash, share: Share }),
   z.object({ type: z.literal('shadow-off') }),
 ]);
@@ -72,7 +76,14 @@ export const LiveAssertion = z.discriminatedUnion('type', [
   z.object({ type: z.literal('is-json') }),
   z.object({ type: z.literal('json-schema'), value: z.record(z.string(), z.unknown()) }),
   z.object({ type: z.literal('not-contains'), value: z.string() }),
-  z.object({ type: z.literal('regex'), value: z.string(), flags: z.string().regex(/^[gimsuy]*$/).optional() }),
+  z.object({
+    type: z.literal('regex'),
+    value: z.string(),
+    flags: z
+      .string()
+      .regex(/^[gimsuy]*$/)
+      .optional(),
+  }),
 ]);
 export type LiveAssertion = z.infer<typeof LiveAssertion>;
 
@@ -106,14 +117,19 @@ export type Attestation = z.infer<typeof Attestation>;
 
 export const ReleasePlan = z.object({
   /** Suites the canary's version must have passed (attestations below) before it takes traffic. */
-  gate: z.object({ suites: z.array(z.string()).default([]), attestations: z.array(Attestation).default([]) }).default({ suites: [], attestations: [] }),
+  gate: z
+    .object({ suites: z.array(z.string()).default([]), attestations: z.array(Attestation).default([]) })
+    .default({ suites: [], attestations: [] }),
   shadow: z.object({ share: Share, durationMs: z.int().min(0) }).optional(),
-  steps: z.array(z.object({ weight: Weight, holdMs: z.int().min(0) })).min(1).default([
-    { weight: 5, holdMs: 600_000 },
-    { weight: 25, holdMs: 600_000 },
-    { weight: 50, holdMs: 600_000 },
-    { weight: 100, holdMs: 600_000 },
-  ]),
+  steps: z
+    .array(z.object({ weight: Weight, holdMs: z.int().min(0) }))
+    .min(1)
+    .default([
+      { weight: 5, holdMs: 600_000 },
+      { weight: 25, holdMs: 600_000 },
+      { weight: 50, holdMs: 600_000 },
+      { weight: 100, holdMs: 600_000 },
+    ]),
   autoAdvance: z.boolean().default(false),
   /** The gate suites' deterministic assertions, checked on every live response (with the guardrails' own). */
   assertions: z.array(LiveAssertion).default([]),
@@ -136,7 +152,24 @@ export const MetricsBucket = z.object({
 });
 export type MetricsBucket = z.infer<typeof MetricsBucket>;
 
-export const RuntimeEventType = z.enum(['uploaded', 'deployed', 'canary-started', 'weight-set', 'paused', 'resumed', 'promoted', 'rolled-back', 'shadow-set', 'shadow-off', 'guardrail-tripped', 'step-advanced', 'plan-set', 'guardrails-set', 'team-released', 'team-rolled-back']);
+export const RuntimeEventType = z.enum([
+  'uploaded',
+  'deployed',
+  'canary-started',
+  'weight-set',
+  'paused',
+  'resumed',
+  'promoted',
+  'rolled-back',
+  'shadow-set',
+  'shadow-off',
+  'guardrail-tripped',
+  'step-advanced',
+  'plan-set',
+  'guardrails-set',
+  'team-released',
+  'team-rolled-back',
+]);
 
 export const RuntimeEvent = z.object({
   /** The cursor: events are numbered; a stream resumes after the last one seen. */
@@ -155,7 +188,12 @@ export const Sample = z.object({
   agent: z.string(),
   input: z.unknown(),
   primary: z.object({ version: Hash, output: z.string() }),
-  shadow: z.object({ version: Hash, output: z.string(), status: z.enum(['ok', 'tool-mismatch', 'error']), detail: z.string().nullable() }),
+  shadow: z.object({
+    version: Hash,
+    output: z.string(),
+    status: z.enum(['ok', 'tool-mismatch', 'error']),
+    detail: z.string().nullable(),
+  }),
 });
 export type Sample = z.infer<typeof Sample>;
 
@@ -172,7 +210,10 @@ export const Webhook = z.object({ url: z.url(), format: z.enum(['json', 'slack']
 /** POST /v1/agents/{agent}/invoke */
 export const InvokeRequest = z.object({
   vars: z.record(z.string(), z.unknown()).optional(),
-  messages: z.array(z.object({ role: z.enum(['user', 'assistant']), content: z.string() })).min(1).optional(),
+  messages: z
+    .array(z.object({ role: z.enum(['user', 'assistant']), content: z.string() }))
+    .min(1)
+    .optional(),
 });
 export type InvokeRequest = z.infer<typeof InvokeRequest>;
 
@@ -188,7 +229,10 @@ export const TokenRequest = z.object({ role: Role, name: z.string().min(1).max(2
 
 export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
-export const TeamName = z.string().regex(/^[a-z][a-z0-9-]*$/, 'a team name is lower-case letters, digits and dashes').max(64);
+export const TeamName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*$/, 'a team name is lower-case letters, digits and dashes')
+  .max(64);
 
 /** A team's release on a runtime: which version each member serves, switched together. */
 export const TeamState = z.object({
@@ -208,7 +252,9 @@ export const TeamReleaseCommand = z.object({
   idempotencyKey: z.string().min(8, 'an idempotency key is at least 8 characters').max(200),
   expectedGeneration: z.int().min(0),
   release: z.string().max(200).optional(),
-  members: z.record(AgentName, Hash).refine((members) => Object.keys(members).length > 0, 'a team release names at least one member'),
+  members: z
+    .record(AgentName, Hash)
+    .refine((members) => Object.keys(members).length > 0, 'a team release names at least one member'),
   actor: z.string().max(200).optional(),
 });
 export type TeamReleaseCommand = z.infer<typeof TeamReleaseCommand>;

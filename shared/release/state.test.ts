@@ -23,16 +23,27 @@ describe('release state', () => {
     const back = applyAction(state, { type: 'rollback', reason: 'p95 doubled' }, context);
     expect(back.state).toMatchObject({ stable: v(1), history: [] });
     expect(back.happened.detail).toMatchObject({ to: v(1), from: v(2), reason: 'p95 doubled' });
-    expect(() => applyAction(back.state, { type: 'rollback', reason: 'again' }, context)).toThrow(/no canary and no earlier stable/);
+    expect(() => applyAction(back.state, { type: 'rollback', reason: 'again' }, context)).toThrow(
+      /no canary and no earlier stable/,
+    );
   });
 
   it('rolls a canary back to stable, or to a named version; refuses what cannot be', () => {
     let state = applyAction(emptyState('triage', context.now), { type: 'deploy', version: v(1).hash }, context).state;
     state = applyAction(state, { type: 'canary', version: v(2).hash, weight: 25 }, context).state;
-    expect(applyAction(state, { type: 'rollback', reason: 'errors' }, context).state).toMatchObject({ stable: v(1), canary: null });
-    expect(applyAction(state, { type: 'rollback', to: v(3).hash, reason: 'hotfix' }, context).state).toMatchObject({ stable: v(3), canary: null, history: [v(1)] });
+    expect(applyAction(state, { type: 'rollback', reason: 'errors' }, context).state).toMatchObject({
+      stable: v(1),
+      canary: null,
+    });
+    expect(applyAction(state, { type: 'rollback', to: v(3).hash, reason: 'hotfix' }, context).state).toMatchObject({
+      stable: v(3),
+      canary: null,
+      history: [v(1)],
+    });
     expect(() => applyAction(state, { type: 'canary', version: v(3).hash, weight: 5 }, context)).toThrow(/already has a canary/);
-    expect(() => applyAction(state, { type: 'rollback', to: 'f'.repeat(64), reason: 'x' }, context)).toThrow(/has not been uploaded/);
+    expect(() => applyAction(state, { type: 'rollback', to: 'f'.repeat(64), reason: 'x' }, context)).toThrow(
+      /has not been uploaded/,
+    );
     expect(() => applyAction(state, { type: 'shadow-off' }, context)).toThrow(/no shadow/);
   });
 

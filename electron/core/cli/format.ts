@@ -1,4 +1,12 @@
-import type { AgentSummary, AuditEntry, LabelMove, LabelState, VersionDetail, VersionDiff, VersionSummary } from '../../../shared/contract/entities';
+import type {
+  AgentSummary,
+  AuditEntry,
+  LabelMove,
+  LabelState,
+  VersionDetail,
+  VersionDiff,
+  VersionSummary,
+} from '../../../shared/contract/entities';
 
 /** Human output of the CLI. Pure: each function turns a contract result into text. */
 
@@ -11,12 +19,15 @@ function short(hash: string): string {
 }
 
 export function formatAgents(agents: AgentSummary[]): string {
-  if (agents.length === 0) return 'No agents yet. Create one with `slipway agent create NAME`, or load the samples with `slipway init --sample`.';
+  if (agents.length === 0)
+    return 'No agents yet. Create one with `slipway agent create NAME`, or load the samples with `slipway init --sample`.';
   return agents
     .map((agent) => {
       const latest = agent.latest ? agent.latest.semver : 'no versions';
       const labels = agent.labels.map((label) => `${label.name}=${label.semver}`).join(' ');
-      const flags = [agent.archived ? '(archived)' : '', agent.draftChanged && agent.latest ? '(draft changed)' : ''].filter(Boolean).join(' ');
+      const flags = [agent.archived ? '(archived)' : '', agent.draftChanged && agent.latest ? '(draft changed)' : '']
+        .filter(Boolean)
+        .join(' ');
       return [agent.name.padEnd(24), latest.padEnd(12), labels, flags].filter(Boolean).join('  ').trimEnd();
     })
     .join('\n');
@@ -61,17 +72,27 @@ export function formatDiff(diff: VersionDiff): string {
 
 export function formatLabels(labels: LabelState[]): string {
   if (labels.length === 0) return 'No labels yet. Point one at a version with `slipway label set AGENT LABEL REF --reason WHY`.';
-  return labels.map((label) => `${label.name.padEnd(16)} ${label.semver.padEnd(10)} moved ${when(label.movedAt)} by ${label.movedBy}`).join('\n');
+  return labels
+    .map((label) => `${label.name.padEnd(16)} ${label.semver.padEnd(10)} moved ${when(label.movedAt)} by ${label.movedBy}`)
+    .join('\n');
 }
 
 export function formatLabelHistory(moves: LabelMove[]): string {
   if (moves.length === 0) return 'No label moves yet.';
-  return moves.map((move) => `${when(move.at)}  ${move.label.padEnd(14)} ${(move.from ?? '(new)').padEnd(8)} → ${move.to.padEnd(8)}  ${move.actor}: ${move.reason}`).join('\n');
+  return moves
+    .map(
+      (move) =>
+        `${when(move.at)}  ${move.label.padEnd(14)} ${(move.from ?? '(new)').padEnd(8)} → ${move.to.padEnd(8)}  ${move.actor}: ${move.reason}`,
+    )
+    .join('\n');
 }
 
 export function formatAudit(entries: AuditEntry[]): string {
   if (entries.length === 0) return 'The audit log is empty.';
   return entries
-    .map((entry) => `#${String(entry.id).padEnd(5)} ${when(entry.at)}  ${entry.action.padEnd(18)} ${entry.subject.padEnd(28)} ${entry.actor}${entry.reason ? `: ${entry.reason}` : ''}`)
+    .map(
+      (entry) =>
+        `#${String(entry.id).padEnd(5)} ${when(entry.at)}  ${entry.action.padEnd(18)} ${entry.subject.padEnd(28)} ${entry.actor}${entry.reason ? `: ${entry.reason}` : ''}`,
+    )
     .join('\n');
 }

@@ -4,7 +4,8 @@ import { InvalidArgumentError } from 'commander';
 export function number(label: string, min: number, max: number, integer: boolean) {
   return (text: string) => {
     const value = Number(text);
-    if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) throw new InvalidArgumentError(`${label} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`);
+    if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value)))
+      throw new InvalidArgumentError(`${label} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`);
     return value;
   };
 }

@@ -12,9 +12,15 @@ import { registerReleaseCommands } from './release-commands';
 import { registerBundleCommands } from './bundle-commands';
 import { registerTeamCommands } from './team-commands';
 
-
-
-const INPUT_ERRORS: readonly ErrorCode[] = ['invalid_input', 'unknown_method', 'not_found', 'conflict', 'no_changes', 'invalid_files', 'workspace'];
+const INPUT_ERRORS: readonly ErrorCode[] = [
+  'invalid_input',
+  'unknown_method',
+  'not_found',
+  'conflict',
+  'no_changes',
+  'invalid_files',
+  'workspace',
+];
 
 /** A failed check (audit verify) that is not a usage error. */
 class CheckFailed extends Error {}
@@ -61,7 +67,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const { ws } = await open(command);
       const loaded = options.sample ? (await import('../samples')).loadSamples(ws) : [];
       print(command, { workspace: ws.dir, created: ws.created, samples: loaded }, (result) =>
-        [`Workspace ${result.created ? 'created' : 'ready'} at ${result.workspace}`, ...(loaded.length > 0 ? [`Loaded sample agents: ${loaded.join(', ')}`] : [])].join('\n'),
+        [
+          `Workspace ${result.created ? 'created' : 'ready'} at ${result.workspace}`,
+          ...(loaded.length > 0 ? [`Loaded sample agents: ${loaded.join(', ')}`] : []),
+        ].join('\n'),
       );
     });
 
@@ -71,7 +80,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('-d, --description <text>', 'what the agent does', '')
     .action(async (name: string, options: { description: string }, command: Command) => {
       const created = await (await open(command)).api.agents.create({ name, description: options.description });
-      print(command, created, (value) => `Created agent ${value.name}. Its draft starts from a minimal valid config; snapshot it with \`slipway snapshot ${value.name} --from DIR -m MESSAGE\`.`);
+      print(
+        command,
+        created,
+        (value) =>
+          `Created agent ${value.name}. Its draft starts from a minimal valid config; snapshot it with \`slipway snapshot ${value.name} --from DIR -m MESSAGE\`.`,
+      );
     });
   agent
     .command('list')
@@ -83,19 +97,31 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .command('rename <name> <new-name>')
     .option('-r, --reason <text>', 'why', '')
     .action(async (name: string, newName: string, options: { reason: string }, command: Command) => {
-      print(command, await (await open(command)).api.agents.rename({ name, newName, reason: options.reason }), (value) => `Renamed ${name} to ${value.name}.`);
+      print(
+        command,
+        await (await open(command)).api.agents.rename({ name, newName, reason: options.reason }),
+        (value) => `Renamed ${name} to ${value.name}.`,
+      );
     });
   agent
     .command('archive <name>')
     .option('-r, --reason <text>', 'why', '')
     .action(async (name: string, options: { reason: string }, command: Command) => {
-      print(command, await (await open(command)).api.agents.archive({ name, reason: options.reason }), (value) => `Archived ${value.name}; \`slipway agent restore ${value.name}\` brings it back.`);
+      print(
+        command,
+        await (await open(command)).api.agents.archive({ name, reason: options.reason }),
+        (value) => `Archived ${value.name}; \`slipway agent restore ${value.name}\` brings it back.`,
+      );
     });
   agent
     .command('restore <name>')
     .option('-r, --reason <text>', 'why', '')
     .action(async (name: string, options: { reason: string }, command: Command) => {
-      print(command, await (await open(command)).api.agents.restore({ name, reason: options.reason }), (value) => `Restored ${value.name}.`);
+      print(
+        command,
+        await (await open(command)).api.agents.restore({ name, reason: options.reason }),
+        (value) => `Restored ${value.name}.`,
+      );
     });
 
   program
@@ -105,22 +131,32 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .requiredOption('-m, --message <text>', 'why this version exists')
     .addOption(new Option('--bump <kind>', 'override the suggested bump').choices(['major', 'minor', 'patch']))
     .option('--version <x.y.z>', 'choose the version number')
-    .action(async (name: string, options: { from: string; message: string; bump?: 'major' | 'minor' | 'patch'; version?: string }, command: Command) => {
-      const { api } = await open(command);
-      const { readAgentFolder } = await import('../files-io');
-      const files = readAgentFolder(resolve(io.cwd, options.from));
-      const suggestion = await api.versions.suggestBump({ agent: name, files });
-      const version = await api.versions.snapshot({
-        agent: name,
-        message: options.message,
-        files,
-        ...(options.bump ? { bump: options.bump } : {}),
-        ...(options.version ? { version: options.version } : {}),
-      });
-      const chosen = options.bump !== undefined || options.version !== undefined;
-      const why = chosen ? `suggested ${suggestion.version ?? 'none'}: ${suggestion.reason}` : suggestion.reason;
-      print(command, version, (value) => `Snapshot ${value.agent}@${value.semver}  sha256:${value.hash.slice(0, 12)}  (${why})`);
-    });
+    .action(
+      async (
+        name: string,
+        options: { from: string; message: string; bump?: 'major' | 'minor' | 'patch'; version?: string },
+        command: Command,
+      ) => {
+        const { api } = await open(command);
+        const { readAgentFolder } = await import('../files-io');
+        const files = readAgentFolder(resolve(io.cwd, options.from));
+        const suggestion = await api.versions.suggestBump({ agent: name, files });
+        const version = await api.versions.snapshot({
+          agent: name,
+          message: options.message,
+          files,
+          ...(options.bump ? { bump: options.bump } : {}),
+          ...(options.version ? { version: options.version } : {}),
+        });
+        const chosen = options.bump !== undefined || options.version !== undefined;
+        const why = chosen ? `suggested ${suggestion.version ?? 'none'}: ${suggestion.reason}` : suggestion.reason;
+        print(
+          command,
+          version,
+          (value) => `Snapshot ${value.agent}@${value.semver}  sha256:${value.hash.slice(0, 12)}  (${why})`,
+        );
+      },
+    );
 
   program
     .command('checkout <ref>')
@@ -129,11 +165,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('-f, --force', 'overwrite files that differ')
     .action(async (refText: string, options: { to: string; force?: boolean }, command: Command) => {
       const { ws } = await open(command);
-      const [{ filesAt }, { parseRef }, { writeAgentFolder }] = await Promise.all([import('../store/versions'), import('../../../shared/ref'), import('../files-io')]);
+      const [{ filesAt }, { parseRef }, { writeAgentFolder }] = await Promise.all([
+        import('../store/versions'),
+        import('../../../shared/ref'),
+        import('../files-io'),
+      ]);
       const { files, label } = filesAt(ws, parseRef(refText));
       const dir = resolve(io.cwd, options.to);
       const written = writeAgentFolder(dir, files, options.force ?? false);
-      print(command, { ref: label, dir, files: written }, (value) => `Wrote ${value.files.length} files of ${value.ref} to ${value.dir}`);
+      print(
+        command,
+        { ref: label, dir, files: written },
+        (value) => `Wrote ${value.files.length} files of ${value.ref} to ${value.dir}`,
+      );
     });
 
   program
@@ -168,9 +212,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   label.command('list <agent>').action(async (name: string, _options: unknown, command: Command) => {
     print(command, await (await open(command)).api.labels.list({ agent: name }), format.formatLabels);
   });
-  label.command('history <agent> [label]').action(async (name: string, labelName: string | undefined, _options: unknown, command: Command) => {
-    print(command, await (await open(command)).api.labels.history({ agent: name, ...(labelName ? { label: labelName } : {}) }), format.formatLabelHistory);
-  });
+  label
+    .command('history <agent> [label]')
+    .action(async (name: string, labelName: string | undefined, _options: unknown, command: Command) => {
+      print(
+        command,
+        await (await open(command)).api.labels.history({ agent: name, ...(labelName ? { label: labelName } : {}) }),
+        format.formatLabelHistory,
+      );
+    });
 
   const audit = program.command('audit').description('read and verify the audit log');
   audit
@@ -178,7 +228,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--agent <name>', 'only this agent')
     .option('-n, --limit <n>', 'how many rows', '50')
     .action(async (options: { agent?: string; limit: string }, command: Command) => {
-      const entries = await (await open(command)).api.audit.list({ limit: Number(options.limit), ...(options.agent ? { agent: options.agent } : {}) });
+      const entries = await (
+        await open(command)
+      ).api.audit.list({ limit: Number(options.limit), ...(options.agent ? { agent: options.agent } : {}) });
       print(command, entries, format.formatAudit);
     });
   audit
@@ -186,7 +238,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .description('recompute the hash chain; exit 1 naming the first bad row')
     .action(async (_options: unknown, command: Command) => {
       const result = await (await open(command)).api.audit.verify({});
-      print(command, result, (value) => (value.ok ? `Audit chain intact: ${value.rows} rows verified.` : `Audit chain broken at row ${value.firstBadId}: ${value.problem}`));
+      print(command, result, (value) =>
+        value.ok
+          ? `Audit chain intact: ${value.rows} rows verified.`
+          : `Audit chain broken at row ${value.firstBadId}: ${value.problem}`,
+      );
       if (!result.ok) throw new CheckFailed();
     });
 
@@ -199,9 +255,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const [{ openAppWorkspace }, { serveWorkspace }] = await Promise.all([import('../app-workspace'), import('../serve')]);
       workspace = openAppWorkspace(dir);
       const port = options.port === undefined ? 0 : Number(options.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SlipwayError('invalid_input', `--port must be a number from 0 to 65535, not "${options.port}"`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new SlipwayError('invalid_input', `--port must be a number from 0 to 65535, not "${options.port}"`);
       const host = await serveWorkspace(workspace, { port, checkOutputs: false });
-      print(command, { url: host.url, workspace: dir }, (value) => `Slipway is serving ${value.workspace}\nOpen ${value.url}\nPress Ctrl+C to stop.`);
+      print(
+        command,
+        { url: host.url, workspace: dir },
+        (value) => `Slipway is serving ${value.workspace}\nOpen ${value.url}\nPress Ctrl+C to stop.`,
+      );
       await new Promise<void>((done) => {
         const stop = () => void host.close().then(done);
         process.once('SIGINT', stop);

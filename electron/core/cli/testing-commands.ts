@@ -20,7 +20,8 @@ export interface CliContext {
 
 function runId(text: string): number {
   const id = Number(text);
-  if (!Number.isInteger(id) || id < 1) throw new SlipwayError('invalid_input', `"${text}" is not a run id: use the number \`slipway runs list\` shows`);
+  if (!Number.isInteger(id) || id < 1)
+    throw new SlipwayError('invalid_input', `"${text}" is not a run id: use the number \`slipway runs list\` shows`);
   return id;
 }
 
@@ -60,12 +61,33 @@ async function loadEngine() {
 }
 
 async function load() {
-  const [engine, suiteImport, runs, suites, testing] = await Promise.all([loadEngine(), import('../../../shared/suite-import'), import('../store/runs'), import('../store/suites'), import('../testing')]);
+  const [engine, suiteImport, runs, suites, testing] = await Promise.all([
+    loadEngine(),
+    import('../../../shared/suite-import'),
+    import('../store/runs'),
+    import('../store/suites'),
+    import('../testing'),
+  ]);
   return { ...engine, ...suiteImport, ...runs, ...suites, ...testing };
 }
 
 function reportOf(run: RunSummary): ReportRun {
-  return { id: run.id, agent: run.agent, version: run.version, versionHash: run.versionHash, suite: run.suite, suiteRevisionHash: run.suiteRevisionHash, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt, passed: run.passed ?? 0, total: run.total ?? 0, passRate: run.passRate ?? 0, gatePassed: run.gatePassed ?? false, costUsd: run.costUsd ?? 0 };
+  return {
+    id: run.id,
+    agent: run.agent,
+    version: run.version,
+    versionHash: run.versionHash,
+    suite: run.suite,
+    suiteRevisionHash: run.suiteRevisionHash,
+    status: run.status,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    passed: run.passed ?? 0,
+    total: run.total ?? 0,
+    passRate: run.passRate ?? 0,
+    gatePassed: run.gatePassed ?? false,
+    costUsd: run.costUsd ?? 0,
+  };
 }
 
 /** `slipway test`, `slipway suite …` and `slipway runs …`. */
@@ -79,34 +101,71 @@ export function registerTestingCommands(program: Command, context: CliContext): 
     .option('--from <dir>', "test the agent's files in a folder, without a workspace (needs --suite FILE.yaml)")
     .option('-c, --concurrency <n>', 'calls in flight at once', number('--concurrency', 1, 64, true), 4)
     .option('-r, --repeat <k>', 'runs of each case', number('--repeat', 1, 100, true), 1)
-    .option('--min-pass-rate <p>', 'pass when this share of results passes (0 to 1) instead of all', number('--min-pass-rate', 0, 1, false))
+    .option(
+      '--min-pass-rate <p>',
+      'pass when this share of results passes (0 to 1) instead of all',
+      number('--min-pass-rate', 0, 1, false),
+    )
     .option('--max-cost <usd>', 'stop starting calls once the run has cost this much', number('--max-cost', 0, 1e6, false))
     .option('--junit <file>', 'write the results as JUnit XML')
     .option('--out <file>', 'write the run, its attestation and every result as JSON')
     .option('--cache', "reuse the model's answers from earlier runs of the same version (assertions are graded again)")
     .action(async (ref: string | undefined, flags: TestFlags, command: Command) => {
-      if (!flags.suite) throw new SlipwayError('invalid_input', 'say which suite: --suite NAME (or --suite FILE.yaml with --from DIR)');
-      const { nodePlatform, envSecrets, loadPrices, parseSuiteYaml, readAgentFolder, testFiles, toJUnit, toJsonReport, summarizeCases } = await loadEngine();
-      if (!flags.from && !ref) throw new SlipwayError('invalid_input', 'say what to test: a ref (AGENT@1.2.0, AGENT@draft) or --from DIR');
-      const settings = { concurrency: flags.concurrency, repeat: flags.repeat, ...(flags.maxCost !== undefined ? { maxCostUsd: flags.maxCost } : {}) };
+      if (!flags.suite)
+        throw new SlipwayError('invalid_input', 'say which suite: --suite NAME (or --suite FILE.yaml with --from DIR)');
+      const {
+        nodePlatform,
+        envSecrets,
+        loadPrices,
+        parseSuiteYaml,
+        readAgentFolder,
+        testFiles,
+        toJUnit,
+        toJsonReport,
+        summarizeCases,
+      } = await loadEngine();
+      if (!flags.from && !ref)
+        throw new SlipwayError('invalid_input', 'say what to test: a ref (AGENT@1.2.0, AGENT@draft) or --from DIR');
+      const settings = {
+        concurrency: flags.concurrency,
+        repeat: flags.repeat,
+        ...(flags.maxCost !== undefined ? { maxCostUsd: flags.maxCost } : {}),
+      };
       const tty = io.isTTY && !context.json(command);
       const say = (line: string) => {
         if (!context.json(command)) io.stderr(`${line}\n`);
       };
       let lastShown = -1;
       const onProgress = (progress: RunProgress) => {
-        if (progress.last.status !== 'passed') say(`${tty ? '\r\x1b[K' : ''}${progress.last.status === 'errored' ? '!' : '✗'} ${progress.last.caseId}${progress.last.repeat > 0 ? ` #${progress.last.repeat + 1}` : ''}: ${firstProblem(progress.last)}`);
+        if (progress.last.status !== 'passed')
+          say(
+            `${tty ? '\r\x1b[K' : ''}${progress.last.status === 'errored' ? '!' : '✗'} ${progress.last.caseId}${progress.last.repeat > 0 ? ` #${progress.last.repeat + 1}` : ''}: ${firstProblem(progress.last)}`,
+          );
         const percent = Math.floor((progress.done / progress.total) * 100);
-        if (tty) io.stderr(`\r\x1b[K${progress.done}/${progress.total}  ✓ ${progress.passed}  ✗ ${progress.failed}  ! ${progress.errored}  $${progress.costUsd.toFixed(4)}`);
+        if (tty)
+          io.stderr(
+            `\r\x1b[K${progress.done}/${progress.total}  ✓ ${progress.passed}  ✗ ${progress.failed}  ! ${progress.errored}  $${progress.costUsd.toFixed(4)}`,
+          );
         else if (Math.floor(percent / 25) > Math.floor(lastShown / 25)) say(`${progress.done}/${progress.total} done`);
         lastShown = percent;
       };
       const onStart = (plan: { total: number; estimateUsd: number | null }) =>
-        say(`${plan.total} calls at concurrency ${settings.concurrency}; cost estimate ${plan.estimateUsd === null ? 'unknown (no price for this model)' : `up to $${plan.estimateUsd.toFixed(4)}`}`);
+        say(
+          `${plan.total} calls at concurrency ${settings.concurrency}; cost estimate ${plan.estimateUsd === null ? 'unknown (no price for this model)' : `up to $${plan.estimateUsd.toFixed(4)}`}`,
+        );
       const controller = new AbortController();
       const cancel = () => controller.abort();
       process.once('SIGINT', cancel);
-      const options = { settings, minPassRate: flags.minPassRate ?? null, cache: flags.cache ?? false, platform: nodePlatform(envSecrets(io.env)), prices: loadPrices(), signal: controller.signal, onStart, onProgress };
+      const options = {
+        settings,
+        minPassRate: flags.minPassRate ?? null,
+        cache: flags.cache ?? false,
+        platform: nodePlatform(envSecrets(io.env)),
+        prices: loadPrices(),
+        signal: controller.signal,
+        onStart,
+        onProgress,
+      };
       let report: ReportRun;
       let results: CaseResult[];
       let attestation: unknown = null;
@@ -119,9 +178,26 @@ export function registerTestingCommands(program: Command, context: CliContext): 
           results = outcome.results;
           const passed = results.filter((result) => result.status === 'passed').length;
           const total = suite.cases.length * settings.repeat;
-          const gatePassed = outcome.status === 'finished' && (flags.minPassRate === undefined ? passed === total : passed / total >= flags.minPassRate);
+          const gatePassed =
+            outcome.status === 'finished' &&
+            (flags.minPassRate === undefined ? passed === total : passed / total >= flags.minPassRate);
           const now = new Date().toISOString();
-          report = { id: null, agent: basename(resolve(io.cwd, flags.from)), version: flags.from, versionHash, suite: suite.name, suiteRevisionHash: '', status: outcome.status, startedAt: now, finishedAt: now, passed, total, passRate: total ? passed / total : 0, gatePassed, costUsd: outcome.costUsd };
+          report = {
+            id: null,
+            agent: basename(resolve(io.cwd, flags.from)),
+            version: flags.from,
+            versionHash,
+            suite: suite.name,
+            suiteRevisionHash: '',
+            status: outcome.status,
+            startedAt: now,
+            finishedAt: now,
+            passed,
+            total,
+            passRate: total ? passed / total : 0,
+            gatePassed,
+            costUsd: outcome.costUsd,
+          };
         } else {
           const ws = await context.open(command);
           const { testVersion } = await import('../testing');
@@ -136,9 +212,13 @@ export function registerTestingCommands(program: Command, context: CliContext): 
       }
       if (flags.junit) writeFileSync(resolve(io.cwd, flags.junit), await toJUnit(report, results));
       if (flags.out) writeFileSync(resolve(io.cwd, flags.out), toJsonReport(report, results, attestation));
-      const flaky = summarizeCases(results).filter((summary) => summary.flaky).map((summary) => summary.caseId);
+      const flaky = summarizeCases(results)
+        .filter((summary) => summary.flaky)
+        .map((summary) => summary.caseId);
       context.print(command, { run: report, attestation, flaky }, (value) => {
-        const gate = value.run.gatePassed ? 'gate PASSED' : `gate FAILED (${flags.minPassRate === undefined ? 'every result must pass' : `needs ${flags.minPassRate}`})`;
+        const gate = value.run.gatePassed
+          ? 'gate PASSED'
+          : `gate FAILED (${flags.minPassRate === undefined ? 'every result must pass' : `needs ${flags.minPassRate}`})`;
         const status = value.run.status === 'finished' ? '' : ` — run ${value.run.status.replace('_', ' for ')}`;
         return [
           `${value.run.passed}/${value.run.total} passed (${(value.run.passRate * 100).toFixed(1)}%), cost $${value.run.costUsd.toFixed(4)}${status} — ${gate}`,
@@ -167,7 +247,12 @@ export function registerTestingCommands(program: Command, context: CliContext): 
       }
       const name = flags.name ?? suiteNameFromFile(file);
       const { suite: imported, report } = importSuite(basename(file), text, name);
-      const saved = saveSuite(await context.open(command), flags.agent, suiteToYaml(flags.name ? { ...imported, name: flags.name } : imported), flags.message);
+      const saved = saveSuite(
+        await context.open(command),
+        flags.agent,
+        suiteToYaml(flags.name ? { ...imported, name: flags.name } : imported),
+        flags.message,
+      );
       context.print(command, { suite: saved.name, revision: saved.revision, report }, (value) =>
         [
           `Imported ${value.report.cases} cases (${value.report.format}) as ${flags.agent}/${value.suite} revision ${value.revision}`,
@@ -178,8 +263,18 @@ export function registerTestingCommands(program: Command, context: CliContext): 
     });
   suite.command('list <agent>').action(async (agent: string, _flags: unknown, command: Command) => {
     const { listSuites } = await load();
-    const suites = listSuites(await context.open(command), agent).map((revision) => ({ name: revision.name, revision: revision.revision, cases: revision.suite.cases.length, updatedAt: revision.createdAt, author: revision.author }));
-    context.print(command, suites, (value) => (value.length === 0 ? 'No suites yet. Import one with `slipway suite import FILE --agent AGENT`.' : value.map((item) => `${item.name.padEnd(24)} rev ${item.revision}  ${item.cases} cases  ${item.author}`).join('\n')));
+    const suites = listSuites(await context.open(command), agent).map((revision) => ({
+      name: revision.name,
+      revision: revision.revision,
+      cases: revision.suite.cases.length,
+      updatedAt: revision.createdAt,
+      author: revision.author,
+    }));
+    context.print(command, suites, (value) =>
+      value.length === 0
+        ? 'No suites yet. Import one with `slipway suite import FILE --agent AGENT`.'
+        : value.map((item) => `${item.name.padEnd(24)} rev ${item.revision}  ${item.cases} cases  ${item.author}`).join('\n'),
+    );
   });
   suite
     .command('show <agent> <name>')
@@ -189,12 +284,22 @@ export function registerTestingCommands(program: Command, context: CliContext): 
       const { getSuite, suiteHistory } = await load();
       const ws = await context.open(command);
       if (flags.history) {
-        const revisions = suiteHistory(ws, agent, name).map((revision) => ({ revision: revision.revision, hash: revision.hash, author: revision.author, message: revision.message, createdAt: revision.createdAt }));
-        context.print(command, revisions, (value) => value.map((item) => `#${item.revision}  ${item.createdAt.slice(0, 16)}  ${item.author}: ${item.message}`).join('\n'));
+        const revisions = suiteHistory(ws, agent, name).map((revision) => ({
+          revision: revision.revision,
+          hash: revision.hash,
+          author: revision.author,
+          message: revision.message,
+          createdAt: revision.createdAt,
+        }));
+        context.print(command, revisions, (value) =>
+          value.map((item) => `#${item.revision}  ${item.createdAt.slice(0, 16)}  ${item.author}: ${item.message}`).join('\n'),
+        );
         return;
       }
       const revision = getSuite(ws, agent, name, flags.revision);
-      context.print(command, { revision: revision.revision, hash: revision.hash, suite: revision.suite }, () => revision.content.trimEnd());
+      context.print(command, { revision: revision.revision, hash: revision.hash, suite: revision.suite }, () =>
+        revision.content.trimEnd(),
+      );
     });
   suite
     .command('export <agent> <name>')
@@ -204,7 +309,11 @@ export function registerTestingCommands(program: Command, context: CliContext): 
       const revision = getSuite(await context.open(command), agent, name);
       if (flags.to) {
         writeFileSync(resolve(io.cwd, flags.to), revision.content);
-        context.print(command, { file: flags.to, revision: revision.revision }, (value) => `Wrote ${name} revision ${value.revision} to ${value.file}`);
+        context.print(
+          command,
+          { file: flags.to, revision: revision.revision },
+          (value) => `Wrote ${name} revision ${value.revision} to ${value.file}`,
+        );
       } else {
         io.stdout(revision.content);
       }
@@ -220,7 +329,12 @@ export function registerTestingCommands(program: Command, context: CliContext): 
       context.print(command, list, (value) =>
         value.length === 0
           ? 'No runs yet. Run a suite with `slipway test AGENT@VERSION --suite NAME`.'
-          : value.map((run) => `#${String(run.id).padEnd(4)} ${run.startedAt.slice(0, 16)}  ${run.version.padEnd(24)} ${run.suite}#${run.suiteRevision}  ${run.status.padEnd(9)} ${run.passed ?? '-'}/${run.total ?? '-'}  ${run.gatePassed ? 'passed' : 'not passed'}`).join('\n'),
+          : value
+              .map(
+                (run) =>
+                  `#${String(run.id).padEnd(4)} ${run.startedAt.slice(0, 16)}  ${run.version.padEnd(24)} ${run.suite}#${run.suiteRevision}  ${run.status.padEnd(9)} ${run.passed ?? '-'}/${run.total ?? '-'}  ${run.gatePassed ? 'passed' : 'not passed'}`,
+              )
+              .join('\n'),
       );
     });
   runs.command('show <id>').action(async (id: string, _flags: unknown, command: Command) => {
@@ -231,7 +345,10 @@ export function registerTestingCommands(program: Command, context: CliContext): 
     context.print(command, { run: summary, results }, (value) =>
       [
         `Run ${value.run.id}: ${value.run.version} × ${value.run.suite}#${value.run.suiteRevision} — ${value.run.status}, ${value.run.passed ?? 0}/${value.run.total ?? 0} passed`,
-        ...value.results.map((result) => `  ${result.status === 'passed' ? '✓' : result.status === 'failed' ? '✗' : '!'} ${result.caseId}${result.repeat > 0 ? ` #${result.repeat + 1}` : ''}  ${Math.round(result.latencyMs)} ms${result.status === 'passed' ? '' : `  ${firstProblem(result)}`}`),
+        ...value.results.map(
+          (result) =>
+            `  ${result.status === 'passed' ? '✓' : result.status === 'failed' ? '✗' : '!'} ${result.caseId}${result.repeat > 0 ? ` #${result.repeat + 1}` : ''}  ${Math.round(result.latencyMs)} ms${result.status === 'passed' ? '' : `  ${firstProblem(result)}`}`,
+        ),
       ].join('\n'),
     );
   });
@@ -249,13 +366,23 @@ export function registerTestingCommands(program: Command, context: CliContext): 
       const report = reportOf(run);
       if (flags.junit) writeFileSync(resolve(io.cwd, flags.junit), await toJUnit(report, results));
       if (flags.out) writeFileSync(resolve(io.cwd, flags.out), toJsonReport(report, results, attestationOf(run)));
-      context.print(command, { run: run.id, junit: flags.junit ?? null, out: flags.out ?? null }, (value) => `Exported run ${value.run}${value.junit ? ` to ${value.junit}` : ''}${value.out ? `${value.junit ? ' and' : ' to'} ${value.out}` : ''}`);
+      context.print(
+        command,
+        { run: run.id, junit: flags.junit ?? null, out: flags.out ?? null },
+        (value) =>
+          `Exported run ${value.run}${value.junit ? ` to ${value.junit}` : ''}${value.out ? `${value.junit ? ' and' : ' to'} ${value.out}` : ''}`,
+      );
     });
   runs.command('compare <earlier> <later>').action(async (earlier: string, later: string, _flags: unknown, command: Command) => {
     const { compareRuns } = await load();
     const comparison = compareRuns(await context.open(command), runId(earlier), runId(later));
     context.print(command, comparison, (value) =>
-      [`Run ${value.earlier} → run ${value.later}`, `new failures: ${value.newFailures.join(', ') || 'none'}`, `fixed: ${value.fixes.join(', ') || 'none'}`, `still failing: ${value.stillFailing.join(', ') || 'none'}`].join('\n'),
+      [
+        `Run ${value.earlier} → run ${value.later}`,
+        `new failures: ${value.newFailures.join(', ') || 'none'}`,
+        `fixed: ${value.fixes.join(', ') || 'none'}`,
+        `still failing: ${value.stillFailing.join(', ') || 'none'}`,
+      ].join('\n'),
     );
   });
 }

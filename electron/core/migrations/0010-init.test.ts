@@ -25,7 +25,8 @@ describe('migration 0010-init', () => {
     ];
     for (const [statement, message] of refused) expect(() => t.ws.db.exec(statement), statement).toThrowError(message);
     const version = t.ws.db.prepare('SELECT id FROM versions').get() as { id: number };
-    const smuggle = "INSERT INTO version_files (version_id, name, blob_sha256) SELECT ?, 'contract.yaml', sha256 FROM blobs LIMIT 1";
+    const smuggle =
+      "INSERT INTO version_files (version_id, name, blob_sha256) SELECT ?, 'contract.yaml', sha256 FROM blobs LIMIT 1";
     expect(() => t.ws.db.prepare(smuggle).run(version.id)).toThrowError(/files must match its manifest/);
   });
 
@@ -33,9 +34,11 @@ describe('migration 0010-init', () => {
     t = tempWorkspace();
     await t.client.agents.create({ name: 'triage' });
     await t.client.versions.snapshot({ agent: 'triage', message: 'first', files: agentFiles() });
-    const insert = "INSERT INTO versions (agent_id, semver, major, minor, patch, hash, manifest, author, message, created_at) VALUES (1, '1.0.0', 1, 0, 0, 'h', '', 'a', 'm', 't')";
+    const insert =
+      "INSERT INTO versions (agent_id, semver, major, minor, patch, hash, manifest, author, message, created_at) VALUES (1, '1.0.0', 1, 0, 0, 'h', '', 'a', 'm', 't')";
     expect(() => t.ws.db.exec(insert)).toThrowError(/UNIQUE constraint failed/);
-    const mismatched = "INSERT INTO versions (agent_id, semver, major, minor, patch, hash, manifest, author, message, created_at) VALUES (1, '1.0.0', 2, 0, 0, 'h', '', 'a', 'm', 't')";
+    const mismatched =
+      "INSERT INTO versions (agent_id, semver, major, minor, patch, hash, manifest, author, message, created_at) VALUES (1, '1.0.0', 2, 0, 0, 'h', '', 'a', 'm', 't')";
     expect(() => t.ws.db.exec(mismatched)).toThrowError(/CHECK constraint failed/);
   });
 });

@@ -13,8 +13,30 @@ describe('migration 0020-suites-and-runs', () => {
     t = tempWorkspace();
     await t.client.agents.create({ name: 'triage' });
     const revision = saveSuite(t.ws, 'triage', SUITE, 'first');
-    const runId = startRun(t.ws, { agentId: 1, versionId: null, versionLabel: 'triage@draft', versionHash: 'h', suiteRevisionId: revision.id, settings: {} });
-    recordResult(t.ws, runId, { caseId: 'one', repeat: 0, status: 'passed', output: 'x', messages: [], toolCalls: [], latencyMs: 1, inputTokens: 1, outputTokens: 1, costUsd: 0, retries: 0, error: null, verdicts: [], cached: false });
+    const runId = startRun(t.ws, {
+      agentId: 1,
+      versionId: null,
+      versionLabel: 'triage@draft',
+      versionHash: 'h',
+      suiteRevisionId: revision.id,
+      settings: {},
+    });
+    recordResult(t.ws, runId, {
+      caseId: 'one',
+      repeat: 0,
+      status: 'passed',
+      output: 'x',
+      messages: [],
+      toolCalls: [],
+      latencyMs: 1,
+      inputTokens: 1,
+      outputTokens: 1,
+      costUsd: 0,
+      retries: 0,
+      error: null,
+      verdicts: [],
+      cached: false,
+    });
     finishRun(t.ws, runId, { status: 'finished', total: 1, passed: 1, minPassRate: null, costUsd: 0, costKnown: true });
     const refused: Array<[string, RegExp]> = [
       ["UPDATE suite_revisions SET content = 'x'", /suite revisions are immutable/],

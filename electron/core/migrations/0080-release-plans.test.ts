@@ -12,7 +12,15 @@ import { writeTransaction } from '../../../shared/node/sqlite';
 const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
 
-const plan = { gate: { suites: ['basics'], attestations: [] }, steps: [{ weight: 5, holdMs: 600_000 }, { weight: 100, holdMs: 0 }], autoAdvance: false, assertions: [] };
+const plan = {
+  gate: { suites: ['basics'], attestations: [] },
+  steps: [
+    { weight: 5, holdMs: 600_000 },
+    { weight: 100, holdMs: 0 },
+  ],
+  autoAdvance: false,
+  assertions: [],
+};
 
 function open(dir: string, migrations: string): Workspace {
   const ws = openWorkspace(dir, { migrationsDir: migrations });
@@ -21,12 +29,13 @@ function open(dir: string, migrations: string): Workspace {
 }
 
 describe('migration 0080-release-plans', () => {
-  it("turns a plan saved before revisions into revision 1 and leaves no copy in settings; each save after is the next revision, the same plan none", async () => {
+  it('turns a plan saved before revisions into revision 1 and leaves no copy in settings; each save after is the next revision, the same plan none', async () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);
     const before = join(dir, 'migrations-before');
     mkdirSync(before);
-    for (const file of readdirSync(migrationsDir()).filter((name) => name.endsWith('.sql') && name < '0080')) copyFileSync(join(migrationsDir(), file), join(before, file));
+    for (const file of readdirSync(migrationsDir()).filter((name) => name.endsWith('.sql') && name < '0080'))
+      copyFileSync(join(migrationsDir(), file), join(before, file));
     const old = open(join(dir, 'ws'), before);
     await connect(old).client.agents.create({ name: 'triage' });
     writeTransaction(old.db, () => writeSetting(old, 'plan:triage', plan));
@@ -38,7 +47,10 @@ describe('migration 0080-release-plans', () => {
     expect(ws.db.prepare("SELECT count(*) AS n FROM settings WHERE key LIKE 'plan:%'").get()).toEqual({ n: 0 });
     writeTransaction(ws.db, () => savePlan(ws, 'triage', { ...plan, autoAdvance: true }));
     writeTransaction(ws.db, () => savePlan(ws, 'triage', { ...plan, autoAdvance: true }));
-    expect(planRevisions(ws, 'triage').map((revision) => [revision.revision, revision.plan.autoAdvance])).toEqual([[2, true], [1, false]]);
+    expect(planRevisions(ws, 'triage').map((revision) => [revision.revision, revision.plan.autoAdvance])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
     expect(() => ws.db.prepare('DELETE FROM release_plans').run()).toThrow(/immutable/);
   });
 });

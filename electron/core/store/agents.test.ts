@@ -10,7 +10,15 @@ describe('agents', () => {
     await t.client.agents.create({ name: 'triage', description: 'sorts tickets' });
     expect(await t.client.drafts.validate({ agent: 'triage' })).toEqual([]);
     const [summary] = await t.client.agents.list({});
-    expect(summary).toMatchObject({ name: 'triage', description: 'sorts tickets', latest: null, versionCount: 0, labels: [], draftChanged: true, archived: false });
+    expect(summary).toMatchObject({
+      name: 'triage',
+      description: 'sorts tickets',
+      latest: null,
+      versionCount: 0,
+      labels: [],
+      draftChanged: true,
+      archived: false,
+    });
   });
 
   it('renames, archives and restores, auditing each and never deleting', async () => {
@@ -22,7 +30,11 @@ describe('agents', () => {
     expect((await client.versions.get({ ref: 'ticket-triage@1.0.0' })).agent).toBe('ticket-triage');
     await client.agents.archive({ name: 'ticket-triage', reason: 'replaced' });
     expect(await client.agents.list({})).toEqual([]);
-    expect((await client.agents.list({ includeArchived: true }))[0]).toMatchObject({ name: 'ticket-triage', archived: true, versionCount: 1 });
+    expect((await client.agents.list({ includeArchived: true }))[0]).toMatchObject({
+      name: 'ticket-triage',
+      archived: true,
+      versionCount: 1,
+    });
     await client.agents.restore({ name: 'ticket-triage' });
     const actions = (await client.audit.list({ agent: 'ticket-triage' })).map((entry) => [entry.action, entry.agent]);
     expect(actions).toEqual([
@@ -41,7 +53,9 @@ describe('agents', () => {
     await expect(t.client.agents.create({ name: 'latest' })).rejects.toThrowError(/reserved/);
     await expect(t.client.agents.create({ name: 'Triage Bot' })).rejects.toThrowError(/must match/);
     await expect(t.client.agents.rename({ name: 'nope', newName: 'x' })).rejects.toThrowError(/no agent named "nope"/);
-    await expect(t.client.agents.archive({ name: 'triage' }).then(() => t.client.agents.archive({ name: 'triage' }))).rejects.toThrowError(/already archived/);
+    await expect(
+      t.client.agents.archive({ name: 'triage' }).then(() => t.client.agents.archive({ name: 'triage' })),
+    ).rejects.toThrowError(/already archived/);
   });
 });
 
@@ -53,7 +67,9 @@ describe('drafts', () => {
     await client.versions.snapshot({ agent: 'triage', message: 'first', files: agentFiles() });
     await client.drafts.writeFile({ agent: 'triage', file: 'prompt.md', content: 'draft work\r\n' });
     expect((await client.drafts.get({ agent: 'triage' })).files['prompt.md']).toBe('draft work\n');
-    await expect(client.drafts.writeFile({ agent: 'triage', file: '../etc/passwd', content: 'x' })).rejects.toThrowError(/allowed files are/);
+    await expect(client.drafts.writeFile({ agent: 'triage', file: '../etc/passwd', content: 'x' })).rejects.toThrowError(
+      /allowed files are/,
+    );
     await client.drafts.removeFile({ agent: 'triage', file: 'user.md' });
     expect((await client.drafts.get({ agent: 'triage' })).changedFiles).toEqual(['prompt.md', 'user.md']);
     const reset = await client.drafts.reset({ agent: 'triage', ref: '1.0.0' });

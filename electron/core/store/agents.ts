@@ -14,14 +14,19 @@ function toAgent(row: AgentRow): Agent {
 }
 
 export function listAgents(ws: Workspace, includeArchived: boolean): AgentSummary[] {
-  const rows = sql(ws.db, 'SELECT * FROM agents WHERE (? OR archived_at IS NULL) ORDER BY name').all(includeArchived ? 1 : 0) as AgentRow[];
+  const rows = sql(ws.db, 'SELECT * FROM agents WHERE (? OR archived_at IS NULL) ORDER BY name').all(
+    includeArchived ? 1 : 0,
+  ) as AgentRow[];
   return rows.map((row) => {
     const latest = highestVersion(ws, row.id);
     const count = (sql(ws.db, 'SELECT count(*) AS n FROM versions WHERE agent_id = ?').get(row.id) as { n: number }).n;
-    const labels = sql(ws.db, 'SELECT labels.name AS name, versions.semver AS semver FROM labels JOIN versions ON versions.id = labels.version_id WHERE labels.agent_id = ? ORDER BY labels.name').all(
-      row.id,
-    ) as Array<{ name: string; semver: string }>;
-    const parent = (sql(ws.db, 'SELECT parent_id FROM drafts WHERE agent_id = ?').get(row.id) as { parent_id: number | null } | undefined)?.parent_id ?? null;
+    const labels = sql(
+      ws.db,
+      'SELECT labels.name AS name, versions.semver AS semver FROM labels JOIN versions ON versions.id = labels.version_id WHERE labels.agent_id = ? ORDER BY labels.name',
+    ).all(row.id) as Array<{ name: string; semver: string }>;
+    const parent =
+      (sql(ws.db, 'SELECT parent_id FROM drafts WHERE agent_id = ?').get(row.id) as { parent_id: number | null } | undefined)
+        ?.parent_id ?? null;
     const draftHash = canonicalManifest(draftFiles(ws, row.id), nodeSha256).hash;
     return {
       ...toAgent(row),
@@ -37,9 +42,18 @@ export function createAgent(ws: Workspace, name: string, description: string, ac
   return writeTransaction(ws.db, () => {
     if (findAgent(ws, name)) throw new SlipwayError('conflict', `an agent named "${name}" already exists`);
     const now = ws.now();
-    const id = Number(sql(ws.db, 'INSERT INTO agents (name, description, created_at) VALUES (?, ?, ?)').run(name, description, now).lastInsertRowid);
+    const id = Number(
+      sql(ws.db, 'INSERT INTO agents (name, description, created_at) VALUES (?, ?, ?)').run(name, description, now)
+        .lastInsertRowid,
+    );
     storeDraft(ws, id, STARTER_FILES, null);
-    appendAudit(ws, { action: 'agent.create', agentId: id, subject: name, after: { name, description }, ...(actor ? { actor } : {}) });
+    appendAudit(ws, {
+      action: 'agent.create',
+      agentId: id,
+      subject: name,
+      after: { name, description },
+      ...(actor ? { actor } : {}),
+    });
     return toAgent(requireAgent(ws, name));
   });
 }
@@ -50,7 +64,14 @@ export function renameAgent(ws: Workspace, name: string, newName: string, reason
     if (name === newName) throw new SlipwayError('no_changes', `agent "${name}" already has that name`);
     if (findAgent(ws, newName)) throw new SlipwayError('conflict', `an agent named "${newName}" already exists`);
     sql(ws.db, 'UPDATE agents SET name = ? WHERE id = ?').run(newName, agent.id);
-    appendAudit(ws, { action: 'agent.rename', agentId: agent.id, subject: newName, reason, before: { name }, after: { name: newName } });
+    appendAudit(ws, {
+      action: 'agent.rename',
+      agentId: agent.id,
+      subject: newName,
+      reason,
+      before: { name },
+      after: { name: newName },
+    });
     return toAgent(requireAgent(ws, newName));
   });
 }
@@ -60,7 +81,13 @@ export function describeAgent(ws: Workspace, name: string, description: string):
     const agent = requireAgent(ws, name);
     if (agent.description === description) return toAgent(agent);
     sql(ws.db, 'UPDATE agents SET description = ? WHERE id = ?').run(description, agent.id);
-    appendAudit(ws, { action: 'agent.describe', agentId: agent.id, subject: name, before: { description: agent.description }, after: { description } });
+    appendAudit(ws, {
+      action: 'agent.describe',
+      agentId: agent.id,
+      subject: name,
+      before: { description: agent.description },
+      after: { description },
+    });
     return toAgent(requireAgent(ws, name));
   });
 }

@@ -26,7 +26,8 @@ describe('audit log', () => {
   it('names the first row that was tampered with, even by someone who drops the triggers', async () => {
     t = tempWorkspace();
     await t.client.agents.create({ name: 'triage' });
-    for (const prompt of ['a\n', 'b\n', 'c\n']) await t.client.versions.snapshot({ agent: 'triage', message: prompt, files: agentFiles({ 'prompt.md': prompt }) });
+    for (const prompt of ['a\n', 'b\n', 'c\n'])
+      await t.client.versions.snapshot({ agent: 'triage', message: prompt, files: agentFiles({ 'prompt.md': prompt }) });
     t.ws.db.exec('DROP TRIGGER audit_append_only_update');
     t.ws.db.exec("UPDATE audit SET reason = 'nothing to see' WHERE id = 3");
     const result = await t.client.audit.verify({});

@@ -23,7 +23,8 @@ function json(value: unknown): string | null {
  * change it records: the previous hash is read under the same lock, so the chain cannot fork.
  */
 export function appendAudit(ws: Workspace, event: AuditEvent): void {
-  const last = sql(ws.db, 'SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
+  const last = sql(ws.db, 'SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1').get() as
+    { id: number; hash: string } | undefined;
   const prevHash = last?.hash ?? GENESIS_HASH;
   const row = {
     id: (last?.id ?? 0) + 1,
@@ -39,7 +40,19 @@ export function appendAudit(ws: Workspace, event: AuditEvent): void {
   sql(
     ws.db,
     'INSERT INTO audit (id, at, actor, action, agent_id, subject, reason, before, after, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  ).run(row.id, row.at, row.actor, row.action, row.agentId, row.subject, row.reason, row.before, row.after, prevHash, auditRowHash(prevHash, row));
+  ).run(
+    row.id,
+    row.at,
+    row.actor,
+    row.action,
+    row.agentId,
+    row.subject,
+    row.reason,
+    row.before,
+    row.after,
+    prevHash,
+    auditRowHash(prevHash, row),
+  );
 }
 
 interface AuditRow {
@@ -102,7 +115,9 @@ export function listAudit(ws: Workspace, filter: AuditFilter): AuditEntry[] {
 }
 
 function* chainRows(ws: Workspace): Generator<ChainRow> {
-  for (const row of ws.db.prepare('SELECT * FROM audit ORDER BY id').iterate() as IterableIterator<Omit<AuditRow, 'agent_name'>>) {
+  for (const row of ws.db.prepare('SELECT * FROM audit ORDER BY id').iterate() as IterableIterator<
+    Omit<AuditRow, 'agent_name'>
+  >) {
     yield {
       id: row.id,
       at: row.at,

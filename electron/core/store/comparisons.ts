@@ -87,7 +87,10 @@ export interface NewComparison {
 export function startComparison(ws: Workspace, comparison: NewComparison): number {
   return writeTransaction(ws.db, () =>
     Number(
-      sql(ws.db, "INSERT INTO comparisons (agent_id, dataset_revision_id, suite_revision_id, refs, settings, seed, status, actor, owner, started_at) VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)").run(
+      sql(
+        ws.db,
+        "INSERT INTO comparisons (agent_id, dataset_revision_id, suite_revision_id, refs, settings, seed, status, actor, owner, started_at) VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)",
+      ).run(
         comparison.agentId,
         comparison.datasetRevisionId,
         comparison.suiteRevisionId,
@@ -105,7 +108,10 @@ export function startComparison(ws: Workspace, comparison: NewComparison): numbe
 /** Each result is committed as it arrives: a crash or a cancel keeps what finished. */
 export function recordComparisonResult(ws: Workspace, comparisonId: number, side: number, result: CaseResult): void {
   writeTransaction(ws.db, () => {
-    sql(ws.db, 'INSERT INTO comparison_results (comparison_id, side, case_id, repeat, status, result) VALUES (?, ?, ?, ?, ?, ?)').run(comparisonId, side, result.caseId, result.repeat, result.status, JSON.stringify(result));
+    sql(
+      ws.db,
+      'INSERT INTO comparison_results (comparison_id, side, case_id, repeat, status, result) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(comparisonId, side, result.caseId, result.repeat, result.status, JSON.stringify(result));
   });
 }
 
@@ -117,13 +123,18 @@ export function getComparison(ws: Workspace, id: number): ComparisonSummary {
 
 export function listComparisons(ws: Workspace, agentName: string): ComparisonSummary[] {
   const agent = requireAgent(ws, agentName);
-  return (sql(ws.db, `${COMPARISON_SQL} WHERE comparisons.agent_id = ? ORDER BY comparisons.id DESC`).all(agent.id) as ComparisonRow[]).map(toSummary);
+  return (
+    sql(ws.db, `${COMPARISON_SQL} WHERE comparisons.agent_id = ? ORDER BY comparisons.id DESC`).all(agent.id) as ComparisonRow[]
+  ).map(toSummary);
 }
 
 /** Every stored result of a comparison, by side, then by case id. */
 function resultsBySide(ws: Workspace, id: number, sides: number): Array<Map<string, CaseResult[]>> {
   const bySide = Array.from({ length: sides }, () => new Map<string, CaseResult[]>());
-  const rows = sql(ws.db, 'SELECT side, result FROM comparison_results WHERE comparison_id = ? ORDER BY side, case_id, repeat').all(id) as Array<{ side: number; result: string }>;
+  const rows = sql(
+    ws.db,
+    'SELECT side, result FROM comparison_results WHERE comparison_id = ? ORDER BY side, case_id, repeat',
+  ).all(id) as Array<{ side: number; result: string }>;
   for (const row of rows) {
     const result = JSON.parse(row.result) as CaseResult;
     const cases = bySide[row.side];
@@ -136,7 +147,13 @@ function resultsBySide(ws: Workspace, id: number, sides: number): Array<Map<stri
  * Ends a comparison: the verdict of every case that has results on every side, the statistics,
  * the status and an audit row, in one transaction.
  */
-export function finishComparison(ws: Workspace, id: number, status: Exclude<ComparisonStatus, 'running'>, caseOrder: string[], options: { rounds?: number } = {}): ComparisonSummary {
+export function finishComparison(
+  ws: Workspace,
+  id: number,
+  status: Exclude<ComparisonStatus, 'running'>,
+  caseOrder: string[],
+  options: { rounds?: number } = {},
+): ComparisonSummary {
   const summary = getComparison(ws, id);
   const bySide = resultsBySide(ws, id, summary.refs.length);
   const complete = caseOrder.filter((caseId) => bySide.every((side) => (side.get(caseId)?.length ?? 0) > 0));
@@ -147,15 +164,34 @@ export function finishComparison(ws: Workspace, id: number, status: Exclude<Comp
     { seed: summary.seed, repeat: summary.settings.repeat, ...(options.rounds ? { rounds: options.rounds } : {}) },
   );
   return writeTransaction(ws.db, () => {
-    const insert = sql(ws.db, 'INSERT INTO comparison_rows (comparison_id, candidate, position, case_id, verdict, row) VALUES (?, ?, ?, ?, ?, ?)');
-    rows.forEach((candidateRows, offset) => candidateRows.forEach((row, position) => insert.run(id, offset + 1, position, row.caseId, row.verdict, JSON.stringify(row))));
-    sql(ws.db, 'UPDATE comparisons SET status = ?, finished_at = ?, stats = ? WHERE id = ?').run(status, ws.now(), JSON.stringify(stats), id);
+    const insert = sql(
+      ws.db,
+      'INSERT INTO comparison_rows (comparison_id, candidate, position, case_id, verdict, row) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    rows.forEach((candidateRows, offset) =>
+      candidateRows.forEach((row, position) =>
+        insert.run(id, offset + 1, position, row.caseId, row.verdict, JSON.stringify(row)),
+      ),
+    );
+    sql(ws.db, 'UPDATE comparisons SET status = ?, finished_at = ?, stats = ? WHERE id = ?').run(
+      status,
+      ws.now(),
+      JSON.stringify(stats),
+      id,
+    );
     const agentId = (sql(ws.db, 'SELECT agent_id FROM comparisons WHERE id = ?').get(id) as { agent_id: number }).agent_id;
     appendAudit(ws, {
       action: 'comparison.finish',
       agentId,
       subject: `${summary.refs.map((ref) => ref.version).join(' vs ')} on ${summary.dataset.name}#${summary.dataset.revision}`,
-      after: { comparisonId: id, status, cases: complete.length, regressions: stats.pairs.filter((pair) => pair.significantRegression).map((pair) => summary.refs[pair.candidate]?.version) },
+      after: {
+        comparisonId: id,
+        status,
+        cases: complete.length,
+        regressions: stats.pairs
+          .filter((pair) => pair.significantRegression)
+          .map((pair) => summary.refs[pair.candidate]?.version),
+      },
     });
     return getComparison(ws, id);
   });
@@ -163,26 +199,50 @@ export function finishComparison(ws: Workspace, id: number, status: Exclude<Comp
 
 /** Each case's verdict for one candidate (1 is the first after the baseline). */
 export function comparisonRows(ws: Workspace, id: number, candidate: number): CaseRow[] {
-  const rows = sql(ws.db, 'SELECT row FROM comparison_rows WHERE comparison_id = ? AND candidate = ? ORDER BY position').all(id, candidate) as Array<{ row: string }>;
+  const rows = sql(ws.db, 'SELECT row FROM comparison_rows WHERE comparison_id = ? AND candidate = ? ORDER BY position').all(
+    id,
+    candidate,
+  ) as Array<{ row: string }>;
   return rows.map((row) => JSON.parse(row.row) as CaseRow);
 }
 
 /** Every repeat of one case on the baseline and on a candidate, for the side-by-side view. */
-export function comparisonCase(ws: Workspace, id: number, candidate: number, caseId: string): { baseline: CaseResult[]; candidate: CaseResult[]; verdict: CaseVerdict | null } {
+export function comparisonCase(
+  ws: Workspace,
+  id: number,
+  candidate: number,
+  caseId: string,
+): { baseline: CaseResult[]; candidate: CaseResult[]; verdict: CaseVerdict | null } {
   const read = (side: number) =>
-    (sql(ws.db, 'SELECT result FROM comparison_results WHERE comparison_id = ? AND side = ? AND case_id = ? ORDER BY repeat').all(id, side, caseId) as Array<{ result: string }>).map((row) => JSON.parse(row.result) as CaseResult);
+    (
+      sql(
+        ws.db,
+        'SELECT result FROM comparison_results WHERE comparison_id = ? AND side = ? AND case_id = ? ORDER BY repeat',
+      ).all(id, side, caseId) as Array<{ result: string }>
+    ).map((row) => JSON.parse(row.result) as CaseResult);
   const baseline = read(0);
   if (baseline.length === 0) throw new SlipwayError('not_found', `comparison ${id} has no case ${caseId}`);
-  const verdict = sql(ws.db, 'SELECT verdict FROM comparison_rows WHERE comparison_id = ? AND candidate = ? AND case_id = ?').get(id, candidate, caseId) as { verdict: CaseVerdict } | undefined;
+  const verdict = sql(ws.db, 'SELECT verdict FROM comparison_rows WHERE comparison_id = ? AND candidate = ? AND case_id = ?').get(
+    id,
+    candidate,
+    caseId,
+  ) as { verdict: CaseVerdict } | undefined;
   return { baseline, candidate: read(candidate), verdict: verdict?.verdict ?? null };
 }
 
 /** Comparisons left running by a process of this machine that died end as interrupted, with what they stored. */
 export function endOrphanedComparisons(ws: Workspace): number[] {
-  const running = sql(ws.db, "SELECT id, owner FROM comparisons WHERE status = 'running'").all() as Array<{ id: number; owner: string | null }>;
+  const running = sql(ws.db, "SELECT id, owner FROM comparisons WHERE status = 'running'").all() as Array<{
+    id: number;
+    owner: string | null;
+  }>;
   const orphans = running.filter((comparison) => ownerIsGone(comparison.owner));
   for (const comparison of orphans) {
-    const order = (sql(ws.db, 'SELECT DISTINCT case_id FROM comparison_results WHERE comparison_id = ? AND side = 0 ORDER BY rowid').all(comparison.id) as Array<{ case_id: string }>).map((row) => row.case_id);
+    const order = (
+      sql(ws.db, 'SELECT DISTINCT case_id FROM comparison_results WHERE comparison_id = ? AND side = 0 ORDER BY rowid').all(
+        comparison.id,
+      ) as Array<{ case_id: string }>
+    ).map((row) => row.case_id);
     finishComparison(ws, comparison.id, 'interrupted', order);
   }
   return orphans.map((comparison) => comparison.id);
@@ -190,7 +250,8 @@ export function endOrphanedComparisons(ws: Workspace): number[] {
 
 /** The items of the dataset revision a comparison ran on. */
 export function datasetItemsOf(ws: Workspace, id: number): DatasetItem[] {
-  const row = sql(ws.db, 'SELECT dataset_revision_id AS revisionId FROM comparisons WHERE id = ?').get(id) as { revisionId: number } | undefined;
+  const row = sql(ws.db, 'SELECT dataset_revision_id AS revisionId FROM comparisons WHERE id = ?').get(id) as
+    { revisionId: number } | undefined;
   if (!row) throw new SlipwayError('not_found', `no comparison ${id}`);
   return datasetRevisionById(ws, row.revisionId).dataset.items;
 }

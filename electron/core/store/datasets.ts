@@ -37,7 +37,18 @@ const REVISION_SQL = `SELECT dataset_revisions.id, datasets.name, revision, hash
   FROM dataset_revisions JOIN datasets ON datasets.id = dataset_revisions.dataset_id`;
 
 function toRevision(agent: string, row: RevisionRow): DatasetRevision {
-  return { id: row.id, agent, name: row.name, revision: row.revision, hash: row.hash, items: row.items, author: row.author, message: row.message, createdAt: row.created_at, dataset: parseDatasetJsonl(row.content) };
+  return {
+    id: row.id,
+    agent,
+    name: row.name,
+    revision: row.revision,
+    hash: row.hash,
+    items: row.items,
+    author: row.author,
+    message: row.message,
+    createdAt: row.created_at,
+    dataset: parseDatasetJsonl(row.content),
+  };
 }
 
 const datasets = revisioned<RevisionRow, DatasetRevision>({
@@ -58,13 +69,33 @@ export function saveDataset(ws: Workspace, agentName: string, dataset: Dataset, 
     const { parentId, revision, previous } = datasets.next(ws, agent, dataset.name, hash);
     const author = ws.identity().author;
     const id = Number(
-      sql(ws.db, 'INSERT INTO dataset_revisions (dataset_id, revision, hash, content, items, author, message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(parentId, revision, hash, content, dataset.items.length, author, message, now).lastInsertRowid,
+      sql(
+        ws.db,
+        'INSERT INTO dataset_revisions (dataset_id, revision, hash, content, items, author, message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ).run(parentId, revision, hash, content, dataset.items.length, author, message, now).lastInsertRowid,
     );
-    appendAudit(ws, { action: 'dataset.save', agentId: agent.id, subject: `${agent.name}/${dataset.name}#${revision}`, reason: message, before: previous ? { revision: previous } : null, after: { revision, hash, items: dataset.items.length } });
-    return { id, agent: agent.name, name: dataset.name, revision, hash, items: dataset.items.length, author, message, createdAt: now, dataset };
+    appendAudit(ws, {
+      action: 'dataset.save',
+      agentId: agent.id,
+      subject: `${agent.name}/${dataset.name}#${revision}`,
+      reason: message,
+      before: previous ? { revision: previous } : null,
+      after: { revision, hash, items: dataset.items.length },
+    });
+    return {
+      id,
+      agent: agent.name,
+      name: dataset.name,
+      revision,
+      hash,
+      items: dataset.items.length,
+      author,
+      message,
+      createdAt: now,
+      dataset,
+    };
   });
 }
-
 
 export const listDatasets = datasets.list;
 /** A dataset's latest revision, or a given one. */
@@ -73,6 +104,9 @@ export const getDataset = datasets.get;
 export function datasetRevisionById(ws: Workspace, id: number): DatasetRevision {
   const row = sql(ws.db, `${REVISION_SQL} WHERE dataset_revisions.id = ?`).get(id) as RevisionRow | undefined;
   if (!row) throw new SlipwayError('not_found', `no dataset revision ${id}`);
-  const agent = sql(ws.db, 'SELECT agents.name AS name FROM datasets JOIN agents ON agents.id = datasets.agent_id JOIN dataset_revisions ON dataset_revisions.dataset_id = datasets.id WHERE dataset_revisions.id = ?').get(id) as { name: string };
+  const agent = sql(
+    ws.db,
+    'SELECT agents.name AS name FROM datasets JOIN agents ON agents.id = datasets.agent_id JOIN dataset_revisions ON dataset_revisions.dataset_id = datasets.id WHERE dataset_revisions.id = ?',
+  ).get(id) as { name: string };
   return toRevision(agent.name, row);
 }

@@ -22,12 +22,18 @@ function checkFileName(name: string): void {
 }
 
 export function draftFiles(ws: Workspace, agentId: number): Record<string, string> {
-  const rows = sql(ws.db, 'SELECT name, content FROM draft_files WHERE agent_id = ? ORDER BY name').all(agentId) as Array<{ name: string; content: string }>;
+  const rows = sql(ws.db, 'SELECT name, content FROM draft_files WHERE agent_id = ? ORDER BY name').all(agentId) as Array<{
+    name: string;
+    content: string;
+  }>;
   return Object.fromEntries(rows.map((row) => [row.name, row.content]));
 }
 
 export function draftParentId(ws: Workspace, agentId: number): number | null {
-  return (sql(ws.db, 'SELECT parent_id FROM drafts WHERE agent_id = ?').get(agentId) as { parent_id: number | null } | undefined)?.parent_id ?? null;
+  return (
+    (sql(ws.db, 'SELECT parent_id FROM drafts WHERE agent_id = ?').get(agentId) as { parent_id: number | null } | undefined)
+      ?.parent_id ?? null
+  );
 }
 
 function changedFiles(files: Record<string, string>, parent: Record<string, string> | null): string[] {
@@ -37,7 +43,10 @@ function changedFiles(files: Record<string, string>, parent: Record<string, stri
 }
 
 export function readDraft(ws: Workspace, agent: AgentRow): Draft {
-  const row = sql(ws.db, 'SELECT parent_id, updated_at FROM drafts WHERE agent_id = ?').get(agent.id) as { parent_id: number | null; updated_at: string };
+  const row = sql(ws.db, 'SELECT parent_id, updated_at FROM drafts WHERE agent_id = ?').get(agent.id) as {
+    parent_id: number | null;
+    updated_at: string;
+  };
   const files = draftFiles(ws, agent.id);
   const changed = changedFiles(files, row.parent_id === null ? null : versionFiles(ws, row.parent_id));
   return {
@@ -55,8 +64,17 @@ export function readDraft(ws: Workspace, agent: AgentRow): Draft {
  * usually changes one file, and every byte written is WAL to checkpoint). Runs inside the
  * caller's write transaction.
  */
-export function storeDraft(ws: Workspace, agentId: number, files: Readonly<Record<string, string>>, parentId: number | null, current = draftFiles(ws, agentId)): void {
-  const upsert = sql(ws.db, 'INSERT INTO draft_files (agent_id, name, content) VALUES (?, ?, ?) ON CONFLICT(agent_id, name) DO UPDATE SET content = excluded.content');
+export function storeDraft(
+  ws: Workspace,
+  agentId: number,
+  files: Readonly<Record<string, string>>,
+  parentId: number | null,
+  current = draftFiles(ws, agentId),
+): void {
+  const upsert = sql(
+    ws.db,
+    'INSERT INTO draft_files (agent_id, name, content) VALUES (?, ?, ?) ON CONFLICT(agent_id, name) DO UPDATE SET content = excluded.content',
+  );
   const remove = sql(ws.db, 'DELETE FROM draft_files WHERE agent_id = ? AND name = ?');
   for (const name of Object.keys(current)) if (files[name] === undefined) remove.run(agentId, name);
   for (const [name, text] of Object.entries(files)) {
@@ -81,11 +99,10 @@ export function writeDraftFile(ws: Workspace, name: string, file: string, conten
   checkFileName(file);
   return writeTransaction(ws.db, () => {
     const agent = requireActiveAgent(ws, name);
-    sql(ws.db, 'INSERT INTO draft_files (agent_id, name, content) VALUES (?, ?, ?) ON CONFLICT(agent_id, name) DO UPDATE SET content = excluded.content').run(
-      agent.id,
-      file,
-      normalizeLineEndings(content),
-    );
+    sql(
+      ws.db,
+      'INSERT INTO draft_files (agent_id, name, content) VALUES (?, ?, ?) ON CONFLICT(agent_id, name) DO UPDATE SET content = excluded.content',
+    ).run(agent.id, file, normalizeLineEndings(content));
     touch(ws, agent.id);
     return readDraft(ws, agent);
   });
@@ -123,7 +140,11 @@ export function resetDraft(ws: Workspace, name: string, refText: string): Draft 
       action: 'draft.reset',
       agentId: agent.id,
       subject: `${agent.name}@draft`,
-      before: { parent: previous.parent, changedFiles: previous.changedFiles, files: previous.changed ? previous.files : undefined },
+      before: {
+        parent: previous.parent,
+        changedFiles: previous.changedFiles,
+        files: previous.changed ? previous.files : undefined,
+      },
       after: { parent: versionById(ws, version.id).semver },
     });
     return readDraft(ws, agent);

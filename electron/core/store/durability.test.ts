@@ -12,8 +12,14 @@ const loop = join(import.meta.dirname, '..', '..', '..', 'test-support', 'snapsh
 const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
 
-function startLoop(dir: string, agent: string, count: number): { child: ChildProcess; committed: () => number; done: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', loop, dir, agent, String(count)], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startLoop(
+  dir: string,
+  agent: string,
+  count: number,
+): { child: ChildProcess; committed: () => number; done: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', loop, dir, agent, String(count)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let committed = 0;
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -42,7 +48,11 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
 function reopenAndCheck(dir: string) {
   const ws = openWorkspace(dir);
   cleanups.unshift(() => ws.close());
-  const versions = ws.db.prepare('SELECT id, hash, manifest FROM versions').all() as Array<{ id: number; hash: string; manifest: string }>;
+  const versions = ws.db.prepare('SELECT id, hash, manifest FROM versions').all() as Array<{
+    id: number;
+    hash: string;
+    manifest: string;
+  }>;
   const halfWritten = versions.filter((version) => canonicalManifest(versionFiles(ws, version.id)).hash !== version.hash);
   const snapshots = (ws.db.prepare("SELECT count(*) AS n FROM audit WHERE action = 'version.snapshot'").get() as { n: number }).n;
   return { ws, versions: versions.length, halfWritten, snapshots, integrity: integrityCheck(ws.db), client: connect(ws).client };

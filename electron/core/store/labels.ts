@@ -26,7 +26,14 @@ export function listLabels(ws: Workspace, agentName: string): LabelState[] {
        (SELECT actor FROM label_moves m WHERE m.agent_id = labels.agent_id AND m.label = labels.name ORDER BY m.id DESC LIMIT 1) AS moved_by
      FROM labels JOIN versions ON versions.id = labels.version_id WHERE labels.agent_id = ? ORDER BY labels.name`,
   ).all(agent.id) as Array<{ name: string; semver: string; hash: string; moved_at: string; moved_by: string }>;
-  return rows.map((row) => ({ agent: agent.name, name: row.name, semver: row.semver, hash: row.hash, movedAt: row.moved_at, movedBy: row.moved_by }));
+  return rows.map((row) => ({
+    agent: agent.name,
+    name: row.name,
+    semver: row.semver,
+    hash: row.hash,
+    movedAt: row.moved_at,
+    movedBy: row.moved_by,
+  }));
 }
 
 function toMove(ws: Workspace, agent: string, row: MoveRow): LabelMove {
@@ -43,32 +50,30 @@ function toMove(ws: Workspace, agent: string, row: MoveRow): LabelMove {
 }
 
 /** Points a label at a version. Moving it back is another move, never an edit of history. */
-export function setLabel(ws: Workspace, request: { agent: string; label: string; ref: string; reason: string; actor?: string }): LabelMove {
+export function setLabel(
+  ws: Workspace,
+  request: { agent: string; label: string; ref: string; reason: string; actor?: string },
+): LabelMove {
   const ref = parseRefIn(request.agent, request.ref);
   return writeTransaction(ws.db, () => {
     const agent = requireAgent(ws, request.agent);
     const { version } = resolveVersion(ws, ref);
-    const current = sql(ws.db, 'SELECT version_id FROM labels WHERE agent_id = ? AND name = ?').get(agent.id, request.label) as { version_id: number } | undefined;
+    const current = sql(ws.db, 'SELECT version_id FROM labels WHERE agent_id = ? AND name = ?').get(agent.id, request.label) as
+      { version_id: number } | undefined;
     if (current?.version_id === version.id) {
       throw new SlipwayError('no_changes', `label ${request.label} of "${agent.name}" already points at ${version.semver}`);
     }
     const actor = request.actor ?? ws.identity().author;
     const at = ws.now();
-    sql(ws.db, 'INSERT INTO labels (agent_id, name, version_id) VALUES (?, ?, ?) ON CONFLICT(agent_id, name) DO UPDATE SET version_id = excluded.version_id').run(
-      agent.id,
-      request.label,
-      version.id,
-    );
+    sql(
+      ws.db,
+      'INSERT INTO labels (agent_id, name, version_id) VALUES (?, ?, ?) ON CONFLICT(agent_id, name) DO UPDATE SET version_id = excluded.version_id',
+    ).run(agent.id, request.label, version.id);
     const id = Number(
-      sql(ws.db, 'INSERT INTO label_moves (agent_id, label, from_version_id, to_version_id, actor, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-        agent.id,
-        request.label,
-        current?.version_id ?? null,
-        version.id,
-        actor,
-        request.reason.trim(),
-        at,
-      ).lastInsertRowid,
+      sql(
+        ws.db,
+        'INSERT INTO label_moves (agent_id, label, from_version_id, to_version_id, actor, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ).run(agent.id, request.label, current?.version_id ?? null, version.id, actor, request.reason.trim(), at).lastInsertRowid,
     );
     const from = semverOf(ws, current?.version_id ?? null);
     appendAudit(ws, {

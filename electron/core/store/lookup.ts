@@ -55,9 +55,10 @@ export function semverOf(ws: Workspace, id: number | null): string | null {
 }
 
 export function highestVersion(ws: Workspace, agentId: number): VersionRow | undefined {
-  return sql(ws.db, `SELECT ${VERSION_COLUMNS} FROM versions WHERE agent_id = ? ORDER BY major DESC, minor DESC, patch DESC LIMIT 1`).get(agentId) as
-    | VersionRow
-    | undefined;
+  return sql(
+    ws.db,
+    `SELECT ${VERSION_COLUMNS} FROM versions WHERE agent_id = ? ORDER BY major DESC, minor DESC, patch DESC LIMIT 1`,
+  ).get(agentId) as VersionRow | undefined;
 }
 
 export function versionFiles(ws: Workspace, versionId: number): Record<string, string> {
@@ -69,7 +70,10 @@ export function versionFiles(ws: Workspace, versionId: number): Record<string, s
 }
 
 export function labelsByVersion(ws: Workspace, agentId: number): Map<number, string[]> {
-  const rows = sql(ws.db, 'SELECT name, version_id FROM labels WHERE agent_id = ? ORDER BY name').all(agentId) as Array<{ name: string; version_id: number }>;
+  const rows = sql(ws.db, 'SELECT name, version_id FROM labels WHERE agent_id = ? ORDER BY name').all(agentId) as Array<{
+    name: string;
+    version_id: number;
+  }>;
   const map = new Map<number, string[]>();
   for (const row of rows) map.set(row.version_id, [...(map.get(row.version_id) ?? []), row.name]);
   return map;
@@ -88,33 +92,46 @@ export function resolveVersion(ws: Workspace, ref: Ref): { agent: AgentRow; vers
       if (!version) throw new SlipwayError('not_found', `agent "${agent.name}" has no versions yet`);
       return { agent, version };
     case 'semver':
-      version = sql(ws.db, `SELECT ${VERSION_COLUMNS} FROM versions WHERE agent_id = ? AND major = ? AND minor = ? AND patch = ?`).get(
-        agent.id,
-        ...selector.semver.split('.').map(Number),
-      ) as VersionRow | undefined;
+      version = sql(
+        ws.db,
+        `SELECT ${VERSION_COLUMNS} FROM versions WHERE agent_id = ? AND major = ? AND minor = ? AND patch = ?`,
+      ).get(agent.id, ...selector.semver.split('.').map(Number)) as VersionRow | undefined;
       if (!version) {
         const latest = highestVersion(ws, agent.id);
-        throw new SlipwayError('not_found', `agent "${agent.name}" has no version ${selector.semver} (${latest ? `latest is ${latest.semver}` : 'no versions yet'})`);
+        throw new SlipwayError(
+          'not_found',
+          `agent "${agent.name}" has no version ${selector.semver} (${latest ? `latest is ${latest.semver}` : 'no versions yet'})`,
+        );
       }
       return { agent, version };
     case 'label': {
-      const row = sql(ws.db, 'SELECT version_id FROM labels WHERE agent_id = ? AND name = ?').get(agent.id, selector.label) as { version_id: number } | undefined;
+      const row = sql(ws.db, 'SELECT version_id FROM labels WHERE agent_id = ? AND name = ?').get(agent.id, selector.label) as
+        { version_id: number } | undefined;
       if (!row) {
-        const names = (sql(ws.db, 'SELECT name FROM labels WHERE agent_id = ? ORDER BY name').all(agent.id) as Array<{ name: string }>).map((label) => label.name);
-        throw new SlipwayError('not_found', `agent "${agent.name}" has no label "${selector.label}" (${names.length > 0 ? `labels: ${names.join(', ')}` : 'no labels yet'})`);
+        const names = (
+          sql(ws.db, 'SELECT name FROM labels WHERE agent_id = ? ORDER BY name').all(agent.id) as Array<{ name: string }>
+        ).map((label) => label.name);
+        throw new SlipwayError(
+          'not_found',
+          `agent "${agent.name}" has no label "${selector.label}" (${names.length > 0 ? `labels: ${names.join(', ')}` : 'no labels yet'})`,
+        );
       }
       return { agent, version: versionById(ws, row.version_id) };
     }
     case 'hash': {
-      const rows = sql(ws.db, `SELECT ${VERSION_COLUMNS} FROM versions WHERE agent_id = ? AND hash >= ? AND hash < ? ORDER BY major DESC, minor DESC, patch DESC`).all(
-        agent.id,
-        selector.prefix,
-        `${selector.prefix}g`,
-      ) as VersionRow[];
+      const rows = sql(
+        ws.db,
+        `SELECT ${VERSION_COLUMNS} FROM versions WHERE agent_id = ? AND hash >= ? AND hash < ? ORDER BY major DESC, minor DESC, patch DESC`,
+      ).all(agent.id, selector.prefix, `${selector.prefix}g`) as VersionRow[];
       const hashes = new Set(rows.map((row) => row.hash));
-      if (hashes.size > 1) throw new SlipwayError('invalid_input', `sha256:${selector.prefix} matches ${hashes.size} different versions of "${agent.name}": give more digits`);
+      if (hashes.size > 1)
+        throw new SlipwayError(
+          'invalid_input',
+          `sha256:${selector.prefix} matches ${hashes.size} different versions of "${agent.name}": give more digits`,
+        );
       version = rows[0];
-      if (!version) throw new SlipwayError('not_found', `agent "${agent.name}" has no version with hash sha256:${selector.prefix}`);
+      if (!version)
+        throw new SlipwayError('not_found', `agent "${agent.name}" has no version with hash sha256:${selector.prefix}`);
       return { agent, version };
     }
   }

@@ -105,11 +105,24 @@ export interface NewRun {
  * are left alone. Returns the ids it ended.
  */
 export function endOrphanedRuns(ws: Workspace): number[] {
-  const running = sql(ws.db, "SELECT id, owner FROM runs WHERE status = 'running'").all() as Array<{ id: number; owner: string | null }>;
+  const running = sql(ws.db, "SELECT id, owner FROM runs WHERE status = 'running'").all() as Array<{
+    id: number;
+    owner: string | null;
+  }>;
   const orphans = running.filter((run) => ownerIsGone(run.owner));
   for (const run of orphans) {
-    const counts = sql(ws.db, "SELECT count(*) AS total, sum(status = 'passed') AS passed, sum(json_extract(result, '$.costUsd')) AS cost FROM run_results WHERE run_id = ?").get(run.id) as { total: number; passed: number | null; cost: number | null };
-    finishRun(ws, run.id, { status: 'interrupted', total: counts.total, passed: counts.passed ?? 0, minPassRate: null, costUsd: counts.cost ?? 0, costKnown: false });
+    const counts = sql(
+      ws.db,
+      "SELECT count(*) AS total, sum(status = 'passed') AS passed, sum(json_extract(result, '$.costUsd')) AS cost FROM run_results WHERE run_id = ?",
+    ).get(run.id) as { total: number; passed: number | null; cost: number | null };
+    finishRun(ws, run.id, {
+      status: 'interrupted',
+      total: counts.total,
+      passed: counts.passed ?? 0,
+      minPassRate: null,
+      costUsd: counts.cost ?? 0,
+      costKnown: false,
+    });
   }
   return orphans.map((run) => run.id);
 }
@@ -117,7 +130,10 @@ export function endOrphanedRuns(ws: Workspace): number[] {
 export function startRun(ws: Workspace, run: NewRun): number {
   return writeTransaction(ws.db, () =>
     Number(
-      sql(ws.db, "INSERT INTO runs (agent_id, version_id, version_label, version_hash, suite_revision_id, settings, status, actor, started_at, owner) VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)").run(
+      sql(
+        ws.db,
+        "INSERT INTO runs (agent_id, version_id, version_label, version_hash, suite_revision_id, settings, status, actor, started_at, owner) VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)",
+      ).run(
         run.agentId,
         run.versionId,
         run.versionLabel,
@@ -135,7 +151,13 @@ export function startRun(ws: Workspace, run: NewRun): number {
 /** Each result is committed as it arrives, so a crash or a cancel keeps everything that finished. */
 export function recordResult(ws: Workspace, runId: number, result: CaseResult): void {
   writeTransaction(ws.db, () => {
-    sql(ws.db, 'INSERT INTO run_results (run_id, case_id, repeat, status, result) VALUES (?, ?, ?, ?, ?)').run(runId, result.caseId, result.repeat, result.status, JSON.stringify(result));
+    sql(ws.db, 'INSERT INTO run_results (run_id, case_id, repeat, status, result) VALUES (?, ?, ?, ?, ?)').run(
+      runId,
+      result.caseId,
+      result.repeat,
+      result.status,
+      JSON.stringify(result),
+    );
   });
 }
 
@@ -158,7 +180,10 @@ export function finishRun(ws: Workspace, runId: number, end: RunEnd): RunSummary
   return writeTransaction(ws.db, () => {
     const gate = gatePasses(end);
     const passRate = end.total === 0 ? 0 : end.passed / end.total;
-    sql(ws.db, 'UPDATE runs SET status = ?, finished_at = ?, total = ?, passed = ?, pass_rate = ?, min_pass_rate = ?, gate_passed = ?, cost_usd = ?, cost_known = ? WHERE id = ?').run(
+    sql(
+      ws.db,
+      'UPDATE runs SET status = ?, finished_at = ?, total = ?, passed = ?, pass_rate = ?, min_pass_rate = ?, gate_passed = ?, cost_usd = ?, cost_known = ? WHERE id = ?',
+    ).run(
       end.status,
       ws.now(),
       end.total,
@@ -189,13 +214,19 @@ export function getRunSummary(ws: Workspace, runId: number): RunSummary {
 }
 
 export function runResults(ws: Workspace, runId: number): CaseResult[] {
-  const rows = sql(ws.db, 'SELECT result FROM run_results WHERE run_id = ? ORDER BY rowid').all(runId) as Array<{ result: string }>;
+  const rows = sql(ws.db, 'SELECT result FROM run_results WHERE run_id = ? ORDER BY rowid').all(runId) as Array<{
+    result: string;
+  }>;
   return rows.map((row) => JSON.parse(row.result) as CaseResult);
 }
 
 export function listRuns(ws: Workspace, agentName: string, suite?: string): RunSummary[] {
   const agent = requireAgent(ws, agentName);
-  const rows = sql(ws.db, `${RUN_SQL} WHERE runs.agent_id = ? AND (? IS NULL OR suites.name = ?) ORDER BY runs.id DESC`).all(agent.id, suite ?? null, suite ?? null) as RunRow[];
+  const rows = sql(ws.db, `${RUN_SQL} WHERE runs.agent_id = ? AND (? IS NULL OR suites.name = ?) ORDER BY runs.id DESC`).all(
+    agent.id,
+    suite ?? null,
+    suite ?? null,
+  ) as RunRow[];
   return rows.map(toSummary);
 }
 
@@ -234,7 +265,9 @@ export interface RunComparison {
 
 /** Per case: did every repeat pass? Read from the status column, never the stored JSON. */
 function caseOutcomes(ws: Workspace, runId: number): Map<string, boolean> {
-  const rows = sql(ws.db, 'SELECT case_id AS caseId, status FROM run_results WHERE run_id = ? ORDER BY rowid').all(runId) as Array<{ caseId: string; status: CaseResult['status'] }>;
+  const rows = sql(ws.db, 'SELECT case_id AS caseId, status FROM run_results WHERE run_id = ? ORDER BY rowid').all(
+    runId,
+  ) as Array<{ caseId: string; status: CaseResult['status'] }>;
   const outcomes = new Map<string, boolean>();
   for (const row of rows) outcomes.set(row.caseId, (outcomes.get(row.caseId) ?? true) && row.status === 'passed');
   return outcomes;
@@ -245,7 +278,10 @@ export function compareRuns(ws: Workspace, earlierId: number, laterId: number): 
   const earlier = getRunSummary(ws, earlierId);
   const later = getRunSummary(ws, laterId);
   if (earlier.suite !== later.suite || earlier.agent !== later.agent) {
-    throw new SlipwayError('invalid_input', `runs ${earlierId} and ${laterId} are of different suites (${earlier.agent}/${earlier.suite}, ${later.agent}/${later.suite})`);
+    throw new SlipwayError(
+      'invalid_input',
+      `runs ${earlierId} and ${laterId} are of different suites (${earlier.agent}/${earlier.suite}, ${later.agent}/${later.suite})`,
+    );
   }
   const before = caseOutcomes(ws, earlierId);
   const after = caseOutcomes(ws, laterId);
@@ -300,16 +336,22 @@ export function resultRows(ws: Workspace, runId: number): ResultRowData[] {
 }
 
 export function runResult(ws: Workspace, runId: number, caseId: string, repeat: number): CaseResult {
-  const row = sql(ws.db, 'SELECT result FROM run_results WHERE run_id = ? AND case_id = ? AND repeat = ?').get(runId, caseId, repeat) as { result: string } | undefined;
-  if (!row) throw new SlipwayError('not_found', `run ${runId} has no result for case ${caseId}${repeat > 0 ? ` #${repeat + 1}` : ''}`);
+  const row = sql(ws.db, 'SELECT result FROM run_results WHERE run_id = ? AND case_id = ? AND repeat = ?').get(
+    runId,
+    caseId,
+    repeat,
+  ) as { result: string } | undefined;
+  if (!row)
+    throw new SlipwayError('not_found', `run ${runId} has no result for case ${caseId}${repeat > 0 ? ` #${repeat + 1}` : ''}`);
   return JSON.parse(row.result) as CaseResult;
 }
 
 /** The suite revision a run used, as saved. */
 export function runSuiteContent(ws: Workspace, runId: number): { revisionId: number; name: string; content: string } {
-  const row = sql(ws.db, 'SELECT suite_revisions.id AS revisionId, suites.name AS name, content FROM runs JOIN suite_revisions ON suite_revisions.id = runs.suite_revision_id JOIN suites ON suites.id = suite_revisions.suite_id WHERE runs.id = ?').get(runId) as
-    | { revisionId: number; name: string; content: string }
-    | undefined;
+  const row = sql(
+    ws.db,
+    'SELECT suite_revisions.id AS revisionId, suites.name AS name, content FROM runs JOIN suite_revisions ON suite_revisions.id = runs.suite_revision_id JOIN suites ON suites.id = suite_revisions.suite_id WHERE runs.id = ?',
+  ).get(runId) as { revisionId: number; name: string; content: string } | undefined;
   if (!row) throw new SlipwayError('not_found', `no run ${runId}`);
   return row;
 }
@@ -317,7 +359,10 @@ export function runSuiteContent(ws: Workspace, runId: number): { revisionId: num
 /** The run of the same suite of the same agent just before this one that ended, if any. */
 export function previousRun(ws: Workspace, runId: number): RunSummary | null {
   const run = getRunSummary(ws, runId);
-  const row = sql(ws.db, `${RUN_SQL} WHERE runs.agent_id = (SELECT agent_id FROM runs WHERE id = ?) AND suites.name = ? AND runs.id < ? AND runs.status <> 'running' ORDER BY runs.id DESC LIMIT 1`).get(runId, run.suite, runId) as RunRow | undefined;
+  const row = sql(
+    ws.db,
+    `${RUN_SQL} WHERE runs.agent_id = (SELECT agent_id FROM runs WHERE id = ?) AND suites.name = ? AND runs.id < ? AND runs.status <> 'running' ORDER BY runs.id DESC LIMIT 1`,
+  ).get(runId, run.suite, runId) as RunRow | undefined;
   return row ? toSummary(row) : null;
 }
 
@@ -349,7 +394,19 @@ export function runTrend(ws: Workspace, agentName: string, suite?: string): Tren
      ORDER BY versions.id, suites.name`,
   ).all(agent.id, suite ?? null, suite ?? null) as RunRow[];
   return rows.map((row) => {
-    const latencies = (sql(ws.db, "SELECT json_extract(result, '$.latencyMs') AS latency FROM run_results WHERE run_id = ?").all(row.id) as Array<{ latency: number }>).map((entry) => entry.latency);
-    return { version: row.version_label, runId: row.id, suite: row.suite, passRate: row.pass_rate ?? 0, costUsd: row.cost_usd, p95LatencyMs: p95(latencies), finishedAt: row.finished_at ?? row.started_at };
+    const latencies = (
+      sql(ws.db, "SELECT json_extract(result, '$.latencyMs') AS latency FROM run_results WHERE run_id = ?").all(row.id) as Array<{
+        latency: number;
+      }>
+    ).map((entry) => entry.latency);
+    return {
+      version: row.version_label,
+      runId: row.id,
+      suite: row.suite,
+      passRate: row.pass_rate ?? 0,
+      costUsd: row.cost_usd,
+      p95LatencyMs: p95(latencies),
+      finishedAt: row.finished_at ?? row.started_at,
+    };
   });
 }

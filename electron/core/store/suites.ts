@@ -35,13 +35,30 @@ interface RevisionRow {
 }
 
 function toRevision(agent: string, row: RevisionRow): SuiteRevision {
-  return { id: row.id, agent, name: row.name, revision: row.revision, hash: row.hash, content: row.content, suite: parseSuiteYaml(row.content, `${row.name}.yaml`), author: row.author, message: row.message, createdAt: row.created_at };
+  return {
+    id: row.id,
+    agent,
+    name: row.name,
+    revision: row.revision,
+    hash: row.hash,
+    content: row.content,
+    suite: parseSuiteYaml(row.content, `${row.name}.yaml`),
+    author: row.author,
+    message: row.message,
+    createdAt: row.created_at,
+  };
 }
 
 const REVISION_SQL = `SELECT suite_revisions.id, suites.name, revision, hash, content, author, message, suite_revisions.created_at
   FROM suite_revisions JOIN suites ON suites.id = suite_revisions.suite_id`;
 
-const suites = revisioned<RevisionRow, SuiteRevision>({ table: 'suites', select: REVISION_SQL, noun: 'suite', emptyHint: 'no suites yet: add one with `slipway suite import FILE --agent AGENT`', toValue: toRevision });
+const suites = revisioned<RevisionRow, SuiteRevision>({
+  table: 'suites',
+  select: REVISION_SQL,
+  noun: 'suite',
+  emptyHint: 'no suites yet: add one with `slipway suite import FILE --agent AGENT`',
+  toValue: toRevision,
+});
 
 /** Saves a suite's YAML as its next revision (the first makes the suite). Identical content is refused. */
 export function saveSuite(ws: Workspace, agentName: string, yaml: string, message: string, actor?: string): SuiteRevision {
@@ -54,13 +71,23 @@ export function saveSuite(ws: Workspace, agentName: string, yaml: string, messag
     const { parentId, revision, previous } = suites.next(ws, agent, suite.name, hash);
     const author = actor ?? ws.identity().author;
     const id = Number(
-      sql(ws.db, 'INSERT INTO suite_revisions (suite_id, revision, hash, content, author, message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(parentId, revision, hash, content, author, message, now).lastInsertRowid,
+      sql(
+        ws.db,
+        'INSERT INTO suite_revisions (suite_id, revision, hash, content, author, message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ).run(parentId, revision, hash, content, author, message, now).lastInsertRowid,
     );
-    appendAudit(ws, { action: 'suite.save', agentId: agent.id, subject: `${agent.name}/${suite.name}#${revision}`, reason: message, before: previous ? { revision: previous } : null, after: { revision, hash, cases: suite.cases.length }, ...(actor ? { actor } : {}) });
+    appendAudit(ws, {
+      action: 'suite.save',
+      agentId: agent.id,
+      subject: `${agent.name}/${suite.name}#${revision}`,
+      reason: message,
+      before: previous ? { revision: previous } : null,
+      after: { revision, hash, cases: suite.cases.length },
+      ...(actor ? { actor } : {}),
+    });
     return toRevision(agent.name, { id, name: suite.name, revision, hash, content, author, message, created_at: now });
   });
 }
-
 
 export const listSuites = suites.list;
 /** A suite's latest revision, or a given one. */

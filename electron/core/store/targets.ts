@@ -22,12 +22,22 @@ export function targetTokenVariable(target: string): string {
 }
 
 export function listTargets(ws: Workspace): Target[] {
-  return (sql(ws.db, "SELECT value FROM settings WHERE key LIKE 'target:%' ORDER BY key").all() as Array<{ value: string }>).map((row) => JSON.parse(row.value) as Target);
+  return (sql(ws.db, "SELECT value FROM settings WHERE key LIKE 'target:%' ORDER BY key").all() as Array<{ value: string }>).map(
+    (row) => JSON.parse(row.value) as Target,
+  );
 }
 
 export function getTarget(ws: Workspace, name: string): Target {
   const found = listTargets(ws).find((target) => target.name === name);
-  if (!found) throw new SlipwayError('not_found', `no target named "${name}" (targets: ${listTargets(ws).map((target) => target.name).join(', ') || 'none yet'})`);
+  if (!found)
+    throw new SlipwayError(
+      'not_found',
+      `no target named "${name}" (targets: ${
+        listTargets(ws)
+          .map((target) => target.name)
+          .join(', ') || 'none yet'
+      })`,
+    );
   return found;
 }
 
@@ -35,7 +45,10 @@ export function saveTarget(ws: Workspace, target: Target): Target {
   if (!/^https?:\/\/.+/.test(target.url)) throw new SlipwayError('invalid_input', `"${target.url}" is not an http(s) URL`);
   writeTransaction(ws.db, () => {
     const before = listTargets(ws).find((existing) => existing.name === target.name) ?? null;
-    sql(ws.db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(`target:${target.name}`, JSON.stringify(target));
+    sql(ws.db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
+      `target:${target.name}`,
+      JSON.stringify(target),
+    );
     appendAudit(ws, { action: 'release.target', agentId: null, subject: target.name, before, after: target });
   });
   return target;
@@ -56,5 +69,8 @@ export function readSetting<T>(ws: Workspace, key: string): T | null {
 }
 
 export function writeSetting(ws: Workspace, key: string, value: unknown): void {
-  sql(ws.db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
+  sql(ws.db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
+    key,
+    JSON.stringify(value),
+  );
 }

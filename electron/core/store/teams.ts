@@ -1,7 +1,13 @@
 import { load as loadYaml } from 'js-yaml';
 import { ContractFile } from '../../../shared/agent-files';
 import { checkCompatibility, type Contract } from '../../../shared/compat';
-import type { DependencyCheck, TeamCheck, TeamDetail, TeamRelease, TeamReleaseOfVersion } from '../../../shared/contract/team-entities';
+import type {
+  DependencyCheck,
+  TeamCheck,
+  TeamDetail,
+  TeamRelease,
+  TeamReleaseOfVersion,
+} from '../../../shared/contract/team-entities';
 import { SlipwayError } from '../../../shared/errors';
 import { writeTransaction } from '../../../shared/node/sqlite';
 import { compareSemver } from '../../../shared/semver';
@@ -25,11 +31,19 @@ export function requireTeam(ws: Workspace, name: string): { id: number; name: st
   const row = sql(ws.db, 'SELECT id, name FROM teams WHERE name = ?').get(name) as { id: number; name: string } | undefined;
   if (row) return row;
   const names = (sql(ws.db, 'SELECT name FROM teams ORDER BY name').all() as Array<{ name: string }>).map((team) => team.name);
-  throw new SlipwayError('not_found', `no team named "${name}" (${names.length ? `teams: ${names.join(', ')}` : 'the workspace has no teams yet: `slipway team create NAME AGENT…`'})`);
+  throw new SlipwayError(
+    'not_found',
+    `no team named "${name}" (${names.length ? `teams: ${names.join(', ')}` : 'the workspace has no teams yet: `slipway team create NAME AGENT…`'})`,
+  );
 }
 
 function membersOf(ws: Workspace, teamId: number): string[] {
-  return (sql(ws.db, 'SELECT agents.name FROM team_members JOIN agents ON agents.id = team_members.agent_id WHERE team_id = ? ORDER BY agents.name').all(teamId) as Array<{ name: string }>).map((row) => row.name);
+  return (
+    sql(
+      ws.db,
+      'SELECT agents.name FROM team_members JOIN agents ON agents.id = team_members.agent_id WHERE team_id = ? ORDER BY agents.name',
+    ).all(teamId) as Array<{ name: string }>
+  ).map((row) => row.name);
 }
 
 /** A version's contract.yaml, or null when it declares none. */
@@ -46,26 +60,56 @@ export function checkPins(ws: Workspace, pins: Pinned[], teamName: string): Team
     for (const [needed] of Object.entries(contracts.get(consumer.agent)?.requires ?? {})) {
       const producer = pins.find((pin) => pin.agent === needed);
       if (!producer) {
-        dependencies.push({ consumer: `${consumer.agent}@${consumer.semver}`, producer: needed, ok: true, breaks: [], notChecked: [`${consumer.agent} ${consumer.semver} requires ${needed}, which is not in team ${teamName}`] });
+        dependencies.push({
+          consumer: `${consumer.agent}@${consumer.semver}`,
+          producer: needed,
+          ok: true,
+          breaks: [],
+          notChecked: [`${consumer.agent} ${consumer.semver} requires ${needed}, which is not in team ${teamName}`],
+        });
         continue;
       }
-      const result = checkCompatibility({ ...consumer, contract: contracts.get(consumer.agent) ?? null }, { ...producer, contract: contracts.get(producer.agent) ?? null });
-      dependencies.push({ consumer: `${consumer.agent}@${consumer.semver}`, producer: `${producer.agent}@${producer.semver}`, ok: result.ok, breaks: result.breaks, notChecked: result.notChecked });
+      const result = checkCompatibility(
+        { ...consumer, contract: contracts.get(consumer.agent) ?? null },
+        { ...producer, contract: contracts.get(producer.agent) ?? null },
+      );
+      dependencies.push({
+        consumer: `${consumer.agent}@${consumer.semver}`,
+        producer: `${producer.agent}@${producer.semver}`,
+        ok: result.ok,
+        breaks: result.breaks,
+        notChecked: result.notChecked,
+      });
     }
   }
   return { ok: dependencies.every((dependency) => dependency.ok), dependencies };
 }
 
 function pinsOfRelease(ws: Workspace, releaseId: number): Pinned[] {
-  return sql(ws.db, 'SELECT agents.name AS agent, versions.semver, versions.hash, versions.id AS versionId FROM team_release_pins JOIN agents ON agents.id = team_release_pins.agent_id JOIN versions ON versions.id = team_release_pins.version_id WHERE release_id = ? ORDER BY agents.name').all(releaseId) as Pinned[];
+  return sql(
+    ws.db,
+    'SELECT agents.name AS agent, versions.semver, versions.hash, versions.id AS versionId FROM team_release_pins JOIN agents ON agents.id = team_release_pins.agent_id JOIN versions ON versions.id = team_release_pins.version_id WHERE release_id = ? ORDER BY agents.name',
+  ).all(releaseId) as Pinned[];
 }
 
 /** The team's releases (or the one numbered), newest first, each with its check. */
 function releasesOf(ws: Workspace, team: { id: number; name: string }, number: number | null = null): TeamRelease[] {
-  const rows = sql(ws.db, 'SELECT id, number, message, author, created_at FROM team_releases WHERE team_id = ? AND (? IS NULL OR number = ?) ORDER BY number DESC').all(team.id, number, number) as Array<{ id: number; number: number; message: string; author: string; created_at: string }>;
+  const rows = sql(
+    ws.db,
+    'SELECT id, number, message, author, created_at FROM team_releases WHERE team_id = ? AND (? IS NULL OR number = ?) ORDER BY number DESC',
+  ).all(team.id, number, number) as Array<{ id: number; number: number; message: string; author: string; created_at: string }>;
   return rows.map((row) => {
     const pins = pinsOfRelease(ws, row.id);
-    return { team: team.name, number: row.number, name: `${team.name}#${row.number}`, message: row.message, author: row.author, createdAt: row.created_at, pins: pins.map(({ agent, semver, hash }) => ({ agent, semver, hash })), check: checkPins(ws, pins, team.name) };
+    return {
+      team: team.name,
+      number: row.number,
+      name: `${team.name}#${row.number}`,
+      message: row.message,
+      author: row.author,
+      createdAt: row.created_at,
+      pins: pins.map(({ agent, semver, hash }) => ({ agent, semver, hash })),
+      check: checkPins(ws, pins, team.name),
+    };
   });
 }
 
@@ -75,7 +119,9 @@ export function getTeam(ws: Workspace, name: string): TeamDetail {
 }
 
 export function listTeams(ws: Workspace): TeamDetail[] {
-  return (sql(ws.db, 'SELECT name FROM teams ORDER BY name').all() as Array<{ name: string }>).map((row) => getTeam(ws, row.name));
+  return (sql(ws.db, 'SELECT name FROM teams ORDER BY name').all() as Array<{ name: string }>).map((row) =>
+    getTeam(ws, row.name),
+  );
 }
 
 function writeMembers(ws: Workspace, teamId: number, members: string[]): void {
@@ -87,7 +133,8 @@ function writeMembers(ws: Workspace, teamId: number, members: string[]): void {
 
 export function createTeam(ws: Workspace, name: string, members: string[]): TeamDetail {
   writeTransaction(ws.db, () => {
-    if (sql(ws.db, 'SELECT 1 FROM teams WHERE name = ?').get(name)) throw new SlipwayError('conflict', `a team named "${name}" exists already`);
+    if (sql(ws.db, 'SELECT 1 FROM teams WHERE name = ?').get(name))
+      throw new SlipwayError('conflict', `a team named "${name}" exists already`);
     const id = Number(sql(ws.db, 'INSERT INTO teams (name, created_at) VALUES (?, ?)').run(name, ws.now()).lastInsertRowid);
     writeMembers(ws, id, members);
     appendAudit(ws, { action: 'team.create', agentId: null, subject: name, after: { members: membersOf(ws, id) } });
@@ -100,7 +147,13 @@ export function setTeamMembers(ws: Workspace, name: string, members: string[]): 
     const team = requireTeam(ws, name);
     const before = membersOf(ws, team.id);
     writeMembers(ws, team.id, members);
-    appendAudit(ws, { action: 'team.members', agentId: null, subject: name, before: { members: before }, after: { members: membersOf(ws, team.id) } });
+    appendAudit(ws, {
+      action: 'team.members',
+      agentId: null,
+      subject: name,
+      before: { members: before },
+      after: { members: membersOf(ws, team.id) },
+    });
   });
   return getTeam(ws, name);
 }
@@ -109,12 +162,17 @@ export function setTeamMembers(ws: Workspace, name: string, members: string[]): 
 export function resolvePins(ws: Workspace, name: string, refs: Record<string, string>): Pinned[] {
   const members = membersOf(ws, requireTeam(ws, name).id);
   const strangers = Object.keys(refs).filter((agent) => !members.includes(agent));
-  if (strangers.length) throw new SlipwayError('invalid_input', `${strangers.join(', ')} ${strangers.length === 1 ? 'is' : 'are'} not in team ${name} (members: ${members.join(', ')})`);
+  if (strangers.length)
+    throw new SlipwayError(
+      'invalid_input',
+      `${strangers.join(', ')} ${strangers.length === 1 ? 'is' : 'are'} not in team ${name} (members: ${members.join(', ')})`,
+    );
   return members.map((agent) => {
     const text = refs[agent] ?? 'latest';
     const ref = parseRef(text.includes('@') ? text : `${agent}@${text}`);
     if (ref.agent !== agent) throw new SlipwayError('invalid_input', `${text} is not a version of ${agent}`);
-    if (ref.selector.kind === 'draft') throw new SlipwayError('invalid_input', `${agent}: the draft cannot be pinned in a team release; snapshot it first`);
+    if (ref.selector.kind === 'draft')
+      throw new SlipwayError('invalid_input', `${agent}: the draft cannot be pinned in a team release; snapshot it first`);
     const { version } = resolveVersion(ws, ref);
     return { agent, semver: version.semver, hash: version.hash, versionId: version.id };
   });
@@ -125,11 +183,36 @@ export function createTeamRelease(ws: Workspace, name: string, refs: Record<stri
   const number = writeTransaction(ws.db, () => {
     const team = requireTeam(ws, name);
     const pins = resolvePins(ws, name, refs);
-    const next = ((sql(ws.db, 'SELECT max(number) AS n FROM team_releases WHERE team_id = ?').get(team.id) as { n: number | null }).n ?? 0) + 1;
-    const id = Number(sql(ws.db, 'INSERT INTO team_releases (team_id, number, message, author, created_at) VALUES (?, ?, ?, ?, ?)').run(team.id, next, message, ws.identity().author, ws.now()).lastInsertRowid);
-    for (const pin of pins) sql(ws.db, 'INSERT INTO team_release_pins (release_id, agent_id, version_id) VALUES (?, ?, ?)').run(id, requireAgent(ws, pin.agent).id, pin.versionId);
+    const next =
+      ((sql(ws.db, 'SELECT max(number) AS n FROM team_releases WHERE team_id = ?').get(team.id) as { n: number | null }).n ?? 0) +
+      1;
+    const id = Number(
+      sql(ws.db, 'INSERT INTO team_releases (team_id, number, message, author, created_at) VALUES (?, ?, ?, ?, ?)').run(
+        team.id,
+        next,
+        message,
+        ws.identity().author,
+        ws.now(),
+      ).lastInsertRowid,
+    );
+    for (const pin of pins)
+      sql(ws.db, 'INSERT INTO team_release_pins (release_id, agent_id, version_id) VALUES (?, ?, ?)').run(
+        id,
+        requireAgent(ws, pin.agent).id,
+        pin.versionId,
+      );
     const check = checkPins(ws, pins, name);
-    appendAudit(ws, { action: 'team.release', agentId: null, subject: `${name}#${next}`, reason: message, after: { pins: Object.fromEntries(pins.map((pin) => [pin.agent, pin.semver])), compatible: check.ok, breaks: check.dependencies.flatMap((dependency) => dependency.breaks) } });
+    appendAudit(ws, {
+      action: 'team.release',
+      agentId: null,
+      subject: `${name}#${next}`,
+      reason: message,
+      after: {
+        pins: Object.fromEntries(pins.map((pin) => [pin.agent, pin.semver])),
+        compatible: check.ok,
+        breaks: check.dependencies.flatMap((dependency) => dependency.breaks),
+      },
+    });
     return next;
   });
   return teamRelease(ws, name, number);
@@ -144,22 +227,42 @@ export function teamRelease(ws: Workspace, name: string, number: number): TeamRe
 /** The team releases that pinned each version of an agent, newest first, for History. */
 export function teamReleasesOfAgent(ws: Workspace, agent: string): TeamReleaseOfVersion[] {
   const id = requireAgent(ws, agent).id;
-  return sql(ws.db, `SELECT teams.name AS team, team_releases.number, versions.semver, team_releases.created_at AS createdAt
+  return sql(
+    ws.db,
+    `SELECT teams.name AS team, team_releases.number, versions.semver, team_releases.created_at AS createdAt
     FROM team_release_pins JOIN team_releases ON team_releases.id = team_release_pins.release_id JOIN teams ON teams.id = team_releases.team_id JOIN versions ON versions.id = team_release_pins.version_id
-    WHERE team_release_pins.agent_id = ? ORDER BY team_releases.created_at DESC, team_releases.number DESC`).all(id).map((row) => {
-    const value = row as { team: string; number: number; semver: string; createdAt: string };
-    return { ...value, name: `${value.team}#${value.number}` };
-  });
+    WHERE team_release_pins.agent_id = ? ORDER BY team_releases.created_at DESC, team_releases.number DESC`,
+  )
+    .all(id)
+    .map((row) => {
+      const value = row as { team: string; number: number; semver: string; createdAt: string };
+      return { ...value, name: `${value.team}#${value.number}` };
+    });
 }
 
 const MATRIX_VERSIONS = 12;
 
 /** For each dependency between members: the consumer's recent versions against the producer's, each cell checked. */
-export function teamMatrix(ws: Workspace, name: string): { team: string; edges: Array<{ consumer: string; producer: string; consumerVersions: string[]; producerVersions: string[]; cells: Array<{ consumer: string; producer: string; ok: boolean; breaks: string[]; notChecked: string[] }> }> } {
+export function teamMatrix(
+  ws: Workspace,
+  name: string,
+): {
+  team: string;
+  edges: Array<{
+    consumer: string;
+    producer: string;
+    consumerVersions: string[];
+    producerVersions: string[];
+    cells: Array<{ consumer: string; producer: string; ok: boolean; breaks: string[]; notChecked: string[] }>;
+  }>;
+} {
   const members = membersOf(ws, requireTeam(ws, name).id);
   const versions = new Map(
     members.map((agent) => {
-      const rows = sql(ws.db, 'SELECT id, semver FROM versions WHERE agent_id = ?').all(requireAgent(ws, agent).id) as Array<{ id: number; semver: string }>;
+      const rows = sql(ws.db, 'SELECT id, semver FROM versions WHERE agent_id = ?').all(requireAgent(ws, agent).id) as Array<{
+        id: number;
+        semver: string;
+      }>;
       const recent = rows.sort((a, b) => compareSemver(b.semver, a.semver)).slice(0, MATRIX_VERSIONS);
       return [agent, recent.map((row) => ({ ...row, contract: contractOf(ws, row.id) }))];
     }),
@@ -172,11 +275,26 @@ export function teamMatrix(ws: Workspace, name: string): { team: string; edges: 
       const producerVersions = versions.get(producer) ?? [];
       const cells = consumerVersions.flatMap((c) =>
         producerVersions.map((p) => {
-          const result = checkCompatibility({ agent: consumer, semver: c.semver, contract: c.contract }, { agent: producer, semver: p.semver, contract: p.contract });
-          return { consumer: c.semver, producer: p.semver, ok: result.ok, breaks: result.depends ? result.breaks : [], notChecked: result.depends ? result.notChecked : [`${consumer} ${c.semver} does not depend on ${producer}`] };
+          const result = checkCompatibility(
+            { agent: consumer, semver: c.semver, contract: c.contract },
+            { agent: producer, semver: p.semver, contract: p.contract },
+          );
+          return {
+            consumer: c.semver,
+            producer: p.semver,
+            ok: result.ok,
+            breaks: result.depends ? result.breaks : [],
+            notChecked: result.depends ? result.notChecked : [`${consumer} ${c.semver} does not depend on ${producer}`],
+          };
         }),
       );
-      edges.push({ consumer, producer, consumerVersions: consumerVersions.map((version) => version.semver), producerVersions: producerVersions.map((version) => version.semver), cells });
+      edges.push({
+        consumer,
+        producer,
+        consumerVersions: consumerVersions.map((version) => version.semver),
+        producerVersions: producerVersions.map((version) => version.semver),
+        cells,
+      });
     }
   }
   return { team: name, edges };

@@ -76,7 +76,12 @@ function toSummary(ws: Workspace, agent: AgentRow, row: VersionRow, labels: Map<
   };
 }
 
-function toDetail(ws: Workspace, agent: AgentRow, row: VersionRow, known?: { files: Files; manifest: ManifestEntry[] }): VersionDetail {
+function toDetail(
+  ws: Workspace,
+  agent: AgentRow,
+  row: VersionRow,
+  known?: { files: Files; manifest: ManifestEntry[] },
+): VersionDetail {
   const files = known?.files ?? versionFiles(ws, row.id);
   const manifest = known?.manifest ?? canonicalManifest(files, nodeSha256).entries;
   return { ...toSummary(ws, agent, row, labelsByVersion(ws, agent.id)), files, manifest };
@@ -93,11 +98,40 @@ export interface SnapshotRequest {
 }
 
 /** Inside a write transaction: a version row and its files (blobs shared by content). */
-function insertVersion(ws: Workspace, row: { agentId: number; semver: string; hash: string; manifest: string; parentId: number | null; author: string; message: string; bump: Bump | null; createdAt: string }, files: Files, entries: ReadonlyArray<{ name: string; sha256: string }>): number {
+function insertVersion(
+  ws: Workspace,
+  row: {
+    agentId: number;
+    semver: string;
+    hash: string;
+    manifest: string;
+    parentId: number | null;
+    author: string;
+    message: string;
+    bump: Bump | null;
+    createdAt: string;
+  },
+  files: Files,
+  entries: ReadonlyArray<{ name: string; sha256: string }>,
+): number {
   const [major, minor, patch] = row.semver.split('.').map(Number);
   const versionId = Number(
-    sql(ws.db, 'INSERT INTO versions (agent_id, semver, major, minor, patch, hash, manifest, parent_id, author, message, bump, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-      row.agentId, row.semver, major, minor, patch, row.hash, row.manifest, row.parentId, row.author, row.message, row.bump, row.createdAt,
+    sql(
+      ws.db,
+      'INSERT INTO versions (agent_id, semver, major, minor, patch, hash, manifest, parent_id, author, message, bump, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(
+      row.agentId,
+      row.semver,
+      major,
+      minor,
+      patch,
+      row.hash,
+      row.manifest,
+      row.parentId,
+      row.author,
+      row.message,
+      row.bump,
+      row.createdAt,
     ).lastInsertRowid,
   );
   const putBlob = sql(ws.db, 'INSERT OR IGNORE INTO blobs (sha256, size, content) VALUES (?, ?, ?)');
@@ -118,15 +152,24 @@ export function snapshot(ws: Workspace, request: SnapshotRequest): VersionDetail
     const files = normalize(request.files ?? draft);
     const planned = plan(ws, agent, files);
     if (planned.highest && planned.bump === null) throw new SlipwayError('no_changes', `nothing to snapshot: ${planned.reason}`);
-    const semver = chooseVersion(planned.highest?.semver ?? null, planned.bump ?? 'patch', { bump: request.bump, version: request.version });
+    const semver = chooseVersion(planned.highest?.semver ?? null, planned.bump ?? 'patch', {
+      bump: request.bump,
+      version: request.version,
+    });
     const { hash, text: manifest, entries } = planned.manifest;
     const draftParent = draftParentId(ws, agent.id);
     const parentId = fromDraft ? draftParent : (planned.highest?.id ?? null);
     const author = request.author ?? ws.identity().author;
     const createdAt = ws.now();
     const bump = planned.highest ? bumpBetween(planned.highest.semver, semver) : null;
-    const versionId = insertVersion(ws, { agentId: agent.id, semver, hash, manifest, parentId, author, message: request.message.trim(), bump, createdAt }, files, entries);
-    const cleanHash = draftParent === null ? canonicalManifest(STARTER_FILES, nodeSha256).hash : versionById(ws, draftParent).hash;
+    const versionId = insertVersion(
+      ws,
+      { agentId: agent.id, semver, hash, manifest, parentId, author, message: request.message.trim(), bump, createdAt },
+      files,
+      entries,
+    );
+    const cleanHash =
+      draftParent === null ? canonicalManifest(STARTER_FILES, nodeSha256).hash : versionById(ws, draftParent).hash;
     // A folder snapshot carries the draft along only when the draft holds no unsnapshotted work.
     if (fromDraft || canonicalManifest(draft, nodeSha256).hash === cleanHash) storeDraft(ws, agent.id, files, versionId, draft);
     appendAudit(ws, {
@@ -138,7 +181,17 @@ export function snapshot(ws: Workspace, request: SnapshotRequest): VersionDetail
       before: { latest: planned.highest?.semver ?? null },
       after: { semver, hash, suggested: planned.reason, bump },
     });
-    const row: VersionRow = { id: versionId, agent_id: agent.id, semver, hash, parent_id: parentId, author, message: request.message.trim(), bump, created_at: createdAt };
+    const row: VersionRow = {
+      id: versionId,
+      agent_id: agent.id,
+      semver,
+      hash,
+      parent_id: parentId,
+      author,
+      message: request.message.trim(),
+      bump,
+      created_at: createdAt,
+    };
     return toDetail(ws, agent, row, { files, manifest: entries });
   });
 }
@@ -151,10 +204,25 @@ export function suggestForFiles(ws: Workspace, agentName: string, given?: Files)
   const planned = plan(ws, agent, files);
   if (!planned.highest) return { bump: null, version: '1.0.0', reason: 'first version → 1.0.0', changes: [], diagnostics };
   if (planned.bump === null) return { bump: null, version: null, reason: planned.reason, changes: [], diagnostics };
-  return { bump: planned.bump, version: applyBump(planned.highest.semver, planned.bump), reason: planned.reason, changes: planned.changes, diagnostics };
+  return {
+    bump: planned.bump,
+    version: applyBump(planned.highest.semver, planned.bump),
+    reason: planned.reason,
+    changes: planned.changes,
+    diagnostics,
+  };
 }
 
-type HistoryRow = [id: number, semver: string, hash: string, parentId: number | null, author: string, message: string, bump: VersionRow['bump'], createdAt: string];
+type HistoryRow = [
+  id: number,
+  semver: string,
+  hash: string,
+  parentId: number | null,
+  author: string,
+  message: string,
+  bump: VersionRow['bump'],
+  createdAt: string,
+];
 
 export function listVersions(ws: Workspace, agentName: string): VersionSummary[] {
   const agent = requireAgent(ws, agentName);
@@ -199,7 +267,16 @@ export function diffVersions(ws: Workspace, fromText: string, toText: string): V
   const fromDiagnostics = validateAgentFiles(from.files);
   const toDiagnostics = validateAgentFiles(to.files);
   if (fromDiagnostics.length > 0 || toDiagnostics.length > 0) {
-    return { from: from.label, to: to.label, before: from.files, after: to.files, files, changes: [], bump: null, reason: 'cannot classify the changes: the draft has errors' };
+    return {
+      from: from.label,
+      to: to.label,
+      before: from.files,
+      after: to.files,
+      files,
+      changes: [],
+      bump: null,
+      reason: 'cannot classify the changes: the draft has errors',
+    };
   }
   const changes = describeChanges(parseAgentFiles(from.files), parseAgentFiles(to.files), from.files, to.files);
   const suggestion = suggestBump(changes);
@@ -215,14 +292,47 @@ export function diffVersions(ws: Workspace, fromText: string, toText: string): V
   };
 }
 
-
 /**
  * A version from a bundle, as it was: its semver, parent, author, message and time kept. Inside
  * the import's transaction; the agent is made if this workspace has none of that name.
  */
-export function importVersion(ws: Workspace, version: { agent: string; semver: string; hash: string; parent: string | null; author: string; message: string; bump: Bump | null; createdAt: string }, files: Files): void {
+export function importVersion(
+  ws: Workspace,
+  version: {
+    agent: string;
+    semver: string;
+    hash: string;
+    parent: string | null;
+    author: string;
+    message: string;
+    bump: Bump | null;
+    createdAt: string;
+  },
+  files: Files,
+): void {
   const agent = findAgent(ws, version.agent) ?? requireAgent(ws, createAgent(ws, version.agent, '').name);
-  const parentId = version.parent === null ? null : ((sql(ws.db, 'SELECT id FROM versions WHERE agent_id = ? AND semver = ?').get(agent.id, version.parent) as { id: number } | undefined)?.id ?? null);
+  const parentId =
+    version.parent === null
+      ? null
+      : ((
+          sql(ws.db, 'SELECT id FROM versions WHERE agent_id = ? AND semver = ?').get(agent.id, version.parent) as
+            { id: number } | undefined
+        )?.id ?? null);
   const { text: manifest, entries } = canonicalManifest(files, nodeSha256);
-  insertVersion(ws, { agentId: agent.id, semver: version.semver, hash: version.hash, manifest, parentId, author: version.author, message: version.message, bump: version.bump, createdAt: version.createdAt }, files, entries);
+  insertVersion(
+    ws,
+    {
+      agentId: agent.id,
+      semver: version.semver,
+      hash: version.hash,
+      manifest,
+      parentId,
+      author: version.author,
+      message: version.message,
+      bump: version.bump,
+      createdAt: version.createdAt,
+    },
+    files,
+    entries,
+  );
 }

@@ -5,7 +5,6 @@ import { Dialog, DialogActions } from '../../app/Dialog';
 import { pickBundleFile } from '../bundles/ImportDialog';
 import { selectAgents, selectSelected } from './store';
 
-
 const NAME_HINT = 'lower-case letters, digits and dashes, starting with a letter';
 
 function AgentForm({ editing, onDone }: { editing: NonNullable<AgentDialog>; onDone: () => void }) {
@@ -14,7 +13,10 @@ function AgentForm({ editing, onDone }: { editing: NonNullable<AgentDialog>; onD
   const [description, setDescription] = useState('');
   const valid = /^[a-z][a-z0-9-]*$/.test(name) && name !== 'draft' && name !== 'latest';
   const submit = async () => {
-    const ok = editing.kind === 'create' ? await agents.getState().create(name, description) : await agents.getState().rename(editing.name, name);
+    const ok =
+      editing.kind === 'create'
+        ? await agents.getState().create(name, description)
+        : await agents.getState().rename(editing.name, name);
     if (ok) onDone();
   };
   return (
@@ -27,7 +29,13 @@ function AgentForm({ editing, onDone }: { editing: NonNullable<AgentDialog>; onD
       >
         <label>
           Name
-          <input value={name} onChange={(event) => setName(event.target.value)} data-testid="agent-name" placeholder="ticket-triage" autoFocus />
+          <input
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            data-testid="agent-name"
+            placeholder="ticket-triage"
+            autoFocus
+          />
         </label>
         {name !== '' && !valid && <p className="field-error">Use {NAME_HINT}; “draft” and “latest” are reserved.</p>}
         {editing.kind === 'create' && (
@@ -36,7 +44,12 @@ function AgentForm({ editing, onDone }: { editing: NonNullable<AgentDialog>; onD
             <input value={description} onChange={(event) => setDescription(event.target.value)} placeholder="What does it do?" />
           </label>
         )}
-        <DialogActions onCancel={onDone} disabled={!valid} submitTestId="agent-submit" submitLabel={editing.kind === 'create' ? 'Create' : 'Rename'} />
+        <DialogActions
+          onCancel={onDone}
+          disabled={!valid}
+          submitTestId="agent-submit"
+          submitLabel={editing.kind === 'create' ? 'Create' : 'Rename'}
+        />
       </form>
     </Dialog>
   );
@@ -55,25 +68,50 @@ export function Sidebar() {
     <aside className="sidebar" data-testid="sidebar">
       <header className="sidebar-header">
         <h1>Slipway</h1>
-        <button type="button" className="primary" onClick={() => setEditing({ kind: 'create' })} data-testid="new-agent" title="New agent (Ctrl+Shift+N)">
+        <button
+          type="button"
+          className="primary"
+          onClick={() => setEditing({ kind: 'create' })}
+          data-testid="new-agent"
+          title="New agent (Ctrl+Shift+N)"
+        >
           New agent
         </button>
-        <button type="button" onClick={() => pickBundleFile(bundles.getState().receive)} data-testid="import-bundle" title="Import a .slipway bundle (Ctrl+Shift+O), or drop one on the window" aria-label="Import a bundle">
+        <button
+          type="button"
+          onClick={() => pickBundleFile(bundles.getState().receive)}
+          data-testid="import-bundle"
+          title="Import a .slipway bundle (Ctrl+Shift+O), or drop one on the window"
+          aria-label="Import a bundle"
+        >
           ⇩
         </button>
-        <button type="button" onClick={() => ui.getState().setSettingsOpen(true)} data-testid="open-settings" title="Settings: keys, author (Ctrl+,)" aria-label="Settings">
+        <button
+          type="button"
+          onClick={() => ui.getState().setSettingsOpen(true)}
+          data-testid="open-settings"
+          title="Settings: keys, author (Ctrl+,)"
+          aria-label="Settings"
+        >
           ⚙
         </button>
       </header>
       {loaded && list.length === 0 && (
         <p className="empty" data-testid="no-agents">
-          No agents yet. Create one to start editing its prompt, drop a <code>.slipway</code> bundle here to import one, or run <code>slipway init --sample</code> for two examples.
+          No agents yet. Create one to start editing its prompt, drop a <code>.slipway</code> bundle here to import one, or run{' '}
+          <code>slipway init --sample</code> for two examples.
         </p>
       )}
       <ul className="agent-list" data-testid="agent-list">
         {list.map((agent) => (
           <li key={agent.name} className={agent.archived ? 'archived' : ''}>
-            <button type="button" className="agent-row" aria-current={agent.name === selected} onClick={() => agents.getState().select(agent.name)} data-testid={`agent-${agent.name}`}>
+            <button
+              type="button"
+              className="agent-row"
+              aria-current={agent.name === selected}
+              onClick={() => agents.getState().select(agent.name)}
+              data-testid={`agent-${agent.name}`}
+            >
               <span className="agent-name">{agent.name}</span>
               <span className="agent-latest">{agent.latest ? agent.latest.semver : 'no versions'}</span>
               {agent.draftChanged && agent.latest && <span className="dot" title="The draft has changes not yet snapshotted" />}
@@ -105,7 +143,12 @@ export function Sidebar() {
         ))}
       </ul>
       <label className="toggle">
-        <input type="checkbox" checked={showArchived} onChange={(event) => void agents.getState().setShowArchived(event.target.checked)} /> Show archived
+        <input
+          type="checkbox"
+          checked={showArchived}
+          onChange={(event) => void agents.getState().setShowArchived(event.target.checked)}
+        />{' '}
+        Show archived
       </label>
       {editing && <AgentForm editing={editing} onDone={() => setEditing(null)} />}
     </aside>

@@ -34,11 +34,21 @@ export function AuditTab() {
   return (
     <div className="audit-tab">
       <div className="audit-filters">
-        <select value={filters.agent} onChange={(event) => set({ agent: event.target.value })} aria-label="Agent" data-testid="audit-agent">
+        <select
+          value={filters.agent}
+          onChange={(event) => set({ agent: event.target.value })}
+          aria-label="Agent"
+          data-testid="audit-agent"
+        >
           <option value="">All agents</option>
           {selected && <option value={selected}>{selected}</option>}
         </select>
-        <select value={filters.action} onChange={(event) => set({ action: event.target.value })} aria-label="Action" data-testid="audit-action">
+        <select
+          value={filters.action}
+          onChange={(event) => set({ action: event.target.value })}
+          aria-label="Action"
+          data-testid="audit-action"
+        >
           <option value="">Any action</option>
           <option value="agent.">agent.*</option>
           <option value="label.">label.*</option>
@@ -48,7 +58,13 @@ export function AuditTab() {
             </option>
           ))}
         </select>
-        <input placeholder="Actor" value={filters.actor} onChange={(event) => set({ actor: event.target.value })} aria-label="Actor" data-testid="audit-actor" />
+        <input
+          placeholder="Actor"
+          value={filters.actor}
+          onChange={(event) => set({ actor: event.target.value })}
+          aria-label="Actor"
+          data-testid="audit-actor"
+        />
         <input type="date" value={filters.since} onChange={(event) => set({ since: event.target.value })} aria-label="From" />
         <input type="date" value={filters.until} onChange={(event) => set({ until: event.target.value })} aria-label="To" />
         <button type="button" onClick={() => void audit.getState().verify()} data-testid="verify-chain">
@@ -73,7 +89,12 @@ export function AuditTab() {
           </thead>
           <tbody>
             {entries.map((entry) => (
-              <tr key={entry.id} data-testid="audit-row" className={entry.id === firstBadId ? 'bad-row' : ''} title={entry.id === firstBadId ? 'The first row that does not match the chain' : undefined}>
+              <tr
+                key={entry.id}
+                data-testid="audit-row"
+                className={entry.id === firstBadId ? 'bad-row' : ''}
+                title={entry.id === firstBadId ? 'The first row that does not match the chain' : undefined}
+              >
                 <td>{entry.id}</td>
                 <td>{new Date(entry.at).toLocaleString()}</td>
                 <td>{entry.action}</td>
@@ -81,7 +102,8 @@ export function AuditTab() {
                 <td>{entry.actor}</td>
                 <td>{entry.reason}</td>
                 <td>
-                  <code>{entry.before === null ? '' : JSON.stringify(entry.before)}</code> → <code>{entry.after === null ? '' : JSON.stringify(entry.after)}</code>
+                  <code>{entry.before === null ? '' : JSON.stringify(entry.before)}</code> →{' '}
+                  <code>{entry.after === null ? '' : JSON.stringify(entry.after)}</code>
                 </td>
               </tr>
             ))}

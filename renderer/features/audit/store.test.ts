@@ -15,7 +15,12 @@ describe('audit store', () => {
     await t.client.labels.set({ agent: 'triage', label: 'production', ref: '1.0.0', reason: 'go' });
     const store = createAuditStore({ client: t.client, notify: () => {} });
     await store.getState().load();
-    expect(store.getState().entries.map((entry) => entry.action)).toEqual(['label.move', 'version.snapshot', 'agent.create', 'agent.create']);
+    expect(store.getState().entries.map((entry) => entry.action)).toEqual([
+      'label.move',
+      'version.snapshot',
+      'agent.create',
+      'agent.create',
+    ]);
     await store.getState().setFilters({ agent: 'triage' });
     expect(store.getState().entries.map((entry) => entry.subject)).toEqual(['triage@production', 'triage@1.0.0', 'triage']);
     await store.getState().setFilters({ action: 'label.' });

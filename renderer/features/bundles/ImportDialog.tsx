@@ -28,7 +28,8 @@ function Signature({ preview }: { preview: BundlePreview }) {
   return (
     <div className="notice" data-testid="bundle-signature">
       <p>
-        Signed by key <code>{signature.fingerprint}</code>, which this workspace does not trust. The signature is valid: the bundle is what its signer exported.
+        Signed by key <code>{signature.fingerprint}</code>, which this workspace does not trust. The signature is valid: the
+        bundle is what its signer exported.
       </p>
       {/* Inside the import form: a button of its own, so Enter here trusts instead of importing. */}
       <div className="inline">
@@ -58,7 +59,8 @@ function Plan({ preview }: { preview: BundlePreview }) {
   return (
     <>
       <p className="muted" data-testid="bundle-origin">
-        Exported from the workspace “{manifest.exportedFrom.workspace}” by {manifest.exportedFrom.author}, {when(manifest.createdAt)}.
+        Exported from the workspace “{manifest.exportedFrom.workspace}” by {manifest.exportedFrom.author},{' '}
+        {when(manifest.createdAt)}.
       </p>
       <table className="bundle-versions" data-testid="bundle-versions">
         <tbody>
@@ -82,7 +84,8 @@ function Plan({ preview }: { preview: BundlePreview }) {
       {plan.labels.length > 0 && <p data-testid="bundle-labels">Labels it sets: {plan.labels.join(', ')}</p>}
       {manifest.evidence.length > 0 && (
         <p data-testid="bundle-evidence">
-          Evidence: {plan.evidence.add.length} new, {plan.evidence.present.length} already here ({manifest.evidence.map((item) => item.title).join('; ')})
+          Evidence: {plan.evidence.add.length} new, {plan.evidence.present.length} already here (
+          {manifest.evidence.map((item) => item.title).join('; ')})
         </p>
       )}
       {plan.conflicts.length > 0 && (
@@ -105,17 +108,26 @@ export function ImportDialog() {
   const incoming = useSlice(bundles, (state) => state.incoming);
   if (!incoming) return null;
   const { preview, problem, checking, importing } = incoming;
-  const nothingNew = preview !== null && preview.plan.add.length === 0 && preview.plan.labels.length === 0 && preview.plan.evidence.add.length === 0;
+  const nothingNew =
+    preview !== null &&
+    preview.plan.add.length === 0 &&
+    preview.plan.labels.length === 0 &&
+    preview.plan.evidence.add.length === 0;
   const blocked = !preview || preview.plan.conflicts.length > 0 || nothingNew || importing;
   const close = () => bundles.getState().dismiss();
   const submit = async () => {
     const done = await bundles.getState().importIncoming();
     if (!done) return;
     await agents.getState().load();
-    const first = done.manifest.versions.find((version) => done.plan.add.includes(`${version.agent}@${version.semver}`)) ?? done.manifest.versions[0];
+    const first =
+      done.manifest.versions.find((version) => done.plan.add.includes(`${version.agent}@${version.semver}`)) ??
+      done.manifest.versions[0];
     if (first) agents.getState().select(first.agent);
     ui.getState().setTab('history');
-    ui.getState().notify(done.plan.add.length ? `Imported ${done.plan.add.join(', ')}` : 'Imported the evidence; the versions were already here', 'info');
+    ui.getState().notify(
+      done.plan.add.length ? `Imported ${done.plan.add.join(', ')}` : 'Imported the evidence; the versions were already here',
+      'info',
+    );
   };
   return (
     <Dialog title={`Import ${incoming.fileName}`} onClose={close} testId="import-bundle-dialog">
@@ -135,7 +147,9 @@ export function ImportDialog() {
           <>
             <Signature preview={preview} />
             <Plan preview={preview} />
-            {nothingNew && <p data-testid="bundle-nothing-new">Everything in it is already here: importing would change nothing.</p>}
+            {nothingNew && (
+              <p data-testid="bundle-nothing-new">Everything in it is already here: importing would change nothing.</p>
+            )}
           </>
         )}
         <div className="actions">
@@ -143,7 +157,11 @@ export function ImportDialog() {
             {preview && !blocked ? 'Cancel' : 'Close'}
           </button>
           <button type="submit" className="primary" disabled={blocked} data-testid="import-bundle-submit">
-            {importing ? 'Importing…' : preview ? `Import ${preview.plan.add.length} version${preview.plan.add.length === 1 ? '' : 's'}` : 'Import'}
+            {importing
+              ? 'Importing…'
+              : preview
+                ? `Import ${preview.plan.add.length} version${preview.plan.add.length === 1 ? '' : 's'}`
+                : 'Import'}
           </button>
         </div>
       </form>

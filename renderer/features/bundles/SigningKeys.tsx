@@ -17,8 +17,21 @@ export function SigningKeys() {
       {keys.own ? (
         <p className="inline">
           Your public key (give it to whoever imports your bundles):
-          <input readOnly value={keys.own.publicKey} aria-label="Your public key" data-testid="own-public-key" onFocus={(event) => event.target.select()} />
-          <button type="button" onClick={() => void navigator.clipboard.writeText(keys.own?.publicKey ?? '').then(() => ui.getState().notify('Public key copied', 'info'))}>
+          <input
+            readOnly
+            value={keys.own.publicKey}
+            aria-label="Your public key"
+            data-testid="own-public-key"
+            onFocus={(event) => event.target.select()}
+          />
+          <button
+            type="button"
+            onClick={() =>
+              void navigator.clipboard
+                .writeText(keys.own?.publicKey ?? '')
+                .then(() => ui.getState().notify('Public key copied', 'info'))
+            }
+          >
             Copy
           </button>
           <span className="muted">fingerprint {keys.own.fingerprint}</span>
@@ -34,7 +47,10 @@ export function SigningKeys() {
       )}
       <h4>Trusted keys of this workspace</h4>
       {keys.trusted.length === 0 ? (
-        <p className="empty">None yet: bundles signed by anyone show as “not trusted”. Add a colleague's public key below, or trust a signer when you import.</p>
+        <p className="empty">
+          None yet: bundles signed by anyone show as “not trusted”. Add a colleague's public key below, or trust a signer when you
+          import.
+        </p>
       ) : (
         <table className="keys-table">
           <tbody>
@@ -68,8 +84,20 @@ export function SigningKeys() {
             });
         }}
       >
-        <input value={name} onChange={(event) => setName(event.target.value)} placeholder="whose key" aria-label="Name of the trusted key" data-testid="trust-key-name" />
-        <input value={publicKey} onChange={(event) => setPublicKey(event.target.value)} placeholder="their public key (base64)" aria-label="Public key to trust" data-testid="trust-key-value" />
+        <input
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          placeholder="whose key"
+          aria-label="Name of the trusted key"
+          data-testid="trust-key-name"
+        />
+        <input
+          value={publicKey}
+          onChange={(event) => setPublicKey(event.target.value)}
+          placeholder="their public key (base64)"
+          aria-label="Public key to trust"
+          data-testid="trust-key-value"
+        />
         <button type="submit" disabled={!name.trim() || !publicKey.trim()} data-testid="trust-key">
           Trust
         </button>

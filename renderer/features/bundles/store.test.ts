@@ -23,21 +23,42 @@ describe('bundles store over a real browser host', () => {
     expect(await sending.getState().generateKey()).toBe(true);
     const own = sending.getState().keys?.own;
     expect(own?.fingerprint).toMatch(/^[0-9a-f]{16}$/);
-    const run = await source.client.runs.start({ agent: 'ticket-triage', ref: 'ticket-triage@1.1.0', suite: 'triage-basics', settings: { concurrency: 4, repeat: 1, minPassRate: null } });
+    const run = await source.client.runs.start({
+      agent: 'ticket-triage',
+      ref: 'ticket-triage@1.1.0',
+      suite: 'triage-basics',
+      settings: { concurrency: 4, repeat: 1, minPassRate: null },
+    });
     await expect.poll(async () => (await source.client.runs.get({ runId: run.id })).status, { timeout: 20_000 }).toBe('finished');
     const made = await source.client.bundles.export({ refs: ['ticket-triage@1.1.0'], evidence: true, sign: true });
-    expect(made).toMatchObject({ fileName: 'ticket-triage-1.1.0.slipway', versions: ['ticket-triage@1.0.0', 'ticket-triage@1.1.0'], signed: true });
+    expect(made).toMatchObject({
+      fileName: 'ticket-triage-1.1.0.slipway',
+      versions: ['ticket-triage@1.0.0', 'ticket-triage@1.1.0'],
+      signed: true,
+    });
     const unsigned = await source.client.bundles.export({ refs: ['refund-approval@1.0.0'], evidence: false, sign: false });
 
     const target = await host();
     const receiving = createBundlesStore({ client: target.client, notify: (message) => errors.push(message) });
     await receiving.getState().receive(new File(['just text'], 'notes.slipway'));
-    expect(receiving.getState().incoming).toMatchObject({ checking: false, preview: null, problem: expect.stringMatching(/^not a bundle/) as unknown as string });
+    expect(receiving.getState().incoming).toMatchObject({
+      checking: false,
+      preview: null,
+      problem: expect.stringMatching(/^not a bundle/) as unknown as string,
+    });
 
     await receiving.getState().receive(new File([Buffer.from(made.base64, 'base64')], made.fileName));
-    expect(receiving.getState().incoming?.preview?.signature).toMatchObject({ signed: true, trusted: false, fingerprint: own?.fingerprint });
+    expect(receiving.getState().incoming?.preview?.signature).toMatchObject({
+      signed: true,
+      trusted: false,
+      fingerprint: own?.fingerprint,
+    });
     await receiving.getState().trustSigner('Release bot');
-    expect(receiving.getState().incoming?.preview?.signature).toMatchObject({ signed: true, trusted: true, trustedAs: 'Release bot' });
+    expect(receiving.getState().incoming?.preview?.signature).toMatchObject({
+      signed: true,
+      trusted: true,
+      trustedAs: 'Release bot',
+    });
     expect(receiving.getState().keys?.trusted.map((key) => key.name)).toEqual(['Release bot']);
 
     const previewed = receiving.getState().incoming;
@@ -50,7 +71,10 @@ describe('bundles store over a real browser host', () => {
     const done = await receiving.getState().importIncoming();
     expect(done?.plan.add).toEqual(['ticket-triage@1.0.0', 'ticket-triage@1.1.0']);
     expect(receiving.getState().incoming).toBeNull();
-    expect((await target.client.versions.list({ agent: 'ticket-triage' })).map((version) => version.semver)).toEqual(['1.1.0', '1.0.0']);
+    expect((await target.client.versions.list({ agent: 'ticket-triage' })).map((version) => version.semver)).toEqual([
+      '1.1.0',
+      '1.0.0',
+    ]);
 
     await receiving.getState().loadEvidence('ticket-triage');
     const [imported] = receiving.getState().evidence;

@@ -49,7 +49,9 @@ export function createBundlesStore({ client, notify }: StoreDeps): BundlesStore 
         const preview = await client.bundles.preview({ base64 });
         set({ incoming: { fileName, checking: false, base64, preview, problem: null, importing: false } });
       } catch (error) {
-        set({ incoming: { fileName, checking: false, base64: null, preview: null, problem: errorMessage(error), importing: false } });
+        set({
+          incoming: { fileName, checking: false, base64: null, preview: null, problem: errorMessage(error), importing: false },
+        });
       }
     };
     const setKeys = (keys: SigningKeys) => set({ keys });
@@ -61,14 +63,32 @@ export function createBundlesStore({ client, notify }: StoreDeps): BundlesStore 
       receive: async (file) => {
         set({ incoming: { fileName: file.name, checking: true, base64: null, preview: null, problem: null, importing: false } });
         if (file.size > MAX_APP_BUNDLE_BYTES) {
-          set({ incoming: { fileName: file.name, checking: false, base64: null, preview: null, problem: `The file is over ${MAX_APP_BUNDLE_BYTES / 1024 / 1024} MiB: import it with \`slipway bundle import ${file.name}\`.`, importing: false } });
+          set({
+            incoming: {
+              fileName: file.name,
+              checking: false,
+              base64: null,
+              preview: null,
+              problem: `The file is over ${MAX_APP_BUNDLE_BYTES / 1024 / 1024} MiB: import it with \`slipway bundle import ${file.name}\`.`,
+              importing: false,
+            },
+          });
           return;
         }
         let base64: string;
         try {
           base64 = await fileToBase64(file);
         } catch {
-          set({ incoming: { fileName: file.name, checking: false, base64: null, preview: null, problem: `${file.name} cannot be read as a file. A bundle folder is imported with \`slipway bundle import ${file.name}\`.`, importing: false } });
+          set({
+            incoming: {
+              fileName: file.name,
+              checking: false,
+              base64: null,
+              preview: null,
+              problem: `${file.name} cannot be read as a file. A bundle folder is imported with \`slipway bundle import ${file.name}\`.`,
+              importing: false,
+            },
+          });
           return;
         }
         await check(file.name, base64);

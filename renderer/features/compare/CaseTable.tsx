@@ -43,16 +43,23 @@ function SideDetail({ title, results }: { title: string; results: ComparedCase['
   return (
     <section className="side">
       <h4>
-        {title} <span className={`status-pill ${first.status}`}>{passed}/{results.length} passed</span>
+        {title}{' '}
+        <span className={`status-pill ${first.status}`}>
+          {passed}/{results.length} passed
+        </span>
       </h4>
       <p className="figures">
-        {formatMs(first.latencyMs)} · {first.inputTokens ?? '?'} in / {first.outputTokens ?? '?'} out · {formatCost(first.costUsd)}
+        {formatMs(first.latencyMs)} · {first.inputTokens ?? '?'} in / {first.outputTokens ?? '?'} out ·{' '}
+        {formatCost(first.costUsd)}
       </p>
       {first.error && <p className="field-error">{first.error.message}</p>}
       <ul className="verdicts">
         {first.verdicts.map((verdict, index) => (
           <li key={index} className={verdict.pass ? 'pass' : 'fail'}>
-            <strong>{verdict.pass ? '✓' : '✗'} {verdict.type}</strong> {verdict.reason}
+            <strong>
+              {verdict.pass ? '✓' : '✗'} {verdict.type}
+            </strong>{' '}
+            {verdict.reason}
           </li>
         ))}
       </ul>
@@ -109,7 +116,10 @@ export function CaseTable({ baseline, candidate }: { baseline: string; candidate
   const sort = useSlice(compare, (state) => state.sort);
   const descending = useSlice(compare, (state) => state.descending);
   const open = useSlice(compare, (state) => state.detail?.caseId ?? null);
-  const shown = useMemo(() => visibleCases(rows, verdict, category, sort, descending), [rows, verdict, category, sort, descending]);
+  const shown = useMemo(
+    () => visibleCases(rows, verdict, category, sort, descending),
+    [rows, verdict, category, sort, descending],
+  );
   const counts = useMemo(() => {
     const byVerdict: Record<string, number> = { all: rows.length };
     const byCategory: Partial<Record<Category, number>> = {};
@@ -120,19 +130,35 @@ export function CaseTable({ baseline, candidate }: { baseline: string; candidate
     return { byVerdict, byCategory };
   }, [rows]);
   const scroller = useRef<HTMLDivElement>(null);
-  const virtual = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const virtual = useVirtualizer({
+    count: shown.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
 
   return (
     <div className="compare-cases">
       <div className="results-toolbar">
         <div className="segmented" role="group" aria-label="Verdict">
           {(['all', ...CASE_VERDICTS] as const).map((name) => (
-            <button key={name} type="button" aria-pressed={verdict === name} onClick={() => compare.getState().setVerdict(name)} data-testid={`verdict-${name}`}>
+            <button
+              key={name}
+              type="button"
+              aria-pressed={verdict === name}
+              onClick={() => compare.getState().setVerdict(name)}
+              data-testid={`verdict-${name}`}
+            >
               {name} <span className="muted">{counts.byVerdict[name] ?? 0}</span>
             </button>
           ))}
         </div>
-        <select value={category ?? ''} onChange={(event) => compare.getState().setCategory((event.target.value || null) as Category | null)} aria-label="Change" data-testid="category-filter">
+        <select
+          value={category ?? ''}
+          onChange={(event) => compare.getState().setCategory((event.target.value || null) as Category | null)}
+          aria-label="Change"
+          data-testid="category-filter"
+        >
           <option value="">any change</option>
           {(Object.keys(CATEGORIES) as Category[]).map((name) => (
             <option key={name} value={name}>
@@ -142,7 +168,11 @@ export function CaseTable({ baseline, candidate }: { baseline: string; candidate
         </select>
         <label>
           Sort
-          <select value={sort} onChange={(event) => compare.getState().setSort(event.target.value as CaseSort)} data-testid="case-sort">
+          <select
+            value={sort}
+            onChange={(event) => compare.getState().setSort(event.target.value as CaseSort)}
+            data-testid="case-sort"
+          >
             {SORTS.map(([value, label]) => (
               <option key={value} value={value}>
                 {label}
@@ -167,7 +197,9 @@ export function CaseTable({ baseline, candidate }: { baseline: string; candidate
       </div>
       <div className="compare-body">
         <div className="results-body" ref={scroller} data-testid="compare-cases" role="grid" aria-rowcount={shown.length}>
-          {shown.length === 0 && <p className="empty">{rows.length === 0 ? 'No cases yet.' : 'No case matches these filters.'}</p>}
+          {shown.length === 0 && (
+            <p className="empty">{rows.length === 0 ? 'No cases yet.' : 'No case matches these filters.'}</p>
+          )}
           <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
             {virtual.getVirtualItems().map((item) => {
               const row = shown[item.index];

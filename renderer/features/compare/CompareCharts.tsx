@@ -20,7 +20,11 @@ export default function CompareCharts({ stats }: { stats: Stats }) {
     bin: `${Math.round(edge)}`,
     ...Object.fromEntries(stats.versions.map((version) => [short(version.version), version.latencyBins[bin] ?? 0])),
   }));
-  const perRequest = stats.versions.map((version) => ({ version: short(version.version), tokens: version.tokensPerRequest ?? 0, cost: (version.costPerRequest ?? 0) * 1000 }));
+  const perRequest = stats.versions.map((version) => ({
+    version: short(version.version),
+    tokens: version.tokensPerRequest ?? 0,
+    cost: (version.costPerRequest ?? 0) * 1000,
+  }));
   return (
     <div className="compare-charts" data-testid="compare-charts">
       <figure>
@@ -47,7 +51,12 @@ export default function CompareCharts({ stats }: { stats: Stats }) {
             <Tooltip />
             <Legend wrapperStyle={{ fontSize: 11 }} />
             {stats.versions.map((version, index) => (
-              <Bar key={version.version} dataKey={short(version.version)} fill={COLOURS[index % COLOURS.length]} isAnimationActive={false} />
+              <Bar
+                key={version.version}
+                dataKey={short(version.version)}
+                fill={COLOURS[index % COLOURS.length]}
+                isAnimationActive={false}
+              />
             ))}
           </BarChart>
         </ResponsiveContainer>

@@ -44,7 +44,10 @@ function NewComparison({ onDataset }: { onDataset: () => void }) {
   const datasets = useSlice(compare, (state) => state.datasets);
   const suites = useSlice(compare, (state) => state.suites);
   const summary = useSlice(agents, selectSelectedAgent);
-  const [refs, setRefs] = useState<string[]>(() => [summary?.labels.find((label) => label.name === 'production') ? 'production' : 'latest', 'draft']);
+  const [refs, setRefs] = useState<string[]>(() => [
+    summary?.labels.find((label) => label.name === 'production') ? 'production' : 'latest',
+    'draft',
+  ]);
   const [dataset, setDataset] = useState('');
   const [suite, setSuite] = useState('');
   const [repeat, setRepeat] = useState(1);
@@ -57,7 +60,10 @@ function NewComparison({ onDataset }: { onDataset: () => void }) {
     return (
       <div className="empty-state" data-testid="compare-empty">
         <h2>Compare versions on the same inputs</h2>
-        <p>A comparison runs two to five versions on a dataset of sample inputs and says, with statistics, which is better and at what cost. Start with a dataset: import JSONL or CSV, or take the inputs of a suite.</p>
+        <p>
+          A comparison runs two to five versions on a dataset of sample inputs and says, with statistics, which is better and at
+          what cost. Start with a dataset: import JSONL or CSV, or take the inputs of a suite.
+        </p>
         <button type="button" className="primary" onClick={onDataset} data-testid="new-dataset">
           New dataset…
         </button>
@@ -82,13 +88,21 @@ function NewComparison({ onDataset }: { onDataset: () => void }) {
         <div className="row" key={index}>
           <label>
             {index === 0 ? 'Baseline' : `Candidate ${index}`}
-            <select value={ref} onChange={(event) => setRefs(refs.map((current, position) => (position === index ? event.target.value : current)))} data-testid={`compare-ref-${index}`}>
+            <select
+              value={ref}
+              onChange={(event) => setRefs(refs.map((current, position) => (position === index ? event.target.value : current)))}
+              data-testid={`compare-ref-${index}`}
+            >
               <option value="draft">the draft</option>
               <RefOptions />
             </select>
           </label>
           {index >= 2 && (
-            <button type="button" onClick={() => setRefs(refs.filter((_, position) => position !== index))} aria-label={`Remove candidate ${index}`}>
+            <button
+              type="button"
+              onClick={() => setRefs(refs.filter((_, position) => position !== index))}
+              aria-label={`Remove candidate ${index}`}
+            >
               ✕
             </button>
           )}
@@ -126,11 +140,24 @@ function NewComparison({ onDataset }: { onDataset: () => void }) {
       <div className="row">
         <label>
           Repeat
-          <input type="number" min={1} max={20} value={repeat} onChange={(event) => setRepeat(Math.min(20, Math.max(1, Number(event.target.value) || 1)))} data-testid="compare-repeat" />
+          <input
+            type="number"
+            min={1}
+            max={20}
+            value={repeat}
+            onChange={(event) => setRepeat(Math.min(20, Math.max(1, Number(event.target.value) || 1)))}
+            data-testid="compare-repeat"
+          />
         </label>
         <label>
           Concurrency
-          <input type="number" min={1} max={64} value={concurrency} onChange={(event) => setConcurrency(Math.min(64, Math.max(1, Number(event.target.value) || 1)))} />
+          <input
+            type="number"
+            min={1}
+            max={64}
+            value={concurrency}
+            onChange={(event) => setConcurrency(Math.min(64, Math.max(1, Number(event.target.value) || 1)))}
+          />
         </label>
       </div>
       <button type="submit" className="primary" disabled={busy || duplicate} data-testid="compare-start">
@@ -189,19 +216,31 @@ function ComparisonView({ Charts }: { Charts: ComponentType<{ stats: NonNullable
             {stats.pairs.map((pair) => (
               <p key={pair.candidate} className={pair.significantRegression ? 'bad' : undefined}>
                 {pair.summary}
-                {pair.pAdjusted >= 0.05 && pair.sampleSize.more > 0 && <span className="muted"> {pair.sampleSize.more} more cases needed to detect a 5-point drop.</span>}
+                {pair.pAdjusted >= 0.05 && pair.sampleSize.more > 0 && (
+                  <span className="muted"> {pair.sampleSize.more} more cases needed to detect a 5-point drop.</span>
+                )}
               </p>
             ))}
             <p className="muted">
               {stats.cases} cases × {stats.repeat} repeat{stats.repeat > 1 ? 's' : ''} ·{' '}
-              {stats.versions.map((version) => `${short(version.version)} ${formatRate(version.passRate)} (${formatRate(version.interval.low)}–${formatRate(version.interval.high)}), p95 ${formatMs(version.latencyP95)}`).join(' · ')}
+              {stats.versions
+                .map(
+                  (version) =>
+                    `${short(version.version)} ${formatRate(version.passRate)} (${formatRate(version.interval.low)}–${formatRate(version.interval.high)}), p95 ${formatMs(version.latencyP95)}`,
+                )
+                .join(' · ')}
             </p>
           </div>
           {Charts ? <Charts stats={stats} /> : <div className="compare-charts" />}
           {open.refs.length > 2 && (
             <div className="segmented" role="group" aria-label="Candidate">
               {open.refs.slice(1).map((ref, index) => (
-                <button key={ref.version} type="button" aria-pressed={candidate === index + 1} onClick={() => void compare.getState().setCandidate(index + 1)}>
+                <button
+                  key={ref.version}
+                  type="button"
+                  aria-pressed={candidate === index + 1}
+                  onClick={() => void compare.getState().setCandidate(index + 1)}
+                >
                   {short(ref.version)} vs {short(baseline)}
                 </button>
               ))}
@@ -237,8 +276,16 @@ export function CompareTab() {
         <ul className="suite-list">
           {datasets.map((item) => (
             <li key={item.name}>
-              <button type="button" className={viewing === item.name ? 'open' : ''} onClick={() => setViewing(item.name)} data-testid={`dataset-${item.name}`}>
-                <strong>{item.name}</strong> <span className="muted">{item.items} items · rev {item.revision}</span>
+              <button
+                type="button"
+                className={viewing === item.name ? 'open' : ''}
+                onClick={() => setViewing(item.name)}
+                data-testid={`dataset-${item.name}`}
+              >
+                <strong>{item.name}</strong>{' '}
+                <span className="muted">
+                  {item.items} items · rev {item.revision}
+                </span>
               </button>
             </li>
           ))}
@@ -262,7 +309,8 @@ export function CompareTab() {
                     data-testid={`comparison-${item.id}`}
                   >
                     <span>
-                      #{item.id} {item.refs.map((ref) => short(ref.version)).join(' vs ')} <span className={`status-pill ${status}`}>{status}</span>
+                      #{item.id} {item.refs.map((ref) => short(ref.version)).join(' vs ')}{' '}
+                      <span className={`status-pill ${status}`}>{status}</span>
                     </span>
                     <span className="muted">
                       {item.dataset.name} · {when(item.startedAt)}
@@ -275,7 +323,13 @@ export function CompareTab() {
         )}
       </aside>
       <section className="tests-main">
-        {viewing ? <DatasetView name={viewing} onClose={() => setViewing(null)} /> : open ? <ComparisonView Charts={Charts} /> : <NewComparison onDataset={() => setDatasetDialog(true)} />}
+        {viewing ? (
+          <DatasetView name={viewing} onClose={() => setViewing(null)} />
+        ) : open ? (
+          <ComparisonView Charts={Charts} />
+        ) : (
+          <NewComparison onDataset={() => setDatasetDialog(true)} />
+        )}
       </section>
       {datasetDialog && <DatasetDialog onClose={() => setDatasetDialog(false)} />}
     </div>

@@ -25,7 +25,12 @@ export function DatasetDialog({ onClose }: { onClose: () => void }) {
   const refresh = async (next: { name: string; content: string }, roles: Record<string, ColumnRole>, wanted?: string) => {
     setBusy(true);
     try {
-      const made = await client.datasets.preview({ fileName: next.name, content: next.content, ...(Object.keys(roles).length ? { mapping: roles } : {}), ...(wanted ? { name: wanted } : {}) });
+      const made = await client.datasets.preview({
+        fileName: next.name,
+        content: next.content,
+        ...(Object.keys(roles).length ? { mapping: roles } : {}),
+        ...(wanted ? { name: wanted } : {}),
+      });
       setPreview(made);
       setName(made.name);
       setProblem(null);
@@ -50,7 +55,8 @@ export function DatasetDialog({ onClose }: { onClose: () => void }) {
   };
 
   const setRole = (column: string, choice: RoleChoice, variable: string) => {
-    const role: ColumnRole = choice === 'id' ? { kind: 'id' } : choice === 'ignore' ? { kind: 'ignore' } : { kind: 'var', name: variable || column };
+    const role: ColumnRole =
+      choice === 'id' ? { kind: 'id' } : choice === 'ignore' ? { kind: 'ignore' } : { kind: 'var', name: variable || column };
     const next = { ...mapping, [column]: role };
     setMapping(next);
     if (file) void refresh(file, next, name);
@@ -61,7 +67,15 @@ export function DatasetDialog({ onClose }: { onClose: () => void }) {
     setBusy(true);
     try {
       if (fromSuite) await client.datasets.fromSuite({ agent, suite: fromSuite, ...(name ? { name } : {}) });
-      else if (file) await client.datasets.import({ agent, fileName: file.name, content: file.content, ...(Object.keys(mapping).length ? { mapping } : {}), ...(name ? { name } : {}), message: `imported from ${file.name}` });
+      else if (file)
+        await client.datasets.import({
+          agent,
+          fileName: file.name,
+          content: file.content,
+          ...(Object.keys(mapping).length ? { mapping } : {}),
+          ...(name ? { name } : {}),
+          message: `imported from ${file.name}`,
+        });
       await compare.getState().refresh();
       onClose();
     } catch (error) {
@@ -81,7 +95,13 @@ export function DatasetDialog({ onClose }: { onClose: () => void }) {
       >
         <label>
           From a JSONL or CSV file
-          <input type="file" accept=".jsonl,.csv" onChange={(event) => void pick(event.target.files?.[0])} disabled={fromSuite !== ''} data-testid="dataset-file" />
+          <input
+            type="file"
+            accept=".jsonl,.csv"
+            onChange={(event) => void pick(event.target.files?.[0])}
+            disabled={fromSuite !== ''}
+            data-testid="dataset-file"
+          />
         </label>
         <label>
           …or from the cases of a suite
@@ -96,7 +116,12 @@ export function DatasetDialog({ onClose }: { onClose: () => void }) {
         </label>
         <label>
           Name
-          <input value={name} onChange={(event) => setName(event.target.value)} placeholder={fromSuite || 'from the file name'} data-testid="dataset-name" />
+          <input
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            placeholder={fromSuite || 'from the file name'}
+            data-testid="dataset-name"
+          />
         </label>
         {problem && (
           <p className="field-error" data-testid="dataset-problem">
@@ -121,12 +146,24 @@ export function DatasetDialog({ onClose }: { onClose: () => void }) {
                     <tr key={column}>
                       <td>{column}</td>
                       <td>
-                        <select value={role.kind} onChange={(event) => setRole(column, event.target.value as RoleChoice, role.kind === 'var' ? role.name : column)} aria-label={`Role of ${column}`}>
+                        <select
+                          value={role.kind}
+                          onChange={(event) =>
+                            setRole(column, event.target.value as RoleChoice, role.kind === 'var' ? role.name : column)
+                          }
+                          aria-label={`Role of ${column}`}
+                        >
                           <option value="id">the item id</option>
                           <option value="var">a variable</option>
                           <option value="ignore">nothing</option>
                         </select>
-                        {role.kind === 'var' && <input value={role.name} onChange={(event) => setRole(column, 'var', event.target.value)} aria-label={`Variable name of ${column}`} />}
+                        {role.kind === 'var' && (
+                          <input
+                            value={role.name}
+                            onChange={(event) => setRole(column, 'var', event.target.value)}
+                            aria-label={`Variable name of ${column}`}
+                          />
+                        )}
                       </td>
                     </tr>
                   ))}
@@ -136,7 +173,12 @@ export function DatasetDialog({ onClose }: { onClose: () => void }) {
             <pre className="yaml-preview">{preview.sample.map((item) => JSON.stringify(item)).join('\n')}</pre>
           </div>
         )}
-        <DialogActions onCancel={onClose} disabled={busy || (!preview && !fromSuite)} submitTestId="dataset-save" submitLabel="Save dataset" />
+        <DialogActions
+          onCancel={onClose}
+          disabled={busy || (!preview && !fromSuite)}
+          submitTestId="dataset-save"
+          submitLabel="Save dataset"
+        />
       </form>
     </Dialog>
   );

@@ -70,7 +70,13 @@ export function DatasetView({ name, onClose }: { name: string; onClose: () => vo
               if (message.trim()) void save();
             }}
           >
-            <input value={message} onChange={(event) => setMessage(event.target.value)} placeholder="Why this revision?" aria-label="Why this revision" data-testid="dataset-message" />
+            <input
+              value={message}
+              onChange={(event) => setMessage(event.target.value)}
+              placeholder="Why this revision?"
+              aria-label="Why this revision"
+              data-testid="dataset-message"
+            />
             <button type="submit" disabled={!message.trim()} data-testid="dataset-save-edit">
               Save
             </button>
@@ -110,16 +116,28 @@ export function DatasetView({ name, onClose }: { name: string; onClose: () => vo
                 <tr key={item.id}>
                   <td>{item.id}</td>
                   {item.messages ? (
-                    <td colSpan={variables.length}>{item.messages.map((message) => `${message.role}: ${message.content}`).join(' · ')}</td>
+                    <td colSpan={variables.length}>
+                      {item.messages.map((message) => `${message.role}: ${message.content}`).join(' · ')}
+                    </td>
                   ) : (
-                    variables.map((variable) => <td key={variable}>{typeof item.vars?.[variable] === 'string' ? (item.vars[variable] as string) : JSON.stringify(item.vars?.[variable] ?? '')}</td>)
+                    variables.map((variable) => (
+                      <td key={variable}>
+                        {typeof item.vars?.[variable] === 'string'
+                          ? (item.vars[variable] as string)
+                          : JSON.stringify(item.vars?.[variable] ?? '')}
+                      </td>
+                    ))
                   )}
                   <td className="muted">{item.tools.map((tool) => tool.name).join(', ')}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-          {dataset.items > SHOWN && <p className="muted">The first {SHOWN} of {dataset.items} items; Edit shows them all.</p>}
+          {dataset.items > SHOWN && (
+            <p className="muted">
+              The first {SHOWN} of {dataset.items} items; Edit shows them all.
+            </p>
+          )}
         </div>
       )}
     </div>

@@ -1,6 +1,12 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Category, CaseVerdict } from '../../../shared/compare';
-import type { CaseRow, ComparedCase, CompareProgressEvent, ComparisonSummary, DatasetSummary } from '../../../shared/contract/compare-entities';
+import type {
+  CaseRow,
+  ComparedCase,
+  CompareProgressEvent,
+  ComparisonSummary,
+  DatasetSummary,
+} from '../../../shared/contract/compare-entities';
 import type { SuiteSummary } from '../../../shared/contract/testing-entities';
 import { attempter, type StoreDeps } from '../agents/store';
 
@@ -49,8 +55,16 @@ export interface CompareState {
 export type CompareStore = StoreApi<CompareState>;
 
 /** The case table's rows: filtered by verdict and behavioural category, sorted by a delta. */
-export function visibleCases(rows: CaseRow[], verdict: VerdictFilter, category: Category | null, sort: CaseSort, descending: boolean): CaseRow[] {
-  const kept = rows.filter((row) => (verdict === 'all' || row.verdict === verdict) && (category === null || row.categories.includes(category)));
+export function visibleCases(
+  rows: CaseRow[],
+  verdict: VerdictFilter,
+  category: Category | null,
+  sort: CaseSort,
+  descending: boolean,
+): CaseRow[] {
+  const kept = rows.filter(
+    (row) => (verdict === 'all' || row.verdict === verdict) && (category === null || row.categories.includes(category)),
+  );
   if (sort === 'order') return kept;
   const value = (row: CaseRow) => row.delta[sort] ?? Number.NEGATIVE_INFINITY;
   return [...kept].sort((a, b) => (descending ? value(b) - value(a) : value(a) - value(b)));
@@ -62,7 +76,11 @@ export function createCompareStore({ client, notify }: StoreDeps): CompareStore 
     const { attempt } = attempter(notify);
 
     const loadLists = async (agent: string) => {
-      const [datasets, suites, comparisons] = await Promise.all([client.datasets.list({ agent }), client.suites.list({ agent }), client.comparisons.list({ agent })]);
+      const [datasets, suites, comparisons] = await Promise.all([
+        client.datasets.list({ agent }),
+        client.suites.list({ agent }),
+        client.comparisons.list({ agent }),
+      ]);
       if (get().agent === agent) set({ datasets, suites, comparisons });
     };
 
@@ -70,7 +88,13 @@ export function createCompareStore({ client, notify }: StoreDeps): CompareStore 
       // Rows of a running comparison are none yet; both are asked for at once.
       const [open, rows] = await Promise.all([client.comparisons.get({ id }), client.comparisons.cases({ id, candidate })]);
       const same = get().open?.id === id;
-      set({ open, rows, candidate, detail: null, ...(same ? {} : { verdict: 'all' as const, category: null, sort: 'order' as const }) });
+      set({
+        open,
+        rows,
+        candidate,
+        detail: null,
+        ...(same ? {} : { verdict: 'all' as const, category: null, sort: 'order' as const }),
+      });
     };
 
     return {
@@ -99,7 +123,14 @@ export function createCompareStore({ client, notify }: StoreDeps): CompareStore 
         const { agent } = get();
         if (!agent) return null;
         const started = await attempt(() =>
-          client.comparisons.start({ agent, refs: request.refs, dataset: request.dataset, repeat: request.repeat, concurrency: request.concurrency, ...(request.suite ? { suite: request.suite } : {}) }),
+          client.comparisons.start({
+            agent,
+            refs: request.refs,
+            dataset: request.dataset,
+            repeat: request.repeat,
+            concurrency: request.concurrency,
+            ...(request.suite ? { suite: request.suite } : {}),
+          }),
         );
         if (!started) return null;
         set({ comparisons: [started, ...get().comparisons], open: started, rows: [], detail: null });

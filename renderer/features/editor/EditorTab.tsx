@@ -4,7 +4,12 @@ import { useLoaded } from '../../app/use-loaded';
 
 const loadMonacoEditor = () => import('./MonacoEditor');
 
-const SAVE_LABEL = { saved: 'Saved', pending: 'Editing…', saving: 'Saving…', failed: 'Not saved — retrying on the next edit' } as const;
+const SAVE_LABEL = {
+  saved: 'Saved',
+  pending: 'Editing…',
+  saving: 'Saving…',
+  failed: 'Not saved — retrying on the next edit',
+} as const;
 
 export function EditorTab() {
   const { editor, ui } = useStores();
@@ -71,7 +76,13 @@ export function EditorTab() {
               Remove {activeFile}
             </button>
           )}
-          <button type="button" className="primary" onClick={() => ui.getState().setSnapshotOpen(true)} data-testid="open-snapshot" title="Snapshot (Ctrl+S)">
+          <button
+            type="button"
+            className="primary"
+            onClick={() => ui.getState().setSnapshotOpen(true)}
+            data-testid="open-snapshot"
+            title="Snapshot (Ctrl+S)"
+          >
             Snapshot…
           </button>
         </div>

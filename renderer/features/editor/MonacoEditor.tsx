@@ -61,7 +61,14 @@ export default function MonacoEditor({ agent, file, value, diagnostics, onChange
           };
         }}
         onChange={(text) => onChange(text ?? '')}
-        options={{ minimap: { enabled: false }, fontSize: 13, wordWrap: file.endsWith('.md') ? 'on' : 'off', scrollBeyondLastLine: false, automaticLayout: true, tabSize: 2 }}
+        options={{
+          minimap: { enabled: false },
+          fontSize: 13,
+          wordWrap: file.endsWith('.md') ? 'on' : 'off',
+          scrollBeyondLastLine: false,
+          automaticLayout: true,
+          tabSize: 2,
+        }}
       />
     </div>
   );

@@ -116,13 +116,20 @@ export function SnapshotDialog({ onClose }: { onClose: () => void }) {
           <SuitesOnDraft />
           {changedFiles.length > 0 && (
             <p className="muted">
-              Changed: {changedFiles.map((file) => <code key={file}>{file} </code>)}
+              Changed:{' '}
+              {changedFiles.map((file) => (
+                <code key={file}>{file} </code>
+              ))}
             </p>
           )}
           {latest !== null && (
             <label>
               Version
-              <select value={bump} onChange={(event) => setBump(event.target.value as Bump | 'suggested')} data-testid="snapshot-bump">
+              <select
+                value={bump}
+                onChange={(event) => setBump(event.target.value as Bump | 'suggested')}
+                data-testid="snapshot-bump"
+              >
                 <option value="suggested">suggested ({suggestion.version})</option>
                 {BUMPS.map((kind) => (
                   <option key={kind} value={kind}>
@@ -134,9 +141,21 @@ export function SnapshotDialog({ onClose }: { onClose: () => void }) {
           )}
           <label>
             Why does this version exist?
-            <textarea value={message} onChange={(event) => setMessage(event.target.value)} rows={3} required data-testid="snapshot-message" autoFocus />
+            <textarea
+              value={message}
+              onChange={(event) => setMessage(event.target.value)}
+              rows={3}
+              required
+              data-testid="snapshot-message"
+              autoFocus
+            />
           </label>
-          <DialogActions onCancel={onClose} disabled={!canSnapshot} submitTestId="snapshot-submit" submitLabel={`Snapshot ${version ?? ''}`} />
+          <DialogActions
+            onCancel={onClose}
+            disabled={!canSnapshot}
+            submitTestId="snapshot-submit"
+            submitLabel={`Snapshot ${version ?? ''}`}
+          />
         </form>
       )}
       {(invalid || nothing) && (

@@ -19,10 +19,14 @@ describe('editor store', () => {
     const { store, errors } = await setup();
     store.getState().edit('config.yaml', 'provider: openai-compatible\ncolour: red\n');
     expect(store.getState().saveState).toBe('pending');
-    expect(store.getState().diagnostics.map((d) => d.message)).toEqual(expect.arrayContaining(['unknown key "colour"', expect.stringContaining('model is required')]));
+    expect(store.getState().diagnostics.map((d) => d.message)).toEqual(
+      expect.arrayContaining(['unknown key "colour"', expect.stringContaining('model is required')]),
+    );
     await store.getState().flush();
     expect(store.getState().saveState).toBe('saved');
-    expect((await t.client.drafts.get({ agent: 'triage' })).files['config.yaml']).toBe('provider: openai-compatible\ncolour: red\n');
+    expect((await t.client.drafts.get({ agent: 'triage' })).files['config.yaml']).toBe(
+      'provider: openai-compatible\ncolour: red\n',
+    );
     expect(errors).toEqual([]);
   });
 

@@ -46,7 +46,13 @@ export default function DiffEditor({ file, before, after, labels }: Props) {
         onMount={(mounted) => {
           widget.current = mounted;
         }}
-        options={{ readOnly: true, renderSideBySide: true, minimap: { enabled: false }, automaticLayout: true, scrollBeyondLastLine: false }}
+        options={{
+          readOnly: true,
+          renderSideBySide: true,
+          minimap: { enabled: false },
+          automaticLayout: true,
+          scrollBeyondLastLine: false,
+        }}
       />
     </div>
   );

@@ -42,13 +42,26 @@ function OpenDiff() {
       )}
       <div className="diff-files" role="tablist" aria-label="Changed files">
         {(changed.length > 0 ? changed : summary.files).map((file) => (
-          <button key={file.name} type="button" role="tab" aria-selected={file.name === diff.file} onClick={() => history.getState().showDiffFile(file.name)} data-testid={`diff-file-${file.name}`}>
+          <button
+            key={file.name}
+            type="button"
+            role="tab"
+            aria-selected={file.name === diff.file}
+            onClick={() => history.getState().showDiffFile(file.name)}
+            data-testid={`diff-file-${file.name}`}
+          >
             {file.name} <span className="muted">{file.status}</span>
           </button>
         ))}
       </div>
       {DiffEditor ? (
-        <DiffEditor key={`${summary.from}:${summary.to}:${diff.file}`} file={diff.file} before={diff.before[diff.file] ?? ''} after={diff.after[diff.file] ?? ''} labels={[summary.from, summary.to]} />
+        <DiffEditor
+          key={`${summary.from}:${summary.to}:${diff.file}`}
+          file={diff.file}
+          before={diff.before[diff.file] ?? ''}
+          after={diff.after[diff.file] ?? ''}
+          labels={[summary.from, summary.to]}
+        />
       ) : (
         <p className="empty">Loading the diff…</p>
       )}

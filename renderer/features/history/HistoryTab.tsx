@@ -12,16 +12,35 @@ import { DRAFT } from './store';
 
 const ROW_HEIGHT = 58;
 
-function VersionRow({ version, selected, onLabel }: { version: VersionSummary; selected: boolean; onLabel: (semver: string) => void }) {
+function VersionRow({
+  version,
+  selected,
+  onLabel,
+}: {
+  version: VersionSummary;
+  selected: boolean;
+  onLabel: (semver: string) => void;
+}) {
   const { history, editor, ui } = useStores();
   const deployments = useSlice(history, (state) => state.deployments);
   const agent = useSlice(history, (state) => state.agent);
-  const released = useMemo(() => deployments.filter((deployment) => deployment.semver === version.semver), [deployments, version.semver]);
+  const released = useMemo(
+    () => deployments.filter((deployment) => deployment.semver === version.semver),
+    [deployments, version.semver],
+  );
   const teamReleases = useSlice(history, (state) => state.teamReleases);
-  const inTeams = useMemo(() => teamReleases.filter((release) => release.semver === version.semver), [teamReleases, version.semver]);
+  const inTeams = useMemo(
+    () => teamReleases.filter((release) => release.semver === version.semver),
+    [teamReleases, version.semver],
+  );
   return (
     <div className={`timeline-row${selected ? ' selected' : ''}`} data-testid={`version-${version.semver}`}>
-      <input type="checkbox" checked={selected} onChange={() => history.getState().toggle(version.semver)} aria-label={`Select ${version.semver}`} />
+      <input
+        type="checkbox"
+        checked={selected}
+        onChange={() => history.getState().toggle(version.semver)}
+        aria-label={`Select ${version.semver}`}
+      />
       <div className="timeline-main">
         <div className="timeline-title">
           <strong>{version.semver}</strong>
@@ -38,7 +57,10 @@ function VersionRow({ version, selected, onLabel }: { version: VersionSummary; s
         </div>
         {released.length > 0 && (
           <div className="deployments" data-testid={`deployed-${version.semver}`}>
-            {released.slice(0, 3).map((deployment) => `${deployment.action} on ${deployment.target}, ${when(deployment.at)}`).join(' · ')}
+            {released
+              .slice(0, 3)
+              .map((deployment) => `${deployment.action} on ${deployment.target}, ${when(deployment.at)}`)
+              .join(' · ')}
           </div>
         )}
         {inTeams.length > 0 && (
@@ -85,7 +107,12 @@ export function HistoryTab() {
   const agent = useSlice(history, (state) => state.agent);
   const exportable = useMemo(() => selection.filter((ref) => ref !== DRAFT), [selection]);
   const scroller = useRef<HTMLDivElement>(null);
-  const virtual = useVirtualizer({ count: versions.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 8 });
+  const virtual = useVirtualizer({
+    count: versions.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 8,
+  });
 
   if (!loading && versions.length === 0) {
     return (
@@ -98,14 +125,35 @@ export function HistoryTab() {
     <div className="history-tab">
       <div className="history-toolbar">
         <label className="draft-pick">
-          <input type="checkbox" checked={selection.includes(DRAFT)} onChange={() => history.getState().toggle(DRAFT)} data-testid="select-draft" />
+          <input
+            type="checkbox"
+            checked={selection.includes(DRAFT)}
+            onChange={() => history.getState().toggle(DRAFT)}
+            data-testid="select-draft"
+          />
           Draft{draft?.changed ? ` (differs from ${draft.parent ?? 'nothing'})` : ''}
         </label>
-        <span className="muted">{selection.length === 2 ? `Compare ${selection.join(' and ')}` : 'Select two versions, or one and the draft, to compare; any versions to export'}</span>
-        <button type="button" className="primary" disabled={selection.length !== 2} onClick={() => void history.getState().compare()} data-testid="compare">
+        <span className="muted">
+          {selection.length === 2
+            ? `Compare ${selection.join(' and ')}`
+            : 'Select two versions, or one and the draft, to compare; any versions to export'}
+        </span>
+        <button
+          type="button"
+          className="primary"
+          disabled={selection.length !== 2}
+          onClick={() => void history.getState().compare()}
+          data-testid="compare"
+        >
           Compare
         </button>
-        <button type="button" disabled={exportable.length === 0} onClick={() => setExporting(true)} data-testid="export-versions" title="Export the selected versions to a .slipway bundle">
+        <button
+          type="button"
+          disabled={exportable.length === 0}
+          onClick={() => setExporting(true)}
+          data-testid="export-versions"
+          title="Export the selected versions to a .slipway bundle"
+        >
           Export{exportable.length > 0 ? ` ${exportable.length}` : ''}…
         </button>
       </div>
@@ -116,7 +164,17 @@ export function HistoryTab() {
             const version = versions[item.index];
             if (!version) return null;
             return (
-              <div key={version.semver} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: item.size, transform: `translateY(${item.start}px)` }}>
+              <div
+                key={version.semver}
+                style={{
+                  position: 'absolute',
+                  top: 0,
+                  left: 0,
+                  right: 0,
+                  height: item.size,
+                  transform: `translateY(${item.start}px)`,
+                }}
+              >
                 <VersionRow version={version} selected={selection.includes(version.semver)} onLabel={setLabelFor} />
               </div>
             );

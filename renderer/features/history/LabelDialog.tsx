@@ -40,7 +40,9 @@ export function LabelDialog({ semver, onClose }: { semver: string; onClose: () =
             ))}
           </datalist>
         </label>
-        {!validName && <p className="field-error">Labels use lower-case letters, digits and dashes; “draft” and “latest” are reserved.</p>}
+        {!validName && (
+          <p className="field-error">Labels use lower-case letters, digits and dashes; “draft” and “latest” are reserved.</p>
+        )}
         <p className="confirmation" data-testid="label-confirmation">
           {already
             ? `${label} already points at ${semver}.`
@@ -50,9 +52,21 @@ export function LabelDialog({ semver, onClose }: { semver: string; onClose: () =
         </p>
         <label>
           Reason
-          <textarea value={reason} onChange={(event) => setReason(event.target.value)} rows={2} required data-testid="label-reason" autoFocus />
+          <textarea
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+            rows={2}
+            required
+            data-testid="label-reason"
+            autoFocus
+          />
         </label>
-        <DialogActions onCancel={onClose} disabled={!validName || already || !reason.trim() || busy} submitTestId="label-submit" submitLabel={`Move ${label} to ${semver}`} />
+        <DialogActions
+          onCancel={onClose}
+          disabled={!validName || already || !reason.trim() || busy}
+          submitTestId="label-submit"
+          submitLabel={`Move ${label} to ${semver}`}
+        />
       </form>
     </Dialog>
   );

@@ -10,7 +10,11 @@ async function setup() {
   t = await startTestHost();
   await t.client.agents.create({ name: 'triage' });
   await t.client.versions.snapshot({ agent: 'triage', message: 'first', files: agentFiles() });
-  await t.client.versions.snapshot({ agent: 'triage', message: 'second', files: agentFiles({ 'prompt.md': 'Sort tickets by urgency.\n' }) });
+  await t.client.versions.snapshot({
+    agent: 'triage',
+    message: 'second',
+    files: agentFiles({ 'prompt.md': 'Sort tickets by urgency.\n' }),
+  });
   const errors: string[] = [];
   const store = createHistoryStore({ client: t.client, notify: (message) => errors.push(message) });
   await store.getState().load('triage');

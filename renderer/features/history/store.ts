@@ -80,7 +80,17 @@ export function createHistoryStore({ client, notify }: StoreDeps): HistoryStore 
       diff: null,
       loading: false,
       load: async (agent) => {
-        set({ agent, versions: [], labels: [], moves: [], deployments: [], teamReleases: [], selection: [], diff: null, loading: agent !== null });
+        set({
+          agent,
+          versions: [],
+          labels: [],
+          moves: [],
+          deployments: [],
+          teamReleases: [],
+          selection: [],
+          diff: null,
+          loading: agent !== null,
+        });
         if (!agent) return;
         try {
           await fetchAll(agent);
@@ -111,7 +121,15 @@ export function createHistoryStore({ client, notify }: StoreDeps): HistoryStore 
         try {
           const summary = await client.versions.diff({ from: `${agent}@${from}`, to: `${agent}@${to}` });
           const changed = summary.files.find((file) => file.status !== 'unchanged');
-          set({ diff: { summary, before: summary.before, after: summary.after, file: changed?.name ?? summary.files[0]?.name ?? 'prompt.md' }, selection: [from, to] });
+          set({
+            diff: {
+              summary,
+              before: summary.before,
+              after: summary.after,
+              file: changed?.name ?? summary.files[0]?.name ?? 'prompt.md',
+            },
+            selection: [from, to],
+          });
         } catch (error) {
           notify(errorMessage(error));
         }

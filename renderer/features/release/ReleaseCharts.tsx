@@ -11,7 +11,11 @@ interface Series {
 
 const SERIES: Series[] = [
   { title: 'Requests', value: (bucket) => bucket.requests, format: (value) => String(Math.round(value)) },
-  { title: 'Error rate', value: (bucket) => (bucket.requests ? bucket.errors / bucket.requests : null), format: (value) => `${(value * 100).toFixed(1)}%` },
+  {
+    title: 'Error rate',
+    value: (bucket) => (bucket.requests ? bucket.errors / bucket.requests : null),
+    format: (value) => `${(value * 100).toFixed(1)}%`,
+  },
   { title: 'p95 latency', value: (bucket) => bucket.latencyP95, format: (value) => `${Math.round(value)} ms` },
   { title: 'Cost', value: (bucket) => bucket.costUsd, format: (value) => `$${value.toFixed(4)}` },
 ];
@@ -43,7 +47,15 @@ export default function ReleaseCharts({ metrics }: { metrics: ReleaseMetrics }) 
                 <Tooltip formatter={(value) => (typeof value === 'number' ? series.format(value) : String(value))} />
                 <Legend wrapperStyle={{ fontSize: 11 }} />
                 {versions.map((version, index) => (
-                  <Line key={version} type="monotone" dataKey={metrics.versions[version] ?? version} stroke={COLOURS[(index + 1) % COLOURS.length]} dot isAnimationActive={false} connectNulls />
+                  <Line
+                    key={version}
+                    type="monotone"
+                    dataKey={metrics.versions[version] ?? version}
+                    stroke={COLOURS[(index + 1) % COLOURS.length]}
+                    dot
+                    isAnimationActive={false}
+                    connectNulls
+                  />
                 ))}
               </LineChart>
             </ResponsiveContainer>

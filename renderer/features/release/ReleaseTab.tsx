@@ -23,7 +23,11 @@ function TargetDialog({ onClose }: { onClose: () => void }) {
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          if (valid) void release.getState().saveTarget({ name, url, label, ...(token ? { token } : {}) }).then((done) => done && onClose());
+          if (valid)
+            void release
+              .getState()
+              .saveTarget({ name, url, label, ...(token ? { token } : {}) })
+              .then((done) => done && onClose());
         }}
       >
         <label>
@@ -40,7 +44,13 @@ function TargetDialog({ onClose }: { onClose: () => void }) {
         </label>
         <label>
           Token (kept in the key store; never shown again)
-          <input type="password" autoComplete="off" value={token} onChange={(event) => setToken(event.target.value)} data-testid="target-token" />
+          <input
+            type="password"
+            autoComplete="off"
+            value={token}
+            onChange={(event) => setToken(event.target.value)}
+            data-testid="target-token"
+          />
         </label>
         <DialogActions onCancel={onClose} disabled={!valid} submitTestId="target-save" submitLabel="Save target" />
       </form>
@@ -56,15 +66,32 @@ function RollbackDialog({ stable, onClose }: { stable: string; onClose: () => vo
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          if (reason.trim()) void release.getState().act({ type: 'rollback', reason }).then((done) => done && onClose());
+          if (reason.trim())
+            void release
+              .getState()
+              .act({ type: 'rollback', reason })
+              .then((done) => done && onClose());
         }}
       >
-        <p className="confirmation">All traffic goes back to {stable} at once; the canary stops taking requests as soon as the runtime answers.</p>
+        <p className="confirmation">
+          All traffic goes back to {stable} at once; the canary stops taking requests as soon as the runtime answers.
+        </p>
         <label>
           Why?
-          <textarea value={reason} onChange={(event) => setReason(event.target.value)} rows={2} autoFocus data-testid="rollback-reason" />
+          <textarea
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+            rows={2}
+            autoFocus
+            data-testid="rollback-reason"
+          />
         </label>
-        <DialogActions onCancel={onClose} disabled={!reason.trim()} submitTestId="rollback-confirm" submitLabel={`Roll back to ${stable}`} />
+        <DialogActions
+          onCancel={onClose}
+          disabled={!reason.trim()}
+          submitTestId="rollback-confirm"
+          submitLabel={`Roll back to ${stable}`}
+        />
       </form>
     </Dialog>
   );
@@ -72,7 +99,8 @@ function RollbackDialog({ stable, onClose }: { stable: string; onClose: () => vo
 
 function describeEvent(event: RuntimeEvent): string {
   const detail = event.detail as Record<string, unknown>;
-  const semver = (value: unknown) => (value && typeof value === 'object' && 'semver' in value ? String((value as { semver: unknown }).semver) : '');
+  const semver = (value: unknown) =>
+    value && typeof value === 'object' && 'semver' in value ? String((value as { semver: unknown }).semver) : '';
   switch (event.type) {
     case 'guardrail-tripped':
       return `guardrail tripped on ${semver(detail.version)}: ${String(detail.metric)} ${Number(detail.value).toFixed(3)} > ${String(detail.threshold)}`;
@@ -107,9 +135,15 @@ function PlanRevisions({ picked, onPick }: { picked: number | null; onPick: (rev
   return (
     <p className="muted inline" data-testid="plan-revision">
       Plan revision {shown.revision}
-      {shown === latest ? ' (latest)' : ` (latest is ${latest.revision}; saving makes this the next)`} by {shown.author}, {when(shown.createdAt)}
+      {shown === latest ? ' (latest)' : ` (latest is ${latest.revision}; saving makes this the next)`} by {shown.author},{' '}
+      {when(shown.createdAt)}
       {plans.length > 1 && (
-        <select value={shown.revision} onChange={(event) => onPick(Number(event.target.value) === latest.revision ? null : Number(event.target.value))} aria-label="Plan revision" data-testid="plan-revisions">
+        <select
+          value={shown.revision}
+          onChange={(event) => onPick(Number(event.target.value) === latest.revision ? null : Number(event.target.value))}
+          aria-label="Plan revision"
+          data-testid="plan-revisions"
+        >
           {plans.map((revision) => (
             <option key={revision.revision} value={revision.revision}>
               revision {revision.revision} — {revision.author}
@@ -121,7 +155,15 @@ function PlanRevisions({ picked, onPick }: { picked: number | null; onPick: (rev
   );
 }
 
-function PlanEditor({ plan, suites, onSave }: { plan: ReleasePlan | null; suites: string[]; onSave: (plan: ReleasePlan) => void }) {
+function PlanEditor({
+  plan,
+  suites,
+  onSave,
+}: {
+  plan: ReleasePlan | null;
+  suites: string[];
+  onSave: (plan: ReleasePlan) => void;
+}) {
   const [gate, setGate] = useState<string[]>(plan?.gate.suites ?? []);
   const [steps, setSteps] = useState((plan?.steps ?? []).map((step) => step.weight).join(', ') || DEFAULT_STEPS);
   const [holdMinutes, setHoldMinutes] = useState(String((plan?.steps[0]?.holdMs ?? 600_000) / 60_000));
@@ -136,7 +178,13 @@ function PlanEditor({ plan, suites, onSave }: { plan: ReleasePlan | null; suites
         event.preventDefault();
         if (!valid) return;
         const holdMs = Math.round(Number(holdMinutes) * 60_000);
-        onSave({ gate: { suites: gate, attestations: [] }, steps: weights.map((weight) => ({ weight, holdMs })), autoAdvance, assertions: [], ...(shadowShare ? { shadow: { share: Number(shadowShare), durationMs: holdMs } } : {}) });
+        onSave({
+          gate: { suites: gate, attestations: [] },
+          steps: weights.map((weight) => ({ weight, holdMs })),
+          autoAdvance,
+          assertions: [],
+          ...(shadowShare ? { shadow: { share: Number(shadowShare), durationMs: holdMs } } : {}),
+        });
       }}
     >
       <h4>Release plan</h4>
@@ -145,7 +193,12 @@ function PlanEditor({ plan, suites, onSave }: { plan: ReleasePlan | null; suites
         {suites.length === 0 && <span className="muted">This agent has no suites.</span>}
         {suites.map((suite) => (
           <label key={suite} className="inline">
-            <input type="checkbox" checked={gate.includes(suite)} onChange={(event) => setGate(event.target.checked ? [...gate, suite] : gate.filter((name) => name !== suite))} /> {suite}
+            <input
+              type="checkbox"
+              checked={gate.includes(suite)}
+              onChange={(event) => setGate(event.target.checked ? [...gate, suite] : gate.filter((name) => name !== suite))}
+            />{' '}
+            {suite}
           </label>
         ))}
       </fieldset>
@@ -162,7 +215,8 @@ function PlanEditor({ plan, suites, onSave }: { plan: ReleasePlan | null; suites
         <input value={shadowShare} onChange={(event) => setShadowShare(event.target.value)} inputMode="decimal" />
       </label>
       <label className="inline">
-        <input type="checkbox" checked={autoAdvance} onChange={(event) => setAutoAdvance(event.target.checked)} /> Advance on its own when a step held healthy
+        <input type="checkbox" checked={autoAdvance} onChange={(event) => setAutoAdvance(event.target.checked)} /> Advance on its
+        own when a step held healthy
       </label>
       <button type="submit" disabled={!valid} data-testid="plan-save">
         Save plan
@@ -172,7 +226,9 @@ function PlanEditor({ plan, suites, onSave }: { plan: ReleasePlan | null; suites
 }
 
 function GuardrailsEditor({ guardrails, onSave }: { guardrails: Guardrails | null; onSave: (guardrails: Guardrails) => void }) {
-  const [errorRate, setErrorRate] = useState(guardrails?.maxErrorRate !== undefined ? String(guardrails.maxErrorRate * 100) : '5');
+  const [errorRate, setErrorRate] = useState(
+    guardrails?.maxErrorRate !== undefined ? String(guardrails.maxErrorRate * 100) : '5',
+  );
   const [p95, setP95] = useState(guardrails?.maxP95LatencyMs !== undefined ? String(guardrails.maxP95LatencyMs) : '');
   const [minRequests, setMinRequests] = useState(String(guardrails?.minRequests ?? 20));
   const [windowSeconds, setWindowSeconds] = useState(String((guardrails?.windowMs ?? 60_000) / 1000));
@@ -181,13 +237,24 @@ function GuardrailsEditor({ guardrails, onSave }: { guardrails: Guardrails | nul
       className="plan-editor"
       onSubmit={(event) => {
         event.preventDefault();
-        onSave({ ...(errorRate ? { maxErrorRate: Number(errorRate) / 100 } : {}), ...(p95 ? { maxP95LatencyMs: Number(p95) } : {}), assertions: guardrails?.assertions ?? [], minRequests: Number(minRequests) || 1, windowMs: Math.max(100, Number(windowSeconds) * 1000) });
+        onSave({
+          ...(errorRate ? { maxErrorRate: Number(errorRate) / 100 } : {}),
+          ...(p95 ? { maxP95LatencyMs: Number(p95) } : {}),
+          assertions: guardrails?.assertions ?? [],
+          minRequests: Number(minRequests) || 1,
+          windowMs: Math.max(100, Number(windowSeconds) * 1000),
+        });
       }}
     >
       <h4>Guardrails (roll back on their own)</h4>
       <label>
         Max error rate (%)
-        <input value={errorRate} onChange={(event) => setErrorRate(event.target.value)} inputMode="decimal" data-testid="guardrail-error-rate" />
+        <input
+          value={errorRate}
+          onChange={(event) => setErrorRate(event.target.value)}
+          inputMode="decimal"
+          data-testid="guardrail-error-rate"
+        />
       </label>
       <label>
         Max p95 latency (ms)
@@ -195,11 +262,21 @@ function GuardrailsEditor({ guardrails, onSave }: { guardrails: Guardrails | nul
       </label>
       <label>
         Judge after (requests)
-        <input value={minRequests} onChange={(event) => setMinRequests(event.target.value)} inputMode="numeric" data-testid="guardrail-min-requests" />
+        <input
+          value={minRequests}
+          onChange={(event) => setMinRequests(event.target.value)}
+          inputMode="numeric"
+          data-testid="guardrail-min-requests"
+        />
       </label>
       <label>
         Window (seconds)
-        <input value={windowSeconds} onChange={(event) => setWindowSeconds(event.target.value)} inputMode="numeric" data-testid="guardrail-window" />
+        <input
+          value={windowSeconds}
+          onChange={(event) => setWindowSeconds(event.target.value)}
+          inputMode="numeric"
+          data-testid="guardrail-window"
+        />
       </label>
       <button type="submit" data-testid="guardrails-save">
         Save guardrails
@@ -244,14 +321,21 @@ export function ReleaseTab() {
   const state = view?.state ?? null;
   const canary = state?.canary ?? null;
   const stableShare = canary ? 100 - canary.weight : 100;
-  const weights = steps.split(',').map((part) => Number(part.trim())).filter((value) => value > 0 && value <= 100);
+  const weights = steps
+    .split(',')
+    .map((part) => Number(part.trim()))
+    .filter((value) => value > 0 && value <= 100);
 
   return (
     <div className="release-tab" data-testid="release-tab">
       <div className="release-toolbar">
         <label>
           Target
-          <select value={target ?? ''} onChange={(event) => void release.getState().selectTarget(event.target.value)} data-testid="release-target">
+          <select
+            value={target ?? ''}
+            onChange={(event) => void release.getState().selectTarget(event.target.value)}
+            data-testid="release-target"
+          >
             {targets.length === 0 && <option value="">no targets</option>}
             {targets.map((candidate) => (
               <option key={candidate.name} value={candidate.name}>
@@ -268,7 +352,13 @@ export function ReleaseTab() {
             Stop the local runtime
           </button>
         ) : (
-          <button type="button" className="primary" onClick={() => void release.getState().startLocal()} disabled={busy} data-testid="start-local">
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void release.getState().startLocal()}
+            disabled={busy}
+            data-testid="start-local"
+          >
             Try it locally
           </button>
         )}
@@ -280,8 +370,22 @@ export function ReleaseTab() {
               void release.getState().setTraffic(trafficDataset, local.traffic ? 0 : rate);
             }}
           >
-            <input value={trafficDataset} onChange={(event) => setTrafficDataset(event.target.value)} placeholder="dataset" aria-label="Dataset to replay" data-testid="traffic-dataset" />
-            <input type="number" min={1} max={200} value={rate} onChange={(event) => setRate(Number(event.target.value) || 1)} aria-label="Requests a second" data-testid="traffic-rate" />
+            <input
+              value={trafficDataset}
+              onChange={(event) => setTrafficDataset(event.target.value)}
+              placeholder="dataset"
+              aria-label="Dataset to replay"
+              data-testid="traffic-dataset"
+            />
+            <input
+              type="number"
+              min={1}
+              max={200}
+              value={rate}
+              onChange={(event) => setRate(Number(event.target.value) || 1)}
+              aria-label="Requests a second"
+              data-testid="traffic-rate"
+            />
             <button type="submit" disabled={!trafficDataset} data-testid="traffic-toggle">
               {local.traffic ? `Stop traffic (${local.traffic.sent} sent, ${local.traffic.failed} failed)` : 'Replay traffic'}
             </button>
@@ -293,14 +397,18 @@ export function ReleaseTab() {
       {!target ? (
         <div className="empty-state" data-testid="release-empty">
           <h2>Release to a runtime</h2>
-          <p>Add a target (a runtime's URL and token), or try the whole flow offline: a local runtime on this machine, with traffic replayed from a dataset.</p>
+          <p>
+            Add a target (a runtime's URL and token), or try the whole flow offline: a local runtime on this machine, with traffic
+            replayed from a dataset.
+          </p>
         </div>
       ) : (
         <div className="release-body">
           {view && !view.reachable && (
             <div className="notice" role="alert" data-testid="release-unreachable">
               Cannot reach {target}
-              {view.lastContact ? ` since ${when(view.lastContact)}` : ''}: {view.problem}. {state ? 'Showing the last known state.' : ''}{' '}
+              {view.lastContact ? ` since ${when(view.lastContact)}` : ''}: {view.problem}.{' '}
+              {state ? 'Showing the last known state.' : ''}{' '}
               <button type="button" onClick={() => void release.getState().refresh()}>
                 Retry
               </button>
@@ -332,7 +440,12 @@ export function ReleaseTab() {
                   void release.getState().act({ type: 'deploy', ref });
                 }}
               >
-                <select value={ref} onChange={(event) => setRef(event.target.value)} aria-label="Version" data-testid="release-ref">
+                <select
+                  value={ref}
+                  onChange={(event) => setRef(event.target.value)}
+                  aria-label="Version"
+                  data-testid="release-ref"
+                >
                   <RefOptions />
                 </select>
                 <button type="submit" className="primary" disabled={busy} data-testid="release-deploy">
@@ -347,14 +460,30 @@ export function ReleaseTab() {
                   void release.getState().act({ type: 'canary', ref, weight });
                 }}
               >
-                <select value={ref} onChange={(event) => setRef(event.target.value)} aria-label="Version" data-testid="release-ref">
+                <select
+                  value={ref}
+                  onChange={(event) => setRef(event.target.value)}
+                  aria-label="Version"
+                  data-testid="release-ref"
+                >
                   <RefOptions />
                 </select>
-                <input type="number" min={1} max={100} value={weight} onChange={(event) => setWeight(Number(event.target.value) || 1)} aria-label="Canary weight" />
+                <input
+                  type="number"
+                  min={1}
+                  max={100}
+                  value={weight}
+                  onChange={(event) => setWeight(Number(event.target.value) || 1)}
+                  aria-label="Canary weight"
+                />
                 <button type="submit" className="primary" disabled={busy} data-testid="release-canary">
                   Start canary
                 </button>
-                <button type="button" disabled={busy} onClick={() => void release.getState().act({ type: 'shadow', ref, share: weight })}>
+                <button
+                  type="button"
+                  disabled={busy}
+                  onClick={() => void release.getState().act({ type: 'shadow', ref, share: weight })}
+                >
                   Shadow it instead
                 </button>
               </form>
@@ -362,22 +491,49 @@ export function ReleaseTab() {
               <div className="inline">
                 <span className="stepper" data-testid="release-stepper">
                   {weights.map((step) => (
-                    <button key={step} type="button" aria-pressed={canary.weight === step} disabled={busy} onClick={() => void release.getState().act({ type: 'step', weight: step })} data-testid={`step-${step}`}>
+                    <button
+                      key={step}
+                      type="button"
+                      aria-pressed={canary.weight === step}
+                      disabled={busy}
+                      onClick={() => void release.getState().act({ type: 'step', weight: step })}
+                      data-testid={`step-${step}`}
+                    >
                       {step}%
                     </button>
                   ))}
                 </span>
-                <input value={steps} onChange={(event) => setSteps(event.target.value)} aria-label="Steps" className="steps-input" />
-                <button type="button" disabled={busy} onClick={() => void release.getState().act({ type: 'promote' })} data-testid="release-promote">
+                <input
+                  value={steps}
+                  onChange={(event) => setSteps(event.target.value)}
+                  aria-label="Steps"
+                  className="steps-input"
+                />
+                <button
+                  type="button"
+                  disabled={busy}
+                  onClick={() => void release.getState().act({ type: 'promote' })}
+                  data-testid="release-promote"
+                >
                   Promote
                 </button>
-                <button type="button" disabled={busy} onClick={() => void release.getState().act({ type: state.paused ? 'resume' : 'pause' })}>
+                <button
+                  type="button"
+                  disabled={busy}
+                  onClick={() => void release.getState().act({ type: state.paused ? 'resume' : 'pause' })}
+                >
                   {state.paused ? 'Resume' : 'Pause'}
                 </button>
               </div>
             )}
             {(canary || (state?.history.length ?? 0) > 0) && (
-              <button type="button" className="danger big" disabled={busy} onClick={() => setDialog('rollback')} data-testid="release-rollback">
+              <button
+                type="button"
+                className="danger big"
+                disabled={busy}
+                onClick={() => setDialog('rollback')}
+                data-testid="release-rollback"
+              >
                 Roll back
               </button>
             )}
@@ -386,7 +542,13 @@ export function ReleaseTab() {
                 <button type="button" disabled={busy} onClick={() => void release.getState().act({ type: 'shadow-off' })}>
                   Stop shadowing
                 </button>
-                <button type="button" disabled={busy} onClick={() => void release.getState().pullSamples(`shadow-${state.shadow?.semver.replace(/\./g, '-') ?? 'samples'}`)}>
+                <button
+                  type="button"
+                  disabled={busy}
+                  onClick={() =>
+                    void release.getState().pullSamples(`shadow-${state.shadow?.semver.replace(/\./g, '-') ?? 'samples'}`)
+                  }
+                >
                   Samples → dataset
                 </button>
               </>
@@ -400,7 +562,10 @@ export function ReleaseTab() {
                   key={suite}
                   type="button"
                   onClick={() => {
-                    void tests.getState().selectSuite(suite).then(() => tests.getState().startRun({ ref: canary.semver, suite, concurrency: 4, repeat: 1 }));
+                    void tests
+                      .getState()
+                      .selectSuite(suite)
+                      .then(() => tests.getState().startRun({ ref: canary.semver, suite, concurrency: 4, repeat: 1 }));
                     ui.getState().setTab('tests');
                   }}
                 >
@@ -411,16 +576,27 @@ export function ReleaseTab() {
           )}
           {view?.progress && view.plan && (
             <section className="plan-progress" data-testid="plan-progress">
-              <strong>Plan:</strong> {view.progress.step < 0 ? 'shadow phase' : `step ${view.progress.step + 1} of ${view.plan.steps.length} (${view.plan.steps[view.progress.step]?.weight ?? '?'}%)`} · held {formatMs(view.progress.heldMs)} of {formatMs(view.progress.holdMs)}
+              <strong>Plan:</strong>{' '}
+              {view.progress.step < 0
+                ? 'shadow phase'
+                : `step ${view.progress.step + 1} of ${view.plan.steps.length} (${view.plan.steps[view.progress.step]?.weight ?? '?'}%)`}{' '}
+              · held {formatMs(view.progress.heldMs)} of {formatMs(view.progress.holdMs)}
               {view.plan.autoAdvance ? ' · advances on its own' : ' · advance by hand'}
             </section>
           )}
           {view?.window && view.guardrails && (
             <p className="muted" data-testid="release-window">
-              Canary in the last {Math.round(view.guardrails.windowMs / 1000)} s: {view.window.requests} requests, error rate {(view.window.errorRate * 100).toFixed(1)}%
-              {view.guardrails.maxErrorRate !== undefined ? ` (trips above ${(view.guardrails.maxErrorRate * 100).toFixed(1)}%)` : ''}, p95 {formatMs(view.window.p95LatencyMs)}
-              {view.guardrails.maxP95LatencyMs !== undefined ? ` (trips above ${formatMs(view.guardrails.maxP95LatencyMs)})` : ''}, cost {formatCost(view.window.costPerRequestUsd)} a request
-              {view.window.requests < view.guardrails.minRequests ? ` — judged after ${view.guardrails.minRequests} requests` : ''}
+              Canary in the last {Math.round(view.guardrails.windowMs / 1000)} s: {view.window.requests} requests, error rate{' '}
+              {(view.window.errorRate * 100).toFixed(1)}%
+              {view.guardrails.maxErrorRate !== undefined
+                ? ` (trips above ${(view.guardrails.maxErrorRate * 100).toFixed(1)}%)`
+                : ''}
+              , p95 {formatMs(view.window.p95LatencyMs)}
+              {view.guardrails.maxP95LatencyMs !== undefined ? ` (trips above ${formatMs(view.guardrails.maxP95LatencyMs)})` : ''}
+              , cost {formatCost(view.window.costPerRequestUsd)} a request
+              {view.window.requests < view.guardrails.minRequests
+                ? ` — judged after ${view.guardrails.minRequests} requests`
+                : ''}
             </p>
           )}
           {metrics && metrics.buckets.length > 0 && Charts && <Charts metrics={metrics} />}
@@ -430,22 +606,45 @@ export function ReleaseTab() {
               <ol className="timeline-events" data-testid="release-events">
                 {events.length === 0 && <li className="muted">No events yet.</li>}
                 {events.map((event) => (
-                  <li key={event.id} className={event.type === 'guardrail-tripped' || event.type === 'rolled-back' ? 'bad' : undefined}>
-                    <span className="muted">{new Date(event.at).toLocaleTimeString()}</span> {describeEvent(event)} <span className="muted">— {event.actor}</span>
+                  <li
+                    key={event.id}
+                    className={event.type === 'guardrail-tripped' || event.type === 'rolled-back' ? 'bad' : undefined}
+                  >
+                    <span className="muted">{new Date(event.at).toLocaleTimeString()}</span> {describeEvent(event)}{' '}
+                    <span className="muted">— {event.actor}</span>
                   </li>
                 ))}
               </ol>
             </section>
             <section>
               <PlanRevisions picked={picked} onPick={setPicked} />
-              <PlanEditor key={`plan-${target}-${shownPlan?.revision ?? 'runtime'}`} plan={shownPlan?.plan ?? view?.plan ?? null} suites={suites.map((suite) => suite.name)} onSave={(plan) => void release.getState().setPlan(plan).then(() => setPicked(null))} />
-              <GuardrailsEditor key={`guardrails-${target}-${view?.guardrails ? 'set' : 'unset'}`} guardrails={view?.guardrails ?? null} onSave={(guardrails) => void release.getState().setGuardrails(guardrails)} />
+              <PlanEditor
+                key={`plan-${target}-${shownPlan?.revision ?? 'runtime'}`}
+                plan={shownPlan?.plan ?? view?.plan ?? null}
+                suites={suites.map((suite) => suite.name)}
+                onSave={(plan) =>
+                  void release
+                    .getState()
+                    .setPlan(plan)
+                    .then(() => setPicked(null))
+                }
+              />
+              <GuardrailsEditor
+                key={`guardrails-${target}-${view?.guardrails ? 'set' : 'unset'}`}
+                guardrails={view?.guardrails ?? null}
+                onSave={(guardrails) => void release.getState().setGuardrails(guardrails)}
+              />
             </section>
           </div>
         </div>
       )}
       {dialog === 'target' && <TargetDialog onClose={() => setDialog(null)} />}
-      {dialog === 'rollback' && <RollbackDialog stable={state?.canary ? (state.stable?.semver ?? '') : (state?.history[state.history.length - 1]?.semver ?? '')} onClose={() => setDialog(null)} />}
+      {dialog === 'rollback' && (
+        <RollbackDialog
+          stable={state?.canary ? (state.stable?.semver ?? '') : (state?.history[state.history.length - 1]?.semver ?? '')}
+          onClose={() => setDialog(null)}
+        />
+      )}
     </div>
   );
 }

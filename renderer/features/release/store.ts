@@ -1,5 +1,12 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { LocalRuntime, PlanRevision, ReleaseAction, ReleaseMetrics, ReleaseView, TargetInfo } from '../../../shared/contract/release-entities';
+import type {
+  LocalRuntime,
+  PlanRevision,
+  ReleaseAction,
+  ReleaseMetrics,
+  ReleaseView,
+  TargetInfo,
+} from '../../../shared/contract/release-entities';
 import type { Guardrails, ReleasePlan, RuntimeEvent } from '../../../shared/release/protocol';
 import { attempter, type StoreDeps } from '../agents/store';
 
@@ -47,14 +54,21 @@ export function createReleaseStore({ client, notify }: StoreDeps): ReleaseStore 
       if (get().agent !== agent || get().target !== target) return;
       set({ view });
       if (!view.reachable) return;
-      const [metrics, { events }] = await Promise.all([client.release.metrics({ agent, target, minutes: 15 }), client.release.events({ agent, target })]);
+      const [metrics, { events }] = await Promise.all([
+        client.release.metrics({ agent, target, minutes: 15 }),
+        client.release.events({ agent, target }),
+      ]);
       if (get().agent === agent && get().target === target) set({ metrics, events });
     };
 
     const loadTargets = async () => {
       const [targets, local] = await Promise.all([client.targets.list({}), client.local.status({})]);
       const current = get().target;
-      set({ targets, local, target: current && targets.some((target) => target.name === current) ? current : (targets[0]?.name ?? null) });
+      set({
+        targets,
+        local,
+        target: current && targets.some((target) => target.name === current) ? current : (targets[0]?.name ?? null),
+      });
     };
 
     const busy = async (work: () => Promise<unknown>) => {
@@ -136,14 +150,17 @@ export function createReleaseStore({ client, notify }: StoreDeps): ReleaseStore 
       setPlan: (plan) =>
         busy(async () => {
           const { agent, target } = get();
-          if (agent && target) set({ view: await client.release.setPlan({ agent, target, plan }), plans: await client.release.plans({ agent }) });
+          if (agent && target)
+            set({ view: await client.release.setPlan({ agent, target, plan }), plans: await client.release.plans({ agent }) });
         }),
       pullSamples: (name) =>
         busy(async () => {
           const { agent, target } = get();
           if (agent && target) {
             const dataset = await client.release.samplesToDataset({ agent, target, name });
-            set({ notice: `${dataset.items} samples saved as dataset ${dataset.name} (revision ${dataset.revision}): compare them in the Compare tab` });
+            set({
+              notice: `${dataset.items} samples saved as dataset ${dataset.name} (revision ${dataset.revision}): compare them in the Compare tab`,
+            });
           }
         }),
     };

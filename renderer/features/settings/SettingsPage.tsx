@@ -20,10 +20,22 @@ function KeyRow({ name, set, source, usedBy }: { name: string; set: boolean; sou
           className="inline"
           onSubmit={(event) => {
             event.preventDefault();
-            if (value) void settings.getState().setKey(name, value).then((done) => done && setValue(''));
+            if (value)
+              void settings
+                .getState()
+                .setKey(name, value)
+                .then((done) => done && setValue(''));
           }}
         >
-          <input type="password" autoComplete="off" value={value} onChange={(event) => setValue(event.target.value)} placeholder={set ? 'replace…' : 'paste the key'} aria-label={`Value of ${name}`} data-testid={`key-${name}-value`} />
+          <input
+            type="password"
+            autoComplete="off"
+            value={value}
+            onChange={(event) => setValue(event.target.value)}
+            placeholder={set ? 'replace…' : 'paste the key'}
+            aria-label={`Value of ${name}`}
+            data-testid={`key-${name}-value`}
+          />
           <button type="submit" disabled={!value} data-testid={`key-${name}-save`}>
             Save
           </button>
@@ -53,7 +65,10 @@ export function SettingsPage() {
   }, [settings]);
   useEffect(() => setAuthor(current?.author ?? ''), [current]);
 
-  const nameProblem = newName && !NAME.test(newName) ? 'Upper-case letters, digits and underscores, starting with a letter (OPENAI, ANTHROPIC_PROD).' : null;
+  const nameProblem =
+    newName && !NAME.test(newName)
+      ? 'Upper-case letters, digits and underscores, starting with a letter (OPENAI, ANTHROPIC_PROD).'
+      : null;
 
   return (
     <main className="main settings-page" data-testid="settings-page">
@@ -71,7 +86,8 @@ export function SettingsPage() {
           </p>
         )}
         <p className="muted">
-          An agent's config.yaml names its key (<code>api_key: OPENAI</code>); the value is entered here, or comes from <code>SLIPWAY_KEY_OPENAI</code>. Slipway never shows a value again.
+          An agent's config.yaml names its key (<code>api_key: OPENAI</code>); the value is entered here, or comes from{' '}
+          <code>SLIPWAY_KEY_OPENAI</code>. Slipway never shows a value again.
         </p>
         <table className="keys-table">
           <thead>
@@ -88,7 +104,9 @@ export function SettingsPage() {
             ))}
           </tbody>
         </table>
-        {keys.length === 0 && <p className="empty">No keys yet. Agents that call a hosted model name one in config.yaml; add it below.</p>}
+        {keys.length === 0 && (
+          <p className="empty">No keys yet. Agents that call a hosted model name one in config.yaml; add it below.</p>
+        )}
         <form
           className="inline"
           onSubmit={(event) => {
@@ -99,7 +117,13 @@ export function SettingsPage() {
             }
           }}
         >
-          <input value={newName} onChange={(event) => setNewName(event.target.value.toUpperCase())} placeholder="NEW_KEY_NAME" aria-label="New key name" data-testid="new-key-name" />
+          <input
+            value={newName}
+            onChange={(event) => setNewName(event.target.value.toUpperCase())}
+            placeholder="NEW_KEY_NAME"
+            aria-label="New key name"
+            data-testid="new-key-name"
+          />
           <button type="submit" disabled={!newName || nameProblem !== null} data-testid="add-key">
             Add a key
           </button>

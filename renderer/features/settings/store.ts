@@ -28,7 +28,11 @@ export function createSettingsStore({ client, notify }: StoreDeps): SettingsStor
       settings: null,
       load: async () => {
         await attempt(async () => {
-          const [keys, storage, settings] = await Promise.all([client.keys.list({}), client.keys.storage({}), client.settings.get({})]);
+          const [keys, storage, settings] = await Promise.all([
+            client.keys.list({}),
+            client.keys.storage({}),
+            client.settings.get({}),
+          ]);
           set({ keys, storage, settings });
         });
       },
@@ -43,7 +47,8 @@ export function createSettingsStore({ client, notify }: StoreDeps): SettingsStor
         return done;
       },
       addName: (name) => {
-        if (!get().keys.some((key) => key.name === name)) set({ keys: [...get().keys, { name, set: false, source: null, usedBy: [] }] });
+        if (!get().keys.some((key) => key.name === name))
+          set({ keys: [...get().keys, { name, set: false, source: null, usedBy: [] }] });
       },
       setAuthor: async (author) => {
         const done = await attempt(async () => set({ settings: await client.settings.setAuthor({ author }) }));

@@ -8,11 +8,16 @@ import { errorMessage, selectAgents } from '../agents/store';
 
 /** Which versions of the members work together: a grid per dependency, the reasons on hover. */
 export function MatrixView({ matrix }: { matrix: TeamMatrix }) {
-  if (matrix.edges.length === 0) return <p className="muted">No member of {matrix.team} declares a dependency on another (contract.yaml, requires).</p>;
+  if (matrix.edges.length === 0)
+    return <p className="muted">No member of {matrix.team} declares a dependency on another (contract.yaml, requires).</p>;
   return (
     <div className="team-matrix" data-testid="team-matrix">
       {matrix.edges.map((edge) => (
-        <table key={`${edge.consumer}-${edge.producer}`} className="matrix" data-testid={`matrix-${edge.consumer}-${edge.producer}`}>
+        <table
+          key={`${edge.consumer}-${edge.producer}`}
+          className="matrix"
+          data-testid={`matrix-${edge.consumer}-${edge.producer}`}
+        >
           <caption>
             {edge.consumer} (rows) with {edge.producer} (columns)
           </caption>
@@ -30,9 +35,16 @@ export function MatrixView({ matrix }: { matrix: TeamMatrix }) {
                 <th>{consumer}</th>
                 {edge.producerVersions.map((producer) => {
                   const cell = edge.cells.find((candidate) => candidate.consumer === consumer && candidate.producer === producer);
-                  const reason = cell ? [...cell.breaks, ...cell.notChecked.map((line) => `not checked: ${line}`)].join('\n') || 'compatible' : '';
+                  const reason = cell
+                    ? [...cell.breaks, ...cell.notChecked.map((line) => `not checked: ${line}`)].join('\n') || 'compatible'
+                    : '';
                   return (
-                    <td key={producer} className={cell?.ok ? 'ok' : 'broken'} title={reason} data-testid={`cell-${edge.consumer}@${consumer}-${edge.producer}@${producer}`}>
+                    <td
+                      key={producer}
+                      className={cell?.ok ? 'ok' : 'broken'}
+                      title={reason}
+                      data-testid={`cell-${edge.consumer}@${consumer}-${edge.producer}@${producer}`}
+                    >
                       {cell?.ok ? '✓' : '✗'}
                     </td>
                   );
@@ -89,12 +101,25 @@ function TeamDialog({ editing, onClose }: { editing: { name: string; members: st
           <legend>Members: agents released together</legend>
           {all.map((agent) => (
             <label key={agent.name} className="check">
-              <input type="checkbox" checked={members.includes(agent.name)} onChange={() => setMembers(members.includes(agent.name) ? members.filter((member) => member !== agent.name) : [...members, agent.name])} />
+              <input
+                type="checkbox"
+                checked={members.includes(agent.name)}
+                onChange={() =>
+                  setMembers(
+                    members.includes(agent.name) ? members.filter((member) => member !== agent.name) : [...members, agent.name],
+                  )
+                }
+              />
               {agent.name}
             </label>
           ))}
         </fieldset>
-        <DialogActions onCancel={onClose} disabled={!valid} submitTestId="team-save" submitLabel={editing ? 'Save members' : 'Create team'} />
+        <DialogActions
+          onCancel={onClose}
+          disabled={!valid}
+          submitTestId="team-save"
+          submitLabel={editing ? 'Save members' : 'Create team'}
+        />
       </form>
     </Dialog>
   );
@@ -108,13 +133,21 @@ function ReleaseDialog({ team, members, onClose }: { team: string; members: stri
   const [check, setCheck] = useState<TeamCheck | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => {
-    void Promise.all(members.map(async (member) => [member, (await client.versions.list({ agent: member })).map((version) => version.semver)] as const)).then((lists) => {
+    void Promise.all(
+      members.map(
+        async (member) => [member, (await client.versions.list({ agent: member })).map((version) => version.semver)] as const,
+      ),
+    ).then((lists) => {
       setVersions(Object.fromEntries(lists));
       setPins(Object.fromEntries(lists.map(([member, list]) => [member, list[0] ?? ''])));
     });
   }, [client, members]);
   useEffect(() => {
-    const chosen = Object.fromEntries(Object.entries(pins).filter(([, semver]) => semver).map(([member, semver]) => [member, `${member}@${semver}`]));
+    const chosen = Object.fromEntries(
+      Object.entries(pins)
+        .filter(([, semver]) => semver)
+        .map(([member, semver]) => [member, `${member}@${semver}`]),
+    );
     if (Object.keys(chosen).length !== members.length) return;
     client.teams
       .check({ name: team, pins: chosen })
@@ -125,7 +158,9 @@ function ReleaseDialog({ team, members, onClose }: { team: string; members: stri
       .catch((error: unknown) => setProblem(errorMessage(error)));
   }, [client, team, pins, members.length]);
   const submit = async () => {
-    const done = await teams.getState().release(Object.fromEntries(Object.entries(pins).map(([member, semver]) => [member, `${member}@${semver}`])), message);
+    const done = await teams
+      .getState()
+      .release(Object.fromEntries(Object.entries(pins).map(([member, semver]) => [member, `${member}@${semver}`])), message);
     if (done) onClose();
   };
   return (
@@ -139,7 +174,11 @@ function ReleaseDialog({ team, members, onClose }: { team: string; members: stri
         {members.map((member) => (
           <label key={member}>
             {member}
-            <select value={pins[member] ?? ''} onChange={(event) => setPins({ ...pins, [member]: event.target.value })} data-testid={`pin-${member}`}>
+            <select
+              value={pins[member] ?? ''}
+              onChange={(event) => setPins({ ...pins, [member]: event.target.value })}
+              data-testid={`pin-${member}`}
+            >
               {(versions[member] ?? []).map((semver) => (
                 <option key={semver} value={semver}>
                   {semver}
@@ -157,9 +196,19 @@ function ReleaseDialog({ team, members, onClose }: { team: string; members: stri
         )}
         <label>
           Message
-          <input value={message} onChange={(event) => setMessage(event.target.value)} placeholder="why these versions together" data-testid="team-release-message" />
+          <input
+            value={message}
+            onChange={(event) => setMessage(event.target.value)}
+            placeholder="why these versions together"
+            data-testid="team-release-message"
+          />
         </label>
-        <DialogActions onCancel={onClose} disabled={!message.trim()} submitTestId="team-release-save" submitLabel="Save the team release" />
+        <DialogActions
+          onCancel={onClose}
+          disabled={!message.trim()}
+          submitTestId="team-release-save"
+          submitLabel="Save the team release"
+        />
       </form>
     </Dialog>
   );
@@ -187,9 +236,19 @@ function RollbackTeamDialog({ team, target, onClose }: { team: string; target: s
         <p className="confirmation">Every member goes back to the previous team release at once.</p>
         <label>
           Reason
-          <textarea value={reason} onChange={(event) => setReason(event.target.value)} rows={2} data-testid="team-rollback-reason" />
+          <textarea
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+            rows={2}
+            data-testid="team-rollback-reason"
+          />
         </label>
-        <DialogActions onCancel={onClose} disabled={!reason.trim()} submitTestId="team-rollback-submit" submitLabel="Roll back the team" />
+        <DialogActions
+          onCancel={onClose}
+          disabled={!reason.trim()}
+          submitTestId="team-rollback-submit"
+          submitLabel="Roll back the team"
+        />
       </form>
     </Dialog>
   );
@@ -204,12 +263,25 @@ function ReleaseRow({ release, target }: { release: TeamRelease; target: string 
         <strong>{release.name}</strong>
       </td>
       <td>{release.pins.map((pin) => `${pin.agent}@${pin.semver}`).join(', ')}</td>
-      <td title={release.check.dependencies.flatMap((dependency) => dependency.breaks).join('\n')}>{release.check.ok ? 'compatible' : `broken (${release.check.dependencies.filter((dependency) => !dependency.ok).length})`}</td>
+      <td title={release.check.dependencies.flatMap((dependency) => dependency.breaks).join('\n')}>
+        {release.check.ok ? 'compatible' : `broken (${release.check.dependencies.filter((dependency) => !dependency.ok).length})`}
+      </td>
       <td className="muted">
         {release.message} · {release.author} · {when(release.createdAt)}
       </td>
       <td>
-        <button type="button" disabled={!target || busy} onClick={() => target && void teams.getState().promote(release.number, target).then((done) => (done ? agentRelease.getState().refresh() : undefined))} data-testid={`team-promote-${release.number}`}>
+        <button
+          type="button"
+          disabled={!target || busy}
+          onClick={() =>
+            target &&
+            void teams
+              .getState()
+              .promote(release.number, target)
+              .then((done) => (done ? agentRelease.getState().refresh() : undefined))
+          }
+          data-testid={`team-promote-${release.number}`}
+        >
           Promote{target ? ` to ${target}` : ''}
         </button>
       </td>
@@ -256,7 +328,13 @@ export function TeamPanel({ agent, target }: { agent: string; target: string | n
             <button type="button" className="primary" onClick={() => setDialog('release')} data-testid="new-team-release">
               New team release…
             </button>
-            <button type="button" className="danger" disabled={!target} onClick={() => setDialog('rollback')} data-testid="team-rollback">
+            <button
+              type="button"
+              className="danger"
+              disabled={!target}
+              onClick={() => setDialog('rollback')}
+              data-testid="team-rollback"
+            >
               Roll back the team
             </button>
           </>
@@ -266,14 +344,24 @@ export function TeamPanel({ agent, target }: { agent: string; target: string | n
         </button>
       </header>
       {!team ? (
-        <p className="muted" data-testid="team-empty" title="Agents that call each other (intake → router → handlers) are released together as a team: their contract.yaml says what each offers and requires, and a team release is promoted only when every dependency holds.">
-          {agent} is in no team: agents that call each other are released together as a team, promoted only when every dependency in their contract.yaml holds.
+        <p
+          className="muted"
+          data-testid="team-empty"
+          title="Agents that call each other (intake → router → handlers) are released together as a team: their contract.yaml says what each offers and requires, and a team release is promoted only when every dependency holds."
+        >
+          {agent} is in no team: agents that call each other are released together as a team, promoted only when every dependency
+          in their contract.yaml holds.
         </p>
       ) : (
         <>
           {view && (
             <p className="muted" data-testid="team-live">
-              On {view.target}: {view.state && Object.keys(view.state.members).length ? `${view.state.release ?? 'a team release'} — ${Object.entries(view.state.members).map(([member, version]) => `${member} ${version.semver}`).join(', ')} (generation ${view.state.generation})` : 'no team release yet'}
+              On {view.target}:{' '}
+              {view.state && Object.keys(view.state.members).length
+                ? `${view.state.release ?? 'a team release'} — ${Object.entries(view.state.members)
+                    .map(([member, version]) => `${member} ${version.semver}`)
+                    .join(', ')} (generation ${view.state.generation})`
+                : 'no team release yet'}
               {!view.reachable && ` — cannot reach it: ${view.problem ?? ''}`}
             </p>
           )}
@@ -289,14 +377,18 @@ export function TeamPanel({ agent, target }: { agent: string; target: string | n
               ))}
             </tbody>
           </table>
-          {team.releases.length === 0 && <p className="muted">No team releases yet: pin a version of each member with New team release.</p>}
+          {team.releases.length === 0 && (
+            <p className="muted">No team releases yet: pin a version of each member with New team release.</p>
+          )}
           {matrix && <MatrixView matrix={matrix} />}
         </>
       )}
       {dialog === 'create' && <TeamDialog editing={null} onClose={() => setDialog(null)} />}
       {dialog === 'members' && team && <TeamDialog editing={team} onClose={() => setDialog(null)} />}
       {dialog === 'release' && team && <ReleaseDialog team={team.name} members={team.members} onClose={() => setDialog(null)} />}
-      {dialog === 'rollback' && team && target && <RollbackTeamDialog team={team.name} target={target} onClose={() => setDialog(null)} />}
+      {dialog === 'rollback' && team && target && (
+        <RollbackTeamDialog team={team.name} target={target} onClose={() => setDialog(null)} />
+      )}
     </section>
   );
 }

@@ -11,7 +11,13 @@ describe('teams store over a real browser host', () => {
     t = await startTestHost();
     for (const [agent, versions] of Object.entries(TEAM_VERSIONS)) {
       await t.client.agents.create({ name: agent });
-      for (const version of versions) await t.client.versions.snapshot({ agent, message: version.message, version: version.semver, files: { ...version.files } });
+      for (const version of versions)
+        await t.client.versions.snapshot({
+          agent,
+          message: version.message,
+          version: version.semver,
+          files: { ...version.files },
+        });
     }
     const errors: string[] = [];
     const store = createTeamsStore({ client: t.client, notify: (message) => errors.push(message) });
@@ -20,16 +26,32 @@ describe('teams store over a real browser host', () => {
     expect(await store.getState().create('support', ['router', 'intake'])).toBe(true);
     expect(store.getState()).toMatchObject({ selected: 'support', teams: [{ name: 'support', members: ['intake', 'router'] }] });
     const edge = store.getState().matrix?.edges[0];
-    expect(edge).toMatchObject({ consumer: 'router', producer: 'intake', consumerVersions: ['2.0.0', '1.0.0'], producerVersions: ['1.1.0', '1.0.0'] });
+    expect(edge).toMatchObject({
+      consumer: 'router',
+      producer: 'intake',
+      consumerVersions: ['2.0.0', '1.0.0'],
+      producerVersions: ['1.1.0', '1.0.0'],
+    });
     expect(edge?.cells.filter((cell) => !cell.ok).map((cell) => `${cell.consumer}×${cell.producer}`)).toEqual(['1.0.0×1.1.0']);
 
-    expect(await store.getState().release({ router: 'router@1.0.0', intake: 'intake@1.1.0' }, 'old router, new intake')).toBe(true);
+    expect(await store.getState().release({ router: 'router@1.0.0', intake: 'intake@1.1.0' }, 'old router, new intake')).toBe(
+      true,
+    );
     expect(store.getState().teams[0]?.releases[0]).toMatchObject({ name: 'support#1', check: { ok: false } });
     expect(await store.getState().promote(1, 'nowhere')).toBe(false);
-    expect(store.getState().refusal).toBe('support#1 cannot be promoted: router 1.0.0 requires intake output field `intent` (string); intake 1.1.0 no longer emits it');
+    expect(store.getState().refusal).toBe(
+      'support#1 cannot be promoted: router 1.0.0 requires intake output field `intent` (string); intake 1.1.0 no longer emits it',
+    );
 
     expect(await store.getState().release({}, 'both latest')).toBe(true);
-    expect(store.getState().teams[0]?.releases[0]).toMatchObject({ name: 'support#2', check: { ok: true }, pins: [{ agent: 'intake', semver: '1.1.0' }, { agent: 'router', semver: '2.0.0' }] });
+    expect(store.getState().teams[0]?.releases[0]).toMatchObject({
+      name: 'support#2',
+      check: { ok: true },
+      pins: [
+        { agent: 'intake', semver: '1.1.0' },
+        { agent: 'router', semver: '2.0.0' },
+      ],
+    });
     expect(await store.getState().promote(2, 'nowhere')).toBe(false);
     expect(store.getState().refusal).toMatch(/no target named "nowhere"/);
     expect(await store.getState().release({ billing: 'billing@1.0.0' }, 'a stranger')).toBe(false);

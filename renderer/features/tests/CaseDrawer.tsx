@@ -16,7 +16,12 @@ export function Conversation({ detail }: { detail: Pick<ResultDetail, 'messages'
         {detail.messages.map((message, index) => (
           <li key={index} className={`message ${message.role}`}>
             <span className="role">{message.role}</span>
-            <pre>{message.content || (message.toolCalls?.length ? message.toolCalls.map((call) => `→ ${call.name}(${JSON.stringify(call.arguments)})`).join('\n') : '')}</pre>
+            <pre>
+              {message.content ||
+                (message.toolCalls?.length
+                  ? message.toolCalls.map((call) => `→ ${call.name}(${JSON.stringify(call.arguments)})`).join('\n')
+                  : '')}
+            </pre>
           </li>
         ))}
       </ol>
@@ -66,7 +71,8 @@ export function CaseDrawer() {
         </button>
       </header>
       <p className="figures">
-        {formatMs(detail.latencyMs)} · {detail.inputTokens ?? '?'} in / {detail.outputTokens ?? '?'} out tokens · {formatCost(detail.costUsd)}
+        {formatMs(detail.latencyMs)} · {detail.inputTokens ?? '?'} in / {detail.outputTokens ?? '?'} out tokens ·{' '}
+        {formatCost(detail.costUsd)}
         {detail.retries > 0 && ` · ${detail.retries} retries`}
         {detail.cached && ' · answer from cache'}
       </p>
@@ -82,7 +88,10 @@ export function CaseDrawer() {
         <ul className="verdicts" data-testid="drawer-verdicts">
           {detail.verdicts.map((verdict, index) => (
             <li key={index} className={verdict.pass ? 'pass' : 'fail'}>
-              <strong>{verdict.pass ? '✓' : '✗'} {verdict.type}</strong> <span className="muted">score {verdict.score.toFixed(2)}</span>
+              <strong>
+                {verdict.pass ? '✓' : '✗'} {verdict.type}
+              </strong>{' '}
+              <span className="muted">score {verdict.score.toFixed(2)}</span>
               <div>{verdict.reason}</div>
             </li>
           ))}

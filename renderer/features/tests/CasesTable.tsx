@@ -21,7 +21,17 @@ function asText(value: unknown): string {
 }
 
 /** One assertion as a line, written back when it reads as one; a line that does not says why and waits. */
-function AssertionLine({ initial, label, onChange, onRemove }: { initial: string; label: string; onChange: (assertion: Assertion) => void; onRemove: () => void }) {
+function AssertionLine({
+  initial,
+  label,
+  onChange,
+  onRemove,
+}: {
+  initial: string;
+  label: string;
+  onChange: (assertion: Assertion) => void;
+  onRemove: () => void;
+}) {
   const [text, setText] = useState(initial);
   const [problem, setProblem] = useState<string | null>(null);
   return (
@@ -36,7 +46,10 @@ function AssertionLine({ initial, label, onChange, onRemove }: { initial: string
           setProblem('problem' in read ? read.problem : null);
         }}
         className={problem ? 'invalid' : undefined}
-        title={problem ?? 'TYPE: VALUE — contains, equals, regex, is-json, similar(0.8), rubric, latency, tokens, cost, tool-called, tool-sequence, json-path; "not " inverts'}
+        title={
+          problem ??
+          'TYPE: VALUE — contains, equals, regex, is-json, similar(0.8), rubric, latency, tokens, cost, tool-called, tool-sequence, json-path; "not " inverts'
+        }
         aria-label={label}
         aria-invalid={problem !== null}
       />
@@ -49,7 +62,15 @@ function AssertionLine({ initial, label, onChange, onRemove }: { initial: string
 }
 
 /** A case's assertions: each one a line (those a line cannot hold shown as they are, edited in YAML), one more added with +. */
-function AssertionsCell({ assertions, index, onChange }: { assertions: unknown[]; index: number; onChange: (next: unknown[]) => void }) {
+function AssertionsCell({
+  assertions,
+  index,
+  onChange,
+}: {
+  assertions: unknown[];
+  index: number;
+  onChange: (next: unknown[]) => void;
+}) {
   return (
     <div className="assertions-cell">
       {assertions.map((raw, position) => {
@@ -73,7 +94,11 @@ function AssertionsCell({ assertions, index, onChange }: { assertions: unknown[]
           />
         );
       })}
-      <button type="button" onClick={() => onChange([...assertions, { type: 'contains', value: '' }])} aria-label={`Add an assertion to case ${index + 1}`}>
+      <button
+        type="button"
+        onClick={() => onChange([...assertions, { type: 'contains', value: '' }])}
+        aria-label={`Add an assertion to case ${index + 1}`}
+      >
         +
       </button>
     </div>
@@ -95,7 +120,8 @@ export function CasesTable() {
     return <p className="empty">The YAML has errors; fix them in the YAML view to edit cases as a table.</p>;
   }
   const write = (next: RawCase[]) => tests.getState().setText(stringify({ ...suite, cases: next }, { lineWidth: 0 }));
-  const update = (index: number, change: (testCase: RawCase) => RawCase) => write(cases.map((testCase, position) => (position === index ? change(testCase) : testCase)));
+  const update = (index: number, change: (testCase: RawCase) => RawCase) =>
+    write(cases.map((testCase, position) => (position === index ? change(testCase) : testCase)));
 
   return (
     <div className="cases-table-wrap">
@@ -114,22 +140,36 @@ export function CasesTable() {
           {cases.map((testCase, index) => (
             <tr key={index}>
               <td>
-                <input value={asText(testCase.id)} onChange={(event) => update(index, (current) => ({ ...current, id: event.target.value }))} aria-label={`Case ${index + 1} id`} />
+                <input
+                  value={asText(testCase.id)}
+                  onChange={(event) => update(index, (current) => ({ ...current, id: event.target.value }))}
+                  aria-label={`Case ${index + 1} id`}
+                />
               </td>
               {variables.map((name) => (
                 <td key={name}>
                   <input
                     value={asText(testCase.vars?.[name])}
-                    onChange={(event) => update(index, (current) => ({ ...current, vars: { ...(current.vars ?? {}), [name]: event.target.value } }))}
+                    onChange={(event) =>
+                      update(index, (current) => ({ ...current, vars: { ...(current.vars ?? {}), [name]: event.target.value } }))
+                    }
                     aria-label={`Case ${index + 1} variable ${name}`}
                   />
                 </td>
               ))}
               <td>
-                <AssertionsCell assertions={testCase.assert ?? []} index={index} onChange={(next) => update(index, (current) => ({ ...current, assert: next }))} />
+                <AssertionsCell
+                  assertions={testCase.assert ?? []}
+                  index={index}
+                  onChange={(next) => update(index, (current) => ({ ...current, assert: next }))}
+                />
               </td>
               <td>
-                <button type="button" onClick={() => write(cases.filter((_, position) => position !== index))} aria-label={`Remove case ${index + 1}`}>
+                <button
+                  type="button"
+                  onClick={() => write(cases.filter((_, position) => position !== index))}
+                  aria-label={`Remove case ${index + 1}`}
+                >
                   ✕
                 </button>
               </td>
@@ -137,7 +177,16 @@ export function CasesTable() {
           ))}
         </tbody>
       </table>
-      <button type="button" onClick={() => write([...cases, { id: `case-${cases.length + 1}`, vars: Object.fromEntries(variables.map((name) => [name, ''])), assert: [] }])} data-testid="add-case">
+      <button
+        type="button"
+        onClick={() =>
+          write([
+            ...cases,
+            { id: `case-${cases.length + 1}`, vars: Object.fromEntries(variables.map((name) => [name, ''])), assert: [] },
+          ])
+        }
+        data-testid="add-case"
+      >
         + Add case
       </button>
     </div>

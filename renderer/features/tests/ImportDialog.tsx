@@ -58,7 +58,12 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
       >
         <label>
           A promptfoo config (YAML/JSON), JSONL or CSV
-          <input type="file" accept=".yaml,.yml,.json,.jsonl,.csv" onChange={(event) => void pick(event.target.files?.[0])} data-testid="import-file" />
+          <input
+            type="file"
+            accept=".yaml,.yml,.json,.jsonl,.csv"
+            onChange={(event) => void pick(event.target.files?.[0])}
+            data-testid="import-file"
+          />
         </label>
         {problem && <p className="field-error">{problem}</p>}
         {preview && (
@@ -70,8 +75,14 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
               Suite name
               <input value={name} onChange={(event) => setName(event.target.value)} data-testid="import-name" />
             </label>
-            {!nameValid && <p className="field-error">A suite name is lower-case letters, digits and dashes, starting with a letter.</p>}
-            {existing && <p className="notice">Saved as revision {existing.revision + 1} of the existing suite {existing.name}.</p>}
+            {!nameValid && (
+              <p className="field-error">A suite name is lower-case letters, digits and dashes, starting with a letter.</p>
+            )}
+            {existing && (
+              <p className="notice">
+                Saved as revision {existing.revision + 1} of the existing suite {existing.name}.
+              </p>
+            )}
             {preview.report.unsupported.length > 0 && (
               <div className="problems" data-testid="import-unsupported">
                 <p>Not imported (Slipway does not support these):</p>
@@ -92,7 +103,12 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
             <pre className="yaml-preview">{preview.yaml.split('\n').slice(0, 30).join('\n')}</pre>
           </div>
         )}
-        <DialogActions onCancel={onClose} disabled={!preview || !nameValid || busy} submitTestId="import-confirm" submitLabel={preview ? `Import ${preview.report.cases} cases` : 'Import'} />
+        <DialogActions
+          onCancel={onClose}
+          disabled={!preview || !nameValid || busy}
+          submitTestId="import-confirm"
+          submitLabel={preview ? `Import ${preview.report.cases} cases` : 'Import'}
+        />
       </form>
     </Dialog>
   );

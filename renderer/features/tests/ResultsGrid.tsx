@@ -22,21 +22,36 @@ export function ResultsGrid({ newFailures, fixes }: { newFailures: Set<string>; 
   const shown = useMemo(() => visibleRows(rows, filter, sort), [rows, filter, sort]);
   const counts = useMemo(() => Object.fromEntries(FILTERS.map((name) => [name, count(rows, name)])), [rows]);
   const scroller = useRef<HTMLDivElement>(null);
-  const virtual = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const virtual = useVirtualizer({
+    count: shown.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
 
   return (
     <div className="results">
       <div className="results-toolbar">
         <div className="segmented" role="group" aria-label="Show">
           {FILTERS.map((name) => (
-            <button key={name} type="button" aria-pressed={filter === name} onClick={() => tests.getState().setFilter(name)} data-testid={`filter-${name}`}>
+            <button
+              key={name}
+              type="button"
+              aria-pressed={filter === name}
+              onClick={() => tests.getState().setFilter(name)}
+              data-testid={`filter-${name}`}
+            >
               {name} <span className="muted">{counts[name]}</span>
             </button>
           ))}
         </div>
         <label>
           Sort
-          <select value={sort} onChange={(event) => tests.getState().setSort(event.target.value as ResultSort)} data-testid="results-sort">
+          <select
+            value={sort}
+            onChange={(event) => tests.getState().setSort(event.target.value as ResultSort)}
+            data-testid="results-sort"
+          >
             <option value="order">case order</option>
             <option value="latency">slowest first</option>
             <option value="cost">dearest first</option>

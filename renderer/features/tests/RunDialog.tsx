@@ -59,15 +59,36 @@ export function RunDialog({ suite, onClose }: { suite: string; onClose: () => vo
         <div className="row">
           <label>
             Concurrency
-            <input type="number" min={1} max={64} value={concurrency} onChange={(event) => setConcurrency(Math.min(64, Math.max(1, Number(event.target.value) || 1)))} data-testid="run-concurrency" />
+            <input
+              type="number"
+              min={1}
+              max={64}
+              value={concurrency}
+              onChange={(event) => setConcurrency(Math.min(64, Math.max(1, Number(event.target.value) || 1)))}
+              data-testid="run-concurrency"
+            />
           </label>
           <label>
             Repeat
-            <input type="number" min={1} max={100} value={repeat} onChange={(event) => setRepeat(Math.min(100, Math.max(1, Number(event.target.value) || 1)))} data-testid="run-repeat" />
+            <input
+              type="number"
+              min={1}
+              max={100}
+              value={repeat}
+              onChange={(event) => setRepeat(Math.min(100, Math.max(1, Number(event.target.value) || 1)))}
+              data-testid="run-repeat"
+            />
           </label>
           <label>
             Max cost (US$)
-            <input type="text" inputMode="decimal" placeholder="no limit" value={maxCost} onChange={(event) => setMaxCost(event.target.value)} data-testid="run-max-cost" />
+            <input
+              type="text"
+              inputMode="decimal"
+              placeholder="no limit"
+              value={maxCost}
+              onChange={(event) => setMaxCost(event.target.value)}
+              data-testid="run-max-cost"
+            />
           </label>
         </div>
         {capInvalid && <p className="field-error">Max cost is a number above 0, or empty for no limit.</p>}
@@ -78,7 +99,12 @@ export function RunDialog({ suite, onClose }: { suite: string; onClose: () => vo
               ? estimate.error
               : `${estimate.calls} calls on ${estimate.version}; cost up to ${estimate.estimateUsd === null ? 'unknown (no price for this model)' : formatCost(estimate.estimateUsd)}`}
         </p>
-        <DialogActions onCancel={onClose} disabled={busy || capInvalid || refused} submitTestId="run-start" submitLabel="Start run" />
+        <DialogActions
+          onCancel={onClose}
+          disabled={busy || capInvalid || refused}
+          submitTestId="run-start"
+          submitLabel="Start run"
+        />
       </form>
     </Dialog>
   );

@@ -26,7 +26,8 @@ export function RunProgressBar({ progress, onCancel }: { progress: RunProgressEv
         <div className="fill" style={{ width: `${share * 100}%` }} />
       </div>
       <span data-testid="run-progress-counts">
-        {progress.done}/{progress.total} · ✓ {progress.passed} ✗ {progress.failed} ! {progress.errored} · {formatCost(progress.costUsd)}
+        {progress.done}/{progress.total} · ✓ {progress.passed} ✗ {progress.failed} ! {progress.errored} ·{' '}
+        {formatCost(progress.costUsd)}
         {eta !== null && ` · about ${eta} s left`}
       </span>
       {onCancel && (
@@ -44,12 +45,22 @@ function RunItem({ run, live }: { run: RunSummary; live: RunProgressEvent | unde
   const status = live?.status ?? run.status;
   return (
     <li>
-      <button type="button" className={`run-item${open ? ' open' : ''}`} onClick={() => void tests.getState().openRun(run.id)} data-testid={`run-${run.id}`} data-status={status}>
+      <button
+        type="button"
+        className={`run-item${open ? ' open' : ''}`}
+        onClick={() => void tests.getState().openRun(run.id)}
+        data-testid={`run-${run.id}`}
+        data-status={status}
+      >
         <span>
-          #{run.id} <strong>{run.version.replace(/^[^@]+@/, '')}</strong> <span className={`status-pill ${status}`}>{status}</span>
+          #{run.id} <strong>{run.version.replace(/^[^@]+@/, '')}</strong>{' '}
+          <span className={`status-pill ${status}`}>{status}</span>
         </span>
         <span className="muted">
-          {status === 'running' && live ? `${live.done}/${live.total}` : `${formatRate(run.passRate)} · ${formatCost(run.costUsd)}`} · {when(run.startedAt)}
+          {status === 'running' && live
+            ? `${live.done}/${live.total}`
+            : `${formatRate(run.passRate)} · ${formatCost(run.costUsd)}`}{' '}
+          · {when(run.startedAt)}
         </span>
       </button>
     </li>
@@ -93,8 +104,16 @@ function RunView() {
             'no case changed outcome.'
           ) : (
             <>
-              {comparison.newFailures.length > 0 && <span className="chip bad">{comparison.newFailures.length} new failures: {comparison.newFailures.slice(0, 5).join(', ')}</span>}{' '}
-              {comparison.fixes.length > 0 && <span className="chip good">{comparison.fixes.length} fixed: {comparison.fixes.slice(0, 5).join(', ')}</span>}
+              {comparison.newFailures.length > 0 && (
+                <span className="chip bad">
+                  {comparison.newFailures.length} new failures: {comparison.newFailures.slice(0, 5).join(', ')}
+                </span>
+              )}{' '}
+              {comparison.fixes.length > 0 && (
+                <span className="chip good">
+                  {comparison.fixes.length} fixed: {comparison.fixes.slice(0, 5).join(', ')}
+                </span>
+              )}
             </>
           )}
         </p>
@@ -138,7 +157,11 @@ function SuiteView({ onRun }: { onRun: () => void }) {
             Table
           </button>
         </div>
-        <span className="muted">{suite ? `${suite.name} · revision ${suite.revision} · ${suite.cases} cases · ${suite.author}` : 'New suite (not saved)'}</span>
+        <span className="muted">
+          {suite
+            ? `${suite.name} · revision ${suite.revision} · ${suite.cases} cases · ${suite.author}`
+            : 'New suite (not saved)'}
+        </span>
         <form
           className="save-suite"
           onSubmit={(event) => {
@@ -146,12 +169,26 @@ function SuiteView({ onRun }: { onRun: () => void }) {
             void save();
           }}
         >
-          <input value={message} onChange={(event) => setMessage(event.target.value)} placeholder={dirty ? 'Why this revision?' : 'No changes'} disabled={!dirty} aria-label="Why this revision" data-testid="suite-message" />
+          <input
+            value={message}
+            onChange={(event) => setMessage(event.target.value)}
+            placeholder={dirty ? 'Why this revision?' : 'No changes'}
+            disabled={!dirty}
+            aria-label="Why this revision"
+            data-testid="suite-message"
+          />
           <button type="submit" disabled={!canSave} data-testid="suite-save">
             Save
           </button>
         </form>
-        <button type="button" className="primary" disabled={!suite || dirty} title={dirty ? 'Save the suite first' : 'Run this suite'} onClick={onRun} data-testid="open-run-dialog">
+        <button
+          type="button"
+          className="primary"
+          disabled={!suite || dirty}
+          title={dirty ? 'Save the suite first' : 'Run this suite'}
+          onClick={onRun}
+          data-testid="open-run-dialog"
+        >
           Run…
         </button>
       </div>
@@ -167,7 +204,13 @@ function SuiteView({ onRun }: { onRun: () => void }) {
       <div className="suite-editor">
         {mode === 'yaml' ? (
           MonacoEditor ? (
-            <MonacoEditor agent={agent ?? ''} file={`suites/${suite?.name ?? 'new'}.yaml`} value={text} diagnostics={diagnostics} onChange={(value) => tests.getState().setText(value)} />
+            <MonacoEditor
+              agent={agent ?? ''}
+              file={`suites/${suite?.name ?? 'new'}.yaml`}
+              value={text}
+              diagnostics={diagnostics}
+              onChange={(value) => tests.getState().setText(value)}
+            />
           ) : (
             <p className="empty">Loading the editor…</p>
           )
@@ -185,7 +228,10 @@ function suiteTemplate(files: Record<string, string>, taken: string[]): string {
   let name = 'new-suite';
   for (let index = 2; taken.includes(name); index += 1) name = `new-suite-${index}`;
   const vars = Object.fromEntries(templateVariables(files).map((variable) => [variable, '']));
-  return stringify({ name, cases: [{ id: 'first-case', vars, assert: [{ type: 'contains', value: 'expected text' }] }] }, { lineWidth: 0 });
+  return stringify(
+    { name, cases: [{ id: 'first-case', vars, assert: [{ type: 'contains', value: 'expected text' }] }] },
+    { lineWidth: 0 },
+  );
 }
 
 export function TestsTab() {
@@ -204,7 +250,18 @@ export function TestsTab() {
       <aside className="tests-side">
         <div className="side-head">
           <h3>Suites</h3>
-          <button type="button" onClick={() => tests.getState().newSuite(suiteTemplate(editor.getState().files, suites.map((item) => item.name)))} data-testid="new-suite">
+          <button
+            type="button"
+            onClick={() =>
+              tests.getState().newSuite(
+                suiteTemplate(
+                  editor.getState().files,
+                  suites.map((item) => item.name),
+                ),
+              )
+            }
+            data-testid="new-suite"
+          >
             New
           </button>
           <button type="button" onClick={() => setDialog('import')} data-testid="import-suite">
@@ -214,8 +271,16 @@ export function TestsTab() {
         <ul className="suite-list">
           {suites.map((item) => (
             <li key={item.name}>
-              <button type="button" className={suite?.name === item.name ? 'open' : ''} onClick={() => void tests.getState().selectSuite(item.name)} data-testid={`suite-${item.name}`}>
-                <strong>{item.name}</strong> <span className="muted">{item.cases} cases · rev {item.revision}</span>
+              <button
+                type="button"
+                className={suite?.name === item.name ? 'open' : ''}
+                onClick={() => void tests.getState().selectSuite(item.name)}
+                data-testid={`suite-${item.name}`}
+              >
+                <strong>{item.name}</strong>{' '}
+                <span className="muted">
+                  {item.cases} cases · rev {item.revision}
+                </span>
               </button>
             </li>
           ))}
@@ -243,8 +308,15 @@ export function TestsTab() {
         ) : (
           <div className="empty-state" data-testid="tests-empty">
             <h2>No suites yet</h2>
-            <p>A suite is a list of cases — inputs and what the answer must satisfy — that you run against any version or the draft.</p>
-            <button type="button" className="primary" onClick={() => tests.getState().newSuite(suiteTemplate(editor.getState().files, []))}>
+            <p>
+              A suite is a list of cases — inputs and what the answer must satisfy — that you run against any version or the
+              draft.
+            </p>
+            <button
+              type="button"
+              className="primary"
+              onClick={() => tests.getState().newSuite(suiteTemplate(editor.getState().files, []))}
+            >
               New suite
             </button>{' '}
             <button type="button" onClick={() => setDialog('import')}>

@@ -25,9 +25,22 @@ export default function TrendChart({ points }: { points: TrendPoint[] }) {
             <LineChart data={data} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
               <XAxis dataKey="version" tick={{ fontSize: 11 }} />
-              <YAxis width={52} tick={{ fontSize: 11 }} tickFormatter={series.format} domain={series.key === 'passRate' ? [0, 1] : ['auto', 'auto']} />
+              <YAxis
+                width={52}
+                tick={{ fontSize: 11 }}
+                tickFormatter={series.format}
+                domain={series.key === 'passRate' ? [0, 1] : ['auto', 'auto']}
+              />
               <Tooltip formatter={(value) => (typeof value === 'number' ? series.format(value) : String(value))} />
-              <Line type="monotone" dataKey={series.key} stroke="var(--accent)" strokeWidth={2} dot isAnimationActive={false} connectNulls />
+              <Line
+                type="monotone"
+                dataKey={series.key}
+                stroke="var(--accent)"
+                strokeWidth={2}
+                dot
+                isAnimationActive={false}
+                connectNulls
+              />
             </LineChart>
           </ResponsiveContainer>
         </figure>

@@ -1,5 +1,15 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ImportPreview, ResultDetail, ResultRow, RunComparison, RunProgressEvent, RunSummary, SuiteDetail, SuiteSummary, TrendPoint } from '../../../shared/contract/testing-entities';
+import type {
+  ImportPreview,
+  ResultDetail,
+  ResultRow,
+  RunComparison,
+  RunProgressEvent,
+  RunSummary,
+  SuiteDetail,
+  SuiteSummary,
+  TrendPoint,
+} from '../../../shared/contract/testing-entities';
 import { Suite } from '../../../shared/suite';
 import { checkDocument, type Diagnostic } from '../../../shared/validate-files';
 import { attempter, type StoreDeps } from '../agents/store';
@@ -78,7 +88,19 @@ export function etaSeconds(progress: Pick<RunProgressEvent, 'done' | 'total' | '
 
 const RUNNING_RELOAD_MS = 1000;
 
-const EMPTY = { suite: null, text: '', diagnostics: [], dirty: false, runs: [], trend: [], run: null, rows: [], previous: null, comparison: null, detail: null };
+const EMPTY = {
+  suite: null,
+  text: '',
+  diagnostics: [],
+  dirty: false,
+  runs: [],
+  trend: [],
+  run: null,
+  rows: [],
+  previous: null,
+  comparison: null,
+  detail: null,
+};
 
 /** The Tests tab: suites (edit, import), runs (start, follow, cancel) and their results. */
 export function createTestsStore({ client, notify }: StoreDeps): TestsStore {
@@ -86,15 +108,23 @@ export function createTestsStore({ client, notify }: StoreDeps): TestsStore {
     const { attempt } = attempter(notify);
 
     const loadRunsOf = async (agent: string, suite: string | null) => {
-      const [runs, trend] = await Promise.all([suite ? client.runs.list({ agent, suite }) : Promise.resolve([]), client.runs.trend({ agent })]);
+      const [runs, trend] = await Promise.all([
+        suite ? client.runs.list({ agent, suite }) : Promise.resolve([]),
+        client.runs.trend({ agent }),
+      ]);
       if (get().agent === agent) set({ runs, trend });
     };
 
     let lastRunReload = 0;
     const openRun = async (runId: number) => {
       lastRunReload = Date.now();
-      const [run, rows, previous] = await Promise.all([client.runs.get({ runId }), client.runs.results({ runId }), client.runs.previous({ runId })]);
-      const comparison = previous && run.status !== 'running' ? await client.runs.compare({ earlier: previous.id, later: runId }) : null;
+      const [run, rows, previous] = await Promise.all([
+        client.runs.get({ runId }),
+        client.runs.results({ runId }),
+        client.runs.previous({ runId }),
+      ]);
+      const comparison =
+        previous && run.status !== 'running' ? await client.runs.compare({ earlier: previous.id, later: runId }) : null;
       const same = get().run?.id === runId;
       // Reloading the open run keeps the drawer, filter and sort; another run starts fresh.
       set({ run, rows, previous, comparison, ...(same ? {} : { detail: null, filter: 'all' as const, sort: 'order' as const }) });
@@ -137,11 +167,31 @@ export function createTestsStore({ client, notify }: StoreDeps): TestsStore {
         if (!agent) return;
         await attempt(async () => {
           const suite = await client.suites.get({ agent, name });
-          set({ suite, text: suite.content, diagnostics: [], dirty: false, run: null, rows: [], detail: null, comparison: null, previous: null });
+          set({
+            suite,
+            text: suite.content,
+            diagnostics: [],
+            dirty: false,
+            run: null,
+            rows: [],
+            detail: null,
+            comparison: null,
+            previous: null,
+          });
           await loadRunsOf(agent, name);
         });
       },
-      newSuite: (template) => set({ suite: null, text: template, diagnostics: suiteDiagnostics(template), dirty: true, run: null, rows: [], runs: [], detail: null }),
+      newSuite: (template) =>
+        set({
+          suite: null,
+          text: template,
+          diagnostics: suiteDiagnostics(template),
+          dirty: true,
+          run: null,
+          rows: [],
+          runs: [],
+          detail: null,
+        }),
       setText: (text) => set({ text, diagnostics: suiteDiagnostics(text, `${get().suite?.name ?? 'suite'}.yaml`), dirty: true }),
       save: async (message) => {
         const { agent, text } = get();
@@ -152,7 +202,8 @@ export function createTestsStore({ client, notify }: StoreDeps): TestsStore {
         await loadRunsOf(agent, saved.name);
         return true;
       },
-      preview: (fileName, content, name) => attempt(() => client.suites.previewImport({ fileName, content, ...(name ? { name } : {}) })),
+      preview: (fileName, content, name) =>
+        attempt(() => client.suites.previewImport({ fileName, content, ...(name ? { name } : {}) })),
       openRun: (runId) => attempt(() => openRun(runId)).then(() => undefined),
       closeRun: () => set({ run: null, rows: [], detail: null, comparison: null, previous: null }),
       setFilter: (filter) => set({ filter }),
@@ -167,10 +218,26 @@ export function createTestsStore({ client, notify }: StoreDeps): TestsStore {
       startRun: async ({ ref, suite, concurrency, repeat, maxCostUsd }) => {
         const { agent } = get();
         if (!agent) return null;
-        const started = await attempt(() => client.runs.start({ agent, ref, suite, settings: { concurrency, repeat, minPassRate: null, ...(maxCostUsd !== undefined ? { maxCostUsd } : {}) } }));
+        const started = await attempt(() =>
+          client.runs.start({
+            agent,
+            ref,
+            suite,
+            settings: { concurrency, repeat, minPassRate: null, ...(maxCostUsd !== undefined ? { maxCostUsd } : {}) },
+          }),
+        );
         if (!started) return null;
         if (get().suite?.name === suite) {
-          set({ runs: [started, ...get().runs.filter((run) => run.id !== started.id)], run: started, rows: [], detail: null, comparison: null, previous: null, filter: 'all', sort: 'order' });
+          set({
+            runs: [started, ...get().runs.filter((run) => run.id !== started.id)],
+            run: started,
+            rows: [],
+            detail: null,
+            comparison: null,
+            previous: null,
+            filter: 'all',
+            sort: 'order',
+          });
           // A short run can end (and say so over the socket) before its start is answered.
           const heard = get().live[started.id];
           if (heard && heard.status !== 'running') await attempt(() => openRun(started.id));

@@ -15,7 +15,8 @@ function SideResult({ title, side, testId }: { title: string; side: TrySide; tes
       {side.state === 'done' && (
         <>
           <p className="figures" data-testid={`${testId}-figures`}>
-            {side.result.version} · {formatMs(side.result.latencyMs)} · {side.result.inputTokens ?? '?'} in / {side.result.outputTokens ?? '?'} out · {formatCost(side.result.costUsd)}
+            {side.result.version} · {formatMs(side.result.latencyMs)} · {side.result.inputTokens ?? '?'} in /{' '}
+            {side.result.outputTokens ?? '?'} out · {formatCost(side.result.costUsd)}
           </p>
           {side.result.error ? (
             <div className="try-error" data-testid={`${testId}-error`}>
@@ -65,7 +66,11 @@ export function TryPanel() {
         onSubmit={(event) => {
           event.preventDefault();
           // The draft autosaves after a pause; save now so the run sees the last keystroke.
-          if (!busy) void editor.getState().flush().then(() => tryPanel.getState().run());
+          if (!busy)
+            void editor
+              .getState()
+              .flush()
+              .then(() => tryPanel.getState().run());
         }}
       >
         <label>
@@ -98,13 +103,22 @@ export function TryPanel() {
             variables.map((name) => (
               <label key={name}>
                 {name}
-                <textarea rows={name === 'body' ? 3 : 1} value={vars[name] ?? ''} onChange={(event) => tryPanel.getState().setVar(name, event.target.value)} data-testid={`try-var-${name}`} />
+                <textarea
+                  rows={name === 'body' ? 3 : 1}
+                  value={vars[name] ?? ''}
+                  onChange={(event) => tryPanel.getState().setVar(name, event.target.value)}
+                  data-testid={`try-var-${name}`}
+                />
               </label>
             ))
           ))}
         <label>
           Beside the draft
-          <select value={compareWith ?? ''} onChange={(event) => tryPanel.getState().setCompareWith(event.target.value || null)} data-testid="try-compare">
+          <select
+            value={compareWith ?? ''}
+            onChange={(event) => tryPanel.getState().setCompareWith(event.target.value || null)}
+            data-testid="try-compare"
+          >
             <option value="">nothing (the draft alone)</option>
             <RefOptions />
           </select>

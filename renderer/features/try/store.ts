@@ -5,7 +5,8 @@ import { errorMessage, type StoreDeps } from '../agents/store';
 /** Where the input comes from: typed variables, or a suite's case (with its tool stubs). */
 export type TryInputSource = { kind: 'vars' } | { kind: 'case'; suite: string; id: string };
 
-export type TrySide = { state: 'idle' } | { state: 'running' } | { state: 'done'; result: TryResult } | { state: 'refused'; message: string };
+export type TrySide =
+  { state: 'idle' } | { state: 'running' } | { state: 'done'; result: TryResult } | { state: 'refused'; message: string };
 
 export interface TryState {
   agent: string | null;
@@ -33,7 +34,8 @@ const VARIABLE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)(?:[.-][A-Za-z0-9_.-]*)?\s*\}\}
 /** The variables the draft's templates use, in order of first use. */
 export function templateVariables(files: Record<string, string>): string[] {
   const names = new Set<string>();
-  for (const file of ['prompt.md', 'user.md']) for (const match of (files[file] ?? '').matchAll(VARIABLE)) names.add(match[1] as string);
+  for (const file of ['prompt.md', 'user.md'])
+    for (const match of (files[file] ?? '').matchAll(VARIABLE)) names.add(match[1] as string);
   return [...names];
 }
 
@@ -48,7 +50,12 @@ export function createTryStore({ client }: StoreDeps): TryStore {
       try {
         // An empty field is a variable not given: the engine names it rather than rendering nothing.
         const given = Object.fromEntries(Object.entries(vars).filter(([, value]) => value !== ''));
-        const result = await client.try.run({ agent, ref, vars: given, ...(source.kind === 'case' ? { case: { suite: source.suite, id: source.id } } : {}) });
+        const result = await client.try.run({
+          agent,
+          ref,
+          vars: given,
+          ...(source.kind === 'case' ? { case: { suite: source.suite, id: source.id } } : {}),
+        });
         next = { state: 'done', result };
       } catch (error) {
         next = { state: 'refused', message: errorMessage(error) };
@@ -66,7 +73,16 @@ export function createTryStore({ client }: StoreDeps): TryStore {
       draft: { state: 'idle' },
       other: { state: 'idle' },
       load: (agent) => {
-        if (agent !== get().agent) set({ agent, source: { kind: 'vars' }, vars: {}, compareWith: null, suites: [], draft: { state: 'idle' }, other: { state: 'idle' } });
+        if (agent !== get().agent)
+          set({
+            agent,
+            source: { kind: 'vars' },
+            vars: {},
+            compareWith: null,
+            suites: [],
+            draft: { state: 'idle' },
+            other: { state: 'idle' },
+          });
         if (agent && get().open) void get().loadSuites();
       },
       setOpen: (open) => {

@@ -18,8 +18,19 @@ function agent(config: string) {
   return parseAgentFiles({ 'prompt.md': 'Be brief.\n', 'user.md': 'Q: {{q}}\n', 'config.yaml': config, 'tools.json': '[]' });
 }
 
-const suite = Suite.parse({ name: 's', cases: [{ id: 'one', vars: { q: 'ping' }, assert: [{ type: 'contains', value: 'saw' }] }] });
-const run = (config: string) => runSuite({ agent: agent(config), versionHash: 'h', suite, settings: { concurrency: 1, repeat: 1 }, platform: nodePlatform(memorySecrets({ SVC: 'svc-secret-123' })), prices: {} });
+const suite = Suite.parse({
+  name: 's',
+  cases: [{ id: 'one', vars: { q: 'ping' }, assert: [{ type: 'contains', value: 'saw' }] }],
+});
+const run = (config: string) =>
+  runSuite({
+    agent: agent(config),
+    versionHash: 'h',
+    suite,
+    settings: { concurrency: 1, repeat: 1 },
+    platform: nodePlatform(memorySecrets({ SVC: 'svc-secret-123' })),
+    prices: {},
+  });
 
 describe('the http provider', () => {
   it('posts slipway.agent/1 with the rendered messages, vars and a bearer key, and reads the answer', async () => {
@@ -30,7 +41,12 @@ describe('the http provider', () => {
     const [request] = server.requests;
     expect(request?.headers.authorization).toBe('Bearer svc-secret-123');
     const parsed = AgentRequest.parse(request?.body);
-    expect(parsed).toMatchObject({ protocol: 'slipway.agent/1', model: 'triage-svc-2', vars: { q: 'ping' }, config: { api_key: 'SVC' } });
+    expect(parsed).toMatchObject({
+      protocol: 'slipway.agent/1',
+      model: 'triage-svc-2',
+      vars: { q: 'ping' },
+      config: { api_key: 'SVC' },
+    });
     expect(parsed.messages.map((message) => message.content)).toEqual(['Be brief.\n', 'Q: ping\n']);
     expect(JSON.stringify(parsed)).not.toContain('svc-secret-123');
   });
@@ -38,7 +54,9 @@ describe('the http provider', () => {
 
 describe('the command provider', () => {
   it('runs a local program with the request on stdin and reads its answer', async () => {
-    const outcome = await run(`provider: command\nmodel: local-1\ncommand: [${JSON.stringify(process.execPath)}, ${JSON.stringify(script)}, reply]\n`);
+    const outcome = await run(
+      `provider: command\nmodel: local-1\ncommand: [${JSON.stringify(process.execPath)}, ${JSON.stringify(script)}, reply]\n`,
+    );
     expect(outcome.results[0]).toMatchObject({ status: 'passed', output: 'local-1 saw: Q: ping (vars: q)', inputTokens: 7 });
   });
 
@@ -49,7 +67,9 @@ describe('the command provider', () => {
       ['fail', 'exited with code 3: model file missing'],
     ];
     for (const [mode, message] of cases) {
-      const outcome = await run(`provider: command\nmodel: local-1\ntimeout_ms: 300\nretries: 0\ncommand: [${JSON.stringify(process.execPath)}, ${JSON.stringify(script)}, ${mode}]\n`);
+      const outcome = await run(
+        `provider: command\nmodel: local-1\ntimeout_ms: 300\nretries: 0\ncommand: [${JSON.stringify(process.execPath)}, ${JSON.stringify(script)}, ${mode}]\n`,
+      );
       expect(outcome.results[0]?.error?.message, mode).toContain(message);
     }
   });

@@ -33,12 +33,19 @@ export function agentTurn(text: string, who: string): ModelTurn {
   }
   const parsed = AgentResponse.safeParse(body);
   if (!parsed.success) {
-    throw new EngineError('malformed', `${who} answered JSON that is not a slipway.agent/1 response: ${parsed.error.issues.map((issue: z.core.$ZodIssue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}`);
+    throw new EngineError(
+      'malformed',
+      `${who} answered JSON that is not a slipway.agent/1 response: ${parsed.error.issues.map((issue: z.core.$ZodIssue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}`,
+    );
   }
   const response = parsed.data;
   return {
     text: response.output,
-    toolCalls: response.tool_calls.map((call, index) => ({ id: call.id ?? `call_${index + 1}`, name: call.name, arguments: call.arguments })),
+    toolCalls: response.tool_calls.map((call, index) => ({
+      id: call.id ?? `call_${index + 1}`,
+      name: call.name,
+      arguments: call.arguments,
+    })),
     usage: { inputTokens: response.usage?.input_tokens ?? null, outputTokens: response.usage?.output_tokens ?? null },
   };
 }
@@ -60,11 +67,23 @@ export function agentService(platform: Platform): Provider {
         });
       } catch (error) {
         if (signal.aborted) throw new EngineError('cancelled', 'the agent service call was aborted');
-        throw new EngineError('network', `the agent service at ${url} cannot be reached: ${redact(String((error as Error).message), [key])}`);
+        throw new EngineError(
+          'network',
+          `the agent service at ${url} cannot be reached: ${redact(String((error as Error).message), [key])}`,
+        );
       }
       const text = await response.text().catch(() => '');
-      if (response.status === 429) throw new EngineError('rate_limited', 'the agent service is rate limiting (HTTP 429)', { status: 429, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) });
-      if (!response.ok) throw new EngineError('http', `the agent service answered HTTP ${response.status}: ${redact(text.slice(0, 300), [key])}`, { status: response.status });
+      if (response.status === 429)
+        throw new EngineError('rate_limited', 'the agent service is rate limiting (HTTP 429)', {
+          status: 429,
+          retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
+        });
+      if (!response.ok)
+        throw new EngineError(
+          'http',
+          `the agent service answered HTTP ${response.status}: ${redact(text.slice(0, 300), [key])}`,
+          { status: response.status },
+        );
       return agentTurn(text, 'the agent service');
     },
   };
@@ -75,12 +94,21 @@ export function agentCommand(platform: Platform): Provider {
   return {
     call: async (request) => {
       const command = request.config.command ?? [];
-      if (!platform.spawn) throw new EngineError('config', 'the command provider runs only where Slipway can start programs (the app, the CLI), not in a browser');
+      if (!platform.spawn)
+        throw new EngineError(
+          'config',
+          'the command provider runs only where Slipway can start programs (the app, the CLI), not in a browser',
+        );
       const timeoutMs = request.config.timeout_ms ?? 60_000;
       const result = await platform.spawn(command, JSON.stringify(agentRequest(request)), { timeoutMs, signal: request.signal });
       if (request.signal.aborted) throw new EngineError('cancelled', `${command[0]} was stopped`);
-      if (result.timedOut) throw new EngineError('timeout', `${command.join(' ')} did not answer within ${timeoutMs} ms and was stopped`);
-      if (result.code !== 0) throw new EngineError('http', `${command.join(' ')} exited with code ${result.code}: ${result.stderr.trim().slice(0, 300)}`);
+      if (result.timedOut)
+        throw new EngineError('timeout', `${command.join(' ')} did not answer within ${timeoutMs} ms and was stopped`);
+      if (result.code !== 0)
+        throw new EngineError(
+          'http',
+          `${command.join(' ')} exited with code ${result.code}: ${result.stderr.trim().slice(0, 300)}`,
+        );
       return agentTurn(result.stdout, command.join(' '));
     },
   };

@@ -8,7 +8,10 @@ type Block = Anthropic.Messages.ContentBlockParam;
 
 /** The Messages API wants the system prompt apart, and tool calls and results as content blocks. */
 function toAnthropic(messages: ChatMessage[]): { system: string; messages: Anthropic.Messages.MessageParam[] } {
-  const system = messages.filter((message) => message.role === 'system').map((message) => message.content).join('\n\n');
+  const system = messages
+    .filter((message) => message.role === 'system')
+    .map((message) => message.content)
+    .join('\n\n');
   const turns: Anthropic.Messages.MessageParam[] = [];
   for (const message of messages) {
     if (message.role === 'system') continue;
@@ -34,7 +37,17 @@ function toAnthropic(messages: ChatMessage[]): { system: string; messages: Anthr
 
 /** The Anthropic Messages API through the official SDK. */
 export function anthropicMessages(platform: Platform): Provider {
-  const clientFor = clientCache((baseURL, key) => new Anthropic({ apiKey: key, baseURL, fetch: platform.fetch, maxRetries: 0, timeout: 24 * 3600 * 1000, dangerouslyAllowBrowser: true }));
+  const clientFor = clientCache(
+    (baseURL, key) =>
+      new Anthropic({
+        apiKey: key,
+        baseURL,
+        fetch: platform.fetch,
+        maxRetries: 0,
+        timeout: 24 * 3600 * 1000,
+        dangerouslyAllowBrowser: true,
+      }),
+  );
   return {
     call: async ({ config, messages, tools, signal }): Promise<ModelTurn> => {
       const key = requireSecret(platform.secrets, config.api_key ?? 'ANTHROPIC');
@@ -47,7 +60,15 @@ export function anthropicMessages(platform: Platform): Provider {
             max_tokens: config.max_tokens ?? 1024,
             messages: turns,
             ...(system ? { system } : {}),
-            ...(tools.length > 0 ? { tools: tools.map((tool) => ({ name: tool.name, description: tool.description, input_schema: tool.parameters as Anthropic.Messages.Tool.InputSchema })) } : {}),
+            ...(tools.length > 0
+              ? {
+                  tools: tools.map((tool) => ({
+                    name: tool.name,
+                    description: tool.description,
+                    input_schema: tool.parameters as Anthropic.Messages.Tool.InputSchema,
+                  })),
+                }
+              : {}),
             ...(config.temperature !== undefined ? { temperature: config.temperature } : {}),
             ...(config.top_p !== undefined ? { top_p: config.top_p } : {}),
           },
@@ -56,9 +77,15 @@ export function anthropicMessages(platform: Platform): Provider {
         if (!Array.isArray(response.content)) throw new EngineError('malformed', 'the Messages API answer has no content');
         const text = response.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('');
         const toolCalls: ToolCall[] = response.content.flatMap((block) =>
-          block.type === 'tool_use' ? [{ id: block.id, name: block.name, arguments: (block.input ?? {}) as Record<string, unknown> }] : [],
+          block.type === 'tool_use'
+            ? [{ id: block.id, name: block.name, arguments: (block.input ?? {}) as Record<string, unknown> }]
+            : [],
         );
-        return { text, toolCalls, usage: { inputTokens: response.usage?.input_tokens ?? null, outputTokens: response.usage?.output_tokens ?? null } };
+        return {
+          text,
+          toolCalls,
+          usage: { inputTokens: response.usage?.input_tokens ?? null, outputTokens: response.usage?.output_tokens ?? null },
+        };
       } catch (error) {
         throw fromSdkError(error, 'the Anthropic API', (text) => redact(text, [key]));
       }

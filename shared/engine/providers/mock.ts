@@ -43,13 +43,20 @@ export function mockProvider(platform: Platform): Provider {
         if (afterTools && candidate.reply === undefined && !candidate.echo) return false;
         return candidate.match === undefined || pattern(candidate.match).test(text);
       });
-      if (!rule) throw new EngineError('config', 'no mock rule matches this conversation: add a rule without `match` as the default');
+      if (!rule)
+        throw new EngineError('config', 'no mock rule matches this conversation: add a rule without `match` as the default');
       if (settings.latency_ms) await platform.sleep(settings.latency_ms, signal);
       if (signal.aborted) throw new EngineError('cancelled', 'the mock call was aborted');
       const reply = rule.echo ? transcript(messages) : (rule.reply ?? '');
-      const toolCalls = afterTools ? [] : (rule.tool_calls ?? []).map((call, index) => ({ id: `mock_${index + 1}`, name: call.name, arguments: call.arguments }));
+      const toolCalls = afterTools
+        ? []
+        : (rule.tool_calls ?? []).map((call, index) => ({ id: `mock_${index + 1}`, name: call.name, arguments: call.arguments }));
       const perWord = settings.tokens_per_word ?? 1.3;
-      return { text: reply, toolCalls, usage: { inputTokens: tokens(transcript(messages), perWord), outputTokens: tokens(reply, perWord) } };
+      return {
+        text: reply,
+        toolCalls,
+        usage: { inputTokens: tokens(transcript(messages), perWord), outputTokens: tokens(reply, perWord) },
+      };
     },
   };
 }

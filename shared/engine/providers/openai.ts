@@ -13,7 +13,11 @@ function toOpenAI(messages: ChatMessage[]): OpenAIMessage[] {
       return {
         role: 'assistant',
         content: message.content || null,
-        tool_calls: message.toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.arguments) } })),
+        tool_calls: message.toolCalls.map((call) => ({
+          id: call.id,
+          type: 'function',
+          function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+        })),
       };
     }
     return { role: message.role, content: message.content } as OpenAIMessage;
@@ -33,7 +37,17 @@ function parseArguments(text: string, tool: string): Record<string, unknown> {
 /** Chat completions through the official SDK: OpenAI, Ollama, vLLM, LM Studio, llama.cpp, OpenRouter, Groq, Together. */
 export function openAICompatible(platform: Platform): Provider {
   // The runner retries and times out; the SDK must do neither.
-  const clientFor = clientCache((baseURL, key) => new OpenAI({ apiKey: key, baseURL, fetch: platform.fetch, maxRetries: 0, timeout: 24 * 3600 * 1000, dangerouslyAllowBrowser: true }));
+  const clientFor = clientCache(
+    (baseURL, key) =>
+      new OpenAI({
+        apiKey: key,
+        baseURL,
+        fetch: platform.fetch,
+        maxRetries: 0,
+        timeout: 24 * 3600 * 1000,
+        dangerouslyAllowBrowser: true,
+      }),
+  );
   return {
     call: async ({ config, messages, tools, signal }): Promise<ModelTurn> => {
       const key = config.api_key ? requireSecret(platform.secrets, config.api_key) : 'none';
@@ -43,7 +57,14 @@ export function openAICompatible(platform: Platform): Provider {
           {
             model: config.model,
             messages: toOpenAI(messages),
-            ...(tools.length > 0 ? { tools: tools.map((tool) => ({ type: 'function' as const, function: { name: tool.name, description: tool.description, parameters: tool.parameters } })) } : {}),
+            ...(tools.length > 0
+              ? {
+                  tools: tools.map((tool) => ({
+                    type: 'function' as const,
+                    function: { name: tool.name, description: tool.description, parameters: tool.parameters },
+                  })),
+                }
+              : {}),
             ...(config.temperature !== undefined ? { temperature: config.temperature } : {}),
             ...(config.max_tokens !== undefined ? { max_tokens: config.max_tokens } : {}),
             ...(config.top_p !== undefined ? { top_p: config.top_p } : {}),
@@ -53,7 +74,9 @@ export function openAICompatible(platform: Platform): Provider {
         const choice = response.choices?.[0];
         if (!choice) throw new EngineError('malformed', 'the chat completion has no choices');
         const toolCalls: ToolCall[] = (choice.message.tool_calls ?? []).flatMap((call) =>
-          call.type === 'function' ? [{ id: call.id, name: call.function.name, arguments: parseArguments(call.function.arguments, call.function.name) }] : [],
+          call.type === 'function'
+            ? [{ id: call.id, name: call.function.name, arguments: parseArguments(call.function.arguments, call.function.name) }]
+            : [],
         );
         return {
           text: choice.message.content ?? '',
@@ -68,9 +91,19 @@ export function openAICompatible(platform: Platform): Provider {
 }
 
 /** Embeddings from an OpenAI-compatible endpoint, for `similar` assertions. */
-export function openAIEmbeddings(platform: Platform, config: { model: string; base_url?: string | undefined; api_key?: string | undefined }, signal: AbortSignal) {
+export function openAIEmbeddings(
+  platform: Platform,
+  config: { model: string; base_url?: string | undefined; api_key?: string | undefined },
+  signal: AbortSignal,
+) {
   const key = config.api_key ? requireSecret(platform.secrets, config.api_key) : 'none';
-  const client = new OpenAI({ apiKey: key, baseURL: config.base_url ?? 'https://api.openai.com/v1', fetch: platform.fetch, maxRetries: 0, dangerouslyAllowBrowser: true });
+  const client = new OpenAI({
+    apiKey: key,
+    baseURL: config.base_url ?? 'https://api.openai.com/v1',
+    fetch: platform.fetch,
+    maxRetries: 0,
+    dangerouslyAllowBrowser: true,
+  });
   return async (texts: string[]): Promise<number[][]> => {
     try {
       const response = await client.embeddings.create({ model: config.model, input: texts }, { signal });

@@ -37,9 +37,17 @@ export function fromSdkError(error: unknown, provider: string, redactText: (text
   if (name === 'APIConnectionError') return new EngineError('network', `${provider} cannot be reached: ${message}`);
   if (typeof failure.status === 'number') {
     if (failure.status === 429) {
-      return new EngineError('rate_limited', `${provider} rate limit (HTTP 429): ${message}`, { status: 429, retryAfterMs: retryAfterMs(header(failure.headers, 'retry-after')) });
+      return new EngineError('rate_limited', `${provider} rate limit (HTTP 429): ${message}`, {
+        status: 429,
+        retryAfterMs: retryAfterMs(header(failure.headers, 'retry-after')),
+      });
     }
-    if (failure.status === 401 || failure.status === 403) return new EngineError('config', `${provider} refused the key (HTTP ${failure.status}): check the secret named in config.yaml`, { status: failure.status });
+    if (failure.status === 401 || failure.status === 403)
+      return new EngineError(
+        'config',
+        `${provider} refused the key (HTTP ${failure.status}): check the secret named in config.yaml`,
+        { status: failure.status },
+      );
     return new EngineError('http', `${provider} answered HTTP ${failure.status}: ${message}`, { status: failure.status });
   }
   if (error instanceof SyntaxError) return new EngineError('malformed', `${provider} answered with malformed JSON: ${message}`);
