@@ -39,16 +39,36 @@ const layers = [
     patterns: [
       pattern(['electron', '**/electron/**'], 'shared/node may not import Electron or electron/.'),
       pattern(['**/renderer/**'], 'shared/node may not import the renderer.'),
-      pattern(['**/runtime/**'], 'shared/node may not import runtime/.'),
+      pattern(
+        ['**/runtime/**', '**/workspace/**', '**/hosts/**', '**/cli/**'],
+        'shared/node is shared by the Node programs; it imports none of them.',
+      ),
     ],
   },
   {
-    files: ['electron/core/**/*.ts'],
+    files: ['workspace/**/*.ts'],
     ignores: ['**/*.test.ts'],
     patterns: [
-      pattern(['electron'], "electron/core never imports 'electron', so tests and the CLI run exactly the app's code."),
-      pattern(['**/renderer/**'], 'electron/core may not import the renderer.'),
-      pattern(['**/runtime/**'], 'electron/core may not import runtime/.'),
+      pattern(
+        ['electron', '**/electron/**'],
+        "workspace/ never imports Electron, so tests and the CLI run exactly the app's code.",
+      ),
+      pattern(['**/renderer/**'], 'workspace/ may not import the renderer.'),
+      pattern(['**/runtime/**'], 'workspace/ may not import runtime/: it speaks to a runtime through shared/release/client.'),
+      pattern(
+        ['**/hosts/**', '**/cli/**'],
+        'workspace/ is the back end: its front ends (hosts/, cli/) call it, never the other way.',
+      ),
+      pattern(['**/test-support/**'], 'production code never imports test helpers.'),
+    ],
+  },
+  {
+    files: ['hosts/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    patterns: [
+      pattern(['electron', '**/electron/**'], 'hosts/ run without Electron: the browser host and serve are plain Node.'),
+      pattern(['**/renderer/**'], 'hosts/ serve the built renderer; they never import it.'),
+      pattern(['**/runtime/**', '**/cli/**'], 'hosts/ may not import runtime/ or cli/.'),
       pattern(['**/test-support/**'], 'production code never imports test helpers.'),
     ],
   },
@@ -76,6 +96,10 @@ const layers = [
     patterns: [
       pattern(['electron', '**/electron/**'], 'runtime/ may not import Electron or electron/.'),
       pattern(['**/renderer/**'], 'runtime/ may not import the renderer.'),
+      pattern(
+        ['**/workspace/**', '**/hosts/**', '**/cli/**'],
+        'runtime/ is its own program: it shares only shared/ with the app.',
+      ),
     ],
   },
 ];

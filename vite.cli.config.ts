@@ -3,7 +3,7 @@ import { nodeBundle } from './vite.node-bundle.ts';
 /** The `slipway` CLI: Node ESM with its npm dependencies bundled in, except the native SQLite binding. */
 export default nodeBundle({
   name: 'main',
-  entry: 'electron/core/cli/main.ts',
+  entry: 'cli/main.ts',
   outDir: 'out/cli',
   format: 'es',
   target: 'node20',

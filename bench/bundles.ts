@@ -6,9 +6,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportBundle, exportFolder, importBundle, inspectBundle } from '../electron/core/bundles';
-import { connect } from '../electron/core/services';
-import { openWorkspace } from '../electron/core/workspace';
+import { exportBundle, exportFolder, importBundle, inspectBundle } from '../workspace/bundles/bundles';
+import { connect } from '../workspace/services';
+import { openWorkspace } from '../workspace/workspace';
 import { realisticAgent } from './fixtures';
 import { line } from './report';
 

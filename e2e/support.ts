@@ -5,8 +5,8 @@ import { expect } from 'vitest';
 import type { Client } from '../shared/contract/client';
 import { startTestHost } from '../test-support/browser-host';
 import { tempWorkspace } from '../test-support/workspace';
-import { loadSamples } from '../electron/core/samples';
-import { openWorkspace } from '../electron/core/workspace';
+import { loadSamples } from '../workspace/agents/samples';
+import { openWorkspace } from '../workspace/workspace';
 
 export const CHROMIUM = process.env.SLIPWAY_CHROMIUM ?? '/usr/bin/chromium';
 export const ARTIFACTS = join(import.meta.dirname, 'artifacts');

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openWorkspace } from '../electron/core/workspace';
+import { openWorkspace } from '../workspace/workspace';
 import { agentFiles } from '../test-support/workspace';
 import { launchChromium, openSession, replaceEditorText, TARGET, viewText, waitForSaved } from './support';
 

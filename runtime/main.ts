@@ -1,11 +1,8 @@
-import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { PriceTable } from '../shared/engine/prices';
 import { envSecrets } from '../shared/engine/secrets';
-import { packageRoot } from '../shared/node/package-root';
 import { nodePlatform } from '../shared/node/platform';
+import { loadPrices } from '../shared/node/prices';
 import { Role } from '../shared/release/protocol';
-import { readFileSync } from 'node:fs';
 import { startRuntime } from './server';
 import { openRuntimeStore } from './store';
 
@@ -29,7 +26,7 @@ program
   .option('--evaluation-interval-ms <ms>', 'how often guardrails and plans are judged', whole('--evaluation-interval-ms'), 5000)
   .option('--flush-ms <ms>', 'how often served requests are written to the database', whole('--flush-ms'), 200)
   .action(async (flags: { data: string; port: number; host: string; evaluationIntervalMs: number; flushMs: number }) => {
-    const prices = PriceTable.parse(JSON.parse(readFileSync(join(packageRoot(), 'resources', 'prices.json'), 'utf8')));
+    const prices = loadPrices();
     const runtime = await startRuntime({
       dir: flags.data,
       port: flags.port,

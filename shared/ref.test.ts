@@ -36,7 +36,9 @@ describe('refs', () => {
 
   it('accepts a selector alone where the agent is known, and refuses another agent', () => {
     expect(parseRefIn('triage', '1.0.0')).toEqual({ agent: 'triage', selector: { kind: 'semver', semver: '1.0.0' } });
-    expect(() => parseRefIn('triage', 'refunds@1.0.0')).toThrowError(/names agent "refunds", not "triage"/);
+    expect(() => parseRefIn('triage', 'refunds@1.0.0')).toThrowError(
+      /"refunds@1.0.0" is not a version of triage: it names agent refunds/,
+    );
   });
 
   it('formats a ref back to its text', () => {

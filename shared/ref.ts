@@ -59,7 +59,7 @@ export function parseRefIn(agent: string, text: string): Ref {
   if (!text.includes('@')) return { agent, selector: parseSelector(text) };
   const ref = parseRef(text);
   if (ref.agent !== agent) {
-    throw new SlipwayError('invalid_input', `ref "${text}" names agent "${ref.agent}", not "${agent}"`);
+    throw new SlipwayError('invalid_input', `"${text}" is not a version of ${agent}: it names agent ${ref.agent}`);
   }
   return ref;
 }

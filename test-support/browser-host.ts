@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { createClient, type Client } from '../shared/contract/client';
 import { httpTransport, type Transport } from '../shared/contract/transport';
-import type { BrowserHost } from '../electron/core/browser-host';
-import { serveWorkspace } from '../electron/core/serve';
+import type { BrowserHost } from '../hosts/browser-host';
+import { serveWorkspace } from '../hosts/serve';
 import { tempDir, tempWorkspace, type TestWorkspace } from './workspace';
 
 export interface TestHost extends TestWorkspace {

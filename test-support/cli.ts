@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../electron/core/cli/program';
+import { runCli } from '../cli/program';
 import { tempDir } from './workspace';
 
 export interface CliSandbox {

@@ -1,4 +1,4 @@
-import type { IpcEventLike, IpcMainLike } from '../electron/core/ipc';
+import type { IpcEventLike, IpcMainLike } from '../hosts/ipc';
 
 /**
  * Behaves as Electron's ipcMain does for invoke: one handler per channel, a second registration

@@ -1,7 +1,7 @@
 // A child process for the crash and concurrency tests: snapshots AGENT in a loop in WORKSPACE,
 // printing "committed N" after each commit. Run: node --import tsx snapshot-loop.ts DIR AGENT COUNT
-import { connect } from '../electron/core/services';
-import { openWorkspace } from '../electron/core/workspace';
+import { connect } from '../workspace/services';
+import { openWorkspace } from '../workspace/workspace';
 import { agentFiles } from './workspace';
 
 const [dir, agent, countText] = process.argv.slice(2);

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '../shared/contract/client';
 import type { Dispatch } from '../shared/contract/dispatch';
-import { connect } from '../electron/core/services';
-import { openWorkspace, type Workspace, type WorkspaceOptions } from '../electron/core/workspace';
+import { connect } from '../workspace/services';
+import { openWorkspace, type Workspace, type WorkspaceOptions } from '../workspace/workspace';
 
 export const TEST_AUTHOR = 'Test Author <test@example.com>';
 

@@ -18,26 +18,19 @@ import {
 import { EVENT_CHANNEL, type AppEvent } from '../../shared/contract/contract';
 import { createDispatch, type Dispatch } from '../../shared/contract/dispatch';
 import { deepLinkHash, deepLinkInArgv, parseDeepLink } from '../../shared/deep-link';
-import { appMenu, type MenuAction, type MenuSpec } from '../core/app-menu';
-import { openAppWorkspace } from '../core/app-workspace';
-import { bindIpc } from '../core/ipc';
-import { electronSqliteBinding } from '../core/native-binding';
-import { defaultWorkspaceDir } from '../core/paths';
-import { forgetRecent, readRecent, rememberWorkspace } from '../core/recent-workspaces';
-import {
-  APP_ENTRY,
-  RENDERER_HEADERS,
-  decideNewWindow,
-  isAppUrl,
-  isPermissionAllowed,
-  resolveAppAsset,
-  windowOptions,
-} from '../core/security';
-import { encryptedFileVault, sessionVault, type SecretVault } from '../core/secret-vault';
-import { createServices, type Services } from '../core/services';
-import { readWindowState, restoreWindow, writeWindowState } from '../core/window-state';
-import type { Workspace } from '../core/workspace';
-import { watchWorkspace } from '../core/workspace-watcher';
+import { appMenu, type MenuAction, type MenuSpec } from './app-menu';
+import { openAppWorkspace } from '../../workspace/app-workspace';
+import { bindIpc } from '../../hosts/ipc';
+import { electronSqliteBinding } from './native-binding';
+import { defaultWorkspaceDir } from '../../workspace/paths';
+import { forgetRecent, readRecent, rememberWorkspace } from './recent-workspaces';
+import { APP_ENTRY, decideNewWindow, isAppUrl, isPermissionAllowed, resolveAppAsset, windowOptions } from './window-security';
+import { RENDERER_HEADERS } from '../../hosts/renderer-files';
+import { encryptedFileVault, sessionVault, type SecretVault } from '../../workspace/keys/secret-vault';
+import { createServices, type Services } from '../../workspace/services';
+import { readWindowState, restoreWindow, writeWindowState } from './window-state';
+import type { Workspace } from '../../workspace/workspace';
+import { watchWorkspace } from '../../hosts/workspace-watcher';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = join(here, '..', 'renderer');

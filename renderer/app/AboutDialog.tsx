@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { About } from '../../shared/contract/entities';
+import type { About } from '../../shared/contract/settings';
 import { errorMessage } from '../features/agents/store';
 import { useStores } from './context';
 import { Dialog } from './Dialog';

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost } from '../../test-support/browser-host';
 import { agentFiles } from '../../test-support/workspace';
-import { connect } from '../../electron/core/services';
-import { openWorkspace } from '../../electron/core/workspace';
+import { connect } from '../../workspace/services';
+import { openWorkspace } from '../../workspace/workspace';
 import { createAppStores, startApp, type AppStores } from './stores';
 
 let t: TestHost;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempWorkspace, type TestWorkspace } from '../../test-support/workspace';
-import { createHandlers } from '../../electron/core/services';
+import { createHandlers } from '../../workspace/services';
 import { createDispatch } from './dispatch';
 import { listMethods } from './contract';
 

@@ -1,6 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Client } from '../../../shared/contract/client';
-import type { AgentSummary } from '../../../shared/contract/entities';
+import type { AgentSummary } from '../../../shared/contract/agents';
 
 export interface AgentsState {
   agents: AgentSummary[];

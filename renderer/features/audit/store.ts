@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AuditEntry } from '../../../shared/contract/entities';
+import type { AuditEntry } from '../../../shared/contract/audit';
 import { errorMessage, type StoreDeps } from '../agents/store';
 
 export interface AuditFilters {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadSamples } from '../../../electron/core/samples';
+import { loadSamples } from '../../../workspace/agents/samples';
 import { startTestHost, type TestHost } from '../../../test-support/browser-host';
 import { createBundlesStore } from './store';
 

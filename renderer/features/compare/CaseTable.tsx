@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { diffWords } from 'diff';
 import { useEffect, useMemo, useRef } from 'react';
 import { CASE_VERDICTS, CATEGORIES, type Category } from '../../../shared/compare';
-import type { ComparedCase } from '../../../shared/contract/compare-entities';
+import type { ComparedCase } from '../../../shared/contract/comparing';
 import { formatCost, formatMs } from '../../app/format';
 import { useSlice, useStores } from '../../app/context';
 import { Conversation } from '../tests/CaseDrawer';

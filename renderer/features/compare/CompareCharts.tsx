@@ -1,5 +1,5 @@
 import { Bar, BarChart, CartesianGrid, ErrorBar, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { ComparisonSummary } from '../../../shared/contract/compare-entities';
+import type { ComparisonSummary } from '../../../shared/contract/comparing';
 
 type Stats = NonNullable<ComparisonSummary['stats']>;
 

@@ -2,7 +2,7 @@ import { useState, type ComponentType } from 'react';
 import { useLoaded } from '../../app/use-loaded';
 import { CopyLink } from '../../app/copy-link';
 import { download } from '../../app/download';
-import type { CompareProgressEvent, ComparisonSummary } from '../../../shared/contract/compare-entities';
+import type { CompareProgressEvent, ComparisonSummary } from '../../../shared/contract/comparing';
 import { formatCost, formatMs, formatRate, when } from '../../app/format';
 import { useSlice, useStores } from '../../app/context';
 import { errorMessage, selectSelectedAgent } from '../agents/store';

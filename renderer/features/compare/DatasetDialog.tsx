@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { ColumnRole } from '../../../shared/dataset';
-import type { DatasetPreview } from '../../../shared/contract/compare-entities';
+import type { DatasetPreview } from '../../../shared/contract/comparing';
 import { errorMessage } from '../agents/store';
 import { useSlice, useStores } from '../../app/context';
 import { Dialog, DialogActions } from '../../app/Dialog';

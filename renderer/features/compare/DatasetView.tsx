@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { DatasetDetail } from '../../../shared/contract/compare-entities';
+import type { DatasetDetail } from '../../../shared/contract/comparing';
 import { useSlice, useStores } from '../../app/context';
 import { useLoaded } from '../../app/use-loaded';
 import { errorMessage } from '../agents/store';

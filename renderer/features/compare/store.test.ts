@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CaseRow } from '../../../shared/contract/compare-entities';
-import { loadSamples } from '../../../electron/core/samples';
+import type { CaseRow } from '../../../shared/contract/comparing';
+import { loadSamples } from '../../../workspace/agents/samples';
 import { startTestHost, type TestHost } from '../../../test-support/browser-host';
 import { createCompareStore, visibleCases } from './store';
 

@@ -6,8 +6,8 @@ import type {
   CompareProgressEvent,
   ComparisonSummary,
   DatasetSummary,
-} from '../../../shared/contract/compare-entities';
-import type { SuiteSummary } from '../../../shared/contract/testing-entities';
+} from '../../../shared/contract/comparing';
+import type { SuiteSummary } from '../../../shared/contract/testing';
 import { attempter, type StoreDeps } from '../agents/store';
 
 export type VerdictFilter = 'all' | CaseVerdict;

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { BumpSuggestion } from '../../../shared/contract/entities';
+import type { BumpSuggestion } from '../../../shared/contract/versions';
 import { applyBump, BUMPS, type Bump } from '../../../shared/semver';
 import { useSlice, useStores } from '../../app/context';
 import { Dialog, DialogActions } from '../../app/Dialog';

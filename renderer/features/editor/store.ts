@@ -1,6 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AgentFileName } from '../../../shared/agent-files';
-import type { BumpSuggestion, Draft, VersionDetail } from '../../../shared/contract/entities';
+import type { BumpSuggestion, VersionDetail } from '../../../shared/contract/versions';
+import type { Draft } from '../../../shared/contract/agents';
 import { validateAgentFiles, type Diagnostic } from '../../../shared/validate-files';
 import { errorMessage, type StoreDeps } from '../agents/store';
 

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
-import type { VersionSummary } from '../../../shared/contract/entities';
+import type { VersionSummary } from '../../../shared/contract/versions';
 import { useSlice, useStores } from '../../app/context';
 import { CopyLink } from '../../app/copy-link';
 import { when } from '../../app/format';

@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { LabelMove, LabelState, VersionDiff, VersionSummary } from '../../../shared/contract/entities';
-import type { Deployment } from '../../../shared/contract/release-entities';
-import type { TeamReleaseOfVersion } from '../../../shared/contract/team-entities';
+import type { LabelMove, LabelState, VersionDiff, VersionSummary } from '../../../shared/contract/versions';
+import type { Deployment } from '../../../shared/contract/release';
+import type { TeamReleaseOfVersion } from '../../../shared/contract/teams';
 import { compareSemver } from '../../../shared/semver';
 import { errorMessage, type StoreDeps } from '../agents/store';
 

@@ -1,5 +1,5 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { ReleaseMetrics } from '../../../shared/contract/release-entities';
+import type { ReleaseMetrics } from '../../../shared/contract/release';
 
 const COLOURS = ['#8c959f', '#4493f8', '#d29922', '#3fb950', '#f85149'];
 

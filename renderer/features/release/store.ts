@@ -6,7 +6,7 @@ import type {
   ReleaseMetrics,
   ReleaseView,
   TargetInfo,
-} from '../../../shared/contract/release-entities';
+} from '../../../shared/contract/release';
 import type { Guardrails, ReleasePlan, RuntimeEvent } from '../../../shared/release/protocol';
 import { attempter, type StoreDeps } from '../agents/store';
 

@@ -1,6 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { Settings } from '../../../shared/contract/entities';
-import type { KeyState, KeyStorage } from '../../../shared/contract/testing-entities';
+import type { Settings } from '../../../shared/contract/settings';
+import type { KeyState, KeyStorage } from '../../../shared/contract/keys';
 import { attempter, type StoreDeps } from '../agents/store';
 
 export interface SettingsState {

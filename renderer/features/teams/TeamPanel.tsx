@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { TeamMatrix, TeamRelease } from '../../../shared/contract/team-entities';
-import type { TeamCheck } from '../../../shared/contract/team-entities';
+import type { TeamMatrix, TeamRelease } from '../../../shared/contract/teams';
+import type { TeamCheck } from '../../../shared/contract/teams';
 import { useSlice, useStores } from '../../app/context';
 import { Dialog, DialogActions } from '../../app/Dialog';
 import { when } from '../../app/format';

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { TeamDetail, TeamMatrix, TeamView } from '../../../shared/contract/team-entities';
+import type { TeamDetail, TeamMatrix, TeamView } from '../../../shared/contract/teams';
 import { attempter, errorMessage, type StoreDeps } from '../agents/store';
 
 export interface TeamsState {

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { ResultDetail } from '../../../shared/contract/testing-entities';
+import type { ResultDetail } from '../../../shared/contract/testing';
 import { formatCost, formatMs } from '../../app/format';
 import { useSlice, useStores } from '../../app/context';
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ImportPreview } from '../../../shared/contract/testing-entities';
+import type { ImportPreview } from '../../../shared/contract/testing';
 import { useSlice, useStores } from '../../app/context';
 import { Dialog, DialogActions } from '../../app/Dialog';
 

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef } from 'react';
-import type { ResultRow } from '../../../shared/contract/testing-entities';
+import type { ResultRow } from '../../../shared/contract/testing';
 import { useSlice, useStores } from '../../app/context';
 import { visibleRows, type ResultFilter, type ResultSort } from './store';
 import { formatCost, formatMs } from '../../app/format';

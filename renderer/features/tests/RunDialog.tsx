@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { RunEstimate } from '../../../shared/contract/testing-entities';
+import type { RunEstimate } from '../../../shared/contract/testing';
 import { formatCost } from '../../app/format';
 import { useSlice, useStores } from '../../app/context';
 import { Dialog, DialogActions } from '../../app/Dialog';

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { stringify } from 'yaml';
-import type { RunProgressEvent, RunSummary } from '../../../shared/contract/testing-entities';
+import type { RunProgressEvent, RunSummary } from '../../../shared/contract/testing';
 import { formatCost, formatRate, when } from '../../app/format';
 import { useLoaded } from '../../app/use-loaded';
 import { useSlice, useStores } from '../../app/context';

@@ -1,5 +1,5 @@
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { TrendPoint } from '../../../shared/contract/testing-entities';
+import type { TrendPoint } from '../../../shared/contract/testing';
 
 interface Series {
   key: 'passRate' | 'costUsd' | 'p95LatencyMs';

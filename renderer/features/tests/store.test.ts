@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ResultRow } from '../../../shared/contract/testing-entities';
+import type { ResultRow } from '../../../shared/contract/testing';
 import { startTestHost, type TestHost } from '../../../test-support/browser-host';
 import { agentFiles } from '../../../test-support/workspace';
 import { createTryStore, templateVariables } from '../try/store';

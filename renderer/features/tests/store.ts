@@ -9,7 +9,7 @@ import type {
   SuiteDetail,
   SuiteSummary,
   TrendPoint,
-} from '../../../shared/contract/testing-entities';
+} from '../../../shared/contract/testing';
 import { Suite } from '../../../shared/suite';
 import { checkDocument, type Diagnostic } from '../../../shared/validate-files';
 import { attempter, type StoreDeps } from '../agents/store';

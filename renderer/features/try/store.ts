@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { SuiteDetail, TryResult } from '../../../shared/contract/testing-entities';
+import type { SuiteDetail, TryResult } from '../../../shared/contract/testing';
 import { errorMessage, type StoreDeps } from '../agents/store';
 
 /** Where the input comes from: typed variables, or a suite's case (with its tool stubs). */

@@ -1,0 +1,97 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cliSandbox, type CliSandbox } from '../test-support/cli';
+import { startRuntimeProcess, type RuntimeProcess } from '../test-support/runtime-process';
+import { TEAM_VERSIONS } from '../test-support/team-agents';
+
+let runtime: RuntimeProcess | null = null;
+const cleanups: Array<() => void> = [];
+afterEach(async () => {
+  cleanups.splice(0).forEach((cleanup) => cleanup());
+  await runtime?.stop();
+  runtime = null;
+});
+
+/** intake and router with two versions each, snapshotted through the CLI from folders. */
+async function teamSandbox(env: Record<string, string> = {}): Promise<CliSandbox> {
+  const box = cliSandbox(env);
+  cleanups.push(box.cleanup);
+  await box.run('init');
+  for (const [agent, versions] of Object.entries(TEAM_VERSIONS)) {
+    await box.run('agent', 'create', agent);
+    for (const version of versions) {
+      const folder = join(box.dir, `${agent}-${version.semver}`);
+      mkdirSync(folder, { recursive: true });
+      for (const [name, content] of Object.entries(version.files)) writeFileSync(join(folder, name), content);
+      expect(
+        await box.run('snapshot', agent, '--from', folder, '-m', version.message, '--version', version.semver),
+      ).toMatchObject({ code: 0 });
+    }
+  }
+  return box;
+}
+
+describe('slipway team', () => {
+  it('checks dependencies, shows the matrix, refuses to promote a broken team release, promotes and rolls back a whole team on a real runtime', async () => {
+    runtime = await startRuntimeProcess();
+    const { run } = await teamSandbox({ SLIPWAY_TOKEN_PROD: runtime.tokens.deployer });
+    expect(await run('team', 'create', 'support', 'intake', 'router')).toMatchObject({
+      code: 0,
+      stdout: 'Created team support: intake, router\n',
+    });
+    const broken = await run('team', 'check', 'support', '--pin', 'router@1.0.0');
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain('BROKEN router@1.0.0 → intake@1.1.0');
+    expect(broken.stdout).toContain(
+      'router 1.0.0 requires intake output field `intent` (string); intake 1.1.0 no longer emits it',
+    );
+    const fine = await run('team', 'check', 'support', '--pin', 'router@1.0.0', '--pin', 'intake@1.0.0');
+    expect(fine.code).toBe(0);
+    expect(fine.stdout).toContain('not checked: intent: enum');
+
+    const matrix = (await run('team', 'matrix', 'support')).stdout;
+    expect(matrix).toMatch(/router ↓ \/ intake →\s+1\.1\.0\s+1\.0\.0/);
+    expect(matrix).toMatch(/2\.0\.0\s+ok\s+ok/);
+    expect(matrix).toMatch(/1\.0\.0\s+broken\s+ok/);
+
+    expect(
+      (await run('team', 'release', 'support', '--pin', 'router@1.0.0', '--pin', 'intake@1.0.0', '-m', 'first together')).stdout,
+    ).toMatch(/^support#1 {2}compatible/);
+    expect((await run('team', 'release', 'support', '--pin', 'router@1.0.0', '-m', 'intake without intent')).stdout).toMatch(
+      /^support#2 {2}BROKEN/,
+    );
+    expect((await run('team', 'release', 'support', '-m', 'both latest')).stdout).toMatch(/^support#3 {2}compatible/);
+
+    await run('release', 'target', 'add', 'prod', runtime.url);
+    const refused = await run('team', 'promote', 'support', '2', '-t', 'prod');
+    expect(refused).toMatchObject({
+      code: 1,
+      stderr:
+        'slipway: support#2 cannot be promoted: router 1.0.0 requires intake output field `intent` (string); intake 1.1.0 no longer emits it\n',
+    });
+    const first = await run('team', 'promote', 'support', '1', '-t', 'prod');
+    expect(first.stdout).toMatch(/team support on prod \(generation 1, support#1\)\n {2}intake +1\.0\.0/);
+    const third = await run('--json', 'team', 'promote', 'support', 'support#3', '-t', 'prod');
+    expect(JSON.parse(third.stdout)).toMatchObject({
+      state: { generation: 2, release: 'support#3', members: { intake: { semver: '1.1.0' }, router: { semver: '2.0.0' } } },
+    });
+    const back = await run('team', 'rollback', 'support', '-t', 'prod', '--reason', 'router 2.0.0 misroutes refunds');
+    expect(back.stdout).toMatch(/generation 3, support#1\)\n {2}intake +1\.0\.0 .*\n {2}router +1\.0\.0/);
+    expect((await run('label', 'list', 'router')).stdout).toMatch(/production\s+1\.0\.0/);
+
+    const audit = (await run('--json', 'audit', 'list', '-n', '40')).stdout;
+    const actions = (JSON.parse(audit) as Array<{ action: string }>).map((entry) => entry.action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'team.create',
+        'team.release',
+        'team.promote.refused',
+        'team.promote',
+        'team.rollback',
+        'runtime.team-released',
+        'runtime.team-rolled-back',
+      ]),
+    );
+  }, 60_000);
+});

@@ -1,0 +1,226 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeLlm, type FakeLlm } from '../test-support/fake-llm';
+import { cliSandbox } from '../test-support/cli';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+function sandbox(extraEnv: Record<string, string> = {}) {
+  const made = cliSandbox(extraEnv);
+  cleanups.push(made.cleanup);
+  return made;
+}
+
+describe('slipway test', () => {
+  it('runs a sample suite offline: exit 1 naming the regressed case, exit 0 with a lower pass rate, reports on disk', async () => {
+    const { run, dir } = sandbox();
+    await run('init', '--sample');
+    const failing = await run(
+      'test',
+      'ticket-triage@staging',
+      '--suite',
+      'triage-basics',
+      '--junit',
+      'report.xml',
+      '--out',
+      'run.json',
+    );
+    expect(failing.code).toBe(1);
+    expect(failing.stderr).toContain('✗ api-outage: json-path: $.priority is "p2", expected "p1"');
+    expect(failing.stdout).toContain('2/3 passed (66.7%), cost $0.0000 — gate FAILED (every result must pass)');
+    const junit = readFileSync(join(dir, 'report.xml'), 'utf8');
+    expect(junit).toMatch(/<testsuite name="triage-basics" tests="3" failures="1" errors="0"/);
+    expect(junit).toContain('<failure message="json-path: $.priority is &quot;p2&quot;, expected &quot;p1&quot;"');
+    const report = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as {
+      attestation: Record<string, unknown>;
+      results: unknown[];
+    };
+    expect(report.attestation).toMatchObject({
+      suite: 'triage-basics',
+      passed: false,
+      total: 3,
+      passRate: 2 / 3,
+      minPassRate: null,
+      runId: 1,
+    });
+    expect(report.results).toHaveLength(3);
+    expect(await run('test', 'ticket-triage@staging', '--suite', 'triage-basics', '--min-pass-rate', '0.6')).toMatchObject({
+      code: 0,
+    });
+    expect(await run('test', 'ticket-triage@production', '--suite', 'triage-basics')).toMatchObject({ code: 0 });
+    const compared = JSON.parse((await run('--json', 'runs', 'compare', '3', '1')).stdout) as { newFailures: string[] };
+    expect(compared.newFailures).toEqual(['api-outage']);
+    expect((await run('runs', 'list', 'ticket-triage')).stdout.split('\n').filter(Boolean)).toHaveLength(3);
+    expect((await run('runs', 'show', '1')).stdout).toContain('✗ api-outage');
+    expect(await run('runs', 'export', '1', '--junit', 'again.xml')).toMatchObject({ code: 0 });
+    expect(readFileSync(join(dir, 'again.xml'), 'utf8')).toBe(junit);
+    const json = JSON.parse((await run('--json', 'test', 'refund-approval@latest', '--suite', 'refund-policy')).stdout) as {
+      attestation: { passed: boolean; versionHash: string };
+    };
+    expect(json.attestation.passed).toBe(true);
+    expect(json.attestation.versionHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('tests a folder against a suite file with no workspace, over a real OpenAI-compatible server, and reuses answers with --cache', async () => {
+    const fake: FakeLlm = await startFakeLlm(() => ({ kind: 'reply', text: '{"queue": "billing"}' }));
+    cleanups.push(() => fake.close());
+    const { run, write, dir } = sandbox({ SLIPWAY_KEY_OPENAI: 'sk-from-env-123456' });
+    write('agent/prompt.md', 'Route tickets.\n');
+    write('agent/user.md', '{{body}}\n');
+    write('agent/tools.json', '[]\n');
+    write(
+      'agent/config.yaml',
+      `provider: openai-compatible\nmodel: gpt-4o-mini-2024-07-18\nbase_url: ${fake.url}/v1\napi_key: OPENAI\n`,
+    );
+    write(
+      'suite.yaml',
+      'name: smoke\ncases:\n  - id: one\n    vars: { body: charged twice }\n    assert: [{ type: json-path, path: $.queue, value: billing }]\n',
+    );
+    const result = await run('test', '--from', 'agent', '--suite', 'suite.yaml');
+    expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining('1/1 passed') });
+    expect(fake.requests[0]?.headers.authorization).toBe('Bearer sk-from-env-123456');
+    expect(() => readFileSync(join(dir, 'ws', 'slipway.db'))).toThrow();
+
+    await run('init');
+    await run('agent', 'create', 'router');
+    await run('snapshot', 'router', '--from', 'agent', '-m', 'first');
+    await run('suite', 'import', 'suite.yaml', '--agent', 'router');
+    await run('test', 'router@1.0.0', '--suite', 'smoke', '--cache');
+    const calls = fake.requests.length;
+    expect(await run('test', 'router@1.0.0', '--suite', 'smoke', '--cache')).toMatchObject({ code: 0 });
+    expect(fake.requests.length).toBe(calls);
+  });
+
+  it('answers usage and configuration errors with exit 2 and one clear line', async () => {
+    const { run } = sandbox();
+    await run('init', '--sample');
+    const cases: Array<[string[], RegExp]> = [
+      [['test', 'ticket-triage@1.1.0'], /say which suite/],
+      [['test', 'ticket-triage@1.1.0', '--suite', 'nope'], /has no suite "nope" \(suites: triage-basics\)/],
+      [
+        ['test', 'ticket-triage@1.1.0', '--suite', 'triage-basics', '--repeat', '0'],
+        /--repeat must be a whole number from 1 to 100/,
+      ],
+      [
+        ['test', 'ticket-triage@1.1.0', '--suite', 'triage-basics', '--min-pass-rate', '1.5'],
+        /--min-pass-rate must be a number from 0 to 1/,
+      ],
+      [['test', 'ghost@1.0.0', '--suite', 'x'], /no agent named "ghost"/],
+    ];
+    for (const [argv, message] of cases) {
+      const result = await run(...argv);
+      expect(result.code, argv.join(' ')).toBe(2);
+      expect(result.stderr, argv.join(' ')).toMatch(message);
+    }
+  });
+});
+
+describe('slipway suite', () => {
+  it('imports a promptfoo config, keeping not- prefixes, weights and thresholds, and lists what it cannot take', async () => {
+    const { run, write } = sandbox();
+    await run('init', '--sample');
+    write(
+      'promptfooconfig.yaml',
+      [
+        'prompts: [file://prompt.txt]',
+        'providers: [openai:gpt-4o-mini]',
+        'defaultTest:',
+        '  assert: [{ type: is-json }]',
+        'tests:',
+        '  - description: Outage is urgent',
+        '    vars: { ticket_id: T-9, customer_tier: pro, customer_name: Bo, subject: Down, body: "API down with 502" }',
+        '    threshold: 0.5',
+        '    assert:',
+        '      - { type: icontains, value: TECHNICAL, weight: 2 }',
+        '      - { type: not-contains, value: billing }',
+        '      - { type: javascript, value: "output.length > 3" }',
+        '  - vars: { ticket_id: T-10, customer_tier: pro, customer_name: "{{ name | upper }}", subject: Bill, body: invoice wrong }',
+        '    assert: [{ type: contains-any, value: [a, b] }]',
+      ].join('\n'),
+    );
+    const imported = await run('suite', 'import', 'promptfooconfig.yaml', '--agent', 'ticket-triage', '--name', 'imported');
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toContain('Imported 2 cases (promptfoo) as ticket-triage/imported revision 1');
+    expect(imported.stdout).toContain('not imported: tests[0].assert[2]: assertion type "javascript"');
+    expect(imported.stdout).toContain('not imported: tests[1].assert[0]: assertion type "contains-any"');
+    expect(imported.stdout).toContain('not imported: tests[1]: nunjucks syntax');
+    expect(imported.stdout).toContain('note: prompts are not imported');
+    const shown = JSON.parse((await run('--json', 'suite', 'show', 'ticket-triage', 'imported')).stdout) as {
+      suite: { cases: Array<{ id: string; threshold?: number; assert: unknown[] }>; defaults: { assert: unknown[] } };
+    };
+    expect(shown.suite.cases[0]).toMatchObject({
+      id: 'outage-is-urgent',
+      threshold: 0.5,
+      assert: [
+        { type: 'icontains', value: 'TECHNICAL', weight: 2 },
+        { type: 'contains', value: 'billing', not: true },
+      ],
+    });
+    expect(shown.suite.defaults.assert).toEqual([{ type: 'is-json' }]);
+    const result = await run('test', 'ticket-triage@1.1.0', '--suite', 'imported');
+    expect(result.stderr).not.toContain('outage-is-urgent');
+  });
+
+  it('imports JSONL and CSV, names the bad line of a broken file and imports nothing from it', async () => {
+    const { run, write } = sandbox();
+    await run('init', '--sample');
+    write('cases.jsonl', '{"id": "a", "vars": {"body": "x"}}\n{"vars": {"body": "y"}}\n');
+    expect((await run('suite', 'import', 'cases.jsonl', '--agent', 'ticket-triage', '--name', 'lines')).stdout).toContain(
+      'Imported 2 cases (jsonl)',
+    );
+    write('cases.csv', 'id,body,__expected\nc1,charged twice,contains: billing\nc2,"API down, 502",icontains: TECHNICAL\n');
+    expect((await run('suite', 'import', 'cases.csv', '--agent', 'ticket-triage', '--name', 'table')).stdout).toContain(
+      'Imported 2 cases (csv)',
+    );
+    write('broken.jsonl', '{"id": "a", "vars": {}}\n{not json\n');
+    const broken = await run('suite', 'import', 'broken.jsonl', '--agent', 'ticket-triage', '--name', 'broken');
+    expect(broken).toMatchObject({ code: 2, stderr: expect.stringContaining('line 2: not JSON') });
+    expect((await run('suite', 'list', 'ticket-triage')).stdout).not.toContain('broken');
+    expect((await run('suite', 'show', 'ticket-triage', 'lines', '--history')).stdout).toMatch(/#1 .* imported/);
+  });
+});
+
+describe('cancelling slipway test', () => {
+  it('stops in-flight calls on Ctrl+C and stores the run as cancelled with what finished', async () => {
+    const fake: FakeLlm = await startFakeLlm((request) =>
+      JSON.stringify(request.body.messages).includes('slow') ? { kind: 'hang' } : { kind: 'reply', text: 'billing' },
+    );
+    cleanups.push(() => fake.close());
+    const { run, write, dir } = sandbox();
+    write('agent/prompt.md', 'Route tickets.\n');
+    write('agent/user.md', '{{body}}\n');
+    write('agent/tools.json', '[]\n');
+    write(
+      'agent/config.yaml',
+      `provider: openai-compatible\nmodel: gpt-4o-mini-2024-07-18\nbase_url: ${fake.url}/v1\ntimeout_ms: 60000\n`,
+    );
+    write('suite.yaml', 'name: smoke\ncases:\n  - id: quick\n    vars: { body: fast }\n  - id: slow\n    vars: { body: slow }\n');
+    await run('init');
+    await run('agent', 'create', 'router');
+    await run('snapshot', 'router', '--from', 'agent', '-m', 'first');
+    await run('suite', 'import', 'suite.yaml', '--agent', 'router');
+    const bin = join(import.meta.dirname, '..', 'bin', 'slipway.js');
+    const child = spawn(process.execPath, [bin, '--workspace', join(dir, 'ws'), 'test', 'router@1.0.0', '--suite', 'smoke'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    while (fake.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(1);
+    expect(stdout).toContain('run cancelled');
+    const runs = JSON.parse((await run('--json', 'runs', 'list', 'router')).stdout) as Array<{
+      status: string;
+      passed: number;
+      total: number;
+    }>;
+    expect(runs[0]).toMatchObject({ status: 'cancelled', passed: 1, total: 2 });
+  });
+});

@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createDispatch, type DispatchOptions } from '../shared/contract/dispatch';
+import { SlipwayError } from '../shared/errors';
+import { startBrowserHost, type BrowserHost } from './browser-host';
+import { packageRoot } from '../workspace/paths';
+import { createServices } from '../workspace/services';
+import type { SecretVault } from '../workspace/keys/secret-vault';
+import type { Workspace } from '../workspace/workspace';
+import { watchWorkspace } from './workspace-watcher';
+
+export interface ServeOptions extends DispatchOptions {
+  port?: number;
+  token?: string;
+  rendererDir?: string;
+  watchIntervalMs?: number;
+  /** Where keys entered in the page are held: by default the environment plus this session. */
+  vault?: SecretVault;
+  /** The environment the user's own folders come from (the signing key); the process's by default. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export function rendererDir(): string {
+  return join(packageRoot(), 'out', 'renderer');
+}
+
+/** The browser host over a workspace, pushing `workspace.changed` to pages whenever anyone commits. */
+export async function serveWorkspace(ws: Workspace, options: ServeOptions = {}): Promise<BrowserHost> {
+  const dir = options.rendererDir ?? rendererDir();
+  if (!existsSync(join(dir, 'index.html')))
+    throw new SlipwayError('workspace', `the renderer is not built (no ${join(dir, 'index.html')}): run \`npm run build\``);
+  let broadcast: BrowserHost['broadcast'] = () => undefined;
+  const services = createServices(ws, {
+    emit: (event) => broadcast(event),
+    ...(options.vault ? { vault: options.vault } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
+  const dispatch = createDispatch(services.handlers, options);
+  const host = await startBrowserHost({
+    dispatch,
+    rendererDir: dir,
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.token !== undefined ? { token: options.token } : {}),
+  });
+  broadcast = host.broadcast;
+  const stopWatching = watchWorkspace(
+    ws.dir,
+    (dataVersion) => host.broadcast({ type: 'workspace.changed', payload: { dataVersion } }),
+    {
+      ...(options.watchIntervalMs !== undefined ? { intervalMs: options.watchIntervalMs } : {}),
+    },
+  );
+  return {
+    ...host,
+    close: async () => {
+      await services.close();
+      stopWatching();
+      await host.close();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { AgentName } from '../names';
+import { BundlePreview, ImportedEvidence, MAX_APP_BUNDLE_BYTES, SigningKeys } from '../bundle';
+import { RefText, method } from './common';
+
+/** Bundles: .slipway files of versions (the format is shared/bundle.ts). */
+
+const BundleBase64 = z
+  .string()
+  .min(1, 'the file is empty')
+  .max(
+    Math.ceil(MAX_APP_BUNDLE_BYTES / 3) * 4,
+    `the file is over ${MAX_APP_BUNDLE_BYTES / 1024 / 1024} MiB: import it with \`slipway bundle import FILE\``,
+  )
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64');
+
+/** Export, preview and import bundles; signing keys; evidence that came with bundles. */
+export const bundlesContract = {
+  bundles: {
+    /** A .slipway file of the versions (and their ancestors), as base64 for the renderer to save. */
+    export: method(
+      z.object({
+        refs: z.array(RefText).min(1, 'select at least one version').max(1000),
+        evidence: z.boolean().default(false),
+        sign: z.boolean().default(false),
+      }),
+      z.object({ fileName: z.string(), base64: z.string(), bytes: z.int(), versions: z.array(z.string()), signed: z.boolean() }),
+    ),
+    /** Checks a bundle whole and says what importing it would do; writes nothing. */
+    preview: method(z.object({ base64: BundleBase64 }), BundlePreview),
+    /** Imports the bundle that was previewed (its manifest's sha256), all or nothing. */
+    import: method(z.object({ base64: BundleBase64, manifestSha256: z.string().regex(/^[0-9a-f]{64}$/) }), BundlePreview),
+    keys: method(z.object({}), SigningKeys),
+    /** Makes the user's signing key in their config folder (never in a workspace). */
+    generateKey: method(z.object({}), SigningKeys),
+    trust: method(
+      z.object({
+        name: z.string().trim().min(1, 'name the key: who signs with it').max(200),
+        publicKey: z.string().min(1).max(1000),
+      }),
+      SigningKeys,
+    ),
+    untrust: method(z.object({ fingerprint: z.string().min(1).max(64) }), SigningKeys),
+    /** Runs and comparison reports that came with bundles, newest first. */
+    evidence: method(z.object({ agent: AgentName }), z.array(ImportedEvidence)),
+    evidenceFile: method(z.object({ id: z.int().min(1) }), z.object({ fileName: z.string(), content: z.string() })),
+  },
+} as const;

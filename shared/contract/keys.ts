@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { SecretName } from '../agent-files';
+import { method } from './common';
+
+/** Provider keys and runtime tokens by name: values never cross the contract. */
+
+export const KeySource = z.enum(['environment', 'saved', 'session']);
+
+/** A key as the renderer may know it: a name and whether it has a value — never the value. */
+export const KeyState = z.object({
+  name: z.string(),
+  set: z.boolean(),
+  source: KeySource.nullable(),
+  /** Agents whose draft or latest version names this key in config.yaml. */
+  usedBy: z.array(z.string()),
+});
+export type KeyState = z.infer<typeof KeyState>;
+
+export const KeyStorage = z.object({
+  kind: z.enum(['safeStorage', 'session']),
+  /** Whether a key entered here survives a restart. */
+  persistent: z.boolean(),
+  /** One sentence on where keys are kept, shown on the settings page. */
+  note: z.string(),
+});
+export type KeyStorage = z.infer<typeof KeyStorage>;
+
+/** Key names, where they are kept, set and remove. */
+export const keysContract = {
+  keys: {
+    list: method(z.object({}), z.array(KeyState)),
+    storage: method(z.object({}), KeyStorage),
+    set: method(z.object({ name: SecretName, value: z.string().min(1, 'the key is empty').max(10_000) }), KeyState),
+    remove: method(z.object({ name: SecretName }), KeyState),
+  },
+} as const;

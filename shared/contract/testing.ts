@@ -1,0 +1,246 @@
+import { z } from 'zod';
+import { AgentName } from '../names';
+import { Message, RecordId, RefText, method } from './common';
+
+/** Suites, runs and the Try panel: the shapes that cross the contract and the methods. */
+
+export const SuiteName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*$/, 'a suite name is lower-case letters, digits and dashes')
+  .max(64);
+const RunSettings = z.object({
+  concurrency: z.int().min(1, 'concurrency is at least 1').max(64, 'concurrency is at most 64').default(4),
+  repeat: z.int().min(1, 'repeat is at least 1').max(100, 'repeat is at most 100').default(1),
+  maxCostUsd: z.number().positive('max cost must be above 0').max(1_000_000).optional(),
+  minPassRate: z.number().min(0).max(1).nullable().default(null),
+});
+
+export const SuiteSummary = z.object({
+  agent: AgentName,
+  name: z.string(),
+  revision: z.int(),
+  hash: z.string(),
+  cases: z.int(),
+  author: z.string(),
+  message: z.string(),
+  createdAt: z.string(),
+});
+export type SuiteSummary = z.infer<typeof SuiteSummary>;
+
+export const SuiteDetail = SuiteSummary.extend({
+  /** The suite as YAML, as saved. */
+  content: z.string(),
+  /** Each case's id and variables, for the Try panel's case picker and the table view. */
+  caseList: z.array(
+    z.object({ id: z.string(), description: z.string(), vars: z.record(z.string(), z.unknown()), assertions: z.int() }),
+  ),
+});
+export type SuiteDetail = z.infer<typeof SuiteDetail>;
+
+export const ImportPreview = z.object({
+  name: z.string(),
+  yaml: z.string(),
+  report: z.object({
+    format: z.enum(['slipway', 'promptfoo', 'jsonl', 'csv']),
+    cases: z.int(),
+    unsupported: z.array(z.string()),
+    notes: z.array(z.string()),
+  }),
+});
+export type ImportPreview = z.infer<typeof ImportPreview>;
+
+export const RunStatus = z.enum(['running', 'finished', 'cancelled', 'stopped_budget', 'interrupted']);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+export const RunSummary = z.object({
+  id: z.int(),
+  agent: z.string(),
+  version: z.string(),
+  versionHash: z.string(),
+  suite: z.string(),
+  suiteRevision: z.int(),
+  suiteRevisionHash: z.string(),
+  settings: z.record(z.string(), z.unknown()),
+  status: RunStatus,
+  actor: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  total: z.int().nullable(),
+  passed: z.int().nullable(),
+  passRate: z.number().nullable(),
+  minPassRate: z.number().nullable(),
+  gatePassed: z.boolean().nullable(),
+  costUsd: z.number().nullable(),
+  costKnown: z.boolean().nullable(),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+export const ResultStatus = z.enum(['passed', 'failed', 'errored']);
+
+/** One result as the grid shows it: read straight from the stored JSON by SQLite. */
+export const ResultRow = z.object({
+  caseId: z.string(),
+  repeat: z.int(),
+  status: ResultStatus,
+  latencyMs: z.number(),
+  costUsd: z.number().nullable(),
+  tokens: z.int().nullable(),
+  /** The error, or the first failing assertion's reason. */
+  problem: z.string().nullable(),
+  /** Some repeats of this case passed and some did not. */
+  flaky: z.boolean(),
+});
+export type ResultRow = z.infer<typeof ResultRow>;
+
+const ChatMessage = z.object({
+  role: z.enum(['system', 'user', 'assistant', 'tool']),
+  content: z.string(),
+  toolCalls: z.array(z.object({ id: z.string(), name: z.string(), arguments: z.record(z.string(), z.unknown()) })).optional(),
+  toolCallId: z.string().optional(),
+  name: z.string().optional(),
+});
+
+const ToolTrace = z.object({
+  name: z.string(),
+  arguments: z.record(z.string(), z.unknown()),
+  result: z.unknown(),
+  error: z.string().optional(),
+});
+
+export const Verdict = z.object({ type: z.string(), pass: z.boolean(), score: z.number(), reason: z.string() });
+
+const EngineFailure = z.object({ kind: z.string(), message: z.string() });
+
+/** One result whole, for the case drawer. */
+export const ResultDetail = z.object({
+  caseId: z.string(),
+  repeat: z.int(),
+  status: ResultStatus,
+  /** The case's variables (or messages) as the suite revision of the run gives them. */
+  input: z.unknown(),
+  output: z.string(),
+  messages: z.array(ChatMessage),
+  toolCalls: z.array(ToolTrace),
+  latencyMs: z.number(),
+  inputTokens: z.int().nullable(),
+  outputTokens: z.int().nullable(),
+  costUsd: z.number().nullable(),
+  retries: z.int(),
+  error: EngineFailure.nullable(),
+  verdicts: z.array(Verdict),
+  cached: z.boolean(),
+});
+export type ResultDetail = z.infer<typeof ResultDetail>;
+
+export const RunComparison = z.object({
+  earlier: z.int(),
+  later: z.int(),
+  newFailures: z.array(z.string()),
+  fixes: z.array(z.string()),
+  stillFailing: z.array(z.string()),
+});
+export type RunComparison = z.infer<typeof RunComparison>;
+
+/** A suite's latest finished run on each version of the agent, oldest version first. */
+export const TrendPoint = z.object({
+  version: z.string(),
+  runId: z.int(),
+  suite: z.string(),
+  passRate: z.number(),
+  costUsd: z.number().nullable(),
+  p95LatencyMs: z.number().nullable(),
+  finishedAt: z.string(),
+});
+export type TrendPoint = z.infer<typeof TrendPoint>;
+
+export const RunEstimate = z.object({
+  calls: z.int(),
+  /** Null when the model has no price in the table. */
+  estimateUsd: z.number().nullable(),
+  version: z.string(),
+});
+export type RunEstimate = z.infer<typeof RunEstimate>;
+
+export const TryResult = z.object({
+  ref: z.string(),
+  /** What the ref resolved to: AGENT@1.2.0 or AGENT@draft. */
+  version: z.string(),
+  output: z.string(),
+  messages: z.array(ChatMessage),
+  toolCalls: z.array(ToolTrace),
+  inputTokens: z.int().nullable(),
+  outputTokens: z.int().nullable(),
+  costUsd: z.number().nullable(),
+  latencyMs: z.number(),
+  error: EngineFailure.extend({ hint: z.string() }).nullable(),
+});
+export type TryResult = z.infer<typeof TryResult>;
+
+export const RunProgressEvent = z.object({
+  runId: z.int(),
+  agent: z.string(),
+  suite: z.string(),
+  version: z.string(),
+  status: RunStatus,
+  done: z.int(),
+  total: z.int(),
+  passed: z.int(),
+  failed: z.int(),
+  errored: z.int(),
+  costUsd: z.number(),
+  estimateUsd: z.number().nullable(),
+  elapsedMs: z.number(),
+});
+export type RunProgressEvent = z.infer<typeof RunProgressEvent>;
+
+/** Suites (revisions, import), runs (background, progress, results) and Try. */
+export const testingContract = {
+  suites: {
+    list: method(z.object({ agent: AgentName }), z.array(SuiteSummary)),
+    get: method(z.object({ agent: AgentName, name: SuiteName, revision: z.int().positive().optional() }), SuiteDetail),
+    save: method(
+      z.object({ agent: AgentName, yaml: z.string().min(1, 'the suite is empty').max(20_000_000), message: Message }),
+      SuiteDetail,
+    ),
+    previewImport: method(
+      z.object({ fileName: z.string().min(1).max(500), content: z.string().max(50_000_000), name: SuiteName.optional() }),
+      ImportPreview,
+    ),
+  },
+  runs: {
+    estimate: method(
+      z.object({ agent: AgentName, ref: RefText, suite: SuiteName, repeat: z.int().min(1).max(100).default(1) }),
+      RunEstimate,
+    ),
+    start: method(
+      z.object({
+        agent: AgentName,
+        ref: RefText,
+        suite: SuiteName,
+        settings: RunSettings.default({ concurrency: 4, repeat: 1, minPassRate: null }),
+      }),
+      RunSummary,
+    ),
+    cancel: method(z.object({ runId: RecordId }), RunSummary),
+    list: method(z.object({ agent: AgentName, suite: SuiteName.optional() }), z.array(RunSummary)),
+    get: method(z.object({ runId: RecordId }), RunSummary),
+    results: method(z.object({ runId: RecordId }), z.array(ResultRow)),
+    result: method(z.object({ runId: RecordId, caseId: z.string().min(1), repeat: z.int().min(0) }), ResultDetail),
+    compare: method(z.object({ earlier: RecordId, later: RecordId }), RunComparison),
+    /** The run of the same suite before this one, if any. */
+    previous: method(z.object({ runId: RecordId }), RunSummary.nullable()),
+    trend: method(z.object({ agent: AgentName, suite: SuiteName.optional() }), z.array(TrendPoint)),
+  },
+  try: {
+    run: method(
+      z.object({
+        agent: AgentName,
+        ref: RefText,
+        /** A suite case to take the input (and tool stubs) from; otherwise `vars`. */
+        case: z.object({ suite: SuiteName, id: z.string().min(1) }).optional(),
+        vars: z.record(z.string(), z.string()).default({}),
+      }),
+      TryResult,
+    ),
+  },
+} as const;

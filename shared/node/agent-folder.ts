@@ -1,0 +1,51 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AGENT_FILES, isAgentFileName } from '../agent-files';
+import { SlipwayError } from '../errors';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Reads an agent's files from a folder. Dot-files and sub-folders are passed over; anything else must be an agent file. */
+export function readAgentFolder(dir: string): Record<string, string> {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new SlipwayError('invalid_input', `${dir} is not a folder`);
+  const files: Record<string, string> = {};
+  const strangers: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.') || entry.isDirectory()) continue;
+    if (!isAgentFileName(entry.name)) {
+      strangers.push(entry.name);
+      continue;
+    }
+    try {
+      files[entry.name] = utf8.decode(readFileSync(join(dir, entry.name)));
+    } catch {
+      throw new SlipwayError('invalid_files', `${entry.name} is not UTF-8 text`);
+    }
+  }
+  if (strangers.length > 0) {
+    throw new SlipwayError(
+      'invalid_files',
+      `${dir} holds files that are not agent files (${strangers.join(', ')}): allowed files are ${AGENT_FILES.join(', ')}`,
+    );
+  }
+  return files;
+}
+
+/**
+ * Writes files into a folder. Agent files already there with other content are not overwritten
+ * unless `force` is set, so a checkout never destroys uncommitted work by surprise.
+ */
+export function writeAgentFolder(dir: string, files: Record<string, string>, force: boolean): string[] {
+  mkdirSync(dir, { recursive: true });
+  if (!force) {
+    const clobbered = Object.entries(files)
+      .filter(([name, content]) => existsSync(join(dir, name)) && readFileSync(join(dir, name), 'utf8') !== content)
+      .map(([name]) => name);
+    if (clobbered.length > 0) {
+      throw new SlipwayError('conflict', `${dir} already has different ${clobbered.join(', ')}: use --force to overwrite`);
+    }
+  }
+  const names = Object.keys(files).sort();
+  for (const name of names) writeFileSync(join(dir, name), files[name] ?? '');
+  return names;
+}

@@ -1,0 +1,152 @@
+import { AGENT_FILES, isAgentFileName, normalizeLineEndings } from '../../shared/agent-files';
+import type { Draft } from '../../shared/contract/agents';
+import { SlipwayError } from '../../shared/errors';
+import { parseRefIn } from '../../shared/ref';
+import { writeTransaction } from '../../shared/node/sqlite';
+import { sql } from '../statements';
+import type { Workspace } from '../workspace';
+import { appendAudit } from '../audit/audit-log';
+import { requireActiveAgent, requireAgent, resolveVersion, semverOf, versionById, versionFiles, type AgentRow } from '../lookup';
+
+/** What a new agent starts with: a draft that is already valid, so the first snapshot is one step away. */
+export const STARTER_FILES: Readonly<Record<string, string>> = {
+  'prompt.md': 'You are a helpful assistant.\n',
+  'config.yaml': 'provider: openai-compatible\nmodel: gpt-4o-mini-2024-07-18\ntemperature: 0.2\nmax_tokens: 512\n',
+  'tools.json': '[]\n',
+};
+
+function checkFileName(name: string): void {
+  if (!isAgentFileName(name)) {
+    throw new SlipwayError('invalid_files', `"${name}" is not an agent file: allowed files are ${AGENT_FILES.join(', ')}`);
+  }
+}
+
+export function draftFiles(ws: Workspace, agentId: number): Record<string, string> {
+  const rows = sql(ws.db, 'SELECT name, content FROM draft_files WHERE agent_id = ? ORDER BY name').all(agentId) as Array<{
+    name: string;
+    content: string;
+  }>;
+  return Object.fromEntries(rows.map((row) => [row.name, row.content]));
+}
+
+export function draftParentId(ws: Workspace, agentId: number): number | null {
+  return (
+    (sql(ws.db, 'SELECT parent_id FROM drafts WHERE agent_id = ?').get(agentId) as { parent_id: number | null } | undefined)
+      ?.parent_id ?? null
+  );
+}
+
+function changedFiles(files: Record<string, string>, parent: Record<string, string> | null): string[] {
+  if (!parent) return Object.keys(files).sort();
+  const names = new Set([...Object.keys(files), ...Object.keys(parent)]);
+  return [...names].filter((name) => files[name] !== parent[name]).sort();
+}
+
+export function readDraft(ws: Workspace, agent: AgentRow): Draft {
+  const row = sql(ws.db, 'SELECT parent_id, updated_at FROM drafts WHERE agent_id = ?').get(agent.id) as {
+    parent_id: number | null;
+    updated_at: string;
+  };
+  const files = draftFiles(ws, agent.id);
+  const changed = changedFiles(files, row.parent_id === null ? null : versionFiles(ws, row.parent_id));
+  return {
+    agent: agent.name,
+    parent: semverOf(ws, row.parent_id),
+    files,
+    updatedAt: row.updated_at,
+    changed: changed.length > 0,
+    changedFiles: changed,
+  };
+}
+
+/**
+ * Replaces the draft's files and parent, writing only the files that differ (a snapshot
+ * usually changes one file, and every byte written is WAL to checkpoint). Runs inside the
+ * caller's write transaction.
+ */
+export function storeDraft(
+  ws: Workspace,
+  agentId: number,
+  files: Readonly<Record<string, string>>,
+  parentId: number | null,
+  current = draftFiles(ws, agentId),
+): void {
+  const upsert = sql(
+    ws.db,
+    'INSERT INTO draft_files (agent_id, name, content) VALUES (?, ?, ?) ON CONFLICT(agent_id, name) DO UPDATE SET content = excluded.content',
+  );
+  const remove = sql(ws.db, 'DELETE FROM draft_files WHERE agent_id = ? AND name = ?');
+  for (const name of Object.keys(current)) if (files[name] === undefined) remove.run(agentId, name);
+  for (const [name, text] of Object.entries(files)) {
+    const content = normalizeLineEndings(text);
+    if (current[name] !== content) upsert.run(agentId, name, content);
+  }
+  sql(
+    ws.db,
+    'INSERT INTO drafts (agent_id, parent_id, updated_at) VALUES (?, ?, ?) ON CONFLICT(agent_id) DO UPDATE SET parent_id = excluded.parent_id, updated_at = excluded.updated_at',
+  ).run(agentId, parentId, ws.now());
+}
+
+function touch(ws: Workspace, agentId: number): void {
+  sql(ws.db, 'UPDATE drafts SET updated_at = ? WHERE agent_id = ?').run(ws.now(), agentId);
+}
+
+export function getDraft(ws: Workspace, name: string): Draft {
+  return readDraft(ws, requireAgent(ws, name));
+}
+
+export function writeDraftFile(ws: Workspace, name: string, file: string, content: string): Draft {
+  checkFileName(file);
+  return writeTransaction(ws.db, () => {
+    const agent = requireActiveAgent(ws, name);
+    sql(
+      ws.db,
+      'INSERT INTO draft_files (agent_id, name, content) VALUES (?, ?, ?) ON CONFLICT(agent_id, name) DO UPDATE SET content = excluded.content',
+    ).run(agent.id, file, normalizeLineEndings(content));
+    touch(ws, agent.id);
+    return readDraft(ws, agent);
+  });
+}
+
+export function removeDraftFile(ws: Workspace, name: string, file: string): Draft {
+  checkFileName(file);
+  return writeTransaction(ws.db, () => {
+    const agent = requireActiveAgent(ws, name);
+    const result = sql(ws.db, 'DELETE FROM draft_files WHERE agent_id = ? AND name = ?').run(agent.id, file);
+    if (result.changes === 0) throw new SlipwayError('not_found', `the draft of "${name}" has no file ${file}`);
+    touch(ws, agent.id);
+    return readDraft(ws, agent);
+  });
+}
+
+export function replaceDraft(ws: Workspace, name: string, files: Record<string, string>): Draft {
+  Object.keys(files).forEach(checkFileName);
+  return writeTransaction(ws.db, () => {
+    const agent = requireActiveAgent(ws, name);
+    storeDraft(ws, agent.id, files, draftParentId(ws, agent.id));
+    return readDraft(ws, agent);
+  });
+}
+
+/** Checks a version out into the draft; the replaced draft's content is recorded in the audit log so it is never lost. */
+export function resetDraft(ws: Workspace, name: string, refText: string): Draft {
+  const ref = parseRefIn(name, refText);
+  return writeTransaction(ws.db, () => {
+    const agent = requireActiveAgent(ws, name);
+    const { version } = resolveVersion(ws, ref);
+    const previous = readDraft(ws, agent);
+    storeDraft(ws, agent.id, versionFiles(ws, version.id), version.id);
+    appendAudit(ws, {
+      action: 'draft.reset',
+      agentId: agent.id,
+      subject: `${agent.name}@draft`,
+      before: {
+        parent: previous.parent,
+        changedFiles: previous.changedFiles,
+        files: previous.changed ? previous.files : undefined,
+      },
+      after: { parent: versionById(ws, version.id).semver },
+    });
+    return readDraft(ws, agent);
+  });
+}

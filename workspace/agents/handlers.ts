@@ -1,0 +1,27 @@
+import type { Handlers } from '../../shared/contract/contract';
+import { validateAgentFiles } from '../../shared/validate-files';
+import type { Workspace } from '../workspace';
+import { createAgent, describeAgent, listAgents, renameAgent, setArchived } from './agents';
+import { getDraft, removeDraftFile, replaceDraft, resetDraft, writeDraftFile } from './drafts';
+
+/** The contract's agents and drafts domains over one workspace. */
+export function createAgentHandlers(ws: Workspace): Pick<Handlers, 'agents' | 'drafts'> {
+  return {
+    agents: {
+      list: ({ includeArchived }) => listAgents(ws, includeArchived),
+      create: ({ name, description }) => createAgent(ws, name, description),
+      rename: ({ name, newName, reason }) => renameAgent(ws, name, newName, reason),
+      describe: ({ name, description }) => describeAgent(ws, name, description),
+      archive: ({ name, reason }) => setArchived(ws, name, true, reason),
+      restore: ({ name, reason }) => setArchived(ws, name, false, reason),
+    },
+    drafts: {
+      get: ({ agent }) => getDraft(ws, agent),
+      writeFile: ({ agent, file, content }) => writeDraftFile(ws, agent, file, content),
+      removeFile: ({ agent, file }) => removeDraftFile(ws, agent, file),
+      replace: ({ agent, files }) => replaceDraft(ws, agent, files),
+      reset: ({ agent, ref }) => resetDraft(ws, agent, ref),
+      validate: ({ agent }) => validateAgentFiles(getDraft(ws, agent).files),
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import { auditRowHash, GENESIS_HASH, verifyChain, type ChainCheck, type ChainRow } from '../../shared/audit-chain';
+import type { AuditEntry } from '../../shared/contract/audit';
+import { sql } from '../statements';
+import type { Workspace } from '../workspace';
+
+export interface AuditEvent {
+  action: string;
+  agentId: number | null;
+  subject: string;
+  reason?: string;
+  before?: unknown;
+  after?: unknown;
+  /** Who acted, when not the workspace's author (the sample loader, an import). */
+  actor?: string;
+}
+
+function json(value: unknown): string | null {
+  return value === undefined ? null : JSON.stringify(value);
+}
+
+/**
+ * Appends one row to the hash-chained audit log. Call it inside the write transaction of the
+ * change it records: the previous hash is read under the same lock, so the chain cannot fork.
+ */
+export function appendAudit(ws: Workspace, event: AuditEvent): void {
+  const last = sql(ws.db, 'SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1').get() as
+    { id: number; hash: string } | undefined;
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  const row = {
+    id: (last?.id ?? 0) + 1,
+    at: ws.now(),
+    actor: event.actor ?? ws.identity().author,
+    action: event.action,
+    agentId: event.agentId,
+    subject: event.subject,
+    reason: event.reason ?? '',
+    before: json(event.before),
+    after: json(event.after),
+  };
+  sql(
+    ws.db,
+    'INSERT INTO audit (id, at, actor, action, agent_id, subject, reason, before, after, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(
+    row.id,
+    row.at,
+    row.actor,
+    row.action,
+    row.agentId,
+    row.subject,
+    row.reason,
+    row.before,
+    row.after,
+    prevHash,
+    auditRowHash(prevHash, row),
+  );
+}
+
+interface AuditRow {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  agent_id: number | null;
+  agent_name: string | null;
+  subject: string;
+  reason: string;
+  before: string | null;
+  after: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditFilter {
+  agentId?: number | undefined;
+  /** An action, or an action prefix ending in '.' ("label." matches every label action). */
+  action?: string | undefined;
+  /** Matches any part of the actor, case-insensitively. */
+  actor?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+  limit: number;
+  beforeId?: number | undefined;
+}
+
+export function listAudit(ws: Workspace, filter: AuditFilter): AuditEntry[] {
+  const rows = sql(
+    ws.db,
+    `SELECT audit.*, agents.name AS agent_name FROM audit LEFT JOIN agents ON agents.id = audit.agent_id
+     WHERE (:agent IS NULL OR audit.agent_id = :agent) AND (:before IS NULL OR audit.id < :before)
+       AND (:action IS NULL OR audit.action = :action OR (substr(:action, -1) = '.' AND substr(audit.action, 1, length(:action)) = :action))
+       AND (:actor IS NULL OR instr(lower(audit.actor), lower(:actor)) > 0)
+       AND (:since IS NULL OR audit.at >= :since) AND (:until IS NULL OR audit.at <= :until)
+     ORDER BY audit.id DESC LIMIT :limit`,
+  ).all({
+    agent: filter.agentId ?? null,
+    before: filter.beforeId ?? null,
+    action: filter.action || null,
+    actor: filter.actor || null,
+    since: filter.since ?? null,
+    until: filter.until ?? null,
+    limit: filter.limit,
+  }) as AuditRow[];
+  return rows.map((row) => ({
+    id: row.id,
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    agent: row.agent_name,
+    subject: row.subject,
+    reason: row.reason,
+    before: row.before === null ? null : (JSON.parse(row.before) as unknown),
+    after: row.after === null ? null : (JSON.parse(row.after) as unknown),
+    hash: row.hash,
+  }));
+}
+
+function* chainRows(ws: Workspace): Generator<ChainRow> {
+  for (const row of ws.db.prepare('SELECT * FROM audit ORDER BY id').iterate() as IterableIterator<
+    Omit<AuditRow, 'agent_name'>
+  >) {
+    yield {
+      id: row.id,
+      at: row.at,
+      actor: row.actor,
+      action: row.action,
+      agentId: row.agent_id,
+      subject: row.subject,
+      reason: row.reason,
+      before: row.before,
+      after: row.after,
+      prevHash: row.prev_hash,
+      hash: row.hash,
+    };
+  }
+}
+
+export function verifyAudit(ws: Workspace): ChainCheck {
+  return verifyChain(chainRows(ws));
+}

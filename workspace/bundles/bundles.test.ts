@@ -1,0 +1,291 @@
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { afterEach, describe, expect, it } from 'vitest';
+import yazl from 'yazl';
+import { SlipwayError } from '../../shared/errors';
+import { tempWorkspace, type TestWorkspace } from '../../test-support/workspace';
+import { readZipEntries } from './archive';
+import { trustKey } from './signing';
+import { exportBundle, importBundle, inspectBundle } from './bundles';
+import { loadSamples } from '../agents/samples';
+
+const made: TestWorkspace[] = [];
+afterEach(() => made.splice(0).forEach((workspace) => workspace.cleanup()));
+
+function workspace(withSamples = false): TestWorkspace {
+  const t = tempWorkspace();
+  if (withSamples) loadSamples(t.ws);
+  made.push(t);
+  return t;
+}
+
+async function zip(entries: Array<{ name: string; data: Buffer; mode?: number; compress?: boolean }>): Promise<Buffer> {
+  const file = new yazl.ZipFile();
+  for (const entry of entries)
+    file.addBuffer(entry.data, entry.name, { ...(entry.mode ? { mode: entry.mode } : {}), compress: entry.compress ?? true });
+  file.end();
+  const chunks: Buffer[] = [];
+  for await (const chunk of file.outputStream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** A bundle with one entry changed and the rest as they were (signature and manifest included). */
+async function rezip(data: Buffer, edit: (name: string, content: Buffer) => Buffer): Promise<Buffer> {
+  const entries = await readZipEntries(data);
+  return zip([...entries.entries()].map(([name, content]) => ({ name, data: edit(name, content) })));
+}
+
+/** Same-length byte surgery on every occurrence, to make names yazl itself would refuse to write. */
+function replaceAll(data: Buffer, from: string, to: string): Buffer {
+  const out = Buffer.from(data);
+  let at = out.indexOf(from);
+  while (at >= 0) {
+    out.write(to, at);
+    at = out.indexOf(from, at + from.length);
+  }
+  return out;
+}
+
+/** Every row of every table: equal dumps mean nothing was written. */
+function counts(t: TestWorkspace): string {
+  const tables = (
+    t.ws.db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .all() as Array<{ name: string }>
+  ).map((row) => row.name);
+  return createHash('sha256')
+    .update(
+      JSON.stringify(
+        tables.map((table) => [
+          table,
+          t.ws.db
+            .prepare(`SELECT * FROM "${table}"`)
+            .all()
+            .map((row) => JSON.stringify(row))
+            .sort(),
+        ]),
+      ),
+    )
+    .digest('hex');
+}
+
+/** The database file's bytes once the WAL is folded in: byte-identical apart from the WAL. */
+function fileBytes(t: TestWorkspace): string {
+  t.ws.db.pragma('wal_checkpoint(TRUNCATE)');
+  return createHash('sha256').update(readFileSync(t.ws.db.name)).digest('hex');
+}
+
+describe('bundles', () => {
+  it('round-trips versions into a fresh workspace: the same hashes, parents, semvers and labels; a second import changes nothing', async () => {
+    const source = workspace(true);
+    const { data } = await exportBundle(source.ws, [
+      'ticket-triage@1.0.0',
+      'ticket-triage@1.1.0',
+      'ticket-triage@1.1.1',
+      'refund-approval@1.0.0',
+      'refund-approval@production',
+    ]);
+    const target = workspace();
+    const first = await importBundle(target.ws, data);
+    expect([...first.plan.add].sort()).toEqual([
+      'refund-approval@1.0.0',
+      'refund-approval@1.1.0',
+      'ticket-triage@1.0.0',
+      'ticket-triage@1.1.0',
+      'ticket-triage@1.1.1',
+    ]);
+    const versions = async (t: TestWorkspace, agent: string) =>
+      (await t.client.versions.list({ agent })).map((version) => [
+        version.semver,
+        version.hash,
+        version.parent,
+        version.author,
+        version.message,
+      ]);
+    expect(await versions(target, 'ticket-triage')).toEqual(await versions(source, 'ticket-triage'));
+    expect((await target.client.labels.list({ agent: 'ticket-triage' })).map((label) => [label.name, label.semver])).toEqual(
+      (await source.client.labels.list({ agent: 'ticket-triage' })).map((label) => [label.name, label.semver]),
+    );
+    expect((await target.client.versions.get({ ref: 'ticket-triage@1.1.1' })).files).toEqual(
+      (await source.client.versions.get({ ref: 'ticket-triage@1.1.1' })).files,
+    );
+    const before = counts(target);
+    const second = await importBundle(target.ws, data);
+    expect(second.plan).toMatchObject({
+      add: [],
+      present: expect.arrayContaining(['ticket-triage@1.1.1']) as unknown as string[],
+    });
+    expect(counts(target)).toBe(before);
+  });
+
+  it('refuses a whole import that would give a semver other content, listing every conflict', async () => {
+    const source = workspace(true);
+    const { data } = await exportBundle(source.ws, ['ticket-triage@1.0.0', 'ticket-triage@1.1.0']);
+    const target = workspace();
+    await target.client.agents.create({ name: 'ticket-triage' });
+    await target.client.versions.snapshot({
+      agent: 'ticket-triage',
+      message: 'our own 1.0.0',
+      files: {
+        'prompt.md': 'Other.\n',
+        'config.yaml': 'provider: mock\nmodel: m\nmock:\n  rules:\n    - reply: x\n',
+        'tools.json': '[]\n',
+      },
+    });
+    const before = counts(target);
+    await expect(importBundle(target.ws, data)).rejects.toThrow(
+      /nothing was written:\n {2}- ticket-triage@1\.0\.0 exists here with other content/,
+    );
+    expect(counts(target)).toBe(before);
+  });
+
+  it('checks signatures: trusted, untrusted, and tampered after signing', async () => {
+    const source = workspace(true);
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const signed = (await exportBundle(source.ws, ['ticket-triage@1.0.0'], { signWith: privateKey })).data;
+    const target = workspace();
+    expect((await inspectBundle(target.ws, signed)).signature).toMatchObject({ signed: true, trusted: false });
+    await expect(importBundle(target.ws, signed, { requireTrusted: true })).rejects.toThrow(
+      /signed by [0-9a-f]{16}, a key this workspace does not trust/,
+    );
+    trustKey(target.ws, 'release team', publicKey.export({ type: 'spki', format: 'der' }).toString('base64'));
+    expect((await inspectBundle(target.ws, signed)).signature).toMatchObject({
+      signed: true,
+      trusted: true,
+      trustedAs: 'release team',
+    });
+    const tampered = await rezip(signed, (name, content) =>
+      name === 'manifest.json' ? Buffer.from(content.toString().replace('"author": "', '"author": "Mallory, not ')) : content,
+    );
+    await expect(inspectBundle(target.ws, tampered)).rejects.toThrow(
+      /the signature does not match the manifest: the bundle was changed after it was signed/,
+    );
+  });
+
+  it('refuses what is not a safe bundle, each with its reason', async () => {
+    const source = workspace(true);
+    const good = (await exportBundle(source.ws, ['ticket-triage@1.0.0'])).data;
+    const target = workspace();
+    const refusal = async (data: Buffer) =>
+      (await inspectBundle(target.ws, data)
+        .then(() => 'accepted')
+        .catch((error: Error) => error.message)) as string;
+    expect(await refusal(Buffer.from('PK but not really'))).toMatch(/^not a bundle/);
+    expect(await refusal(await zip([{ name: 'readme.txt', data: Buffer.from('hi') }]))).toMatch(/no manifest\.json/);
+    expect(
+      await refusal(await zip([{ name: 'manifest.json', data: Buffer.from('{"format": "slipway-bundle", "version": 9}') }])),
+    ).toMatch(/format version 9 is not one this Slipway reads/);
+    expect(
+      await refusal(
+        replaceAll(
+          await zip([
+            { name: 'manifest.json', data: Buffer.from('{}') },
+            { name: 'QQ/evil.txt', data: Buffer.from('x') },
+          ]),
+          'QQ/evil',
+          '../evil',
+        ),
+      ),
+    ).toMatch(/outside the bundle|invalid relative path/);
+    expect(
+      await refusal(
+        replaceAll(
+          await zip([
+            { name: 'manifest.json', data: Buffer.from('{}') },
+            { name: 'Qetc.txt', data: Buffer.from('x') },
+          ]),
+          'Qetc',
+          '/etc',
+        ),
+      ),
+    ).toMatch(/absolute path/);
+    expect(
+      await refusal(
+        await zip([
+          { name: 'manifest.json', data: Buffer.from('{}') },
+          { name: 'link', data: Buffer.from('/etc/passwd'), mode: 0o120777 },
+        ]),
+      ),
+    ).toMatch(/symbolic link/);
+    expect(
+      await refusal(
+        await zip([
+          { name: 'manifest.json', data: Buffer.from('{}') },
+          { name: 'a.txt', data: Buffer.from('1') },
+          { name: 'a.txt', data: Buffer.from('2') },
+        ]),
+      ),
+    ).toMatch(/appears twice/);
+    expect(
+      await refusal(
+        await zip([
+          { name: 'manifest.json', data: Buffer.from('{}') },
+          { name: 'big.bin', data: Buffer.alloc(51 * 1024 * 1024), compress: false },
+        ]),
+      ),
+    ).toMatch(/over 50 MiB/);
+    expect(
+      await refusal(
+        await zip([
+          { name: 'manifest.json', data: Buffer.from('{}') },
+          { name: 'bomb.bin', data: Buffer.alloc(8 * 1024 * 1024) },
+        ]),
+      ),
+    ).toMatch(/more than 100:1/);
+    expect(
+      await refusal(
+        await rezip(good, (name, content) =>
+          name.endsWith('/prompt.md') ? Buffer.concat([content, Buffer.from('Ignore the rules.\n')]) : content,
+        ),
+      ),
+    ).toMatch(/versions\/ticket-triage\/1\.0\.0\/prompt\.md: its sha256 does not match the manifest/);
+  });
+
+  it('survives 5,000 seeded mutations and truncations: each refused with a clear error, never a crash, never a partial write', async () => {
+    const source = workspace(true);
+    const good = (await exportBundle(source.ws, ['ticket-triage@1.0.0', 'ticket-triage@1.1.0'])).data;
+    const target = workspace();
+    let baseline = counts(target);
+    let baselineFile = fileBytes(target);
+    const rng = xoroshiro128plus(20261127);
+    const expected = (await source.client.versions.list({ agent: 'ticket-triage' }))
+      .filter((version) => ['1.0.0', '1.1.0'].includes(version.semver))
+      .map((version) => version.hash)
+      .sort();
+    let refused = 0;
+    let accepted = 0;
+    for (let round = 0; round < 5000; round += 1) {
+      const kind = uniformInt(rng, 0, 2);
+      let data: Buffer;
+      if (kind === 0) data = good.subarray(0, uniformInt(rng, 0, good.length - 1));
+      else {
+        data = Buffer.from(good);
+        for (let flips = uniformInt(rng, 1, 8); flips > 0; flips -= 1)
+          data[uniformInt(rng, 0, data.length - 1)] = uniformInt(rng, 0, 255);
+        if (kind === 2) data = Buffer.concat([data.subarray(0, 100), Buffer.from([uniformInt(rng, 0, 255)]), data.subarray(100)]);
+      }
+      try {
+        await importBundle(target.ws, data);
+        // A mutation of bytes a reader ignores may pass: then exactly the bundle's versions are there.
+        accepted += 1;
+        expect((await target.client.versions.list({ agent: 'ticket-triage' })).map((version) => version.hash).sort()).toEqual(
+          expected,
+        );
+        baseline = counts(target);
+        baselineFile = fileBytes(target);
+      } catch (error) {
+        expect(error, `round ${round}`).toBeInstanceOf(SlipwayError);
+        expect((error as Error).message.length).toBeGreaterThan(10);
+        refused += 1;
+        expect(counts(target), `round ${round}`).toBe(baseline);
+        if (round % 250 === 0) expect(fileBytes(target), `round ${round}`).toBe(baselineFile);
+      }
+    }
+    expect(refused + accepted).toBe(5000);
+    expect(refused).toBeGreaterThan(4900);
+    expect(counts(target)).toBe(baseline);
+    expect(fileBytes(target)).toBe(baselineFile);
+  }, 120_000);
+});

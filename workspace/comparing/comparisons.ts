@@ -1,0 +1,257 @@
+import { compareVersions, type CaseRow, type CaseVerdict, type ComparisonStats } from '../../shared/compare';
+import type { DatasetItem } from '../../shared/dataset';
+import type { CaseResult } from '../../shared/engine/runner';
+import { SlipwayError } from '../../shared/errors';
+import { writeTransaction } from '../../shared/node/sqlite';
+import { sql } from '../statements';
+import type { Workspace } from '../workspace';
+import { appendAudit } from '../audit/audit-log';
+import { datasetRevisionById } from './datasets';
+import { requireAgent } from '../lookup';
+import { OWNER, ownerIsGone } from '../owner';
+
+export type ComparisonStatus = 'running' | 'finished' | 'cancelled' | 'interrupted';
+
+export interface ComparedRef {
+  ref: string;
+  /** What it resolved to: AGENT@1.2.0 or AGENT@draft. */
+  version: string;
+  hash: string;
+}
+
+export interface ComparisonSummary {
+  id: number;
+  agent: string;
+  dataset: { name: string; revision: number; items: number };
+  suite: { name: string; revision: number } | null;
+  refs: ComparedRef[];
+  settings: { repeat: number; concurrency: number };
+  seed: number;
+  status: ComparisonStatus;
+  actor: string;
+  startedAt: string;
+  finishedAt: string | null;
+  stats: ComparisonStats | null;
+}
+
+interface ComparisonRow {
+  id: number;
+  agent: string;
+  dataset: string;
+  dataset_revision: number;
+  dataset_items: number;
+  suite: string | null;
+  suite_revision: number | null;
+  refs: string;
+  settings: string;
+  seed: number;
+  status: ComparisonStatus;
+  actor: string;
+  started_at: string;
+  finished_at: string | null;
+  stats: string | null;
+}
+
+const COMPARISON_SQL = `SELECT comparisons.id, agents.name AS agent, datasets.name AS dataset, dataset_revisions.revision AS dataset_revision, dataset_revisions.items AS dataset_items,
+    suites.name AS suite, suite_revisions.revision AS suite_revision, refs, settings, seed, status, actor, started_at, finished_at, stats
+  FROM comparisons JOIN agents ON agents.id = comparisons.agent_id
+  JOIN dataset_revisions ON dataset_revisions.id = comparisons.dataset_revision_id JOIN datasets ON datasets.id = dataset_revisions.dataset_id
+  LEFT JOIN suite_revisions ON suite_revisions.id = comparisons.suite_revision_id LEFT JOIN suites ON suites.id = suite_revisions.suite_id`;
+
+function toSummary(row: ComparisonRow): ComparisonSummary {
+  return {
+    id: row.id,
+    agent: row.agent,
+    dataset: { name: row.dataset, revision: row.dataset_revision, items: row.dataset_items },
+    suite: row.suite !== null && row.suite_revision !== null ? { name: row.suite, revision: row.suite_revision } : null,
+    refs: JSON.parse(row.refs) as ComparedRef[],
+    settings: JSON.parse(row.settings) as ComparisonSummary['settings'],
+    seed: row.seed,
+    status: row.status,
+    actor: row.actor,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    stats: row.stats === null ? null : (JSON.parse(row.stats) as ComparisonStats),
+  };
+}
+
+export interface NewComparison {
+  agentId: number;
+  datasetRevisionId: number;
+  suiteRevisionId: number | null;
+  refs: ComparedRef[];
+  settings: ComparisonSummary['settings'];
+  seed: number;
+}
+
+export function startComparison(ws: Workspace, comparison: NewComparison): number {
+  return writeTransaction(ws.db, () =>
+    Number(
+      sql(
+        ws.db,
+        "INSERT INTO comparisons (agent_id, dataset_revision_id, suite_revision_id, refs, settings, seed, status, actor, owner, started_at) VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)",
+      ).run(
+        comparison.agentId,
+        comparison.datasetRevisionId,
+        comparison.suiteRevisionId,
+        JSON.stringify(comparison.refs),
+        JSON.stringify(comparison.settings),
+        comparison.seed,
+        ws.identity().author,
+        OWNER,
+        ws.now(),
+      ).lastInsertRowid,
+    ),
+  );
+}
+
+/** Each result is committed as it arrives: a crash or a cancel keeps what finished. */
+export function recordComparisonResult(ws: Workspace, comparisonId: number, side: number, result: CaseResult): void {
+  writeTransaction(ws.db, () => {
+    sql(
+      ws.db,
+      'INSERT INTO comparison_results (comparison_id, side, case_id, repeat, status, result) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(comparisonId, side, result.caseId, result.repeat, result.status, JSON.stringify(result));
+  });
+}
+
+export function getComparison(ws: Workspace, id: number): ComparisonSummary {
+  const row = sql(ws.db, `${COMPARISON_SQL} WHERE comparisons.id = ?`).get(id) as ComparisonRow | undefined;
+  if (!row) throw new SlipwayError('not_found', `no comparison ${id}`);
+  return toSummary(row);
+}
+
+export function listComparisons(ws: Workspace, agentName: string): ComparisonSummary[] {
+  const agent = requireAgent(ws, agentName);
+  return (
+    sql(ws.db, `${COMPARISON_SQL} WHERE comparisons.agent_id = ? ORDER BY comparisons.id DESC`).all(agent.id) as ComparisonRow[]
+  ).map(toSummary);
+}
+
+/** Every stored result of a comparison, by side, then by case id. */
+function resultsBySide(ws: Workspace, id: number, sides: number): Array<Map<string, CaseResult[]>> {
+  const bySide = Array.from({ length: sides }, () => new Map<string, CaseResult[]>());
+  const rows = sql(
+    ws.db,
+    'SELECT side, result FROM comparison_results WHERE comparison_id = ? ORDER BY side, case_id, repeat',
+  ).all(id) as Array<{ side: number; result: string }>;
+  for (const row of rows) {
+    const result = JSON.parse(row.result) as CaseResult;
+    const cases = bySide[row.side];
+    cases?.set(result.caseId, [...(cases.get(result.caseId) ?? []), result]);
+  }
+  return bySide;
+}
+
+/**
+ * Ends a comparison: the verdict of every case that has results on every side, the statistics,
+ * the status and an audit row, in one transaction.
+ */
+export function finishComparison(
+  ws: Workspace,
+  id: number,
+  status: Exclude<ComparisonStatus, 'running'>,
+  caseOrder: string[],
+  options: { rounds?: number } = {},
+): ComparisonSummary {
+  const summary = getComparison(ws, id);
+  const bySide = resultsBySide(ws, id, summary.refs.length);
+  const complete = caseOrder.filter((caseId) => bySide.every((side) => (side.get(caseId)?.length ?? 0) > 0));
+  const { stats, rows } = compareVersions(
+    summary.refs.map((ref) => ref.version),
+    complete,
+    bySide,
+    { seed: summary.seed, repeat: summary.settings.repeat, ...(options.rounds ? { rounds: options.rounds } : {}) },
+  );
+  return writeTransaction(ws.db, () => {
+    const insert = sql(
+      ws.db,
+      'INSERT INTO comparison_rows (comparison_id, candidate, position, case_id, verdict, row) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    rows.forEach((candidateRows, offset) =>
+      candidateRows.forEach((row, position) =>
+        insert.run(id, offset + 1, position, row.caseId, row.verdict, JSON.stringify(row)),
+      ),
+    );
+    sql(ws.db, 'UPDATE comparisons SET status = ?, finished_at = ?, stats = ? WHERE id = ?').run(
+      status,
+      ws.now(),
+      JSON.stringify(stats),
+      id,
+    );
+    const agentId = (sql(ws.db, 'SELECT agent_id FROM comparisons WHERE id = ?').get(id) as { agent_id: number }).agent_id;
+    appendAudit(ws, {
+      action: 'comparison.finish',
+      agentId,
+      subject: `${summary.refs.map((ref) => ref.version).join(' vs ')} on ${summary.dataset.name}#${summary.dataset.revision}`,
+      after: {
+        comparisonId: id,
+        status,
+        cases: complete.length,
+        regressions: stats.pairs
+          .filter((pair) => pair.significantRegression)
+          .map((pair) => summary.refs[pair.candidate]?.version),
+      },
+    });
+    return getComparison(ws, id);
+  });
+}
+
+/** Each case's verdict for one candidate (1 is the first after the baseline). */
+export function comparisonRows(ws: Workspace, id: number, candidate: number): CaseRow[] {
+  const rows = sql(ws.db, 'SELECT row FROM comparison_rows WHERE comparison_id = ? AND candidate = ? ORDER BY position').all(
+    id,
+    candidate,
+  ) as Array<{ row: string }>;
+  return rows.map((row) => JSON.parse(row.row) as CaseRow);
+}
+
+/** Every repeat of one case on the baseline and on a candidate, for the side-by-side view. */
+export function comparisonCase(
+  ws: Workspace,
+  id: number,
+  candidate: number,
+  caseId: string,
+): { baseline: CaseResult[]; candidate: CaseResult[]; verdict: CaseVerdict | null } {
+  const read = (side: number) =>
+    (
+      sql(
+        ws.db,
+        'SELECT result FROM comparison_results WHERE comparison_id = ? AND side = ? AND case_id = ? ORDER BY repeat',
+      ).all(id, side, caseId) as Array<{ result: string }>
+    ).map((row) => JSON.parse(row.result) as CaseResult);
+  const baseline = read(0);
+  if (baseline.length === 0) throw new SlipwayError('not_found', `comparison ${id} has no case ${caseId}`);
+  const verdict = sql(ws.db, 'SELECT verdict FROM comparison_rows WHERE comparison_id = ? AND candidate = ? AND case_id = ?').get(
+    id,
+    candidate,
+    caseId,
+  ) as { verdict: CaseVerdict } | undefined;
+  return { baseline, candidate: read(candidate), verdict: verdict?.verdict ?? null };
+}
+
+/** Comparisons left running by a process of this machine that died end as interrupted, with what they stored. */
+export function endOrphanedComparisons(ws: Workspace): number[] {
+  const running = sql(ws.db, "SELECT id, owner FROM comparisons WHERE status = 'running'").all() as Array<{
+    id: number;
+    owner: string | null;
+  }>;
+  const orphans = running.filter((comparison) => ownerIsGone(comparison.owner));
+  for (const comparison of orphans) {
+    const order = (
+      sql(ws.db, 'SELECT DISTINCT case_id FROM comparison_results WHERE comparison_id = ? AND side = 0 ORDER BY rowid').all(
+        comparison.id,
+      ) as Array<{ case_id: string }>
+    ).map((row) => row.case_id);
+    finishComparison(ws, comparison.id, 'interrupted', order);
+  }
+  return orphans.map((comparison) => comparison.id);
+}
+
+/** The items of the dataset revision a comparison ran on. */
+export function datasetItemsOf(ws: Workspace, id: number): DatasetItem[] {
+  const row = sql(ws.db, 'SELECT dataset_revision_id AS revisionId FROM comparisons WHERE id = ?').get(id) as
+    { revisionId: number } | undefined;
+  if (!row) throw new SlipwayError('not_found', `no comparison ${id}`);
+  return datasetRevisionById(ws, row.revisionId).dataset.items;
+}

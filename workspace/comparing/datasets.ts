@@ -1,0 +1,112 @@
+import { SlipwayError } from '../../shared/errors';
+import { datasetToJsonl, parseDatasetJsonl, type Dataset } from '../../shared/dataset';
+import { nodeSha256 } from '../../shared/node/sha256';
+import { writeTransaction } from '../../shared/node/sqlite';
+import { sql } from '../statements';
+import type { Workspace } from '../workspace';
+import { appendAudit } from '../audit/audit-log';
+import { requireActiveAgent } from '../lookup';
+import { revisioned } from '../revisioned';
+
+export interface DatasetRevision {
+  id: number;
+  agent: string;
+  name: string;
+  revision: number;
+  hash: string;
+  items: number;
+  author: string;
+  message: string;
+  createdAt: string;
+  dataset: Dataset;
+}
+
+interface RevisionRow {
+  id: number;
+  name: string;
+  revision: number;
+  hash: string;
+  content: string;
+  items: number;
+  author: string;
+  message: string;
+  created_at: string;
+}
+
+const REVISION_SQL = `SELECT dataset_revisions.id, datasets.name, revision, hash, content, items, author, message, dataset_revisions.created_at
+  FROM dataset_revisions JOIN datasets ON datasets.id = dataset_revisions.dataset_id`;
+
+function toRevision(agent: string, row: RevisionRow): DatasetRevision {
+  return {
+    id: row.id,
+    agent,
+    name: row.name,
+    revision: row.revision,
+    hash: row.hash,
+    items: row.items,
+    author: row.author,
+    message: row.message,
+    createdAt: row.created_at,
+    dataset: parseDatasetJsonl(row.content),
+  };
+}
+
+const datasets = revisioned<RevisionRow, DatasetRevision>({
+  table: 'datasets',
+  select: REVISION_SQL,
+  noun: 'dataset',
+  emptyHint: 'no datasets yet: import one with `slipway dataset import FILE --agent AGENT`, or make one from a suite',
+  toValue: toRevision,
+});
+
+/** Saves a dataset as its next revision (the first makes it); the same content again is refused. */
+export function saveDataset(ws: Workspace, agentName: string, dataset: Dataset, message: string): DatasetRevision {
+  const content = datasetToJsonl(dataset);
+  const hash = nodeSha256(content);
+  return writeTransaction(ws.db, () => {
+    const agent = requireActiveAgent(ws, agentName);
+    const now = ws.now();
+    const { parentId, revision, previous } = datasets.next(ws, agent, dataset.name, hash);
+    const author = ws.identity().author;
+    const id = Number(
+      sql(
+        ws.db,
+        'INSERT INTO dataset_revisions (dataset_id, revision, hash, content, items, author, message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ).run(parentId, revision, hash, content, dataset.items.length, author, message, now).lastInsertRowid,
+    );
+    appendAudit(ws, {
+      action: 'dataset.save',
+      agentId: agent.id,
+      subject: `${agent.name}/${dataset.name}#${revision}`,
+      reason: message,
+      before: previous ? { revision: previous } : null,
+      after: { revision, hash, items: dataset.items.length },
+    });
+    return {
+      id,
+      agent: agent.name,
+      name: dataset.name,
+      revision,
+      hash,
+      items: dataset.items.length,
+      author,
+      message,
+      createdAt: now,
+      dataset,
+    };
+  });
+}
+
+export const listDatasets = datasets.list;
+/** A dataset's latest revision, or a given one. */
+export const getDataset = datasets.get;
+
+export function datasetRevisionById(ws: Workspace, id: number): DatasetRevision {
+  const row = sql(ws.db, `${REVISION_SQL} WHERE dataset_revisions.id = ?`).get(id) as RevisionRow | undefined;
+  if (!row) throw new SlipwayError('not_found', `no dataset revision ${id}`);
+  const agent = sql(
+    ws.db,
+    'SELECT agents.name AS name FROM datasets JOIN agents ON agents.id = datasets.agent_id JOIN dataset_revisions ON dataset_revisions.dataset_id = datasets.id WHERE dataset_revisions.id = ?',
+  ).get(id) as { name: string };
+  return toRevision(agent.name, row);
+}

@@ -1,0 +1,138 @@
+import { SlipwayError } from '../shared/errors';
+import type { Ref } from '../shared/ref';
+import { sql } from './statements';
+import type { Workspace } from './workspace';
+
+export interface AgentRow {
+  id: number;
+  name: string;
+  description: string;
+  created_at: string;
+  archived_at: string | null;
+}
+
+export interface VersionRow {
+  id: number;
+  agent_id: number;
+  semver: string;
+  hash: string;
+  parent_id: number | null;
+  author: string;
+  message: string;
+  bump: 'major' | 'minor' | 'patch' | null;
+  created_at: string;
+}
+
+const VERSION_COLUMNS = 'id, agent_id, semver, hash, parent_id, author, message, bump, created_at';
+
+export function findAgent(ws: Workspace, name: string): AgentRow | undefined {
+  return sql(ws.db, 'SELECT * FROM agents WHERE name = ?').get(name) as AgentRow | undefined;
+}
+
+export function requireAgent(ws: Workspace, name: string): AgentRow {
+  const agent = findAgent(ws, name);
+  if (agent) return agent;
+  const names = (sql(ws.db, 'SELECT name FROM agents ORDER BY name').all() as Array<{ name: string }>).map((row) => row.name);
+  const known = names.length > 0 ? `agents: ${names.join(', ')}` : 'the workspace has no agents yet';
+  throw new SlipwayError('not_found', `no agent named "${name}" (${known})`);
+}
+
+export function requireActiveAgent(ws: Workspace, name: string): AgentRow {
+  const agent = requireAgent(ws, name);
+  if (agent.archived_at) throw new SlipwayError('conflict', `agent "${name}" is archived: restore it first`);
+  return agent;
+}
+
+export function versionById(ws: Workspace, id: number): VersionRow {
+  const row = sql(ws.db, `SELECT ${VERSION_COLUMNS} FROM versions WHERE id = ?`).get(id) as VersionRow | undefined;
+  if (!row) throw new SlipwayError('internal', `version row ${id} is missing`);
+  return row;
+}
+
+export function semverOf(ws: Workspace, id: number | null): string | null {
+  if (id === null) return null;
+  return (sql(ws.db, 'SELECT semver FROM versions WHERE id = ?').get(id) as { semver: string } | undefined)?.semver ?? null;
+}
+
+export function highestVersion(ws: Workspace, agentId: number): VersionRow | undefined {
+  return sql(
+    ws.db,
+    `SELECT ${VERSION_COLUMNS} FROM versions WHERE agent_id = ? ORDER BY major DESC, minor DESC, patch DESC LIMIT 1`,
+  ).get(agentId) as VersionRow | undefined;
+}
+
+export function versionFiles(ws: Workspace, versionId: number): Record<string, string> {
+  const rows = sql(
+    ws.db,
+    'SELECT version_files.name AS name, blobs.content AS content FROM version_files JOIN blobs ON blobs.sha256 = version_files.blob_sha256 WHERE version_id = ? ORDER BY name',
+  ).all(versionId) as Array<{ name: string; content: string }>;
+  return Object.fromEntries(rows.map((row) => [row.name, row.content]));
+}
+
+export function labelsByVersion(ws: Workspace, agentId: number): Map<number, string[]> {
+  const rows = sql(ws.db, 'SELECT name, version_id FROM labels WHERE agent_id = ? ORDER BY name').all(agentId) as Array<{
+    name: string;
+    version_id: number;
+  }>;
+  const map = new Map<number, string[]>();
+  for (const row of rows) map.set(row.version_id, [...(map.get(row.version_id) ?? []), row.name]);
+  return map;
+}
+
+/** The version a ref names. `draft` is not a version: callers that accept it handle it first. */
+export function resolveVersion(ws: Workspace, ref: Ref): { agent: AgentRow; version: VersionRow } {
+  const agent = requireAgent(ws, ref.agent);
+  const { selector } = ref;
+  let version: VersionRow | undefined;
+  switch (selector.kind) {
+    case 'draft':
+      throw new SlipwayError('invalid_input', `${ref.agent}@draft is the editable draft, not a version`);
+    case 'latest':
+      version = highestVersion(ws, agent.id);
+      if (!version) throw new SlipwayError('not_found', `agent "${agent.name}" has no versions yet`);
+      return { agent, version };
+    case 'semver':
+      version = sql(
+        ws.db,
+        `SELECT ${VERSION_COLUMNS} FROM versions WHERE agent_id = ? AND major = ? AND minor = ? AND patch = ?`,
+      ).get(agent.id, ...selector.semver.split('.').map(Number)) as VersionRow | undefined;
+      if (!version) {
+        const latest = highestVersion(ws, agent.id);
+        throw new SlipwayError(
+          'not_found',
+          `agent "${agent.name}" has no version ${selector.semver} (${latest ? `latest is ${latest.semver}` : 'no versions yet'})`,
+        );
+      }
+      return { agent, version };
+    case 'label': {
+      const row = sql(ws.db, 'SELECT version_id FROM labels WHERE agent_id = ? AND name = ?').get(agent.id, selector.label) as
+        { version_id: number } | undefined;
+      if (!row) {
+        const names = (
+          sql(ws.db, 'SELECT name FROM labels WHERE agent_id = ? ORDER BY name').all(agent.id) as Array<{ name: string }>
+        ).map((label) => label.name);
+        throw new SlipwayError(
+          'not_found',
+          `agent "${agent.name}" has no label "${selector.label}" (${names.length > 0 ? `labels: ${names.join(', ')}` : 'no labels yet'})`,
+        );
+      }
+      return { agent, version: versionById(ws, row.version_id) };
+    }
+    case 'hash': {
+      const rows = sql(
+        ws.db,
+        `SELECT ${VERSION_COLUMNS} FROM versions WHERE agent_id = ? AND hash >= ? AND hash < ? ORDER BY major DESC, minor DESC, patch DESC`,
+      ).all(agent.id, selector.prefix, `${selector.prefix}g`) as VersionRow[];
+      const hashes = new Set(rows.map((row) => row.hash));
+      if (hashes.size > 1)
+        throw new SlipwayError(
+          'invalid_input',
+          `sha256:${selector.prefix} matches ${hashes.size} different versions of "${agent.name}": give more digits`,
+        );
+      version = rows[0];
+      if (!version)
+        throw new SlipwayError('not_found', `agent "${agent.name}" has no version with hash sha256:${selector.prefix}`);
+      return { agent, version };
+    }
+  }
+}

@@ -1,0 +1,433 @@
+import { join } from 'node:path';
+import type { Handlers } from '../../shared/contract/contract';
+import type { ReleaseView, TargetInfo } from '../../shared/contract/release';
+import { SlipwayError } from '../../shared/errors';
+import { writeTransaction } from '../../shared/node/sqlite';
+import { z } from 'zod';
+import { ReleaseState, type CommandAction, type Guardrails, type ReleasePlan } from '../../shared/release/protocol';
+import { quantile } from '../../shared/stats';
+import { gateMissing, planWithEvidence } from './evidence';
+import { startLocalRuntime, type StartedRuntime } from './local-runtime';
+import { runtimeClient, type RuntimeClient } from '../../shared/release/client';
+import type { SecretVault } from '../keys/secret-vault';
+import { appendAudit } from '../audit/audit-log';
+import { getDataset, saveDataset } from '../comparing/datasets';
+import { latestPlan, planRevisions, savePlan } from './plans';
+import { setLabel } from '../versions/labels';
+import { requireAgent } from '../lookup';
+import { getTarget, listTargets, removeTarget, saveTarget, targetTokenName } from './targets';
+import { readSetting, writeSetting } from '../settings/values';
+import { resolveAgentRef } from '../versions/agent-ref';
+import type { Workspace } from '../workspace';
+
+const LOCAL = 'local';
+const WINDOW_FALLBACK_MS = 60_000;
+
+type ReleaseHandlers = Pick<Handlers, 'targets' | 'release' | 'local'>;
+
+const Known = z.object({ state: ReleaseState, at: z.string() });
+
+/**
+ * The app's side of releasing: targets (tokens in the vault), each agent's release on a target
+ * as the Release tab shows it (the last known state when the runtime cannot be reached), the
+ * commands (audited with the runtime's answer; promotion and rollback move the target's label),
+ * the runtime's events pulled into the audit, and a local runtime with a traffic generator.
+ */
+/** What team releases share with single-agent releases: a target's client, pulling its events, a label following the stable. */
+export interface TargetAccess {
+  client: (name: string) => { client: RuntimeClient; url: string; label: string };
+  pullEvents: (name: string, runtime: RuntimeClient) => Promise<void>;
+  followLabel: (agent: string, label: string, state: ReleaseState, reason: string) => void;
+}
+
+export function createReleaseHandlers(
+  ws: Workspace,
+  deps: { vault: SecretVault; env?: NodeJS.ProcessEnv },
+): ReleaseHandlers & { close: () => Promise<void>; access: TargetAccess } {
+  let local: StartedRuntime | null = null;
+  let traffic: {
+    agent: string;
+    dataset: string;
+    ratePerSecond: number;
+    sent: number;
+    failed: number;
+    timer: ReturnType<typeof setInterval>;
+  } | null = null;
+
+  const client = (name: string): { client: RuntimeClient; url: string; label: string } => {
+    const target = getTarget(ws, name);
+    const token =
+      deps.vault.get(targetTokenName(name)) ??
+      (deps.env ?? process.env)[`SLIPWAY_TOKEN_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`];
+    if (!token)
+      throw new SlipwayError(
+        'invalid_input',
+        `target ${name} has no token: add it in the Release tab's target settings (or set SLIPWAY_TOKEN_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')})`,
+      );
+    return { client: runtimeClient(target.url, token), url: target.url, label: target.label };
+  };
+
+  const info = (name: string): TargetInfo => {
+    const target = getTarget(ws, name);
+    return { ...target, tokenSet: deps.vault.get(targetTokenName(name)) !== undefined, local: name === LOCAL };
+  };
+
+  /** The runtime's events since the last pull go into the audit as runtime:<target>, once each. */
+  const pullEvents = async (name: string, runtime: RuntimeClient) => {
+    const cursor = readSetting(ws, `cursor:${name}`, z.int()) ?? 0;
+    const { events } = await runtime.events(cursor);
+    if (events.length === 0) return;
+    writeTransaction(ws.db, () => {
+      for (const event of events) {
+        const agent = (() => {
+          try {
+            return requireAgent(ws, event.agent).id;
+          } catch {
+            return null;
+          }
+        })();
+        appendAudit(ws, {
+          action: `runtime.${event.type}`,
+          agentId: agent,
+          subject: `${event.agent} on ${name} (event ${event.id})`,
+          actor: `runtime:${name}`,
+          reason: typeof event.detail.reason === 'string' ? event.detail.reason : '',
+          after: { ...event.detail, by: event.actor, at: event.at },
+        });
+      }
+      writeSetting(ws, `cursor:${name}`, events[events.length - 1]?.id ?? cursor);
+    });
+  };
+
+  const view = async (agent: string, name: string): Promise<ReleaseView> => {
+    const known = readSetting(ws, `release:${name}:${agent}`, Known);
+    try {
+      const { client: runtime } = client(name);
+      const [state, { plan }, { guardrails }] = await Promise.all([
+        runtime.state(agent),
+        runtime.plan(agent),
+        runtime.guardrails(agent),
+      ]);
+      const at = new Date().toISOString();
+      writeSetting(ws, `release:${name}:${agent}`, { state, at });
+      await pullEvents(name, runtime);
+      const windowMs = guardrails?.windowMs ?? WINDOW_FALLBACK_MS;
+      const canary = state.canary;
+      let window: ReleaseView['window'] = null;
+      if (canary) {
+        const { buckets } = await runtime.metrics(agent, new Date(Date.now() - windowMs).toISOString());
+        const mine = buckets.filter((bucket) => bucket.version === canary.hash);
+        const requests = mine.reduce((sum, bucket) => sum + bucket.requests, 0);
+        window = {
+          requests,
+          errorRate: requests ? mine.reduce((sum, bucket) => sum + bucket.errors, 0) / requests : 0,
+          p95LatencyMs: quantile(
+            mine.flatMap((bucket) => (bucket.latencyP95 === null ? [] : [bucket.latencyP95])),
+            1,
+          ),
+          costPerRequestUsd: requests ? mine.reduce((sum, bucket) => sum + bucket.costUsd, 0) / requests : null,
+        };
+      }
+      const progress =
+        state.plan && plan
+          ? {
+              step: state.plan.step,
+              heldMs: Date.now() - Date.parse(state.plan.since),
+              holdMs: state.plan.step < 0 ? (plan.shadow?.durationMs ?? 0) : (plan.steps[state.plan.step]?.holdMs ?? 0),
+            }
+          : null;
+      const savedPlan = latestPlan(ws, agent)?.plan ?? null;
+      const candidate = canary?.hash;
+      return {
+        target: name,
+        agent,
+        reachable: true,
+        state,
+        lastContact: at,
+        problem: null,
+        plan,
+        guardrails,
+        progress,
+        window,
+        gateMissing: candidate ? gateMissing(ws, agent, savedPlan ?? plan, candidate) : [],
+      };
+    } catch (error) {
+      if (error instanceof SlipwayError && error.code !== 'invalid_input' && error.code !== 'internal') throw error;
+      return {
+        target: name,
+        agent,
+        reachable: false,
+        state: known?.state ?? null,
+        lastContact: known?.at ?? null,
+        problem: error instanceof Error ? error.message : String(error),
+        plan: null,
+        guardrails: null,
+        progress: null,
+        window: null,
+        gateMissing: [],
+      };
+    }
+  };
+
+  const versionOf = (agent: string, ref: string) => {
+    const target = resolveAgentRef(ws, ref, agent);
+    if (target.semver === null) throw new SlipwayError('invalid_input', 'the draft cannot be released: snapshot it first');
+    return { hash: target.versionHash, semver: target.semver, files: target.files };
+  };
+
+  /** After a promotion or a rollback, the target's label points where the runtime's stable does, audited. */
+  const followLabel = (agent: string, label: string, state: ReleaseState, reason: string) => {
+    const stable = state.stable;
+    if (!stable) return;
+    try {
+      setLabel(ws, { agent, label, ref: `sha256:${stable.hash}`, reason });
+    } catch (error) {
+      if (!(error instanceof SlipwayError && (error.code === 'no_changes' || error.code === 'not_found'))) throw error;
+    }
+  };
+
+  const runTraffic = (agent: string, dataset: string, ratePerSecond: number) => {
+    if (!local) throw new SlipwayError('invalid_input', 'start the local runtime first');
+    const items = getDataset(ws, agent, dataset).dataset.items;
+    const runtime = runtimeClient(local.url, local.invokerToken);
+    let index = 0;
+    const timer = setInterval(
+      () => {
+        const item = items[index % items.length];
+        index += 1;
+        if (!item || !traffic) return;
+        const current = traffic;
+        runtime
+          .invoke(agent, item.vars ?? {}, `traffic-${index}`)
+          .then(() => (current.sent += 1))
+          .catch(() => {
+            current.sent += 1;
+            current.failed += 1;
+          });
+      },
+      Math.max(5, 1000 / ratePerSecond),
+    );
+    timer.unref();
+    traffic = { agent, dataset, ratePerSecond, sent: 0, failed: 0, timer };
+  };
+
+  const localStatus = () => ({
+    running: local !== null,
+    url: local?.url ?? null,
+    traffic: traffic
+      ? {
+          agent: traffic.agent,
+          dataset: traffic.dataset,
+          ratePerSecond: traffic.ratePerSecond,
+          sent: traffic.sent,
+          failed: traffic.failed,
+        }
+      : null,
+  });
+
+  return {
+    targets: {
+      list: () => listTargets(ws).map((target) => info(target.name)),
+      save: ({ name, url, label, token }) => {
+        saveTarget(ws, { name, url, label });
+        if (token) deps.vault.set(targetTokenName(name), token);
+        return info(name);
+      },
+      remove: ({ name }) => {
+        removeTarget(ws, name);
+        if (deps.vault.names().some((entry) => entry.name === targetTokenName(name) && entry.source !== 'environment'))
+          deps.vault.remove(targetTokenName(name));
+        return listTargets(ws).map((target) => info(target.name));
+      },
+    },
+    release: {
+      view: ({ agent, target }) => view(agent, target),
+      command: async ({ agent, target, action }) => {
+        const { client: runtime, label } = client(target);
+        const agentRow = requireAgent(ws, agent);
+        const record = (after: Record<string, unknown>) =>
+          writeTransaction(ws.db, () =>
+            appendAudit(ws, {
+              action: `release.${action.type}`,
+              agentId: agentRow.id,
+              subject: `${agent} on ${target}`,
+              ...(action.type === 'rollback' ? { reason: action.reason } : {}),
+              after,
+            }),
+          );
+        let runtimeAction: CommandAction;
+        if (action.type === 'deploy' || action.type === 'canary' || action.type === 'shadow') {
+          const version = versionOf(agent, action.ref);
+          await runtime.upload(agent, version.hash, version.semver, version.files);
+          const saved = latestPlan(ws, agent)?.plan ?? null;
+          if (action.type === 'canary' && saved) await runtime.setPlan(agent, planWithEvidence(ws, agent, saved, version.hash));
+          runtimeAction =
+            action.type === 'deploy'
+              ? { type: 'deploy', version: version.hash }
+              : action.type === 'canary'
+                ? { type: 'canary', version: version.hash, weight: action.weight }
+                : { type: 'shadow', version: version.hash, share: action.share };
+        } else if (action.type === 'step') runtimeAction = { type: 'set-weight', weight: action.weight };
+        else runtimeAction = action;
+        try {
+          const { state } = await runtime.command(agent, runtimeAction, { actor: ws.identity().author });
+          record({
+            generation: state.generation,
+            stable: state.stable,
+            canary: state.canary,
+            shadow: state.shadow,
+            paused: state.paused,
+          });
+          if (action.type === 'promote' || action.type === 'rollback' || action.type === 'deploy')
+            followLabel(
+              agent,
+              label,
+              state,
+              `${action.type} on ${target}${action.type === 'rollback' ? `: ${action.reason}` : ''}`,
+            );
+        } catch (error) {
+          record({ refused: error instanceof Error ? error.message : String(error) });
+          throw error;
+        }
+        return view(agent, target);
+      },
+      setGuardrails: async ({ agent, target, guardrails }) => {
+        await client(target).client.setGuardrails(agent, guardrails as Guardrails);
+        writeTransaction(ws.db, () =>
+          appendAudit(ws, {
+            action: 'release.guardrails',
+            agentId: requireAgent(ws, agent).id,
+            subject: `${agent} on ${target}`,
+            after: guardrails,
+          }),
+        );
+        return view(agent, target);
+      },
+      plans: ({ agent }) => planRevisions(ws, agent),
+      setPlan: async ({ agent, target, plan }) => {
+        writeTransaction(ws.db, () => {
+          const { saved, previous } = savePlan(ws, agent, plan as ReleasePlan);
+          if (saved.revision !== previous?.revision)
+            appendAudit(ws, {
+              action: 'release.plan',
+              agentId: requireAgent(ws, agent).id,
+              subject: `${agent} plan revision ${saved.revision}`,
+              before: previous?.plan ?? null,
+              after: plan,
+            });
+        });
+        const { client: runtime } = client(target);
+        const state = await runtime.state(agent);
+        await runtime.setPlan(agent, planWithEvidence(ws, agent, plan as ReleasePlan, state.canary?.hash ?? null));
+        return view(agent, target);
+      },
+      metrics: async ({ agent, target, minutes }) => {
+        const { buckets } = await client(target).client.metrics(agent, new Date(Date.now() - minutes * 60_000).toISOString());
+        const versions: Record<string, string> = {};
+        for (const bucket of buckets)
+          versions[bucket.version] ??=
+            (ws.db.prepare('SELECT semver FROM versions WHERE hash = ?').get(bucket.version) as { semver: string } | undefined)
+              ?.semver ?? bucket.version.slice(0, 8);
+        return { buckets, versions };
+      },
+      events: async ({ agent, target }) => {
+        const { events } = await client(target).client.events(0, agent);
+        return { events: events.slice(-100).reverse() };
+      },
+      deployments: ({ agent }) => {
+        const rows = ws.db
+          .prepare(
+            "SELECT at, actor, action, subject, after FROM audit WHERE agent_id = ? AND action IN ('release.deploy', 'release.canary', 'release.promote', 'release.rollback', 'release.step') ORDER BY id DESC",
+          )
+          .all(requireAgent(ws, agent).id) as Array<{
+          at: string;
+          actor: string;
+          action: string;
+          subject: string;
+          after: string | null;
+        }>;
+        return rows.flatMap((row) => {
+          const after = row.after
+            ? (JSON.parse(row.after) as {
+                stable?: { semver: string } | null;
+                canary?: { semver: string } | null;
+                refused?: string;
+              })
+            : {};
+          if (after.refused) return [];
+          return [
+            {
+              target: row.subject.split(' on ').pop() ?? '',
+              action: row.action.slice('release.'.length),
+              at: row.at,
+              actor: row.actor,
+              semver:
+                (row.action === 'release.canary' || row.action === 'release.step'
+                  ? after.canary?.semver
+                  : after.stable?.semver) ?? null,
+            },
+          ];
+        });
+      },
+      samplesToDataset: async ({ agent, target, name }) => {
+        const { samples } = await client(target).client.samples(agent);
+        if (samples.length === 0)
+          throw new SlipwayError('invalid_input', `${target} has captured no shadow samples of ${agent} yet`);
+        const items = samples.map((sample) => {
+          const input = sample.input as { vars?: Record<string, unknown>; messages?: Array<{ role: string; content: unknown }> };
+          const messages = (input.messages ?? []).filter(
+            (message): message is { role: 'user' | 'assistant'; content: string } =>
+              (message.role === 'user' || message.role === 'assistant') && typeof message.content === 'string',
+          );
+          return {
+            id: `sample-${sample.id}`,
+            ...(input.vars ? { vars: input.vars } : messages.length ? { messages } : { vars: {} }),
+            tools: [],
+          };
+        });
+        const saved = saveDataset(ws, agent, { name, items }, `${samples.length} shadow samples from ${target}`);
+        return {
+          agent,
+          name: saved.name,
+          revision: saved.revision,
+          hash: saved.hash,
+          items: saved.items,
+          author: saved.author,
+          message: saved.message,
+          createdAt: saved.createdAt,
+          description: null,
+          list: saved.dataset.items,
+        };
+      },
+    },
+    local: {
+      status: () => localStatus(),
+      start: async () => {
+        if (!local) {
+          local = await startLocalRuntime(join(ws.dir, 'runtime'));
+          saveTarget(ws, { name: LOCAL, url: local.url, label: 'production' });
+          deps.vault.set(targetTokenName(LOCAL), local.adminToken);
+        }
+        return localStatus();
+      },
+      stop: async () => {
+        if (traffic) clearInterval(traffic.timer);
+        traffic = null;
+        await local?.stop();
+        local = null;
+        return localStatus();
+      },
+      traffic: ({ agent, dataset, ratePerSecond }) => {
+        if (traffic) clearInterval(traffic.timer);
+        traffic = null;
+        if (ratePerSecond > 0) runTraffic(agent, dataset, ratePerSecond);
+        return localStatus();
+      },
+    },
+    close: async () => {
+      if (traffic) clearInterval(traffic.timer);
+      await local?.stop();
+    },
+    access: { client, pullEvents, followLabel },
+  };
+}

@@ -1,0 +1,63 @@
+import { SlipwayError } from '../../shared/errors';
+import { writeTransaction } from '../../shared/node/sqlite';
+import { sql } from '../statements';
+import type { Workspace } from '../workspace';
+import { appendAudit } from '../audit/audit-log';
+
+/** A runtime the workspace releases to; its token is a secret kept elsewhere. */
+export interface Target {
+  name: string;
+  url: string;
+  label: string;
+}
+
+/** The name of a target's token among the keys (the vault, or SLIPWAY_KEY_<NAME>). */
+export function targetTokenName(target: string): string {
+  return `RUNTIME_${target.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/** The environment variable the CLI reads a target's token from. */
+export function targetTokenVariable(target: string): string {
+  return `SLIPWAY_TOKEN_${target.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+export function listTargets(ws: Workspace): Target[] {
+  return (sql(ws.db, "SELECT value FROM settings WHERE key LIKE 'target:%' ORDER BY key").all() as Array<{ value: string }>).map(
+    (row) => JSON.parse(row.value) as Target,
+  );
+}
+
+export function getTarget(ws: Workspace, name: string): Target {
+  const found = listTargets(ws).find((target) => target.name === name);
+  if (!found)
+    throw new SlipwayError(
+      'not_found',
+      `no target named "${name}" (targets: ${
+        listTargets(ws)
+          .map((target) => target.name)
+          .join(', ') || 'none yet'
+      })`,
+    );
+  return found;
+}
+
+export function saveTarget(ws: Workspace, target: Target): Target {
+  if (!/^https?:\/\/.+/.test(target.url)) throw new SlipwayError('invalid_input', `"${target.url}" is not an http(s) URL`);
+  writeTransaction(ws.db, () => {
+    const before = listTargets(ws).find((existing) => existing.name === target.name) ?? null;
+    sql(ws.db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
+      `target:${target.name}`,
+      JSON.stringify(target),
+    );
+    appendAudit(ws, { action: 'release.target', agentId: null, subject: target.name, before, after: target });
+  });
+  return target;
+}
+
+export function removeTarget(ws: Workspace, name: string): void {
+  const target = getTarget(ws, name);
+  writeTransaction(ws.db, () => {
+    sql(ws.db, 'DELETE FROM settings WHERE key = ?').run(`target:${name}`);
+    appendAudit(ws, { action: 'release.target-removed', agentId: null, subject: name, before: target, after: null });
+  });
+}

@@ -1,0 +1,88 @@
+import { SlipwayError } from '../shared/errors';
+import { sql } from './statements';
+import type { Workspace } from './workspace';
+import { requireAgent } from './lookup';
+
+/** What differs between the named, revisioned things of an agent (suites, datasets). */
+export interface RevisionedKind<Row, Value> {
+  /** The parent table ('suites') and its revisions ('suite_revisions', linked by suite_id). */
+  table: 'suites' | 'datasets';
+  /** SELECT … FROM the revisions JOIN the parent, without a WHERE. */
+  select: string;
+  /** The word in messages: "suite", "dataset". */
+  noun: string;
+  /** What to do when an agent has none yet. */
+  emptyHint: string;
+  toValue: (agent: string, row: Row) => Value;
+}
+
+/** Listing, reading and history of an agent's named things kept as immutable revisions. */
+export function revisioned<Row extends { name: string }, Value>(kind: RevisionedKind<Row, Value>) {
+  const revisions = `${kind.table.slice(0, -1)}_revisions`;
+  const parentId = `${kind.table.slice(0, -1)}_id`;
+  const list = (ws: Workspace, agentName: string): Value[] => {
+    const agent = requireAgent(ws, agentName);
+    const rows = sql(
+      ws.db,
+      `${kind.select} WHERE ${kind.table}.agent_id = ? AND revision = (SELECT max(revision) FROM ${revisions} r WHERE r.${parentId} = ${kind.table}.id) ORDER BY ${kind.table}.name`,
+    ).all(agent.id) as Row[];
+    return rows.map((row) => kind.toValue(agent.name, row));
+  };
+  return {
+    list,
+    /**
+     * Inside a write transaction: the parent row of `name` (made on first save) and the number of
+     * the next revision; content identical to the latest is refused.
+     */
+    next: (
+      ws: Workspace,
+      agent: { id: number; name: string },
+      name: string,
+      hash: string,
+    ): { parentId: number; revision: number; previous: number | null } => {
+      let parent = sql(ws.db, `SELECT id FROM ${kind.table} WHERE agent_id = ? AND name = ?`).get(agent.id, name) as
+        { id: number } | undefined;
+      parent ??= {
+        id: Number(
+          sql(ws.db, `INSERT INTO ${kind.table} (agent_id, name, created_at) VALUES (?, ?, ?)`).run(agent.id, name, ws.now())
+            .lastInsertRowid,
+        ),
+      };
+      const latest = sql(
+        ws.db,
+        `SELECT revision, hash FROM ${revisions} WHERE ${parentId} = ? ORDER BY revision DESC LIMIT 1`,
+      ).get(parent.id) as { revision: number; hash: string } | undefined;
+      if (latest?.hash === hash)
+        throw new SlipwayError(
+          'no_changes',
+          `${kind.noun} ${name} of "${agent.name}" already has this content (revision ${latest.revision})`,
+        );
+      return { parentId: parent.id, revision: (latest?.revision ?? 0) + 1, previous: latest?.revision ?? null };
+    },
+    /** The latest revision, or a given one; a missing one is refused naming those that exist. */
+    get: (ws: Workspace, agentName: string, name: string, revision?: number): Value => {
+      const agent = requireAgent(ws, agentName);
+      const row = sql(
+        ws.db,
+        `${kind.select} WHERE ${kind.table}.agent_id = ? AND ${kind.table}.name = ? AND (? IS NULL OR revision = ?) ORDER BY revision DESC LIMIT 1`,
+      ).get(agent.id, name, revision ?? null, revision ?? null) as Row | undefined;
+      if (row) return kind.toValue(agent.name, row);
+      const names = (
+        sql(ws.db, `SELECT name FROM ${kind.table} WHERE agent_id = ? ORDER BY name`).all(agent.id) as Array<{ name: string }>
+      ).map((known) => known.name);
+      const known = names.length > 0 ? `${kind.table}: ${names.join(', ')}` : kind.emptyHint;
+      throw new SlipwayError(
+        'not_found',
+        `agent "${agent.name}" has no ${kind.noun} "${name}"${revision ? ` at revision ${revision}` : ''} (${known})`,
+      );
+    },
+    history: (ws: Workspace, agentName: string, name: string): Value[] => {
+      const agent = requireAgent(ws, agentName);
+      const rows = sql(
+        ws.db,
+        `${kind.select} WHERE ${kind.table}.agent_id = ? AND ${kind.table}.name = ? ORDER BY revision DESC`,
+      ).all(agent.id, name) as Row[];
+      return rows.map((row) => kind.toValue(agent.name, row));
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import type { Handlers } from '../shared/contract/contract';
+import { createClient, type Client } from '../shared/contract/client';
+import { createDispatch, type Dispatch, type DispatchOptions } from '../shared/contract/dispatch';
+import { loadPrices } from '../shared/node/prices';
+import { nodePlatform } from '../shared/node/platform';
+import { createAgentHandlers } from './agents/handlers';
+import { createAuditHandlers } from './audit/handlers';
+import { createBundleHandlers } from './bundles/handlers';
+import { createComparisonHandlers } from './comparing/handlers';
+import { createKeyHandlers } from './keys/handlers';
+import { sessionVault } from './keys/secret-vault';
+import { createReleaseHandlers } from './release/handlers';
+import { createSettingsHandlers } from './settings/handlers';
+import { createTeamHandlers } from './teams/handlers';
+import { createTestingHandlers, type TestingDeps } from './testing/handlers';
+import { endOrphanedRuns } from './testing/runs';
+import { createVersionHandlers } from './versions/handlers';
+import type { Workspace } from './workspace';
+
+export interface Services {
+  handlers: Handlers;
+  /** Cancels the runs still going (their finished results are kept) before the workspace closes. */
+  close: () => Promise<void>;
+}
+
+/**
+ * The contract's services over one open workspace. Every transport calls exactly these. Keys
+ * default to the environment plus the session; events go nowhere unless a host listens.
+ */
+export function createServices(ws: Workspace, deps: Partial<TestingDeps> & { env?: NodeJS.ProcessEnv } = {}): Services {
+  endOrphanedRuns(ws);
+  let prices: ReturnType<typeof loadPrices> | null = null;
+  const loadPricesOnce = deps.prices ?? (() => (prices ??= loadPrices()));
+  const vault = deps.vault ?? sessionVault(process.env);
+  const testing = createTestingHandlers(ws, { vault, prices: loadPricesOnce, emit: deps.emit ?? (() => undefined) });
+  const { runManager, ...testingHandlers } = testing;
+  const { jobs: comparisonJobs, ...comparisonHandlers } = createComparisonHandlers(ws, {
+    platform: () => nodePlatform(vault),
+    prices: loadPricesOnce,
+    emit: deps.emit ?? (() => undefined),
+  });
+  const {
+    close: closeRelease,
+    access,
+    ...releaseHandlers
+  } = createReleaseHandlers(ws, { vault, ...(deps.env ? { env: deps.env } : {}) });
+  return {
+    handlers: {
+      ...createAgentHandlers(ws),
+      ...createVersionHandlers(ws),
+      ...createAuditHandlers(ws),
+      ...createSettingsHandlers(ws),
+      ...createKeyHandlers(ws, vault),
+      ...testingHandlers,
+      ...comparisonHandlers,
+      ...releaseHandlers,
+      ...createBundleHandlers(ws, deps.env ?? process.env),
+      ...createTeamHandlers(ws, access),
+    },
+    close: async () => {
+      await Promise.all([runManager.close(), comparisonJobs.close(), closeRelease()]);
+    },
+  };
+}
+
+/** The handlers of a workspace with default keys and no event listener. */
+export function createHandlers(ws: Workspace): Handlers {
+  return createServices(ws).handlers;
+}
+
+/** The validated gate and a typed client over a workspace, as the CLI and tests use them. */
+export function connect(
+  ws: Workspace,
+  options: DispatchOptions & { deps?: Parameters<typeof createServices>[1] } = {},
+): { dispatch: Dispatch; client: Client } {
+  const { deps, ...dispatchOptions } = options;
+  const dispatch = createDispatch(deps ? createServices(ws, deps).handlers : createHandlers(ws), dispatchOptions);
+  return { dispatch, client: createClient(dispatch) };
+}

@@ -1,0 +1,25 @@
+import type { z } from 'zod';
+import { SlipwayError } from '../../shared/errors';
+import { sql } from '../statements';
+import type { Workspace } from '../workspace';
+
+/**
+ * A small JSON value of the workspace's settings table (cursors, last known states, trusted
+ * keys), read back through its schema: a value another version of Slipway wrote differently is
+ * refused by name rather than trusted.
+ */
+export function readSetting<T>(ws: Workspace, key: string, schema: z.ZodType<T>): T | null {
+  const row = sql(ws.db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+  if (!row) return null;
+  const parsed = schema.safeParse(JSON.parse(row.value));
+  if (!parsed.success)
+    throw new SlipwayError('workspace', `the workspace setting "${key}" is not in the shape this Slipway reads`);
+  return parsed.data;
+}
+
+export function writeSetting(ws: Workspace, key: string, value: unknown): void {
+  sql(ws.db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
+    key,
+    JSON.stringify(value),
+  );
+}

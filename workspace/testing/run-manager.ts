@@ -1,0 +1,153 @@
+import type { AppEvent } from '../../shared/contract/contract';
+import { backgroundJobs } from '../background';
+import type { RunProgressEvent } from '../../shared/contract/testing';
+import type { PriceTable } from '../../shared/engine/prices';
+import { estimateCost, type RunProgress } from '../../shared/engine/runner';
+import type { Platform, SecretStore } from '../../shared/engine/types';
+import { SlipwayError } from '../../shared/errors';
+import type { ParsedAgent } from '../../shared/validate-files';
+import { getRunSummary, type RunSummary } from './runs';
+import { resolveTestTarget, testVersion } from './test-version';
+import type { Workspace } from '../workspace';
+
+/** The least time between two progress events of one run: enough for a smooth bar, few enough to be cheap. */
+const PROGRESS_EVERY_MS = 100;
+
+export interface StartRun {
+  agent: string;
+  ref: string;
+  suite: string;
+  settings: { concurrency: number; repeat: number; maxCostUsd?: number | undefined; minPassRate: number | null };
+}
+
+export interface RunManager {
+  estimate(
+    agent: string,
+    ref: string,
+    suite: string,
+    repeat: number,
+  ): { calls: number; estimateUsd: number | null; version: string };
+  /** Starts a run in the background and answers with its row; progress arrives as `run.progress` events. */
+  start(input: StartRun): Promise<RunSummary>;
+  /** Stops a run's calls; what finished is kept, and the run is stored as cancelled. */
+  cancel(runId: number): Promise<RunSummary>;
+  /** Cancels every run this process has going (the app is closing). */
+  close(): Promise<void>;
+}
+
+/** Refuses before any call when the agent names a key that has no value, saying where to set it. */
+export function requireKeys(agent: ParsedAgent, secrets: SecretStore): void {
+  const name = agent.config.api_key;
+  if (name && !secrets.get(name)) {
+    throw new SlipwayError(
+      'invalid_input',
+      `the key ${name} has no value: add it in Settings ▸ Keys (or set SLIPWAY_KEY_${name} in the environment that starts Slipway)`,
+    );
+  }
+}
+
+/**
+ * Runs suites for the app: each in the background of the Node process, results stored one by
+ * one as they arrive (so a crash keeps them), progress pushed to every window.
+ */
+export function createRunManager(
+  ws: Workspace,
+  deps: { platform: () => Platform; prices: () => PriceTable; emit: (event: AppEvent) => void },
+): RunManager {
+  const jobs = backgroundJobs();
+
+  const start = async ({ agent, ref, suite, settings }: StartRun): Promise<RunSummary> => {
+    const target = resolveTestTarget(ws, ref, suite, agent);
+    const platform = deps.platform();
+    requireKeys(target.agent, platform.secrets);
+    const controller = new AbortController();
+    const started = Date.now();
+    let lastSent = 0;
+    let runId = 0;
+    let estimateUsd: number | null = null;
+    const send = (
+      status: RunProgressEvent['status'],
+      progress: Pick<RunProgress, 'done' | 'total' | 'passed' | 'failed' | 'errored' | 'costUsd'>,
+    ) => {
+      lastSent = Date.now();
+      deps.emit({
+        type: 'run.progress',
+        payload: {
+          runId,
+          agent: target.agentName,
+          suite,
+          version: target.label,
+          status,
+          ...progress,
+          estimateUsd,
+          elapsedMs: lastSent - started,
+        },
+      });
+    };
+    const total = target.suite.suite.cases.length * settings.repeat;
+    const work = testVersion(ws, target.label, suite, {
+      settings: { concurrency: settings.concurrency, repeat: settings.repeat, maxCostUsd: settings.maxCostUsd },
+      minPassRate: settings.minPassRate,
+      cache: false,
+      platform,
+      prices: deps.prices(),
+      signal: controller.signal,
+      onRun: (id) => (runId = id),
+      onStart: (plan) => (estimateUsd = plan.estimateUsd),
+      onProgress: (progress) => {
+        if (Date.now() - lastSent >= PROGRESS_EVERY_MS) send('running', progress);
+      },
+    });
+    // testVersion makes the run's row before its first await: without an id it refused, and
+    // awaiting it hands that refusal to the caller.
+    if (!runId) {
+      await work;
+      throw new SlipwayError('invalid_input', `the run of ${suite} on ${target.label} could not start`);
+    }
+    const done = work.then(
+      (outcome) => {
+        const { run } = outcome;
+        send(run.status, {
+          done: outcome.results.length,
+          total,
+          passed: run.passed ?? 0,
+          failed: outcome.results.filter((result) => result.status === 'failed').length,
+          errored: outcome.results.filter((result) => result.status === 'errored').length,
+          costUsd: run.costUsd ?? 0,
+        });
+      },
+      (error: unknown) => {
+        console.error(`run ${runId} stopped:`, error);
+        send('interrupted', { done: 0, total, passed: 0, failed: 0, errored: 0, costUsd: 0 });
+      },
+    );
+    jobs.track(runId, controller, done);
+    send('running', { done: 0, total, passed: 0, failed: 0, errored: 0, costUsd: 0 });
+    return getRunSummary(ws, runId);
+  };
+
+  return {
+    estimate: (agent, ref, suite, repeat) => {
+      const target = resolveTestTarget(ws, ref, suite, agent);
+      return {
+        calls: target.suite.suite.cases.length * repeat,
+        estimateUsd: estimateCost(target.agent, target.suite.suite, { repeat }, deps.prices()),
+        version: target.label,
+      };
+    },
+    start,
+    cancel: async (runId) => {
+      if (!(await jobs.cancel(runId))) {
+        const summary = getRunSummary(ws, runId);
+        throw new SlipwayError(
+          'invalid_input',
+          summary.status === 'running'
+            ? `run ${runId} is not running in this window's process (another Slipway runs it)`
+            : `run ${runId} already ended (${summary.status})`,
+        );
+      }
+      return getRunSummary(ws, runId);
+    },
+    close: () => jobs.close(),
+  };
+}

@@ -1,0 +1,80 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { SlipwayError } from '../shared/errors';
+import { migrate, readMigrations } from '../shared/node/migrate';
+import { openDatabase, type Database } from '../shared/node/sqlite';
+import { defaultIdentity, type Identity } from './identity';
+import { migrationsDir } from './paths';
+import { sql } from './statements';
+
+export const DATABASE_FILE = 'slipway.db';
+export const BACKUPS_DIR = 'backups';
+
+export interface WorkspaceOptions {
+  nativeBinding?: string;
+  /** Where the numbered migrations are read from (default: workspace/migrations). */
+  migrationsDir?: string;
+  clock?: () => Date;
+  /** Identity used when the workspace settings name no author. */
+  identity?: () => Identity;
+}
+
+export interface Workspace {
+  dir: string;
+  db: Database;
+  /** True when this open created the database. */
+  created: boolean;
+  now(): string;
+  identity(): Identity;
+  setAuthor(author: string): void;
+  close(): void;
+}
+
+function backupName(now: Date, migrationName: string): string {
+  return `slipway-${now.toISOString().replace(/[:.]/g, '-')}-before-${migrationName}.db`;
+}
+
+export function openWorkspace(dir: string, options: WorkspaceOptions = {}): Workspace {
+  const clock = options.clock ?? (() => new Date());
+  try {
+    mkdirSync(join(dir, BACKUPS_DIR), { recursive: true });
+  } catch (error) {
+    throw new SlipwayError('workspace', `cannot create workspace folder ${dir}: ${(error as Error).message}`);
+  }
+  const file = join(dir, DATABASE_FILE);
+  const created = !existsSync(file);
+  let db: Database;
+  try {
+    db = openDatabase(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+    migrate(db, readMigrations(options.migrationsDir ?? migrationsDir()), {
+      now: () => clock().toISOString(),
+      backup: (first) => {
+        const target = join(dir, BACKUPS_DIR, backupName(clock(), first.name));
+        db.prepare('VACUUM INTO ?').run(target);
+      },
+    });
+  } catch (error) {
+    if (error instanceof SlipwayError) throw error;
+    throw new SlipwayError('workspace', `cannot open workspace ${dir}: ${(error as Error).message}`);
+  }
+  let fallback: Identity | null = null;
+  const identity = (): Identity => {
+    const row = sql(db, "SELECT value FROM settings WHERE key = 'author'").get() as { value: string } | undefined;
+    if (row) return { author: row.value, source: 'settings' };
+    fallback ??= (options.identity ?? defaultIdentity)();
+    return fallback;
+  };
+  return {
+    dir,
+    db,
+    created,
+    now: () => clock().toISOString(),
+    identity,
+    setAuthor: (author) => {
+      sql(db, "INSERT INTO settings (key, value) VALUES ('author', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(
+        author,
+      );
+    },
+    close: () => db.close(),
+  };
+}
