@@ -73,6 +73,20 @@ const layers = [
     ],
   },
   {
+    files: ['cli/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    patterns: [
+      pattern(
+        ['**/workspace/**', '!**/workspace/connect'],
+        'the CLI is a client: it reaches the services through connect() (workspace/connect.ts), never a store or a service.',
+      ),
+      pattern(['**/hosts/**', '!**/hosts/serve'], 'the CLI starts the browser host through hosts/serve only.'),
+      pattern(['**/release/client'], 'the CLI reaches a runtime through the contract (release.*), never the runtime client.'),
+      pattern(['electron', '**/electron/**', '**/renderer/**', '**/runtime/**'], 'the CLI imports none of the other programs.'),
+      pattern(['**/test-support/**'], 'production code never imports test helpers.'),
+    ],
+  },
+  {
     files: ['electron/main/**/*.ts', 'electron/preload/**/*.ts'],
     ignores: ['**/*.test.ts'],
     patterns: [

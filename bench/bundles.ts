@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportBundle, exportFolder, importBundle, inspectBundle } from '../workspace/bundles/bundles';
-import { connect } from '../workspace/services';
+import { connect } from '../workspace/connect';
 import { openWorkspace } from '../workspace/workspace';
 import { realisticAgent } from './fixtures';
 import { line } from './report';

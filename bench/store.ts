@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from '../workspace/services';
+import { connect } from '../workspace/connect';
 import { openWorkspace } from '../workspace/workspace';
 import { utf8Length } from '../shared/hash';
 import { realisticAgent } from './fixtures';

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { SlipwayError } from '../shared/errors';
 import type { BundlePreview } from '../shared/bundle';
+import { SlipwayError } from '../shared/errors';
+import type { CliContext } from './context';
 import { EXIT_CHECK_FAILED } from './io';
-import type { CliContext } from './testing-commands';
 
 function describePreview(preview: BundlePreview): string {
   const signature = preview.signature.signed
@@ -25,20 +25,22 @@ function describePreview(preview: BundlePreview): string {
   ].join('\n');
 }
 
-/** `slipway bundle …` and `slipway keys …`. */
+/** `slipway bundle …` and `slipway keys …`: every one a call of the contract's bundles domain. */
 export function registerBundleCommands(program: Command, context: CliContext): void {
-  const { io } = context;
-  const load = () => import('../workspace/bundles/bundles');
-  const loadKeys = () => import('../workspace/bundles/signing');
-  /** A .slipway file as bytes, or a bundle folder as its path. */
-  const source = (path: string): Buffer | string => {
+  const { io, api, print } = context;
+  /**
+   * A .slipway file, or a bundle folder packed as one: the contract takes a bundle's bytes, and a
+   * folder is read under the same limits (no links, no paths out of it) before it is packed.
+   */
+  const bundleBase64 = async (path: string): Promise<string> => {
     const full = resolve(io.cwd, path);
     if (!existsSync(full)) throw new SlipwayError('invalid_input', `${full} does not exist`);
-    return statSync(full).isDirectory() ? full : readFileSync(full);
+    if (!statSync(full).isDirectory()) return readFileSync(full).toString('base64');
+    const { readBundleEntries, zipEntries } = await import('../shared/node/bundle-archive');
+    return (await zipEntries([...(await readBundleEntries(full)).entries()])).toString('base64');
   };
-
-  const inspect = async (file: string, command: Command) =>
-    (await load()).inspectBundle(await context.open(command), source(file));
+  const preview = async (file: string, command: Command) =>
+    (await api(command)).bundles.preview({ base64: await bundleBase64(file) });
 
   const bundle = program
     .command('bundle')
@@ -58,30 +60,30 @@ export function registerBundleCommands(program: Command, context: CliContext): v
         flags: { output?: string; folder?: string; sign?: boolean; history?: boolean; evidence?: boolean; force?: boolean },
         command: Command,
       ) => {
-        const [{ exportBundle, exportFolder }, { signingKey }] = await Promise.all([load(), loadKeys()]);
-        const ws = await context.open(command);
-        const options = {
-          history: flags.history ?? false,
-          evidence: flags.evidence ?? false,
-          ...(flags.sign ? { signWith: signingKey(io.env) } : {}),
-        };
+        if (!flags.folder && !flags.output)
+          throw new SlipwayError('invalid_input', 'say where: -o FILE.slipway (or --folder DIR)');
+        if (flags.output && existsSync(resolve(io.cwd, flags.output)) && !flags.force)
+          throw new SlipwayError('invalid_input', `${flags.output} exists: choose another name, or --force to replace it`);
+        const exported = await (
+          await api(command)
+        ).bundles.export({ refs, history: flags.history ?? false, evidence: flags.evidence ?? false, sign: flags.sign ?? false });
+        const data = Buffer.from(exported.base64, 'base64');
         if (flags.folder) {
-          const written = exportFolder(ws, refs, resolve(io.cwd, flags.folder), options);
-          context.print(
+          const { readZipEntries, writeFolder } = await import('../shared/node/bundle-archive');
+          const entries = [...(await readZipEntries(data)).entries()];
+          writeFolder(resolve(io.cwd, flags.folder), entries);
+          print(
             command,
-            { folder: flags.folder, files: written.length },
+            { folder: flags.folder, files: entries.length },
             (value) => `wrote ${value.files} files to ${value.folder}`,
           );
           return;
         }
-        if (!flags.output) throw new SlipwayError('invalid_input', 'say where: -o FILE.slipway (or --folder DIR)');
-        if (existsSync(resolve(io.cwd, flags.output)) && !flags.force)
-          throw new SlipwayError('invalid_input', `${flags.output} exists: choose another name, or --force to replace it`);
-        const { data } = await exportBundle(ws, refs, options);
-        writeFileSync(resolve(io.cwd, flags.output), data);
-        context.print(
+        const output = flags.output ?? '';
+        writeFileSync(resolve(io.cwd, output), data);
+        print(
           command,
-          { file: flags.output, bytes: data.length, signed: Boolean(flags.sign) },
+          { file: output, bytes: data.length, signed: exported.signed },
           (value) => `wrote ${value.file} (${value.bytes} bytes${value.signed ? ', signed' : ''})`,
         );
       },
@@ -90,31 +92,30 @@ export function registerBundleCommands(program: Command, context: CliContext): v
     .command('inspect <file>')
     .description('what a bundle holds, whether it is signed and trusted, and what importing it would do (writes nothing)')
     .action(async (file: string, _flags: unknown, command: Command) =>
-      context.print(command, await inspect(file, command), describePreview),
+      print(command, await preview(file, command), describePreview),
     );
   bundle
     .command('verify <file>')
     .description('check every hash and the signature; exit 1 when it is not signed by a trusted key')
     .action(async (file: string, _flags: unknown, command: Command) => {
-      const preview = await inspect(file, command);
-      context.print(
+      const { signature } = await preview(file, command);
+      print(
         command,
-        { ok: true, signature: preview.signature },
+        { ok: true, signature },
         () =>
-          `every hash matches; ${preview.signature.signed ? `signed by ${preview.signature.fingerprint}${preview.signature.trusted ? ', trusted' : ', not trusted here'}` : 'not signed'}`,
+          `every hash matches; ${signature.signed ? `signed by ${signature.fingerprint}${signature.trusted ? ', trusted' : ', not trusted here'}` : 'not signed'}`,
       );
-      if (!(preview.signature.signed && preview.signature.trusted)) context.exitWith(EXIT_CHECK_FAILED);
+      if (!(signature.signed && signature.trusted)) context.exitWith(EXIT_CHECK_FAILED);
     });
   bundle
     .command('import <file>')
     .description('import a bundle (file or folder): all or nothing; again changes nothing')
     .option('--require-trusted', 'refuse a bundle not signed by a trusted key')
     .action(async (file: string, flags: { requireTrusted?: boolean }, command: Command) => {
-      const { importBundle } = await load();
-      const preview = await importBundle(await context.open(command), source(file), {
-        requireTrusted: flags.requireTrusted ?? false,
-      });
-      context.print(command, { added: preview.plan.add, present: preview.plan.present }, (value) =>
+      const imported = await (
+        await api(command)
+      ).bundles.import({ base64: await bundleBase64(file), requireTrusted: flags.requireTrusted ?? false });
+      print(command, { added: imported.plan.add, present: imported.plan.present }, (value) =>
         value.added.length === 0
           ? `nothing to import: ${value.present.join(', ')} ${value.present.length === 1 ? 'is' : 'are'} already here`
           : `imported ${value.added.join(', ')}${value.present.length ? `; already here: ${value.present.join(', ')}` : ''}`,
@@ -126,11 +127,11 @@ export function registerBundleCommands(program: Command, context: CliContext): v
     .command('generate')
     .description('make your ed25519 signing key (kept in your config folder) and print its public key')
     .action(async (_flags: unknown, command: Command) => {
-      const { generateSigningKey } = await loadKeys();
-      const made = generateSigningKey(io.env);
-      context.print(
+      const { own } = await (await api(command)).bundles.generateKey({});
+      if (!own) throw new SlipwayError('internal', 'the signing key was made but cannot be read back');
+      print(
         command,
-        made,
+        own,
         (value) =>
           `public key (give it to whoever imports your bundles): ${value.publicKey}\nfingerprint ${value.fingerprint}; private key at ${value.path}`,
       );
@@ -139,17 +140,16 @@ export function registerBundleCommands(program: Command, context: CliContext): v
     .command('trust <name> <publicKey>')
     .description('trust bundles signed by this public key in this workspace')
     .action(async (name: string, publicKey: string, _flags: unknown, command: Command) => {
-      const { trustKey } = await loadKeys();
-      const key = trustKey(await context.open(command), name, publicKey);
-      context.print(command, key, (value) => `trusted ${value.name} (${value.fingerprint})`);
+      const { trusted } = await (await api(command)).bundles.trust({ name, publicKey });
+      const key = trusted.find((candidate) => candidate.publicKey === publicKey);
+      print(command, key, (value) => `trusted ${name} (${value?.fingerprint ?? ''})`);
     });
   keys
     .command('list')
     .description('the keys this workspace trusts')
     .action(async (_flags: unknown, command: Command) => {
-      const { trustedKeys } = await loadKeys();
-      const list = trustedKeys(await context.open(command));
-      context.print(command, list, (value) =>
+      const { trusted } = await (await api(command)).bundles.keys({});
+      print(command, trusted, (value) =>
         value.length === 0
           ? 'No trusted keys: `slipway keys trust NAME PUBLIC_KEY`.'
           : value.map((key) => `${key.name.padEnd(20)} ${key.fingerprint}`).join('\n'),

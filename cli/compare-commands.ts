@@ -1,39 +1,13 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { CompareProgressEvent, ComparisonSummary } from '../shared/contract/comparing';
 import type { ColumnRole } from '../shared/dataset';
 import { SlipwayError } from '../shared/errors';
+import type { CliContext } from './context';
+import { follow } from './follow';
 import { EXIT_CHECK_FAILED } from './io';
-import { number } from './options';
-import type { CliContext } from './testing-commands';
-
-/** The modules behind these commands, loaded when one runs. */
-async function load() {
-  const [comparing, services, datasets, suites, dataset, platform, secrets, testFiles, prices, importer] = await Promise.all([
-    import('../workspace/comparing/compare-refs'),
-    import('../workspace/comparing/handlers'),
-    import('../workspace/comparing/datasets'),
-    import('../workspace/testing/suites'),
-    import('../shared/dataset'),
-    import('../shared/node/platform'),
-    import('../shared/engine/secrets'),
-    import('../workspace/testing/test-files'),
-    import('../shared/node/prices'),
-    import('../shared/suite-import'),
-  ]);
-  return {
-    ...comparing,
-    ...services,
-    ...datasets,
-    ...suites,
-    ...dataset,
-    ...platform,
-    ...secrets,
-    ...testFiles,
-    ...prices,
-    ...importer,
-  };
-}
+import { number, readText } from './options';
 
 /** `--map column=id|ignore|var:NAME`, as many as needed. */
 function mapping(text: string, previous: Record<string, ColumnRole> = {}): Record<string, ColumnRole> {
@@ -44,17 +18,9 @@ function mapping(text: string, previous: Record<string, ColumnRole> = {}): Recor
   return { ...previous, [match[1] ?? '']: role };
 }
 
-function readFile(io: CliContext['io'], file: string): string {
-  try {
-    return readFileSync(resolve(io.cwd, file), 'utf8');
-  } catch {
-    throw new SlipwayError('invalid_input', `cannot read ${resolve(io.cwd, file)}`);
-  }
-}
-
 /** `slipway compare …` and `slipway dataset …`. */
 export function registerCompareCommands(program: Command, context: CliContext): void {
-  const { io } = context;
+  const { io, api, print } = context;
 
   program
     .command('compare <refs...>')
@@ -91,55 +57,68 @@ export function registerCompareCommands(program: Command, context: CliContext): 
             'give refs of one agent, each as AGENT@VERSION|LABEL|latest|draft (the first is the baseline)',
           );
         const agent = [...agents][0] ?? '';
-        const { compareRefs, comparisonReport, nodePlatform, envSecrets, loadPrices } = await load();
-        const ws = await context.open(command);
-        const tty = io.isTTY && !context.json(command);
+        const client = await api(command);
+        const quiet = context.json(command);
+        const tty = (io.isTTY ?? false) && !quiet;
         let lastShown = -1;
-        const controller = new AbortController();
-        const cancel = () => controller.abort();
-        process.once('SIGINT', cancel);
-        let summary: Awaited<ReturnType<typeof compareRefs>>;
+        let planned = false;
+        let cancel: () => Promise<unknown> = async () => undefined;
+        const onInterrupt = () => void cancel();
+        process.once('SIGINT', onInterrupt);
+        let summary: ComparisonSummary;
         try {
-          summary = await compareRefs(
-            ws,
-            {
-              agent,
-              refs,
-              dataset: flags.dataset,
-              suite: flags.suite,
-              repeat: flags.repeat,
-              concurrency: flags.concurrency,
-              seed: flags.seed,
+          const { started } = await follow<CompareProgressEvent, ComparisonSummary>({
+            subscribe: (listener) => context.onEvent(command, listener),
+            pick: (event) =>
+              event.type === 'compare.progress' ? { id: event.payload.comparisonId, payload: event.payload } : null,
+            start: async () => {
+              const made = await client.comparisons.start({
+                agent,
+                refs,
+                dataset: flags.dataset,
+                repeat: flags.repeat,
+                concurrency: flags.concurrency,
+                ...(flags.suite ? { suite: flags.suite } : {}),
+                ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+              });
+              cancel = () => client.comparisons.cancel({ id: made.id });
+              return made;
             },
-            {
-              platform: nodePlatform(envSecrets(io.env)),
-              prices: loadPrices(),
-              signal: controller.signal,
-              onComparison: (_id, total) => {
-                if (!context.json(command))
-                  io.stderr(
-                    `${total} calls: ${refs.length} versions × ${total / refs.length} (inputs × repeats) at concurrency ${flags.concurrency}\n`,
-                  );
-              },
-              onProgress: (progress) => {
-                const percent = Math.floor((progress.done / progress.total) * 100);
-                if (tty) io.stderr(`\r\x1b[K${progress.done}/${progress.total}  $${progress.costUsd.toFixed(4)}`);
-                else if (!context.json(command) && Math.floor(percent / 25) > Math.floor(lastShown / 25))
-                  io.stderr(`${progress.done}/${progress.total} done\n`);
-                lastShown = percent;
-              },
+            idOf: (made) => made.id,
+            onProgress: (progress) => {
+              if (!planned && !quiet) {
+                planned = true;
+                io.stderr(
+                  `${progress.total} calls: ${refs.length} versions × ${progress.total / refs.length} (inputs × repeats) at concurrency ${flags.concurrency}\n`,
+                );
+              }
+              if (progress.total === 0) return;
+              const percent = Math.floor((progress.done / progress.total) * 100);
+              if (tty) io.stderr(`\r\x1b[K${progress.done}/${progress.total}  $${progress.costUsd.toFixed(4)}`);
+              else if (!quiet && progress.done > 0 && Math.floor(percent / 25) > Math.floor(lastShown / 25))
+                io.stderr(`${progress.done}/${progress.total} done\n`);
+              lastShown = percent;
             },
-          );
+          });
+          summary = await client.comparisons.get({ id: started.id });
         } finally {
-          process.removeListener('SIGINT', cancel);
+          process.removeListener('SIGINT', onInterrupt);
           if (tty) io.stderr('\r\x1b[K');
         }
-        if (flags.report) writeFileSync(resolve(io.cwd, flags.report), comparisonReport(ws, summary.id, 'html').content);
-        if (flags.out) writeFileSync(resolve(io.cwd, flags.out), comparisonReport(ws, summary.id, 'json').content);
+        if (flags.report)
+          writeFileSync(
+            resolve(io.cwd, flags.report),
+            (await client.comparisons.report({ id: summary.id, format: 'html' })).content,
+          );
+        if (flags.out)
+          writeFileSync(
+            resolve(io.cwd, flags.out),
+            (await client.comparisons.report({ id: summary.id, format: 'json' })).content,
+          );
         const regressions = (summary.stats?.pairs ?? [])
           .filter((pair) => pair.significantRegression)
           .map((pair) => summary.refs[pair.candidate]?.version ?? '');
-        context.print(command, { comparison: summary, regressions }, (value) =>
+        print(command, { comparison: summary, regressions }, (value) =>
           [
             ...(value.comparison.stats?.pairs ?? []).map((pair) => pair.summary),
             ...(value.comparison.stats?.pairs ?? []).map((pair) => {
@@ -180,14 +159,20 @@ export function registerCompareCommands(program: Command, context: CliContext): 
         flags: { agent: string; name?: string; map?: Record<string, ColumnRole>; message: string },
         command: Command,
       ) => {
-        const { importDataset, saveDataset, suiteNameFromFile } = await load();
-        const imported = importDataset(basename(file), readFile(io, file), flags.name ?? suiteNameFromFile(file), flags.map);
-        const saved = saveDataset(await context.open(command), flags.agent, imported.dataset, flags.message);
-        context.print(
+        const client = await api(command);
+        const input = {
+          fileName: basename(file),
+          content: readText(io.cwd, file),
+          ...(flags.name ? { name: flags.name } : {}),
+          ...(flags.map ? { mapping: flags.map } : {}),
+        };
+        const preview = await client.datasets.preview(input);
+        const saved = await client.datasets.import({ agent: flags.agent, ...input, message: flags.message });
+        print(
           command,
-          { dataset: saved.name, revision: saved.revision, items: saved.items, columns: imported.columns },
+          { dataset: saved.name, revision: saved.revision, items: saved.items, columns: preview.columns },
           (value) =>
-            `Imported ${value.items} items (${imported.format}) as ${flags.agent}/${value.dataset} revision ${value.revision}`,
+            `Imported ${value.items} items (${preview.format}) as ${flags.agent}/${value.dataset} revision ${value.revision}`,
         );
       },
     );
@@ -196,31 +181,24 @@ export function registerCompareCommands(program: Command, context: CliContext): 
     .description("make a dataset of a suite's case inputs")
     .option('-n, --name <name>', 'the dataset name (default: the suite name)')
     .action(async (agent: string, suiteName: string, flags: { name?: string }, command: Command) => {
-      const { getSuite, datasetFromSuite, saveDataset } = await load();
-      const ws = await context.open(command);
-      const suite = getSuite(ws, agent, suiteName);
-      const saved = saveDataset(
-        ws,
-        agent,
-        datasetFromSuite(suite.suite, flags.name ?? suiteName),
-        `from suite ${suiteName} revision ${suite.revision}`,
-      );
-      context.print(
+      const saved = await (
+        await api(command)
+      ).datasets.fromSuite({ agent, suite: suiteName, ...(flags.name ? { name: flags.name } : {}) });
+      print(
         command,
         { dataset: saved.name, revision: saved.revision, items: saved.items },
         (value) => `Made ${agent}/${value.dataset} revision ${value.revision} from ${value.items} cases of ${suiteName}`,
       );
     });
   dataset.command('list <agent>').action(async (agent: string, _flags: unknown, command: Command) => {
-    const { listDatasets } = await load();
-    const datasets = listDatasets(await context.open(command), agent).map((revision) => ({
+    const datasets = (await (await api(command)).datasets.list({ agent })).map((revision) => ({
       name: revision.name,
       revision: revision.revision,
       items: revision.items,
       updatedAt: revision.createdAt,
       author: revision.author,
     }));
-    context.print(command, datasets, (value) =>
+    print(command, datasets, (value) =>
       value.length === 0
         ? 'No datasets yet. Import one with `slipway dataset import FILE --agent AGENT`.'
         : value.map((item) => `${item.name.padEnd(24)} rev ${item.revision}  ${item.items} items  ${item.author}`).join('\n'),
@@ -230,9 +208,10 @@ export function registerCompareCommands(program: Command, context: CliContext): 
     .command('show <agent> <name>')
     .option('--revision <n>', 'an earlier revision', number('--revision', 1, 1e9, true))
     .action(async (agent: string, name: string, flags: { revision?: number }, command: Command) => {
-      const { getDataset } = await load();
-      const revision = getDataset(await context.open(command), agent, name, flags.revision);
-      context.print(command, { name: revision.name, revision: revision.revision, items: revision.dataset.items }, (value) =>
+      const revision = await (
+        await api(command)
+      ).datasets.get({ agent, name, ...(flags.revision ? { revision: flags.revision } : {}) });
+      print(command, { name: revision.name, revision: revision.revision, items: revision.list }, (value) =>
         [
           `${value.name} revision ${value.revision}: ${value.items.length} items`,
           ...value.items.slice(0, 20).map((item) => `  ${item.id}  ${JSON.stringify(item.vars ?? item.messages)}`),
@@ -245,11 +224,8 @@ export function registerCompareCommands(program: Command, context: CliContext): 
     .description('write a dataset as JSONL (one item a line)')
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action(async (agent: string, name: string, flags: { output?: string }, command: Command) => {
-      const { getDataset } = await load();
-      const ws = await context.open(command);
-      const lines = `${getDataset(ws, agent, name)
-        .dataset.items.map((item) => JSON.stringify(item))
-        .join('\n')}\n`;
+      const revision = await (await api(command)).datasets.get({ agent, name });
+      const lines = `${revision.list.map((item) => JSON.stringify(item)).join('\n')}\n`;
       if (flags.output) writeFileSync(resolve(io.cwd, flags.output), lines);
       else io.stdout(lines);
     });

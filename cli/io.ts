@@ -1,3 +1,5 @@
+import type { ErrorCode } from '../shared/errors';
+
 /** What the CLI reads and writes, passed in so tests run it in-process. */
 export interface CliIo {
   stdout: (text: string) => void;
@@ -9,5 +11,29 @@ export interface CliIo {
 }
 
 export const EXIT_OK = 0;
+/** A check failed (a gate, `audit verify`, a broken team release) or the runtime refused the command. */
 export const EXIT_CHECK_FAILED = 1;
+/** The command line or its input is wrong: nothing was changed. */
 export const EXIT_USAGE = 2;
+/** A service (a runtime, a provider) cannot be reached, or speaks another protocol version. */
+export const EXIT_UNAVAILABLE = 3;
+/** A bug: one line on stderr, the details in a file it names. */
+export const EXIT_INTERNAL = 4;
+
+/** Each error code's exit status: one meaning, one status (docs/cli.md, "Exit codes"). */
+export const EXIT_BY_CODE: Readonly<Record<ErrorCode, number>> = {
+  invalid_input: EXIT_USAGE,
+  unknown_method: EXIT_USAGE,
+  not_found: EXIT_USAGE,
+  conflict: EXIT_USAGE,
+  no_changes: EXIT_USAGE,
+  invalid_files: EXIT_USAGE,
+  unauthorized: EXIT_USAGE,
+  forbidden: EXIT_USAGE,
+  workspace: EXIT_USAGE,
+  check_failed: EXIT_CHECK_FAILED,
+  refused: EXIT_CHECK_FAILED,
+  unavailable: EXIT_UNAVAILABLE,
+  incompatible: EXIT_UNAVAILABLE,
+  internal: EXIT_INTERNAL,
+};

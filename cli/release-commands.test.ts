@@ -51,7 +51,9 @@ describe('slipway release', () => {
     ).json()) as { plan: { assertions: unknown[]; gate: { attestations: Array<{ suite: string; passed: boolean }> } } };
     expect(pushed.plan.assertions).toEqual([{ type: 'is-json' }]);
     expect(pushed.plan.gate.attestations).toMatchObject([{ suite: 'triage-basics', passed: true }]);
-    expect((await run('release', 'canary', 'ticket-triage@production', '--target', 'local', '--weight', '5')).stdout).toContain(
+    // The deploy moved the target's label (production) to what the runtime serves, as the app does.
+    expect((await run('label', 'list', 'ticket-triage')).stdout).toMatch(/production +1\.0\.0/);
+    expect((await run('release', 'canary', 'ticket-triage@1.1.0', '--target', 'local', '--weight', '5')).stdout).toContain(
       'canary  1.1.0',
     );
     expect((await run('release', 'step', 'ticket-triage', '--target', 'local', '--weight', '50')).stdout).toMatch(
@@ -90,7 +92,6 @@ describe('slipway release', () => {
       'release.deploy',
       'release.plan',
       'release.canary',
-      'release.plan',
       'release.canary',
       'release.step',
       'release.promote',

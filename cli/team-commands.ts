@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import type { Client } from '../shared/contract/client';
 import type { TeamCheck, TeamMatrix, TeamRelease, TeamView } from '../shared/contract/teams';
 import { SlipwayError } from '../shared/errors';
 import { EXIT_CHECK_FAILED } from './io';
-import type { CliContext } from './testing-commands';
+import { collect } from './options';
+import type { CliContext } from './context';
 
 function describeCheck(check: TeamCheck): string {
   if (check.dependencies.length === 0) return '  no dependencies between members';
@@ -63,20 +63,9 @@ function pinsOf(flags: { pin?: string[] }): Record<string, string> {
   return pins;
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
 /** `slipway team …`: teams of agents, their releases, the dependency checks, and releasing a team on a runtime target. */
 export function registerTeamCommands(program: Command, context: CliContext): void {
-  const { io } = context;
-  const api = async (command: Command): Promise<Client> => {
-    const [{ connect }, { sessionVault }] = await Promise.all([
-      import('../workspace/services'),
-      import('../workspace/keys/secret-vault'),
-    ]);
-    // Target tokens come from this command's environment (SLIPWAY_TOKEN_<NAME>), as for `slipway release`.
-    return connect(await context.open(command), { checkOutputs: false, deps: { vault: sessionVault(io.env), env: io.env } })
-      .client;
-  };
+  const { io, api } = context;
 
   const team = program
     .command('team')
@@ -163,7 +152,7 @@ export function registerTeamCommands(program: Command, context: CliContext): voi
       try {
         context.print(command, await client.teams.promote({ name, number: wanted, target: flags.target }), describeView);
       } catch (error) {
-        if (!(error instanceof SlipwayError && error.code === 'conflict')) throw error;
+        if (!(error instanceof SlipwayError && error.code === 'check_failed')) throw error;
         io.stderr(`slipway: ${error.message}\n`);
         context.exitWith(EXIT_CHECK_FAILED);
       }

@@ -1,34 +1,19 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { Command } from 'commander';
-import type { CaseResult, RunProgress } from '../shared/engine/runner';
+import type { Command } from 'commander';
+import type { RunProgressEvent, RunSummary, TestedFiles } from '../shared/contract/testing';
 import { SlipwayError } from '../shared/errors';
-import type { ReportRun } from '../shared/run-report';
-import type { RunSummary } from '../workspace/testing/runs';
-import type { Workspace } from '../workspace/workspace';
+import { parseRef } from '../shared/ref';
+import { type CliContext } from './context';
+import { follow } from './follow';
 import { EXIT_CHECK_FAILED, type CliIo } from './io';
-import { number } from './options';
-
-export interface CliContext {
-  io: CliIo;
-  open: (command: Command) => Promise<Workspace>;
-  print: <T>(command: Command, value: T, human: (value: T) => string) => void;
-  json: (command: Command) => boolean;
-  /** Ends the command with this exit code once it has printed. */
-  exitWith: (code: number) => void;
-}
+import { number, readText } from './options';
 
 function runId(text: string): number {
   const id = Number(text);
   if (!Number.isInteger(id) || id < 1)
     throw new SlipwayError('invalid_input', `"${text}" is not a run id: use the number \`slipway runs list\` shows`);
   return id;
-}
-
-function firstProblem(result: CaseResult): string {
-  if (result.error) return `${result.error.kind}: ${result.error.message}`;
-  const failed = result.verdicts.find((verdict) => !verdict.pass);
-  return failed ? `${failed.type}: ${failed.reason}` : 'failed';
 }
 
 interface TestFlags {
@@ -43,57 +28,55 @@ interface TestFlags {
   cache?: boolean;
 }
 
-/**
- * The modules behind these commands, loaded when one runs, so the rest of the CLI starts without
- * them; `loadEngine` alone is what `slipway test --from` needs (no SQLite, no workspace).
- */
-async function loadEngine() {
-  const [runner, platform, secrets, report, suiteFile, filesIo, testFiles, prices] = await Promise.all([
-    import('../shared/engine/runner'),
-    import('../shared/node/platform'),
-    import('../shared/engine/secrets'),
-    import('../shared/run-report'),
-    import('../shared/suite-file'),
-    import('../shared/node/agent-folder'),
-    import('../workspace/testing/test-files'),
-    import('../shared/node/prices'),
-  ]);
-  return { ...runner, ...platform, ...secrets, ...report, ...suiteFile, ...filesIo, ...testFiles, ...prices };
-}
+/** What `slipway test` says of a run, whether stored in the workspace or of files outside one. */
+type TestedRun = Pick<RunSummary, 'status'> & {
+  id: number | null;
+  passed: number;
+  total: number;
+  passRate: number;
+  gatePassed: boolean;
+  costUsd: number;
+};
 
-async function load() {
-  const [engine, suiteImport, runs, suites, testing] = await Promise.all([
-    loadEngine(),
-    import('../shared/suite-import'),
-    import('../workspace/testing/runs'),
-    import('../workspace/testing/suites'),
-    import('../workspace/testing/test-version'),
-  ]);
-  return { ...engine, ...suiteImport, ...runs, ...suites, ...testing };
-}
-
-function reportOf(run: RunSummary): ReportRun {
+/** Progress on stderr as the run goes: each result that did not pass, and a bar (a terminal) or quarters (CI). */
+function progressPrinter(io: CliIo, quiet: boolean, concurrency: number) {
+  const tty = (io.isTTY ?? false) && !quiet;
+  const say = (line: string) => {
+    if (!quiet) io.stderr(`${tty ? '\r\x1b[K' : ''}${line}\n`);
+  };
+  let planned = false;
+  let lastShown = -1;
   return {
-    id: run.id,
-    agent: run.agent,
-    version: run.version,
-    versionHash: run.versionHash,
-    suite: run.suite,
-    suiteRevisionHash: run.suiteRevisionHash,
-    status: run.status,
-    startedAt: run.startedAt,
-    finishedAt: run.finishedAt,
-    passed: run.passed ?? 0,
-    total: run.total ?? 0,
-    passRate: run.passRate ?? 0,
-    gatePassed: run.gatePassed ?? false,
-    costUsd: run.costUsd ?? 0,
+    onProgress: (event: RunProgressEvent) => {
+      if (!planned && event.total > 0) {
+        planned = true;
+        const cost = event.estimateUsd === null ? 'unknown (no price for this model)' : `up to $${event.estimateUsd.toFixed(4)}`;
+        say(`${event.total} calls at concurrency ${concurrency}; cost estimate ${cost}`);
+      }
+      for (const failure of event.failures)
+        say(
+          `${failure.status === 'errored' ? '!' : '✗'} ${failure.caseId}${failure.repeat > 0 ? ` #${failure.repeat + 1}` : ''}: ${failure.problem}`,
+        );
+      if (event.moreFailures > 0) say(`… and ${event.moreFailures} more that did not pass`);
+      if (event.total === 0) return;
+      const percent = Math.floor((event.done / event.total) * 100);
+      if (tty)
+        io.stderr(
+          `\r\x1b[K${event.done}/${event.total}  ✓ ${event.passed}  ✗ ${event.failed}  ! ${event.errored}  $${event.costUsd.toFixed(4)}`,
+        );
+      else if (event.status === 'running' && event.done > 0 && Math.floor(percent / 25) > Math.floor(lastShown / 25))
+        say(`${event.done}/${event.total} done`);
+      lastShown = percent;
+    },
+    done: () => {
+      if (tty) io.stderr('\r\x1b[K');
+    },
   };
 }
 
-/** `slipway test`, `slipway suite …` and `slipway runs …`. */
+/** `slipway test`, `slipway suite …` and `slipway runs …`: every one a call of the contract. */
 export function registerTestingCommands(program: Command, context: CliContext): void {
-  const { io } = context;
+  const { io, api, print } = context;
 
   program
     .command('test [ref]')
@@ -114,120 +97,99 @@ export function registerTestingCommands(program: Command, context: CliContext): 
     .action(async (ref: string | undefined, flags: TestFlags, command: Command) => {
       if (!flags.suite)
         throw new SlipwayError('invalid_input', 'say which suite: --suite NAME (or --suite FILE.yaml with --from DIR)');
-      const {
-        nodePlatform,
-        envSecrets,
-        loadPrices,
-        parseSuiteYaml,
-        readAgentFolder,
-        testFiles,
-        toJUnit,
-        toJsonReport,
-        summarizeCases,
-      } = await loadEngine();
       if (!flags.from && !ref)
         throw new SlipwayError('invalid_input', 'say what to test: a ref (AGENT@1.2.0, AGENT@draft) or --from DIR');
+      const suite = flags.suite;
+      const client = await api(command);
       const settings = {
         concurrency: flags.concurrency,
         repeat: flags.repeat,
-        ...(flags.maxCost !== undefined ? { maxCostUsd: flags.maxCost } : {}),
-      };
-      const tty = io.isTTY && !context.json(command);
-      const say = (line: string) => {
-        if (!context.json(command)) io.stderr(`${line}\n`);
-      };
-      let lastShown = -1;
-      const onProgress = (progress: RunProgress) => {
-        if (progress.last.status !== 'passed')
-          say(
-            `${tty ? '\r\x1b[K' : ''}${progress.last.status === 'errored' ? '!' : '✗'} ${progress.last.caseId}${progress.last.repeat > 0 ? ` #${progress.last.repeat + 1}` : ''}: ${firstProblem(progress.last)}`,
-          );
-        const percent = Math.floor((progress.done / progress.total) * 100);
-        if (tty)
-          io.stderr(
-            `\r\x1b[K${progress.done}/${progress.total}  ✓ ${progress.passed}  ✗ ${progress.failed}  ! ${progress.errored}  $${progress.costUsd.toFixed(4)}`,
-          );
-        else if (Math.floor(percent / 25) > Math.floor(lastShown / 25)) say(`${progress.done}/${progress.total} done`);
-        lastShown = percent;
-      };
-      const onStart = (plan: { total: number; estimateUsd: number | null }) =>
-        say(
-          `${plan.total} calls at concurrency ${settings.concurrency}; cost estimate ${plan.estimateUsd === null ? 'unknown (no price for this model)' : `up to $${plan.estimateUsd.toFixed(4)}`}`,
-        );
-      const controller = new AbortController();
-      const cancel = () => controller.abort();
-      process.once('SIGINT', cancel);
-      const options = {
-        settings,
         minPassRate: flags.minPassRate ?? null,
         cache: flags.cache ?? false,
-        platform: nodePlatform(envSecrets(io.env)),
-        prices: loadPrices(),
-        signal: controller.signal,
-        onStart,
-        onProgress,
+        ...(flags.maxCost !== undefined ? { maxCostUsd: flags.maxCost } : {}),
       };
-      let report: ReportRun;
-      let results: CaseResult[];
-      let attestation: unknown = null;
+      const printer = progressPrinter(io, context.json(command), settings.concurrency);
+      const subscribe = (listener: Parameters<CliContext['onEvent']>[1]) => context.onEvent(command, listener);
+      const pick = (event: Parameters<Parameters<CliContext['onEvent']>[1]>[0]) =>
+        event.type === 'run.progress' ? { id: event.payload.runId, payload: event.payload } : null;
+      let cancel: () => Promise<unknown> = async () => undefined;
+      const onInterrupt = () => void cancel();
+      process.once('SIGINT', onInterrupt);
+      let run: TestedRun;
+      let attestation: RunSummary['attestation'] = null;
+      let flaky: string[];
+      let reports: { junit: () => Promise<string>; json: () => Promise<string> };
       try {
         if (flags.from) {
-          const suiteFile = resolve(io.cwd, flags.suite);
-          const suite = parseSuiteYaml(readFileSync(suiteFile, 'utf8'), basename(suiteFile));
-          const files = readAgentFolder(resolve(io.cwd, flags.from));
-          const { versionHash, outcome } = await testFiles(files, suite, options);
-          results = outcome.results;
-          const passed = results.filter((result) => result.status === 'passed').length;
-          const total = suite.cases.length * settings.repeat;
-          const gatePassed =
-            outcome.status === 'finished' &&
-            (flags.minPassRate === undefined ? passed === total : passed / total >= flags.minPassRate);
-          const now = new Date().toISOString();
-          report = {
-            id: null,
-            agent: basename(resolve(io.cwd, flags.from)),
-            version: flags.from,
-            versionHash,
-            suite: suite.name,
-            suiteRevisionHash: '',
-            status: outcome.status,
-            startedAt: now,
-            finishedAt: now,
-            passed,
-            total,
-            passRate: total ? passed / total : 0,
-            gatePassed,
-            costUsd: outcome.costUsd,
-          };
+          const folder = resolve(io.cwd, flags.from);
+          const { readAgentFolder } = await import('../shared/node/agent-folder');
+          const files = readAgentFolder(folder);
+          cancel = () => client.runs.cancelFiles({});
+          const { started } = await follow<RunProgressEvent, TestedFiles>({
+            subscribe,
+            pick,
+            idOf: { known: null },
+            start: () =>
+              client.runs.testFiles({
+                name: basename(folder),
+                files,
+                suite: { fileName: basename(suite), content: readText(io.cwd, suite) },
+                settings,
+              }),
+            onProgress: printer.onProgress,
+          });
+          run = { ...started.run, id: null };
+          flaky = started.flaky;
+          reports = { junit: async () => started.junit, json: async () => started.json };
         } else {
-          const ws = await context.open(command);
-          const { testVersion } = await import('../workspace/testing/test-version');
-          const tested = await testVersion(ws, ref ?? '', flags.suite, options);
-          results = tested.results;
-          attestation = tested.attestation;
-          report = reportOf(tested.run);
+          const target = ref ?? '';
+          const { started } = await follow<RunProgressEvent, RunSummary>({
+            subscribe,
+            pick,
+            idOf: (summary) => summary.id,
+            start: async () => {
+              const summary = await client.runs.start({ agent: parseRef(target).agent, ref: target, suite, settings });
+              cancel = () => client.runs.cancel({ runId: summary.id });
+              return summary;
+            },
+            onProgress: printer.onProgress,
+          });
+          const stored = await client.runs.get({ runId: started.id });
+          run = {
+            id: stored.id,
+            status: stored.status,
+            passed: stored.passed ?? 0,
+            total: stored.total ?? 0,
+            passRate: stored.passRate ?? 0,
+            gatePassed: stored.gatePassed ?? false,
+            costUsd: stored.costUsd ?? 0,
+          };
+          attestation = stored.attestation;
+          const rows = await client.runs.results({ runId: stored.id });
+          flaky = [...new Set(rows.filter((row) => row.flaky).map((row) => row.caseId))];
+          reports = {
+            junit: async () => (await client.runs.report({ runId: stored.id, format: 'junit' })).content,
+            json: async () => (await client.runs.report({ runId: stored.id, format: 'json' })).content,
+          };
         }
       } finally {
-        process.removeListener('SIGINT', cancel);
-        if (tty) io.stderr('\r\x1b[K');
+        process.removeListener('SIGINT', onInterrupt);
+        printer.done();
       }
-      if (flags.junit) writeFileSync(resolve(io.cwd, flags.junit), await toJUnit(report, results));
-      if (flags.out) writeFileSync(resolve(io.cwd, flags.out), toJsonReport(report, results, attestation));
-      const flaky = summarizeCases(results)
-        .filter((summary) => summary.flaky)
-        .map((summary) => summary.caseId);
-      context.print(command, { run: report, attestation, flaky }, (value) => {
+      if (flags.junit) writeFileSync(resolve(io.cwd, flags.junit), await reports.junit());
+      if (flags.out) writeFileSync(resolve(io.cwd, flags.out), await reports.json());
+      print(command, { run, attestation, flaky }, (value) => {
         const gate = value.run.gatePassed
           ? 'gate PASSED'
           : `gate FAILED (${flags.minPassRate === undefined ? 'every result must pass' : `needs ${flags.minPassRate}`})`;
         const status = value.run.status === 'finished' ? '' : ` — run ${value.run.status.replace('_', ' for ')}`;
         return [
           `${value.run.passed}/${value.run.total} passed (${(value.run.passRate * 100).toFixed(1)}%), cost $${value.run.costUsd.toFixed(4)}${status} — ${gate}`,
-          ...(flaky.length > 0 ? [`flaky: ${flaky.join(', ')}`] : []),
+          ...(value.flaky.length > 0 ? [`flaky: ${value.flaky.join(', ')}`] : []),
           ...(value.run.id !== null ? [`run ${value.run.id} stored; \`slipway runs show ${value.run.id}\``] : []),
         ].join('\n');
       });
-      if (!report.gatePassed) context.exitWith(EXIT_CHECK_FAILED);
+      if (!run.gatePassed) context.exitWith(EXIT_CHECK_FAILED);
     });
 
   const suite = program.command('suite').description("an agent's suites: import, list, show, export");
@@ -238,23 +200,14 @@ export function registerTestingCommands(program: Command, context: CliContext): 
     .option('-n, --name <name>', 'the suite name (default: from the file)')
     .option('-m, --message <text>', 'why this revision', 'imported')
     .action(async (file: string, flags: { agent: string; name?: string; message: string }, command: Command) => {
-      const { importSuite, saveSuite, suiteToYaml, suiteNameFromFile } = await load();
-      const path = resolve(io.cwd, file);
-      let text: string;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch {
-        throw new SlipwayError('invalid_input', `cannot read ${path}`);
-      }
-      const name = flags.name ?? suiteNameFromFile(file);
-      const { suite: imported, report } = importSuite(basename(file), text, name);
-      const saved = saveSuite(
-        await context.open(command),
-        flags.agent,
-        suiteToYaml(flags.name ? { ...imported, name: flags.name } : imported),
-        flags.message,
-      );
-      context.print(command, { suite: saved.name, revision: saved.revision, report }, (value) =>
+      const client = await api(command);
+      const preview = await client.suites.previewImport({
+        fileName: basename(file),
+        content: readText(io.cwd, file),
+        ...(flags.name ? { name: flags.name } : {}),
+      });
+      const saved = await client.suites.save({ agent: flags.agent, yaml: preview.yaml, message: flags.message });
+      print(command, { suite: saved.name, revision: saved.revision, report: preview.report }, (value) =>
         [
           `Imported ${value.report.cases} cases (${value.report.format}) as ${flags.agent}/${value.suite} revision ${value.revision}`,
           ...value.report.unsupported.map((item) => `  not imported: ${item}`),
@@ -263,15 +216,14 @@ export function registerTestingCommands(program: Command, context: CliContext): 
       );
     });
   suite.command('list <agent>').action(async (agent: string, _flags: unknown, command: Command) => {
-    const { listSuites } = await load();
-    const suites = listSuites(await context.open(command), agent).map((revision) => ({
-      name: revision.name,
-      revision: revision.revision,
-      cases: revision.suite.cases.length,
-      updatedAt: revision.createdAt,
-      author: revision.author,
+    const suites = (await (await api(command)).suites.list({ agent })).map((summary) => ({
+      name: summary.name,
+      revision: summary.revision,
+      cases: summary.cases,
+      updatedAt: summary.createdAt,
+      author: summary.author,
     }));
-    context.print(command, suites, (value) =>
+    print(command, suites, (value) =>
       value.length === 0
         ? 'No suites yet. Import one with `slipway suite import FILE --agent AGENT`.'
         : value.map((item) => `${item.name.padEnd(24)} rev ${item.revision}  ${item.cases} cases  ${item.author}`).join('\n'),
@@ -282,52 +234,45 @@ export function registerTestingCommands(program: Command, context: CliContext): 
     .option('--revision <n>', 'an earlier revision', number('--revision', 1, 1e9, true))
     .option('--history', 'list every revision')
     .action(async (agent: string, name: string, flags: { revision?: number; history?: boolean }, command: Command) => {
-      const { getSuite, suiteHistory } = await load();
-      const ws = await context.open(command);
+      const client = await api(command);
       if (flags.history) {
-        const revisions = suiteHistory(ws, agent, name).map((revision) => ({
-          revision: revision.revision,
-          hash: revision.hash,
-          author: revision.author,
-          message: revision.message,
-          createdAt: revision.createdAt,
-        }));
-        context.print(command, revisions, (value) =>
+        print(command, await client.suites.history({ agent, name }), (value) =>
           value.map((item) => `#${item.revision}  ${item.createdAt.slice(0, 16)}  ${item.author}: ${item.message}`).join('\n'),
         );
         return;
       }
-      const revision = getSuite(ws, agent, name, flags.revision);
-      context.print(command, { revision: revision.revision, hash: revision.hash, suite: revision.suite }, () =>
-        revision.content.trimEnd(),
+      const detail = await client.suites.get({ agent, name, ...(flags.revision ? { revision: flags.revision } : {}) });
+      const { parseSuiteYaml } = await import('../shared/suite-file');
+      print(
+        command,
+        { revision: detail.revision, hash: detail.hash, suite: parseSuiteYaml(detail.content, `${name}.yaml`) },
+        () => detail.content.trimEnd(),
       );
     });
   suite
     .command('export <agent> <name>')
     .option('--to <file>', 'write to a file instead of stdout')
     .action(async (agent: string, name: string, flags: { to?: string }, command: Command) => {
-      const { getSuite } = await load();
-      const revision = getSuite(await context.open(command), agent, name);
-      if (flags.to) {
-        writeFileSync(resolve(io.cwd, flags.to), revision.content);
-        context.print(
-          command,
-          { file: flags.to, revision: revision.revision },
-          (value) => `Wrote ${name} revision ${value.revision} to ${value.file}`,
-        );
-      } else {
-        io.stdout(revision.content);
+      const detail = await (await api(command)).suites.get({ agent, name });
+      if (!flags.to) {
+        io.stdout(detail.content);
+        return;
       }
+      writeFileSync(resolve(io.cwd, flags.to), detail.content);
+      print(
+        command,
+        { file: flags.to, revision: detail.revision },
+        (value) => `Wrote ${name} revision ${value.revision} to ${value.file}`,
+      );
     });
 
-  const runs = program.command('runs').description('stored runs: list, show, compare');
+  const runs = program.command('runs').description('stored runs: list, show, export, compare');
   runs
     .command('list <agent>')
     .option('-s, --suite <name>', 'only runs of this suite')
     .action(async (agent: string, flags: { suite?: string }, command: Command) => {
-      const { listRuns } = await load();
-      const list = listRuns(await context.open(command), agent, flags.suite);
-      context.print(command, list, (value) =>
+      const list = await (await api(command)).runs.list({ agent, ...(flags.suite ? { suite: flags.suite } : {}) });
+      print(command, list, (value) =>
         value.length === 0
           ? 'No runs yet. Run a suite with `slipway test AGENT@VERSION --suite NAME`.'
           : value
@@ -339,16 +284,15 @@ export function registerTestingCommands(program: Command, context: CliContext): 
       );
     });
   runs.command('show <id>').action(async (id: string, _flags: unknown, command: Command) => {
-    const { getRunSummary, runResults } = await load();
-    const ws = await context.open(command);
-    const summary = getRunSummary(ws, runId(id));
-    const results = runResults(ws, summary.id);
-    context.print(command, { run: summary, results }, (value) =>
+    const client = await api(command);
+    const summary = await client.runs.get({ runId: runId(id) });
+    const results = await client.runs.results({ runId: summary.id });
+    print(command, { run: summary, results }, (value) =>
       [
         `Run ${value.run.id}: ${value.run.version} × ${value.run.suite}#${value.run.suiteRevision} — ${value.run.status}, ${value.run.passed ?? 0}/${value.run.total ?? 0} passed`,
         ...value.results.map(
           (result) =>
-            `  ${result.status === 'passed' ? '✓' : result.status === 'failed' ? '✗' : '!'} ${result.caseId}${result.repeat > 0 ? ` #${result.repeat + 1}` : ''}  ${Math.round(result.latencyMs)} ms${result.status === 'passed' ? '' : `  ${firstProblem(result)}`}`,
+            `  ${result.status === 'passed' ? '✓' : result.status === 'failed' ? '✗' : '!'} ${result.caseId}${result.repeat > 0 ? ` #${result.repeat + 1}` : ''}  ${Math.round(result.latencyMs)} ms${result.status === 'passed' ? '' : `  ${result.problem ?? result.status}`}`,
         ),
       ].join('\n'),
     );
@@ -360,14 +304,13 @@ export function registerTestingCommands(program: Command, context: CliContext): 
     .option('--out <file>', 'JSON')
     .action(async (id: string, flags: { junit?: string; out?: string }, command: Command) => {
       if (!flags.junit && !flags.out) throw new SlipwayError('invalid_input', 'say where: --junit FILE and/or --out FILE');
-      const { getRunSummary, runResults, toJUnit, toJsonReport, attestationOf } = await load();
-      const ws = await context.open(command);
-      const run = getRunSummary(ws, runId(id));
-      const results = runResults(ws, run.id);
-      const report = reportOf(run);
-      if (flags.junit) writeFileSync(resolve(io.cwd, flags.junit), await toJUnit(report, results));
-      if (flags.out) writeFileSync(resolve(io.cwd, flags.out), toJsonReport(report, results, attestationOf(run)));
-      context.print(
+      const client = await api(command);
+      const run = await client.runs.get({ runId: runId(id) });
+      if (flags.junit)
+        writeFileSync(resolve(io.cwd, flags.junit), (await client.runs.report({ runId: run.id, format: 'junit' })).content);
+      if (flags.out)
+        writeFileSync(resolve(io.cwd, flags.out), (await client.runs.report({ runId: run.id, format: 'json' })).content);
+      print(
         command,
         { run: run.id, junit: flags.junit ?? null, out: flags.out ?? null },
         (value) =>
@@ -375,9 +318,8 @@ export function registerTestingCommands(program: Command, context: CliContext): 
       );
     });
   runs.command('compare <earlier> <later>').action(async (earlier: string, later: string, _flags: unknown, command: Command) => {
-    const { compareRuns } = await load();
-    const comparison = compareRuns(await context.open(command), runId(earlier), runId(later));
-    context.print(command, comparison, (value) =>
+    const comparison = await (await api(command)).runs.compare({ earlier: runId(earlier), later: runId(later) });
+    print(command, comparison, (value) =>
       [
         `Run ${value.earlier} → run ${value.later}`,
         `new failures: ${value.newFailures.join(', ') || 'none'}`,

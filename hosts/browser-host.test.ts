@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost } from '../test-support/browser-host';
 import { agentFiles } from '../test-support/workspace';
-import { connect } from '../workspace/services';
+import { connect } from '../workspace/connect';
 import { openWorkspace } from '../workspace/workspace';
 import type { AppEvent } from '../shared/contract/contract';
 

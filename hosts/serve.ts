@@ -59,3 +59,30 @@ export async function serveWorkspace(ws: Workspace, options: ServeOptions = {}):
     },
   };
 }
+
+/**
+ * `slipway serve`: the app's workspace in a folder (the default one when none is named), opened
+ * as the desktop app opens it (the samples on a first start), served until `close`.
+ */
+export async function serveFolder(dir: string | undefined, options: ServeOptions = {}): Promise<BrowserHost & { dir: string }> {
+  const [{ openAppWorkspace }, { defaultWorkspaceDir }] = await Promise.all([
+    import('../workspace/app-workspace'),
+    import('../workspace/paths'),
+  ]);
+  const folder = dir ?? defaultWorkspaceDir(options.env ?? process.env);
+  const ws = openAppWorkspace(folder);
+  try {
+    const host = await serveWorkspace(ws, options);
+    return {
+      ...host,
+      dir: folder,
+      close: async () => {
+        await host.close();
+        ws.close();
+      },
+    };
+  } catch (error) {
+    ws.close();
+    throw error;
+  }
+}

@@ -140,10 +140,12 @@ export type ImportedEvidence = z.infer<typeof ImportedEvidence>;
 
 /** The user's own signing key (its public half) and the keys this workspace trusts. */
 export const SigningKeys = z.object({
-  own: z.object({ publicKey: z.string(), fingerprint: z.string() }).nullable(),
+  own: z.object({ publicKey: z.string(), fingerprint: z.string(), path: z.string() }).nullable(),
   trusted: z.array(TrustedKey),
 });
 export type SigningKeys = z.infer<typeof SigningKeys>;
 
-/** The largest .slipway file the app takes through its contract (as base64); the CLI takes any. */
+/** The largest .slipway file the app's window takes (it reads the file whole in the page). */
 export const MAX_APP_BUNDLE_BYTES = 64 * 1024 * 1024;
+/** The largest .slipway file any client passes through the contract (the CLI's limit). */
+export const MAX_BUNDLE_BYTES = 256 * 1024 * 1024;

@@ -1,17 +1,30 @@
 /**
  * Errors that cross the contract. Every failure the UI or the CLI shows carries a stable
- * `code` (for programs) and a `message` written for a person.
+ * `code` (for programs) and a `message` written for a person; each code has one meaning, and
+ * the CLI's exit status follows from it (docs/cli.md, "Exit codes").
  */
 export const errorCodes = [
+  /** The input is wrong: a value out of range, a malformed ref, a file that cannot be read. */
   'invalid_input',
   'unknown_method',
   'not_found',
+  /** The request collides with what exists (a name taken, a semver with other content). */
   'conflict',
   'no_changes',
   'invalid_files',
   'unauthorized',
   'forbidden',
+  /** The workspace folder cannot be opened or was written by a newer Slipway. */
   'workspace',
+  /** A check the request depends on did not pass (a team release with broken dependencies). */
+  'check_failed',
+  /** A runtime answered and refused the command (a stale generation, the eval gate, its token's role). */
+  'refused',
+  /** A service (a runtime, a provider) cannot be reached. */
+  'unavailable',
+  /** A service answered in a protocol this Slipway does not speak. */
+  'incompatible',
+  /** A bug: something failed that should not have. */
   'internal',
 ] as const;
 

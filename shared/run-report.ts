@@ -17,6 +17,19 @@ export interface ReportRun {
   costUsd: number;
 }
 
+/** The gate: the run completed, and every result passed or the pass rate reaches the minimum. */
+export function gatePasses(end: { status: string; total: number; passed: number; minPassRate: number | null }): boolean {
+  if (end.status !== 'finished' || end.total === 0) return false;
+  return end.minPassRate === null ? end.passed === end.total : end.passed / end.total >= end.minPassRate;
+}
+
+/** What went wrong with a result, in one line: its error, else its first failing assertion. */
+export function firstProblem(result: CaseResult): string {
+  if (result.error) return `${result.error.kind}: ${result.error.message}`;
+  const failed = result.verdicts.find((verdict) => !verdict.pass);
+  return failed ? `${failed.type}: ${failed.reason}` : 'failed';
+}
+
 function failureText(result: CaseResult): string {
   if (result.error) return `${result.error.kind}: ${result.error.message}`;
   return result.verdicts

@@ -1,6 +1,6 @@
 // A child process for the crash and concurrency tests: snapshots AGENT in a loop in WORKSPACE,
 // printing "committed N" after each commit. Run: node --import tsx snapshot-loop.ts DIR AGENT COUNT
-import { connect } from '../workspace/services';
+import { connect } from '../workspace/connect';
 import { openWorkspace } from '../workspace/workspace';
 import { agentFiles } from './workspace';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '../shared/contract/client';
 import type { Dispatch } from '../shared/contract/dispatch';
-import { connect } from '../workspace/services';
+import { connect } from '../workspace/connect';
 import { openWorkspace, type Workspace, type WorkspaceOptions } from '../workspace/workspace';
 
 export const TEST_AUTHOR = 'Test Author <test@example.com>';

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../shared/node/package-root';
@@ -5,6 +6,13 @@ import { packageRoot } from '../shared/node/package-root';
 export { packageRoot };
 
 const PRODUCT_NAME = 'Slipway';
+/** The database file that makes a folder a workspace. */
+export const DATABASE_FILE = 'slipway.db';
+
+/** Whether a folder holds a workspace (without opening it, or loading SQLite). */
+export function isWorkspace(dir: string): boolean {
+  return existsSync(join(dir, DATABASE_FILE));
+}
 
 export function resourcesDir(): string {
   return join(packageRoot(), 'resources');

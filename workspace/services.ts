@@ -1,6 +1,4 @@
 import type { Handlers } from '../shared/contract/contract';
-import { createClient, type Client } from '../shared/contract/client';
-import { createDispatch, type Dispatch, type DispatchOptions } from '../shared/contract/dispatch';
 import { loadPrices } from '../shared/node/prices';
 import { nodePlatform } from '../shared/node/platform';
 import { createAgentHandlers } from './agents/handlers';
@@ -27,11 +25,14 @@ export interface Services {
  * The contract's services over one open workspace. Every transport calls exactly these. Keys
  * default to the environment plus the session; events go nowhere unless a host listens.
  */
-export function createServices(ws: Workspace, deps: Partial<TestingDeps> & { env?: NodeJS.ProcessEnv } = {}): Services {
+/** What the services take from their host; each has a default for a process with no window. */
+export type ServiceDeps = Partial<TestingDeps> & { env?: NodeJS.ProcessEnv };
+
+export function createServices(ws: Workspace, deps: ServiceDeps = {}): Services {
   endOrphanedRuns(ws);
   let prices: ReturnType<typeof loadPrices> | null = null;
   const loadPricesOnce = deps.prices ?? (() => (prices ??= loadPrices()));
-  const vault = deps.vault ?? sessionVault(process.env);
+  const vault = deps.vault ?? sessionVault(deps.env ?? process.env);
   const testing = createTestingHandlers(ws, { vault, prices: loadPricesOnce, emit: deps.emit ?? (() => undefined) });
   const { runManager, ...testingHandlers } = testing;
   const { jobs: comparisonJobs, ...comparisonHandlers } = createComparisonHandlers(ws, {
@@ -66,14 +67,4 @@ export function createServices(ws: Workspace, deps: Partial<TestingDeps> & { env
 /** The handlers of a workspace with default keys and no event listener. */
 export function createHandlers(ws: Workspace): Handlers {
   return createServices(ws).handlers;
-}
-
-/** The validated gate and a typed client over a workspace, as the CLI and tests use them. */
-export function connect(
-  ws: Workspace,
-  options: DispatchOptions & { deps?: Parameters<typeof createServices>[1] } = {},
-): { dispatch: Dispatch; client: Client } {
-  const { deps, ...dispatchOptions } = options;
-  const dispatch = createDispatch(deps ? createServices(ws, deps).handlers : createHandlers(ws), dispatchOptions);
-  return { dispatch, client: createClient(dispatch) };
 }

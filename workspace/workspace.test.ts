@@ -5,7 +5,7 @@ import { openDatabase } from '../shared/node/sqlite';
 import { tempDir } from '../test-support/workspace';
 import { openAppWorkspace } from './app-workspace';
 import { migrationsDir } from './paths';
-import { connect } from './services';
+import { connect } from './connect';
 import { openWorkspace } from './workspace';
 
 const cleanups: Array<() => void> = [];

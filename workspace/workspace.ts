@@ -4,10 +4,10 @@ import { SlipwayError } from '../shared/errors';
 import { migrate, readMigrations } from '../shared/node/migrate';
 import { openDatabase, type Database } from '../shared/node/sqlite';
 import { defaultIdentity, type Identity } from './identity';
-import { migrationsDir } from './paths';
+import { DATABASE_FILE, migrationsDir } from './paths';
 import { sql } from './statements';
 
-export const DATABASE_FILE = 'slipway.db';
+export { DATABASE_FILE };
 export const BACKUPS_DIR = 'backups';
 
 export interface WorkspaceOptions {
@@ -17,6 +17,11 @@ export interface WorkspaceOptions {
   clock?: () => Date;
   /** Identity used when the workspace settings name no author. */
   identity?: () => Identity;
+  /**
+   * An empty workspace in memory that names `dir` but never touches it: what a query sees when
+   * the folder holds no workspace yet (nothing is created to answer it).
+   */
+  inMemory?: boolean;
 }
 
 export interface Workspace {
@@ -36,13 +41,15 @@ function backupName(now: Date, migrationName: string): string {
 
 export function openWorkspace(dir: string, options: WorkspaceOptions = {}): Workspace {
   const clock = options.clock ?? (() => new Date());
-  try {
-    mkdirSync(join(dir, BACKUPS_DIR), { recursive: true });
-  } catch (error) {
-    throw new SlipwayError('workspace', `cannot create workspace folder ${dir}: ${(error as Error).message}`);
+  if (!options.inMemory) {
+    try {
+      mkdirSync(join(dir, BACKUPS_DIR), { recursive: true });
+    } catch (error) {
+      throw new SlipwayError('workspace', `cannot create workspace folder ${dir}: ${(error as Error).message}`);
+    }
   }
-  const file = join(dir, DATABASE_FILE);
-  const created = !existsSync(file);
+  const file = options.inMemory ? ':memory:' : join(dir, DATABASE_FILE);
+  const created = !options.inMemory && !existsSync(file);
   let db: Database;
   try {
     db = openDatabase(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});

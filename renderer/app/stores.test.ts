@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost } from '../../test-support/browser-host';
 import { agentFiles } from '../../test-support/workspace';
-import { connect } from '../../workspace/services';
+import { connect } from '../../workspace/connect';
 import { openWorkspace } from '../../workspace/workspace';
 import { createAppStores, startApp, type AppStores } from './stores';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AgentName, LabelName, Semver } from '../names';
-import { OptionalReason, RefText, method } from './common';
+import { OptionalReason, RefText, method, query } from './common';
 
 /** Agents and their drafts: the shapes that cross the contract and the methods. */
 
@@ -45,7 +45,7 @@ export type Draft = z.infer<typeof Draft>;
 /** Create, rename, archive agents; read and write their drafts. */
 export const agentsContract = {
   agents: {
-    list: method(z.object({ includeArchived: z.boolean().default(false) }), z.array(AgentSummary)),
+    list: query(z.object({ includeArchived: z.boolean().default(false) }), z.array(AgentSummary)),
     create: method(z.object({ name: AgentName, description: z.string().max(2000).default('') }), Agent),
     rename: method(z.object({ name: AgentName, newName: AgentName, reason: OptionalReason }), Agent),
     describe: method(z.object({ name: AgentName, description: z.string().max(2000) }), Agent),
@@ -53,11 +53,11 @@ export const agentsContract = {
     restore: method(z.object({ name: AgentName, reason: OptionalReason }), Agent),
   },
   drafts: {
-    get: method(z.object({ agent: AgentName }), Draft),
+    get: query(z.object({ agent: AgentName }), Draft),
     writeFile: method(z.object({ agent: AgentName, file: z.string().min(1), content: z.string().max(5_000_000) }), Draft),
     removeFile: method(z.object({ agent: AgentName, file: z.string().min(1) }), Draft),
     replace: method(z.object({ agent: AgentName, files: FileSet }), Draft),
     reset: method(z.object({ agent: AgentName, ref: RefText }), Draft),
-    validate: method(z.object({ agent: AgentName }), z.array(Diagnostic)),
+    validate: query(z.object({ agent: AgentName }), z.array(Diagnostic)),
   },
 } as const;

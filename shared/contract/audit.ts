@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AgentName } from '../names';
-import { method } from './common';
+import { query } from './common';
 
 /** The hash-chained audit log. */
 
@@ -28,7 +28,7 @@ export const AuditVerification = z.object({
 /** Read and verify the audit log. */
 export const auditContract = {
   audit: {
-    list: method(
+    list: query(
       z.object({
         agent: AgentName.optional(),
         action: z.string().max(100).optional(),
@@ -40,6 +40,6 @@ export const auditContract = {
       }),
       z.array(AuditEntry),
     ),
-    verify: method(z.object({}), AuditVerification),
+    verify: query(z.object({}), AuditVerification),
   },
 } as const;

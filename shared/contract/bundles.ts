@@ -1,17 +1,14 @@
 import { z } from 'zod';
 import { AgentName } from '../names';
-import { BundlePreview, ImportedEvidence, MAX_APP_BUNDLE_BYTES, SigningKeys } from '../bundle';
-import { RefText, method } from './common';
+import { BundlePreview, ImportedEvidence, MAX_BUNDLE_BYTES, SigningKeys } from '../bundle';
+import { RefText, method, query } from './common';
 
 /** Bundles: .slipway files of versions (the format is shared/bundle.ts). */
 
 const BundleBase64 = z
   .string()
   .min(1, 'the file is empty')
-  .max(
-    Math.ceil(MAX_APP_BUNDLE_BYTES / 3) * 4,
-    `the file is over ${MAX_APP_BUNDLE_BYTES / 1024 / 1024} MiB: import it with \`slipway bundle import FILE\``,
-  )
+  .max(Math.ceil(MAX_BUNDLE_BYTES / 3) * 4, `the bundle is over ${MAX_BUNDLE_BYTES / 1024 / 1024} MiB`)
   .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64');
 
 /** Export, preview and import bundles; signing keys; evidence that came with bundles. */
@@ -21,16 +18,29 @@ export const bundlesContract = {
     export: method(
       z.object({
         refs: z.array(RefText).min(1, 'select at least one version').max(1000),
+        /** Every version of the agents named (refs are then agent names). */
+        history: z.boolean().default(false),
         evidence: z.boolean().default(false),
         sign: z.boolean().default(false),
       }),
       z.object({ fileName: z.string(), base64: z.string(), bytes: z.int(), versions: z.array(z.string()), signed: z.boolean() }),
     ),
     /** Checks a bundle whole and says what importing it would do; writes nothing. */
-    preview: method(z.object({ base64: BundleBase64 }), BundlePreview),
-    /** Imports the bundle that was previewed (its manifest's sha256), all or nothing. */
-    import: method(z.object({ base64: BundleBase64, manifestSha256: z.string().regex(/^[0-9a-f]{64}$/) }), BundlePreview),
-    keys: method(z.object({}), SigningKeys),
+    preview: query(z.object({ base64: BundleBase64 }), BundlePreview),
+    /** Imports a bundle all or nothing; with `manifestSha256`, only the bundle that was previewed. */
+    import: method(
+      z.object({
+        base64: BundleBase64,
+        manifestSha256: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/)
+          .optional(),
+        /** Refuse a bundle not signed by a key this workspace trusts. */
+        requireTrusted: z.boolean().default(false),
+      }),
+      BundlePreview,
+    ),
+    keys: query(z.object({}), SigningKeys),
     /** Makes the user's signing key in their config folder (never in a workspace). */
     generateKey: method(z.object({}), SigningKeys),
     trust: method(
@@ -42,7 +52,7 @@ export const bundlesContract = {
     ),
     untrust: method(z.object({ fingerprint: z.string().min(1).max(64) }), SigningKeys),
     /** Runs and comparison reports that came with bundles, newest first. */
-    evidence: method(z.object({ agent: AgentName }), z.array(ImportedEvidence)),
-    evidenceFile: method(z.object({ id: z.int().min(1) }), z.object({ fileName: z.string(), content: z.string() })),
+    evidence: query(z.object({ agent: AgentName }), z.array(ImportedEvidence)),
+    evidenceFile: query(z.object({ id: z.int().min(1) }), z.object({ fileName: z.string(), content: z.string() })),
   },
 } as const;

@@ -2,8 +2,18 @@ import { z } from 'zod';
 
 /** What the domains' contracts share: how a method is declared and the small inputs many take. */
 
+/** A method that may change the workspace (or the world: a runtime, a provider). */
 export function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
-  return { input, output };
+  return { input, output, reads: false as const };
+}
+
+/**
+ * A method that only reads the workspace. A client connected to a folder that holds no
+ * workspace yet answers it from an empty one instead of creating the folder (`slipway bundle
+ * inspect`, `agent list -w typo/` write nothing).
+ */
+export function query<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
+  return { input, output, reads: true as const };
 }
 
 export const RefText = z.string().min(1, 'ref is empty').max(200);

@@ -3,7 +3,7 @@ import { CASE_VERDICTS, CATEGORIES, type Category } from '../compare';
 import { DatasetItem, DatasetName } from '../dataset';
 import { ResultDetail, SuiteName } from './testing';
 import { AgentName } from '../names';
-import { Message, RecordId, RefText, method } from './common';
+import { Message, RecordId, RefText, method, query } from './common';
 
 /** Datasets and comparisons: the shapes that cross the contract and the methods. */
 
@@ -145,10 +145,10 @@ export type CompareProgressEvent = z.infer<typeof CompareProgressEvent>;
 /** Datasets (revisions, import) and comparisons of 2–5 refs. */
 export const comparingContract = {
   datasets: {
-    list: method(z.object({ agent: AgentName }), z.array(DatasetSummary)),
-    get: method(z.object({ agent: AgentName, name: DatasetName, revision: z.int().positive().optional() }), DatasetDetail),
+    list: query(z.object({ agent: AgentName }), z.array(DatasetSummary)),
+    get: query(z.object({ agent: AgentName, name: DatasetName, revision: z.int().positive().optional() }), DatasetDetail),
     /** Reads a JSONL or CSV file as a dataset without saving it: the columns, their roles, the first items. */
-    preview: method(
+    preview: query(
       z.object({
         fileName: z.string().min(1).max(500),
         content: z.string().max(50_000_000),
@@ -195,16 +195,13 @@ export const comparingContract = {
       ComparisonSummary,
     ),
     cancel: method(z.object({ id: RecordId }), ComparisonSummary),
-    list: method(z.object({ agent: AgentName }), z.array(ComparisonSummary)),
-    get: method(z.object({ id: RecordId }), ComparisonSummary),
+    list: query(z.object({ agent: AgentName }), z.array(ComparisonSummary)),
+    get: query(z.object({ id: RecordId }), ComparisonSummary),
     /** Each case's verdict against the baseline, for one candidate (1 = the first after the baseline). */
-    cases: method(z.object({ id: RecordId, candidate: z.int().min(1).max(4).default(1) }), z.array(CaseRow)),
-    case: method(
-      z.object({ id: RecordId, candidate: z.int().min(1).max(4).default(1), caseId: z.string().min(1) }),
-      ComparedCase,
-    ),
+    cases: query(z.object({ id: RecordId, candidate: z.int().min(1).max(4).default(1) }), z.array(CaseRow)),
+    case: query(z.object({ id: RecordId, candidate: z.int().min(1).max(4).default(1), caseId: z.string().min(1) }), ComparedCase),
     /** A self-contained HTML report (no external requests) or the JSON of the whole comparison. */
-    report: method(
+    report: query(
       z.object({ id: RecordId, format: z.enum(['html', 'json']) }),
       z.object({ fileName: z.string(), content: z.string() }),
     ),

@@ -9,6 +9,7 @@ import { settingsContract } from './settings';
 import { teamsContract } from './teams';
 import { RunProgressEvent, testingContract } from './testing';
 import { versionsContract } from './versions';
+import { workspaceContract } from './workspace';
 
 /**
  * Every operation the UI may call, by domain, with the zod schema of its input and output; each
@@ -16,6 +17,7 @@ import { versionsContract } from './versions';
  * dispatch through this one object.
  */
 export const contract = {
+  ...workspaceContract,
   ...agentsContract,
   ...versionsContract,
   ...auditContract,

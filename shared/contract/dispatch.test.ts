@@ -63,6 +63,7 @@ describe('the contract gate', () => {
 
   it('reports an unexpected failure as internal, with its message', async () => {
     t = tempWorkspace();
+    await t.dispatch('agents', 'list', {});
     t.ws.close();
     const result = await t.dispatch('agents', 'list', {});
     expect(result).toMatchObject({

@@ -2,6 +2,9 @@ import type { z } from 'zod';
 import { SlipwayError, type ErrorInfo } from '../errors';
 import { contract, type DomainName, type Handlers } from './contract';
 
+/** Services for some of the contract's methods: a method without one is answered with `internal`. */
+export type HandlerMap = { [D in DomainName]?: Partial<Handlers[D]> };
+
 export type Envelope<T = unknown> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
 
 export type Dispatch = (domain: string, method: string, input: unknown) => Promise<Envelope>;
@@ -32,7 +35,7 @@ export interface DispatchOptions {
  * The one gate every transport goes through: an unknown method is refused, an input that does
  * not match its schema never reaches a service, and every failure comes back as { code, message }.
  */
-export function createDispatch(handlers: Handlers, options: DispatchOptions = {}): Dispatch {
+export function createDispatch(handlers: HandlerMap, options: DispatchOptions = {}): Dispatch {
   const checkOutputs = options.checkOutputs ?? true;
   const onInternalError = options.onInternalError ?? (() => {});
   return async (domain, method, input) => {
@@ -43,7 +46,9 @@ export function createDispatch(handlers: Handlers, options: DispatchOptions = {}
       return { ok: false, error: { code: 'invalid_input', message: `${domain}.${method}: ${describeZodError(parsed.error)}` } };
     }
     try {
-      const service = (handlers[domain as DomainName] as Record<string, (value: unknown) => unknown>)[method];
+      const service = (handlers[domain as DomainName] as Record<string, ((value: unknown) => unknown) | undefined> | undefined)?.[
+        method
+      ];
       if (!service) throw new SlipwayError('internal', `${domain}.${method} has no service`);
       const result = await service(parsed.data);
       return { ok: true, value: checkOutputs ? spec.output.parse(result) : result };

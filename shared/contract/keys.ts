@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SecretName } from '../agent-files';
-import { method } from './common';
+import { method, query } from './common';
 
 /** Provider keys and runtime tokens by name: values never cross the contract. */
 
@@ -28,8 +28,8 @@ export type KeyStorage = z.infer<typeof KeyStorage>;
 /** Key names, where they are kept, set and remove. */
 export const keysContract = {
   keys: {
-    list: method(z.object({}), z.array(KeyState)),
-    storage: method(z.object({}), KeyStorage),
+    list: query(z.object({}), z.array(KeyState)),
+    storage: query(z.object({}), KeyStorage),
     set: method(z.object({ name: SecretName, value: z.string().min(1, 'the key is empty').max(10_000) }), KeyState),
     remove: method(z.object({ name: SecretName }), KeyState),
   },

@@ -9,7 +9,8 @@ import {
 } from '../release/protocol';
 import { AgentName, LabelName } from '../names';
 import { DatasetName } from '../dataset';
-import { method } from './common';
+import { errorCodes } from '../errors';
+import { method, query } from './common';
 import { DatasetDetail } from './comparing';
 
 /** Release targets, the Release tab and the local runtime. */
@@ -18,6 +19,19 @@ export const TargetName = z
   .string()
   .regex(/^[a-z][a-z0-9-]*$/, 'a target name is lower-case letters, digits and dashes')
   .max(64);
+
+/**
+ * Where a release command goes: a target saved in the workspace (its token in the key store or
+ * SLIPWAY_TOKEN_<NAME>), or a runtime's URL given there and then (its token from
+ * SLIPWAY_RUNTIME_TOKEN). A URL target has no label of its own to follow the stable.
+ */
+export const TargetRef = z.union([
+  TargetName,
+  z
+    .string()
+    .max(2000)
+    .regex(/^https?:\/\/[^\s/]+/, 'a target is a saved name (lower-case letters, digits, dashes) or an http(s) URL'),
+]);
 
 export const TargetInfo = z.object({
   name: z.string(),
@@ -42,6 +56,8 @@ export const ReleaseView = z.object({
   state: ReleaseState.nullable(),
   lastContact: z.string().nullable(),
   problem: z.string().nullable(),
+  /** Why it could not be reached, as an error code (unavailable, incompatible, unauthorized). */
+  problemCode: z.enum(errorCodes).nullable(),
   plan: ReleasePlan.nullable(),
   guardrails: Guardrails.nullable(),
   /** Where the plan stands: the step, how long it has held so far, and how long it must. */
@@ -67,7 +83,12 @@ export const ReleaseAction = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pause') }),
   z.object({ type: z.literal('resume') }),
   z.object({ type: z.literal('promote') }),
-  z.object({ type: z.literal('rollback'), reason: z.string().trim().min(1, 'a rollback needs a reason').max(2000) }),
+  z.object({
+    type: z.literal('rollback'),
+    reason: z.string().trim().min(1, 'a rollback needs a reason').max(2000),
+    /** A version to return to (uploaded first); else the previous stable one. */
+    to: z.string().min(1).max(200).optional(),
+  }),
   z.object({ type: z.literal('shadow'), ref: z.string().min(1), share: z.number().gt(0).max(100) }),
   z.object({ type: z.literal('shadow-off') }),
 ]);
@@ -99,7 +120,7 @@ export type LocalRuntime = z.infer<typeof LocalRuntime>;
 /** Targets (tokens in the key store), releases on a target, the local runtime. */
 export const releaseContract = {
   targets: {
-    list: method(z.object({}), z.array(TargetInfo)),
+    list: query(z.object({}), z.array(TargetInfo)),
     /** The token goes to the key store; only whether it is set comes back. */
     save: method(
       z.object({
@@ -114,24 +135,33 @@ export const releaseContract = {
   },
   release: {
     /** The agent's release on a target; the last known state (and the problem) when it cannot be reached. */
-    view: method(z.object({ agent: AgentName, target: TargetName }), ReleaseView),
-    command: method(z.object({ agent: AgentName, target: TargetName, action: ReleaseAction }), ReleaseView),
-    setGuardrails: method(z.object({ agent: AgentName, target: TargetName, guardrails: RuntimeGuardrails }), ReleaseView),
+    view: method(z.object({ agent: AgentName, target: TargetRef }), ReleaseView),
+    command: method(z.object({ agent: AgentName, target: TargetRef, action: ReleaseAction }), ReleaseView),
+    setGuardrails: method(z.object({ agent: AgentName, target: TargetRef, guardrails: RuntimeGuardrails }), ReleaseView),
     /** The agent's saved plans, newest revision first. */
-    plans: method(z.object({ agent: AgentName }), z.array(PlanRevision)),
+    plans: query(z.object({ agent: AgentName }), z.array(PlanRevision)),
     /** Saves the plan in the workspace as its next revision (audited) and pushes it, with the gate's evidence for the canary. */
-    setPlan: method(z.object({ agent: AgentName, target: TargetName, plan: ReleasePlan }), ReleaseView),
-    metrics: method(
-      z.object({ agent: AgentName, target: TargetName, minutes: z.int().min(1).max(1440).default(15) }),
+    setPlan: method(
+      z.object({
+        agent: AgentName,
+        target: TargetRef,
+        plan: ReleasePlan,
+        /** The version whose gate evidence goes with the plan (default: the canary's). */
+        for: z.string().min(1).max(200).optional(),
+      }),
+      ReleaseView,
+    ),
+    metrics: query(
+      z.object({ agent: AgentName, target: TargetRef, minutes: z.int().min(1).max(1440).default(15) }),
       ReleaseMetrics,
     ),
-    events: method(z.object({ agent: AgentName, target: TargetName }), ReleaseEvents),
+    events: query(z.object({ agent: AgentName, target: TargetRef }), ReleaseEvents),
     /** Where and when the agent's versions were released, from the audit. */
-    deployments: method(z.object({ agent: AgentName }), z.array(Deployment)),
-    samplesToDataset: method(z.object({ agent: AgentName, target: TargetName, name: DatasetName }), DatasetDetail),
+    deployments: query(z.object({ agent: AgentName }), z.array(Deployment)),
+    samplesToDataset: method(z.object({ agent: AgentName, target: TargetRef, name: DatasetName }), DatasetDetail),
   },
   local: {
-    status: method(z.object({}), LocalRuntime),
+    status: query(z.object({}), LocalRuntime),
     /** Starts a reference runtime on 127.0.0.1 (data in the workspace folder) as the target "local". */
     start: method(z.object({}), LocalRuntime),
     stop: method(z.object({}), LocalRuntime),

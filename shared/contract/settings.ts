@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { method } from './common';
+import { method, query } from './common';
 
 /** The workspace's settings and what the About window shows. */
 
@@ -25,8 +25,8 @@ export type About = z.infer<typeof About>;
 /** Author identity and About. */
 export const settingsContract = {
   settings: {
-    get: method(z.object({}), Settings),
+    get: query(z.object({}), Settings),
     setAuthor: method(z.object({ author: z.string().trim().min(1, 'author is empty').max(200) }), Settings),
-    about: method(z.object({}), About),
+    about: query(z.object({}), About),
   },
 } as const;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { errorCodes } from '../errors';
 import { TeamName, TeamState } from '../release/protocol';
 import { AgentName } from '../names';
-import { Reason, RefText, method } from './common';
+import { Reason, RefText, method, query } from './common';
 import { TargetName } from './release';
 
 /** Agent teams: releases that pin one version of each member. */
@@ -78,14 +79,15 @@ export const TeamView = z.object({
   state: TeamState.nullable(),
   lastContact: z.string().nullable(),
   problem: z.string().nullable(),
+  problemCode: z.enum(errorCodes).nullable(),
 });
 export type TeamView = z.infer<typeof TeamView>;
 
 /** Teams, their releases, checks and matrix, promoted and rolled back as one. */
 export const teamsContract = {
   teams: {
-    list: method(z.object({}), z.array(TeamDetail)),
-    get: method(z.object({ name: TeamName }), TeamDetail),
+    list: query(z.object({}), z.array(TeamDetail)),
+    get: query(z.object({ name: TeamName }), TeamDetail),
     create: method(
       z.object({ name: TeamName, members: z.array(AgentName).min(1, 'a team has at least one member') }),
       TeamDetail,
@@ -95,7 +97,7 @@ export const teamsContract = {
       TeamDetail,
     ),
     /** The dependencies among members at these refs (each member's latest when not named), checked; writes nothing. */
-    check: method(z.object({ name: TeamName, pins: z.record(AgentName, RefText).default({}) }), TeamCheck),
+    check: query(z.object({ name: TeamName, pins: z.record(AgentName, RefText).default({}) }), TeamCheck),
     /** A team release pinning one version of each member (latest when not named), with its check. */
     release: method(
       z.object({
@@ -105,9 +107,9 @@ export const teamsContract = {
       }),
       TeamRelease,
     ),
-    matrix: method(z.object({ name: TeamName }), TeamMatrix),
+    matrix: query(z.object({ name: TeamName }), TeamMatrix),
     /** The team releases that pinned a version of this agent, for History. */
-    ofAgent: method(z.object({ agent: AgentName }), z.array(TeamReleaseOfVersion)),
+    ofAgent: query(z.object({ agent: AgentName }), z.array(TeamReleaseOfVersion)),
     /** The team on a runtime target (the last known state when it cannot be reached). */
     view: method(z.object({ name: TeamName, target: TargetName }), TeamView),
     /** Switches every member to its pinned version on the target in one step; refused, with every break, when a dependency is broken. */

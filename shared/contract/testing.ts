@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { AgentName } from '../names';
-import { Message, RecordId, RefText, method } from './common';
+import { FileSet } from './agents';
+import { Attestation } from '../release/protocol';
+import { Message, RecordId, RefText, method, query } from './common';
 
 /** Suites, runs and the Try panel: the shapes that cross the contract and the methods. */
 
@@ -13,6 +15,8 @@ const RunSettings = z.object({
   repeat: z.int().min(1, 'repeat is at least 1').max(100, 'repeat is at most 100').default(1),
   maxCostUsd: z.number().positive('max cost must be above 0').max(1_000_000).optional(),
   minPassRate: z.number().min(0).max(1).nullable().default(null),
+  /** Reuse the model's answers from earlier runs of the same version (assertions are graded again). */
+  cache: z.boolean().default(false),
 });
 
 export const SuiteSummary = z.object({
@@ -72,6 +76,8 @@ export const RunSummary = z.object({
   gatePassed: z.boolean().nullable(),
   costUsd: z.number().nullable(),
   costKnown: z.boolean().nullable(),
+  /** The evidence an eval gate reads, once the run has ended. */
+  attestation: Attestation.nullable(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
@@ -176,8 +182,21 @@ export const TryResult = z.object({
 });
 export type TryResult = z.infer<typeof TryResult>;
 
+/** A result that did not pass, as a progress event names it. */
+export const ProgressFailure = z.object({
+  caseId: z.string(),
+  repeat: z.int(),
+  status: z.enum(['failed', 'errored']),
+  problem: z.string(),
+});
+export type ProgressFailure = z.infer<typeof ProgressFailure>;
+
+/** At most this many failures ride on one progress event; `moreFailures` counts the rest. */
+export const MAX_FAILURES_PER_EVENT = 50;
+
 export const RunProgressEvent = z.object({
-  runId: z.int(),
+  /** The stored run; null for a run of files outside any workspace (`runs.testFiles`). */
+  runId: z.int().nullable(),
   agent: z.string(),
   suite: z.string(),
   version: z.string(),
@@ -190,25 +209,52 @@ export const RunProgressEvent = z.object({
   costUsd: z.number(),
   estimateUsd: z.number().nullable(),
   elapsedMs: z.number(),
+  /** The results that did not pass since the previous event of this run, in the order they ended. */
+  failures: z.array(ProgressFailure).max(MAX_FAILURES_PER_EVENT),
+  moreFailures: z.int(),
 });
 export type RunProgressEvent = z.infer<typeof RunProgressEvent>;
+
+/** A run of files outside a workspace, as `runs.testFiles` answers: the run, the flaky cases, both reports. */
+export const TestedFiles = z.object({
+  run: z.object({
+    agent: z.string(),
+    version: z.string(),
+    versionHash: z.string(),
+    suite: z.string(),
+    status: RunStatus,
+    passed: z.int(),
+    total: z.int(),
+    passRate: z.number(),
+    gatePassed: z.boolean(),
+    costUsd: z.number(),
+  }),
+  flaky: z.array(z.string()),
+  junit: z.string(),
+  json: z.string(),
+});
+export type TestedFiles = z.infer<typeof TestedFiles>;
 
 /** Suites (revisions, import), runs (background, progress, results) and Try. */
 export const testingContract = {
   suites: {
-    list: method(z.object({ agent: AgentName }), z.array(SuiteSummary)),
-    get: method(z.object({ agent: AgentName, name: SuiteName, revision: z.int().positive().optional() }), SuiteDetail),
+    list: query(z.object({ agent: AgentName }), z.array(SuiteSummary)),
+    get: query(z.object({ agent: AgentName, name: SuiteName, revision: z.int().positive().optional() }), SuiteDetail),
     save: method(
       z.object({ agent: AgentName, yaml: z.string().min(1, 'the suite is empty').max(20_000_000), message: Message }),
       SuiteDetail,
     ),
-    previewImport: method(
+    history: query(
+      z.object({ agent: AgentName, name: SuiteName }),
+      z.array(z.object({ revision: z.int(), hash: z.string(), author: z.string(), message: z.string(), createdAt: z.string() })),
+    ),
+    previewImport: query(
       z.object({ fileName: z.string().min(1).max(500), content: z.string().max(50_000_000), name: SuiteName.optional() }),
       ImportPreview,
     ),
   },
   runs: {
-    estimate: method(
+    estimate: query(
       z.object({ agent: AgentName, ref: RefText, suite: SuiteName, repeat: z.int().min(1).max(100).default(1) }),
       RunEstimate,
     ),
@@ -217,19 +263,39 @@ export const testingContract = {
         agent: AgentName,
         ref: RefText,
         suite: SuiteName,
-        settings: RunSettings.default({ concurrency: 4, repeat: 1, minPassRate: null }),
+        settings: RunSettings.default({ concurrency: 4, repeat: 1, minPassRate: null, cache: false }),
       }),
       RunSummary,
     ),
     cancel: method(z.object({ runId: RecordId }), RunSummary),
-    list: method(z.object({ agent: AgentName, suite: SuiteName.optional() }), z.array(RunSummary)),
-    get: method(z.object({ runId: RecordId }), RunSummary),
-    results: method(z.object({ runId: RecordId }), z.array(ResultRow)),
-    result: method(z.object({ runId: RecordId, caseId: z.string().min(1), repeat: z.int().min(0) }), ResultDetail),
-    compare: method(z.object({ earlier: RecordId, later: RecordId }), RunComparison),
+    list: query(z.object({ agent: AgentName, suite: SuiteName.optional() }), z.array(RunSummary)),
+    get: query(z.object({ runId: RecordId }), RunSummary),
+    results: query(z.object({ runId: RecordId }), z.array(ResultRow)),
+    result: query(z.object({ runId: RecordId, caseId: z.string().min(1), repeat: z.int().min(0) }), ResultDetail),
+    compare: query(z.object({ earlier: RecordId, later: RecordId }), RunComparison),
     /** The run of the same suite before this one, if any. */
-    previous: method(z.object({ runId: RecordId }), RunSummary.nullable()),
-    trend: method(z.object({ agent: AgentName, suite: SuiteName.optional() }), z.array(TrendPoint)),
+    previous: query(z.object({ runId: RecordId }), RunSummary.nullable()),
+    trend: query(z.object({ agent: AgentName, suite: SuiteName.optional() }), z.array(TrendPoint)),
+    /** A stored run as JUnit XML or JSON (the run, its attestation and every result). */
+    report: query(
+      z.object({ runId: RecordId, format: z.enum(['junit', 'json']) }),
+      z.object({ fileName: z.string(), content: z.string() }),
+    ),
+    /**
+     * Runs a suite file against an agent's files with no workspace at all (CI: `slipway test
+     * --from`): nothing is stored; progress comes as run.progress with no run id.
+     */
+    testFiles: method(
+      z.object({
+        name: z.string().min(1).max(200),
+        files: FileSet,
+        suite: z.object({ fileName: z.string().min(1).max(500), content: z.string().min(1).max(20_000_000) }),
+        settings: RunSettings.default({ concurrency: 4, repeat: 1, minPassRate: null, cache: false }),
+      }),
+      TestedFiles,
+    ),
+    /** Stops this process's runs of files (`testFiles`); each answers with what finished, as cancelled. */
+    cancelFiles: method(z.object({}), z.object({ cancelled: z.int() })),
   },
   try: {
     run: method(

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AgentName, LabelName, Semver } from '../names';
 import { BUMPS } from '../semver';
-import { Message, Reason, RefText, method } from './common';
+import { Message, Reason, RefText, method, query } from './common';
 import { Diagnostic, FileSet } from './agents';
 
 /** Immutable versions and the labels that point at them. */
@@ -94,14 +94,16 @@ export const versionsContract = {
       }),
       VersionDetail,
     ),
-    list: method(z.object({ agent: AgentName }), z.array(VersionSummary)),
-    get: method(z.object({ ref: RefText }), VersionDetail),
-    diff: method(z.object({ from: RefText, to: RefText }), VersionDiff),
-    suggestBump: method(z.object({ agent: AgentName, files: FileSet.optional() }), BumpSuggestion),
+    list: query(z.object({ agent: AgentName }), z.array(VersionSummary)),
+    get: query(z.object({ ref: RefText }), VersionDetail),
+    diff: query(z.object({ from: RefText, to: RefText }), VersionDiff),
+    /** A version's files (or the draft's), for writing them to a folder. */
+    files: query(z.object({ ref: RefText }), z.object({ ref: z.string(), files: FileSet })),
+    suggestBump: query(z.object({ agent: AgentName, files: FileSet.optional() }), BumpSuggestion),
   },
   labels: {
-    list: method(z.object({ agent: AgentName }), z.array(LabelState)),
+    list: query(z.object({ agent: AgentName }), z.array(LabelState)),
     set: method(z.object({ agent: AgentName, label: LabelName, ref: RefText, reason: Reason }), LabelMove),
-    history: method(z.object({ agent: AgentName, label: LabelName.optional() }), z.array(LabelMove)),
+    history: query(z.object({ agent: AgentName, label: LabelName.optional() }), z.array(LabelMove)),
   },
 } as const;

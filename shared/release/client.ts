@@ -20,16 +20,7 @@ export class RuntimeRefusal extends SlipwayError {
     message: string,
     readonly state: ReleaseState | null,
   ) {
-    super(
-      status === 409
-        ? 'conflict'
-        : status === 401 || status === 403
-          ? 'forbidden'
-          : status === 404
-            ? 'not_found'
-            : 'invalid_input',
-      message,
-    );
+    super('refused', message);
   }
 }
 
@@ -47,7 +38,7 @@ export function runtimeClient(base: string, token: string, fetcher: typeof fetch
       });
     } catch (error) {
       throw new SlipwayError(
-        'invalid_input',
+        'unavailable',
         `cannot reach the runtime at ${base}: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
@@ -56,7 +47,10 @@ export function runtimeClient(base: string, token: string, fetcher: typeof fetch
     try {
       value = text ? JSON.parse(text) : {};
     } catch {
-      throw new SlipwayError('internal', `the runtime at ${base} answered ${response.status} with something that is not JSON`);
+      throw new SlipwayError(
+        'incompatible',
+        `the runtime at ${base} answered ${response.status} with something that is not JSON`,
+      );
     }
     if (!response.ok) {
       const refusal = Refusal.safeParse(value);
@@ -69,7 +63,7 @@ export function runtimeClient(base: string, token: string, fetcher: typeof fetch
     const parsed = schema.safeParse(value);
     if (!parsed.success)
       throw new SlipwayError(
-        'internal',
+        'incompatible',
         `the runtime at ${base} answered in an unexpected shape: ${parsed.error.issues[0]?.message ?? ''}`,
       );
     return parsed.data;

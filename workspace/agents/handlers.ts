@@ -3,10 +3,14 @@ import { validateAgentFiles } from '../../shared/validate-files';
 import type { Workspace } from '../workspace';
 import { createAgent, describeAgent, listAgents, renameAgent, setArchived } from './agents';
 import { getDraft, removeDraftFile, replaceDraft, resetDraft, writeDraftFile } from './drafts';
+import { loadSamples } from './samples';
 
-/** The contract's agents and drafts domains over one workspace. */
-export function createAgentHandlers(ws: Workspace): Pick<Handlers, 'agents' | 'drafts'> {
+/** The contract's workspace, agents and drafts domains over one workspace. */
+export function createAgentHandlers(ws: Workspace): Pick<Handlers, 'workspace' | 'agents' | 'drafts'> {
   return {
+    workspace: {
+      init: ({ sample }) => ({ workspace: ws.dir, created: ws.created, samples: sample ? loadSamples(ws) : [] }),
+    },
     agents: {
       list: ({ includeArchived }) => listAgents(ws, includeArchived),
       create: ({ name, description }) => createAgent(ws, name, description),

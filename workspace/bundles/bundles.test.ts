@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { SlipwayError } from '../../shared/errors';
 import { tempWorkspace, type TestWorkspace } from '../../test-support/workspace';
-import { readZipEntries } from './archive';
+import { readZipEntries } from '../../shared/node/bundle-archive';
 import { trustKey } from './signing';
 import { exportBundle, importBundle, inspectBundle } from './bundles';
 import { loadSamples } from '../agents/samples';

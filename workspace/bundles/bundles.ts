@@ -15,7 +15,7 @@ import { nodeSha256 } from '../../shared/node/sha256';
 import { writeTransaction } from '../../shared/node/sqlite';
 import { parseRef, type Ref } from '../../shared/ref';
 import { compareSemver } from '../../shared/semver';
-import { readBundleEntries, refuse, writeFolder, zipEntries } from './archive';
+import { readBundleEntries, refuse, writeFolder, zipEntries } from '../../shared/node/bundle-archive';
 import { collectEvidence, importEvidence, planEvidence } from './evidence';
 import { checkSignature, keyFingerprint, signManifest } from './signing';
 import { sql } from '../statements';
@@ -273,7 +273,7 @@ export async function importBundle(ws: Workspace, source: Buffer | string, optio
     );
   if (options.requireTrusted && !(signature.signed && signature.trusted))
     throw new SlipwayError(
-      'forbidden',
+      'check_failed',
       signature.signed
         ? `the bundle is signed by ${signature.fingerprint}, a key this workspace does not trust`
         : 'the bundle is not signed, and a trusted signature is required',

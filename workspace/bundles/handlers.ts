@@ -18,12 +18,20 @@ export function createBundleHandlers(ws: Workspace, env: NodeJS.ProcessEnv = pro
   const keys = (): SigningKeys => ({ own: ownPublicKey(env), trusted: trustedKeys(ws) });
   return {
     bundles: {
-      export: async ({ refs, evidence, sign }) => {
-        const { data, versions } = await exportBundle(ws, refs, { evidence, ...(sign ? { signWith: signingKey(env) } : {}) });
+      export: async ({ refs, history, evidence, sign }) => {
+        const { data, versions } = await exportBundle(ws, refs, {
+          history,
+          evidence,
+          ...(sign ? { signWith: signingKey(env) } : {}),
+        });
         return { fileName: fileNameFor(refs), base64: data.toString('base64'), bytes: data.length, versions, signed: sign };
       },
       preview: ({ base64 }) => inspectBundle(ws, Buffer.from(base64, 'base64')),
-      import: ({ base64, manifestSha256 }) => importBundle(ws, Buffer.from(base64, 'base64'), { expectManifest: manifestSha256 }),
+      import: ({ base64, manifestSha256, requireTrusted }) =>
+        importBundle(ws, Buffer.from(base64, 'base64'), {
+          requireTrusted,
+          ...(manifestSha256 ? { expectManifest: manifestSha256 } : {}),
+        }),
       keys: () => keys(),
       generateKey: () => {
         generateSigningKey(env);

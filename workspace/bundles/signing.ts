@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { BundleSignature, TrustedKey, type SignatureCheck } from '../../shared/bundle';
 import { SlipwayError } from '../../shared/errors';
 import { writeTransaction } from '../../shared/node/sqlite';
-import { refuse } from './archive';
+import { refuse } from '../../shared/node/bundle-archive';
 import { userDataDir } from '../paths';
 import { appendAudit } from '../audit/audit-log';
 import { readSetting, writeSetting } from '../settings/values';
@@ -125,8 +125,11 @@ export function signingKey(env: NodeJS.ProcessEnv = process.env): KeyObject {
 }
 
 /** The public half of the user's signing key, or null when they have none. */
-export function ownPublicKey(env: NodeJS.ProcessEnv = process.env): { publicKey: string; fingerprint: string } | null {
-  if (!existsSync(signingKeyPath(env))) return null;
+export function ownPublicKey(
+  env: NodeJS.ProcessEnv = process.env,
+): { publicKey: string; fingerprint: string; path: string } | null {
+  const path = signingKeyPath(env);
+  if (!existsSync(path)) return null;
   const publicKey = createPublicKey(signingKey(env)).export({ type: 'spki', format: 'der' }).toString('base64');
-  return { publicKey, fingerprint: keyFingerprint(publicKey) };
+  return { publicKey, fingerprint: keyFingerprint(publicKey), path };
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test-support/workspace';
 import { migrationsDir } from '../paths';
-import { connect } from '../services';
+import { connect } from '../connect';
 import { latestPlan, planRevisions, savePlan } from '../release/plans';
 import { writeSetting } from '../settings/values';
 import { openWorkspace, type Workspace } from '../workspace';

@@ -1,6 +1,6 @@
 import type { Attestation, LiveAssertion, ReleasePlan } from '../../shared/release/protocol';
 import type { Assertion } from '../../shared/suite';
-import { attestationOf, listRuns } from '../testing/runs';
+import { listRuns } from '../testing/runs';
 import { getSuite } from '../testing/suites';
 import type { Workspace } from '../workspace';
 
@@ -27,7 +27,7 @@ export function gateAttestations(ws: Workspace, agent: string, suites: string[],
     const run = listRuns(ws, agent, suite).find(
       (candidate) => candidate.versionHash === versionHash && candidate.gatePassed === true,
     );
-    const attestation = run ? attestationOf(run) : null;
+    const attestation = run?.attestation ?? null;
     return attestation ? [attestation] : [];
   });
 }

@@ -4,23 +4,37 @@ import type { ReleaseView, TargetInfo } from '../../shared/contract/release';
 import { SlipwayError } from '../../shared/errors';
 import { writeTransaction } from '../../shared/node/sqlite';
 import { z } from 'zod';
-import { ReleaseState, type CommandAction, type Guardrails, type ReleasePlan } from '../../shared/release/protocol';
+import { ReleaseState, type CommandAction, type Guardrails } from '../../shared/release/protocol';
 import { quantile } from '../../shared/stats';
 import { gateMissing, planWithEvidence } from './evidence';
 import { startLocalRuntime, type StartedRuntime } from './local-runtime';
-import { runtimeClient, type RuntimeClient } from '../../shared/release/client';
+import { RuntimeRefusal, runtimeClient, type RuntimeClient } from '../../shared/release/client';
 import type { SecretVault } from '../keys/secret-vault';
 import { appendAudit } from '../audit/audit-log';
 import { getDataset, saveDataset } from '../comparing/datasets';
 import { latestPlan, planRevisions, savePlan } from './plans';
 import { setLabel } from '../versions/labels';
 import { requireAgent } from '../lookup';
-import { getTarget, listTargets, removeTarget, saveTarget, targetTokenName } from './targets';
+import { getTarget, listTargets, removeTarget, saveTarget, targetTokenName, targetTokenVariable } from './targets';
 import { readSetting, writeSetting } from '../settings/values';
 import { resolveAgentRef } from '../versions/agent-ref';
 import type { Workspace } from '../workspace';
 
 const LOCAL = 'local';
+/** Where a release command given a runtime's URL (no saved target) finds its token. */
+const AD_HOC_TOKEN_VARIABLE = 'SLIPWAY_RUNTIME_TOKEN';
+
+function isUrlTarget(target: string): boolean {
+  return /^https?:\/\//.test(target);
+}
+
+/**
+ * Whether a failure means the runtime could not be used at all (down, another protocol, no
+ * token): a view then shows the last known state instead of failing.
+ */
+export function unreachable(error: unknown): boolean {
+  return error instanceof SlipwayError && ['unavailable', 'incompatible', 'unauthorized'].includes(error.code);
+}
 const WINDOW_FALLBACK_MS = 60_000;
 
 type ReleaseHandlers = Pick<Handlers, 'targets' | 'release' | 'local'>;
@@ -35,9 +49,10 @@ const Known = z.object({ state: ReleaseState, at: z.string() });
  */
 /** What team releases share with single-agent releases: a target's client, pulling its events, a label following the stable. */
 export interface TargetAccess {
-  client: (name: string) => { client: RuntimeClient; url: string; label: string };
+  /** A saved target's client and the label that follows its stable; a URL target has no label. */
+  client: (target: string) => { client: RuntimeClient; url: string; label: string | null };
   pullEvents: (name: string, runtime: RuntimeClient) => Promise<void>;
-  followLabel: (agent: string, label: string, state: ReleaseState, reason: string) => void;
+  followLabel: (agent: string, label: string | null, state: ReleaseState, reason: string) => void;
 }
 
 export function createReleaseHandlers(
@@ -54,15 +69,23 @@ export function createReleaseHandlers(
     timer: ReturnType<typeof setInterval>;
   } | null = null;
 
-  const client = (name: string): { client: RuntimeClient; url: string; label: string } => {
+  const env = deps.env ?? process.env;
+  const client = (name: string): { client: RuntimeClient; url: string; label: string | null } => {
+    if (isUrlTarget(name)) {
+      const token = env[AD_HOC_TOKEN_VARIABLE];
+      if (!token)
+        throw new SlipwayError(
+          'unauthorized',
+          `set ${AD_HOC_TOKEN_VARIABLE} to a token of the runtime at ${name} (or save the target: \`slipway release target add NAME URL\`)`,
+        );
+      return { client: runtimeClient(name, token), url: name, label: null };
+    }
     const target = getTarget(ws, name);
-    const token =
-      deps.vault.get(targetTokenName(name)) ??
-      (deps.env ?? process.env)[`SLIPWAY_TOKEN_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`];
+    const token = deps.vault.get(targetTokenName(name)) ?? env[targetTokenVariable(name)];
     if (!token)
       throw new SlipwayError(
-        'invalid_input',
-        `target ${name} has no token: add it in the Release tab's target settings (or set SLIPWAY_TOKEN_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')})`,
+        'unauthorized',
+        `target ${name} has no token: add it in the Release tab's target settings (or set ${targetTokenVariable(name)})`,
       );
     return { client: runtimeClient(target.url, token), url: target.url, label: target.label };
   };
@@ -145,6 +168,7 @@ export function createReleaseHandlers(
         state,
         lastContact: at,
         problem: null,
+        problemCode: null,
         plan,
         guardrails,
         progress,
@@ -152,7 +176,7 @@ export function createReleaseHandlers(
         gateMissing: candidate ? gateMissing(ws, agent, savedPlan ?? plan, candidate) : [],
       };
     } catch (error) {
-      if (error instanceof SlipwayError && error.code !== 'invalid_input' && error.code !== 'internal') throw error;
+      if (!unreachable(error)) throw error;
       return {
         target: name,
         agent,
@@ -160,6 +184,7 @@ export function createReleaseHandlers(
         state: known?.state ?? null,
         lastContact: known?.at ?? null,
         problem: error instanceof Error ? error.message : String(error),
+        problemCode: error instanceof SlipwayError ? error.code : null,
         plan: null,
         guardrails: null,
         progress: null,
@@ -176,9 +201,9 @@ export function createReleaseHandlers(
   };
 
   /** After a promotion or a rollback, the target's label points where the runtime's stable does, audited. */
-  const followLabel = (agent: string, label: string, state: ReleaseState, reason: string) => {
+  const followLabel = (agent: string, label: string | null, state: ReleaseState, reason: string) => {
     const stable = state.stable;
-    if (!stable) return;
+    if (!stable || label === null) return;
     try {
       setLabel(ws, { agent, label, ref: `sha256:${stable.hash}`, reason });
     } catch (error) {
@@ -268,6 +293,11 @@ export function createReleaseHandlers(
                 ? { type: 'canary', version: version.hash, weight: action.weight }
                 : { type: 'shadow', version: version.hash, share: action.share };
         } else if (action.type === 'step') runtimeAction = { type: 'set-weight', weight: action.weight };
+        else if (action.type === 'rollback' && action.to !== undefined) {
+          const version = versionOf(agent, action.to);
+          await runtime.upload(agent, version.hash, version.semver, version.files);
+          runtimeAction = { type: 'rollback', reason: action.reason, to: version.hash };
+        } else if (action.type === 'rollback') runtimeAction = { type: 'rollback', reason: action.reason };
         else runtimeAction = action;
         try {
           const { state } = await runtime.command(agent, runtimeAction, { actor: ws.identity().author });
@@ -286,7 +316,10 @@ export function createReleaseHandlers(
               `${action.type} on ${target}${action.type === 'rollback' ? `: ${action.reason}` : ''}`,
             );
         } catch (error) {
-          record({ refused: error instanceof Error ? error.message : String(error) });
+          record({
+            refused: error instanceof Error ? error.message : String(error),
+            ...(error instanceof RuntimeRefusal ? { status: error.status } : {}),
+          });
           throw error;
         }
         return view(agent, target);
@@ -304,9 +337,9 @@ export function createReleaseHandlers(
         return view(agent, target);
       },
       plans: ({ agent }) => planRevisions(ws, agent),
-      setPlan: async ({ agent, target, plan }) => {
+      setPlan: async ({ agent, target, plan, for: forRef }) => {
         writeTransaction(ws.db, () => {
-          const { saved, previous } = savePlan(ws, agent, plan as ReleasePlan);
+          const { saved, previous } = savePlan(ws, agent, plan);
           if (saved.revision !== previous?.revision)
             appendAudit(ws, {
               action: 'release.plan',
@@ -317,8 +350,9 @@ export function createReleaseHandlers(
             });
         });
         const { client: runtime } = client(target);
-        const state = await runtime.state(agent);
-        await runtime.setPlan(agent, planWithEvidence(ws, agent, plan as ReleasePlan, state.canary?.hash ?? null));
+        const evidenceFor =
+          forRef === undefined ? ((await runtime.state(agent)).canary?.hash ?? null) : versionOf(agent, forRef).hash;
+        await runtime.setPlan(agent, planWithEvidence(ws, agent, plan, evidenceFor));
         return view(agent, target);
       },
       metrics: async ({ agent, target, minutes }) => {

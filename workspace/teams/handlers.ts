@@ -4,7 +4,7 @@ import { SlipwayError } from '../../shared/errors';
 import { writeTransaction } from '../../shared/node/sqlite';
 import { z } from 'zod';
 import { TeamState } from '../../shared/release/protocol';
-import type { TargetAccess } from '../release/handlers';
+import { unreachable, type TargetAccess } from '../release/handlers';
 import { appendAudit } from '../audit/audit-log';
 import { resolveVersion, versionFiles } from '../lookup';
 import { readSetting, writeSetting } from '../settings/values';
@@ -40,9 +40,9 @@ export function createTeamHandlers(ws: Workspace, access: TargetAccess): Pick<Ha
       const at = new Date().toISOString();
       writeSetting(ws, `team:${target}:${team}`, { state, at });
       await access.pullEvents(target, client);
-      return { team, target, reachable: true, state, lastContact: at, problem: null };
+      return { team, target, reachable: true, state, lastContact: at, problem: null, problemCode: null };
     } catch (error) {
-      if (error instanceof SlipwayError && error.code !== 'invalid_input' && error.code !== 'internal') throw error;
+      if (!unreachable(error)) throw error;
       const last = known(team, target);
       return {
         team,
@@ -51,6 +51,7 @@ export function createTeamHandlers(ws: Workspace, access: TargetAccess): Pick<Ha
         state: last?.state ?? null,
         lastContact: last?.at ?? null,
         problem: error instanceof Error ? error.message : String(error),
+        problemCode: error instanceof SlipwayError ? error.code : null,
       };
     }
   };
@@ -59,7 +60,7 @@ export function createTeamHandlers(ws: Workspace, access: TargetAccess): Pick<Ha
   const settle = (
     team: string,
     target: string,
-    label: string,
+    label: string | null,
     action: 'team.promote' | 'team.rollback',
     subject: string,
     reason: string,
@@ -110,7 +111,7 @@ export function createTeamHandlers(ws: Workspace, access: TargetAccess): Pick<Ha
             subject: `${release.name} on ${target}`,
             reason: breaks.join('; '),
           });
-          throw new SlipwayError('conflict', `${release.name} cannot be promoted: ${breaks.join('; ')}`);
+          throw new SlipwayError('check_failed', `${release.name} cannot be promoted: ${breaks.join('; ')}`);
         }
         const { client, label } = access.client(target);
         for (const pin of release.pins) {

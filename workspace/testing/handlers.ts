@@ -1,13 +1,25 @@
 import type { AppEvent, Handlers } from '../../shared/contract/contract';
-import type { SuiteDetail, SuiteSummary } from '../../shared/contract/testing';
+import type { RunSummary, SuiteDetail, SuiteSummary } from '../../shared/contract/testing';
+import { toJsonReport, toJUnit, type ReportRun } from '../../shared/run-report';
 import type { PriceTable } from '../../shared/engine/prices';
 import { nodePlatform } from '../../shared/node/platform';
 import { importSuite, suiteNameFromFile } from '../../shared/suite-import';
 import { caseInput } from '../../shared/engine/render';
 import { parseSuiteYaml } from '../../shared/suite-file';
 import type { Suite } from '../../shared/suite';
-import { compareRuns, getRunSummary, listRuns, previousRun, resultRows, runResult, runSuiteContent, runTrend } from './runs';
-import { getSuite, listSuites, saveSuite, suiteToYaml, type SuiteRevision } from './suites';
+import {
+  compareRuns,
+  getRunSummary,
+  listRuns,
+  previousRun,
+  resultRows,
+  runResult,
+  runResults,
+  runSuiteContent,
+  runTrend,
+} from './runs';
+import { getSuite, listSuites, saveSuite, suiteHistory, suiteToYaml, type SuiteRevision } from './suites';
+import { createFilesTestHandlers } from './test-files';
 import { createRunManager, type RunManager } from './run-manager';
 import type { SecretVault } from '../keys/secret-vault';
 import { tryRef } from './try-run';
@@ -47,6 +59,26 @@ function detailOf(revision: SuiteRevision): SuiteDetail {
   };
 }
 
+/** A stored run as its reports name it. */
+function reportOf(run: RunSummary): ReportRun {
+  return {
+    id: run.id,
+    agent: run.agent,
+    version: run.version,
+    versionHash: run.versionHash,
+    suite: run.suite,
+    suiteRevisionHash: run.suiteRevisionHash,
+    status: run.status,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    passed: run.passed ?? 0,
+    total: run.total ?? 0,
+    passRate: run.passRate ?? 0,
+    gatePassed: run.gatePassed ?? false,
+    costUsd: run.costUsd ?? 0,
+  };
+}
+
 /** Parsed suite revisions by id: a drawer opened on a run of a 10,000-case suite parses it once. */
 function suiteCache(limit: number) {
   const parsed = new Map<number, Suite>();
@@ -71,6 +103,14 @@ export function createTestingHandlers(ws: Workspace, deps: TestingDeps): Testing
     suites: {
       list: ({ agent }) => listSuites(ws, agent).map(summaryOf),
       get: ({ agent, name, revision }) => detailOf(getSuite(ws, agent, name, revision)),
+      history: ({ agent, name }) =>
+        suiteHistory(ws, agent, name).map(({ revision, hash, author, message, createdAt }) => ({
+          revision,
+          hash,
+          author,
+          message,
+          createdAt,
+        })),
       save: ({ agent, yaml, message }) => detailOf(saveSuite(ws, agent, yaml, message)),
       previewImport: ({ fileName, content, name }) => {
         const imported = importSuite(fileName, content, name ?? suiteNameFromFile(fileName));
@@ -95,6 +135,16 @@ export function createTestingHandlers(ws: Workspace, deps: TestingDeps): Testing
       compare: ({ earlier, later }) => compareRuns(ws, earlier, later),
       previous: ({ runId }) => previousRun(ws, runId),
       trend: ({ agent, suite }) => runTrend(ws, agent, suite),
+      report: async ({ runId, format }) => {
+        const run = getRunSummary(ws, runId);
+        const results = runResults(ws, runId);
+        const report = reportOf(run);
+        const base = `${run.agent}-run-${run.id}`;
+        return format === 'junit'
+          ? { fileName: `${base}.xml`, content: await toJUnit(report, results) }
+          : { fileName: `${base}.json`, content: toJsonReport(report, results, run.attestation) };
+      },
+      ...createFilesTestHandlers({ platform, prices: deps.prices, emit: deps.emit }),
     },
     try: {
       run: (input) => tryRef(ws, input, { platform: platform(), prices: deps.prices() }),

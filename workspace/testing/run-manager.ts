@@ -1,23 +1,21 @@
 import type { AppEvent } from '../../shared/contract/contract';
 import { backgroundJobs } from '../background';
-import type { RunProgressEvent } from '../../shared/contract/testing';
 import type { PriceTable } from '../../shared/engine/prices';
-import { estimateCost, type RunProgress } from '../../shared/engine/runner';
+import { estimateCost } from '../../shared/engine/runner';
 import type { Platform, SecretStore } from '../../shared/engine/types';
 import { SlipwayError } from '../../shared/errors';
 import type { ParsedAgent } from '../../shared/validate-files';
-import { getRunSummary, type RunSummary } from './runs';
+import type { RunSummary } from '../../shared/contract/testing';
+import { getRunSummary } from './runs';
+import { progressEvents } from './progress';
 import { resolveTestTarget, testVersion } from './test-version';
 import type { Workspace } from '../workspace';
-
-/** The least time between two progress events of one run: enough for a smooth bar, few enough to be cheap. */
-const PROGRESS_EVERY_MS = 100;
 
 export interface StartRun {
   agent: string;
   ref: string;
   suite: string;
-  settings: { concurrency: number; repeat: number; maxCostUsd?: number | undefined; minPassRate: number | null };
+  settings: { concurrency: number; repeat: number; maxCostUsd?: number | undefined; minPassRate: number | null; cache: boolean };
 }
 
 export interface RunManager {
@@ -61,42 +59,19 @@ export function createRunManager(
     const platform = deps.platform();
     requireKeys(target.agent, platform.secrets);
     const controller = new AbortController();
-    const started = Date.now();
-    let lastSent = 0;
     let runId = 0;
-    let estimateUsd: number | null = null;
-    const send = (
-      status: RunProgressEvent['status'],
-      progress: Pick<RunProgress, 'done' | 'total' | 'passed' | 'failed' | 'errored' | 'costUsd'>,
-    ) => {
-      lastSent = Date.now();
-      deps.emit({
-        type: 'run.progress',
-        payload: {
-          runId,
-          agent: target.agentName,
-          suite,
-          version: target.label,
-          status,
-          ...progress,
-          estimateUsd,
-          elapsedMs: lastSent - started,
-        },
-      });
-    };
+    const progress = progressEvents(deps.emit, { agent: target.agentName, suite, version: target.label });
     const total = target.suite.suite.cases.length * settings.repeat;
     const work = testVersion(ws, target.label, suite, {
       settings: { concurrency: settings.concurrency, repeat: settings.repeat, maxCostUsd: settings.maxCostUsd },
       minPassRate: settings.minPassRate,
-      cache: false,
+      cache: settings.cache,
       platform,
       prices: deps.prices(),
       signal: controller.signal,
-      onRun: (id) => (runId = id),
-      onStart: (plan) => (estimateUsd = plan.estimateUsd),
-      onProgress: (progress) => {
-        if (Date.now() - lastSent >= PROGRESS_EVERY_MS) send('running', progress);
-      },
+      onRun: (id) => progress.setRunId((runId = id)),
+      onStart: (plan) => progress.setEstimate(plan.estimateUsd),
+      onProgress: progress.onResult,
     });
     // testVersion makes the run's row before its first await: without an id it refused, and
     // awaiting it hands that refusal to the caller.
@@ -107,7 +82,7 @@ export function createRunManager(
     const done = work.then(
       (outcome) => {
         const { run } = outcome;
-        send(run.status, {
+        progress.send(run.status, {
           done: outcome.results.length,
           total,
           passed: run.passed ?? 0,
@@ -118,11 +93,11 @@ export function createRunManager(
       },
       (error: unknown) => {
         console.error(`run ${runId} stopped:`, error);
-        send('interrupted', { done: 0, total, passed: 0, failed: 0, errored: 0, costUsd: 0 });
+        progress.send('interrupted', { done: 0, total, passed: 0, failed: 0, errored: 0, costUsd: 0 });
       },
     );
     jobs.track(runId, controller, done);
-    send('running', { done: 0, total, passed: 0, failed: 0, errored: 0, costUsd: 0 });
+    progress.send('running', { done: 0, total, passed: 0, failed: 0, errored: 0, costUsd: 0 });
     return getRunSummary(ws, runId);
   };
 

@@ -1,4 +1,7 @@
+import type { RunSummary } from '../../shared/contract/testing';
 import type { CaseResult, RunStatus } from '../../shared/engine/runner';
+import type { Attestation } from '../../shared/release/protocol';
+import { gatePasses } from '../../shared/run-report';
 import { SlipwayError } from '../../shared/errors';
 import { writeTransaction } from '../../shared/node/sqlite';
 import { sql } from '../statements';
@@ -6,40 +9,6 @@ import type { Workspace } from '../workspace';
 import { appendAudit } from '../audit/audit-log';
 import { requireAgent } from '../lookup';
 import { OWNER, ownerIsGone } from '../owner';
-
-export interface Attestation {
-  versionHash: string;
-  suite: string;
-  suiteRevisionHash: string;
-  passed: boolean;
-  total: number;
-  passRate: number;
-  minPassRate: number | null;
-  runId: number;
-  finishedAt: string;
-}
-
-export interface RunSummary {
-  id: number;
-  agent: string;
-  version: string;
-  versionHash: string;
-  suite: string;
-  suiteRevision: number;
-  suiteRevisionHash: string;
-  settings: Record<string, unknown>;
-  status: RunStatus | 'running' | 'interrupted';
-  actor: string;
-  startedAt: string;
-  finishedAt: string | null;
-  total: number | null;
-  passed: number | null;
-  passRate: number | null;
-  minPassRate: number | null;
-  gatePassed: boolean | null;
-  costUsd: number | null;
-  costKnown: boolean | null;
-}
 
 interface RunRow {
   id: number;
@@ -67,7 +36,7 @@ const RUN_SQL = `SELECT runs.*, agents.name AS agent, suites.name AS suite, suit
   FROM runs JOIN agents ON agents.id = runs.agent_id JOIN suite_revisions ON suite_revisions.id = runs.suite_revision_id JOIN suites ON suites.id = suite_revisions.suite_id`;
 
 function toSummary(row: RunRow): RunSummary {
-  return {
+  const summary = {
     id: row.id,
     agent: row.agent,
     version: row.version_label,
@@ -88,6 +57,7 @@ function toSummary(row: RunRow): RunSummary {
     costUsd: row.cost_usd,
     costKnown: row.cost_known === null ? null : row.cost_known === 1,
   };
+  return { ...summary, attestation: attestationOf(summary) };
 }
 
 export interface NewRun {
@@ -170,12 +140,6 @@ export interface RunEnd {
   costKnown: boolean;
 }
 
-/** The gate: complete, and every result passed or the pass rate reaches the minimum. */
-export function gatePasses(end: Pick<RunEnd, 'status' | 'total' | 'passed' | 'minPassRate'>): boolean {
-  if (end.status !== 'finished' || end.total === 0) return false;
-  return end.minPassRate === null ? end.passed === end.total : end.passed / end.total >= end.minPassRate;
-}
-
 export function finishRun(ws: Workspace, runId: number, end: RunEnd): RunSummary {
   return writeTransaction(ws.db, () => {
     const gate = gatePasses(end);
@@ -231,7 +195,7 @@ export function listRuns(ws: Workspace, agentName: string, suite?: string): RunS
 }
 
 /** The evidence a release's eval gate asks for; only a run that ended has one. */
-export function attestationOf(summary: RunSummary): Attestation | null {
+function attestationOf(summary: Omit<RunSummary, 'attestation'>): Attestation | null {
   if (summary.status === 'running' || summary.finishedAt === null) return null;
   return {
     versionHash: summary.versionHash,

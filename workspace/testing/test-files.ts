@@ -1,36 +1,94 @@
+import type { AppEvent, Handlers } from '../../shared/contract/contract';
+import type { TestedFiles } from '../../shared/contract/testing';
 import type { PriceTable } from '../../shared/engine/prices';
-import { runSuite, type RunProgress, type RunSettings } from '../../shared/engine/runner';
+import { runSuite, summarizeCases } from '../../shared/engine/runner';
 import type { Platform } from '../../shared/engine/types';
 import { canonicalManifest } from '../../shared/manifest';
 import { nodeSha256 } from '../../shared/node/sha256';
-import type { Suite } from '../../shared/suite';
+import { gatePasses, toJsonReport, toJUnit } from '../../shared/run-report';
+import { parseSuiteYaml } from '../../shared/suite-file';
 import { parseAgentFiles } from '../../shared/validate-files';
+import { progressEvents } from './progress';
 
-export interface TestOptions {
-  settings: RunSettings;
-  minPassRate: number | null;
-  cache: boolean;
-  platform: Platform;
-  prices: PriceTable;
-  signal?: AbortSignal;
-  onStart?: (plan: { total: number; estimateUsd: number | null }) => void;
-  onProgress?: (progress: RunProgress) => void;
+export interface FilesDeps {
+  platform: () => Platform;
+  prices: () => PriceTable;
+  emit: (event: AppEvent) => void;
 }
 
-/** The whole of a test of stored files against a suite, with nothing stored: `slipway test --from DIR`. */
-export async function testFiles(files: Record<string, string>, suite: Suite, options: TestOptions) {
-  const agent = parseAgentFiles(files);
-  const versionHash = canonicalManifest(files, nodeSha256).hash;
-  const outcome = await runSuite({
-    agent,
-    versionHash,
-    suite,
-    settings: options.settings,
-    platform: options.platform,
-    prices: options.prices,
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onStart ? { onStart: options.onStart } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  });
-  return { versionHash, outcome };
+/**
+ * `runs.testFiles` and `runs.cancelFiles`: a suite file against an agent's files with nothing
+ * stored and no workspace opened (`slipway test --from DIR` in CI). The gate is the one a stored
+ * run has; both reports come back for the caller to write.
+ */
+export function createFilesTestHandlers(deps: FilesDeps): Pick<Handlers['runs'], 'testFiles' | 'cancelFiles'> {
+  const running = new Set<AbortController>();
+  return {
+    testFiles: async ({ name, files, suite: suiteFile, settings }) => {
+      const suite = parseSuiteYaml(suiteFile.content, suiteFile.fileName);
+      const agent = parseAgentFiles(files);
+      const versionHash = canonicalManifest(files, nodeSha256).hash;
+      const progress = progressEvents(deps.emit, { agent: name, suite: suite.name, version: name });
+      const controller = new AbortController();
+      running.add(controller);
+      const startedAt = new Date().toISOString();
+      const runSettings = { concurrency: settings.concurrency, repeat: settings.repeat, maxCostUsd: settings.maxCostUsd };
+      try {
+        const outcome = await runSuite({
+          agent,
+          versionHash,
+          suite,
+          settings: runSettings,
+          platform: deps.platform(),
+          prices: deps.prices(),
+          signal: controller.signal,
+          onStart: (plan) => {
+            progress.setEstimate(plan.estimateUsd);
+            progress.send('running', { done: 0, total: plan.total, passed: 0, failed: 0, errored: 0, costUsd: 0 });
+          },
+          onProgress: progress.onResult,
+        });
+        const { results } = outcome;
+        const passed = results.filter((result) => result.status === 'passed').length;
+        const total = suite.cases.length * settings.repeat;
+        const gatePassed = gatePasses({ status: outcome.status, total, passed, minPassRate: settings.minPassRate });
+        progress.send(outcome.status, {
+          done: results.length,
+          total,
+          passed,
+          failed: results.filter((result) => result.status === 'failed').length,
+          errored: results.filter((result) => result.status === 'errored').length,
+          costUsd: outcome.costUsd,
+        });
+        const run: TestedFiles['run'] = {
+          agent: name,
+          version: name,
+          versionHash,
+          suite: suite.name,
+          status: outcome.status,
+          passed,
+          total,
+          passRate: total ? passed / total : 0,
+          gatePassed,
+          costUsd: outcome.costUsd,
+        };
+        const report = { ...run, id: null, suiteRevisionHash: '', startedAt, finishedAt: new Date().toISOString() };
+        return {
+          run,
+          flaky: summarizeCases(results)
+            .filter((summary) => summary.flaky)
+            .map((summary) => summary.caseId),
+          junit: await toJUnit(report, results),
+          json: toJsonReport(report, results, null),
+        };
+      } finally {
+        running.delete(controller);
+      }
+    },
+    cancelFiles: () => {
+      const cancelled = running.size;
+      for (const controller of running) controller.abort();
+      return { cancelled };
+    },
+  };
 }

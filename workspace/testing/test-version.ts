@@ -1,9 +1,23 @@
-import { runSuite, type CaseResult } from '../../shared/engine/runner';
-import { attestationOf, cachedAnswer, finishRun, recordResult, startRun, type Attestation, type RunSummary } from './runs';
+import type { PriceTable } from '../../shared/engine/prices';
+import { runSuite, type CaseResult, type RunProgress, type RunSettings } from '../../shared/engine/runner';
+import type { Platform } from '../../shared/engine/types';
+import type { RunSummary } from '../../shared/contract/testing';
+import type { Attestation } from '../../shared/release/protocol';
+import { cachedAnswer, finishRun, recordResult, startRun } from './runs';
 import { getSuite } from './suites';
 import { resolveAgentRef } from '../versions/agent-ref';
 import type { Workspace } from '../workspace';
-import type { TestOptions } from './test-files';
+
+export interface TestOptions {
+  settings: RunSettings;
+  minPassRate: number | null;
+  cache: boolean;
+  platform: Platform;
+  prices: PriceTable;
+  signal?: AbortSignal;
+  onStart?: (plan: { total: number; estimateUsd: number | null }) => void;
+  onProgress?: (progress: RunProgress) => void;
+}
 
 export interface TestOutcome {
   run: RunSummary;
@@ -62,5 +76,5 @@ export async function testVersion(
     costUsd: outcome.costUsd,
     costKnown: outcome.costKnown,
   });
-  return { run, results: outcome.results, attestation: attestationOf(run) };
+  return { run, results: outcome.results, attestation: run.attestation };
 }

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalManifest } from '../../shared/manifest';
 import { integrityCheck } from '../../shared/node/sqlite';
 import { tempDir } from '../../test-support/workspace';
-import { connect } from '../services';
+import { connect } from '../connect';
 import { openWorkspace } from '../workspace';
 import { versionFiles } from '../lookup';
 

@@ -1,7 +1,8 @@
 import type { Handlers } from '../../shared/contract/contract';
 import type { Workspace } from '../workspace';
 import { labelHistory, listLabels, setLabel } from './labels';
-import { diffVersions, getVersion, listVersions, snapshot, suggestForFiles } from './versions';
+import { parseRef } from '../../shared/ref';
+import { diffVersions, filesAt, getVersion, listVersions, snapshot, suggestForFiles } from './versions';
 
 /** The contract's versions and labels domains over one workspace. */
 export function createVersionHandlers(ws: Workspace): Pick<Handlers, 'versions' | 'labels'> {
@@ -11,6 +12,10 @@ export function createVersionHandlers(ws: Workspace): Pick<Handlers, 'versions' 
       list: ({ agent }) => listVersions(ws, agent),
       get: ({ ref }) => getVersion(ws, ref),
       diff: ({ from, to }) => diffVersions(ws, from, to),
+      files: ({ ref }) => {
+        const { files, label } = filesAt(ws, parseRef(ref));
+        return { ref: label, files };
+      },
       suggestBump: ({ agent, files }) => suggestForFiles(ws, agent, files),
     },
     labels: {

@@ -249,6 +249,8 @@ export function createTestsStore({ client, notify }: StoreDeps): TestsStore {
         if (cancelled && get().run?.id === runId) await attempt(() => openRun(runId));
       },
       onProgress: (event) => {
+        // A run of files outside the workspace (the CLI's `test --from`) is none of the tab's.
+        if (event.runId === null) return;
         set({ live: { ...get().live, [event.runId]: event } });
         if (event.status === 'running') return;
         const { agent, suite, run } = get();

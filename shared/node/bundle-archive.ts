@@ -2,8 +2,8 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileS
 import { dirname, join } from 'node:path';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
-import { LIMITS } from '../../shared/bundle';
-import { SlipwayError } from '../../shared/errors';
+import { LIMITS } from '../bundle';
+import { SlipwayError } from '../errors';
 
 /** How a bundle's entries are stored: a zip (.slipway) or a plain folder. Nothing read here is trusted. */
 
