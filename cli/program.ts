@@ -27,6 +27,11 @@ interface GlobalOptions {
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  return cliProgram(io).run(argv);
+}
+
+/** The `slipway` command tree over this io, and how one command line runs on it. */
+export function cliProgram(io: CliIo): { program: Command; run: (argv: string[]) => Promise<number> } {
   let connection: Connection | null = null;
   let internalError: unknown = null;
   const program = new Command('slipway');
@@ -80,24 +85,27 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   registerBundleCommands(program, context);
   registerTeamCommands(program, context);
 
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return exitCode;
-  } catch (error) {
-    if (error instanceof CheckFailed) return EXIT_CHECK_FAILED;
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
-    if (error instanceof SlipwayError && error.code !== 'internal') {
-      io.stderr(`slipway: ${error.message}\n`);
-      if (argv.includes('--json')) io.stdout(`${JSON.stringify({ error: error.toInfo() }, null, 2)}\n`);
-      return EXIT_BY_CODE[error.code];
+  const run = async (argv: string[]): Promise<number> => {
+    try {
+      await program.parseAsync(argv, { from: 'user' });
+      return exitCode;
+    } catch (error) {
+      if (error instanceof CheckFailed) return EXIT_CHECK_FAILED;
+      if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+      if (error instanceof SlipwayError && error.code !== 'internal') {
+        io.stderr(`slipway: ${error.message}\n`);
+        if (argv.includes('--json')) io.stdout(`${JSON.stringify({ error: error.toInfo() }, null, 2)}\n`);
+        return EXIT_BY_CODE[error.code];
+      }
+      const log = writeCrashLog(internalError ?? error, argv);
+      const message = error instanceof Error ? error.message : String(error);
+      io.stderr(`slipway: unexpected failure: ${message.split('\n')[0]} (details in ${log})\n`);
+      if (argv.includes('--json'))
+        io.stdout(`${JSON.stringify({ error: { code: 'internal', message, details: log } }, null, 2)}\n`);
+      return EXIT_INTERNAL;
+    } finally {
+      await (connection as Connection | null)?.close();
     }
-    const log = writeCrashLog(internalError ?? error, argv);
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`slipway: unexpected failure: ${message.split('\n')[0]} (details in ${log})\n`);
-    if (argv.includes('--json'))
-      io.stdout(`${JSON.stringify({ error: { code: 'internal', message, details: log } }, null, 2)}\n`);
-    return EXIT_INTERNAL;
-  } finally {
-    await (connection as Connection | null)?.close();
-  }
+  };
+  return { program, run };
 }
