@@ -137,6 +137,14 @@ export function registerBundleCommands(program: Command, context: CliContext): v
       );
     });
   keys
+    .command('show')
+    .description('print your public key (to hand to whoever imports your bundles)')
+    .action(async (_flags: unknown, command: Command) => {
+      const { own } = await (await api(command)).bundles.keys({});
+      if (!own) throw new SlipwayError('not_found', 'you have no signing key yet: `slipway keys generate` makes one');
+      print(command, own, (value) => value.publicKey);
+    });
+  keys
     .command('trust <name> <publicKey>')
     .description('trust bundles signed by this public key in this workspace')
     .action(async (name: string, publicKey: string, _flags: unknown, command: Command) => {
