@@ -8,33 +8,24 @@ import { SlipwayError } from '../shared/errors';
 import { canonicalManifest } from '../shared/manifest';
 import { nodeSha256 } from '../shared/node/sha256';
 import { AgentName } from '../shared/names';
+import type { Role, RuntimeEvent } from '../shared/release/protocol';
 import {
-  Capture,
-  Command,
-  Guardrails,
-  Hash,
-  InvokeRequest,
-  ReleasePlan,
-  TeamName,
-  TeamReleaseCommand,
-  TeamRollbackCommand,
-  TokenRequest,
-  VersionUpload,
-  Webhook,
-  type Role,
-  type RuntimeEvent,
-} from '../shared/release/protocol';
+  PATH_PARAMS,
+  PROTOCOL_HEADER,
+  PROTOCOL_VERSION,
+  matchRoute,
+  routes,
+  type Route,
+  type RouteName,
+  type Routes,
+} from '../shared/release/routes';
 import { startGuardian } from './guardian';
 import { buckets, createRecorder } from './metrics';
 import { createReleaseControl } from './release-control';
-import { ChatRequest, createServing } from './serving';
+import { createServing } from './serving';
 import { openRuntimeStore, requireRole, type RuntimeStore } from './store';
 import { notifyWebhooks } from './webhooks';
 
-const READ: readonly Role[] = ['viewer', 'deployer', 'admin'];
-const DEPLOY: readonly Role[] = ['deployer', 'admin'];
-const ADMIN: readonly Role[] = ['admin'];
-const TRAFFIC: readonly Role[] = ['invoker', 'admin'];
 const MAX_BODY = 50 * 1024 * 1024;
 
 export interface RuntimeOptions {
@@ -106,7 +97,12 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
 
 function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
+    ...headers,
+  });
   response.end(text);
 }
 
@@ -127,48 +123,49 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   });
   const guardian = startGuardian(store, recorder, control, { intervalMs: options.evaluationIntervalMs ?? 5000, emit });
 
-  const agentSetting = (
-    kind: 'plan' | 'guardrails' | 'capture' | 'webhooks',
-    schema: z.ZodType,
-    event: 'plan-set' | 'guardrails-set' | null,
-  ) => ({
-    get: (agent: string) => store.setting(agent, kind) ?? null,
-    put: (agent: string, body: unknown, actor: string) => {
-      const value: unknown = parse(schema, body);
-      store.putSetting(agent, kind, value);
-      if (event) emit(store.event(agent, { type: event, actor, detail: { [kind]: value } }));
-      return value;
+  type Answer = { status?: number; body: unknown; headers?: Record<string, string> } | 'sent';
+  interface Call<R extends Route> {
+    params: Record<string, string>;
+    query: R['query'] extends z.ZodObject ? z.output<R['query']> : undefined;
+    body: R['body'] extends z.ZodType ? z.output<R['body']> : undefined;
+    role: Role | null;
+    request: IncomingMessage;
+    response: ServerResponse;
+  }
+  type Handlers = { [N in RouteName]: (call: Call<Routes[N]>) => Promise<Answer> | Answer };
+  /** A handler that wrote its answer itself (a stream, Prometheus text). */
+  const SENT: Answer = 'sent';
+  const actor = (role: Role | null) => `token:${role ?? 'none'}`;
+  const agentOf = (call: { params: Record<string, string> }) => call.params.agent ?? '';
+  const teamOf = (call: { params: Record<string, string> }) => call.params.team ?? '';
+  const setting = (kind: 'plan' | 'guardrails' | 'capture' | 'webhooks', event: 'plan-set' | 'guardrails-set' | null) => ({
+    get: (call: { params: Record<string, string> }): Answer => ({ body: { [kind]: store.setting(agentOf(call), kind) ?? null } }),
+    put: (call: { params: Record<string, string>; body: unknown; role: Role | null }): Answer => {
+      const agent = agentOf(call);
+      store.putSetting(agent, kind, call.body);
+      if (event) emit(store.event(agent, { type: event, actor: actor(call.role), detail: { [kind]: call.body } }));
+      return { body: { [kind]: call.body } };
     },
   });
-  const settings = {
-    plan: agentSetting('plan', ReleasePlan, 'plan-set'),
-    guardrails: agentSetting('guardrails', Guardrails, 'guardrails-set'),
-    capture: agentSetting('capture', Capture, null),
-    webhooks: agentSetting('webhooks', z.object({ hooks: z.array(Webhook) }), null),
-  };
+  const plan = setting('plan', 'plan-set');
+  const guardrails = setting('guardrails', 'guardrails-set');
+  const capture = setting('capture', null);
+  const webhooks = setting('webhooks', null);
+  const versionHeader = (served: { version: { semver: string; hash: string } }) => ({
+    'x-slipway-version': `${served.version.semver} ${served.version.hash}`,
+  });
 
-  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const url = new URL(request.url ?? '/', 'http://runtime');
-    const path = url.pathname;
-    const method = request.method ?? 'GET';
-    const auth = (roles: readonly Role[]) => requireRole(store, request.headers.authorization, roles);
-    const actor = (role: Role) => `token:${role}`;
-    if (method === 'GET' && path === '/health') return send(response, 200, { ok: true });
-    if (method === 'GET' && path === '/metrics') {
-      auth(READ);
+  /** What each route of the protocol does; the route table says who may call it and what it takes. */
+  const handlers: Handlers = {
+    health: () => ({ body: { ok: true, protocol: PROTOCOL_VERSION } }),
+    prometheus: async ({ response }) => {
       const text = await recorder.prometheus();
-      response.writeHead(200, { 'content-type': recorder.contentType });
+      response.writeHead(200, { 'content-type': recorder.contentType, [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) });
       response.end(text);
-      return;
-    }
-    if (method === 'POST' && path === '/v1/tokens') {
-      auth(ADMIN);
-      const body = parse(TokenRequest, await readJson(request));
-      return send(response, 201, { token: store.createToken(body.role, body.name), role: body.role });
-    }
-    if (method === 'POST' && path === '/v1/chat/completions') {
-      auth(TRAFFIC);
-      const body = parse(ChatRequest, await readJson(request));
+      return SENT;
+    },
+    createToken: ({ body }) => ({ status: 201, body: { token: store.createToken(body.role, body.name), role: body.role } }),
+    chatCompletions: async ({ body, request, response }) => {
       parse(AgentName, body.model);
       const served = await serving.chat(body, String(request.headers['x-slipway-routing-key'] ?? randomUUID()));
       const id = `chatcmpl-${randomUUID()}`;
@@ -179,14 +176,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         function: { name: call.name, arguments: JSON.stringify(call.arguments) },
       }));
       const finish = toolCalls.length ? 'tool_calls' : 'stop';
-      const headers = { 'x-slipway-version': `${served.version.semver} ${served.version.hash}` };
       const usage = {
         prompt_tokens: served.turn.usage.inputTokens ?? 0,
         completion_tokens: served.turn.usage.outputTokens ?? 0,
         total_tokens: (served.turn.usage.inputTokens ?? 0) + (served.turn.usage.outputTokens ?? 0),
       };
       if (body.stream) {
-        response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...headers });
+        response.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-cache',
+          [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
+          ...versionHeader(served),
+        });
         const chunk = (delta: Record<string, unknown>, finishReason: string | null, extra: Record<string, unknown> = {}) =>
           response.write(
             `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [{ index: 0, delta, finish_reason: finishReason }], ...extra })}\n\n`,
@@ -201,12 +202,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         );
         chunk({}, finish, { usage });
         response.end('data: [DONE]\n\n');
-        return;
+        return SENT;
       }
-      return send(
-        response,
-        200,
-        {
+      return {
+        headers: versionHeader(served),
+        body: {
           id,
           object: 'chat.completion',
           created,
@@ -225,15 +225,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
           usage,
           slipway: { version: served.version },
         },
-        headers,
-      );
-    }
-    if (method === 'GET' && path === '/v1/events') {
-      auth(READ);
-      const agent = url.searchParams.get('agent');
-      let cursor = Number(request.headers['last-event-id'] ?? url.searchParams.get('after') ?? 0) || 0;
-      if (url.searchParams.get('stream') === 'false') return send(response, 200, { events: store.eventsSince(cursor, agent) });
-      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      };
+    },
+    events: ({ query, request, response }) => {
+      const agent = query.agent ?? null;
+      let cursor = Number(request.headers['last-event-id'] ?? query.after ?? 0) || 0;
+      if (query.stream === 'false') return { body: { events: store.eventsSince(cursor, agent) } };
+      response.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
+      });
       const write = (event: RuntimeEvent) => {
         if (event.id <= cursor) return;
         cursor = event.id;
@@ -243,94 +246,77 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       const stream = { agent, write };
       streams.add(stream);
       request.on('close', () => streams.delete(stream));
-      return;
-    }
-    const teamMatch = /^\/v1\/teams\/([^/]+)(\/release|\/rollback)?$/.exec(path);
-    if (teamMatch) {
-      const team = parse(TeamName, decodeURIComponent(teamMatch[1] ?? ''));
-      if (!teamMatch[2] && method === 'GET') {
-        auth(READ);
-        return send(response, 200, store.team(team));
-      }
-      if (teamMatch[2] === '/release' && method === 'POST') {
-        const role = auth(DEPLOY);
-        return send(response, 200, control.teamRelease(team, parse(TeamReleaseCommand, await readJson(request)), actor(role)));
-      }
-      if (teamMatch[2] === '/rollback' && method === 'POST') {
-        const role = auth(DEPLOY);
-        return send(response, 200, control.teamRollback(team, parse(TeamRollbackCommand, await readJson(request)), actor(role)));
-      }
-      throw new HttpError(404, 'not_found', `no such endpoint: ${method} ${path}`);
-    }
-    const match = /^\/v1\/agents\/([^/]+)\/(.+)$/.exec(path);
-    if (!match) throw new HttpError(404, 'not_found', `no such endpoint: ${method} ${path}`);
-    const agent = parse(AgentName, decodeURIComponent(match[1] ?? ''));
-    const rest = match[2] ?? '';
-    const versionMatch = /^versions\/([^/]+)$/.exec(rest);
-    if (versionMatch && method === 'PUT') {
-      const role = auth(DEPLOY);
-      const hash = parse(Hash, versionMatch[1]);
-      const body = parse(VersionUpload, await readJson(request));
-      const computed = canonicalManifest(body.files, nodeSha256).hash;
+      return SENT;
+    },
+    team: (call) => ({ body: store.team(teamOf(call)) }),
+    teamRelease: (call) => ({ body: control.teamRelease(teamOf(call), call.body, actor(call.role)) }),
+    teamRollback: (call) => ({ body: control.teamRollback(teamOf(call), call.body, actor(call.role)) }),
+    upload: (call) => {
+      const agent = agentOf(call);
+      const hash = call.params.hash ?? '';
+      const computed = canonicalManifest(call.body.files, nodeSha256).hash;
       if (computed !== hash)
         throw new HttpError(400, 'invalid_input', `the files hash to ${computed}, not ${hash}: the upload is refused`);
-      const created = store.putVersion(agent, { hash, semver: body.semver }, body.files);
+      const created = store.putVersion(agent, { hash, semver: call.body.semver }, call.body.files);
       if (created)
-        emit(store.event(agent, { type: 'uploaded', actor: actor(role), detail: { version: { hash, semver: body.semver } } }));
-      return send(response, created ? 201 : 200, { hash, semver: body.semver, created });
-    }
-    if (rest === 'release' && method === 'GET') {
-      auth(READ);
-      return send(response, 200, store.state(agent));
-    }
-    if (rest === 'commands' && method === 'POST') {
-      const role = auth(DEPLOY);
-      const command = parse(Command, await readJson(request));
-      return send(response, 200, control.command(agent, command, actor(role)));
-    }
-    if (rest === 'invoke' && method === 'POST') {
-      auth(TRAFFIC);
-      const body = parse(InvokeRequest, await readJson(request));
-      const served = await serving.invoke(agent, body, String(request.headers['x-slipway-routing-key'] ?? randomUUID()));
-      return send(
-        response,
-        200,
-        {
+        emit(
+          store.event(agent, {
+            type: 'uploaded',
+            actor: actor(call.role),
+            detail: { version: { hash, semver: call.body.semver } },
+          }),
+        );
+      return { status: created ? 201 : 200, body: { hash, semver: call.body.semver, created } };
+    },
+    state: (call) => ({ body: store.state(agentOf(call)) }),
+    command: (call) => ({ body: control.command(agentOf(call), call.body, actor(call.role)) }),
+    invoke: async (call) => {
+      const served = await serving.invoke(
+        agentOf(call),
+        call.body,
+        String(call.request.headers['x-slipway-routing-key'] ?? randomUUID()),
+      );
+      return {
+        headers: versionHeader(served),
+        body: {
           output: served.turn.text,
           toolCalls: served.turn.toolCalls,
           version: served.version,
           latencyMs: served.latencyMs,
           usage: served.turn.usage,
         },
-        { 'x-slipway-version': `${served.version.semver} ${served.version.hash}` },
-      );
-    }
-    if (rest === 'metrics' && method === 'GET') {
-      auth(READ);
-      const since = Date.parse(url.searchParams.get('since') ?? '') || Date.now() - 3_600_000;
-      const bucketMs = Number(url.searchParams.get('bucketMs')) || 60_000;
-      return send(response, 200, { agent, buckets: buckets(recorder.since(agent, since), bucketMs) });
-    }
-    if (rest === 'samples' && method === 'GET') {
-      auth(READ);
-      return send(response, 200, {
-        samples: store.samples(
-          agent,
-          Number(url.searchParams.get('after')) || 0,
-          Math.min(1000, Number(url.searchParams.get('limit')) || 100),
-        ),
-      });
-    }
-    const setting = settings[rest as keyof typeof settings];
-    if (setting && method === 'GET') {
-      auth(READ);
-      return send(response, 200, { [rest]: setting.get(agent) });
-    }
-    if (setting && method === 'PUT') {
-      const role = auth(ADMIN);
-      return send(response, 200, { [rest]: setting.put(agent, await readJson(request), actor(role)) });
-    }
-    throw new HttpError(404, 'not_found', `no such endpoint: ${method} ${path}`);
+      };
+    },
+    metrics: (call) => {
+      const since = Date.parse(call.query.since ?? '') || Date.now() - 3_600_000;
+      const agent = agentOf(call);
+      return { body: { agent, buckets: buckets(recorder.since(agent, since), call.query.bucketMs ?? 60_000) } };
+    },
+    samples: (call) => ({ body: { samples: store.samples(agentOf(call), call.query.after ?? 0, call.query.limit ?? 100) } }),
+    plan: plan.get,
+    setPlan: plan.put,
+    guardrails: guardrails.get,
+    setGuardrails: guardrails.put,
+    capture: capture.get,
+    setCapture: capture.put,
+    webhooks: webhooks.get,
+    setWebhooks: webhooks.put,
+  };
+
+  /** One request: its route from the table, the token's role, the path, query and body checked, then its handler. */
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const url = new URL(request.url ?? '/', 'http://runtime');
+    const method = request.method ?? 'GET';
+    const found = matchRoute(method, url.pathname);
+    if (!found) throw new HttpError(404, 'not_found', `no such endpoint: ${method} ${url.pathname}`);
+    const spec: Route = routes[found.name];
+    const role = spec.roles ? requireRole(store, request.headers.authorization, spec.roles) : null;
+    for (const [name, value] of Object.entries(found.params)) parse(PATH_PARAMS[name as keyof typeof PATH_PARAMS], value);
+    const query = spec.query ? parse(spec.query, Object.fromEntries(url.searchParams)) : undefined;
+    const body = spec.body ? parse(spec.body, await readJson(request)) : undefined;
+    const handler = handlers[found.name] as (call: Call<Route>) => Promise<Answer> | Answer;
+    const answer = await handler({ params: found.params, query, body, role, request, response } as Call<Route>);
+    if (answer !== 'sent') send(response, answer.status ?? spec.status ?? 200, answer.body, answer.headers);
   };
 
   const server = createServer((request, response) => {

@@ -1,5 +1,4 @@
 import deepEqual from 'fast-deep-equal';
-import { z } from 'zod';
 import { evaluate } from '../shared/engine/assertions';
 import { callModel, rateGate, type CallContext } from '../shared/engine/execute';
 import { costOf, type PriceTable } from '../shared/engine/prices';
@@ -7,39 +6,19 @@ import { providerFor } from '../shared/engine/providers';
 import { caseInput, renderConversation, renderTemplate } from '../shared/engine/render';
 import { EngineError, type ChatMessage, type ModelTurn, type Platform, type ToolCall } from '../shared/engine/types';
 import { SlipwayError } from '../shared/errors';
-import type { Capture, Guardrails, InvokeRequest, ReleasePlan, ReleaseState, VersionRef } from '../shared/release/protocol';
+import type {
+  Capture,
+  ChatRequest,
+  Guardrails,
+  InvokeRequest,
+  ReleasePlan,
+  ReleaseState,
+  VersionRef,
+} from '../shared/release/protocol';
 import { route } from '../shared/release/state';
 import { parseAgentFiles, type ParsedAgent } from '../shared/validate-files';
 import type { Recorder } from './metrics';
 import type { RuntimeStore } from './store';
-
-/** An OpenAI chat-completions request, as far as the runtime reads it; other fields are ignored (the version's config rules). */
-export const ChatRequest = z.looseObject({
-  model: z.string().min(1, 'model names the agent'),
-  messages: z
-    .array(
-      z.object({
-        role: z.enum(['system', 'user', 'assistant', 'tool', 'developer']),
-        content: z
-          .union([z.string(), z.null(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() }))])
-          .optional(),
-        tool_calls: z
-          .array(
-            z.object({
-              id: z.string(),
-              type: z.literal('function'),
-              function: z.object({ name: z.string(), arguments: z.string() }),
-            }),
-          )
-          .optional(),
-        tool_call_id: z.string().optional(),
-        name: z.string().optional(),
-      }),
-    )
-    .min(1, 'messages is empty'),
-  stream: z.boolean().optional(),
-});
-export type ChatRequest = z.infer<typeof ChatRequest>;
 
 interface Loaded {
   ref: VersionRef;

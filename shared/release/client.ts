@@ -1,17 +1,7 @@
 import { z } from 'zod';
 import { SlipwayError } from '../errors';
-import {
-  CommandAnswer,
-  Guardrails,
-  MetricsBucket,
-  ReleasePlan,
-  ReleaseState,
-  RuntimeEvent,
-  Sample,
-  TeamAnswer,
-  TeamState,
-  type CommandAction,
-} from './protocol';
+import { ReleaseState, type CommandAction, type Guardrails, type ReleasePlan } from './protocol';
+import { PROTOCOL_HEADER, PROTOCOL_VERSION, pathOf, routes, type ParamsOf, type Route } from './routes';
 
 /** A runtime's refusal, with the HTTP status and the state it sent back (409). */
 export class RuntimeRefusal extends SlipwayError {
@@ -24,22 +14,56 @@ export class RuntimeRefusal extends SlipwayError {
   }
 }
 
-const Refusal = z.object({ error: z.object({ code: z.string(), message: z.string() }), state: ReleaseState.optional() });
+const Refusal = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+  state: ReleaseState.optional(),
+});
 
-/** The runtime protocol from Slipway's side: every answer checked with its schema. */
+type Input<P extends string, B extends z.ZodType | null, Q extends z.ZodObject | null> = {
+  params: ParamsOf<P>;
+} & (B extends z.ZodType ? { body: z.input<B> } : { body?: never }) &
+  (Q extends z.ZodObject ? { query?: z.input<Q> } : { query?: never });
+
+/**
+ * The runtime protocol from Slipway's side, every call made from the route table: its path and
+ * method, its body checked before it leaves, its answer parsed with the route's schema, and the
+ * runtime's protocol version checked first, so a runtime this Slipway cannot speak to is refused
+ * by name instead of failing on a missing field.
+ */
 export function runtimeClient(base: string, token: string, fetcher: typeof fetch = fetch) {
-  const call = async <T>(schema: z.ZodType<T>, method: string, path: string, body?: unknown): Promise<T> => {
+  const root = base.replace(/\/$/, '');
+  const call = async <P extends string, B extends z.ZodType | null, A extends z.ZodType, Q extends z.ZodObject | null>(
+    route: Route<P, B, A, Q>,
+    input: Input<P, B, Q>,
+  ): Promise<z.output<A>> => {
+    const query = input.query
+      ? `?${new URLSearchParams(
+          Object.entries(input.query as Record<string, unknown>).flatMap(([key, value]) =>
+            value === undefined ? [] : [[key, String(value)]],
+          ),
+        ).toString()}`
+      : '';
     let response: Response;
     try {
-      response = await fetcher(`${base.replace(/\/$/, '')}${path}`, {
-        method,
+      response = await fetcher(`${root}${pathOf(route, input.params)}${query}`, {
+        method: route.method,
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(input.body === undefined ? {} : { body: JSON.stringify(input.body) }),
       });
     } catch (error) {
       throw new SlipwayError(
         'unavailable',
         `cannot reach the runtime at ${base}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    const spoken = response.headers.get(PROTOCOL_HEADER);
+    if (spoken !== String(PROTOCOL_VERSION)) {
+      await response.body?.cancel();
+      throw new SlipwayError(
+        'incompatible',
+        spoken === null
+          ? `the runtime at ${base} does not say which protocol it speaks (no ${PROTOCOL_HEADER} header); this Slipway speaks protocol ${PROTOCOL_VERSION}`
+          : `the runtime at ${base} speaks protocol ${spoken}; this Slipway speaks protocol ${PROTOCOL_VERSION}: upgrade the older one`,
       );
     }
     const text = await response.text();
@@ -60,85 +84,69 @@ export function runtimeClient(base: string, token: string, fetcher: typeof fetch
         refusal.success ? (refusal.data.state ?? null) : null,
       );
     }
-    const parsed = schema.safeParse(value);
+    const parsed = route.answer.safeParse(value);
     if (!parsed.success)
       throw new SlipwayError(
         'incompatible',
-        `the runtime at ${base} answered in an unexpected shape: ${parsed.error.issues[0]?.message ?? ''}`,
+        `the runtime at ${base} answered ${route.method} ${route.path} in an unexpected shape: ${parsed.error.issues[0]?.message ?? ''}`,
       );
     return parsed.data;
   };
-  const state = (agent: string) => call(ReleaseState, 'GET', `/v1/agents/${encodeURIComponent(agent)}/release`);
+
+  const state = (agent: string) => call(routes.state, { params: { agent } });
+  const team = (name: string) => call(routes.team, { params: { team: name } });
   return {
+    health: () => call(routes.health, { params: {} }),
     state,
     upload: (agent: string, hash: string, semver: string, files: Record<string, string>) =>
-      call(
-        z.object({ hash: z.string(), semver: z.string(), created: z.boolean() }),
-        'PUT',
-        `/v1/agents/${encodeURIComponent(agent)}/versions/${hash}`,
-        { semver, files },
-      ),
+      call(routes.upload, { params: { agent, hash }, body: { semver, files } }),
     /** A command at the generation the runtime is at now (or the one given), with a fresh idempotency key. */
     command: async (agent: string, action: CommandAction, options: { expectedGeneration?: number; actor?: string } = {}) =>
-      call(CommandAnswer, 'POST', `/v1/agents/${encodeURIComponent(agent)}/commands`, {
-        idempotencyKey: crypto.randomUUID(),
-        expectedGeneration: options.expectedGeneration ?? (await state(agent)).generation,
-        action,
-        ...(options.actor ? { actor: options.actor } : {}),
+      call(routes.command, {
+        params: { agent },
+        body: {
+          idempotencyKey: crypto.randomUUID(),
+          expectedGeneration: options.expectedGeneration ?? (await state(agent)).generation,
+          action,
+          ...(options.actor ? { actor: options.actor } : {}),
+        },
       }),
-    team: (team: string) => call(TeamState, 'GET', `/v1/teams/${encodeURIComponent(team)}`),
+    team,
     /** Every member to its version in one step, at the team's generation now (or the one given). */
     teamRelease: async (
-      team: string,
+      name: string,
       members: Record<string, string>,
       options: { release?: string; actor?: string; expectedGeneration?: number } = {},
     ) =>
-      call(TeamAnswer, 'POST', `/v1/teams/${encodeURIComponent(team)}/release`, {
-        idempotencyKey: crypto.randomUUID(),
-        expectedGeneration:
-          options.expectedGeneration ?? (await call(TeamState, 'GET', `/v1/teams/${encodeURIComponent(team)}`)).generation,
-        members,
-        ...(options.release ? { release: options.release } : {}),
-        ...(options.actor ? { actor: options.actor } : {}),
+      call(routes.teamRelease, {
+        params: { team: name },
+        body: {
+          idempotencyKey: crypto.randomUUID(),
+          expectedGeneration: options.expectedGeneration ?? (await team(name)).generation,
+          members,
+          ...(options.release ? { release: options.release } : {}),
+          ...(options.actor ? { actor: options.actor } : {}),
+        },
       }),
-    teamRollback: async (team: string, reason: string, options: { actor?: string; expectedGeneration?: number } = {}) =>
-      call(TeamAnswer, 'POST', `/v1/teams/${encodeURIComponent(team)}/rollback`, {
-        idempotencyKey: crypto.randomUUID(),
-        expectedGeneration:
-          options.expectedGeneration ?? (await call(TeamState, 'GET', `/v1/teams/${encodeURIComponent(team)}`)).generation,
-        reason,
-        ...(options.actor ? { actor: options.actor } : {}),
+    teamRollback: async (name: string, reason: string, options: { actor?: string; expectedGeneration?: number } = {}) =>
+      call(routes.teamRollback, {
+        params: { team: name },
+        body: {
+          idempotencyKey: crypto.randomUUID(),
+          expectedGeneration: options.expectedGeneration ?? (await team(name)).generation,
+          reason,
+          ...(options.actor ? { actor: options.actor } : {}),
+        },
       }),
-    setPlan: (agent: string, plan: ReleasePlan) =>
-      call(z.object({ plan: ReleasePlan }), 'PUT', `/v1/agents/${encodeURIComponent(agent)}/plan`, plan),
-    setGuardrails: (agent: string, guardrails: Guardrails) =>
-      call(z.object({ guardrails: Guardrails }), 'PUT', `/v1/agents/${encodeURIComponent(agent)}/guardrails`, guardrails),
-    guardrails: (agent: string) =>
-      call(z.object({ guardrails: Guardrails.nullable() }), 'GET', `/v1/agents/${encodeURIComponent(agent)}/guardrails`),
-    plan: (agent: string) =>
-      call(z.object({ plan: ReleasePlan.nullable() }), 'GET', `/v1/agents/${encodeURIComponent(agent)}/plan`),
+    setPlan: (agent: string, plan: ReleasePlan) => call(routes.setPlan, { params: { agent }, body: plan }),
+    setGuardrails: (agent: string, guardrails: Guardrails) => call(routes.setGuardrails, { params: { agent }, body: guardrails }),
+    guardrails: (agent: string) => call(routes.guardrails, { params: { agent } }),
+    plan: (agent: string) => call(routes.plan, { params: { agent } }),
     events: (after: number, agent?: string) =>
-      call(
-        z.object({ events: z.array(RuntimeEvent) }),
-        'GET',
-        `/v1/events?stream=false&after=${after}${agent ? `&agent=${encodeURIComponent(agent)}` : ''}`,
-      ),
-    samples: (agent: string, after = 0) =>
-      call(
-        z.object({ samples: z.array(Sample) }),
-        'GET',
-        `/v1/agents/${encodeURIComponent(agent)}/samples?after=${after}&limit=1000`,
-      ),
-    invoke: (agent: string, vars: Record<string, unknown>, routingKey: string) =>
-      call(z.object({ output: z.string() }).loose(), 'POST', `/v1/agents/${encodeURIComponent(agent)}/invoke`, { vars }).then(
-        (value) => ({ ...value, routingKey }),
-      ),
-    metrics: (agent: string, sinceIso: string) =>
-      call(
-        z.object({ agent: z.string(), buckets: z.array(MetricsBucket) }),
-        'GET',
-        `/v1/agents/${encodeURIComponent(agent)}/metrics?since=${encodeURIComponent(sinceIso)}`,
-      ),
+      call(routes.events, { params: {}, query: { stream: 'false', after, ...(agent ? { agent } : {}) } }),
+    samples: (agent: string, after = 0) => call(routes.samples, { params: { agent }, query: { after, limit: 1000 } }),
+    invoke: (agent: string, vars: Record<string, unknown>) => call(routes.invoke, { params: { agent }, body: { vars } }),
+    metrics: (agent: string, sinceIso: string) => call(routes.metrics, { params: { agent }, query: { since: sinceIso } }),
   };
 }
 

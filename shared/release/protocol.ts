@@ -270,3 +270,31 @@ export type TeamRollbackCommand = z.infer<typeof TeamRollbackCommand>;
 
 export const TeamAnswer = z.object({ applied: z.boolean(), team: TeamState, members: z.array(ReleaseState) });
 export type TeamAnswer = z.infer<typeof TeamAnswer>;
+
+/** An OpenAI chat-completions request, as far as the runtime reads it; other fields are ignored (the version's config rules). */
+export const ChatRequest = z.looseObject({
+  model: z.string().min(1, 'model names the agent'),
+  messages: z
+    .array(
+      z.object({
+        role: z.enum(['system', 'user', 'assistant', 'tool', 'developer']),
+        content: z
+          .union([z.string(), z.null(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() }))])
+          .optional(),
+        tool_calls: z
+          .array(
+            z.object({
+              id: z.string(),
+              type: z.literal('function'),
+              function: z.object({ name: z.string(), arguments: z.string() }),
+            }),
+          )
+          .optional(),
+        tool_call_id: z.string().optional(),
+        name: z.string().optional(),
+      }),
+    )
+    .min(1, 'messages is empty'),
+  stream: z.boolean().optional(),
+});
+export type ChatRequest = z.infer<typeof ChatRequest>;

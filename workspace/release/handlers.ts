@@ -223,7 +223,7 @@ export function createReleaseHandlers(
         if (!item || !traffic) return;
         const current = traffic;
         runtime
-          .invoke(agent, item.vars ?? {}, `traffic-${index}`)
+          .invoke(agent, item.vars ?? {})
           .then(() => (current.sent += 1))
           .catch(() => {
             current.sent += 1;
