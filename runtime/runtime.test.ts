@@ -459,9 +459,24 @@ describe('the reference runtime, as a real process', () => {
     expect(JSON.stringify(samples)).not.toContain('sk-abc123');
     const dir = runtime?.dir ?? '';
     const { readFileSync, readdirSync } = await import('node:fs');
-    await new Promise((resolve) => setTimeout(resolve, 200));
     for (const file of readdirSync(dir).filter((name) => name.startsWith('runtime.db')))
       expect(readFileSync(`${dir}/${file}`).includes(Buffer.from('sk-abc123')), file).toBe(false);
+
+    // A conversation whose earlier turn already called the tool: the shadow's same call is answered
+    // from that result (the tool itself is never called for a shadow), and the shadow replies.
+    await chat([
+      { role: 'user', content: 'where is order 7?' },
+      {
+        role: 'assistant',
+        content: '',
+        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"id":"o-8"}' } }],
+      },
+      { role: 'tool', tool_call_id: 'call_1', content: '{"at":"the depot"}' },
+      { role: 'user', content: 'and order 7 now?' },
+    ]);
+    while (samples.length < 2 && Date.now() < deadline + 5000)
+      samples = (await deployer<{ samples: typeof samples }>('GET', '/v1/agents/triage/samples')).body.samples;
+    expect(samples[1]?.shadow).toMatchObject({ status: 'ok', detail: null, output: 'answered shadow' });
   });
 
   it('streams events as server-sent events, resumable from a cursor, and posts webhooks in Slack form', async () => {

@@ -1,6 +1,6 @@
 import deepEqual from 'fast-deep-equal';
 import { evaluate } from '../shared/engine/assertions';
-import { callModel, rateGate, type CallContext } from '../shared/engine/execute';
+import { callModel, rateGate, runConversation, type CallContext } from '../shared/engine/execute';
 import { costOf, type PriceTable } from '../shared/engine/prices';
 import { providerFor } from '../shared/engine/providers';
 import { caseInput, renderConversation, renderTemplate } from '../shared/engine/render';
@@ -95,6 +95,13 @@ function recordedToolResults(messages: ChatMessage[]): Array<{ call: ToolCall; r
   return messages.flatMap((message) =>
     (message.toolCalls ?? []).flatMap((call) => (results.has(call.id) ? [{ call, result: results.get(call.id) ?? '' }] : [])),
   );
+}
+
+/** A shadow's tool call the primary request did not make: the shadow stops, since the tool is never called for it. */
+class ToolMismatch extends Error {
+  constructor(call: ToolCall) {
+    super(`the shadow called ${call.name}(${JSON.stringify(call.arguments)}), which the primary request did not`);
+  }
 }
 
 function redactText(value: string, patterns: RegExp[]): string {
@@ -195,28 +202,24 @@ export function createServing(
       try {
         const version = load(shadow);
         const recorded = recordedToolResults(messages);
-        const conversation = [...messages];
-        for (let step = 0; step < (version.agent.config.max_steps ?? 8); step += 1) {
-          const { turn } = await run(version, conversation, vars);
-          output = turn.text;
-          if (turn.toolCalls.length === 0) break;
-          // Tools are never called for a shadow: a call is answered only from the primary's results.
-          const answers = turn.toolCalls.map((call) =>
-            recorded.find((entry) => entry.call.name === call.name && deepEqual(entry.call.arguments, call.arguments)),
-          );
-          const missing = turn.toolCalls.find((_, index) => !answers[index]);
-          if (missing) {
-            status = 'tool-mismatch';
-            detail = `the shadow called ${missing.name}(${JSON.stringify(missing.arguments)}), which the primary request did not`;
-            break;
-          }
-          conversation.push({ role: 'assistant', content: turn.text, toolCalls: turn.toolCalls });
-          turn.toolCalls.forEach((call, index) =>
-            conversation.push({ role: 'tool', toolCallId: call.id, name: call.name, content: answers[index]?.result ?? '' }),
-          );
-        }
+        // Tools are never called for a shadow: a call is answered only from the primary's results.
+        const execution = await runConversation(
+          await version.context,
+          version.agent,
+          [...messages],
+          vars,
+          async (call) => {
+            const found = recorded.find(
+              (entry) => entry.call.name === call.name && deepEqual(entry.call.arguments, call.arguments),
+            );
+            if (!found) throw new ToolMismatch(call);
+            return found.result;
+          },
+          deps.prices,
+        );
+        output = execution.output;
       } catch (error) {
-        status = 'error';
+        status = error instanceof ToolMismatch ? 'tool-mismatch' : 'error';
         detail = error instanceof Error ? error.message : String(error);
       }
       store.addSample(

@@ -4,7 +4,7 @@ import type { SuiteCase } from '../suite';
 import type { ParsedAgent } from '../validate-files';
 import { costOf, type PriceTable } from './prices';
 import { caseInput, renderConversation } from './render';
-import { EngineError, type ChatMessage, type ModelTurn, type Platform, type Provider, type Usage } from './types';
+import { EngineError, type ChatMessage, type ModelTurn, type Platform, type Provider, type ToolCall, type Usage } from './types';
 
 export interface ToolTrace {
   name: string;
@@ -154,16 +154,23 @@ async function runTool(
   return stub.result;
 }
 
-/** Runs one case once: render, call, answer tool calls until the model replies, stop at the step limit. */
-export async function executeCase(
+/** How the tool calls of a run are answered: a case's stubs or a tool's endpoint, or (a shadow) what the primary request recorded. */
+export type ToolAnswerer = (call: ToolCall, tool: ToolDefinition | undefined) => Promise<unknown>;
+
+/**
+ * The tool loop every run of a version goes through — a suite case, a comparison, a runtime's
+ * shadow: call the model, answer its tool calls, until it replies or reaches max_steps.
+ * `messages` is the conversation so far; it grows with each turn.
+ */
+export async function runConversation(
   context: CallContext,
   agent: ParsedAgent,
-  testCase: SuiteCase,
-  options: { prices: PriceTable; liveTools: boolean },
+  messages: ChatMessage[],
+  vars: Record<string, unknown>,
+  answer: ToolAnswerer,
+  prices: PriceTable,
 ): Promise<Execution> {
   const started = context.platform.now();
-  const vars = testCase.vars ?? {};
-  const messages = renderConversation(agent, caseInput(testCase));
   const usage: Usage = { inputTokens: 0, outputTokens: 0 };
   const toolCalls: ToolTrace[] = [];
   let retries = 0;
@@ -182,15 +189,17 @@ export async function executeCase(
         messages,
         toolCalls,
         usage,
-        costUsd: costOf(options.prices, agent.config, usage),
+        costUsd: costOf(prices, agent.config, usage),
         latencyMs: context.platform.now() - started,
         retries,
       };
     }
     messages.push({ role: 'assistant', content: turn.text, toolCalls: turn.toolCalls });
     for (const call of turn.toolCalls) {
-      const tool = agent.tools.find((candidate) => candidate.name === call.name);
-      const result = await runTool(context, testCase, tool, call.name, call.arguments, options.liveTools);
+      const result = await answer(
+        call,
+        agent.tools.find((candidate) => candidate.name === call.name),
+      );
       toolCalls.push({ name: call.name, arguments: call.arguments, result });
       messages.push({
         role: 'tool',
@@ -201,4 +210,21 @@ export async function executeCase(
     }
   }
   throw new EngineError('tool', `the model kept calling tools: stopped after ${maxSteps} steps (max_steps)`);
+}
+
+/** Runs one case once: render, then the tool loop with the case's tool stubs (or the tools' endpoints, live). */
+export async function executeCase(
+  context: CallContext,
+  agent: ParsedAgent,
+  testCase: SuiteCase,
+  options: { prices: PriceTable; liveTools: boolean },
+): Promise<Execution> {
+  return runConversation(
+    context,
+    agent,
+    renderConversation(agent, caseInput(testCase)),
+    testCase.vars ?? {},
+    (call, tool) => runTool(context, testCase, tool, call.name, call.arguments, options.liveTools),
+    options.prices,
+  );
 }
