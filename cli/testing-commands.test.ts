@@ -210,8 +210,11 @@ describe('cancelling slipway test', () => {
     });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    while (fake.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Interrupt once the slow call is in flight and the quick one's result is committed.
+    await fake.received(2);
+    const committed = async () =>
+      (JSON.parse((await run('--json', 'runs', 'show', '1')).stdout) as { results: unknown[] }).results.length;
+    while ((await committed()) < 1) await new Promise((resolve) => setImmediate(resolve));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code).toBe(1);

@@ -79,16 +79,15 @@ describe('browser host', () => {
 
   it('pushes workspace.changed when another process writes', async () => {
     t = await startTestHost();
-    const events: AppEvent[] = [];
-    const unsubscribe = t.transport.subscribe((event) => events.push(event));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    let heard: (event: AppEvent) => void = () => undefined;
+    const changed = new Promise<AppEvent>((resolve) => (heard = resolve));
+    const unsubscribe = t.transport.subscribe(heard);
+    await t.eventsOpen();
     const other = openWorkspace(t.dir);
-    const started = Date.now();
     await connect(other).client.agents.create({ name: 'from-cli' });
     other.close();
-    while (events.length === 0 && Date.now() - started < 10_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await changed).toMatchObject({ type: 'workspace.changed' });
     unsubscribe();
-    expect(events[0]).toMatchObject({ type: 'workspace.changed' });
   });
 
   it('refuses a WebSocket without the token', async () => {

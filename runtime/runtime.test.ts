@@ -13,6 +13,26 @@ afterEach(async () => {
   fake = null;
 });
 
+/** Lets a test wait until its traffic has reached a point (so many answers), checked as each answer arrives. */
+function progressOf() {
+  const waiters = new Set<() => void>();
+  return {
+    answered: () => {
+      for (const waiter of [...waiters]) waiter();
+    },
+    until: (condition: () => boolean) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (!condition()) return;
+          waiters.delete(check);
+          resolve();
+        };
+        waiters.add(check);
+        check();
+      }),
+  };
+}
+
 const stable = mockAgent('stable answer');
 const candidate = mockAgent('canary answer');
 let keys = 0;
@@ -291,20 +311,22 @@ describe('the reference runtime, as a real process', () => {
     const afterAck: string[] = [];
     const statuses: number[] = [];
     let sequence = 0;
+    const traffic = progressOf();
     const worker = async () => {
       while (!stop) {
         const sentAfterAck = acknowledged;
         const response = await invoke(`steady-${(sequence += 1)}`);
         statuses.push(response.status);
         if (sentAfterAck) afterAck.push(response.body.output);
+        traffic.answered();
       }
     };
     const workers = Array.from({ length: 8 }, worker);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await traffic.until(() => statuses.length >= 40);
     const rolledBack = await command({ type: 'rollback', reason: 'operator saw a spike' });
     acknowledged = true;
     expect(rolledBack.body.state.canary).toBeNull();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await traffic.until(() => afterAck.length >= 40);
     stop = true;
     await Promise.all(workers);
     expect(statuses.every((status) => status === 200)).toBe(true);
@@ -356,10 +378,13 @@ describe('the reference runtime, as a real process', () => {
           { 'x-slipway-routing-key': `k-${sequence}` },
         );
         seen.push({ phase, output: response.body.output, status: response.status, beforeRollback: !rollingBack });
+        traffic.answered();
       }
     };
+    const traffic = progressOf();
+    const inPhase = (phase: string) => seen.filter((request) => request.phase === phase).length;
     const workers = Array.from({ length: 6 }, worker);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await traffic.until(() => inPhase('none') >= 20);
     const second = await release(1, 'support#2');
     acknowledged = 'release';
     expect(second.body.team).toMatchObject({ generation: 2, release: 'support#2', history: [{ release: 'support#1' }] });
@@ -367,7 +392,7 @@ describe('the reference runtime, as a real process', () => {
       ['intake', '2.0.0', 2],
       ['router', '2.0.0', 2],
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await traffic.until(() => inPhase('release') >= 20);
     keys += 1;
     const stale = await deployer<{ error: { message: string }; state: TeamState }>('POST', '/v1/teams/support/rollback', {
       idempotencyKey: `team-rb-stale-${keys}`,
@@ -394,7 +419,7 @@ describe('the reference runtime, as a real process', () => {
       applied: false,
       team: { generation: 3 },
     });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await traffic.until(() => inPhase('rollback') >= 20);
     stop = true;
     await Promise.all(workers);
 

@@ -11,6 +11,8 @@ export interface TestHost extends TestWorkspace {
   /** The contract over HTTP and WebSocket, exactly as the renderer in a browser reaches it. */
   transport: Transport;
   client: Client;
+  /** Resolves once the transport's event socket is open (a page then hears every event). */
+  eventsOpen: () => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -24,11 +26,13 @@ export async function startTestHost(): Promise<TestHost> {
     watchIntervalMs: 100,
     env: { ...process.env, HOME: home.dir, XDG_CONFIG_HOME: join(home.dir, '.config') },
   });
+  let opened: Promise<void> = new Promise(() => undefined);
   const transport = httpTransport(
     host.url,
     (url, init) => fetch(url, init),
     (url, handlers) => {
       const socket = new WebSocket(url);
+      opened = new Promise((resolve) => socket.once('open', () => resolve()));
       socket.on('message', (data) => handlers.onMessage(String(data)));
       socket.on('close', () => handlers.onClose());
       socket.on('error', () => undefined);
@@ -40,6 +44,7 @@ export async function startTestHost(): Promise<TestHost> {
     host,
     transport,
     client: createClient(transport.dispatch),
+    eventsOpen: () => opened,
     close: async () => {
       await host.close();
       workspace.cleanup();

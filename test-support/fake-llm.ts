@@ -26,6 +26,8 @@ export interface FakeLlm {
   requests: RecordedRequest[];
   /** The most requests that were in flight at once. */
   peakInFlight: () => number;
+  /** Resolves once this many requests have arrived (so a test acts when a call is in flight, not after a guess). */
+  received: (count: number) => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -104,6 +106,7 @@ export async function startFakeLlm(
   options: { delayMs?: number } = {},
 ): Promise<FakeLlm> {
   const requests: RecordedRequest[] = [];
+  const waiting: Array<{ count: number; resolve: () => void }> = [];
   const sockets = new Set<Socket>();
   let inFlight = 0;
   let peak = 0;
@@ -118,6 +121,10 @@ export async function startFakeLlm(
           body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {},
         };
         const index = requests.push(recorded) - 1;
+        for (const waiter of waiting.filter((candidate) => candidate.count <= requests.length)) {
+          waiting.splice(waiting.indexOf(waiter), 1);
+          waiter.resolve();
+        }
         inFlight += 1;
         peak = Math.max(peak, inFlight);
         try {
@@ -166,6 +173,8 @@ export async function startFakeLlm(
     url: `http://127.0.0.1:${port}`,
     requests,
     peakInFlight: () => peak,
+    received: (count) =>
+      requests.length >= count ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ count, resolve })),
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -42,7 +42,7 @@ describe('app stores', () => {
     stores = createAppStores(t.transport, { agent: 'triage', tab: 'history' });
     await startApp(stores);
     expect(stores.history.getState().versions).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await t.eventsOpen();
     const cli = openWorkspace(t.dir);
     await connect(cli).client.versions.snapshot({ agent: 'triage', message: 'from the CLI', files: agentFiles() });
     cli.close();

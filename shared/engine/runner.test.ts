@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeLlm, type Behaviour, type FakeLlm } from '../../test-support/fake-llm';
-import { nodePlatform, sleep } from '../node/platform';
+import { nodePlatform } from '../node/platform';
 import { Suite } from '../suite';
 import { parseAgentFiles } from '../validate-files';
 import { memorySecrets } from './secrets';
@@ -212,13 +212,17 @@ describe('the runner over real protocol servers', () => {
       { ...CASE, id: 'quick' },
       { ...CASE, id: 'slow', vars: { team: 't', body: 'slow' } },
     ];
+    let quickDone: () => void = () => undefined;
+    const quick = new Promise<void>((resolve) => (quickDone = resolve));
     const pending = run({
       agent: agent(openAiConfig(fake.url, '').replace('timeout_ms: 400', 'timeout_ms: 60000')),
       suite: suite(cases),
       signal: controller.signal,
       settings: { concurrency: 2, repeat: 1 },
+      onProgress: (progress) => progress.last.caseId === 'quick' && quickDone(),
     });
-    await sleep(300);
+    // Cancel once the quick case has its result and the slow one's call is in flight.
+    await Promise.all([quick, fake.received(2)]);
     controller.abort();
     const outcome = await pending;
     expect(outcome.status).toBe('cancelled');

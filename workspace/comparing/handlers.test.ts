@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, type Client } from '../../shared/contract/client';
-import type { AppEvent } from '../../shared/contract/contract';
+import type { CompareProgressEvent } from '../../shared/contract/comparing';
 import { createDispatch } from '../../shared/contract/dispatch';
+import { recordEvents } from '../../test-support/events';
 import { tempWorkspace, type TestWorkspace } from '../../test-support/workspace';
 import { loadSamples } from '../agents/samples';
 import { sessionVault } from '../keys/secret-vault';
@@ -10,7 +11,7 @@ import { createServices, type Services } from '../services';
 let t: TestWorkspace;
 let services: Services;
 let client: Client;
-let events: AppEvent[] = [];
+let recorded = recordEvents();
 
 afterEach(async () => {
   await services?.close();
@@ -20,20 +21,17 @@ afterEach(async () => {
 function setup() {
   t = tempWorkspace();
   loadSamples(t.ws);
-  events = [];
-  services = createServices(t.ws, { vault: sessionVault({}), emit: (event) => events.push(event) });
+  recorded = recordEvents();
+  services = createServices(t.ws, { vault: sessionVault({}), emit: recorded.emit });
   client = createClient(createDispatch(services.handlers));
 }
 
-async function endOf(id: number) {
-  for (;;) {
-    const end = events.find(
-      (event) => event.type === 'compare.progress' && event.payload.comparisonId === id && event.payload.status !== 'running',
-    );
-    if (end) return end;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+/** A comparison's progress event (already pushed, or the next) that meets the condition. */
+const progress = (id: number, condition: (event: CompareProgressEvent) => boolean) =>
+  recorded.until((event) =>
+    event.type === 'compare.progress' && event.payload.comparisonId === id && condition(event.payload) ? event : null,
+  );
+const endOf = (id: number) => progress(id, (event) => event.status !== 'running');
 
 describe('datasets through the contract', () => {
   it('previews a CSV with its column roles, imports it whole with a mapping, refuses a bad line and builds one from a suite', async () => {
@@ -158,7 +156,8 @@ describe('comparisons through the contract', () => {
       repeat: 20,
       concurrency: 1,
     });
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Cancel once some results are in: the statistics cover what finished.
+    await progress(started.id, (event) => event.done >= 12);
     const cancelled = await client.comparisons.cancel({ id: started.id });
     expect(cancelled.status).toBe('cancelled');
     expect(cancelled.stats?.pairs[0]?.verdicts).toBeDefined();

@@ -108,8 +108,12 @@ describe('releasing from the app', () => {
     await client.release.command({ agent: 'ticket-triage', target: 'local', action: { type: 'deploy', ref: '1.1.0' } });
     await client.datasets.fromSuite({ agent: 'ticket-triage', suite: 'triage-basics', name: 'inbox' });
     await client.local.traffic({ agent: 'ticket-triage', dataset: 'inbox', ratePerSecond: 50 });
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    const status = await client.local.status({});
+    // The generator has no events: its counts are read until it has sent a few (bounded by the test's timeout).
+    let status = await client.local.status({});
+    while ((status.traffic?.sent ?? 0) <= 5) {
+      await new Promise((resolve) => setImmediate(resolve));
+      status = await client.local.status({});
+    }
     expect(status.traffic?.sent).toBeGreaterThan(5);
     expect(status.traffic?.failed).toBe(0);
 

@@ -2,9 +2,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient, type Client } from '../../shared/contract/client';
-import type { AppEvent } from '../../shared/contract/contract';
 import { createDispatch } from '../../shared/contract/dispatch';
 import type { RunProgressEvent } from '../../shared/contract/testing';
+import { recordEvents } from '../../test-support/events';
 import { startFakeLlm, type FakeLlm } from '../../test-support/fake-llm';
 import { agentFiles, tempWorkspace, type TestWorkspace } from '../../test-support/workspace';
 import { sessionVault } from '../keys/secret-vault';
@@ -15,7 +15,7 @@ let t: TestWorkspace;
 let services: Services;
 let client: Client;
 let fake: FakeLlm | null = null;
-let events: AppEvent[] = [];
+let recorded = recordEvents();
 
 afterEach(async () => {
   await services?.close();
@@ -27,8 +27,8 @@ afterEach(async () => {
 /** A workspace whose contract has a session vault and records the events it pushes. */
 function setup(env: Record<string, string> = {}) {
   t = tempWorkspace();
-  events = [];
-  services = createServices(t.ws, { vault: sessionVault(env), emit: (event) => events.push(event) });
+  recorded = recordEvents();
+  services = createServices(t.ws, { vault: sessionVault(env), emit: recorded.emit });
   client = createClient(createDispatch(services.handlers));
 }
 
@@ -37,15 +37,13 @@ const mockConfig = (latencyMs = 0) =>
 const suiteYaml = (cases: number) =>
   `name: basics\ncases:\n${Array.from({ length: cases }, (_, index) => `  - id: c${index}\n    vars: { id: ${index}, body: ${index % 2 === 0 ? 'refund please' : 'hello'} }\n    assert: [{ type: contains, value: billing }]\n`).join('')}`;
 
-async function progressUntilEnd(runId: number): Promise<RunProgressEvent> {
-  for (;;) {
-    const end = events.flatMap((event) =>
-      event.type === 'run.progress' && event.payload.runId === runId && event.payload.status !== 'running' ? [event.payload] : [],
-    )[0];
-    if (end) return end;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+/** The first progress event of a run (already pushed, or the next) that meets the condition. */
+const progress = (runId: number, condition: (event: RunProgressEvent) => boolean) =>
+  recorded.until((event) =>
+    event.type === 'run.progress' && event.payload.runId === runId && condition(event.payload) ? event.payload : null,
+  );
+
+const progressUntilEnd = (runId: number) => progress(runId, (event) => event.status !== 'running');
 
 describe('suites through the contract', () => {
   it('saves revisions, lists them with case counts, and previews an import without saving', async () => {
@@ -97,7 +95,7 @@ describe('runs started from the app', () => {
     expect(started).toMatchObject({ status: 'running', version: 'triage@1.0.0', suite: 'basics' });
     const end = await progressUntilEnd(started.id);
     expect(end).toMatchObject({ status: 'finished', done: 20, total: 20, passed: 10, failed: 10, errored: 0 });
-    const running = events.filter((event) => event.type === 'run.progress' && event.payload.status === 'running');
+    const running = recorded.events.filter((event) => event.type === 'run.progress' && event.payload.status === 'running');
     expect(running.length).toBeGreaterThan(0);
 
     const rows = await client.runs.results({ runId: started.id });
@@ -144,7 +142,8 @@ describe('runs started from the app', () => {
       suite: 'basics',
       settings: { concurrency: 2, repeat: 1 },
     });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Cancel once results have been committed: some finished, most not.
+    await progress(started.id, (event) => event.done >= 2);
     const cancelled = await client.runs.cancel({ runId: started.id });
     expect(cancelled.status).toBe('cancelled');
     const kept = (await client.runs.results({ runId: started.id })).length;

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memorySecrets } from '../../shared/engine/secrets';
-import { nodePlatform, sleep } from '../../shared/node/platform';
+import { nodePlatform } from '../../shared/node/platform';
 import { startFakeLlm, type FakeLlm } from '../../test-support/fake-llm';
 import { startJsonServer } from '../../test-support/json-server';
 import { agentFiles, tempWorkspace, type TestWorkspace } from '../../test-support/workspace';
@@ -45,8 +45,14 @@ describe('stored test runs', () => {
       'name: s\ncases:\n  - id: quick\n    vars: { id: 1, body: fast }\n    assert: [{ type: contains, value: billing }]\n  - id: slow\n    vars: { id: 2, body: slow }\n',
     );
     const controller = new AbortController();
-    const pending = testVersion(t.ws, 'triage@1.0.0', 's', options(controller.signal));
-    await sleep(400);
+    let quickDone: () => void = () => undefined;
+    const quick = new Promise<void>((resolve) => (quickDone = resolve));
+    const pending = testVersion(t.ws, 'triage@1.0.0', 's', {
+      ...options(controller.signal),
+      onProgress: (progress) => progress.last.caseId === 'quick' && quickDone(),
+    });
+    // Cancel once the quick case has its result and the slow one's call is in flight.
+    await Promise.all([quick, fake.received(2)]);
     controller.abort();
     const outcome = await pending;
     expect(outcome.run).toMatchObject({ status: 'cancelled', passed: 1, total: 2, gatePassed: false });
