@@ -1,4 +1,4 @@
-import type { Guardrails, ReleasePlan, ReleaseState, RuntimeEvent } from '../shared/release/protocol';
+import type { Guardrails, ReleaseState, RuntimeEvent } from '../shared/release/protocol';
 import { windowStats, type Recorder, type WindowStats } from './metrics';
 import type { ReleaseControl } from './release-control';
 import type { RuntimeStore } from './store';
@@ -48,7 +48,7 @@ export function startGuardian(
   const check = (state: ReleaseState, nowMs: number) => {
     const canary = state.canary;
     if (!canary) return;
-    const guardrails = store.setting<Guardrails>(state.agent, 'guardrails');
+    const guardrails = store.setting(state.agent, 'guardrails');
     if (guardrails) {
       const window = recorder
         .since(state.agent, nowMs - guardrails.windowMs)
@@ -75,7 +75,7 @@ export function startGuardian(
         return;
       }
     }
-    const plan = store.setting<ReleasePlan>(state.agent, 'plan');
+    const plan = store.setting(state.agent, 'plan');
     if (!plan?.autoAdvance || !state.plan || state.paused) return;
     const held = nowMs - Date.parse(state.plan.since);
     const hold = state.plan.step < 0 ? (plan.shadow?.durationMs ?? 0) : (plan.steps[state.plan.step]?.holdMs ?? 0);

@@ -39,7 +39,7 @@ function checkGate(plan: ReleasePlan | undefined, hash: string, semver: string):
 export function createReleaseControl(store: RuntimeStore, emit: (event: RuntimeEvent) => void) {
   const commit = (agent: string, action: CommandAction, actor: string, key?: string): CommandAnswer => {
     const state = store.state(agent);
-    const plan = store.setting<ReleasePlan>(agent, 'plan');
+    const plan = store.setting(agent, 'plan');
     if (action.type === 'canary') {
       const version = store.version(action.version);
       if (version) checkGate(plan, version.ref.hash, version.ref.semver);

@@ -6,15 +6,7 @@ import { providerFor } from '../shared/engine/providers';
 import { caseInput, renderConversation, renderTemplate } from '../shared/engine/render';
 import { EngineError, type ChatMessage, type ModelTurn, type Platform, type ToolCall } from '../shared/engine/types';
 import { SlipwayError } from '../shared/errors';
-import type {
-  Capture,
-  ChatRequest,
-  Guardrails,
-  InvokeRequest,
-  ReleasePlan,
-  ReleaseState,
-  VersionRef,
-} from '../shared/release/protocol';
+import type { ChatRequest, InvokeRequest, ReleaseState, VersionRef } from '../shared/release/protocol';
 import { route } from '../shared/release/state';
 import { parseAgentFiles, type ParsedAgent } from '../shared/validate-files';
 import type { Recorder } from './metrics';
@@ -150,8 +142,8 @@ export function createServing(
 
   const record = async (agentName: string, version: Loaded, outcome: { turn: ModelTurn | null; latencyMs: number }) => {
     const assertions = [
-      ...(store.setting<Guardrails>(agentName, 'guardrails')?.assertions ?? []),
-      ...(store.setting<ReleasePlan>(agentName, 'plan')?.assertions ?? []),
+      ...(store.setting(agentName, 'guardrails')?.assertions ?? []),
+      ...(store.setting(agentName, 'plan')?.assertions ?? []),
     ];
     const usage = outcome.turn?.usage ?? { inputTokens: 0, outputTokens: 0 };
     let assertionFailed = false;
@@ -194,7 +186,7 @@ export function createServing(
     const shadow = state.shadow;
     if (!shadow || random() * 100 >= shadow.share) return;
     void (async () => {
-      const capture = store.setting<Capture>(agentName, 'capture') ?? { retentionDays: 7, retentionCount: 10_000, redact: [] };
+      const capture = store.setting(agentName, 'capture') ?? { retentionDays: 7, retentionCount: 10_000, redact: [] };
       const patterns = capture.redact.map((pattern) => new RegExp(pattern, 'g'));
       let status: 'ok' | 'tool-mismatch' | 'error' = 'ok';
       let detail: string | null = null;

@@ -5,15 +5,20 @@ import { readMigrations, migrate } from '../shared/node/migrate';
 import { openDatabase, writeTransaction, type Database } from '../shared/node/sqlite';
 import { packageRoot } from '../shared/node/package-root';
 import { SlipwayError } from '../shared/errors';
-import type {
+import { z } from 'zod';
+import {
+  Capture,
   CommandAnswer,
+  Guardrails,
+  ReleasePlan,
   ReleaseState,
   Role,
   RuntimeEvent,
   Sample,
   TeamAnswer,
   TeamState,
-  VersionRef,
+  Webhooks,
+  type VersionRef,
 } from '../shared/release/protocol';
 import { emptyState, emptyTeam } from '../shared/release/state';
 
@@ -32,7 +37,62 @@ export interface ServedRequest {
   assertionFailed: boolean;
 }
 
-export type SettingKind = 'plan' | 'guardrails' | 'capture' | 'webhooks';
+/** An agent's settings on the runtime, each read back through its schema. */
+interface Settings {
+  plan: ReleasePlan;
+  guardrails: Guardrails;
+  capture: Capture;
+  webhooks: z.infer<typeof Webhooks>;
+}
+export type SettingKind = keyof Settings;
+export type Setting<K extends SettingKind> = Settings[K];
+const SETTINGS: { [K in SettingKind]: z.ZodType<Settings[K]> } = {
+  plan: ReleasePlan,
+  guardrails: Guardrails,
+  capture: Capture,
+  webhooks: Webhooks,
+};
+
+/**
+ * JSON from the runtime's database, parsed and checked by its schema — once per distinct text:
+ * the same release state is read on every request, and parsing it again each time would cost
+ * more than routing it does.
+ */
+function jsonReader() {
+  const seen = new Map<z.ZodType, Map<string, unknown>>();
+  return <S extends z.ZodType>(schema: S, text: string, what: string): z.output<S> => {
+    let cache = seen.get(schema);
+    if (!cache) seen.set(schema, (cache = new Map()));
+    // The cache of a schema holds only what that schema parsed.
+    if (cache.has(text)) return cache.get(text) as z.output<S>;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new SlipwayError('internal', `the runtime's stored ${what} is not JSON`);
+    }
+    const parsed = schema.safeParse(value);
+    if (!parsed.success)
+      throw new SlipwayError(
+        'internal',
+        `the runtime's stored ${what} is not in the shape this runtime reads: ${parsed.error.issues[0]?.message ?? ''}`,
+      );
+    if (cache.size >= 256) cache.delete(cache.keys().next().value ?? '');
+    cache.set(text, parsed.data);
+    return parsed.data;
+  };
+}
+
+/** A row of a prepared statement, checked by its schema. */
+function rowOf<S extends z.ZodType>(schema: S, row: unknown): z.output<S> {
+  const parsed = schema.safeParse(row);
+  if (!parsed.success)
+    throw new SlipwayError(
+      'internal',
+      `a row of the runtime's database is not in the shape it reads: ${parsed.error.issues[0]?.message ?? ''}`,
+    );
+  return parsed.data;
+}
 
 export interface RuntimeStore {
   now: () => string;
@@ -55,7 +115,7 @@ export interface RuntimeStore {
   ): RuntimeEvent[];
   event(agent: string, event: Omit<RuntimeEvent, 'id' | 'at' | 'agent'>): RuntimeEvent;
   eventsSince(cursor: number, agent: string | null, limit?: number): RuntimeEvent[];
-  setting<T>(agent: string, kind: SettingKind): T | undefined;
+  setting<K extends SettingKind>(agent: string, kind: K): Setting<K> | undefined;
   putSetting(agent: string, kind: SettingKind, value: unknown): void;
   createToken(role: Role, name: string): string;
   tokenRole(token: string): Role | undefined;
@@ -105,16 +165,40 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
       'SELECT version, at_ms AS atMs, latency_ms AS latencyMs, error, input_tokens AS inputTokens, output_tokens AS outputTokens, cost_usd AS costUsd, tool_calls AS toolCalls, assertion_failed AS assertionFailed FROM requests WHERE agent = ? AND at_ms >= ? ORDER BY at_ms',
     ),
     addSample: db.prepare('INSERT INTO samples (at, agent, sample) VALUES (?, ?, ?)'),
-    samples: db.prepare('SELECT id, sample FROM samples WHERE agent = ? AND id > ? ORDER BY id LIMIT ?'),
+    samples: db.prepare('SELECT id, at, agent, sample FROM samples WHERE agent = ? AND id > ? ORDER BY id LIMIT ?'),
     trimSamplesByAge: db.prepare('DELETE FROM samples WHERE agent = ? AND at < ?'),
     trimSamplesByCount: db.prepare(
       'DELETE FROM samples WHERE agent = ? AND id <= (SELECT id FROM samples WHERE agent = ? ORDER BY id DESC LIMIT 1 OFFSET ?)',
     ),
   };
 
+  const json = jsonReader();
+  const StateRow = z.object({ state: z.string() });
+  const AnswerRow = z.object({ answer: z.string() });
+  const ValueRow = z.object({ value: z.string() });
+  const VersionRow = z.object({ hash: z.string(), agent: z.string(), semver: z.string(), files: z.string() });
+  const EventRow = z.object({
+    id: z.int(),
+    at: z.string(),
+    agent: z.string(),
+    type: z.string(),
+    actor: z.string(),
+    detail: z.string(),
+  });
+  const RequestRow = z.object({
+    version: z.string(),
+    atMs: z.number(),
+    latencyMs: z.number(),
+    error: z.int(),
+    inputTokens: z.number(),
+    outputTokens: z.number(),
+    costUsd: z.number(),
+    toolCalls: z.int(),
+    assertionFailed: z.int(),
+  });
   const state = (agent: string): ReleaseState => {
-    const row = statements.getState.get(agent) as { state: string } | undefined;
-    return row ? (JSON.parse(row.state) as ReleaseState) : emptyState(agent, now());
+    const row: unknown = statements.getState.get(agent);
+    return row === undefined ? emptyState(agent, now()) : json(ReleaseState, rowOf(StateRow, row).state, 'release state');
   };
 
   return {
@@ -122,22 +206,22 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
     putVersion: (agent: string, version: VersionRef, files: Record<string, string>): boolean =>
       statements.putVersion.run(version.hash, agent, version.semver, JSON.stringify(files), now()).changes > 0,
     version: (hash: string): { agent: string; ref: VersionRef; files: Record<string, string> } | undefined => {
-      const row = statements.getVersion.get(hash) as { hash: string; agent: string; semver: string; files: string } | undefined;
-      return row
-        ? {
-            agent: row.agent,
-            ref: { hash: row.hash, semver: row.semver },
-            files: JSON.parse(row.files) as Record<string, string>,
-          }
-        : undefined;
+      const found: unknown = statements.getVersion.get(hash);
+      if (found === undefined) return undefined;
+      const row = rowOf(VersionRow, found);
+      return {
+        agent: row.agent,
+        ref: { hash: row.hash, semver: row.semver },
+        files: json(z.record(z.string(), z.string()), row.files, `files of ${row.hash.slice(0, 12)}`),
+      };
     },
     state,
     releases: (): ReleaseState[] =>
-      (statements.allStates.all() as Array<{ state: string }>).map((row) => JSON.parse(row.state) as ReleaseState),
+      statements.allStates.all().map((row) => json(ReleaseState, rowOf(StateRow, row).state, 'release state')),
     /** A command's answer under its idempotency key, if it was applied before. */
     answered: (key: string): CommandAnswer | undefined => {
-      const row = statements.getCommand.get(key) as { answer: string } | undefined;
-      return row ? (JSON.parse(row.answer) as CommandAnswer) : undefined;
+      const row: unknown = statements.getCommand.get(key);
+      return row === undefined ? undefined : json(CommandAnswer, rowOf(AnswerRow, row).answer, 'command answer');
     },
     /** The new state, the command's answer and its event, in one transaction. */
     commit: (
@@ -155,12 +239,12 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
         return { id, at, agent: next.agent, ...change.event };
       }),
     team: (name: string): TeamState => {
-      const row = statements.getTeam.get(name) as { state: string } | undefined;
-      return row ? (JSON.parse(row.state) as TeamState) : emptyTeam(name, now());
+      const row: unknown = statements.getTeam.get(name);
+      return row === undefined ? emptyTeam(name, now()) : json(TeamState, rowOf(StateRow, row).state, 'team state');
     },
     teamAnswered: (key: string): TeamAnswer | undefined => {
-      const row = statements.getCommand.get(key) as { answer: string } | undefined;
-      return row ? (JSON.parse(row.answer) as TeamAnswer) : undefined;
+      const row: unknown = statements.getCommand.get(key);
+      return row === undefined ? undefined : json(TeamAnswer, rowOf(AnswerRow, row).answer, 'team answer');
     },
     commitTeam: (team, states, change) =>
       writeTransaction(db, () => {
@@ -184,12 +268,13 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
       return { id, at, agent, ...event };
     },
     eventsSince: (cursor: number, agent: string | null, limit = 1000): RuntimeEvent[] =>
-      (statements.eventsSince.all(cursor, agent, agent, limit) as Array<Omit<RuntimeEvent, 'detail'> & { detail: string }>).map(
-        (row) => ({ ...row, detail: JSON.parse(row.detail) as Record<string, unknown> }),
-      ),
-    setting: <T>(agent: string, kind: SettingKind): T | undefined => {
-      const row = statements.getSetting.get(agent, kind) as { value: string } | undefined;
-      return row ? (JSON.parse(row.value) as T) : undefined;
+      statements.eventsSince.all(cursor, agent, agent, limit).map((raw) => {
+        const row = rowOf(EventRow, raw);
+        return RuntimeEvent.parse({ ...row, detail: JSON.parse(row.detail) });
+      }),
+    setting: <K extends SettingKind>(agent: string, kind: K): Setting<K> | undefined => {
+      const row: unknown = statements.getSetting.get(agent, kind);
+      return row === undefined ? undefined : json(SETTINGS[kind], rowOf(ValueRow, row).value, `${kind} of ${agent}`);
     },
     putSetting: (agent: string, kind: SettingKind, value: unknown): void => {
       statements.putSetting.run(agent, kind, JSON.stringify(value));
@@ -200,8 +285,10 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
       statements.addToken.run(tokenHash(token), role, name, now());
       return token;
     },
-    tokenRole: (token: string): Role | undefined =>
-      (statements.findToken.get(tokenHash(token)) as { role: Role } | undefined)?.role,
+    tokenRole: (token: string): Role | undefined => {
+      const row: unknown = statements.findToken.get(tokenHash(token));
+      return row === undefined ? undefined : rowOf(z.object({ role: Role }), row).role;
+    },
     /** Served requests, many at once (one transaction), as the metrics buffer flushes them. */
     recordRequests: (requests: ServedRequest[]): void => {
       if (requests.length === 0) return;
@@ -222,16 +309,10 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
       });
     },
     requestsSince: (agent: string, sinceMs: number): ServedRequest[] =>
-      (
-        statements.requestsSince.all(agent, sinceMs) as Array<
-          Omit<ServedRequest, 'agent' | 'error' | 'assertionFailed'> & { error: number; assertionFailed: number }
-        >
-      ).map((row) => ({
-        ...row,
-        agent,
-        error: row.error === 1,
-        assertionFailed: row.assertionFailed === 1,
-      })),
+      statements.requestsSince.all(agent, sinceMs).map((raw) => {
+        const row = rowOf(RequestRow, raw);
+        return { ...row, agent, error: row.error === 1, assertionFailed: row.assertionFailed === 1 };
+      }),
     addSample: (agent: string, sample: Omit<Sample, 'id' | 'at' | 'agent'>, retention: { days: number; count: number }): void => {
       writeTransaction(db, () => {
         const at = now();
@@ -241,10 +322,10 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
       });
     },
     samples: (agent: string, after: number, limit: number): Sample[] =>
-      (statements.samples.all(agent, after, limit) as Array<{ id: number; sample: string }>).map((row) => ({
-        id: row.id,
-        ...(JSON.parse(row.sample) as Omit<Sample, 'id'>),
-      })),
+      statements.samples.all(agent, after, limit).map((raw) => {
+        const row = rowOf(z.object({ id: z.int(), at: z.string(), agent: z.string(), sample: z.string() }), raw);
+        return Sample.parse({ ...JSON.parse(row.sample), id: row.id, at: row.at, agent: row.agent });
+      }),
     close: () => db.close(),
   };
 }

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { Webhook, type RuntimeEvent } from '../shared/release/protocol';
+import type { RuntimeEvent } from '../shared/release/protocol';
 import type { RuntimeStore } from './store';
 
 /** The events worth a message: a guardrail tripped, a rollback, a promotion, a step of the plan. */
@@ -27,7 +26,7 @@ export function describeEvent(event: RuntimeEvent): string {
 /** Posts the event to the agent's webhooks, fire and forget: a slow or failing hook never holds the runtime. */
 export function notifyWebhooks(store: RuntimeStore, event: RuntimeEvent, fetcher: typeof fetch): void {
   if (!NOTIFIED.has(event.type)) return;
-  const hooks = store.setting<{ hooks: Array<z.infer<typeof Webhook>> }>(event.agent, 'webhooks')?.hooks ?? [];
+  const hooks = store.setting(event.agent, 'webhooks')?.hooks ?? [];
   for (const hook of hooks) {
     const body = hook.format === 'slack' ? { text: describeEvent(event) } : event;
     fetcher(hook.url, {

@@ -13,8 +13,8 @@ import {
 
 /** Comparing versions on the same inputs: each case's verdict and what changed, and the aggregate. */
 
-export type CaseVerdict = 'improved' | 'regressed' | 'same' | 'changed';
-export const CASE_VERDICTS: readonly CaseVerdict[] = ['improved', 'regressed', 'same', 'changed'];
+export const CASE_VERDICTS = ['improved', 'regressed', 'same', 'changed'] as const;
+export type CaseVerdict = (typeof CASE_VERDICTS)[number];
 
 export type Category =
   'tool-sequence-changed' | 'format-broken' | 'refusal-introduced' | 'length-changed' | 'cost-up' | 'error-introduced';

@@ -1,38 +1,45 @@
+import { z } from 'zod';
 import { SlipwayError } from '../shared/errors';
 import type { Ref } from '../shared/ref';
-import { sql } from './statements';
+import { typed } from './statements';
 import type { Workspace } from './workspace';
 
-export interface AgentRow {
-  id: number;
-  name: string;
-  description: string;
-  created_at: string;
-  archived_at: string | null;
-}
+export const AgentRow = z.object({
+  id: z.int(),
+  name: z.string(),
+  description: z.string(),
+  created_at: z.string(),
+  archived_at: z.string().nullable(),
+});
+export type AgentRow = z.infer<typeof AgentRow>;
 
-export interface VersionRow {
-  id: number;
-  agent_id: number;
-  semver: string;
-  hash: string;
-  parent_id: number | null;
-  author: string;
-  message: string;
-  bump: 'major' | 'minor' | 'patch' | null;
-  created_at: string;
-}
+export const VersionRow = z.object({
+  id: z.int(),
+  agent_id: z.int(),
+  semver: z.string(),
+  hash: z.string(),
+  parent_id: z.int().nullable(),
+  author: z.string(),
+  message: z.string(),
+  bump: z.enum(['major', 'minor', 'patch']).nullable(),
+  created_at: z.string(),
+});
+export type VersionRow = z.infer<typeof VersionRow>;
+
+const Name = z.object({ name: z.string() });
 
 const VERSION_COLUMNS = 'id, agent_id, semver, hash, parent_id, author, message, bump, created_at';
 
 export function findAgent(ws: Workspace, name: string): AgentRow | undefined {
-  return sql(ws.db, 'SELECT * FROM agents WHERE name = ?').get(name) as AgentRow | undefined;
+  return typed(ws.db, AgentRow, 'SELECT id, name, description, created_at, archived_at FROM agents WHERE name = ?').get(name);
 }
 
 export function requireAgent(ws: Workspace, name: string): AgentRow {
   const agent = findAgent(ws, name);
   if (agent) return agent;
-  const names = (sql(ws.db, 'SELECT name FROM agents ORDER BY name').all() as Array<{ name: string }>).map((row) => row.name);
+  const names = typed(ws.db, Name, 'SELECT name FROM agents ORDER BY name')
+    .all()
+    .map((row) => row.name);
   const known = names.length > 0 ? `agents: ${names.join(', ')}` : 'the workspace has no agents yet';
   throw new SlipwayError('not_found', `no agent named "${name}" (${known})`);
 }
@@ -44,36 +51,40 @@ export function requireActiveAgent(ws: Workspace, name: string): AgentRow {
 }
 
 export function versionById(ws: Workspace, id: number): VersionRow {
-  const row = sql(ws.db, `SELECT ${VERSION_COLUMNS} FROM versions WHERE id = ?`).get(id) as VersionRow | undefined;
+  const row = typed(ws.db, VersionRow, `SELECT ${VERSION_COLUMNS} FROM versions WHERE id = ?`).get(id);
   if (!row) throw new SlipwayError('internal', `version row ${id} is missing`);
   return row;
 }
 
 export function semverOf(ws: Workspace, id: number | null): string | null {
   if (id === null) return null;
-  return (sql(ws.db, 'SELECT semver FROM versions WHERE id = ?').get(id) as { semver: string } | undefined)?.semver ?? null;
+  return typed(ws.db, z.object({ semver: z.string() }), 'SELECT semver FROM versions WHERE id = ?').get(id)?.semver ?? null;
 }
 
 export function highestVersion(ws: Workspace, agentId: number): VersionRow | undefined {
-  return sql(
+  return typed(
     ws.db,
+    VersionRow,
     `SELECT ${VERSION_COLUMNS} FROM versions WHERE agent_id = ? ORDER BY major DESC, minor DESC, patch DESC LIMIT 1`,
-  ).get(agentId) as VersionRow | undefined;
+  ).get(agentId);
 }
 
 export function versionFiles(ws: Workspace, versionId: number): Record<string, string> {
-  const rows = sql(
+  const rows = typed(
     ws.db,
-    'SELECT version_files.name AS name, blobs.content AS content FROM version_files JOIN blobs ON blobs.sha256 = version_files.blob_sha256 WHERE version_id = ? ORDER BY name',
-  ).all(versionId) as Array<{ name: string; content: string }>;
+    z.object({ name: z.string(), content: z.string() }),
+    `SELECT version_files.name AS name, blobs.content AS content FROM version_files
+       JOIN blobs ON blobs.sha256 = version_files.blob_sha256 WHERE version_id = ? ORDER BY name`,
+  ).all(versionId);
   return Object.fromEntries(rows.map((row) => [row.name, row.content]));
 }
 
 export function labelsByVersion(ws: Workspace, agentId: number): Map<number, string[]> {
-  const rows = sql(ws.db, 'SELECT name, version_id FROM labels WHERE agent_id = ? ORDER BY name').all(agentId) as Array<{
-    name: string;
-    version_id: number;
-  }>;
+  const rows = typed(
+    ws.db,
+    z.object({ name: z.string(), version_id: z.int() }),
+    'SELECT name, version_id FROM labels WHERE agent_id = ? ORDER BY name',
+  ).all(agentId);
   const map = new Map<number, string[]>();
   for (const row of rows) map.set(row.version_id, [...(map.get(row.version_id) ?? []), row.name]);
   return map;
@@ -92,10 +103,11 @@ export function resolveVersion(ws: Workspace, ref: Ref): { agent: AgentRow; vers
       if (!version) throw new SlipwayError('not_found', `agent "${agent.name}" has no versions yet`);
       return { agent, version };
     case 'semver':
-      version = sql(
+      version = typed(
         ws.db,
+        VersionRow,
         `SELECT ${VERSION_COLUMNS} FROM versions WHERE agent_id = ? AND major = ? AND minor = ? AND patch = ?`,
-      ).get(agent.id, ...selector.semver.split('.').map(Number)) as VersionRow | undefined;
+      ).get(agent.id, ...selector.semver.split('.').map(Number));
       if (!version) {
         const latest = highestVersion(ws, agent.id);
         throw new SlipwayError(
@@ -105,12 +117,15 @@ export function resolveVersion(ws: Workspace, ref: Ref): { agent: AgentRow; vers
       }
       return { agent, version };
     case 'label': {
-      const row = sql(ws.db, 'SELECT version_id FROM labels WHERE agent_id = ? AND name = ?').get(agent.id, selector.label) as
-        { version_id: number } | undefined;
+      const row = typed(
+        ws.db,
+        z.object({ version_id: z.int() }),
+        'SELECT version_id FROM labels WHERE agent_id = ? AND name = ?',
+      ).get(agent.id, selector.label);
       if (!row) {
-        const names = (
-          sql(ws.db, 'SELECT name FROM labels WHERE agent_id = ? ORDER BY name').all(agent.id) as Array<{ name: string }>
-        ).map((label) => label.name);
+        const names = typed(ws.db, Name, 'SELECT name FROM labels WHERE agent_id = ? ORDER BY name')
+          .all(agent.id)
+          .map((label) => label.name);
         throw new SlipwayError(
           'not_found',
           `agent "${agent.name}" has no label "${selector.label}" (${names.length > 0 ? `labels: ${names.join(', ')}` : 'no labels yet'})`,
@@ -119,10 +134,11 @@ export function resolveVersion(ws: Workspace, ref: Ref): { agent: AgentRow; vers
       return { agent, version: versionById(ws, row.version_id) };
     }
     case 'hash': {
-      const rows = sql(
+      const rows = typed(
         ws.db,
+        VersionRow,
         `SELECT ${VERSION_COLUMNS} FROM versions WHERE agent_id = ? AND hash >= ? AND hash < ? ORDER BY major DESC, minor DESC, patch DESC`,
-      ).all(agent.id, selector.prefix, `${selector.prefix}g`) as VersionRow[];
+      ).all(agent.id, selector.prefix, `${selector.prefix}g`);
       const hashes = new Set(rows.map((row) => row.hash));
       if (hashes.size > 1)
         throw new SlipwayError(

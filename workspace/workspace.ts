@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SlipwayError } from '../shared/errors';
@@ -5,7 +6,7 @@ import { migrate, readMigrations } from '../shared/node/migrate';
 import { openDatabase, type Database } from '../shared/node/sqlite';
 import { defaultIdentity, type Identity } from './identity';
 import { DATABASE_FILE, migrationsDir } from './paths';
-import { sql } from './statements';
+import { sql, typed } from './statements';
 
 export { DATABASE_FILE };
 export const BACKUPS_DIR = 'backups';
@@ -66,7 +67,7 @@ export function openWorkspace(dir: string, options: WorkspaceOptions = {}): Work
   }
   let fallback: Identity | null = null;
   const identity = (): Identity => {
-    const row = sql(db, "SELECT value FROM settings WHERE key = 'author'").get() as { value: string } | undefined;
+    const row = typed(db, z.object({ value: z.string() }), "SELECT value FROM settings WHERE key = 'author'").get();
     if (row) return { author: row.value, source: 'settings' };
     fallback ??= (options.identity ?? defaultIdentity)();
     return fallback;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CASE_VERDICTS, CATEGORIES, type Category } from '../compare';
 import { DatasetItem, DatasetName } from '../dataset';
-import { ResultDetail, SuiteName } from './testing';
+import { StoredResult, SuiteName } from './testing';
 import { AgentName } from '../names';
 import { Message, RecordId, RefText, method, query } from './common';
 
@@ -42,7 +42,7 @@ export const DatasetPreview = z.object({
 });
 export type DatasetPreview = z.infer<typeof DatasetPreview>;
 
-const Verdict = z.enum(CASE_VERDICTS as [string, ...string[]]);
+const Verdict = z.enum(CASE_VERDICTS);
 const CategoryName = z.enum(Object.keys(CATEGORIES) as [Category, ...Category[]]);
 const Difference = z.object({ estimate: z.number(), low: z.number(), high: z.number() }).nullable();
 
@@ -120,7 +120,11 @@ export const CaseRow = z.object({
 });
 export type CaseRow = z.infer<typeof CaseRow>;
 
-const StoredResult = ResultDetail.omit({ input: true });
+/** A case's row as a comparison stores it: the table's row, each side with its first output. */
+export const StoredCaseRow = CaseRow.extend({
+  baseline: SideOfCase.extend({ output: z.string() }),
+  candidate: SideOfCase.extend({ output: z.string() }),
+});
 
 export const ComparedCase = z.object({
   caseId: z.string(),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AgentName } from '../names';
 import { FileSet } from './agents';
 import { Attestation } from '../release/protocol';
+import { FAILURE_KINDS } from '../engine/types';
 import { Message, RecordId, RefText, method, query } from './common';
 
 /** Suites, runs and the Try panel: the shapes that cross the contract and the methods. */
@@ -115,15 +116,13 @@ const ToolTrace = z.object({
 
 export const Verdict = z.object({ type: z.string(), pass: z.boolean(), score: z.number(), reason: z.string() });
 
-const EngineFailure = z.object({ kind: z.string(), message: z.string() });
+const EngineFailure = z.object({ kind: z.enum(FAILURE_KINDS), message: z.string() });
 
-/** One result whole, for the case drawer. */
-export const ResultDetail = z.object({
+/** One result as a run stores it (the engine's CaseResult). */
+export const StoredResult = z.object({
   caseId: z.string(),
   repeat: z.int(),
   status: ResultStatus,
-  /** The case's variables (or messages) as the suite revision of the run gives them. */
-  input: z.unknown(),
   output: z.string(),
   messages: z.array(ChatMessage),
   toolCalls: z.array(ToolTrace),
@@ -135,6 +134,12 @@ export const ResultDetail = z.object({
   error: EngineFailure.nullable(),
   verdicts: z.array(Verdict),
   cached: z.boolean(),
+});
+
+/** One result whole, for the case drawer: what was stored, and the case's input. */
+export const ResultDetail = StoredResult.extend({
+  /** The case's variables (or messages) as the suite revision of the run gives them. */
+  input: z.unknown(),
 });
 export type ResultDetail = z.infer<typeof ResultDetail>;
 

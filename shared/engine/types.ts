@@ -64,8 +64,18 @@ export interface Platform {
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-export type FailureKind =
-  'rate_limited' | 'http' | 'timeout' | 'network' | 'malformed' | 'config' | 'cancelled' | 'tool' | 'budget';
+export const FAILURE_KINDS = [
+  'rate_limited',
+  'http',
+  'timeout',
+  'network',
+  'malformed',
+  'config',
+  'cancelled',
+  'tool',
+  'budget',
+] as const;
+export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 /** A failure of a call, explained for a person, with what the runner needs to retry it. */
 export class EngineError extends Error {

@@ -206,6 +206,7 @@ export const Capture = z.object({
 export type Capture = z.infer<typeof Capture>;
 
 export const Webhook = z.object({ url: z.url(), format: z.enum(['json', 'slack']).default('json') });
+export const Webhooks = z.object({ hooks: z.array(Webhook) });
 
 /** POST /v1/agents/{agent}/invoke */
 export const InvokeRequest = z.object({

@@ -22,7 +22,7 @@ import {
   TeamState,
   TokenRequest,
   VersionUpload,
-  Webhook,
+  Webhooks,
   type Role,
 } from './protocol';
 
@@ -83,7 +83,6 @@ function route<
 }
 
 const Uploaded = z.object({ hash: z.string(), semver: z.string(), created: z.boolean() });
-const Webhooks = z.object({ hooks: z.array(Webhook) });
 const conflict = {
   description: 'The release is at another generation (or the eval gate refuses); the current state comes back',
   schema: ErrorBody.extend({ state: ReleaseState.optional() }),

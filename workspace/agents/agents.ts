@@ -1,31 +1,37 @@
+import { z } from 'zod';
 import type { Agent, AgentSummary } from '../../shared/contract/agents';
 import { SlipwayError } from '../../shared/errors';
 import { canonicalManifest } from '../../shared/manifest';
 import { nodeSha256 } from '../../shared/node/sha256';
 import { writeTransaction } from '../../shared/node/sqlite';
-import { sql } from '../statements';
+import { sql, typed } from '../statements';
 import type { Workspace } from '../workspace';
 import { appendAudit } from '../audit/audit-log';
 import { draftFiles, storeDraft, STARTER_FILES } from './drafts';
-import { findAgent, highestVersion, requireAgent, versionById, type AgentRow } from '../lookup';
+import { AgentRow, findAgent, highestVersion, requireAgent, versionById } from '../lookup';
 
 function toAgent(row: AgentRow): Agent {
   return { name: row.name, description: row.description, createdAt: row.created_at, archived: row.archived_at !== null };
 }
 
 export function listAgents(ws: Workspace, includeArchived: boolean): AgentSummary[] {
-  const rows = sql(ws.db, 'SELECT * FROM agents WHERE (? OR archived_at IS NULL) ORDER BY name').all(
-    includeArchived ? 1 : 0,
-  ) as AgentRow[];
+  const rows = typed(
+    ws.db,
+    AgentRow,
+    'SELECT id, name, description, created_at, archived_at FROM agents WHERE (? OR archived_at IS NULL) ORDER BY name',
+  ).all(includeArchived ? 1 : 0);
   return rows.map((row) => {
     const latest = highestVersion(ws, row.id);
-    const count = (sql(ws.db, 'SELECT count(*) AS n FROM versions WHERE agent_id = ?').get(row.id) as { n: number }).n;
-    const labels = sql(
+    const count = typed(ws.db, z.object({ n: z.number() }), 'SELECT count(*) AS n FROM versions WHERE agent_id = ?').one(
+      row.id,
+    ).n;
+    const labels = typed(
       ws.db,
+      z.object({ name: z.string(), semver: z.string() }),
       'SELECT labels.name AS name, versions.semver AS semver FROM labels JOIN versions ON versions.id = labels.version_id WHERE labels.agent_id = ? ORDER BY labels.name',
-    ).all(row.id) as Array<{ name: string; semver: string }>;
+    ).all(row.id);
     const parent =
-      (sql(ws.db, 'SELECT parent_id FROM drafts WHERE agent_id = ?').get(row.id) as { parent_id: number | null } | undefined)
+      typed(ws.db, z.object({ parent_id: z.number().nullable() }), 'SELECT parent_id FROM drafts WHERE agent_id = ?').get(row.id)
         ?.parent_id ?? null;
     const draftHash = canonicalManifest(draftFiles(ws, row.id), nodeSha256).hash;
     return {

@@ -1,9 +1,10 @@
+import { z } from 'zod';
 import { AGENT_FILES, isAgentFileName, normalizeLineEndings } from '../../shared/agent-files';
 import type { Draft } from '../../shared/contract/agents';
 import { SlipwayError } from '../../shared/errors';
 import { parseRefIn } from '../../shared/ref';
 import { writeTransaction } from '../../shared/node/sqlite';
-import { sql } from '../statements';
+import { sql, typed } from '../statements';
 import type { Workspace } from '../workspace';
 import { appendAudit } from '../audit/audit-log';
 import { requireActiveAgent, requireAgent, resolveVersion, semverOf, versionById, versionFiles, type AgentRow } from '../lookup';
@@ -22,16 +23,17 @@ function checkFileName(name: string): void {
 }
 
 export function draftFiles(ws: Workspace, agentId: number): Record<string, string> {
-  const rows = sql(ws.db, 'SELECT name, content FROM draft_files WHERE agent_id = ? ORDER BY name').all(agentId) as Array<{
-    name: string;
-    content: string;
-  }>;
+  const rows = typed(
+    ws.db,
+    z.object({ name: z.string(), content: z.string() }),
+    'SELECT name, content FROM draft_files WHERE agent_id = ? ORDER BY name',
+  ).all(agentId);
   return Object.fromEntries(rows.map((row) => [row.name, row.content]));
 }
 
 export function draftParentId(ws: Workspace, agentId: number): number | null {
   return (
-    (sql(ws.db, 'SELECT parent_id FROM drafts WHERE agent_id = ?').get(agentId) as { parent_id: number | null } | undefined)
+    typed(ws.db, z.object({ parent_id: z.number().nullable() }), 'SELECT parent_id FROM drafts WHERE agent_id = ?').get(agentId)
       ?.parent_id ?? null
   );
 }
@@ -43,10 +45,11 @@ function changedFiles(files: Record<string, string>, parent: Record<string, stri
 }
 
 export function readDraft(ws: Workspace, agent: AgentRow): Draft {
-  const row = sql(ws.db, 'SELECT parent_id, updated_at FROM drafts WHERE agent_id = ?').get(agent.id) as {
-    parent_id: number | null;
-    updated_at: string;
-  };
+  const row = typed(
+    ws.db,
+    z.object({ parent_id: z.number().nullable(), updated_at: z.string() }),
+    'SELECT parent_id, updated_at FROM drafts WHERE agent_id = ?',
+  ).one(agent.id);
   const files = draftFiles(ws, agent.id);
   const changed = changedFiles(files, row.parent_id === null ? null : versionFiles(ws, row.parent_id));
   return {

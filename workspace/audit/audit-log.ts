@@ -1,6 +1,7 @@
+import { z } from 'zod';
 import { auditRowHash, GENESIS_HASH, verifyChain, type ChainCheck, type ChainRow } from '../../shared/audit-chain';
 import type { AuditEntry } from '../../shared/contract/audit';
-import { sql } from '../statements';
+import { sql, typed } from '../statements';
 import type { Workspace } from '../workspace';
 
 export interface AuditEvent {
@@ -23,8 +24,11 @@ function json(value: unknown): string | null {
  * change it records: the previous hash is read under the same lock, so the chain cannot fork.
  */
 export function appendAudit(ws: Workspace, event: AuditEvent): void {
-  const last = sql(ws.db, 'SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1').get() as
-    { id: number; hash: string } | undefined;
+  const last = typed(
+    ws.db,
+    z.object({ id: z.number(), hash: z.string() }),
+    'SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1',
+  ).get();
   const prevHash = last?.hash ?? GENESIS_HASH;
   const row = {
     id: (last?.id ?? 0) + 1,
@@ -55,20 +59,21 @@ export function appendAudit(ws: Workspace, event: AuditEvent): void {
   );
 }
 
-interface AuditRow {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  agent_id: number | null;
-  agent_name: string | null;
-  subject: string;
-  reason: string;
-  before: string | null;
-  after: string | null;
-  prev_hash: string;
-  hash: string;
-}
+const AuditRow = z.object({
+  id: z.int(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  agent_id: z.int().nullable(),
+  agent_name: z.string().nullable(),
+  subject: z.string(),
+  reason: z.string(),
+  before: z.string().nullable(),
+  after: z.string().nullable(),
+  prev_hash: z.string(),
+  hash: z.string(),
+});
+type AuditRow = z.infer<typeof AuditRow>;
 
 export interface AuditFilter {
   agentId?: number | undefined;
@@ -83,8 +88,9 @@ export interface AuditFilter {
 }
 
 export function listAudit(ws: Workspace, filter: AuditFilter): AuditEntry[] {
-  const rows = sql(
+  const rows = typed(
     ws.db,
+    AuditRow,
     `SELECT audit.*, agents.name AS agent_name FROM audit LEFT JOIN agents ON agents.id = audit.agent_id
      WHERE (:agent IS NULL OR audit.agent_id = :agent) AND (:before IS NULL OR audit.id < :before)
        AND (:action IS NULL OR audit.action = :action OR (substr(:action, -1) = '.' AND substr(audit.action, 1, length(:action)) = :action))
@@ -99,7 +105,7 @@ export function listAudit(ws: Workspace, filter: AuditFilter): AuditEntry[] {
     since: filter.since ?? null,
     until: filter.until ?? null,
     limit: filter.limit,
-  }) as AuditRow[];
+  });
   return rows.map((row) => ({
     id: row.id,
     at: row.at,
@@ -108,16 +114,17 @@ export function listAudit(ws: Workspace, filter: AuditFilter): AuditEntry[] {
     agent: row.agent_name,
     subject: row.subject,
     reason: row.reason,
-    before: row.before === null ? null : (JSON.parse(row.before) as unknown),
-    after: row.after === null ? null : (JSON.parse(row.after) as unknown),
+    before: row.before === null ? null : JSON.parse(row.before),
+    after: row.after === null ? null : JSON.parse(row.after),
     hash: row.hash,
   }));
 }
 
 function* chainRows(ws: Workspace): Generator<ChainRow> {
-  for (const row of ws.db.prepare('SELECT * FROM audit ORDER BY id').iterate() as IterableIterator<
-    Omit<AuditRow, 'agent_name'>
-  >) {
+  const ChainRow = AuditRow.omit({ agent_name: true });
+  for (const raw of ws.db.prepare('SELECT * FROM audit ORDER BY id').iterate()) {
+    // The chain is read whole and in order (iterate, not all()), each row checked like any other.
+    const row = ChainRow.parse(raw);
     yield {
       id: row.id,
       at: row.at,

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { basename } from 'node:path';
 import {
@@ -18,7 +19,7 @@ import { compareSemver } from '../../shared/semver';
 import { readBundleEntries, refuse, writeFolder, zipEntries } from '../../shared/node/bundle-archive';
 import { collectEvidence, importEvidence, planEvidence } from './evidence';
 import { checkSignature, keyFingerprint, signManifest } from './signing';
-import { sql } from '../statements';
+import { sql, typed } from '../statements';
 import { appendAudit } from '../audit/audit-log';
 import { listLabels, setLabel } from '../versions/labels';
 import { findAgent, requireAgent, resolveVersion, versionById, versionFiles, type VersionRow } from '../lookup';
@@ -76,7 +77,7 @@ function collect(ws: Workspace, refs: Ref[]): { versions: BundledVersion[]; file
         parent: version.parent_id === null ? null : versionById(ws, version.parent_id).semver,
         author: version.author,
         message: version.message,
-        bump: (version.bump as BundledVersion['bump']) ?? null,
+        bump: version.bump,
         createdAt: version.created_at,
         files: Object.keys(contents).sort(),
       });
@@ -187,9 +188,9 @@ function planVersions(ws: Workspace, manifest: BundleManifest): Omit<BundlePrevi
   const hashHere = (agentId: number | undefined, semver: string) =>
     agentId === undefined
       ? undefined
-      : (
-          sql(ws.db, 'SELECT hash FROM versions WHERE agent_id = ? AND semver = ?').get(agentId, semver) as
-            { hash: string } | undefined
+      : typed(ws.db, z.object({ hash: z.string() }), 'SELECT hash FROM versions WHERE agent_id = ? AND semver = ?').get(
+          agentId,
+          semver,
         )?.hash;
   const bundled = new Set(manifest.versions.map((version) => `${version.agent}@${version.semver}`));
   for (const version of manifest.versions) {

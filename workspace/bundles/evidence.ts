@@ -12,7 +12,7 @@ import { parseSuiteYaml } from '../../shared/suite-file';
 import { SlipwayError } from '../../shared/errors';
 import { refuse } from '../../shared/node/bundle-archive';
 import { comparisonReport } from '../comparing/handlers';
-import { sql } from '../statements';
+import { jsonColumn, sql, typed } from '../statements';
 import { listComparisons } from '../comparing/comparisons';
 import { findAgent, requireAgent } from '../lookup';
 import { listRuns, runResults } from '../testing/runs';
@@ -157,35 +157,28 @@ export function importEvidence(
 /** The runs and reports that came with bundles, newest first. */
 export function listImportedEvidence(ws: Workspace, agentName: string): ImportedEvidence[] {
   const agent = requireAgent(ws, agentName);
-  const rows = sql(
+  const rows = typed(
     ws.db,
-    'SELECT id, kind, title, versions, source, imported_at FROM imported_evidence WHERE agent_id = ? ORDER BY id DESC',
-  ).all(agent.id) as Array<{
-    id: number;
-    kind: 'run' | 'comparison';
-    title: string;
-    versions: string;
-    source: string;
-    imported_at: string;
-  }>;
-  return rows.map((row) =>
-    ImportedEvidence.parse({
-      id: row.id,
-      kind: row.kind,
-      title: row.title,
-      versions: JSON.parse(row.versions) as unknown,
-      source: JSON.parse(row.source) as unknown,
-      importedAt: row.imported_at,
+    z.object({
+      id: z.number(),
+      kind: z.enum(['run', 'comparison']),
+      title: z.string(),
+      versions: jsonColumn(ImportedEvidence.shape.versions),
+      source: jsonColumn(ImportedEvidence.shape.source),
+      imported_at: z.string(),
     }),
-  );
+    'SELECT id, kind, title, versions, source, imported_at FROM imported_evidence WHERE agent_id = ? ORDER BY id DESC',
+  ).all(agent.id);
+  return rows.map(({ imported_at: importedAt, ...row }) => ({ ...row, importedAt }));
 }
 
 /** One piece of imported evidence as a file to save: the run's JSON or the comparison's HTML report. */
 export function importedEvidenceFile(ws: Workspace, id: number): { fileName: string; content: string } {
-  const row = sql(
+  const row = typed(
     ws.db,
+    z.object({ kind: z.enum(['run', 'comparison']), content: z.string(), agent: z.string() }),
     'SELECT imported_evidence.kind, imported_evidence.content, agents.name AS agent FROM imported_evidence JOIN agents ON agents.id = imported_evidence.agent_id WHERE imported_evidence.id = ?',
-  ).get(id) as { kind: 'run' | 'comparison'; content: string; agent: string } | undefined;
+  ).get(id);
   if (!row) throw new SlipwayError('not_found', `no imported evidence ${id}`);
   return { fileName: `${row.agent}-imported-${row.kind}-${id}.${row.kind === 'run' ? 'json' : 'html'}`, content: row.content };
 }

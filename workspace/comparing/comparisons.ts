@@ -1,56 +1,40 @@
-import { compareVersions, type CaseRow, type CaseVerdict, type ComparisonStats } from '../../shared/compare';
+import { z } from 'zod';
+import { CASE_VERDICTS, compareVersions, type CaseRow, type CaseVerdict } from '../../shared/compare';
+import { ComparisonStats, ComparisonSummary, StoredCaseRow } from '../../shared/contract/comparing';
+import { StoredResult } from '../../shared/contract/testing';
 import type { DatasetItem } from '../../shared/dataset';
 import type { CaseResult } from '../../shared/engine/runner';
 import { SlipwayError } from '../../shared/errors';
 import { writeTransaction } from '../../shared/node/sqlite';
-import { sql } from '../statements';
+import { jsonColumn, sql, typed } from '../statements';
 import type { Workspace } from '../workspace';
 import { appendAudit } from '../audit/audit-log';
 import { datasetRevisionById } from './datasets';
 import { requireAgent } from '../lookup';
 import { OWNER, ownerIsGone } from '../owner';
 
-export type ComparisonStatus = 'running' | 'finished' | 'cancelled' | 'interrupted';
+export type ComparisonStatus = ComparisonSummary['status'];
 
-export interface ComparedRef {
-  ref: string;
-  /** What it resolved to: AGENT@1.2.0 or AGENT@draft. */
-  version: string;
-  hash: string;
-}
+const ComparisonRow = z.object({
+  id: z.int(),
+  agent: z.string(),
+  dataset: z.string(),
+  dataset_revision: z.int(),
+  dataset_items: z.int(),
+  suite: z.string().nullable(),
+  suite_revision: z.int().nullable(),
+  refs: jsonColumn(ComparisonSummary.shape.refs),
+  settings: jsonColumn(ComparisonSummary.shape.settings),
+  seed: z.int(),
+  status: ComparisonSummary.shape.status,
+  actor: z.string(),
+  started_at: z.string(),
+  finished_at: z.string().nullable(),
+  stats: jsonColumn(ComparisonStats).nullable(),
+});
+type ComparisonRow = z.infer<typeof ComparisonRow>;
 
-export interface ComparisonSummary {
-  id: number;
-  agent: string;
-  dataset: { name: string; revision: number; items: number };
-  suite: { name: string; revision: number } | null;
-  refs: ComparedRef[];
-  settings: { repeat: number; concurrency: number };
-  seed: number;
-  status: ComparisonStatus;
-  actor: string;
-  startedAt: string;
-  finishedAt: string | null;
-  stats: ComparisonStats | null;
-}
-
-interface ComparisonRow {
-  id: number;
-  agent: string;
-  dataset: string;
-  dataset_revision: number;
-  dataset_items: number;
-  suite: string | null;
-  suite_revision: number | null;
-  refs: string;
-  settings: string;
-  seed: number;
-  status: ComparisonStatus;
-  actor: string;
-  started_at: string;
-  finished_at: string | null;
-  stats: string | null;
-}
+const ResultJson = z.object({ side: z.int(), result: jsonColumn(StoredResult) });
 
 const COMPARISON_SQL = `SELECT comparisons.id, agents.name AS agent, datasets.name AS dataset, dataset_revisions.revision AS dataset_revision, dataset_revisions.items AS dataset_items,
     suites.name AS suite, suite_revisions.revision AS suite_revision, refs, settings, seed, status, actor, started_at, finished_at, stats
@@ -64,14 +48,14 @@ function toSummary(row: ComparisonRow): ComparisonSummary {
     agent: row.agent,
     dataset: { name: row.dataset, revision: row.dataset_revision, items: row.dataset_items },
     suite: row.suite !== null && row.suite_revision !== null ? { name: row.suite, revision: row.suite_revision } : null,
-    refs: JSON.parse(row.refs) as ComparedRef[],
-    settings: JSON.parse(row.settings) as ComparisonSummary['settings'],
+    refs: row.refs,
+    settings: row.settings,
     seed: row.seed,
     status: row.status,
     actor: row.actor,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
-    stats: row.stats === null ? null : (JSON.parse(row.stats) as ComparisonStats),
+    stats: row.stats,
   };
 }
 
@@ -79,7 +63,7 @@ export interface NewComparison {
   agentId: number;
   datasetRevisionId: number;
   suiteRevisionId: number | null;
-  refs: ComparedRef[];
+  refs: ComparisonSummary['refs'];
   settings: ComparisonSummary['settings'];
   seed: number;
 }
@@ -116,28 +100,28 @@ export function recordComparisonResult(ws: Workspace, comparisonId: number, side
 }
 
 export function getComparison(ws: Workspace, id: number): ComparisonSummary {
-  const row = sql(ws.db, `${COMPARISON_SQL} WHERE comparisons.id = ?`).get(id) as ComparisonRow | undefined;
+  const row = typed(ws.db, ComparisonRow, `${COMPARISON_SQL} WHERE comparisons.id = ?`).get(id);
   if (!row) throw new SlipwayError('not_found', `no comparison ${id}`);
   return toSummary(row);
 }
 
 export function listComparisons(ws: Workspace, agentName: string): ComparisonSummary[] {
   const agent = requireAgent(ws, agentName);
-  return (
-    sql(ws.db, `${COMPARISON_SQL} WHERE comparisons.agent_id = ? ORDER BY comparisons.id DESC`).all(agent.id) as ComparisonRow[]
-  ).map(toSummary);
+  return typed(ws.db, ComparisonRow, `${COMPARISON_SQL} WHERE comparisons.agent_id = ? ORDER BY comparisons.id DESC`)
+    .all(agent.id)
+    .map(toSummary);
 }
 
 /** Every stored result of a comparison, by side, then by case id. */
 function resultsBySide(ws: Workspace, id: number, sides: number): Array<Map<string, CaseResult[]>> {
   const bySide = Array.from({ length: sides }, () => new Map<string, CaseResult[]>());
-  const rows = sql(
+  const rows = typed(
     ws.db,
+    ResultJson,
     'SELECT side, result FROM comparison_results WHERE comparison_id = ? ORDER BY side, case_id, repeat',
-  ).all(id) as Array<{ side: number; result: string }>;
-  for (const row of rows) {
-    const result = JSON.parse(row.result) as CaseResult;
-    const cases = bySide[row.side];
+  ).all(id);
+  for (const { side, result } of rows) {
+    const cases = bySide[side];
     cases?.set(result.caseId, [...(cases.get(result.caseId) ?? []), result]);
   }
   return bySide;
@@ -179,7 +163,8 @@ export function finishComparison(
       JSON.stringify(stats),
       id,
     );
-    const agentId = (sql(ws.db, 'SELECT agent_id FROM comparisons WHERE id = ?').get(id) as { agent_id: number }).agent_id;
+    const agentId =
+      typed(ws.db, z.object({ agent_id: z.int() }), 'SELECT agent_id FROM comparisons WHERE id = ?').get(id)?.agent_id ?? null;
     appendAudit(ws, {
       action: 'comparison.finish',
       agentId,
@@ -199,11 +184,13 @@ export function finishComparison(
 
 /** Each case's verdict for one candidate (1 is the first after the baseline). */
 export function comparisonRows(ws: Workspace, id: number, candidate: number): CaseRow[] {
-  const rows = sql(ws.db, 'SELECT row FROM comparison_rows WHERE comparison_id = ? AND candidate = ? ORDER BY position').all(
-    id,
-    candidate,
-  ) as Array<{ row: string }>;
-  return rows.map((row) => JSON.parse(row.row) as CaseRow);
+  return typed(
+    ws.db,
+    z.object({ row: jsonColumn(StoredCaseRow) }),
+    'SELECT row FROM comparison_rows WHERE comparison_id = ? AND candidate = ? ORDER BY position',
+  )
+    .all(id, candidate)
+    .map((stored) => stored.row);
 }
 
 /** Every repeat of one case on the baseline and on a candidate, for the side-by-side view. */
@@ -214,35 +201,39 @@ export function comparisonCase(
   caseId: string,
 ): { baseline: CaseResult[]; candidate: CaseResult[]; verdict: CaseVerdict | null } {
   const read = (side: number) =>
-    (
-      sql(
-        ws.db,
-        'SELECT result FROM comparison_results WHERE comparison_id = ? AND side = ? AND case_id = ? ORDER BY repeat',
-      ).all(id, side, caseId) as Array<{ result: string }>
-    ).map((row) => JSON.parse(row.result) as CaseResult);
+    typed(
+      ws.db,
+      ResultJson,
+      'SELECT side, result FROM comparison_results WHERE comparison_id = ? AND side = ? AND case_id = ? ORDER BY repeat',
+    )
+      .all(id, side, caseId)
+      .map((row) => row.result);
   const baseline = read(0);
   if (baseline.length === 0) throw new SlipwayError('not_found', `comparison ${id} has no case ${caseId}`);
-  const verdict = sql(ws.db, 'SELECT verdict FROM comparison_rows WHERE comparison_id = ? AND candidate = ? AND case_id = ?').get(
-    id,
-    candidate,
-    caseId,
-  ) as { verdict: CaseVerdict } | undefined;
+  const verdict = typed(
+    ws.db,
+    z.object({ verdict: z.enum(CASE_VERDICTS) }),
+    'SELECT verdict FROM comparison_rows WHERE comparison_id = ? AND candidate = ? AND case_id = ?',
+  ).get(id, candidate, caseId);
   return { baseline, candidate: read(candidate), verdict: verdict?.verdict ?? null };
 }
 
 /** Comparisons left running by a process of this machine that died end as interrupted, with what they stored. */
 export function endOrphanedComparisons(ws: Workspace): number[] {
-  const running = sql(ws.db, "SELECT id, owner FROM comparisons WHERE status = 'running'").all() as Array<{
-    id: number;
-    owner: string | null;
-  }>;
+  const running = typed(
+    ws.db,
+    z.object({ id: z.int(), owner: z.string().nullable() }),
+    "SELECT id, owner FROM comparisons WHERE status = 'running'",
+  ).all();
   const orphans = running.filter((comparison) => ownerIsGone(comparison.owner));
   for (const comparison of orphans) {
-    const order = (
-      sql(ws.db, 'SELECT DISTINCT case_id FROM comparison_results WHERE comparison_id = ? AND side = 0 ORDER BY rowid').all(
-        comparison.id,
-      ) as Array<{ case_id: string }>
-    ).map((row) => row.case_id);
+    const order = typed(
+      ws.db,
+      z.object({ case_id: z.string() }),
+      'SELECT DISTINCT case_id FROM comparison_results WHERE comparison_id = ? AND side = 0 ORDER BY rowid',
+    )
+      .all(comparison.id)
+      .map((row) => row.case_id);
     finishComparison(ws, comparison.id, 'interrupted', order);
   }
   return orphans.map((comparison) => comparison.id);
@@ -250,8 +241,11 @@ export function endOrphanedComparisons(ws: Workspace): number[] {
 
 /** The items of the dataset revision a comparison ran on. */
 export function datasetItemsOf(ws: Workspace, id: number): DatasetItem[] {
-  const row = sql(ws.db, 'SELECT dataset_revision_id AS revisionId FROM comparisons WHERE id = ?').get(id) as
-    { revisionId: number } | undefined;
+  const row = typed(
+    ws.db,
+    z.object({ revisionId: z.int() }),
+    'SELECT dataset_revision_id AS revisionId FROM comparisons WHERE id = ?',
+  ).get(id);
   if (!row) throw new SlipwayError('not_found', `no comparison ${id}`);
   return datasetRevisionById(ws, row.revisionId).dataset.items;
 }

@@ -1,8 +1,9 @@
+import { z } from 'zod';
 import { SlipwayError } from '../../shared/errors';
 import { datasetToJsonl, parseDatasetJsonl, type Dataset } from '../../shared/dataset';
 import { nodeSha256 } from '../../shared/node/sha256';
 import { writeTransaction } from '../../shared/node/sqlite';
-import { sql } from '../statements';
+import { sql, typed } from '../statements';
 import type { Workspace } from '../workspace';
 import { appendAudit } from '../audit/audit-log';
 import { requireActiveAgent } from '../lookup';
@@ -21,17 +22,18 @@ export interface DatasetRevision {
   dataset: Dataset;
 }
 
-interface RevisionRow {
-  id: number;
-  name: string;
-  revision: number;
-  hash: string;
-  content: string;
-  items: number;
-  author: string;
-  message: string;
-  created_at: string;
-}
+const RevisionRow = z.object({
+  id: z.int(),
+  name: z.string(),
+  revision: z.int(),
+  hash: z.string(),
+  content: z.string(),
+  items: z.int(),
+  author: z.string(),
+  message: z.string(),
+  created_at: z.string(),
+});
+type RevisionRow = z.infer<typeof RevisionRow>;
 
 const REVISION_SQL = `SELECT dataset_revisions.id, datasets.name, revision, hash, content, items, author, message, dataset_revisions.created_at
   FROM dataset_revisions JOIN datasets ON datasets.id = dataset_revisions.dataset_id`;
@@ -51,8 +53,9 @@ function toRevision(agent: string, row: RevisionRow): DatasetRevision {
   };
 }
 
-const datasets = revisioned<RevisionRow, DatasetRevision>({
+const datasets = revisioned({
   table: 'datasets',
+  row: RevisionRow,
   select: REVISION_SQL,
   noun: 'dataset',
   emptyHint: 'no datasets yet: import one with `slipway dataset import FILE --agent AGENT`, or make one from a suite',
@@ -102,11 +105,12 @@ export const listDatasets = datasets.list;
 export const getDataset = datasets.get;
 
 export function datasetRevisionById(ws: Workspace, id: number): DatasetRevision {
-  const row = sql(ws.db, `${REVISION_SQL} WHERE dataset_revisions.id = ?`).get(id) as RevisionRow | undefined;
+  const row = typed(ws.db, RevisionRow, `${REVISION_SQL} WHERE dataset_revisions.id = ?`).get(id);
   if (!row) throw new SlipwayError('not_found', `no dataset revision ${id}`);
-  const agent = sql(
+  const agent = typed(
     ws.db,
+    z.object({ name: z.string() }),
     'SELECT agents.name AS name FROM datasets JOIN agents ON agents.id = datasets.agent_id JOIN dataset_revisions ON dataset_revisions.dataset_id = datasets.id WHERE dataset_revisions.id = ?',
-  ).get(id) as { name: string };
+  ).one(id);
   return toRevision(agent.name, row);
 }

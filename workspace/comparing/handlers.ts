@@ -1,6 +1,6 @@
 import { comparisonHtml } from '../../shared/compare-report';
 import type { AppEvent, Handlers } from '../../shared/contract/contract';
-import type { DatasetDetail } from '../../shared/contract/comparing';
+import type { DatasetDetail, ComparisonSummary } from '../../shared/contract/comparing';
 import { datasetFromSuite, importDataset } from '../../shared/dataset';
 import { caseInput } from '../../shared/engine/render';
 import type { PriceTable } from '../../shared/engine/prices';
@@ -16,7 +16,6 @@ import {
   endOrphanedComparisons,
   getComparison,
   listComparisons,
-  type ComparisonSummary,
 } from './comparisons';
 import { getDataset, listDatasets, saveDataset, type DatasetRevision } from './datasets';
 import { getSuite } from '../testing/suites';

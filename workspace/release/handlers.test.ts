@@ -157,3 +157,44 @@ describe('releasing from the app', () => {
     expect((await client.local.status({})).running).toBe(false);
   });
 });
+
+const TICKET = { ticket_id: 'T-9', customer_tier: 'pro', customer_name: 'Ada', subject: 'Help' };
+
+describe('shadow samples', () => {
+  it('turns what a shadow captured on the runtime into a dataset of the agent, each sample an item', async () => {
+    setup();
+    runtime = await startRuntimeProcess();
+    await client.targets.save({ name: 'prod', url: runtime.url, token: runtime.tokens.admin });
+    await client.release.command({ agent: 'ticket-triage', target: 'prod', action: { type: 'deploy', ref: '1.1.0' } });
+    await expect(client.release.samplesToDataset({ agent: 'ticket-triage', target: 'prod', name: 'shadowed' })).rejects.toThrow(
+      /captured no shadow samples of ticket-triage yet/,
+    );
+    await client.release.command({
+      agent: 'ticket-triage',
+      target: 'prod',
+      action: { type: 'shadow', ref: '1.1.1', share: 100 },
+    });
+    const invoke = (body: string) =>
+      fetch(`${runtime?.url ?? ''}/v1/agents/ticket-triage/invoke`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${runtime?.tokens.invoker ?? ''}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ vars: { ...TICKET, body } }),
+      });
+    expect((await invoke('charged twice')).status).toBe(200);
+    expect((await invoke('the API is down')).status).toBe(200);
+    // The shadow runs after the answer: its samples are there once the runtime says so.
+    let samples = 0;
+    while (samples < 2) {
+      const response = await fetch(`${runtime.url}/v1/agents/ticket-triage/samples`, {
+        headers: { authorization: `Bearer ${runtime.tokens.viewer}` },
+      });
+      samples = ((await response.json()) as { samples: unknown[] }).samples.length;
+    }
+    const dataset = await client.release.samplesToDataset({ agent: 'ticket-triage', target: 'prod', name: 'shadowed' });
+    expect(dataset).toMatchObject({ name: 'shadowed', revision: 1, items: 2 });
+    expect(dataset.list.map((item) => item.vars)).toEqual([
+      { ...TICKET, body: 'charged twice' },
+      { ...TICKET, body: 'the API is down' },
+    ]);
+  });
+});

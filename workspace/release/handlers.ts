@@ -4,7 +4,7 @@ import type { ReleaseView, TargetInfo } from '../../shared/contract/release';
 import { SlipwayError } from '../../shared/errors';
 import { writeTransaction } from '../../shared/node/sqlite';
 import { z } from 'zod';
-import { ReleaseState, type CommandAction, type Guardrails } from '../../shared/release/protocol';
+import { ReleaseState, type CommandAction } from '../../shared/release/protocol';
 import { quantile } from '../../shared/stats';
 import { gateMissing, planWithEvidence } from './evidence';
 import { startLocalRuntime, type StartedRuntime } from './local-runtime';
@@ -18,6 +18,7 @@ import { requireAgent } from '../lookup';
 import { getTarget, listTargets, removeTarget, saveTarget, targetTokenName, targetTokenVariable } from './targets';
 import { readSetting, writeSetting } from '../settings/values';
 import { resolveAgentRef } from '../versions/agent-ref';
+import { jsonColumn, typed } from '../statements';
 import type { Workspace } from '../workspace';
 
 const LOCAL = 'local';
@@ -40,6 +41,22 @@ const WINDOW_FALLBACK_MS = 60_000;
 type ReleaseHandlers = Pick<Handlers, 'targets' | 'release' | 'local'>;
 
 const Known = z.object({ state: ReleaseState, at: z.string() });
+
+/** A release command's audit row, as much of its answer as History shows. */
+const Semver = z.object({ semver: z.string() }).nullable().optional();
+const DeploymentRow = z.object({
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  subject: z.string(),
+  after: jsonColumn(z.looseObject({ stable: Semver, canary: Semver, refused: z.string().optional() })).nullable(),
+});
+
+/** What a captured sample's input may hold: the variables of an invoke, or a chat's messages. */
+const SampleInput = z.looseObject({
+  vars: z.record(z.string(), z.unknown()).optional(),
+  messages: z.array(z.looseObject({ role: z.string(), content: z.unknown() })).optional(),
+});
 
 /**
  * The app's side of releasing: targets (tokens in the vault), each agent's release on a target
@@ -325,7 +342,7 @@ export function createReleaseHandlers(
         return view(agent, target);
       },
       setGuardrails: async ({ agent, target, guardrails }) => {
-        await client(target).client.setGuardrails(agent, guardrails as Guardrails);
+        await client(target).client.setGuardrails(agent, guardrails);
         writeTransaction(ws.db, () =>
           appendAudit(ws, {
             action: 'release.guardrails',
@@ -360,7 +377,7 @@ export function createReleaseHandlers(
         const versions: Record<string, string> = {};
         for (const bucket of buckets)
           versions[bucket.version] ??=
-            (ws.db.prepare('SELECT semver FROM versions WHERE hash = ?').get(bucket.version) as { semver: string } | undefined)
+            typed(ws.db, z.object({ semver: z.string() }), 'SELECT semver FROM versions WHERE hash = ?').get(bucket.version)
               ?.semver ?? bucket.version.slice(0, 8);
         return { buckets, versions };
       },
@@ -369,25 +386,13 @@ export function createReleaseHandlers(
         return { events: events.slice(-100).reverse() };
       },
       deployments: ({ agent }) => {
-        const rows = ws.db
-          .prepare(
-            "SELECT at, actor, action, subject, after FROM audit WHERE agent_id = ? AND action IN ('release.deploy', 'release.canary', 'release.promote', 'release.rollback', 'release.step') ORDER BY id DESC",
-          )
-          .all(requireAgent(ws, agent).id) as Array<{
-          at: string;
-          actor: string;
-          action: string;
-          subject: string;
-          after: string | null;
-        }>;
+        const rows = typed(
+          ws.db,
+          DeploymentRow,
+          "SELECT at, actor, action, subject, after FROM audit WHERE agent_id = ? AND action IN ('release.deploy', 'release.canary', 'release.promote', 'release.rollback', 'release.step') ORDER BY id DESC",
+        ).all(requireAgent(ws, agent).id);
         return rows.flatMap((row) => {
-          const after = row.after
-            ? (JSON.parse(row.after) as {
-                stable?: { semver: string } | null;
-                canary?: { semver: string } | null;
-                refused?: string;
-              })
-            : {};
+          const after = row.after ?? {};
           if (after.refused) return [];
           return [
             {
@@ -408,7 +413,8 @@ export function createReleaseHandlers(
         if (samples.length === 0)
           throw new SlipwayError('invalid_input', `${target} has captured no shadow samples of ${agent} yet`);
         const items = samples.map((sample) => {
-          const input = sample.input as { vars?: Record<string, unknown>; messages?: Array<{ role: string; content: unknown }> };
+          const parsed = SampleInput.safeParse(sample.input);
+          const input = parsed.success ? parsed.data : {};
           const messages = (input.messages ?? []).filter(
             (message): message is { role: 'user' | 'assistant'; content: string } =>
               (message.role === 'user' || message.role === 'assistant') && typeof message.content === 'string',

@@ -1,15 +1,13 @@
+import { z } from 'zod';
 import { SlipwayError } from '../../shared/errors';
 import { writeTransaction } from '../../shared/node/sqlite';
-import { sql } from '../statements';
+import { jsonColumn, sql, typed } from '../statements';
 import type { Workspace } from '../workspace';
 import { appendAudit } from '../audit/audit-log';
 
 /** A runtime the workspace releases to; its token is a secret kept elsewhere. */
-export interface Target {
-  name: string;
-  url: string;
-  label: string;
-}
+const Target = z.object({ name: z.string(), url: z.string(), label: z.string() });
+export type Target = z.infer<typeof Target>;
 
 /** The name of a target's token among the keys (the vault, or SLIPWAY_KEY_<NAME>). */
 export function targetTokenName(target: string): string {
@@ -22,9 +20,13 @@ export function targetTokenVariable(target: string): string {
 }
 
 export function listTargets(ws: Workspace): Target[] {
-  return (sql(ws.db, "SELECT value FROM settings WHERE key LIKE 'target:%' ORDER BY key").all() as Array<{ value: string }>).map(
-    (row) => JSON.parse(row.value) as Target,
-  );
+  return typed(
+    ws.db,
+    z.object({ value: jsonColumn(Target) }),
+    "SELECT value FROM settings WHERE key LIKE 'target:%' ORDER BY key",
+  )
+    .all()
+    .map((row) => row.value);
 }
 
 export function getTarget(ws: Workspace, name: string): Target {

@@ -1,6 +1,6 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { SlipwayError } from '../../shared/errors';
-import { sql } from '../statements';
+import { sql, typed } from '../statements';
 import type { Workspace } from '../workspace';
 
 /**
@@ -9,7 +9,7 @@ import type { Workspace } from '../workspace';
  * refused by name rather than trusted.
  */
 export function readSetting<T>(ws: Workspace, key: string, schema: z.ZodType<T>): T | null {
-  const row = sql(ws.db, 'SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+  const row = typed(ws.db, z.object({ value: z.string() }), 'SELECT value FROM settings WHERE key = ?').get(key);
   if (!row) return null;
   const parsed = schema.safeParse(JSON.parse(row.value));
   if (!parsed.success)

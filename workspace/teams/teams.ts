@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { load as loadYaml } from 'js-yaml';
 import { ContractFile } from '../../shared/agent-files';
 import { checkCompatibility, type Contract } from '../../shared/compat';
@@ -5,7 +6,7 @@ import type { DependencyCheck, TeamCheck, TeamDetail, TeamRelease, TeamReleaseOf
 import { SlipwayError } from '../../shared/errors';
 import { writeTransaction } from '../../shared/node/sqlite';
 import { compareSemver } from '../../shared/semver';
-import { sql } from '../statements';
+import { sql, typed } from '../statements';
 import type { Workspace } from '../workspace';
 import { appendAudit } from '../audit/audit-log';
 import { parseRefIn } from '../../shared/ref';
@@ -13,18 +14,16 @@ import { requireAgent, resolveVersion, versionFiles } from '../lookup';
 
 /** Teams of agents, their releases (one version of each member, immutable) and the dependency checks between members. */
 
-export interface Pinned {
-  agent: string;
-  semver: string;
-  hash: string;
-  versionId: number;
-}
+const Pinned = z.object({ agent: z.string(), semver: z.string(), hash: z.string(), versionId: z.int() });
+export type Pinned = z.infer<typeof Pinned>;
 
 /** The team's row, or a refusal naming the teams there are. */
 export function requireTeam(ws: Workspace, name: string): { id: number; name: string } {
-  const row = sql(ws.db, 'SELECT id, name FROM teams WHERE name = ?').get(name) as { id: number; name: string } | undefined;
+  const row = typed(ws.db, z.object({ id: z.number(), name: z.string() }), 'SELECT id, name FROM teams WHERE name = ?').get(name);
   if (row) return row;
-  const names = (sql(ws.db, 'SELECT name FROM teams ORDER BY name').all() as Array<{ name: string }>).map((team) => team.name);
+  const names = typed(ws.db, z.object({ name: z.string() }), 'SELECT name FROM teams ORDER BY name')
+    .all()
+    .map((team) => team.name);
   throw new SlipwayError(
     'not_found',
     `no team named "${name}" (${names.length ? `teams: ${names.join(', ')}` : 'the workspace has no teams yet: `slipway team create NAME AGENT…`'})`,
@@ -32,12 +31,13 @@ export function requireTeam(ws: Workspace, name: string): { id: number; name: st
 }
 
 function membersOf(ws: Workspace, teamId: number): string[] {
-  return (
-    sql(
-      ws.db,
-      'SELECT agents.name FROM team_members JOIN agents ON agents.id = team_members.agent_id WHERE team_id = ? ORDER BY agents.name',
-    ).all(teamId) as Array<{ name: string }>
-  ).map((row) => row.name);
+  return typed(
+    ws.db,
+    z.object({ name: z.string() }),
+    'SELECT agents.name FROM team_members JOIN agents ON agents.id = team_members.agent_id WHERE team_id = ? ORDER BY agents.name',
+  )
+    .all(teamId)
+    .map((row) => row.name);
 }
 
 /** A version's contract.yaml, or null when it declares none. */
@@ -80,18 +80,22 @@ export function checkPins(ws: Workspace, pins: Pinned[], teamName: string): Team
 }
 
 function pinsOfRelease(ws: Workspace, releaseId: number): Pinned[] {
-  return sql(
+  return typed(
     ws.db,
-    'SELECT agents.name AS agent, versions.semver, versions.hash, versions.id AS versionId FROM team_release_pins JOIN agents ON agents.id = team_release_pins.agent_id JOIN versions ON versions.id = team_release_pins.version_id WHERE release_id = ? ORDER BY agents.name',
-  ).all(releaseId) as Pinned[];
+    Pinned,
+    `SELECT agents.name AS agent, versions.semver, versions.hash, versions.id AS versionId FROM team_release_pins
+       JOIN agents ON agents.id = team_release_pins.agent_id JOIN versions ON versions.id = team_release_pins.version_id
+       WHERE release_id = ? ORDER BY agents.name`,
+  ).all(releaseId);
 }
 
 /** The team's releases (or the one numbered), newest first, each with its check. */
 function releasesOf(ws: Workspace, team: { id: number; name: string }, number: number | null = null): TeamRelease[] {
-  const rows = sql(
+  const rows = typed(
     ws.db,
+    z.object({ id: z.number(), number: z.number(), message: z.string(), author: z.string(), created_at: z.string() }),
     'SELECT id, number, message, author, created_at FROM team_releases WHERE team_id = ? AND (? IS NULL OR number = ?) ORDER BY number DESC',
-  ).all(team.id, number, number) as Array<{ id: number; number: number; message: string; author: string; created_at: string }>;
+  ).all(team.id, number, number);
   return rows.map((row) => {
     const pins = pinsOfRelease(ws, row.id);
     return {
@@ -113,9 +117,9 @@ export function getTeam(ws: Workspace, name: string): TeamDetail {
 }
 
 export function listTeams(ws: Workspace): TeamDetail[] {
-  return (sql(ws.db, 'SELECT name FROM teams ORDER BY name').all() as Array<{ name: string }>).map((row) =>
-    getTeam(ws, row.name),
-  );
+  return typed(ws.db, z.object({ name: z.string() }), 'SELECT name FROM teams ORDER BY name')
+    .all()
+    .map((row) => getTeam(ws, row.name));
 }
 
 function writeMembers(ws: Workspace, teamId: number, members: string[]): void {
@@ -177,8 +181,9 @@ export function createTeamRelease(ws: Workspace, name: string, refs: Record<stri
     const team = requireTeam(ws, name);
     const pins = resolvePins(ws, name, refs);
     const next =
-      ((sql(ws.db, 'SELECT max(number) AS n FROM team_releases WHERE team_id = ?').get(team.id) as { n: number | null }).n ?? 0) +
-      1;
+      (typed(ws.db, z.object({ n: z.number().nullable() }), 'SELECT max(number) AS n FROM team_releases WHERE team_id = ?').one(
+        team.id,
+      ).n ?? 0) + 1;
     const id = Number(
       sql(ws.db, 'INSERT INTO team_releases (team_id, number, message, author, created_at) VALUES (?, ?, ?, ?, ?)').run(
         team.id,
@@ -220,17 +225,15 @@ export function teamRelease(ws: Workspace, name: string, number: number): TeamRe
 /** The team releases that pinned each version of an agent, newest first, for History. */
 export function teamReleasesOfAgent(ws: Workspace, agent: string): TeamReleaseOfVersion[] {
   const id = requireAgent(ws, agent).id;
-  return sql(
+  return typed(
     ws.db,
+    z.object({ team: z.string(), number: z.int(), semver: z.string(), createdAt: z.string() }),
     `SELECT teams.name AS team, team_releases.number, versions.semver, team_releases.created_at AS createdAt
     FROM team_release_pins JOIN team_releases ON team_releases.id = team_release_pins.release_id JOIN teams ON teams.id = team_releases.team_id JOIN versions ON versions.id = team_release_pins.version_id
     WHERE team_release_pins.agent_id = ? ORDER BY team_releases.created_at DESC, team_releases.number DESC`,
   )
     .all(id)
-    .map((row) => {
-      const value = row as { team: string; number: number; semver: string; createdAt: string };
-      return { ...value, name: `${value.team}#${value.number}` };
-    });
+    .map((row) => ({ ...row, name: `${row.team}#${row.number}` }));
 }
 
 const MATRIX_VERSIONS = 12;
@@ -252,10 +255,11 @@ export function teamMatrix(
   const members = membersOf(ws, requireTeam(ws, name).id);
   const versions = new Map(
     members.map((agent) => {
-      const rows = sql(ws.db, 'SELECT id, semver FROM versions WHERE agent_id = ?').all(requireAgent(ws, agent).id) as Array<{
-        id: number;
-        semver: string;
-      }>;
+      const rows = typed(
+        ws.db,
+        z.object({ id: z.number(), semver: z.string() }),
+        'SELECT id, semver FROM versions WHERE agent_id = ?',
+      ).all(requireAgent(ws, agent).id);
       const recent = rows.sort((a, b) => compareSemver(b.semver, a.semver)).slice(0, MATRIX_VERSIONS);
       return [agent, recent.map((row) => ({ ...row, contract: contractOf(ws, row.id) }))];
     }),

@@ -1,36 +1,47 @@
-import type { RunSummary } from '../../shared/contract/testing';
+import { z } from 'zod';
+import {
+  ResultRow,
+  RunStatus as StoredRunStatus,
+  StoredResult,
+  type RunSummary,
+  type TrendPoint,
+} from '../../shared/contract/testing';
 import type { CaseResult, RunStatus } from '../../shared/engine/runner';
 import type { Attestation } from '../../shared/release/protocol';
 import { gatePasses } from '../../shared/run-report';
 import { SlipwayError } from '../../shared/errors';
 import { writeTransaction } from '../../shared/node/sqlite';
-import { sql } from '../statements';
+import { jsonColumn, sql, typed } from '../statements';
 import type { Workspace } from '../workspace';
 import { appendAudit } from '../audit/audit-log';
 import { requireAgent } from '../lookup';
 import { OWNER, ownerIsGone } from '../owner';
 
-interface RunRow {
-  id: number;
-  agent: string;
-  version_label: string;
-  version_hash: string;
-  suite: string;
-  revision: number;
-  suite_hash: string;
-  settings: string;
-  status: RunSummary['status'];
-  actor: string;
-  started_at: string;
-  finished_at: string | null;
-  total: number | null;
-  passed: number | null;
-  pass_rate: number | null;
-  min_pass_rate: number | null;
-  gate_passed: number | null;
-  cost_usd: number | null;
-  cost_known: number | null;
-}
+const RunRow = z.object({
+  id: z.int(),
+  agent: z.string(),
+  version_label: z.string(),
+  version_hash: z.string(),
+  suite: z.string(),
+  revision: z.int(),
+  suite_hash: z.string(),
+  settings: jsonColumn(z.record(z.string(), z.unknown())),
+  status: StoredRunStatus,
+  actor: z.string(),
+  started_at: z.string(),
+  finished_at: z.string().nullable(),
+  total: z.int().nullable(),
+  passed: z.int().nullable(),
+  pass_rate: z.number().nullable(),
+  min_pass_rate: z.number().nullable(),
+  gate_passed: z.int().nullable(),
+  cost_usd: z.number().nullable(),
+  cost_known: z.int().nullable(),
+});
+type RunRow = z.infer<typeof RunRow>;
+
+/** A stored result's JSON, read back through the schema it was written by. */
+const ResultJson = z.object({ result: jsonColumn(StoredResult) });
 
 const RUN_SQL = `SELECT runs.*, agents.name AS agent, suites.name AS suite, suite_revisions.revision AS revision, suite_revisions.hash AS suite_hash
   FROM runs JOIN agents ON agents.id = runs.agent_id JOIN suite_revisions ON suite_revisions.id = runs.suite_revision_id JOIN suites ON suites.id = suite_revisions.suite_id`;
@@ -44,7 +55,7 @@ function toSummary(row: RunRow): RunSummary {
     suite: row.suite,
     suiteRevision: row.revision,
     suiteRevisionHash: row.suite_hash,
-    settings: JSON.parse(row.settings) as Record<string, unknown>,
+    settings: row.settings,
     status: row.status,
     actor: row.actor,
     startedAt: row.started_at,
@@ -75,16 +86,18 @@ export interface NewRun {
  * are left alone. Returns the ids it ended.
  */
 export function endOrphanedRuns(ws: Workspace): number[] {
-  const running = sql(ws.db, "SELECT id, owner FROM runs WHERE status = 'running'").all() as Array<{
-    id: number;
-    owner: string | null;
-  }>;
+  const running = typed(
+    ws.db,
+    z.object({ id: z.int(), owner: z.string().nullable() }),
+    "SELECT id, owner FROM runs WHERE status = 'running'",
+  ).all();
   const orphans = running.filter((run) => ownerIsGone(run.owner));
   for (const run of orphans) {
-    const counts = sql(
+    const counts = typed(
       ws.db,
+      z.object({ total: z.int(), passed: z.int().nullable(), cost: z.number().nullable() }),
       "SELECT count(*) AS total, sum(status = 'passed') AS passed, sum(json_extract(result, '$.costUsd')) AS cost FROM run_results WHERE run_id = ?",
-    ).get(run.id) as { total: number; passed: number | null; cost: number | null };
+    ).get(run.id) ?? { total: 0, passed: 0, cost: 0 };
     finishRun(ws, run.id, {
       status: 'interrupted',
       total: counts.total,
@@ -160,7 +173,8 @@ export function finishRun(ws: Workspace, runId: number, end: RunEnd): RunSummary
       runId,
     );
     const summary = getRunSummary(ws, runId);
-    const agentId = (sql(ws.db, 'SELECT agent_id FROM runs WHERE id = ?').get(runId) as { agent_id: number }).agent_id;
+    const agentId =
+      typed(ws.db, z.object({ agent_id: z.int() }), 'SELECT agent_id FROM runs WHERE id = ?').get(runId)?.agent_id ?? null;
     appendAudit(ws, {
       action: 'run.finish',
       agentId,
@@ -172,25 +186,24 @@ export function finishRun(ws: Workspace, runId: number, end: RunEnd): RunSummary
 }
 
 export function getRunSummary(ws: Workspace, runId: number): RunSummary {
-  const row = sql(ws.db, `${RUN_SQL} WHERE runs.id = ?`).get(runId) as RunRow | undefined;
+  const row = typed(ws.db, RunRow, `${RUN_SQL} WHERE runs.id = ?`).get(runId);
   if (!row) throw new SlipwayError('not_found', `no run ${runId}`);
   return toSummary(row);
 }
 
 export function runResults(ws: Workspace, runId: number): CaseResult[] {
-  const rows = sql(ws.db, 'SELECT result FROM run_results WHERE run_id = ? ORDER BY rowid').all(runId) as Array<{
-    result: string;
-  }>;
-  return rows.map((row) => JSON.parse(row.result) as CaseResult);
+  return typed(ws.db, ResultJson, 'SELECT result FROM run_results WHERE run_id = ? ORDER BY rowid')
+    .all(runId)
+    .map((row) => row.result);
 }
 
 export function listRuns(ws: Workspace, agentName: string, suite?: string): RunSummary[] {
   const agent = requireAgent(ws, agentName);
-  const rows = sql(ws.db, `${RUN_SQL} WHERE runs.agent_id = ? AND (? IS NULL OR suites.name = ?) ORDER BY runs.id DESC`).all(
-    agent.id,
-    suite ?? null,
-    suite ?? null,
-  ) as RunRow[];
+  const rows = typed(
+    ws.db,
+    RunRow,
+    `${RUN_SQL} WHERE runs.agent_id = ? AND (? IS NULL OR suites.name = ?) ORDER BY runs.id DESC`,
+  ).all(agent.id, suite ?? null, suite ?? null);
   return rows.map(toSummary);
 }
 
@@ -212,11 +225,11 @@ function attestationOf(summary: Omit<RunSummary, 'attestation'>): Attestation | 
 
 /** The latest answer for a version's case and repeat, from any earlier run, for the result cache. */
 export function cachedAnswer(ws: Workspace, versionHash: string, caseId: string, repeat: number): CaseResult | undefined {
-  const row = sql(
+  return typed(
     ws.db,
+    ResultJson,
     "SELECT run_results.result FROM run_results JOIN runs ON runs.id = run_results.run_id WHERE runs.version_hash = ? AND case_id = ? AND repeat = ? AND run_results.status <> 'errored' ORDER BY runs.id DESC LIMIT 1",
-  ).get(versionHash, caseId, repeat) as { result: string } | undefined;
-  return row ? (JSON.parse(row.result) as CaseResult) : undefined;
+  ).get(versionHash, caseId, repeat)?.result;
 }
 
 export interface RunComparison {
@@ -229,9 +242,11 @@ export interface RunComparison {
 
 /** Per case: did every repeat pass? Read from the status column, never the stored JSON. */
 function caseOutcomes(ws: Workspace, runId: number): Map<string, boolean> {
-  const rows = sql(ws.db, 'SELECT case_id AS caseId, status FROM run_results WHERE run_id = ? ORDER BY rowid').all(
-    runId,
-  ) as Array<{ caseId: string; status: CaseResult['status'] }>;
+  const rows = typed(
+    ws.db,
+    ResultRow.pick({ caseId: true, status: true }),
+    'SELECT case_id AS caseId, status FROM run_results WHERE run_id = ? ORDER BY rowid',
+  ).all(runId);
   const outcomes = new Map<string, boolean>();
   for (const row of rows) outcomes.set(row.caseId, (outcomes.get(row.caseId) ?? true) && row.status === 'passed');
   return outcomes;
@@ -259,24 +274,14 @@ export function compareRuns(ws: Workspace, earlierId: number, laterId: number): 
   };
 }
 
-export interface ResultRowData {
-  caseId: string;
-  repeat: number;
-  status: CaseResult['status'];
-  latencyMs: number;
-  costUsd: number | null;
-  tokens: number | null;
-  problem: string | null;
-  flaky: boolean;
-}
-
 /**
  * A run's results as the grid shows them. SQLite reads the few fields out of each stored JSON,
  * so opening a run of 10,000 results parses none of them in JavaScript.
  */
-export function resultRows(ws: Workspace, runId: number): ResultRowData[] {
-  const rows = sql(
+export function resultRows(ws: Workspace, runId: number): ResultRow[] {
+  const rows = typed(
     ws.db,
+    ResultRow.omit({ flaky: true }),
     `SELECT case_id AS caseId, repeat, status,
        json_extract(result, '$.latencyMs') AS latencyMs,
        json_extract(result, '$.costUsd') AS costUsd,
@@ -285,7 +290,7 @@ export function resultRows(ws: Workspace, runId: number): ResultRowData[] {
          (SELECT json_extract(v.value, '$.type') || ': ' || json_extract(v.value, '$.reason') FROM json_each(result, '$.verdicts') AS v
           WHERE json_extract(v.value, '$.pass') = 0 LIMIT 1)) AS problem
      FROM run_results WHERE run_id = ? ORDER BY rowid`,
-  ).all(runId) as Array<Omit<ResultRowData, 'flaky'>>;
+  ).all(runId);
   const outcomes = new Map<string, { passed: boolean; failed: boolean }>();
   for (const row of rows) {
     const seen = outcomes.get(row.caseId) ?? { passed: false, failed: false };
@@ -300,22 +305,25 @@ export function resultRows(ws: Workspace, runId: number): ResultRowData[] {
 }
 
 export function runResult(ws: Workspace, runId: number, caseId: string, repeat: number): CaseResult {
-  const row = sql(ws.db, 'SELECT result FROM run_results WHERE run_id = ? AND case_id = ? AND repeat = ?').get(
+  const row = typed(ws.db, ResultJson, 'SELECT result FROM run_results WHERE run_id = ? AND case_id = ? AND repeat = ?').get(
     runId,
     caseId,
     repeat,
-  ) as { result: string } | undefined;
+  );
   if (!row)
     throw new SlipwayError('not_found', `run ${runId} has no result for case ${caseId}${repeat > 0 ? ` #${repeat + 1}` : ''}`);
-  return JSON.parse(row.result) as CaseResult;
+  return row.result;
 }
 
 /** The suite revision a run used, as saved. */
 export function runSuiteContent(ws: Workspace, runId: number): { revisionId: number; name: string; content: string } {
-  const row = sql(
+  const row = typed(
     ws.db,
-    'SELECT suite_revisions.id AS revisionId, suites.name AS name, content FROM runs JOIN suite_revisions ON suite_revisions.id = runs.suite_revision_id JOIN suites ON suites.id = suite_revisions.suite_id WHERE runs.id = ?',
-  ).get(runId) as { revisionId: number; name: string; content: string } | undefined;
+    z.object({ revisionId: z.int(), name: z.string(), content: z.string() }),
+    `SELECT suite_revisions.id AS revisionId, suites.name AS name, content FROM runs
+       JOIN suite_revisions ON suite_revisions.id = runs.suite_revision_id JOIN suites ON suites.id = suite_revisions.suite_id
+       WHERE runs.id = ?`,
+  ).get(runId);
   if (!row) throw new SlipwayError('not_found', `no run ${runId}`);
   return row;
 }
@@ -323,21 +331,12 @@ export function runSuiteContent(ws: Workspace, runId: number): { revisionId: num
 /** The run of the same suite of the same agent just before this one that ended, if any. */
 export function previousRun(ws: Workspace, runId: number): RunSummary | null {
   const run = getRunSummary(ws, runId);
-  const row = sql(
+  const row = typed(
     ws.db,
+    RunRow,
     `${RUN_SQL} WHERE runs.agent_id = (SELECT agent_id FROM runs WHERE id = ?) AND suites.name = ? AND runs.id < ? AND runs.status <> 'running' ORDER BY runs.id DESC LIMIT 1`,
-  ).get(runId, run.suite, runId) as RunRow | undefined;
+  ).get(runId, run.suite, runId);
   return row ? toSummary(row) : null;
-}
-
-export interface TrendPointData {
-  version: string;
-  runId: number;
-  suite: string;
-  passRate: number;
-  costUsd: number | null;
-  p95LatencyMs: number | null;
-  finishedAt: string;
 }
 
 function p95(values: number[]): number | null {
@@ -347,22 +346,25 @@ function p95(values: number[]): number | null {
 }
 
 /** Each version's latest complete run of each suite (or of one suite), in the order the versions were made. */
-export function runTrend(ws: Workspace, agentName: string, suite?: string): TrendPointData[] {
+export function runTrend(ws: Workspace, agentName: string, suite?: string): TrendPoint[] {
   const agent = requireAgent(ws, agentName);
-  const rows = sql(
+  const rows = typed(
     ws.db,
+    RunRow,
     `${RUN_SQL} JOIN versions ON versions.id = runs.version_id
      WHERE runs.agent_id = ? AND runs.status = 'finished' AND (? IS NULL OR suites.name = ?)
        AND runs.id = (SELECT max(later.id) FROM runs AS later JOIN suite_revisions AS sr ON sr.id = later.suite_revision_id
                       WHERE later.version_id = runs.version_id AND sr.suite_id = suite_revisions.suite_id AND later.status = 'finished')
      ORDER BY versions.id, suites.name`,
-  ).all(agent.id, suite ?? null, suite ?? null) as RunRow[];
+  ).all(agent.id, suite ?? null, suite ?? null);
   return rows.map((row) => {
-    const latencies = (
-      sql(ws.db, "SELECT json_extract(result, '$.latencyMs') AS latency FROM run_results WHERE run_id = ?").all(row.id) as Array<{
-        latency: number;
-      }>
-    ).map((entry) => entry.latency);
+    const latencies = typed(
+      ws.db,
+      z.object({ latency: z.number() }),
+      "SELECT json_extract(result, '$.latencyMs') AS latency FROM run_results WHERE run_id = ?",
+    )
+      .all(row.id)
+      .map((entry) => entry.latency);
     return {
       version: row.version_label,
       runId: row.id,

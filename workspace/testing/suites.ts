@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { z } from 'zod';
 import { nodeSha256 } from '../../shared/node/sha256';
 import { writeTransaction } from '../../shared/node/sqlite';
 import type { Suite } from '../../shared/suite';
@@ -23,16 +24,17 @@ export interface SuiteRevision {
   createdAt: string;
 }
 
-interface RevisionRow {
-  id: number;
-  name: string;
-  revision: number;
-  hash: string;
-  content: string;
-  author: string;
-  message: string;
-  created_at: string;
-}
+const RevisionRow = z.object({
+  id: z.int(),
+  name: z.string(),
+  revision: z.int(),
+  hash: z.string(),
+  content: z.string(),
+  author: z.string(),
+  message: z.string(),
+  created_at: z.string(),
+});
+type RevisionRow = z.infer<typeof RevisionRow>;
 
 function toRevision(agent: string, row: RevisionRow): SuiteRevision {
   return {
@@ -52,8 +54,9 @@ function toRevision(agent: string, row: RevisionRow): SuiteRevision {
 const REVISION_SQL = `SELECT suite_revisions.id, suites.name, revision, hash, content, author, message, suite_revisions.created_at
   FROM suite_revisions JOIN suites ON suites.id = suite_revisions.suite_id`;
 
-const suites = revisioned<RevisionRow, SuiteRevision>({
+const suites = revisioned({
   table: 'suites',
+  row: RevisionRow,
   select: REVISION_SQL,
   noun: 'suite',
   emptyHint: 'no suites yet: add one with `slipway suite import FILE --agent AGENT`',

@@ -1,31 +1,33 @@
+import { z } from 'zod';
 import type { LabelMove, LabelState } from '../../shared/contract/versions';
 import { SlipwayError } from '../../shared/errors';
 import { parseRefIn } from '../../shared/ref';
 import { writeTransaction } from '../../shared/node/sqlite';
-import { sql } from '../statements';
+import { sql, typed } from '../statements';
 import type { Workspace } from '../workspace';
 import { appendAudit } from '../audit/audit-log';
 import { requireAgent, resolveVersion, semverOf } from '../lookup';
 
-interface MoveRow {
-  id: number;
-  label: string;
-  from_version_id: number | null;
-  to_version_id: number;
-  actor: string;
-  reason: string;
-  at: string;
-}
+const MoveRow = z.object({
+  id: z.int(),
+  label: z.string(),
+  from_version_id: z.int().nullable(),
+  to_version_id: z.int(),
+  actor: z.string(),
+  reason: z.string(),
+  at: z.string(),
+});
 
 export function listLabels(ws: Workspace, agentName: string): LabelState[] {
   const agent = requireAgent(ws, agentName);
-  const rows = sql(
+  const rows = typed(
     ws.db,
+    z.object({ name: z.string(), semver: z.string(), hash: z.string(), moved_at: z.string(), moved_by: z.string() }),
     `SELECT labels.name AS name, versions.semver AS semver, versions.hash AS hash,
        (SELECT at FROM label_moves m WHERE m.agent_id = labels.agent_id AND m.label = labels.name ORDER BY m.id DESC LIMIT 1) AS moved_at,
        (SELECT actor FROM label_moves m WHERE m.agent_id = labels.agent_id AND m.label = labels.name ORDER BY m.id DESC LIMIT 1) AS moved_by
      FROM labels JOIN versions ON versions.id = labels.version_id WHERE labels.agent_id = ? ORDER BY labels.name`,
-  ).all(agent.id) as Array<{ name: string; semver: string; hash: string; moved_at: string; moved_by: string }>;
+  ).all(agent.id);
   return rows.map((row) => ({
     agent: agent.name,
     name: row.name,
@@ -36,7 +38,7 @@ export function listLabels(ws: Workspace, agentName: string): LabelState[] {
   }));
 }
 
-function toMove(ws: Workspace, agent: string, row: MoveRow): LabelMove {
+function toMove(ws: Workspace, agent: string, row: z.infer<typeof MoveRow>): LabelMove {
   return {
     id: row.id,
     agent,
@@ -58,8 +60,11 @@ export function setLabel(
   return writeTransaction(ws.db, () => {
     const agent = requireAgent(ws, request.agent);
     const { version } = resolveVersion(ws, ref);
-    const current = sql(ws.db, 'SELECT version_id FROM labels WHERE agent_id = ? AND name = ?').get(agent.id, request.label) as
-      { version_id: number } | undefined;
+    const current = typed(
+      ws.db,
+      z.object({ version_id: z.number() }),
+      'SELECT version_id FROM labels WHERE agent_id = ? AND name = ?',
+    ).get(agent.id, request.label);
     if (current?.version_id === version.id) {
       throw new SlipwayError('no_changes', `label ${request.label} of "${agent.name}" already points at ${version.semver}`);
     }
@@ -91,11 +96,11 @@ export function setLabel(
 
 export function labelHistory(ws: Workspace, agentName: string, label?: string): LabelMove[] {
   const agent = requireAgent(ws, agentName);
-  const rows = sql(ws.db, 'SELECT * FROM label_moves WHERE agent_id = ? AND (? IS NULL OR label = ?) ORDER BY id DESC').all(
-    agent.id,
-    label ?? null,
-    label ?? null,
-  ) as MoveRow[];
+  const rows = typed(
+    ws.db,
+    MoveRow,
+    'SELECT id, label, from_version_id, to_version_id, actor, reason, at FROM label_moves WHERE agent_id = ? AND (? IS NULL OR label = ?) ORDER BY id DESC',
+  ).all(agent.id, label ?? null, label ?? null);
   if (label !== undefined && rows.length === 0) {
     throw new SlipwayError('not_found', `agent "${agent.name}" has no label "${label}"`);
   }

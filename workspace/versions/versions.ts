@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { normalizeLineEndings } from '../../shared/agent-files';
 import { describeChanges, suggestBump, type Change } from '../../shared/changes';
 import type { BumpSuggestion, VersionDetail, VersionDiff, VersionSummary } from '../../shared/contract/versions';
@@ -9,7 +10,7 @@ import { applyBump, bumpBetween, chooseVersion, type Bump } from '../../shared/s
 import { parseAgentFiles, validateAgentFiles } from '../../shared/validate-files';
 import { nodeSha256 } from '../../shared/node/sha256';
 import { writeTransaction } from '../../shared/node/sqlite';
-import { sql, sqlRows } from '../statements';
+import { sql, typed, typedArrays } from '../statements';
 import type { Workspace } from '../workspace';
 import { appendAudit } from '../audit/audit-log';
 import { draftFiles, draftParentId, storeDraft, STARTER_FILES } from '../agents/drafts';
@@ -24,8 +25,8 @@ import {
   semverOf,
   versionById,
   versionFiles,
-  type AgentRow,
-  type VersionRow,
+  AgentRow,
+  VersionRow,
 } from '../lookup';
 
 type Files = Record<string, string>;
@@ -213,23 +214,24 @@ export function suggestForFiles(ws: Workspace, agentName: string, given?: Files)
   };
 }
 
-type HistoryRow = [
-  id: number,
-  semver: string,
-  hash: string,
-  parentId: number | null,
-  author: string,
-  message: string,
-  bump: VersionRow['bump'],
-  createdAt: string,
-];
+const HistoryRow = z.tuple([
+  z.int(),
+  z.string(),
+  z.string(),
+  z.int().nullable(),
+  z.string(),
+  z.string(),
+  VersionRow.shape.bump,
+  z.string(),
+]);
 
 export function listVersions(ws: Workspace, agentName: string): VersionSummary[] {
   const agent = requireAgent(ws, agentName);
-  const rows = sqlRows(
+  const rows = typedArrays(
     ws.db,
+    HistoryRow,
     'SELECT id, semver, hash, parent_id, author, message, bump, created_at FROM versions WHERE agent_id = ? ORDER BY major DESC, minor DESC, patch DESC',
-  ).all(agent.id) as HistoryRow[];
+  ).all(agent.id);
   const labels = labelsByVersion(ws, agent.id);
   const semvers = new Map(rows.map((row) => [row[0], row[1]]));
   return rows.map(([id, semver, hash, parentId, author, message, bump, createdAt]) => ({
@@ -314,9 +316,9 @@ export function importVersion(
   const parentId =
     version.parent === null
       ? null
-      : ((
-          sql(ws.db, 'SELECT id FROM versions WHERE agent_id = ? AND semver = ?').get(agent.id, version.parent) as
-            { id: number } | undefined
+      : (typed(ws.db, z.object({ id: z.number() }), 'SELECT id FROM versions WHERE agent_id = ? AND semver = ?').get(
+          agent.id,
+          version.parent,
         )?.id ?? null);
   const { text: manifest, entries } = canonicalManifest(files, nodeSha256);
   insertVersion(
