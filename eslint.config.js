@@ -31,6 +31,7 @@ const layers = [
       pattern(['electron', 'electron/**', '**/electron/**'], 'shared/ may not import Electron or electron/.'),
       pattern(['react', 'react-dom', 'react/**', '**/renderer/**'], 'shared/ may not import React or the renderer.'),
       pattern(['**/runtime/**'], 'shared/ may not import runtime/.'),
+      pattern(['**/workspace/**', '**/hosts/**', '**/cli/**'], 'shared/ may not import the Node programs built on it.'),
     ],
   },
   {
@@ -82,6 +83,7 @@ const layers = [
       ),
       pattern(['**/hosts/**', '!**/hosts/serve'], 'the CLI starts the browser host through hosts/serve only.'),
       pattern(['**/release/client'], 'the CLI reaches a runtime through the contract (release.*), never the runtime client.'),
+      pattern(['**/node/sqlite', 'better-sqlite3'], 'the CLI reaches the database only through the contract.'),
       pattern(['electron', '**/electron/**', '**/renderer/**', '**/runtime/**'], 'the CLI imports none of the other programs.'),
       pattern(['**/test-support/**'], 'production code never imports test helpers.'),
     ],
@@ -161,6 +163,30 @@ export default tseslint.config(
           name,
           message: `shared/ runs in Node and browsers: ${name} exists in only one of them`,
         })),
+      ],
+    },
+  },
+  {
+    // no-restricted-imports sees static imports only; the CLI loads what it needs when a command
+    // runs (`await import(...)`), so its layering is checked on those too.
+    files: ['cli/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ImportExpression[source.value=/\\/workspace\\/(?!connect$)/]',
+          message:
+            'the CLI is a client: it reaches the services through connect() (workspace/connect.ts), never a store or a service.',
+        },
+        {
+          selector: 'ImportExpression[source.value=/\\/hosts\\/(?!serve$)/]',
+          message: 'the CLI starts the browser host through hosts/serve only.',
+        },
+        {
+          selector: 'ImportExpression[source.value=/(release\\/client|\\/runtime\\/|electron|renderer|sqlite)/]',
+          message: 'the CLI reaches a runtime and the database only through the contract.',
+        },
       ],
     },
   },

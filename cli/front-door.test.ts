@@ -136,7 +136,7 @@ describe('the CLI as a client of the contract', () => {
     await served.kill();
     const status = await run('release', 'status', 'ticket-triage', '-t', 'prod');
     expect(status.code).toBe(3);
-    expect(status.stderr).toMatch(/^slipway: cannot reach the runtime at http:\/\/127\.0\.0\.1:\d+/);
+    expect(status.stderr).toMatch(/^slipway: cannot reach the runtime at http:\/\/127\.0\.0\.1:\d+/m);
     expect(status.stderr).toContain('last known state');
     expect(status.stderr).toContain('stable  1.0.0');
     expect(await run('release', 'promote', 'ticket-triage', '-t', 'prod')).toMatchObject({

@@ -15,7 +15,7 @@ export const EXIT_OK = 0;
 export const EXIT_CHECK_FAILED = 1;
 /** The command line or its input is wrong: nothing was changed. */
 export const EXIT_USAGE = 2;
-/** A service (a runtime, a provider) cannot be reached, or speaks another protocol version. */
+/** A runtime cannot be reached, failed, or speaks another protocol version. */
 export const EXIT_UNAVAILABLE = 3;
 /** A bug: one line on stderr, the details in a file it names. */
 export const EXIT_INTERNAL = 4;

@@ -6,8 +6,8 @@ import { SlipwayError } from '../shared/errors';
 import { parseRef } from '../shared/ref';
 import { Guardrails, ReleasePlan, type ReleaseState } from '../shared/release/protocol';
 import type { CliContext } from './context';
-import { EXIT_BY_CODE, EXIT_UNAVAILABLE } from './io';
 import { number, readText } from './options';
+import { refuseUnreachable } from './unreachable';
 
 interface TargetFlags {
   target: string;
@@ -60,12 +60,7 @@ export function registerReleaseCommands(program: Command, context: CliContext): 
 
   /** Prints the state a view shows; when the runtime cannot be reached, the last known one and exit 3. */
   const show = (command: Command, view: ReleaseView) => {
-    if (!view.reachable) {
-      io.stderr(`slipway: ${view.problem ?? 'the runtime cannot be reached'}\n`);
-      if (view.state) io.stderr(`last known state (${view.lastContact ?? 'never'}):\n${describe(view.state)}\n`);
-      context.exitWith(view.problemCode ? EXIT_BY_CODE[view.problemCode] : EXIT_UNAVAILABLE);
-      return;
-    }
+    if (!view.reachable) refuseUnreachable(io, view, view.state ? describe(view.state) : null);
     if (view.state) context.print(command, view.state, describe);
   };
   const act = async (command: Command, agent: string, target: string, action: ReleaseAction) =>
@@ -84,10 +79,9 @@ export function registerReleaseCommands(program: Command, context: CliContext): 
     .option('--label <label>', 'the label it serves', 'production')
     .action(async (name: string, url: string, flags: { label: string }, command: Command) => {
       const saved = await (await api(command)).targets.save({ name, url, label: flags.label });
-      const variable = `SLIPWAY_TOKEN_${saved.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
       context.print(
         command,
-        { name: saved.name, url: saved.url, label: saved.label, token: variable },
+        { name: saved.name, url: saved.url, label: saved.label, token: saved.tokenVariable },
         (value) => `target ${value.name}: ${value.url} (serves ${value.label}); its token comes from ${value.token}`,
       );
     });
@@ -99,7 +93,7 @@ export function registerReleaseCommands(program: Command, context: CliContext): 
         : value
             .map(
               (item) =>
-                `${item.name.padEnd(16)} ${item.url}  (${item.label}; token ${item.tokenSet ? 'set' : `SLIPWAY_TOKEN_${item.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`})`,
+                `${item.name.padEnd(16)} ${item.url}  (${item.label}; token ${item.tokenSet ? 'set' : item.tokenVariable})`,
             )
             .join('\n'),
     );

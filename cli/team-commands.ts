@@ -3,6 +3,7 @@ import type { TeamCheck, TeamMatrix, TeamRelease, TeamView } from '../shared/con
 import { SlipwayError } from '../shared/errors';
 import { EXIT_CHECK_FAILED } from './io';
 import { collect } from './options';
+import { refuseUnreachable } from './unreachable';
 import type { CliContext } from './context';
 
 function describeCheck(check: TeamCheck): string {
@@ -137,9 +138,11 @@ export function registerTeamCommands(program: Command, context: CliContext): voi
   team
     .command('status <name>')
     .requiredOption('-t, --target <name>', 'a target saved in the workspace (token from SLIPWAY_TOKEN_<NAME>)')
-    .action(async (name: string, flags: { target: string }, command: Command) =>
-      context.print(command, await (await api(command)).teams.view({ name, target: flags.target }), describeView),
-    );
+    .action(async (name: string, flags: { target: string }, command: Command) => {
+      const view = await (await api(command)).teams.view({ name, target: flags.target });
+      if (!view.reachable) refuseUnreachable(io, view, view.state ? describeView(view) : null);
+      context.print(command, view, describeView);
+    });
   team
     .command('promote <name> <number>')
     .description('switch every member to its version in the team release, in one step; refused while a dependency is broken')
@@ -149,13 +152,7 @@ export function registerTeamCommands(program: Command, context: CliContext): voi
       const wanted = Number(number.replace(/^.*#/, ''));
       if (!Number.isInteger(wanted) || wanted < 1)
         throw new SlipwayError('invalid_input', `"${number}" is not a team release number (team show ${name} lists them)`);
-      try {
-        context.print(command, await client.teams.promote({ name, number: wanted, target: flags.target }), describeView);
-      } catch (error) {
-        if (!(error instanceof SlipwayError && error.code === 'check_failed')) throw error;
-        io.stderr(`slipway: ${error.message}\n`);
-        context.exitWith(EXIT_CHECK_FAILED);
-      }
+      context.print(command, await client.teams.promote({ name, number: wanted, target: flags.target }), describeView);
     });
   team
     .command('rollback <name>')

@@ -77,6 +77,16 @@ describe('releasing from the app, against a real local runtime', () => {
       .getByTestId('release-events')
       .filter({ hasText: 'rolled back from 1.1.0 to 1.0.0: refunds routed to the wrong queue' })
       .waitFor();
+    // Back to a version the runtime has not served: it is uploaded first, and production follows it.
+    await page.getByTestId('release-rollback').click();
+    await page.getByTestId('rollback-to').selectOption('1.1.1');
+    await page.getByTestId('rollback-confirm').filter({ hasText: 'Roll back to 1.1.1' }).waitFor();
+    await page.getByTestId('rollback-reason').fill('1.1.1 holds the hotfix');
+    await page.getByTestId('rollback-confirm').click();
+    await page.getByTestId('release-split').filter({ hasText: '1.1.1 · 100%' }).waitFor();
+    expect((await client.labels.list({ agent: 'ticket-triage' })).find((label) => label.name === 'production')?.semver).toBe(
+      '1.1.1',
+    );
     await page.getByTestId('traffic-toggle').click();
     await session.screenshot('31-release-rolled-back');
 
@@ -97,10 +107,10 @@ describe('releasing from the app, against a real local runtime', () => {
     await page.getByTestId('target-url').fill(localUrl);
     await page.getByTestId('target-token').fill(token);
     await page.getByTestId('target-save').click();
-    // The local target already shows 1.0.0 at 100%: wait for the dialog to close and the new target to be chosen.
+    // The local target already shows 1.1.1 at 100%: wait for the dialog to close and the new target to be chosen.
     await page.getByTestId('target-dialog').waitFor({ state: 'detached' });
     await expect.poll(() => page.getByTestId('release-target').inputValue()).toBe('watcher');
-    await page.getByTestId('release-split').filter({ hasText: '1.0.0 · 100%' }).waitFor();
+    await page.getByTestId('release-split').filter({ hasText: '1.1.1 · 100%' }).waitFor();
     expect(await page.content()).not.toContain(token);
     expect(bodies.filter((body) => body.includes(token))).toEqual([]);
     for (const file of readdirSync(dir).filter((name) => name.startsWith('slipway.db')))

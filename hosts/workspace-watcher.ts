@@ -1,6 +1,10 @@
+import { z } from 'zod';
 import { join } from 'node:path';
 import { openDatabase } from '../shared/node/sqlite';
 import { DATABASE_FILE } from '../workspace/workspace';
+
+/** SQLite's count of commits by any connection: it moves when someone else writes. */
+const DataVersion = z.int();
 
 export interface WatchOptions {
   intervalMs?: number;
@@ -17,10 +21,11 @@ export function watchWorkspace(dir: string, onChange: (dataVersion: number) => v
     readonly: true,
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
   });
-  const read = db.prepare('PRAGMA data_version').pluck();
-  let last = read.get() as number;
+  const pragma = db.prepare('PRAGMA data_version').pluck();
+  const read = () => DataVersion.parse(pragma.get());
+  let last = read();
   const timer = setInterval(() => {
-    const now = read.get() as number;
+    const now = read();
     if (now !== last) {
       last = now;
       onChange(now);

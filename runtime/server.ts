@@ -290,9 +290,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     metrics: (call) => {
       const since = Date.parse(call.query.since ?? '') || Date.now() - 3_600_000;
       const agent = agentOf(call);
-      return { body: { agent, buckets: buckets(recorder.since(agent, since), call.query.bucketMs ?? 60_000) } };
+      return { body: { agent, buckets: buckets(recorder.since(agent, since), Number(call.query.bucketMs) || 60_000) } };
     },
-    samples: (call) => ({ body: { samples: store.samples(agentOf(call), call.query.after ?? 0, call.query.limit ?? 100) } }),
+    samples: (call) => ({
+      body: {
+        samples: store.samples(agentOf(call), Number(call.query.after) || 0, Math.min(1000, Number(call.query.limit) || 100)),
+      },
+    }),
     plan: plan.get,
     setPlan: plan.put,
     guardrails: guardrails.get,

@@ -91,7 +91,10 @@ function recordedToolResults(messages: ChatMessage[]): Array<{ call: ToolCall; r
 
 /** A shadow's tool call the primary request did not make: the shadow stops, since the tool is never called for it. */
 class ToolMismatch extends Error {
-  constructor(call: ToolCall) {
+  constructor(
+    call: ToolCall,
+    readonly said: string,
+  ) {
     super(`the shadow called ${call.name}(${JSON.stringify(call.arguments)}), which the primary request did not`);
   }
 }
@@ -195,16 +198,18 @@ export function createServing(
         const version = load(shadow);
         const recorded = recordedToolResults(messages);
         // Tools are never called for a shadow: a call is answered only from the primary's results.
+        const conversation = [...messages];
         const execution = await runConversation(
           await version.context,
           version.agent,
-          [...messages],
+          conversation,
           vars,
           async (call) => {
             const found = recorded.find(
               (entry) => entry.call.name === call.name && deepEqual(entry.call.arguments, call.arguments),
             );
-            if (!found) throw new ToolMismatch(call);
+            // The turn that made the call is the conversation's last: what the shadow said there is kept.
+            if (!found) throw new ToolMismatch(call, conversation.at(-1)?.content ?? '');
             return found.result;
           },
           deps.prices,
@@ -213,6 +218,7 @@ export function createServing(
       } catch (error) {
         status = error instanceof ToolMismatch ? 'tool-mismatch' : 'error';
         detail = error instanceof Error ? error.message : String(error);
+        if (error instanceof ToolMismatch) output = error.said;
       }
       store.addSample(
         agentName,

@@ -176,6 +176,10 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
   const StateRow = z.object({ state: z.string() });
   const AnswerRow = z.object({ answer: z.string() });
   const ValueRow = z.object({ value: z.string() });
+  // Schemas are made once: building one costs more than a request's own work.
+  const Files = z.record(z.string(), z.string());
+  const TokenRow = z.object({ role: Role });
+  const SampleRow = z.object({ id: z.int(), at: z.string(), agent: z.string(), sample: z.string() });
   const VersionRow = z.object({ hash: z.string(), agent: z.string(), semver: z.string(), files: z.string() });
   const EventRow = z.object({
     id: z.int(),
@@ -212,7 +216,7 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
       return {
         agent: row.agent,
         ref: { hash: row.hash, semver: row.semver },
-        files: json(z.record(z.string(), z.string()), row.files, `files of ${row.hash.slice(0, 12)}`),
+        files: json(Files, row.files, `files of ${row.hash.slice(0, 12)}`),
       };
     },
     state,
@@ -287,7 +291,7 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
     },
     tokenRole: (token: string): Role | undefined => {
       const row: unknown = statements.findToken.get(tokenHash(token));
-      return row === undefined ? undefined : rowOf(z.object({ role: Role }), row).role;
+      return row === undefined ? undefined : rowOf(TokenRow, row).role;
     },
     /** Served requests, many at once (one transaction), as the metrics buffer flushes them. */
     recordRequests: (requests: ServedRequest[]): void => {
@@ -323,7 +327,7 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
     },
     samples: (agent: string, after: number, limit: number): Sample[] =>
       statements.samples.all(agent, after, limit).map((raw) => {
-        const row = rowOf(z.object({ id: z.int(), at: z.string(), agent: z.string(), sample: z.string() }), raw);
+        const row = rowOf(SampleRow, raw);
         return Sample.parse({ ...JSON.parse(row.sample), id: row.id, at: row.at, agent: row.agent });
       }),
     close: () => db.close(),

@@ -20,7 +20,7 @@ export const errorCodes = [
   'check_failed',
   /** A runtime answered and refused the command (a stale generation, the eval gate, its token's role). */
   'refused',
-  /** A service (a runtime, a provider) cannot be reached. */
+  /** A runtime cannot be reached, or failed (a 5xx answer). A provider's failure during a run is a result's error instead. */
   'unavailable',
   /** A service answered in a protocol this Slipway does not speak. */
   'incompatible',

@@ -4,6 +4,11 @@ import type { Ref } from '../shared/ref';
 import { typed } from './statements';
 import type { Workspace } from './workspace';
 
+const SemverRow = z.object({ semver: z.string() });
+const NameContentRow = z.object({ name: z.string(), content: z.string() });
+const NameVersionIdRow = z.object({ name: z.string(), version_id: z.int() });
+const VersionIdRow = z.object({ version_id: z.int() });
+
 export const AgentRow = z.object({
   id: z.int(),
   name: z.string(),
@@ -58,7 +63,7 @@ export function versionById(ws: Workspace, id: number): VersionRow {
 
 export function semverOf(ws: Workspace, id: number | null): string | null {
   if (id === null) return null;
-  return typed(ws.db, z.object({ semver: z.string() }), 'SELECT semver FROM versions WHERE id = ?').get(id)?.semver ?? null;
+  return typed(ws.db, SemverRow, 'SELECT semver FROM versions WHERE id = ?').get(id)?.semver ?? null;
 }
 
 export function highestVersion(ws: Workspace, agentId: number): VersionRow | undefined {
@@ -72,7 +77,7 @@ export function highestVersion(ws: Workspace, agentId: number): VersionRow | und
 export function versionFiles(ws: Workspace, versionId: number): Record<string, string> {
   const rows = typed(
     ws.db,
-    z.object({ name: z.string(), content: z.string() }),
+    NameContentRow,
     `SELECT version_files.name AS name, blobs.content AS content FROM version_files
        JOIN blobs ON blobs.sha256 = version_files.blob_sha256 WHERE version_id = ? ORDER BY name`,
   ).all(versionId);
@@ -80,11 +85,9 @@ export function versionFiles(ws: Workspace, versionId: number): Record<string, s
 }
 
 export function labelsByVersion(ws: Workspace, agentId: number): Map<number, string[]> {
-  const rows = typed(
-    ws.db,
-    z.object({ name: z.string(), version_id: z.int() }),
-    'SELECT name, version_id FROM labels WHERE agent_id = ? ORDER BY name',
-  ).all(agentId);
+  const rows = typed(ws.db, NameVersionIdRow, 'SELECT name, version_id FROM labels WHERE agent_id = ? ORDER BY name').all(
+    agentId,
+  );
   const map = new Map<number, string[]>();
   for (const row of rows) map.set(row.version_id, [...(map.get(row.version_id) ?? []), row.name]);
   return map;
@@ -117,11 +120,10 @@ export function resolveVersion(ws: Workspace, ref: Ref): { agent: AgentRow; vers
       }
       return { agent, version };
     case 'label': {
-      const row = typed(
-        ws.db,
-        z.object({ version_id: z.int() }),
-        'SELECT version_id FROM labels WHERE agent_id = ? AND name = ?',
-      ).get(agent.id, selector.label);
+      const row = typed(ws.db, VersionIdRow, 'SELECT version_id FROM labels WHERE agent_id = ? AND name = ?').get(
+        agent.id,
+        selector.label,
+      );
       if (!row) {
         const names = typed(ws.db, Name, 'SELECT name FROM labels WHERE agent_id = ? ORDER BY name')
           .all(agent.id)

@@ -4,6 +4,10 @@ import { sql, typed } from './statements';
 import type { Workspace } from './workspace';
 import { requireAgent } from './lookup';
 
+const IdRow = z.object({ id: z.number() });
+const RevisionHashRow = z.object({ revision: z.number(), hash: z.string() });
+const NameRow = z.object({ name: z.string() });
+
 /** What differs between the named, revisioned things of an agent (suites, datasets). */
 export interface RevisionedKind<Row extends z.ZodType<{ name: string }>, Value> {
   /** The parent table ('suites') and its revisions ('suite_revisions', linked by suite_id). */
@@ -44,10 +48,7 @@ export function revisioned<Row extends z.ZodType<{ name: string }>, Value>(kind:
       name: string,
       hash: string,
     ): { parentId: number; revision: number; previous: number | null } => {
-      let parent = typed(ws.db, z.object({ id: z.number() }), `SELECT id FROM ${kind.table} WHERE agent_id = ? AND name = ?`).get(
-        agent.id,
-        name,
-      );
+      let parent = typed(ws.db, IdRow, `SELECT id FROM ${kind.table} WHERE agent_id = ? AND name = ?`).get(agent.id, name);
       parent ??= {
         id: Number(
           sql(ws.db, `INSERT INTO ${kind.table} (agent_id, name, created_at) VALUES (?, ?, ?)`).run(agent.id, name, ws.now())
@@ -56,7 +57,7 @@ export function revisioned<Row extends z.ZodType<{ name: string }>, Value>(kind:
       };
       const latest = typed(
         ws.db,
-        z.object({ revision: z.number(), hash: z.string() }),
+        RevisionHashRow,
         `SELECT revision, hash FROM ${revisions} WHERE ${parentId} = ? ORDER BY revision DESC LIMIT 1`,
       ).get(parent.id);
       if (latest?.hash === hash)
@@ -75,11 +76,7 @@ export function revisioned<Row extends z.ZodType<{ name: string }>, Value>(kind:
         `${kind.select} WHERE ${kind.table}.agent_id = ? AND ${kind.table}.name = ? AND (? IS NULL OR revision = ?) ORDER BY revision DESC LIMIT 1`,
       ).get(agent.id, name, revision ?? null, revision ?? null);
       if (row) return kind.toValue(agent.name, row);
-      const names = typed(
-        ws.db,
-        z.object({ name: z.string() }),
-        `SELECT name FROM ${kind.table} WHERE agent_id = ? ORDER BY name`,
-      )
+      const names = typed(ws.db, NameRow, `SELECT name FROM ${kind.table} WHERE agent_id = ? ORDER BY name`)
         .all(agent.id)
         .map((known) => known.name);
       const known = names.length > 0 ? `${kind.table}: ${names.join(', ')}` : kind.emptyHint;

@@ -10,6 +10,7 @@ import { sql, typed } from './statements';
 
 export { DATABASE_FILE };
 export const BACKUPS_DIR = 'backups';
+const AuthorRow = z.object({ value: z.string() });
 
 export interface WorkspaceOptions {
   nativeBinding?: string;
@@ -67,7 +68,7 @@ export function openWorkspace(dir: string, options: WorkspaceOptions = {}): Work
   }
   let fallback: Identity | null = null;
   const identity = (): Identity => {
-    const row = typed(db, z.object({ value: z.string() }), "SELECT value FROM settings WHERE key = 'author'").get();
+    const row = typed(db, AuthorRow, "SELECT value FROM settings WHERE key = 'author'").get();
     if (row) return { author: row.value, source: 'settings' };
     fallback ??= (options.identity ?? defaultIdentity)();
     return fallback;

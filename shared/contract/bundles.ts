@@ -42,7 +42,8 @@ export const bundlesContract = {
     ),
     keys: query(z.object({}), SigningKeys),
     /** Makes the user's signing key in their config folder (never in a workspace). */
-    generateKey: method(z.object({}), SigningKeys),
+    // It writes the user's config folder, never a workspace: on a folder with none, it makes none.
+    generateKey: query(z.object({}), SigningKeys),
     trust: method(
       z.object({
         name: z.string().trim().min(1, 'name the key: who signs with it').max(200),

@@ -39,6 +39,8 @@ export const TargetInfo = z.object({
   label: z.string(),
   /** Whether its token has a value; the value never crosses the contract. */
   tokenSet: z.boolean(),
+  /** The environment variable its token may come from instead (the CLI's way). */
+  tokenVariable: z.string(),
   /** The runtime the app started on this machine. */
   local: z.boolean(),
 });

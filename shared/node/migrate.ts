@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex } from '../hash';
@@ -25,17 +26,14 @@ export function readMigrations(dir: string): Migration[] {
     });
 }
 
-interface AppliedRow {
-  id: number;
-  name: string;
-  sha256: string;
-}
+const AppliedRow = z.object({ id: z.int(), name: z.string(), sha256: z.string() });
+type AppliedRow = z.infer<typeof AppliedRow>;
 
 function applied(db: Database): AppliedRow[] {
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL)',
   );
-  return db.prepare('SELECT id, name, sha256 FROM schema_migrations ORDER BY id').all() as AppliedRow[];
+  return z.array(AppliedRow).parse(db.prepare('SELECT id, name, sha256 FROM schema_migrations ORDER BY id').all());
 }
 
 function pending(db: Database, migrations: Migration[]): Migration[] {

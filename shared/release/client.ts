@@ -3,7 +3,7 @@ import { SlipwayError } from '../errors';
 import { ReleaseState, type CommandAction, type Guardrails, type ReleasePlan } from './protocol';
 import { PROTOCOL_HEADER, PROTOCOL_VERSION, pathOf, routes, type ParamsOf, type Route } from './routes';
 
-/** A runtime's refusal, with the HTTP status and the state it sent back (409). */
+/** A runtime's refusal (a 4xx answer), with the HTTP status and the state it sent back (409). */
 export class RuntimeRefusal extends SlipwayError {
   constructor(
     readonly status: number,
@@ -43,6 +43,14 @@ export function runtimeClient(base: string, token: string, fetcher: typeof fetch
           ),
         ).toString()}`
       : '';
+    if (route.body && input.body !== undefined) {
+      const checked = route.body.safeParse(input.body);
+      if (!checked.success)
+        throw new SlipwayError(
+          'invalid_input',
+          `${route.method} ${route.path}: ${checked.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ')}`,
+        );
+    }
     let response: Response;
     try {
       response = await fetcher(`${root}${pathOf(route, input.params)}${query}`, {
@@ -57,6 +65,14 @@ export function runtimeClient(base: string, token: string, fetcher: typeof fetch
       );
     }
     const spoken = response.headers.get(PROTOCOL_HEADER);
+    // A proxy or load balancer in front of a runtime that is down answers 502/503 without the header.
+    if (spoken === null && response.status >= 500) {
+      await response.body?.cancel();
+      throw new SlipwayError(
+        'unavailable',
+        `the runtime at ${base} is not answering (HTTP ${response.status} from in front of it)`,
+      );
+    }
     if (spoken !== String(PROTOCOL_VERSION)) {
       await response.body?.cancel();
       throw new SlipwayError(
@@ -74,6 +90,13 @@ export function runtimeClient(base: string, token: string, fetcher: typeof fetch
       throw new SlipwayError(
         'incompatible',
         `the runtime at ${base} answered ${response.status} with something that is not JSON`,
+      );
+    }
+    if (response.status >= 500) {
+      const failure = Refusal.safeParse(value);
+      throw new SlipwayError(
+        'unavailable',
+        `the runtime at ${base} failed (HTTP ${response.status})${failure.success ? `: ${failure.data.error.message}` : ''}`,
       );
     }
     if (!response.ok) {
@@ -143,8 +166,9 @@ export function runtimeClient(base: string, token: string, fetcher: typeof fetch
     guardrails: (agent: string) => call(routes.guardrails, { params: { agent } }),
     plan: (agent: string) => call(routes.plan, { params: { agent } }),
     events: (after: number, agent?: string) =>
-      call(routes.events, { params: {}, query: { stream: 'false', after, ...(agent ? { agent } : {}) } }),
-    samples: (agent: string, after = 0) => call(routes.samples, { params: { agent }, query: { after, limit: 1000 } }),
+      call(routes.events, { params: {}, query: { stream: 'false', after: String(after), ...(agent ? { agent } : {}) } }),
+    samples: (agent: string, after = 0) =>
+      call(routes.samples, { params: { agent }, query: { after: String(after), limit: '1000' } }),
     invoke: (agent: string, vars: Record<string, unknown>) => call(routes.invoke, { params: { agent }, body: { vars } }),
     metrics: (agent: string, sinceIso: string) => call(routes.metrics, { params: { agent }, query: { since: sinceIso } }),
   };

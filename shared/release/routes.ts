@@ -130,11 +130,8 @@ export const routes = {
     path: '/v1/events',
     roles: READ,
     summary: 'Events as server-sent events (id = cursor; resume with Last-Event-ID or ?after=), or JSON with ?stream=false',
-    query: z.object({
-      after: z.coerce.number().int().min(0).optional(),
-      agent: AgentName.optional(),
-      stream: z.enum(['true', 'false']).optional(),
-    }),
+    // Query values are read as leniently as they always were: what is not a number counts from the start.
+    query: z.object({ after: z.string().optional(), agent: AgentName.optional(), stream: z.string().optional() }),
     answer: z.object({ events: z.array(RuntimeEvent) }),
   }),
   team: route({
@@ -204,7 +201,7 @@ export const routes = {
     roles: READ,
     summary:
       'Per version and time bucket: requests, errors, latency p50/p95/p99, tokens, cost, tool calls, live assertion failures',
-    query: z.object({ since: z.iso.datetime().optional(), bucketMs: z.coerce.number().int().min(1000).optional() }),
+    query: z.object({ since: z.string().optional(), bucketMs: z.string().optional() }),
     answer: z.object({ agent: z.string(), buckets: z.array(MetricsBucket) }),
   }),
   samples: route({
@@ -212,10 +209,7 @@ export const routes = {
     path: '/v1/agents/{agent}/samples',
     roles: READ,
     summary: 'Captured shadow samples, oldest first after a cursor',
-    query: z.object({
-      after: z.coerce.number().int().min(0).optional(),
-      limit: z.coerce.number().int().min(1).max(1000).optional(),
-    }),
+    query: z.object({ after: z.string().optional(), limit: z.string().optional() }),
     answer: z.object({ samples: z.array(Sample) }),
   }),
   plan: route({

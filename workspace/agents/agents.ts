@@ -10,6 +10,10 @@ import { appendAudit } from '../audit/audit-log';
 import { draftFiles, storeDraft, STARTER_FILES } from './drafts';
 import { AgentRow, findAgent, highestVersion, requireAgent, versionById } from '../lookup';
 
+const NRow = z.object({ n: z.number() });
+const NameSemverRow = z.object({ name: z.string(), semver: z.string() });
+const ParentIdRow = z.object({ parent_id: z.number().nullable() });
+
 function toAgent(row: AgentRow): Agent {
   return { name: row.name, description: row.description, createdAt: row.created_at, archived: row.archived_at !== null };
 }
@@ -22,17 +26,13 @@ export function listAgents(ws: Workspace, includeArchived: boolean): AgentSummar
   ).all(includeArchived ? 1 : 0);
   return rows.map((row) => {
     const latest = highestVersion(ws, row.id);
-    const count = typed(ws.db, z.object({ n: z.number() }), 'SELECT count(*) AS n FROM versions WHERE agent_id = ?').one(
-      row.id,
-    ).n;
+    const count = typed(ws.db, NRow, 'SELECT count(*) AS n FROM versions WHERE agent_id = ?').one(row.id).n;
     const labels = typed(
       ws.db,
-      z.object({ name: z.string(), semver: z.string() }),
+      NameSemverRow,
       'SELECT labels.name AS name, versions.semver AS semver FROM labels JOIN versions ON versions.id = labels.version_id WHERE labels.agent_id = ? ORDER BY labels.name',
     ).all(row.id);
-    const parent =
-      typed(ws.db, z.object({ parent_id: z.number().nullable() }), 'SELECT parent_id FROM drafts WHERE agent_id = ?').get(row.id)
-        ?.parent_id ?? null;
+    const parent = typed(ws.db, ParentIdRow, 'SELECT parent_id FROM drafts WHERE agent_id = ?').get(row.id)?.parent_id ?? null;
     const draftHash = canonicalManifest(draftFiles(ws, row.id), nodeSha256).hash;
     return {
       ...toAgent(row),

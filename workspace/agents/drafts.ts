@@ -9,6 +9,10 @@ import type { Workspace } from '../workspace';
 import { appendAudit } from '../audit/audit-log';
 import { requireActiveAgent, requireAgent, resolveVersion, semverOf, versionById, versionFiles, type AgentRow } from '../lookup';
 
+const NameContentRow = z.object({ name: z.string(), content: z.string() });
+const ParentIdRow = z.object({ parent_id: z.number().nullable() });
+const ParentIdUpdatedAtRow = z.object({ parent_id: z.number().nullable(), updated_at: z.string() });
+
 /** What a new agent starts with: a draft that is already valid, so the first snapshot is one step away. */
 export const STARTER_FILES: Readonly<Record<string, string>> = {
   'prompt.md': 'You are a helpful assistant.\n',
@@ -23,19 +27,14 @@ function checkFileName(name: string): void {
 }
 
 export function draftFiles(ws: Workspace, agentId: number): Record<string, string> {
-  const rows = typed(
-    ws.db,
-    z.object({ name: z.string(), content: z.string() }),
-    'SELECT name, content FROM draft_files WHERE agent_id = ? ORDER BY name',
-  ).all(agentId);
+  const rows = typed(ws.db, NameContentRow, 'SELECT name, content FROM draft_files WHERE agent_id = ? ORDER BY name').all(
+    agentId,
+  );
   return Object.fromEntries(rows.map((row) => [row.name, row.content]));
 }
 
 export function draftParentId(ws: Workspace, agentId: number): number | null {
-  return (
-    typed(ws.db, z.object({ parent_id: z.number().nullable() }), 'SELECT parent_id FROM drafts WHERE agent_id = ?').get(agentId)
-      ?.parent_id ?? null
-  );
+  return typed(ws.db, ParentIdRow, 'SELECT parent_id FROM drafts WHERE agent_id = ?').get(agentId)?.parent_id ?? null;
 }
 
 function changedFiles(files: Record<string, string>, parent: Record<string, string> | null): string[] {
@@ -45,11 +44,7 @@ function changedFiles(files: Record<string, string>, parent: Record<string, stri
 }
 
 export function readDraft(ws: Workspace, agent: AgentRow): Draft {
-  const row = typed(
-    ws.db,
-    z.object({ parent_id: z.number().nullable(), updated_at: z.string() }),
-    'SELECT parent_id, updated_at FROM drafts WHERE agent_id = ?',
-  ).one(agent.id);
+  const row = typed(ws.db, ParentIdUpdatedAtRow, 'SELECT parent_id, updated_at FROM drafts WHERE agent_id = ?').one(agent.id);
   const files = draftFiles(ws, agent.id);
   const changed = changedFiles(files, row.parent_id === null ? null : versionFiles(ws, row.parent_id));
   return {

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { auditRowHash, GENESIS_HASH, verifyChain, type ChainCheck, type ChainRow } from '../../shared/audit-chain';
 import type { AuditEntry } from '../../shared/contract/audit';
-import { sql, typed } from '../statements';
+import { jsonColumn, sql, typed } from '../statements';
 import type { Workspace } from '../workspace';
+
+const IdHashRow = z.object({ id: z.number(), hash: z.string() });
 
 export interface AuditEvent {
   action: string;
@@ -24,11 +26,7 @@ function json(value: unknown): string | null {
  * change it records: the previous hash is read under the same lock, so the chain cannot fork.
  */
 export function appendAudit(ws: Workspace, event: AuditEvent): void {
-  const last = typed(
-    ws.db,
-    z.object({ id: z.number(), hash: z.string() }),
-    'SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1',
-  ).get();
+  const last = typed(ws.db, IdHashRow, 'SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1').get();
   const prevHash = last?.hash ?? GENESIS_HASH;
   const row = {
     id: (last?.id ?? 0) + 1,
@@ -68,12 +66,14 @@ const AuditRow = z.object({
   agent_name: z.string().nullable(),
   subject: z.string(),
   reason: z.string(),
-  before: z.string().nullable(),
-  after: z.string().nullable(),
+  before: jsonColumn(z.unknown()).nullable(),
+  after: jsonColumn(z.unknown()).nullable(),
   prev_hash: z.string(),
   hash: z.string(),
 });
 type AuditRow = z.infer<typeof AuditRow>;
+/** The chain hashes the stored text of before and after, exactly as written. */
+const ChainRow = AuditRow.omit({ agent_name: true }).extend({ before: z.string().nullable(), after: z.string().nullable() });
 
 export interface AuditFilter {
   agentId?: number | undefined;
@@ -114,14 +114,13 @@ export function listAudit(ws: Workspace, filter: AuditFilter): AuditEntry[] {
     agent: row.agent_name,
     subject: row.subject,
     reason: row.reason,
-    before: row.before === null ? null : JSON.parse(row.before),
-    after: row.after === null ? null : JSON.parse(row.after),
+    before: row.before,
+    after: row.after,
     hash: row.hash,
   }));
 }
 
 function* chainRows(ws: Workspace): Generator<ChainRow> {
-  const ChainRow = AuditRow.omit({ agent_name: true });
   for (const raw of ws.db.prepare('SELECT * FROM audit ORDER BY id').iterate()) {
     // The chain is read whole and in order (iterate, not all()), each row checked like any other.
     const row = ChainRow.parse(raw);

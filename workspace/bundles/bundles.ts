@@ -26,6 +26,8 @@ import { findAgent, requireAgent, resolveVersion, versionById, versionFiles, typ
 import { importVersion, listVersions } from '../versions/versions';
 import type { Workspace } from '../workspace';
 
+const HashRow = z.object({ hash: z.string() });
+
 /** Bundles: versions exported as one verified file (or a plain folder) and imported all or nothing. The format is docs/bundle-format.md. */
 
 const MANIFEST = 'manifest.json';
@@ -188,10 +190,7 @@ function planVersions(ws: Workspace, manifest: BundleManifest): Omit<BundlePrevi
   const hashHere = (agentId: number | undefined, semver: string) =>
     agentId === undefined
       ? undefined
-      : typed(ws.db, z.object({ hash: z.string() }), 'SELECT hash FROM versions WHERE agent_id = ? AND semver = ?').get(
-          agentId,
-          semver,
-        )?.hash;
+      : typed(ws.db, HashRow, 'SELECT hash FROM versions WHERE agent_id = ? AND semver = ?').get(agentId, semver)?.hash;
   const bundled = new Set(manifest.versions.map((version) => `${version.agent}@${version.semver}`));
   for (const version of manifest.versions) {
     const name = `${version.agent}@${version.semver}`;

@@ -19,6 +19,16 @@ import { listRuns, runResults } from '../testing/runs';
 import { getSuite, listSuites, saveSuite } from '../testing/suites';
 import type { Workspace } from '../workspace';
 
+const EvidenceRow = z.object({
+  id: z.number(),
+  kind: z.enum(['run', 'comparison']),
+  title: z.string(),
+  versions: jsonColumn(ImportedEvidence.shape.versions),
+  source: jsonColumn(ImportedEvidence.shape.source),
+  imported_at: z.string(),
+});
+const EvidenceFileRow = z.object({ kind: z.enum(['run', 'comparison']), content: z.string(), agent: z.string() });
+
 /** Evidence in bundles: exported with versions on request, checked on inspection, imported with them. */
 
 export interface EvidenceFile {
@@ -159,14 +169,7 @@ export function listImportedEvidence(ws: Workspace, agentName: string): Imported
   const agent = requireAgent(ws, agentName);
   const rows = typed(
     ws.db,
-    z.object({
-      id: z.number(),
-      kind: z.enum(['run', 'comparison']),
-      title: z.string(),
-      versions: jsonColumn(ImportedEvidence.shape.versions),
-      source: jsonColumn(ImportedEvidence.shape.source),
-      imported_at: z.string(),
-    }),
+    EvidenceRow,
     'SELECT id, kind, title, versions, source, imported_at FROM imported_evidence WHERE agent_id = ? ORDER BY id DESC',
   ).all(agent.id);
   return rows.map(({ imported_at: importedAt, ...row }) => ({ ...row, importedAt }));
@@ -176,7 +179,7 @@ export function listImportedEvidence(ws: Workspace, agentName: string): Imported
 export function importedEvidenceFile(ws: Workspace, id: number): { fileName: string; content: string } {
   const row = typed(
     ws.db,
-    z.object({ kind: z.enum(['run', 'comparison']), content: z.string(), agent: z.string() }),
+    EvidenceFileRow,
     'SELECT imported_evidence.kind, imported_evidence.content, agents.name AS agent FROM imported_evidence JOIN agents ON agents.id = imported_evidence.agent_id WHERE imported_evidence.id = ?',
   ).get(id);
   if (!row) throw new SlipwayError('not_found', `no imported evidence ${id}`);

@@ -11,6 +11,8 @@ import { appendAudit } from '../audit/audit-log';
 import { readSetting, writeSetting } from '../settings/values';
 import type { Workspace } from '../workspace';
 
+const TrustedKeys = z.array(TrustedKey);
+
 /** Ed25519 keys for bundles: the user's own private key in their config folder, trusted public keys in the workspace. */
 
 export function keyFingerprint(publicKeyBase64: string): string {
@@ -22,7 +24,7 @@ function publicKeyOf(base64: string): KeyObject {
 }
 
 export function trustedKeys(ws: Workspace): TrustedKey[] {
-  return readSetting(ws, 'trusted-keys', z.array(TrustedKey)) ?? [];
+  return readSetting(ws, 'trusted-keys', TrustedKeys) ?? [];
 }
 
 export function trustKey(ws: Workspace, name: string, publicKey: string): TrustedKey {

@@ -13,6 +13,13 @@ import { datasetRevisionById } from './datasets';
 import { requireAgent } from '../lookup';
 import { OWNER, ownerIsGone } from '../owner';
 
+const AgentIdRow = z.object({ agent_id: z.int() });
+const StoredCaseRowJson = z.object({ row: jsonColumn(StoredCaseRow) });
+const VerdictRow = z.object({ verdict: z.enum(CASE_VERDICTS) });
+const IdOwnerRow = z.object({ id: z.int(), owner: z.string().nullable() });
+const CaseIdRow = z.object({ case_id: z.string() });
+const RevisionIdRow = z.object({ revisionId: z.int() });
+
 export type ComparisonStatus = ComparisonSummary['status'];
 
 const ComparisonRow = z.object({
@@ -163,8 +170,7 @@ export function finishComparison(
       JSON.stringify(stats),
       id,
     );
-    const agentId =
-      typed(ws.db, z.object({ agent_id: z.int() }), 'SELECT agent_id FROM comparisons WHERE id = ?').get(id)?.agent_id ?? null;
+    const agentId = typed(ws.db, AgentIdRow, 'SELECT agent_id FROM comparisons WHERE id = ?').get(id)?.agent_id ?? null;
     appendAudit(ws, {
       action: 'comparison.finish',
       agentId,
@@ -186,7 +192,7 @@ export function finishComparison(
 export function comparisonRows(ws: Workspace, id: number, candidate: number): CaseRow[] {
   return typed(
     ws.db,
-    z.object({ row: jsonColumn(StoredCaseRow) }),
+    StoredCaseRowJson,
     'SELECT row FROM comparison_rows WHERE comparison_id = ? AND candidate = ? ORDER BY position',
   )
     .all(id, candidate)
@@ -212,7 +218,7 @@ export function comparisonCase(
   if (baseline.length === 0) throw new SlipwayError('not_found', `comparison ${id} has no case ${caseId}`);
   const verdict = typed(
     ws.db,
-    z.object({ verdict: z.enum(CASE_VERDICTS) }),
+    VerdictRow,
     'SELECT verdict FROM comparison_rows WHERE comparison_id = ? AND candidate = ? AND case_id = ?',
   ).get(id, candidate, caseId);
   return { baseline, candidate: read(candidate), verdict: verdict?.verdict ?? null };
@@ -220,16 +226,12 @@ export function comparisonCase(
 
 /** Comparisons left running by a process of this machine that died end as interrupted, with what they stored. */
 export function endOrphanedComparisons(ws: Workspace): number[] {
-  const running = typed(
-    ws.db,
-    z.object({ id: z.int(), owner: z.string().nullable() }),
-    "SELECT id, owner FROM comparisons WHERE status = 'running'",
-  ).all();
+  const running = typed(ws.db, IdOwnerRow, "SELECT id, owner FROM comparisons WHERE status = 'running'").all();
   const orphans = running.filter((comparison) => ownerIsGone(comparison.owner));
   for (const comparison of orphans) {
     const order = typed(
       ws.db,
-      z.object({ case_id: z.string() }),
+      CaseIdRow,
       'SELECT DISTINCT case_id FROM comparison_results WHERE comparison_id = ? AND side = 0 ORDER BY rowid',
     )
       .all(comparison.id)
@@ -241,11 +243,7 @@ export function endOrphanedComparisons(ws: Workspace): number[] {
 
 /** The items of the dataset revision a comparison ran on. */
 export function datasetItemsOf(ws: Workspace, id: number): DatasetItem[] {
-  const row = typed(
-    ws.db,
-    z.object({ revisionId: z.int() }),
-    'SELECT dataset_revision_id AS revisionId FROM comparisons WHERE id = ?',
-  ).get(id);
+  const row = typed(ws.db, RevisionIdRow, 'SELECT dataset_revision_id AS revisionId FROM comparisons WHERE id = ?').get(id);
   if (!row) throw new SlipwayError('not_found', `no comparison ${id}`);
   return datasetRevisionById(ws, row.revisionId).dataset.items;
 }

@@ -9,6 +9,8 @@ import { appendAudit } from '../audit/audit-log';
 import { requireActiveAgent } from '../lookup';
 import { revisioned } from '../revisioned';
 
+const NameRow = z.object({ name: z.string() });
+
 export interface DatasetRevision {
   id: number;
   agent: string;
@@ -109,7 +111,7 @@ export function datasetRevisionById(ws: Workspace, id: number): DatasetRevision 
   if (!row) throw new SlipwayError('not_found', `no dataset revision ${id}`);
   const agent = typed(
     ws.db,
-    z.object({ name: z.string() }),
+    NameRow,
     'SELECT agents.name AS name FROM datasets JOIN agents ON agents.id = datasets.agent_id JOIN dataset_revisions ON dataset_revisions.dataset_id = datasets.id WHERE dataset_revisions.id = ?',
   ).one(id);
   return toRevision(agent.name, row);

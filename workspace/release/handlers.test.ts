@@ -38,7 +38,14 @@ describe('releasing from the app', () => {
       label: 'staging',
       token: runtime.tokens.admin,
     });
-    expect(saved).toEqual({ name: 'staging-box', url: runtime.url, label: 'staging', tokenSet: true, local: false });
+    expect(saved).toEqual({
+      name: 'staging-box',
+      url: runtime.url,
+      label: 'staging',
+      tokenSet: true,
+      tokenVariable: 'SLIPWAY_TOKEN_STAGING_BOX',
+      local: false,
+    });
     expect(JSON.stringify(await client.targets.list({}))).not.toContain(runtime.tokens.admin);
 
     await client.release.command({ agent: 'ticket-triage', target: 'staging-box', action: { type: 'deploy', ref: '1.0.0' } });

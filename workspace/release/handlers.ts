@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Handlers } from '../../shared/contract/contract';
-import type { ReleaseView, TargetInfo } from '../../shared/contract/release';
+import type { ReleaseAction, ReleaseView, TargetInfo } from '../../shared/contract/release';
 import { SlipwayError } from '../../shared/errors';
 import { writeTransaction } from '../../shared/node/sqlite';
 import { z } from 'zod';
@@ -14,12 +14,14 @@ import { appendAudit } from '../audit/audit-log';
 import { getDataset, saveDataset } from '../comparing/datasets';
 import { latestPlan, planRevisions, savePlan } from './plans';
 import { setLabel } from '../versions/labels';
-import { requireAgent } from '../lookup';
+import { findAgent, requireAgent } from '../lookup';
 import { getTarget, listTargets, removeTarget, saveTarget, targetTokenName, targetTokenVariable } from './targets';
 import { readSetting, writeSetting } from '../settings/values';
 import { resolveAgentRef } from '../versions/agent-ref';
 import { jsonColumn, typed } from '../statements';
 import type { Workspace } from '../workspace';
+
+const SemverRow = z.object({ semver: z.string() });
 
 const LOCAL = 'local';
 /** Where a release command given a runtime's URL (no saved target) finds its token. */
@@ -27,6 +29,27 @@ const AD_HOC_TOKEN_VARIABLE = 'SLIPWAY_RUNTIME_TOKEN';
 
 function isUrlTarget(target: string): boolean {
   return /^https?:\/\//.test(target);
+}
+
+/** The runtime's command for an action of the Release tab or the CLI, a named version given by its hash. */
+function runtimeActionOf(action: ReleaseAction, hash: string | null): CommandAction {
+  switch (action.type) {
+    case 'deploy':
+      return { type: 'deploy', version: hash ?? '' };
+    case 'canary':
+      return { type: 'canary', version: hash ?? '', weight: action.weight };
+    case 'shadow':
+      return { type: 'shadow', version: hash ?? '', share: action.share };
+    case 'step':
+      return { type: 'set-weight', weight: action.weight };
+    case 'rollback':
+      return { type: 'rollback', reason: action.reason, ...(hash ? { to: hash } : {}) };
+    case 'pause':
+    case 'resume':
+    case 'promote':
+    case 'shadow-off':
+      return action;
+  }
 }
 
 /**
@@ -41,6 +64,8 @@ const WINDOW_FALLBACK_MS = 60_000;
 type ReleaseHandlers = Pick<Handlers, 'targets' | 'release' | 'local'>;
 
 const Known = z.object({ state: ReleaseState, at: z.string() });
+/** How far the workspace has read a target's events. */
+const Cursor = z.int();
 
 /** A release command's audit row, as much of its answer as History shows. */
 const Semver = z.object({ semver: z.string() }).nullable().optional();
@@ -109,12 +134,17 @@ export function createReleaseHandlers(
 
   const info = (name: string): TargetInfo => {
     const target = getTarget(ws, name);
-    return { ...target, tokenSet: deps.vault.get(targetTokenName(name)) !== undefined, local: name === LOCAL };
+    return {
+      ...target,
+      tokenSet: deps.vault.get(targetTokenName(name)) !== undefined,
+      tokenVariable: targetTokenVariable(name),
+      local: name === LOCAL,
+    };
   };
 
   /** The runtime's events since the last pull go into the audit as runtime:<target>, once each. */
   const pullEvents = async (name: string, runtime: RuntimeClient) => {
-    const cursor = readSetting(ws, `cursor:${name}`, z.int()) ?? 0;
+    const cursor = readSetting(ws, `cursor:${name}`, Cursor) ?? 0;
     const { events } = await runtime.events(cursor);
     if (events.length === 0) return;
     writeTransaction(ws.db, () => {
@@ -137,6 +167,15 @@ export function createReleaseHandlers(
       }
       writeSetting(ws, `cursor:${name}`, events[events.length - 1]?.id ?? cursor);
     });
+    // The runtime moved a stable on its own (a guardrail's rollback, a plan's promotion) or someone
+    // else did: the target's label follows it here too, as it does for a command made from here.
+    const label = isUrlTarget(name) ? null : getTarget(ws, name).label;
+    const moved = new Set(
+      events
+        .filter((event) => ['promoted', 'rolled-back', 'deployed'].includes(event.type) && findAgent(ws, event.agent))
+        .map((event) => event.agent),
+    );
+    for (const agent of moved) followLabel(agent, label, await runtime.state(agent), `the runtime on ${name} moved its stable`);
   };
 
   const view = async (agent: string, name: string): Promise<ReleaseView> => {
@@ -297,26 +336,19 @@ export function createReleaseHandlers(
               after,
             }),
           );
-        let runtimeAction: CommandAction;
-        if (action.type === 'deploy' || action.type === 'canary' || action.type === 'shadow') {
-          const version = versionOf(agent, action.ref);
-          await runtime.upload(agent, version.hash, version.semver, version.files);
-          const saved = latestPlan(ws, agent)?.plan ?? null;
-          if (action.type === 'canary' && saved) await runtime.setPlan(agent, planWithEvidence(ws, agent, saved, version.hash));
-          runtimeAction =
-            action.type === 'deploy'
-              ? { type: 'deploy', version: version.hash }
-              : action.type === 'canary'
-                ? { type: 'canary', version: version.hash, weight: action.weight }
-                : { type: 'shadow', version: version.hash, share: action.share };
-        } else if (action.type === 'step') runtimeAction = { type: 'set-weight', weight: action.weight };
-        else if (action.type === 'rollback' && action.to !== undefined) {
-          const version = versionOf(agent, action.to);
-          await runtime.upload(agent, version.hash, version.semver, version.files);
-          runtimeAction = { type: 'rollback', reason: action.reason, to: version.hash };
-        } else if (action.type === 'rollback') runtimeAction = { type: 'rollback', reason: action.reason };
-        else runtimeAction = action;
+        // The version a command names is resolved here first (a bad ref is the caller's mistake);
+        // everything said to the runtime from then on is audited, answered or refused.
+        const named =
+          action.type === 'deploy' || action.type === 'canary' || action.type === 'shadow'
+            ? versionOf(agent, action.ref)
+            : action.type === 'rollback' && action.to !== undefined
+              ? versionOf(agent, action.to)
+              : null;
+        const runtimeAction = runtimeActionOf(action, named?.hash ?? null);
+        const saved = action.type === 'canary' ? (latestPlan(ws, agent)?.plan ?? null) : null;
         try {
+          if (named) await runtime.upload(agent, named.hash, named.semver, named.files);
+          if (saved && named) await runtime.setPlan(agent, planWithEvidence(ws, agent, saved, named.hash));
           const { state } = await runtime.command(agent, runtimeAction, { actor: ws.identity().author });
           record({
             generation: state.generation,
@@ -377,8 +409,8 @@ export function createReleaseHandlers(
         const versions: Record<string, string> = {};
         for (const bucket of buckets)
           versions[bucket.version] ??=
-            typed(ws.db, z.object({ semver: z.string() }), 'SELECT semver FROM versions WHERE hash = ?').get(bucket.version)
-              ?.semver ?? bucket.version.slice(0, 8);
+            typed(ws.db, SemverRow, 'SELECT semver FROM versions WHERE hash = ?').get(bucket.version)?.semver ??
+            bucket.version.slice(0, 8);
         return { buckets, versions };
       },
       events: async ({ agent, target }) => {

@@ -8,6 +8,7 @@ import { appendAudit } from '../audit/audit-log';
 /** A runtime the workspace releases to; its token is a secret kept elsewhere. */
 const Target = z.object({ name: z.string(), url: z.string(), label: z.string() });
 export type Target = z.infer<typeof Target>;
+const ValueRow = z.object({ value: jsonColumn(Target) });
 
 /** The name of a target's token among the keys (the vault, or SLIPWAY_KEY_<NAME>). */
 export function targetTokenName(target: string): string {
@@ -20,11 +21,7 @@ export function targetTokenVariable(target: string): string {
 }
 
 export function listTargets(ws: Workspace): Target[] {
-  return typed(
-    ws.db,
-    z.object({ value: jsonColumn(Target) }),
-    "SELECT value FROM settings WHERE key LIKE 'target:%' ORDER BY key",
-  )
+  return typed(ws.db, ValueRow, "SELECT value FROM settings WHERE key LIKE 'target:%' ORDER BY key")
     .all()
     .map((row) => row.value);
 }

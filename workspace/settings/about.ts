@@ -7,6 +7,8 @@ import { packageRoot } from '../paths';
 import { typed } from '../statements';
 import type { Workspace } from '../workspace';
 
+const VRow = z.object({ v: z.string() });
+
 const require = createRequire(import.meta.url);
 const PackageVersion = z.object({ version: z.string() });
 
@@ -19,7 +21,7 @@ export function aboutSlipway(ws: Workspace): About {
     electron: versions['electron'] ?? null,
     chrome: versions['chrome'] ?? null,
     node: versions.node,
-    sqlite: typed(ws.db, z.object({ v: z.string() }), 'SELECT sqlite_version() AS v').one().v,
+    sqlite: typed(ws.db, VRow, 'SELECT sqlite_version() AS v').one().v,
     betterSqlite3: version(require.resolve('better-sqlite3/package.json')),
     platform: `${process.platform} ${process.arch}`,
     workspace: ws.dir,

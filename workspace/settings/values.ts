@@ -3,13 +3,15 @@ import { SlipwayError } from '../../shared/errors';
 import { sql, typed } from '../statements';
 import type { Workspace } from '../workspace';
 
+const ValueRow = z.object({ value: z.string() });
+
 /**
  * A small JSON value of the workspace's settings table (cursors, last known states, trusted
  * keys), read back through its schema: a value another version of Slipway wrote differently is
  * refused by name rather than trusted.
  */
 export function readSetting<T>(ws: Workspace, key: string, schema: z.ZodType<T>): T | null {
-  const row = typed(ws.db, z.object({ value: z.string() }), 'SELECT value FROM settings WHERE key = ?').get(key);
+  const row = typed(ws.db, ValueRow, 'SELECT value FROM settings WHERE key = ?').get(key);
   if (!row) return null;
   const parsed = schema.safeParse(JSON.parse(row.value));
   if (!parsed.success)

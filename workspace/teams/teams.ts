@@ -12,6 +12,19 @@ import { appendAudit } from '../audit/audit-log';
 import { parseRefIn } from '../../shared/ref';
 import { requireAgent, resolveVersion, versionFiles } from '../lookup';
 
+const IdNameRow = z.object({ id: z.number(), name: z.string() });
+const NameRow = z.object({ name: z.string() });
+const TeamReleaseRow = z.object({
+  id: z.number(),
+  number: z.number(),
+  message: z.string(),
+  author: z.string(),
+  created_at: z.string(),
+});
+const NRow = z.object({ n: z.number().nullable() });
+const PinOfAgentRow = z.object({ team: z.string(), number: z.int(), semver: z.string(), createdAt: z.string() });
+const IdSemverRow = z.object({ id: z.number(), semver: z.string() });
+
 /** Teams of agents, their releases (one version of each member, immutable) and the dependency checks between members. */
 
 const Pinned = z.object({ agent: z.string(), semver: z.string(), hash: z.string(), versionId: z.int() });
@@ -19,9 +32,9 @@ export type Pinned = z.infer<typeof Pinned>;
 
 /** The team's row, or a refusal naming the teams there are. */
 export function requireTeam(ws: Workspace, name: string): { id: number; name: string } {
-  const row = typed(ws.db, z.object({ id: z.number(), name: z.string() }), 'SELECT id, name FROM teams WHERE name = ?').get(name);
+  const row = typed(ws.db, IdNameRow, 'SELECT id, name FROM teams WHERE name = ?').get(name);
   if (row) return row;
-  const names = typed(ws.db, z.object({ name: z.string() }), 'SELECT name FROM teams ORDER BY name')
+  const names = typed(ws.db, NameRow, 'SELECT name FROM teams ORDER BY name')
     .all()
     .map((team) => team.name);
   throw new SlipwayError(
@@ -33,7 +46,7 @@ export function requireTeam(ws: Workspace, name: string): { id: number; name: st
 function membersOf(ws: Workspace, teamId: number): string[] {
   return typed(
     ws.db,
-    z.object({ name: z.string() }),
+    NameRow,
     'SELECT agents.name FROM team_members JOIN agents ON agents.id = team_members.agent_id WHERE team_id = ? ORDER BY agents.name',
   )
     .all(teamId)
@@ -93,7 +106,7 @@ function pinsOfRelease(ws: Workspace, releaseId: number): Pinned[] {
 function releasesOf(ws: Workspace, team: { id: number; name: string }, number: number | null = null): TeamRelease[] {
   const rows = typed(
     ws.db,
-    z.object({ id: z.number(), number: z.number(), message: z.string(), author: z.string(), created_at: z.string() }),
+    TeamReleaseRow,
     'SELECT id, number, message, author, created_at FROM team_releases WHERE team_id = ? AND (? IS NULL OR number = ?) ORDER BY number DESC',
   ).all(team.id, number, number);
   return rows.map((row) => {
@@ -117,7 +130,7 @@ export function getTeam(ws: Workspace, name: string): TeamDetail {
 }
 
 export function listTeams(ws: Workspace): TeamDetail[] {
-  return typed(ws.db, z.object({ name: z.string() }), 'SELECT name FROM teams ORDER BY name')
+  return typed(ws.db, NameRow, 'SELECT name FROM teams ORDER BY name')
     .all()
     .map((row) => getTeam(ws, row.name));
 }
@@ -180,10 +193,7 @@ export function createTeamRelease(ws: Workspace, name: string, refs: Record<stri
   const number = writeTransaction(ws.db, () => {
     const team = requireTeam(ws, name);
     const pins = resolvePins(ws, name, refs);
-    const next =
-      (typed(ws.db, z.object({ n: z.number().nullable() }), 'SELECT max(number) AS n FROM team_releases WHERE team_id = ?').one(
-        team.id,
-      ).n ?? 0) + 1;
+    const next = (typed(ws.db, NRow, 'SELECT max(number) AS n FROM team_releases WHERE team_id = ?').one(team.id).n ?? 0) + 1;
     const id = Number(
       sql(ws.db, 'INSERT INTO team_releases (team_id, number, message, author, created_at) VALUES (?, ?, ?, ?, ?)').run(
         team.id,
@@ -227,7 +237,7 @@ export function teamReleasesOfAgent(ws: Workspace, agent: string): TeamReleaseOf
   const id = requireAgent(ws, agent).id;
   return typed(
     ws.db,
-    z.object({ team: z.string(), number: z.int(), semver: z.string(), createdAt: z.string() }),
+    PinOfAgentRow,
     `SELECT teams.name AS team, team_releases.number, versions.semver, team_releases.created_at AS createdAt
     FROM team_release_pins JOIN team_releases ON team_releases.id = team_release_pins.release_id JOIN teams ON teams.id = team_releases.team_id JOIN versions ON versions.id = team_release_pins.version_id
     WHERE team_release_pins.agent_id = ? ORDER BY team_releases.created_at DESC, team_releases.number DESC`,
@@ -255,11 +265,9 @@ export function teamMatrix(
   const members = membersOf(ws, requireTeam(ws, name).id);
   const versions = new Map(
     members.map((agent) => {
-      const rows = typed(
-        ws.db,
-        z.object({ id: z.number(), semver: z.string() }),
-        'SELECT id, semver FROM versions WHERE agent_id = ?',
-      ).all(requireAgent(ws, agent).id);
+      const rows = typed(ws.db, IdSemverRow, 'SELECT id, semver FROM versions WHERE agent_id = ?').all(
+        requireAgent(ws, agent).id,
+      );
       const recent = rows.sort((a, b) => compareSemver(b.semver, a.semver)).slice(0, MATRIX_VERSIONS);
       return [agent, recent.map((row) => ({ ...row, contract: contractOf(ws, row.id) }))];
     }),

@@ -40,6 +40,14 @@ const RunRow = z.object({
 });
 type RunRow = z.infer<typeof RunRow>;
 
+const IdOwnerRow = z.object({ id: z.int(), owner: z.string().nullable() });
+const CountsRow = z.object({ total: z.int(), passed: z.int().nullable(), cost: z.number().nullable() });
+const AgentIdRow = z.object({ agent_id: z.int() });
+const OutcomeRow = ResultRow.pick({ caseId: true, status: true });
+const GridRow = ResultRow.omit({ flaky: true });
+const SuiteContentRow = z.object({ revisionId: z.int(), name: z.string(), content: z.string() });
+const LatencyRow = z.object({ latency: z.number() });
+
 /** A stored result's JSON, read back through the schema it was written by. */
 const ResultJson = z.object({ result: jsonColumn(StoredResult) });
 
@@ -86,16 +94,12 @@ export interface NewRun {
  * are left alone. Returns the ids it ended.
  */
 export function endOrphanedRuns(ws: Workspace): number[] {
-  const running = typed(
-    ws.db,
-    z.object({ id: z.int(), owner: z.string().nullable() }),
-    "SELECT id, owner FROM runs WHERE status = 'running'",
-  ).all();
+  const running = typed(ws.db, IdOwnerRow, "SELECT id, owner FROM runs WHERE status = 'running'").all();
   const orphans = running.filter((run) => ownerIsGone(run.owner));
   for (const run of orphans) {
     const counts = typed(
       ws.db,
-      z.object({ total: z.int(), passed: z.int().nullable(), cost: z.number().nullable() }),
+      CountsRow,
       "SELECT count(*) AS total, sum(status = 'passed') AS passed, sum(json_extract(result, '$.costUsd')) AS cost FROM run_results WHERE run_id = ?",
     ).get(run.id) ?? { total: 0, passed: 0, cost: 0 };
     finishRun(ws, run.id, {
@@ -173,8 +177,7 @@ export function finishRun(ws: Workspace, runId: number, end: RunEnd): RunSummary
       runId,
     );
     const summary = getRunSummary(ws, runId);
-    const agentId =
-      typed(ws.db, z.object({ agent_id: z.int() }), 'SELECT agent_id FROM runs WHERE id = ?').get(runId)?.agent_id ?? null;
+    const agentId = typed(ws.db, AgentIdRow, 'SELECT agent_id FROM runs WHERE id = ?').get(runId)?.agent_id ?? null;
     appendAudit(ws, {
       action: 'run.finish',
       agentId,
@@ -242,11 +245,9 @@ export interface RunComparison {
 
 /** Per case: did every repeat pass? Read from the status column, never the stored JSON. */
 function caseOutcomes(ws: Workspace, runId: number): Map<string, boolean> {
-  const rows = typed(
-    ws.db,
-    ResultRow.pick({ caseId: true, status: true }),
-    'SELECT case_id AS caseId, status FROM run_results WHERE run_id = ? ORDER BY rowid',
-  ).all(runId);
+  const rows = typed(ws.db, OutcomeRow, 'SELECT case_id AS caseId, status FROM run_results WHERE run_id = ? ORDER BY rowid').all(
+    runId,
+  );
   const outcomes = new Map<string, boolean>();
   for (const row of rows) outcomes.set(row.caseId, (outcomes.get(row.caseId) ?? true) && row.status === 'passed');
   return outcomes;
@@ -281,7 +282,7 @@ export function compareRuns(ws: Workspace, earlierId: number, laterId: number): 
 export function resultRows(ws: Workspace, runId: number): ResultRow[] {
   const rows = typed(
     ws.db,
-    ResultRow.omit({ flaky: true }),
+    GridRow,
     `SELECT case_id AS caseId, repeat, status,
        json_extract(result, '$.latencyMs') AS latencyMs,
        json_extract(result, '$.costUsd') AS costUsd,
@@ -319,7 +320,7 @@ export function runResult(ws: Workspace, runId: number, caseId: string, repeat: 
 export function runSuiteContent(ws: Workspace, runId: number): { revisionId: number; name: string; content: string } {
   const row = typed(
     ws.db,
-    z.object({ revisionId: z.int(), name: z.string(), content: z.string() }),
+    SuiteContentRow,
     `SELECT suite_revisions.id AS revisionId, suites.name AS name, content FROM runs
        JOIN suite_revisions ON suite_revisions.id = runs.suite_revision_id JOIN suites ON suites.id = suite_revisions.suite_id
        WHERE runs.id = ?`,
@@ -360,7 +361,7 @@ export function runTrend(ws: Workspace, agentName: string, suite?: string): Tren
   return rows.map((row) => {
     const latencies = typed(
       ws.db,
-      z.object({ latency: z.number() }),
+      LatencyRow,
       "SELECT json_extract(result, '$.latencyMs') AS latency FROM run_results WHERE run_id = ?",
     )
       .all(row.id)

@@ -8,6 +8,15 @@ import type { Workspace } from '../workspace';
 import { appendAudit } from '../audit/audit-log';
 import { requireAgent, resolveVersion, semverOf } from '../lookup';
 
+const LabelStateRow = z.object({
+  name: z.string(),
+  semver: z.string(),
+  hash: z.string(),
+  moved_at: z.string(),
+  moved_by: z.string(),
+});
+const VersionIdRow = z.object({ version_id: z.number() });
+
 const MoveRow = z.object({
   id: z.int(),
   label: z.string(),
@@ -22,7 +31,7 @@ export function listLabels(ws: Workspace, agentName: string): LabelState[] {
   const agent = requireAgent(ws, agentName);
   const rows = typed(
     ws.db,
-    z.object({ name: z.string(), semver: z.string(), hash: z.string(), moved_at: z.string(), moved_by: z.string() }),
+    LabelStateRow,
     `SELECT labels.name AS name, versions.semver AS semver, versions.hash AS hash,
        (SELECT at FROM label_moves m WHERE m.agent_id = labels.agent_id AND m.label = labels.name ORDER BY m.id DESC LIMIT 1) AS moved_at,
        (SELECT actor FROM label_moves m WHERE m.agent_id = labels.agent_id AND m.label = labels.name ORDER BY m.id DESC LIMIT 1) AS moved_by
@@ -60,11 +69,10 @@ export function setLabel(
   return writeTransaction(ws.db, () => {
     const agent = requireAgent(ws, request.agent);
     const { version } = resolveVersion(ws, ref);
-    const current = typed(
-      ws.db,
-      z.object({ version_id: z.number() }),
-      'SELECT version_id FROM labels WHERE agent_id = ? AND name = ?',
-    ).get(agent.id, request.label);
+    const current = typed(ws.db, VersionIdRow, 'SELECT version_id FROM labels WHERE agent_id = ? AND name = ?').get(
+      agent.id,
+      request.label,
+    );
     if (current?.version_id === version.id) {
       throw new SlipwayError('no_changes', `label ${request.label} of "${agent.name}" already points at ${version.semver}`);
     }

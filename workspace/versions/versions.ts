@@ -29,6 +29,8 @@ import {
   VersionRow,
 } from '../lookup';
 
+const IdRow = z.object({ id: z.number() });
+
 type Files = Record<string, string>;
 
 function normalize(files: Files): Files {
@@ -316,10 +318,8 @@ export function importVersion(
   const parentId =
     version.parent === null
       ? null
-      : (typed(ws.db, z.object({ id: z.number() }), 'SELECT id FROM versions WHERE agent_id = ? AND semver = ?').get(
-          agent.id,
-          version.parent,
-        )?.id ?? null);
+      : (typed(ws.db, IdRow, 'SELECT id FROM versions WHERE agent_id = ? AND semver = ?').get(agent.id, version.parent)?.id ??
+        null);
   const { text: manifest, entries } = canonicalManifest(files, nodeSha256);
   insertVersion(
     ws,

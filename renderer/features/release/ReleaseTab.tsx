@@ -58,24 +58,38 @@ function TargetDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
-function RollbackDialog({ stable, onClose }: { stable: string; onClose: () => void }) {
+/** `stable`: where a plain rollback goes (the stable under a canary, or the one before); null when there is none. */
+function RollbackDialog({ stable, onClose }: { stable: string | null; onClose: () => void }) {
   const { release } = useStores();
   const [reason, setReason] = useState('');
+  // Empty: the previous stable version; else any version of the agent (uploaded first).
+  const [to, setTo] = useState('');
+  const target = to || stable;
+  const ready = reason.trim() !== '' && target !== null;
   return (
     <Dialog title="Roll back" onClose={onClose} testId="rollback-dialog">
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          if (reason.trim())
+          if (ready)
             void release
               .getState()
-              .act({ type: 'rollback', reason })
+              .act({ type: 'rollback', reason, ...(to ? { to } : {}) })
               .then((done) => done && onClose());
         }}
       >
         <p className="confirmation">
-          All traffic goes back to {stable} at once; the canary stops taking requests as soon as the runtime answers.
+          {target
+            ? `All traffic goes to ${target} at once; a canary stops taking requests as soon as the runtime answers.`
+            : 'There is no earlier stable version to go back to: choose the version to serve.'}
         </p>
+        <label>
+          Back to
+          <select value={to} onChange={(event) => setTo(event.target.value)} data-testid="rollback-to">
+            <option value="">{stable ? `the previous stable version (${stable})` : 'choose a version'}</option>
+            <RefOptions />
+          </select>
+        </label>
         <label>
           Why?
           <textarea
@@ -88,9 +102,9 @@ function RollbackDialog({ stable, onClose }: { stable: string; onClose: () => vo
         </label>
         <DialogActions
           onCancel={onClose}
-          disabled={!reason.trim()}
+          disabled={!ready}
           submitTestId="rollback-confirm"
-          submitLabel={`Roll back to ${stable}`}
+          submitLabel={target ? `Roll back to ${target}` : 'Roll back'}
         />
       </form>
     </Dialog>
@@ -526,7 +540,7 @@ export function ReleaseTab() {
                 </button>
               </div>
             )}
-            {(canary || (state?.history.length ?? 0) > 0) && (
+            {(canary || state?.stable) && (
               <button
                 type="button"
                 className="danger big"
@@ -641,7 +655,7 @@ export function ReleaseTab() {
       {dialog === 'target' && <TargetDialog onClose={() => setDialog(null)} />}
       {dialog === 'rollback' && (
         <RollbackDialog
-          stable={state?.canary ? (state.stable?.semver ?? '') : (state?.history[state.history.length - 1]?.semver ?? '')}
+          stable={state?.canary ? (state.stable?.semver ?? null) : (state?.history[state.history.length - 1]?.semver ?? null)}
           onClose={() => setDialog(null)}
         />
       )}

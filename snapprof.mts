@@ -1,0 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from './workspace/connect';
+import { openWorkspace } from './workspace/workspace';
+import { realisticAgent } from './bench/fixtures';
+const ws = openWorkspace(join(mkdtempSync(join(tmpdir(), 'sp-')), 'w'), { identity: () => ({ author: 'B', source: 'os' }) });
+const { client } = connect(ws, { checkOutputs: false });
+await client.agents.create({ name: 'triage' });
+const t = performance.now();
+for (let r = 1; r <= 2000; r++) await client.versions.snapshot({ agent: 'triage', message: `r ${r}`, files: realisticAgent(r) });
+console.log('total', (performance.now() - t).toFixed(0), 'ms');
