@@ -135,12 +135,13 @@ export function registerTestingCommands(program: Command, context: CliContext): 
                 files,
                 suite: { fileName: basename(suite), content: readText(io.cwd, suite) },
                 settings,
+                reports: { junit: flags.junit !== undefined, json: flags.out !== undefined },
               }),
             onProgress: printer.onProgress,
           });
           run = { ...started.run, id: null };
           flaky = started.flaky;
-          reports = { junit: async () => started.junit, json: async () => started.json };
+          reports = { junit: async () => started.junit ?? '', json: async () => started.json ?? '' };
         } else {
           const target = ref ?? '';
           const { started } = await follow<RunProgressEvent, RunSummary>({

@@ -23,3 +23,6 @@ export const LabelName = nameSchema('label');
 
 export const SEMVER_PATTERN = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 export const Semver = z.string().regex(SEMVER_PATTERN, 'version must be MAJOR.MINOR.PATCH, for example 1.2.0');
+
+/** The content hash of a version: the sha256 of its manifest, 64 lower-case hex digits. */
+export const Hash = z.string().regex(/^[0-9a-f]{64}$/, 'a version hash is 64 lower-case hex digits (sha256)');

@@ -1,6 +1,6 @@
 import { createClient, type Client } from '../shared/contract/client';
-import { contract, type AppEvent, type DomainName } from '../shared/contract/contract';
-import { createDispatch, type Dispatch, type DispatchOptions } from '../shared/contract/dispatch';
+import type { AppEvent } from '../shared/contract/contract';
+import type { Dispatch, DispatchOptions } from '../shared/contract/gate';
 import { defaultWorkspaceDir, isWorkspace } from './paths';
 import type { ServiceDeps, Services } from './services';
 import type { Workspace, WorkspaceOptions } from './workspace';
@@ -30,9 +30,14 @@ interface Backend {
   inMemory: boolean;
 }
 
-function isQuery(domain: string, method: string): boolean {
-  const methods: Record<string, { reads: boolean }> = Object.hasOwn(contract, domain) ? contract[domain as DomainName] : {};
-  return Object.hasOwn(methods, method) && methods[method]?.reads === true;
+/** What the contract says a method is (loaded when a workspace method is first called). */
+async function kindOf(domain: string, method: string): Promise<'query' | 'command' | 'unknown'> {
+  const { contract } = await import('../shared/contract/contract');
+  const methods: Readonly<Record<string, { reads: boolean }>> = Object.hasOwn(contract, domain)
+    ? contract[domain as keyof typeof contract]
+    : {};
+  if (!Object.hasOwn(methods, method)) return 'unknown';
+  return methods[method]?.reads ? 'query' : 'command';
 }
 
 function isOpen(source: WorkspaceSource): source is Workspace {
@@ -59,7 +64,10 @@ export function connect(source: WorkspaceSource, options: DispatchOptions & { de
   let free: Promise<Dispatch> | null = null;
 
   const over = async (ws: Workspace, owned: boolean, inMemory: boolean): Promise<Backend> => {
-    const { createServices } = await import('./services');
+    const [{ createServices }, { createDispatch }] = await Promise.all([
+      import('./services'),
+      import('../shared/contract/dispatch'),
+    ]);
     const services = createServices(ws, serviceDeps);
     return { dispatch: createDispatch(services.handlers, dispatchOptions), services, workspace: ws, owned, inMemory };
   };
@@ -83,15 +91,20 @@ export function connect(source: WorkspaceSource, options: DispatchOptions & { de
     return current;
   };
   const freeDispatch = async (): Promise<Dispatch> => {
-    const [{ createFilesTestHandlers }, { nodePlatform }, { loadPrices }, { sessionVault }] = await Promise.all([
-      import('./testing/test-files'),
-      import('../shared/node/platform'),
-      import('../shared/node/prices'),
-      import('./keys/secret-vault'),
-    ]);
+    const [{ createFilesTestHandlers }, { nodePlatform }, { loadPrices }, { sessionVault }, { createGate }, { testingContract }] =
+      await Promise.all([
+        import('./testing/test-files'),
+        import('../shared/node/platform'),
+        import('../shared/node/prices'),
+        import('./keys/secret-vault'),
+        import('../shared/contract/gate'),
+        import('../shared/contract/testing'),
+      ]);
     const vault = deps.vault ?? sessionVault(env);
     const prices = deps.prices ?? loadPrices;
-    return createDispatch(
+    // Only the testing domain's schemas are loaded: a run of files needs no other.
+    return createGate(
+      testingContract,
       { runs: createFilesTestHandlers({ platform: () => nodePlatform(vault), prices, emit }) },
       dispatchOptions,
     );
@@ -99,9 +112,10 @@ export function connect(source: WorkspaceSource, options: DispatchOptions & { de
 
   const dispatch: Dispatch = async (domain, method, input) => {
     if (WORKSPACE_FREE.has(`${domain}.${method}`)) return (await (free ??= freeDispatch()))(domain, method, input);
-    if (!Object.hasOwn(contract, domain) || !Object.hasOwn(contract[domain as DomainName], method))
+    const kind = await kindOf(domain, method);
+    if (kind === 'unknown')
       return { ok: false, error: { code: 'unknown_method', message: `unknown method ${domain}.${method}` } };
-    return (await backendFor(isQuery(domain, method))).dispatch(domain, method, input);
+    return (await backendFor(kind === 'query')).dispatch(domain, method, input);
   };
 
   return {

@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { createBridge, type Bridge, type EventBridge } from '../../shared/contract/client';
+import { createBridge, type Bridge, type EventBridge } from '../../shared/contract/bridge';
 import { channelName, EVENT_CHANNEL, type AppEvent } from '../../shared/contract/contract';
 import type { Envelope } from '../../shared/contract/dispatch';
 

@@ -1,4 +1,4 @@
-import type { Bridge, EventBridge } from '../../shared/contract/client';
+import type { Bridge, EventBridge } from '../../shared/contract/bridge';
 import type { Dispatch } from '../../shared/contract/dispatch';
 import { httpTransport, type Transport } from '../../shared/contract/transport';
 

@@ -1,67 +1,12 @@
-import type { z } from 'zod';
-import { SlipwayError, type ErrorInfo } from '../errors';
-import { contract, type DomainName, type Handlers } from './contract';
+import { contract } from './contract';
+import { createGate, type DispatchOptions, type Dispatch, type HandlerMap } from './gate';
 
-/** Services for some of the contract's methods: a method without one is answered with `internal`. */
-export type HandlerMap = { [D in DomainName]?: Partial<Handlers[D]> };
-
-export type Envelope<T = unknown> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
-
-export type Dispatch = (domain: string, method: string, input: unknown) => Promise<Envelope>;
-
-function describeZodError(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
-}
-
-function lookup(domain: string, method: string): { input: z.ZodType; output: z.ZodType } | null {
-  if (!Object.hasOwn(contract, domain)) return null;
-  const methods = contract[domain as DomainName] as Record<string, { input: z.ZodType; output: z.ZodType }>;
-  return Object.hasOwn(methods, method) ? (methods[method] ?? null) : null;
-}
-
-export interface DispatchOptions {
-  /**
-   * Also parse every result with the method's output schema. On by default and in every test,
-   * so the services cannot drift from the contract; the app and the CLI turn it off, since
-   * re-checking their own results costs as much as a 10,000-version history takes to read.
-   */
-  checkOutputs?: boolean;
-  onInternalError?: (error: unknown) => void;
-}
+export type { Dispatch, DispatchOptions, Envelope, HandlerMap } from './gate';
 
 /**
  * The one gate every transport goes through: an unknown method is refused, an input that does
  * not match its schema never reaches a service, and every failure comes back as { code, message }.
  */
 export function createDispatch(handlers: HandlerMap, options: DispatchOptions = {}): Dispatch {
-  const checkOutputs = options.checkOutputs ?? true;
-  const onInternalError = options.onInternalError ?? (() => {});
-  return async (domain, method, input) => {
-    const spec = lookup(domain, method);
-    if (!spec) return { ok: false, error: { code: 'unknown_method', message: `unknown method ${domain}.${method}` } };
-    const parsed = spec.input.safeParse(input ?? {});
-    if (!parsed.success) {
-      return { ok: false, error: { code: 'invalid_input', message: `${domain}.${method}: ${describeZodError(parsed.error)}` } };
-    }
-    try {
-      const service = (handlers[domain as DomainName] as Record<string, ((value: unknown) => unknown) | undefined> | undefined)?.[
-        method
-      ];
-      if (!service) throw new SlipwayError('internal', `${domain}.${method} has no service`);
-      const result = await service(parsed.data);
-      return { ok: true, value: checkOutputs ? spec.output.parse(result) : result };
-    } catch (error) {
-      if (error instanceof SlipwayError) return { ok: false, error: error.toInfo() };
-      onInternalError(error);
-      return {
-        ok: false,
-        error: {
-          code: 'internal',
-          message: `${domain}.${method} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
-        },
-      };
-    }
-  };
+  return createGate(contract, handlers, options);
 }

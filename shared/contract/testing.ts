@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AgentName } from '../names';
 import { FileSet } from './agents';
-import { Attestation } from '../release/protocol';
+import { Attestation } from '../attestation';
 import { FAILURE_KINDS } from '../engine/types';
 import { Message, RecordId, RefText, method, query } from './common';
 
@@ -235,8 +235,9 @@ export const TestedFiles = z.object({
     costUsd: z.number(),
   }),
   flaky: z.array(z.string()),
-  junit: z.string(),
-  json: z.string(),
+  /** The reports asked for (null when not): a run of 10,000 results makes them only when wanted. */
+  junit: z.string().nullable(),
+  json: z.string().nullable(),
 });
 export type TestedFiles = z.infer<typeof TestedFiles>;
 
@@ -296,6 +297,7 @@ export const testingContract = {
         files: FileSet,
         suite: z.object({ fileName: z.string().min(1).max(500), content: z.string().min(1).max(20_000_000) }),
         settings: RunSettings.default({ concurrency: 4, repeat: 1, minPassRate: null, cache: false }),
+        reports: z.object({ junit: z.boolean(), json: z.boolean() }).default({ junit: false, json: false }),
       }),
       TestedFiles,
     ),

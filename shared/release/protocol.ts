@@ -1,12 +1,14 @@
 import { z } from 'zod';
-import { AgentName, Semver } from '../names';
+import { AgentName, Hash, Semver } from '../names';
+import { Attestation } from '../attestation';
+
+export { Attestation, Hash };
 
 /**
  * The protocol between Slipway and an agent runtime: HTTP + JSON, every body one of these
  * schemas. docs/runtime-api.json (OpenAPI) is generated from them.
  */
 
-export const Hash = z.string().regex(/^[0-9a-f]{64}$/, 'a version hash is 64 lower-case hex digits (sha256)');
 export const Role = z.enum(['invoker', 'viewer', 'deployer', 'admin']);
 export type Role = z.infer<typeof Role>;
 
@@ -100,20 +102,6 @@ export const Guardrails = z.object({
   windowMs: z.int().min(100).default(60_000),
 });
 export type Guardrails = z.infer<typeof Guardrails>;
-
-/** The evidence the eval gate asks for: a suite run of this exact version that passed. */
-export const Attestation = z.object({
-  versionHash: Hash,
-  suite: z.string(),
-  suiteRevisionHash: z.string(),
-  passed: z.boolean(),
-  total: z.int(),
-  passRate: z.number(),
-  minPassRate: z.number().nullable(),
-  runId: z.int(),
-  finishedAt: z.string(),
-});
-export type Attestation = z.infer<typeof Attestation>;
 
 export const ReleasePlan = z.object({
   /** Suites the canary's version must have passed (attestations below) before it takes traffic. */

@@ -24,7 +24,7 @@ export interface FilesDeps {
 export function createFilesTestHandlers(deps: FilesDeps): Pick<Handlers['runs'], 'testFiles' | 'cancelFiles'> {
   const running = new Set<AbortController>();
   return {
-    testFiles: async ({ name, files, suite: suiteFile, settings }) => {
+    testFiles: async ({ name, files, suite: suiteFile, settings, reports }) => {
       const suite = parseSuiteYaml(suiteFile.content, suiteFile.fileName);
       const agent = parseAgentFiles(files);
       const versionHash = canonicalManifest(files, nodeSha256).hash;
@@ -78,8 +78,8 @@ export function createFilesTestHandlers(deps: FilesDeps): Pick<Handlers['runs'],
           flaky: summarizeCases(results)
             .filter((summary) => summary.flaky)
             .map((summary) => summary.caseId),
-          junit: await toJUnit(report, results),
-          json: toJsonReport(report, results, null),
+          junit: reports.junit ? await toJUnit(report, results) : null,
+          json: reports.json ? toJsonReport(report, results, null) : null,
         };
       } finally {
         running.delete(controller);
