@@ -6,6 +6,7 @@ import type { ColumnRole } from '../shared/dataset';
 import { SlipwayError } from '../shared/errors';
 import type { CliContext } from './context';
 import { follow } from './follow';
+import { progressOutput } from './progress';
 import { EXIT_CHECK_FAILED } from './io';
 import { number, readText } from './options';
 
@@ -58,21 +59,16 @@ export function registerCompareCommands(program: Command, context: CliContext): 
           );
         const agent = [...agents][0] ?? '';
         const client = await api(command);
-        const quiet = context.json(command);
-        const tty = (io.isTTY ?? false) && !quiet;
-        let lastShown = -1;
+        const output = progressOutput(io, context.json(command));
         let planned = false;
-        let cancel: () => Promise<unknown> = async () => undefined;
-        const onInterrupt = () => void cancel();
-        process.once('SIGINT', onInterrupt);
         let summary: ComparisonSummary;
         try {
           const { started } = await follow<CompareProgressEvent, ComparisonSummary>({
             subscribe: (listener) => context.onEvent(command, listener),
             pick: (event) =>
               event.type === 'compare.progress' ? { id: event.payload.comparisonId, payload: event.payload } : null,
-            start: async () => {
-              const made = await client.comparisons.start({
+            start: () =>
+              client.comparisons.start({
                 agent,
                 refs,
                 dataset: flags.dataset,
@@ -80,30 +76,22 @@ export function registerCompareCommands(program: Command, context: CliContext): 
                 concurrency: flags.concurrency,
                 ...(flags.suite ? { suite: flags.suite } : {}),
                 ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
-              });
-              cancel = () => client.comparisons.cancel({ id: made.id });
-              return made;
-            },
+              }),
             idOf: (made) => made.id,
+            cancel: async (made) => made && client.comparisons.cancel({ id: made.id }),
             onProgress: (progress) => {
-              if (!planned && !quiet) {
+              if (!planned) {
                 planned = true;
-                io.stderr(
-                  `${progress.total} calls: ${refs.length} versions × ${progress.total / refs.length} (inputs × repeats) at concurrency ${flags.concurrency}\n`,
+                output.say(
+                  `${progress.total} calls: ${refs.length} versions × ${progress.total / refs.length} (inputs × repeats) at concurrency ${flags.concurrency}`,
                 );
               }
-              if (progress.total === 0) return;
-              const percent = Math.floor((progress.done / progress.total) * 100);
-              if (tty) io.stderr(`\r\x1b[K${progress.done}/${progress.total}  $${progress.costUsd.toFixed(4)}`);
-              else if (!quiet && progress.done > 0 && Math.floor(percent / 25) > Math.floor(lastShown / 25))
-                io.stderr(`${progress.done}/${progress.total} done\n`);
-              lastShown = percent;
+              output.show(progress.done, progress.total, `${progress.done}/${progress.total}  $${progress.costUsd.toFixed(4)}`);
             },
           });
           summary = await client.comparisons.get({ id: started.id });
         } finally {
-          process.removeListener('SIGINT', onInterrupt);
-          if (tty) io.stderr('\r\x1b[K');
+          output.done();
         }
         if (flags.report)
           writeFileSync(
@@ -166,13 +154,12 @@ export function registerCompareCommands(program: Command, context: CliContext): 
           ...(flags.name ? { name: flags.name } : {}),
           ...(flags.map ? { mapping: flags.map } : {}),
         };
-        const preview = await client.datasets.preview(input);
         const saved = await client.datasets.import({ agent: flags.agent, ...input, message: flags.message });
         print(
           command,
-          { dataset: saved.name, revision: saved.revision, items: saved.items, columns: preview.columns },
+          { dataset: saved.name, revision: saved.revision, items: saved.items, columns: saved.columns },
           (value) =>
-            `Imported ${value.items} items (${preview.format}) as ${flags.agent}/${value.dataset} revision ${value.revision}`,
+            `Imported ${value.items} items (${saved.format}) as ${flags.agent}/${value.dataset} revision ${value.revision}`,
         );
       },
     );

@@ -8,6 +8,7 @@ import { Guardrails, ReleasePlan, type ReleaseState } from '../shared/release/pr
 import type { CliContext } from './context';
 import { number, readText } from './options';
 import { refuseUnreachable } from './unreachable';
+import { describeIssues } from '../shared/issues';
 
 interface TargetFlags {
   target: string;
@@ -42,11 +43,7 @@ function readStructured<T>(cwd: string, file: string, schema: z.ZodType<T>): T {
     );
   }
   const parsed = schema.safeParse(value);
-  if (!parsed.success)
-    throw new SlipwayError(
-      'invalid_input',
-      `${file}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
-    );
+  if (!parsed.success) throw new SlipwayError('invalid_input', `${file}: ${describeIssues(parsed.error)}`);
   return parsed.data;
 }
 

@@ -6,6 +6,7 @@ import { SlipwayError } from '../shared/errors';
 import { parseRef } from '../shared/ref';
 import { type CliContext } from './context';
 import { follow } from './follow';
+import { progressOutput } from './progress';
 import { EXIT_CHECK_FAILED, type CliIo } from './io';
 import { number, readText } from './options';
 
@@ -40,12 +41,9 @@ type TestedRun = Pick<RunSummary, 'status'> & {
 
 /** Progress on stderr as the run goes: each result that did not pass, and a bar (a terminal) or quarters (CI). */
 function progressPrinter(io: CliIo, quiet: boolean, concurrency: number) {
-  const tty = (io.isTTY ?? false) && !quiet;
-  const say = (line: string) => {
-    if (!quiet) io.stderr(`${tty ? '\r\x1b[K' : ''}${line}\n`);
-  };
+  const output = progressOutput(io, quiet);
+  const say = output.say;
   let planned = false;
-  let lastShown = -1;
   return {
     onProgress: (event: RunProgressEvent) => {
       if (!planned && event.total > 0) {
@@ -58,19 +56,14 @@ function progressPrinter(io: CliIo, quiet: boolean, concurrency: number) {
           `${failure.status === 'errored' ? '!' : '✗'} ${failure.caseId}${failure.repeat > 0 ? ` #${failure.repeat + 1}` : ''}: ${failure.problem}`,
         );
       if (event.moreFailures > 0) say(`… and ${event.moreFailures} more that did not pass`);
-      if (event.total === 0) return;
-      const percent = Math.floor((event.done / event.total) * 100);
-      if (tty)
-        io.stderr(
-          `\r\x1b[K${event.done}/${event.total}  ✓ ${event.passed}  ✗ ${event.failed}  ! ${event.errored}  $${event.costUsd.toFixed(4)}`,
-        );
-      else if (event.status === 'running' && event.done > 0 && Math.floor(percent / 25) > Math.floor(lastShown / 25))
-        say(`${event.done}/${event.total} done`);
-      lastShown = percent;
+      output.show(
+        event.done,
+        event.total,
+        `${event.done}/${event.total}  ✓ ${event.passed}  ✗ ${event.failed}  ! ${event.errored}  $${event.costUsd.toFixed(4)}`,
+        event.status === 'running',
+      );
     },
-    done: () => {
-      if (tty) io.stderr('\r\x1b[K');
-    },
+    done: output.done,
   };
 }
 
@@ -112,9 +105,6 @@ export function registerTestingCommands(program: Command, context: CliContext): 
       const subscribe = (listener: Parameters<CliContext['onEvent']>[1]) => context.onEvent(command, listener);
       const pick = (event: Parameters<Parameters<CliContext['onEvent']>[1]>[0]) =>
         event.type === 'run.progress' ? { id: event.payload.runId, payload: event.payload } : null;
-      let cancel: () => Promise<unknown> = async () => undefined;
-      const onInterrupt = () => void cancel();
-      process.once('SIGINT', onInterrupt);
       let run: TestedRun;
       let attestation: RunSummary['attestation'] = null;
       let flaky: string[];
@@ -124,11 +114,11 @@ export function registerTestingCommands(program: Command, context: CliContext): 
           const folder = resolve(io.cwd, flags.from);
           const { readAgentFolder } = await import('../shared/node/agent-folder');
           const files = readAgentFolder(folder);
-          cancel = () => client.runs.cancelFiles({});
           const { started } = await follow<RunProgressEvent, TestedFiles>({
             subscribe,
             pick,
             idOf: { known: null },
+            cancel: () => client.runs.cancelFiles({}),
             start: () =>
               client.runs.testFiles({
                 name: basename(folder),
@@ -148,11 +138,8 @@ export function registerTestingCommands(program: Command, context: CliContext): 
             subscribe,
             pick,
             idOf: (summary) => summary.id,
-            start: async () => {
-              const summary = await client.runs.start({ agent: parseRef(target).agent, ref: target, suite, settings });
-              cancel = () => client.runs.cancel({ runId: summary.id });
-              return summary;
-            },
+            start: () => client.runs.start({ agent: parseRef(target).agent, ref: target, suite, settings }),
+            cancel: async (summary) => summary && client.runs.cancel({ runId: summary.id }),
             onProgress: printer.onProgress,
           });
           const stored = await client.runs.get({ runId: started.id });
@@ -174,7 +161,6 @@ export function registerTestingCommands(program: Command, context: CliContext): 
           };
         }
       } finally {
-        process.removeListener('SIGINT', onInterrupt);
         printer.done();
       }
       if (flags.junit) writeFileSync(resolve(io.cwd, flags.junit), await reports.junit());

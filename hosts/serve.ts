@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createDispatch, type DispatchOptions } from '../shared/contract/dispatch';
+import type { DispatchOptions } from '../shared/contract/dispatch';
 import { SlipwayError } from '../shared/errors';
 import { startBrowserHost, type BrowserHost } from './browser-host';
-import { packageRoot } from '../workspace/paths';
-import { createServices } from '../workspace/services';
+import { defaultWorkspaceDir, packageRoot } from '../workspace/paths';
+import { connect } from '../workspace/connect';
 import type { SecretVault } from '../workspace/keys/secret-vault';
 import type { Workspace } from '../workspace/workspace';
 import { watchWorkspace } from './workspace-watcher';
@@ -30,14 +30,17 @@ export async function serveWorkspace(ws: Workspace, options: ServeOptions = {}):
   if (!existsSync(join(dir, 'index.html')))
     throw new SlipwayError('workspace', `the renderer is not built (no ${join(dir, 'index.html')}): run \`npm run build\``);
   let broadcast: BrowserHost['broadcast'] = () => undefined;
-  const services = createServices(ws, {
-    emit: (event) => broadcast(event),
-    ...(options.vault ? { vault: options.vault } : {}),
-    ...(options.env ? { env: options.env } : {}),
+  const connection = connect(ws, {
+    ...(options.checkOutputs !== undefined ? { checkOutputs: options.checkOutputs } : {}),
+    ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
+    deps: {
+      emit: (event) => broadcast(event),
+      ...(options.vault ? { vault: options.vault } : {}),
+      ...(options.env ? { env: options.env } : {}),
+    },
   });
-  const dispatch = createDispatch(services.handlers, options);
   const host = await startBrowserHost({
-    dispatch,
+    dispatch: connection.dispatch,
     rendererDir: dir,
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.token !== undefined ? { token: options.token } : {}),
@@ -53,7 +56,7 @@ export async function serveWorkspace(ws: Workspace, options: ServeOptions = {}):
   return {
     ...host,
     close: async () => {
-      await services.close();
+      await connection.close();
       stopWatching();
       await host.close();
     },
@@ -65,10 +68,7 @@ export async function serveWorkspace(ws: Workspace, options: ServeOptions = {}):
  * as the desktop app opens it (the samples on a first start), served until `close`.
  */
 export async function serveFolder(dir: string | undefined, options: ServeOptions = {}): Promise<BrowserHost & { dir: string }> {
-  const [{ openAppWorkspace }, { defaultWorkspaceDir }] = await Promise.all([
-    import('../workspace/app-workspace'),
-    import('../workspace/paths'),
-  ]);
+  const { openAppWorkspace } = await import('../workspace/app-workspace');
   const folder = dir ?? defaultWorkspaceDir(options.env ?? process.env);
   const ws = openAppWorkspace(folder);
   try {

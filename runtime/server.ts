@@ -25,6 +25,7 @@ import { createReleaseControl } from './release-control';
 import { createServing } from './serving';
 import { openRuntimeStore, requireRole, type RuntimeStore } from './store';
 import { notifyWebhooks } from './webhooks';
+import { describeIssues } from '../shared/issues';
 
 const MAX_BODY = 50 * 1024 * 1024;
 
@@ -68,13 +69,9 @@ class HttpError extends Error {
   }
 }
 
-function issues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ');
-}
-
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new HttpError(400, 'invalid_input', issues(parsed.error));
+  if (!parsed.success) throw new HttpError(400, 'invalid_input', describeIssues(parsed.error, { root: 'body' }));
   return parsed.data;
 }
 

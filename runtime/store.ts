@@ -21,6 +21,8 @@ import {
   type VersionRef,
 } from '../shared/release/protocol';
 import { emptyState, emptyTeam } from '../shared/release/state';
+import { describeIssues } from '../shared/issues';
+import { jsonColumn } from '../shared/json-column';
 
 export const MIGRATIONS_DIR = join(packageRoot(), 'runtime', 'migrations');
 
@@ -54,9 +56,10 @@ const SETTINGS: { [K in SettingKind]: z.ZodType<Settings[K]> } = {
 };
 
 /**
- * JSON from the runtime's database, parsed and checked by its schema — once per distinct text:
- * the same release state is read on every request, and parsing it again each time would cost
- * more than routing it does.
+ * A release state or an agent's settings from the runtime's database, parsed and checked by its
+ * schema — once per distinct text: they are read on every request, and parsing them again each
+ * time would cost more than routing does. What is read once (files, answers, events) is parsed
+ * in its row instead (jsonColumn), and not kept.
  */
 function jsonReader() {
   const seen = new Map<z.ZodType, Map<string, unknown>>();
@@ -75,7 +78,7 @@ function jsonReader() {
     if (!parsed.success)
       throw new SlipwayError(
         'internal',
-        `the runtime's stored ${what} is not in the shape this runtime reads: ${parsed.error.issues[0]?.message ?? ''}`,
+        `the runtime's stored ${what} is not in the shape this runtime reads: ${describeIssues(parsed.error, { most: 1 })}`,
       );
     if (cache.size >= 256) cache.delete(cache.keys().next().value ?? '');
     cache.set(text, parsed.data);
@@ -89,7 +92,7 @@ function rowOf<S extends z.ZodType>(schema: S, row: unknown): z.output<S> {
   if (!parsed.success)
     throw new SlipwayError(
       'internal',
-      `a row of the runtime's database is not in the shape it reads: ${parsed.error.issues[0]?.message ?? ''}`,
+      `a row of the runtime's database is not in the shape it reads: ${describeIssues(parsed.error, { root: 'row', most: 1 })}`,
     );
   return parsed.data;
 }
@@ -174,21 +177,24 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
 
   const json = jsonReader();
   const StateRow = z.object({ state: z.string() });
-  const AnswerRow = z.object({ answer: z.string() });
+  const CommandAnswerRow = z.object({ answer: jsonColumn(CommandAnswer) });
+  const TeamAnswerRow = z.object({ answer: jsonColumn(TeamAnswer) });
   const ValueRow = z.object({ value: z.string() });
   // Schemas are made once: building one costs more than a request's own work.
-  const Files = z.record(z.string(), z.string());
   const TokenRow = z.object({ role: Role });
-  const SampleRow = z.object({ id: z.int(), at: z.string(), agent: z.string(), sample: z.string() });
-  const VersionRow = z.object({ hash: z.string(), agent: z.string(), semver: z.string(), files: z.string() });
-  const EventRow = z.object({
+  const SampleRow = z.object({
     id: z.int(),
     at: z.string(),
     agent: z.string(),
-    type: z.string(),
-    actor: z.string(),
-    detail: z.string(),
+    sample: jsonColumn(Sample.omit({ id: true, at: true, agent: true })),
   });
+  const VersionRow = z.object({
+    hash: z.string(),
+    agent: z.string(),
+    semver: z.string(),
+    files: jsonColumn(z.record(z.string(), z.string())),
+  });
+  const EventRow = RuntimeEvent.extend({ detail: jsonColumn(RuntimeEvent.shape.detail) });
   const RequestRow = z.object({
     version: z.string(),
     atMs: z.number(),
@@ -216,7 +222,7 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
       return {
         agent: row.agent,
         ref: { hash: row.hash, semver: row.semver },
-        files: json(Files, row.files, `files of ${row.hash.slice(0, 12)}`),
+        files: row.files,
       };
     },
     state,
@@ -225,7 +231,7 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
     /** A command's answer under its idempotency key, if it was applied before. */
     answered: (key: string): CommandAnswer | undefined => {
       const row: unknown = statements.getCommand.get(key);
-      return row === undefined ? undefined : json(CommandAnswer, rowOf(AnswerRow, row).answer, 'command answer');
+      return row === undefined ? undefined : rowOf(CommandAnswerRow, row).answer;
     },
     /** The new state, the command's answer and its event, in one transaction. */
     commit: (
@@ -248,7 +254,7 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
     },
     teamAnswered: (key: string): TeamAnswer | undefined => {
       const row: unknown = statements.getCommand.get(key);
-      return row === undefined ? undefined : json(TeamAnswer, rowOf(AnswerRow, row).answer, 'team answer');
+      return row === undefined ? undefined : rowOf(TeamAnswerRow, row).answer;
     },
     commitTeam: (team, states, change) =>
       writeTransaction(db, () => {
@@ -272,10 +278,7 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
       return { id, at, agent, ...event };
     },
     eventsSince: (cursor: number, agent: string | null, limit = 1000): RuntimeEvent[] =>
-      statements.eventsSince.all(cursor, agent, agent, limit).map((raw) => {
-        const row = rowOf(EventRow, raw);
-        return RuntimeEvent.parse({ ...row, detail: JSON.parse(row.detail) });
-      }),
+      statements.eventsSince.all(cursor, agent, agent, limit).map((raw) => rowOf(EventRow, raw)),
     setting: <K extends SettingKind>(agent: string, kind: K): Setting<K> | undefined => {
       const row: unknown = statements.getSetting.get(agent, kind);
       return row === undefined ? undefined : json(SETTINGS[kind], rowOf(ValueRow, row).value, `${kind} of ${agent}`);
@@ -327,8 +330,8 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
     },
     samples: (agent: string, after: number, limit: number): Sample[] =>
       statements.samples.all(agent, after, limit).map((raw) => {
-        const row = rowOf(SampleRow, raw);
-        return Sample.parse({ ...JSON.parse(row.sample), id: row.id, at: row.at, agent: row.agent });
+        const { sample, ...row } = rowOf(SampleRow, raw);
+        return { ...sample, ...row };
       }),
     close: () => db.close(),
   };

@@ -1,4 +1,5 @@
 import { Assertion } from './suite';
+import { describeIssues } from './issues';
 
 /**
  * An assertion as one line, for the suite table: `[not ]TYPE[(THRESHOLD)][: VALUE]`, e.g.
@@ -77,9 +78,7 @@ export function assertionFromText(line: string): { assertion: Assertion } | { pr
   const parsed = Assertion.safeParse(raw);
   if (!parsed.success)
     return {
-      problem: parsed.error.issues
-        .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-        .join('; '),
+      problem: describeIssues(parsed.error),
     };
   return { assertion: parsed.data };
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { SlipwayError } from './errors';
 import { jsonLines } from './json-lines';
 import { StubbedTool, type Suite } from './suite';
+import { describeIssues } from './issues';
 
 /** Sample inputs of an agent, to run several versions on: no assertions, just what goes in. */
 export const DatasetItem = z
@@ -52,7 +53,7 @@ export interface DatasetImport {
 }
 
 function problems(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || 'dataset'}: ${issue.message}`).join('; ');
+  return describeIssues(error, { root: 'dataset' });
 }
 
 function uniqueIds<T extends { id?: string | undefined }>(

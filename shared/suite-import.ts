@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { SlipwayError } from './errors';
 import { jsonLines } from './json-lines';
 import { Suite, type Assertion } from './suite';
+import { describeIssues } from './issues';
 
 export interface ImportReport {
   format: 'slipway' | 'promptfoo' | 'jsonl' | 'csv';
@@ -106,10 +107,7 @@ const PromptfooConfig = z.looseObject({
 export function fromPromptfoo(config: unknown, name: string): { suite: Suite; report: ImportReport } {
   const parsed = PromptfooConfig.safeParse(config);
   if (!parsed.success)
-    throw new SlipwayError(
-      'invalid_files',
-      `not a promptfoo config with inline tests: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
-    );
+    throw new SlipwayError('invalid_files', `not a promptfoo config with inline tests: ${describeIssues(parsed.error)}`);
   const report: ImportReport = { format: 'promptfoo', cases: 0, unsupported: [], notes: [] };
   if (parsed.data.prompts !== undefined)
     report.notes.push("prompts are not imported: the agent's prompt.md and user.md are its prompt");
@@ -164,11 +162,7 @@ export function fromJsonl(text: string, name: string): { suite: Suite; report: I
     return { id: uniqueId(id ?? `line-${line}`, taken), ...rest };
   });
   const result = Suite.safeParse({ name, cases });
-  if (!result.success)
-    throw new SlipwayError(
-      'invalid_files',
-      result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
-    );
+  if (!result.success) throw new SlipwayError('invalid_files', describeIssues(result.error));
   return { suite: result.data, report: { format: 'jsonl', cases: cases.length, unsupported: [], notes: [] } };
 }
 
@@ -269,11 +263,7 @@ export function importSuite(fileName: string, text: string, name: string): { sui
   }
   if (value && typeof value === 'object' && 'cases' in value) {
     const suite = Suite.safeParse({ name, ...(value as object) });
-    if (!suite.success)
-      throw new SlipwayError(
-        'invalid_files',
-        suite.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
-      );
+    if (!suite.success) throw new SlipwayError('invalid_files', describeIssues(suite.error));
     return { suite: suite.data, report: { format: 'slipway', cases: suite.data.cases.length, unsupported: [], notes: [] } };
   }
   if (value && typeof value === 'object' && 'tests' in value) return fromPromptfoo(value, name);

@@ -1,6 +1,6 @@
 import { createClient, type Client } from '../shared/contract/client';
 import type { AppEvent } from '../shared/contract/contract';
-import type { Dispatch, DispatchOptions } from '../shared/contract/gate';
+import type { Dispatch, DispatchOptions, MethodSpec } from '../shared/contract/gate';
 import { defaultWorkspaceDir, isWorkspace } from './paths';
 import type { ServiceDeps, Services } from './services';
 import type { Workspace, WorkspaceOptions } from './workspace';
@@ -31,14 +31,16 @@ interface Backend {
 }
 
 /** What the contract says a method is (loaded when a workspace method is first called). */
-async function kindOf(domain: string, method: string): Promise<'query' | 'command' | 'unknown'> {
-  const { contract } = await import('../shared/contract/contract');
-  const methods: Readonly<Record<string, { reads: boolean }>> = Object.hasOwn(contract, domain)
-    ? contract[domain as keyof typeof contract]
-    : {};
-  if (!Object.hasOwn(methods, method)) return 'unknown';
-  return methods[method]?.reads ? 'query' : 'command';
+async function specOf(domain: string, method: string): Promise<MethodSpec | null> {
+  const [{ contract }, { findMethod }] = await Promise.all([
+    import('../shared/contract/contract'),
+    import('../shared/contract/gate'),
+  ]);
+  return findMethod(contract, domain, method);
 }
+
+/** Services' dependencies with the keys and prices a connection shares between its workspace and its runs of files. */
+type Keyed = ServiceDeps & Required<Pick<ServiceDeps, 'vault' | 'prices'>>;
 
 function isOpen(source: WorkspaceSource): source is Workspace {
   return 'db' in source;
@@ -59,16 +61,31 @@ export function connect(source: WorkspaceSource, options: DispatchOptions & { de
     deps.emit?.(event);
     for (const listener of listeners) listener(event);
   };
-  const serviceDeps: ServiceDeps = { ...deps, env, emit };
   let current: Promise<Backend> | null = null;
   let free: Promise<Dispatch> | null = null;
+  let shared: Promise<Keyed> | null = null;
+  /** Keys and prices, one of each for the connection: a key set through the workspace is seen by a run of files. */
+  const serviceDeps = (): Promise<Keyed> =>
+    (shared ??= Promise.all([import('./keys/secret-vault'), import('../shared/node/prices')]).then(
+      ([{ sessionVault }, { loadPrices }]) => {
+        let prices: ReturnType<typeof loadPrices> | null = null;
+        return {
+          ...deps,
+          env,
+          emit,
+          vault: deps.vault ?? sessionVault(env),
+          prices: deps.prices ?? (() => (prices ??= loadPrices())),
+        };
+      },
+    ));
 
   const over = async (ws: Workspace, owned: boolean, inMemory: boolean): Promise<Backend> => {
-    const [{ createServices }, { createDispatch }] = await Promise.all([
+    const [{ createServices }, { createDispatch }, withKeys] = await Promise.all([
       import('./services'),
       import('../shared/contract/dispatch'),
+      serviceDeps(),
     ]);
-    const services = createServices(ws, serviceDeps);
+    const services = createServices(ws, withKeys);
     return { dispatch: createDispatch(services.handlers, dispatchOptions), services, workspace: ws, owned, inMemory };
   };
   const release = async (done: Backend) => {
@@ -91,17 +108,14 @@ export function connect(source: WorkspaceSource, options: DispatchOptions & { de
     return current;
   };
   const freeDispatch = async (): Promise<Dispatch> => {
-    const [{ createFilesTestHandlers }, { nodePlatform }, { loadPrices }, { sessionVault }, { createGate }, { testingContract }] =
+    const [{ createFilesTestHandlers }, { nodePlatform }, { createGate }, { testingContract }, { vault, prices }] =
       await Promise.all([
         import('./testing/test-files'),
         import('../shared/node/platform'),
-        import('../shared/node/prices'),
-        import('./keys/secret-vault'),
         import('../shared/contract/gate'),
         import('../shared/contract/testing'),
+        serviceDeps(),
       ]);
-    const vault = deps.vault ?? sessionVault(env);
-    const prices = deps.prices ?? loadPrices;
     // Only the testing domain's schemas are loaded: a run of files needs no other.
     return createGate(
       testingContract,
@@ -112,10 +126,9 @@ export function connect(source: WorkspaceSource, options: DispatchOptions & { de
 
   const dispatch: Dispatch = async (domain, method, input) => {
     if (WORKSPACE_FREE.has(`${domain}.${method}`)) return (await (free ??= freeDispatch()))(domain, method, input);
-    const kind = await kindOf(domain, method);
-    if (kind === 'unknown')
-      return { ok: false, error: { code: 'unknown_method', message: `unknown method ${domain}.${method}` } };
-    return (await backendFor(kind === 'query')).dispatch(domain, method, input);
+    const spec = await specOf(domain, method);
+    if (!spec) return (await import('../shared/contract/gate')).unknownMethod(domain, method);
+    return (await backendFor(spec.reads === true)).dispatch(domain, method, input);
   };
 
   return {

@@ -21,24 +21,25 @@ export interface Services {
   close: () => Promise<void>;
 }
 
+/** What the services take from their host; each has a default for a process with no window. */
+export type ServiceDeps = Partial<TestingDeps> & { env?: NodeJS.ProcessEnv };
+
 /**
  * The contract's services over one open workspace. Every transport calls exactly these. Keys
  * default to the environment plus the session; events go nowhere unless a host listens.
  */
-/** What the services take from their host; each has a default for a process with no window. */
-export type ServiceDeps = Partial<TestingDeps> & { env?: NodeJS.ProcessEnv };
-
 export function createServices(ws: Workspace, deps: ServiceDeps = {}): Services {
   endOrphanedRuns(ws);
   let prices: ReturnType<typeof loadPrices> | null = null;
   const loadPricesOnce = deps.prices ?? (() => (prices ??= loadPrices()));
   const vault = deps.vault ?? sessionVault(deps.env ?? process.env);
-  const testing = createTestingHandlers(ws, { vault, prices: loadPricesOnce, emit: deps.emit ?? (() => undefined) });
+  const emit = deps.emit ?? (() => undefined);
+  const testing = createTestingHandlers(ws, { vault, prices: loadPricesOnce, emit });
   const { runManager, ...testingHandlers } = testing;
   const { jobs: comparisonJobs, ...comparisonHandlers } = createComparisonHandlers(ws, {
     platform: () => nodePlatform(vault),
     prices: loadPricesOnce,
-    emit: deps.emit ?? (() => undefined),
+    emit,
   });
   const {
     close: closeRelease,
@@ -62,9 +63,4 @@ export function createServices(ws: Workspace, deps: ServiceDeps = {}): Services 
       await Promise.all([runManager.close(), comparisonJobs.close(), closeRelease()]);
     },
   };
-}
-
-/** The handlers of a workspace with default keys and no event listener. */
-export function createHandlers(ws: Workspace): Handlers {
-  return createServices(ws).handlers;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SlipwayError } from '../shared/errors';
 import type { Database, Statement } from '../shared/node/sqlite';
+import { describeIssues } from '../shared/issues';
 
 type Cache = WeakMap<Database, Map<string, Statement>>;
 
@@ -27,7 +28,7 @@ export function sql(db: Database, text: string): Statement {
 }
 
 /** Like sql(), but rows come back as arrays: a third faster when reading thousands of rows. */
-export function sqlRows(db: Database, text: string): Statement {
+function sqlRows(db: Database, text: string): Statement {
   return cached(arrayRows, db, text, () => db.prepare(text).raw(true));
 }
 
@@ -56,10 +57,9 @@ export function typed<S extends z.ZodType>(db: Database, schema: S, text: string
 function checkRow<S extends z.ZodType>(schema: S, row: unknown): z.output<S> {
   const parsed = schema.safeParse(row);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
   throw new SlipwayError(
     'workspace',
-    `the workspace holds a row this Slipway cannot read (${issue ? `${issue.path.join('.') || 'row'}: ${issue.message}` : 'unknown shape'}) — was it written by a newer Slipway?`,
+    `the workspace holds a row this Slipway cannot read (${describeIssues(parsed.error, { root: 'row', most: 1 })}) — was it written by a newer Slipway?`,
   );
 }
 
@@ -78,19 +78,4 @@ export function typedArrays<S extends z.ZodType<unknown[]>>(db: Database, schema
       return rows as Array<z.output<S>>;
     },
   };
-}
-
-/** A column holding JSON, parsed and then checked by its schema. */
-export function jsonColumn<S extends z.ZodType>(schema: S) {
-  return z
-    .string()
-    .transform((text, context): unknown => {
-      try {
-        return JSON.parse(text);
-      } catch {
-        context.addIssue({ code: 'custom', message: 'not JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema);
 }

@@ -171,7 +171,8 @@ export const comparingContract = {
         mapping: ColumnMapping.optional(),
         message: Message,
       }),
-      DatasetDetail,
+      /** The saved revision, with how the file was read. */
+      DatasetDetail.extend({ format: DatasetPreview.shape.format, columns: DatasetPreview.shape.columns }),
     ),
     fromSuite: method(z.object({ agent: AgentName, suite: SuiteName, name: DatasetName.optional() }), DatasetDetail),
     /** Saves edited items (one JSON object a line) as the dataset's next revision. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempWorkspace, type TestWorkspace } from '../../test-support/workspace';
-import { createHandlers } from '../../workspace/services';
+import { createServices } from '../../workspace/services';
 import { createDispatch } from './dispatch';
 import { listMethods } from './contract';
 
@@ -15,7 +15,7 @@ describe('the contract gate', () => {
   it('refuses an invalid input before it reaches a service', async () => {
     t = tempWorkspace();
     const calls: string[] = [];
-    const handlers = createHandlers(t.ws);
+    const handlers = createServices(t.ws).handlers;
     const create = handlers.agents.create;
     handlers.agents.create = (input) => {
       calls.push(input.name);
@@ -74,7 +74,7 @@ describe('the contract gate', () => {
 
   it('has a service for every method of the contract', () => {
     t = tempWorkspace();
-    const handlers = createHandlers(t.ws) as unknown as Record<string, Record<string, unknown>>;
+    const handlers = createServices(t.ws).handlers as unknown as Record<string, Record<string, unknown>>;
     for (const { domain, method } of listMethods())
       expect(typeof handlers[domain]?.[method], `${domain}.${method}`).toBe('function');
   });

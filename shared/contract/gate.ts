@@ -1,9 +1,12 @@
 import type { z } from 'zod';
 import { SlipwayError, type ErrorInfo } from '../errors';
 import type { DomainName, Handlers } from './contract';
+import { describeIssues } from '../issues';
 
 /** Methods by domain, each with its input and output schema: the whole contract, or a domain's part of it. */
-export type MethodTable = Readonly<Record<string, Readonly<Record<string, { input: z.ZodType; output: z.ZodType }>>>>;
+export type MethodTable = Readonly<Record<string, Readonly<Record<string, MethodSpec>>>>;
+/** A method's schemas; `reads` marks a query (see common.ts). */
+export type MethodSpec = { input: z.ZodType; output: z.ZodType; reads?: boolean };
 
 /** Services for some of the contract's methods: a method without one is answered with `internal`. */
 export type HandlerMap = { [D in DomainName]?: Partial<Handlers[D]> };
@@ -12,15 +15,14 @@ export type Envelope<T = unknown> = { ok: true; value: T } | { ok: false; error:
 
 export type Dispatch = (domain: string, method: string, input: unknown) => Promise<Envelope>;
 
-function describeZodError(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
-}
-
-function lookup(table: MethodTable, domain: string, method: string): { input: z.ZodType; output: z.ZodType } | null {
+/** A method of the table by name; only the table's own keys count (a caller's "constructor" is no method). */
+export function findMethod(table: MethodTable, domain: string, method: string): MethodSpec | null {
   const methods = Object.hasOwn(table, domain) ? table[domain] : undefined;
   return methods && Object.hasOwn(methods, method) ? (methods[method] ?? null) : null;
+}
+
+export function unknownMethod(domain: string, method: string): Envelope {
+  return { ok: false, error: { code: 'unknown_method', message: `unknown method ${domain}.${method}` } };
 }
 
 export interface DispatchOptions {
@@ -41,11 +43,11 @@ export function createGate(table: MethodTable, handlers: HandlerMap, options: Di
   const checkOutputs = options.checkOutputs ?? true;
   const onInternalError = options.onInternalError ?? (() => {});
   return async (domain, method, input) => {
-    const spec = lookup(table, domain, method);
-    if (!spec) return { ok: false, error: { code: 'unknown_method', message: `unknown method ${domain}.${method}` } };
+    const spec = findMethod(table, domain, method);
+    if (!spec) return unknownMethod(domain, method);
     const parsed = spec.input.safeParse(input ?? {});
     if (!parsed.success) {
-      return { ok: false, error: { code: 'invalid_input', message: `${domain}.${method}: ${describeZodError(parsed.error)}` } };
+      return { ok: false, error: { code: 'invalid_input', message: `${domain}.${method}: ${describeIssues(parsed.error)}` } };
     }
     try {
       const service = (handlers[domain as DomainName] as Record<string, ((value: unknown) => unknown) | undefined> | undefined)?.[

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SlipwayError } from '../errors';
 import { ReleaseState, type CommandAction, type Guardrails, type ReleasePlan } from './protocol';
 import { PROTOCOL_HEADER, PROTOCOL_VERSION, pathOf, routes, type ParamsOf, type Route } from './routes';
+import { describeIssues } from '../issues';
 
 /** A runtime's refusal (a 4xx answer), with the HTTP status and the state it sent back (409). */
 export class RuntimeRefusal extends SlipwayError {
@@ -48,7 +49,7 @@ export function runtimeClient(base: string, token: string, fetcher: typeof fetch
       if (!checked.success)
         throw new SlipwayError(
           'invalid_input',
-          `${route.method} ${route.path}: ${checked.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ')}`,
+          `${route.method} ${route.path}: ${describeIssues(checked.error, { root: 'body' })}`,
         );
     }
     let response: Response;
@@ -92,15 +93,13 @@ export function runtimeClient(base: string, token: string, fetcher: typeof fetch
         `the runtime at ${base} answered ${response.status} with something that is not JSON`,
       );
     }
-    if (response.status >= 500) {
-      const failure = Refusal.safeParse(value);
-      throw new SlipwayError(
-        'unavailable',
-        `the runtime at ${base} failed (HTTP ${response.status})${failure.success ? `: ${failure.data.error.message}` : ''}`,
-      );
-    }
     if (!response.ok) {
       const refusal = Refusal.safeParse(value);
+      if (response.status >= 500)
+        throw new SlipwayError(
+          'unavailable',
+          `the runtime at ${base} failed (HTTP ${response.status})${refusal.success ? `: ${refusal.data.error.message}` : ''}`,
+        );
       throw new RuntimeRefusal(
         response.status,
         refusal.success ? refusal.data.error.message : `the runtime answered ${response.status}`,
@@ -111,7 +110,7 @@ export function runtimeClient(base: string, token: string, fetcher: typeof fetch
     if (!parsed.success)
       throw new SlipwayError(
         'incompatible',
-        `the runtime at ${base} answered ${route.method} ${route.path} in an unexpected shape: ${parsed.error.issues[0]?.message ?? ''}`,
+        `the runtime at ${base} answered ${route.method} ${route.path} in an unexpected shape: ${describeIssues(parsed.error, { most: 1 })}`,
       );
     return parsed.data;
   };

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { auditRowHash, GENESIS_HASH, verifyChain, type ChainCheck, type ChainRow } from '../../shared/audit-chain';
 import type { AuditEntry } from '../../shared/contract/audit';
-import { jsonColumn, sql, typed } from '../statements';
+import { sql, typed } from '../statements';
+import { jsonColumn } from '../../shared/json-column';
 import type { Workspace } from '../workspace';
 
 const IdHashRow = z.object({ id: z.number(), hash: z.string() });
@@ -26,6 +27,7 @@ function json(value: unknown): string | null {
  * change it records: the previous hash is read under the same lock, so the chain cannot fork.
  */
 export function appendAudit(ws: Workspace, event: AuditEvent): void {
+  if (!ws.db.inTransaction) throw new Error(`audit row "${event.action}" written outside a write transaction`);
   const last = typed(ws.db, IdHashRow, 'SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1').get();
   const prevHash = last?.hash ?? GENESIS_HASH;
   const row = {

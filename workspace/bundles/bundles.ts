@@ -25,6 +25,7 @@ import { listLabels, setLabel } from '../versions/labels';
 import { findAgent, requireAgent, resolveVersion, versionById, versionFiles, type VersionRow } from '../lookup';
 import { importVersion, listVersions } from '../versions/versions';
 import type { Workspace } from '../workspace';
+import { describeIssues } from '../../shared/issues';
 
 const HashRow = z.object({ hash: z.string() });
 
@@ -170,10 +171,7 @@ function parseManifest(bytes: Buffer): BundleManifest {
   if (fields.format === BUNDLE_FORMAT && fields.version !== BUNDLE_VERSION)
     throw refuse(`bundle format version ${String(fields.version)} is not one this Slipway reads (it reads ${BUNDLE_VERSION})`);
   const parsed = BundleManifest.safeParse(raw);
-  if (!parsed.success)
-    throw refuse(
-      `manifest.json: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'manifest'}: ${issue.message}`).join('; ')}`,
-    );
+  if (!parsed.success) throw refuse(`manifest.json: ${describeIssues(parsed.error, { root: 'manifest' })}`);
   return parsed.data;
 }
 

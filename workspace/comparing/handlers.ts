@@ -121,10 +121,14 @@ export function createComparisonHandlers(
           sample: imported.dataset.items.slice(0, PREVIEW_ITEMS),
         };
       },
-      import: ({ agent, fileName, content, name, mapping, message }) =>
-        detailOf(
-          saveDataset(ws, agent, importDataset(fileName, content, name ?? suiteNameFromFile(fileName), mapping).dataset, message),
-        ),
+      import: ({ agent, fileName, content, name, mapping, message }) => {
+        const imported = importDataset(fileName, content, name ?? suiteNameFromFile(fileName), mapping);
+        return {
+          ...detailOf(saveDataset(ws, agent, imported.dataset, message)),
+          format: imported.format,
+          columns: imported.columns,
+        };
+      },
       save: ({ agent, name, jsonl, message }) =>
         detailOf(saveDataset(ws, agent, importDataset(`${name}.jsonl`, jsonl, name).dataset, message)),
       fromSuite: ({ agent, suite, name }) => {

@@ -15,10 +15,11 @@ import { getDataset, saveDataset } from '../comparing/datasets';
 import { latestPlan, planRevisions, savePlan } from './plans';
 import { setLabel } from '../versions/labels';
 import { findAgent, requireAgent } from '../lookup';
-import { getTarget, listTargets, removeTarget, saveTarget, targetTokenName, targetTokenVariable } from './targets';
+import { getTarget, listTargets, removeTarget, saveTarget, targetTokenName, targetTokenVariable, type Target } from './targets';
 import { readSetting, writeSetting } from '../settings/values';
 import { resolveAgentRef } from '../versions/agent-ref';
-import { jsonColumn, typed } from '../statements';
+import { typed } from '../statements';
+import { jsonColumn } from '../../shared/json-column';
 import type { Workspace } from '../workspace';
 
 const SemverRow = z.object({ semver: z.string() });
@@ -77,11 +78,22 @@ const DeploymentRow = z.object({
   after: jsonColumn(z.looseObject({ stable: Semver, canary: Semver, refused: z.string().optional() })).nullable(),
 });
 
+/** The runtime's events after which an agent's stable may be another version. */
+const MOVES_STABLE = new Set(['promoted', 'rolled-back', 'deployed']);
+
 /** What a captured sample's input may hold: the variables of an invoke, or a chat's messages. */
 const SampleInput = z.looseObject({
   vars: z.record(z.string(), z.unknown()).optional(),
   messages: z.array(z.looseObject({ role: z.string(), content: z.unknown() })).optional(),
 });
+
+/** What team releases share with single-agent releases: a target's client, pulling its events, a label following the stable. */
+export interface TargetAccess {
+  /** A saved target's client and the label that follows its stable; a URL target has no label. */
+  client: (target: string) => { client: RuntimeClient; url: string; label: string | null };
+  pullEvents: (name: string, runtime: RuntimeClient, label: string | null) => Promise<Map<string, ReleaseState>>;
+  followLabel: (agent: string, label: string | null, state: ReleaseState, reason: string) => void;
+}
 
 /**
  * The app's side of releasing: targets (tokens in the vault), each agent's release on a target
@@ -89,14 +101,6 @@ const SampleInput = z.looseObject({
  * commands (audited with the runtime's answer; promotion and rollback move the target's label),
  * the runtime's events pulled into the audit, and a local runtime with a traffic generator.
  */
-/** What team releases share with single-agent releases: a target's client, pulling its events, a label following the stable. */
-export interface TargetAccess {
-  /** A saved target's client and the label that follows its stable; a URL target has no label. */
-  client: (target: string) => { client: RuntimeClient; url: string; label: string | null };
-  pullEvents: (name: string, runtime: RuntimeClient) => Promise<void>;
-  followLabel: (agent: string, label: string | null, state: ReleaseState, reason: string) => void;
-}
-
 export function createReleaseHandlers(
   ws: Workspace,
   deps: { vault: SecretVault; env?: NodeJS.ProcessEnv },
@@ -132,64 +136,60 @@ export function createReleaseHandlers(
     return { client: runtimeClient(target.url, token), url: target.url, label: target.label };
   };
 
-  const info = (name: string): TargetInfo => {
-    const target = getTarget(ws, name);
-    return {
-      ...target,
-      tokenSet: deps.vault.get(targetTokenName(name)) !== undefined,
-      tokenVariable: targetTokenVariable(name),
-      local: name === LOCAL,
-    };
-  };
+  const info = (target: Target): TargetInfo => ({
+    ...target,
+    tokenSet: deps.vault.get(targetTokenName(target.name)) !== undefined,
+    tokenVariable: targetTokenVariable(target.name),
+    local: target.name === LOCAL,
+  });
 
-  /** The runtime's events since the last pull go into the audit as runtime:<target>, once each. */
-  const pullEvents = async (name: string, runtime: RuntimeClient) => {
+  /**
+   * The runtime's events since the last pull go into the audit as runtime:<target>, once each.
+   * The runtime moved a stable on its own (a guardrail's rollback, a plan's promotion) or someone
+   * else did: the target's label follows it here too, as it does for a command made from here.
+   * Answers the states it read for that, taken after the events so none is older than they are.
+   */
+  const pullEvents = async (name: string, runtime: RuntimeClient, label: string | null): Promise<Map<string, ReleaseState>> => {
     const cursor = readSetting(ws, `cursor:${name}`, Cursor) ?? 0;
     const { events } = await runtime.events(cursor);
-    if (events.length === 0) return;
+    if (events.length === 0) return new Map();
+    const moved = new Set<string>();
     writeTransaction(ws.db, () => {
       for (const event of events) {
-        const agent = (() => {
-          try {
-            return requireAgent(ws, event.agent).id;
-          } catch {
-            return null;
-          }
-        })();
+        const agentId = findAgent(ws, event.agent)?.id ?? null;
         appendAudit(ws, {
           action: `runtime.${event.type}`,
-          agentId: agent,
+          agentId,
           subject: `${event.agent} on ${name} (event ${event.id})`,
           actor: `runtime:${name}`,
           reason: typeof event.detail.reason === 'string' ? event.detail.reason : '',
           after: { ...event.detail, by: event.actor, at: event.at },
         });
+        if (agentId !== null && label !== null && MOVES_STABLE.has(event.type)) moved.add(event.agent);
       }
       writeSetting(ws, `cursor:${name}`, events[events.length - 1]?.id ?? cursor);
     });
-    // The runtime moved a stable on its own (a guardrail's rollback, a plan's promotion) or someone
-    // else did: the target's label follows it here too, as it does for a command made from here.
-    const label = isUrlTarget(name) ? null : getTarget(ws, name).label;
-    const moved = new Set(
-      events
-        .filter((event) => ['promoted', 'rolled-back', 'deployed'].includes(event.type) && findAgent(ws, event.agent))
-        .map((event) => event.agent),
-    );
-    for (const agent of moved) followLabel(agent, label, await runtime.state(agent), `the runtime on ${name} moved its stable`);
+    const states = new Map<string, ReleaseState>();
+    for (const agent of moved) {
+      const state = await runtime.state(agent);
+      states.set(agent, state);
+      followLabel(agent, label, state, `the runtime on ${name} moved its stable`);
+    }
+    return states;
   };
 
   const view = async (agent: string, name: string): Promise<ReleaseView> => {
     const known = readSetting(ws, `release:${name}:${agent}`, Known);
     try {
-      const { client: runtime } = client(name);
+      const { client: runtime, label } = client(name);
+      const pulled = await pullEvents(name, runtime, label);
       const [state, { plan }, { guardrails }] = await Promise.all([
-        runtime.state(agent),
+        pulled.get(agent) ?? runtime.state(agent),
         runtime.plan(agent),
         runtime.guardrails(agent),
       ]);
       const at = new Date().toISOString();
       writeSetting(ws, `release:${name}:${agent}`, { state, at });
-      await pullEvents(name, runtime);
       const windowMs = guardrails?.windowMs ?? WINDOW_FALLBACK_MS;
       const canary = state.canary;
       let window: ReleaseView['window'] = null;
@@ -308,17 +308,17 @@ export function createReleaseHandlers(
 
   return {
     targets: {
-      list: () => listTargets(ws).map((target) => info(target.name)),
+      list: () => listTargets(ws).map(info),
       save: ({ name, url, label, token }) => {
-        saveTarget(ws, { name, url, label });
+        const saved = saveTarget(ws, { name, url, label });
         if (token) deps.vault.set(targetTokenName(name), token);
-        return info(name);
+        return info(saved);
       },
       remove: ({ name }) => {
         removeTarget(ws, name);
         if (deps.vault.names().some((entry) => entry.name === targetTokenName(name) && entry.source !== 'environment'))
           deps.vault.remove(targetTokenName(name));
-        return listTargets(ws).map((target) => info(target.name));
+        return listTargets(ws).map(info);
       },
     },
     release: {

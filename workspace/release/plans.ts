@@ -1,7 +1,8 @@
 import type { PlanRevision } from '../../shared/contract/release';
 import { ReleasePlan } from '../../shared/release/protocol';
 import { z } from 'zod';
-import { jsonColumn, sql, typed } from '../statements';
+import { sql, typed } from '../statements';
+import { jsonColumn } from '../../shared/json-column';
 import type { Workspace } from '../workspace';
 import { requireAgent } from '../lookup';
 

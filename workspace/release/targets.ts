@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { SlipwayError } from '../../shared/errors';
 import { writeTransaction } from '../../shared/node/sqlite';
-import { jsonColumn, sql, typed } from '../statements';
+import { sql, typed } from '../statements';
+import { jsonColumn } from '../../shared/json-column';
 import type { Workspace } from '../workspace';
+import { readSetting, writeSetting } from '../settings/values';
 import { appendAudit } from '../audit/audit-log';
 
 /** A runtime the workspace releases to; its token is a secret kept elsewhere. */
@@ -27,7 +29,7 @@ export function listTargets(ws: Workspace): Target[] {
 }
 
 export function getTarget(ws: Workspace, name: string): Target {
-  const found = listTargets(ws).find((target) => target.name === name);
+  const found = readSetting(ws, `target:${name}`, Target);
   if (!found)
     throw new SlipwayError(
       'not_found',
@@ -43,11 +45,8 @@ export function getTarget(ws: Workspace, name: string): Target {
 export function saveTarget(ws: Workspace, target: Target): Target {
   if (!/^https?:\/\/.+/.test(target.url)) throw new SlipwayError('invalid_input', `"${target.url}" is not an http(s) URL`);
   writeTransaction(ws.db, () => {
-    const before = listTargets(ws).find((existing) => existing.name === target.name) ?? null;
-    sql(ws.db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
-      `target:${target.name}`,
-      JSON.stringify(target),
-    );
+    const before = readSetting(ws, `target:${target.name}`, Target);
+    writeSetting(ws, `target:${target.name}`, target);
     appendAudit(ws, { action: 'release.target', agentId: null, subject: target.name, before, after: target });
   });
   return target;

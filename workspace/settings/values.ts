@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SlipwayError } from '../../shared/errors';
 import { sql, typed } from '../statements';
+import { jsonColumn } from '../../shared/json-column';
 import type { Workspace } from '../workspace';
 
 const ValueRow = z.object({ value: z.string() });
@@ -13,7 +14,7 @@ const ValueRow = z.object({ value: z.string() });
 export function readSetting<T>(ws: Workspace, key: string, schema: z.ZodType<T>): T | null {
   const row = typed(ws.db, ValueRow, 'SELECT value FROM settings WHERE key = ?').get(key);
   if (!row) return null;
-  const parsed = schema.safeParse(JSON.parse(row.value));
+  const parsed = jsonColumn(schema).safeParse(row.value);
   if (!parsed.success)
     throw new SlipwayError('workspace', `the workspace setting "${key}" is not in the shape this Slipway reads`);
   return parsed.data;

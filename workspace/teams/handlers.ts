@@ -35,11 +35,11 @@ export function createTeamHandlers(ws: Workspace, access: TargetAccess): Pick<Ha
   const view = async (team: string, target: string): Promise<TeamView> => {
     requireTeam(ws, team);
     try {
-      const { client } = access.client(target);
+      const { client, label } = access.client(target);
       const state = await client.team(team);
       const at = new Date().toISOString();
       writeSetting(ws, `team:${target}:${team}`, { state, at });
-      await access.pullEvents(target, client);
+      await access.pullEvents(target, client, label);
       return { team, target, reachable: true, state, lastContact: at, problem: null, problemCode: null };
     } catch (error) {
       if (!unreachable(error)) throw error;
@@ -105,12 +105,14 @@ export function createTeamHandlers(ws: Workspace, access: TargetAccess): Pick<Ha
         const release = teamRelease(ws, name, number);
         if (!release.check.ok) {
           const breaks = release.check.dependencies.flatMap((dependency) => dependency.breaks);
-          appendAudit(ws, {
-            action: 'team.promote.refused',
-            agentId: null,
-            subject: `${release.name} on ${target}`,
-            reason: breaks.join('; '),
-          });
+          writeTransaction(ws.db, () =>
+            appendAudit(ws, {
+              action: 'team.promote.refused',
+              agentId: null,
+              subject: `${release.name} on ${target}`,
+              reason: breaks.join('; '),
+            }),
+          );
           throw new SlipwayError('check_failed', `${release.name} cannot be promoted: ${breaks.join('; ')}`);
         }
         const { client, label } = access.client(target);

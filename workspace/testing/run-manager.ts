@@ -62,7 +62,7 @@ export function createRunManager(
     let runId = 0;
     const progress = progressEvents(deps.emit, { agent: target.agentName, suite, version: target.label });
     const total = target.suite.suite.cases.length * settings.repeat;
-    const work = testVersion(ws, target.label, suite, {
+    const work = testVersion(ws, target, {
       settings: { concurrency: settings.concurrency, repeat: settings.repeat, maxCostUsd: settings.maxCostUsd },
       minPassRate: settings.minPassRate,
       cache: settings.cache,

@@ -9,7 +9,7 @@ import { agentFiles, tempWorkspace, type TestWorkspace } from '../../test-suppor
 import { getRunSummary, runResults } from './runs';
 import { saveSuite } from './suites';
 import { loadPrices } from '../../shared/node/prices';
-import { testVersion } from './test-version';
+import { resolveTestTarget, testVersion } from './test-version';
 
 const KEY = 'sk-live-never-stored-42';
 let t: TestWorkspace;
@@ -47,7 +47,7 @@ describe('stored test runs', () => {
     const controller = new AbortController();
     let quickDone: () => void = () => undefined;
     const quick = new Promise<void>((resolve) => (quickDone = resolve));
-    const pending = testVersion(t.ws, 'triage@1.0.0', 's', {
+    const pending = testVersion(t.ws, resolveTestTarget(t.ws, 'triage@1.0.0', 's'), {
       ...options(controller.signal),
       onProgress: (progress) => progress.last.caseId === 'quick' && quickDone(),
     });
@@ -88,10 +88,10 @@ describe('stored test runs', () => {
     const cases = 'cases:\n  - id: one\n    vars: { id: 1, body: b }\n    tools: [{ name: lookup, result: { amount: 1 } }]\n';
     saveSuite(t.ws, 'triage', `name: stubbed\n${cases}`, 'stub');
     saveSuite(t.ws, 'triage', `name: live\ntools_mode: live\n${cases}`, 'live');
-    const stubbed = await testVersion(t.ws, 'triage@1.0.0', 'stubbed', options());
+    const stubbed = await testVersion(t.ws, resolveTestTarget(t.ws, 'triage@1.0.0', 'stubbed'), options());
     expect(stubbed.results[0]?.toolCalls[0]?.result).toEqual({ amount: 1 });
     expect(hits).toEqual([]);
-    const live = await testVersion(t.ws, 'triage@1.0.0', 'live', options());
+    const live = await testVersion(t.ws, resolveTestTarget(t.ws, 'triage@1.0.0', 'live'), options());
     expect(live.results[0]?.toolCalls[0]?.result).toEqual({ amount: 99 });
     expect(hits.map((hit) => hit.body)).toEqual([{ id: 'o-7' }]);
     await toolServer.close();
@@ -113,7 +113,7 @@ describe('stored test runs', () => {
         '    assert: [{ type: rubric, value: "Is the reply polite?" }]',
       ].join('\n'),
     );
-    const outcome = await testVersion(t.ws, 'triage@1.0.0', 'tone', options());
+    const outcome = await testVersion(t.ws, resolveTestTarget(t.ws, 'triage@1.0.0', 'tone'), options());
     expect(outcome.results[0]?.verdicts).toEqual([
       { type: 'rubric', pass: true, score: 0.9, reason: 'judge: polite and clear (score 0.90)' },
     ]);

@@ -30,6 +30,7 @@ export function resolveTestTarget(ws: Workspace, refText: string, suiteName: str
   const target = resolveAgentRef(ws, refText, agent);
   return { ...target, suite: getSuite(ws, target.agentName, suiteName) };
 }
+export type TestTarget = ReturnType<typeof resolveTestTarget>;
 
 /**
  * Runs a suite of the workspace against a version (or the draft) and stores the run: each
@@ -38,11 +39,10 @@ export function resolveTestTarget(ws: Workspace, refText: string, suiteName: str
  */
 export async function testVersion(
   ws: Workspace,
-  refText: string,
-  suiteName: string,
+  target: TestTarget,
   options: TestOptions & { onRun?: (runId: number) => void },
 ): Promise<TestOutcome> {
-  const { agentId, versionId, label, agent, versionHash, suite } = resolveTestTarget(ws, refText, suiteName);
+  const { agentId, versionId, label, agent, versionHash, suite } = target;
   const runId = startRun(ws, {
     agentId,
     versionId,

@@ -1,8 +1,8 @@
-import type { z } from 'zod';
 import { AgentRequest, AgentResponse } from '../agent-protocol';
 import { redact, requireSecret } from '../secrets';
 import { EngineError, type ModelTurn, type Platform, type Provider, type ProviderRequest } from '../types';
 import { retryAfterMs } from './sdk-errors';
+import { describeIssues } from '../../issues';
 
 /** The request both the http and the command provider send. */
 export function agentRequest({ config, messages, tools, vars }: ProviderRequest): AgentRequest {
@@ -35,7 +35,7 @@ export function agentTurn(text: string, who: string): ModelTurn {
   if (!parsed.success) {
     throw new EngineError(
       'malformed',
-      `${who} answered JSON that is not a slipway.agent/1 response: ${parsed.error.issues.map((issue: z.core.$ZodIssue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}`,
+      `${who} answered JSON that is not a slipway.agent/1 response: ${describeIssues(parsed.error, { root: '(root)' })}`,
     );
   }
   const response = parsed.data;
