@@ -8,6 +8,18 @@ const IdRow = z.object({ id: z.number() });
 const RevisionHashRow = z.object({ revision: z.number(), hash: z.string() });
 const NameRow = z.object({ name: z.string() });
 
+/** The columns every revision has (a kind's row extends it). */
+export const RevisionRow = z.object({
+  id: z.int(),
+  name: z.string(),
+  revision: z.int(),
+  hash: z.string(),
+  content: z.string(),
+  author: z.string(),
+  message: z.string(),
+  created_at: z.string(),
+});
+
 /** What differs between the named, revisioned things of an agent (suites, datasets). */
 export interface RevisionedKind<Row extends z.ZodType<{ name: string }>, Value> {
   /** The parent table ('suites') and its revisions ('suite_revisions', linked by suite_id). */

@@ -7,7 +7,7 @@ import { sql, typed } from '../statements';
 import type { Workspace } from '../workspace';
 import { appendAudit } from '../audit/audit-log';
 import { requireActiveAgent } from '../lookup';
-import { revisioned } from '../revisioned';
+import { RevisionRow, revisioned } from '../revisioned';
 
 const NameRow = z.object({ name: z.string() });
 
@@ -24,23 +24,13 @@ export interface DatasetRevision {
   dataset: Dataset;
 }
 
-const RevisionRow = z.object({
-  id: z.int(),
-  name: z.string(),
-  revision: z.int(),
-  hash: z.string(),
-  content: z.string(),
-  items: z.int(),
-  author: z.string(),
-  message: z.string(),
-  created_at: z.string(),
-});
-type RevisionRow = z.infer<typeof RevisionRow>;
+const DatasetRow = RevisionRow.extend({ items: z.int() });
+type DatasetRow = z.infer<typeof DatasetRow>;
 
 const REVISION_SQL = `SELECT dataset_revisions.id, datasets.name, revision, hash, content, items, author, message, dataset_revisions.created_at
   FROM dataset_revisions JOIN datasets ON datasets.id = dataset_revisions.dataset_id`;
 
-function toRevision(agent: string, row: RevisionRow): DatasetRevision {
+function toRevision(agent: string, row: DatasetRow): DatasetRevision {
   return {
     id: row.id,
     agent,
@@ -57,7 +47,7 @@ function toRevision(agent: string, row: RevisionRow): DatasetRevision {
 
 const datasets = revisioned({
   table: 'datasets',
-  row: RevisionRow,
+  row: DatasetRow,
   select: REVISION_SQL,
   noun: 'dataset',
   emptyHint: 'no datasets yet: import one with `slipway dataset import FILE --agent AGENT`, or make one from a suite',
@@ -107,7 +97,7 @@ export const listDatasets = datasets.list;
 export const getDataset = datasets.get;
 
 export function datasetRevisionById(ws: Workspace, id: number): DatasetRevision {
-  const row = typed(ws.db, RevisionRow, `${REVISION_SQL} WHERE dataset_revisions.id = ?`).get(id);
+  const row = typed(ws.db, DatasetRow, `${REVISION_SQL} WHERE dataset_revisions.id = ?`).get(id);
   if (!row) throw new SlipwayError('not_found', `no dataset revision ${id}`);
   const agent = typed(
     ws.db,

@@ -9,7 +9,7 @@ import { sql } from '../statements';
 import type { Workspace } from '../workspace';
 import { appendAudit } from '../audit/audit-log';
 import { requireActiveAgent } from '../lookup';
-import { revisioned } from '../revisioned';
+import { RevisionRow, revisioned } from '../revisioned';
 
 export interface SuiteRevision {
   id: number;
@@ -24,19 +24,9 @@ export interface SuiteRevision {
   createdAt: string;
 }
 
-const RevisionRow = z.object({
-  id: z.int(),
-  name: z.string(),
-  revision: z.int(),
-  hash: z.string(),
-  content: z.string(),
-  author: z.string(),
-  message: z.string(),
-  created_at: z.string(),
-});
-type RevisionRow = z.infer<typeof RevisionRow>;
+type SuiteRow = z.infer<typeof RevisionRow>;
 
-function toRevision(agent: string, row: RevisionRow): SuiteRevision {
+function toRevision(agent: string, row: SuiteRow): SuiteRevision {
   return {
     id: row.id,
     agent,

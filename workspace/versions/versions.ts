@@ -268,28 +268,13 @@ export function diffVersions(ws: Workspace, fromText: string, toText: string): V
   const from = filesAt(ws, parseRef(fromText));
   const to = filesAt(ws, parseRef(toText));
   const files = diffFiles(from.files, to.files, { before: from.label, after: to.label });
-  const fromDiagnostics = validateAgentFiles(from.files);
-  const toDiagnostics = validateAgentFiles(to.files);
-  if (fromDiagnostics.length > 0 || toDiagnostics.length > 0) {
-    return {
-      from: from.label,
-      to: to.label,
-      before: from.files,
-      after: to.files,
-      files,
-      changes: [],
-      bump: null,
-      reason: 'cannot classify the changes: the draft has errors',
-    };
-  }
+  const both = { from: from.label, to: to.label, before: from.files, after: to.files, files };
+  if (validateAgentFiles(from.files).length > 0 || validateAgentFiles(to.files).length > 0)
+    return { ...both, changes: [], bump: null, reason: 'cannot classify the changes: the draft has errors' };
   const changes = describeChanges(parseAgentFiles(from.files), parseAgentFiles(to.files), from.files, to.files);
   const suggestion = suggestBump(changes);
   return {
-    from: from.label,
-    to: to.label,
-    before: from.files,
-    after: to.files,
-    files,
+    ...both,
     changes,
     bump: suggestion?.bump ?? null,
     reason: suggestion?.reason ?? (files.every((file) => file.status === 'unchanged') ? 'identical' : 'files changed'),

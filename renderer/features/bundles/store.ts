@@ -44,14 +44,14 @@ export type BundlesStore = StoreApi<BundlesState>;
 export function createBundlesStore({ client, notify }: StoreDeps): BundlesStore {
   const { attempt, succeeds } = attempter(notify);
   return createStore<BundlesState>()((set, get) => {
+    const refuse = (fileName: string, problem: string) =>
+      set({ incoming: { fileName, checking: false, base64: null, preview: null, problem, importing: false } });
     const check = async (fileName: string, base64: string) => {
       try {
         const preview = await client.bundles.preview({ base64 });
         set({ incoming: { fileName, checking: false, base64, preview, problem: null, importing: false } });
       } catch (error) {
-        set({
-          incoming: { fileName, checking: false, base64: null, preview: null, problem: errorMessage(error), importing: false },
-        });
+        refuse(fileName, errorMessage(error));
       }
     };
     const setKeys = (keys: SigningKeys) => set({ keys });
@@ -63,32 +63,20 @@ export function createBundlesStore({ client, notify }: StoreDeps): BundlesStore 
       receive: async (file) => {
         set({ incoming: { fileName: file.name, checking: true, base64: null, preview: null, problem: null, importing: false } });
         if (file.size > MAX_APP_BUNDLE_BYTES) {
-          set({
-            incoming: {
-              fileName: file.name,
-              checking: false,
-              base64: null,
-              preview: null,
-              problem: `The file is over ${MAX_APP_BUNDLE_BYTES / 1024 / 1024} MiB: import it with \`slipway bundle import ${file.name}\`.`,
-              importing: false,
-            },
-          });
+          refuse(
+            file.name,
+            `The file is over ${MAX_APP_BUNDLE_BYTES / 1024 / 1024} MiB: import it with \`slipway bundle import ${file.name}\`.`,
+          );
           return;
         }
         let base64: string;
         try {
           base64 = await fileToBase64(file);
         } catch {
-          set({
-            incoming: {
-              fileName: file.name,
-              checking: false,
-              base64: null,
-              preview: null,
-              problem: `${file.name} cannot be read as a file. A bundle folder is imported with \`slipway bundle import ${file.name}\`.`,
-              importing: false,
-            },
-          });
+          refuse(
+            file.name,
+            `${file.name} cannot be read as a file. A bundle folder is imported with \`slipway bundle import ${file.name}\`.`,
+          );
           return;
         }
         await check(file.name, base64);

@@ -11,6 +11,7 @@ import { etaSeconds } from '../tests/store';
 import { CaseTable } from './CaseTable';
 import { DatasetDialog } from './DatasetDialog';
 import { DatasetView } from './DatasetView';
+import { CountInput } from '../../app/CountInput';
 
 const loadCharts = () => import('./CompareCharts');
 const MAX_REFS = 5;
@@ -140,24 +141,11 @@ function NewComparison({ onDataset }: { onDataset: () => void }) {
       <div className="row">
         <label>
           Repeat
-          <input
-            type="number"
-            min={1}
-            max={20}
-            value={repeat}
-            onChange={(event) => setRepeat(Math.min(20, Math.max(1, Number(event.target.value) || 1)))}
-            data-testid="compare-repeat"
-          />
+          <CountInput value={repeat} max={20} onChange={setRepeat} testId="compare-repeat" />
         </label>
         <label>
           Concurrency
-          <input
-            type="number"
-            min={1}
-            max={64}
-            value={concurrency}
-            onChange={(event) => setConcurrency(Math.min(64, Math.max(1, Number(event.target.value) || 1)))}
-          />
+          <CountInput value={concurrency} max={64} onChange={setConcurrency} />
         </label>
       </div>
       <button type="submit" className="primary" disabled={busy || duplicate} data-testid="compare-start">

@@ -69,28 +69,13 @@ export function createHistoryStore({ client, notify }: StoreDeps): HistoryStore 
       }, DEPLOYMENTS_AFTER_MS);
     };
 
+    const empty = { versions: [], labels: [], moves: [], deployments: [], teamReleases: [], selection: [], diff: null };
     return {
       agent: null,
-      versions: [],
-      labels: [],
-      moves: [],
-      deployments: [],
-      teamReleases: [],
-      selection: [],
-      diff: null,
+      ...empty,
       loading: false,
       load: async (agent) => {
-        set({
-          agent,
-          versions: [],
-          labels: [],
-          moves: [],
-          deployments: [],
-          teamReleases: [],
-          selection: [],
-          diff: null,
-          loading: agent !== null,
-        });
+        set({ agent, ...empty, loading: agent !== null });
         if (!agent) return;
         try {
           await fetchAll(agent);

@@ -5,6 +5,7 @@ import { useSlice, useStores } from '../../app/context';
 import { Dialog, DialogActions } from '../../app/Dialog';
 import { selectSelectedAgent } from '../agents/store';
 import { RefOptions } from '../history/RefOptions';
+import { CountInput } from '../../app/CountInput';
 
 /** Run a suite: on a version, a label or the draft; concurrency, repeat, a cost cap with the estimate beside it. */
 export function RunDialog({ suite, onClose }: { suite: string; onClose: () => void }) {
@@ -59,25 +60,11 @@ export function RunDialog({ suite, onClose }: { suite: string; onClose: () => vo
         <div className="row">
           <label>
             Concurrency
-            <input
-              type="number"
-              min={1}
-              max={64}
-              value={concurrency}
-              onChange={(event) => setConcurrency(Math.min(64, Math.max(1, Number(event.target.value) || 1)))}
-              data-testid="run-concurrency"
-            />
+            <CountInput value={concurrency} max={64} onChange={setConcurrency} testId="run-concurrency" />
           </label>
           <label>
             Repeat
-            <input
-              type="number"
-              min={1}
-              max={100}
-              value={repeat}
-              onChange={(event) => setRepeat(Math.min(100, Math.max(1, Number(event.target.value) || 1)))}
-              data-testid="run-repeat"
-            />
+            <CountInput value={repeat} max={100} onChange={setRepeat} testId="run-repeat" />
           </label>
           <label>
             Max cost (US$)

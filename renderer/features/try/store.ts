@@ -63,26 +63,20 @@ export function createTryStore({ client }: StoreDeps): TryStore {
       if (get().agent === agent) put(side, next);
     };
 
-    return {
-      agent: null,
-      open: false,
+    const empty: Pick<TryState, 'source' | 'vars' | 'compareWith' | 'suites' | 'draft' | 'other'> = {
       source: { kind: 'vars' },
       vars: {},
       compareWith: null,
       suites: [],
       draft: { state: 'idle' },
       other: { state: 'idle' },
+    };
+    return {
+      agent: null,
+      open: false,
+      ...empty,
       load: (agent) => {
-        if (agent !== get().agent)
-          set({
-            agent,
-            source: { kind: 'vars' },
-            vars: {},
-            compareWith: null,
-            suites: [],
-            draft: { state: 'idle' },
-            other: { state: 'idle' },
-          });
+        if (agent !== get().agent) set({ agent, ...empty });
         if (agent && get().open) void get().loadSuites();
       },
       setOpen: (open) => {
