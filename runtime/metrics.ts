@@ -1,70 +1,112 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 import type { MetricsBucket } from '../shared/release/protocol';
-import { quantile } from '../shared/stats';
-import type { RuntimeStore, ServedRequest } from './store';
+import { histogramQuantile, mergeInto, observe } from '../shared/release/window';
+import type { Aggregate, RuntimeStore } from './store';
 
-/** A window's figures for one version, as guardrails judge them. */
-export interface WindowStats {
-  requests: number;
-  errorRate: number;
-  p95LatencyMs: number | null;
-  costPerRequestUsd: number | null;
-  assertionFailureRate: number;
+/** One served request, as the recorder counts it (and forgets it). */
+export interface ServedRequest {
+  agent: string;
+  version: string;
+  segment: string;
+  atMs: number;
+  latencyMs: number;
+  error: boolean;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  toolCalls: number;
+  assertionFailed: boolean;
 }
 
-export function windowStats(requests: ServedRequest[]): WindowStats {
-  const n = requests.length;
+export function emptyAggregate(key: Pick<Aggregate, 'agent' | 'version' | 'segment' | 'startMs' | 'widthMs'>): Aggregate {
   return {
-    requests: n,
-    errorRate: n ? requests.filter((request) => request.error).length / n : 0,
-    p95LatencyMs: quantile(
-      requests.map((request) => request.latencyMs),
-      0.95,
-    ),
-    costPerRequestUsd: n ? requests.reduce((sum, request) => sum + request.costUsd, 0) / n : null,
-    assertionFailureRate: n ? requests.filter((request) => request.assertionFailed).length / n : 0,
+    ...key,
+    requests: 0,
+    errors: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    toolCalls: 0,
+    assertionFailures: 0,
+    latency: {},
   };
 }
 
-/** Per version and time bucket: requests, errors, latency p50/p95/p99, tokens, cost, tool calls. */
-export function buckets(requests: ServedRequest[], bucketMs: number): MetricsBucket[] {
-  const groups = new Map<string, ServedRequest[]>();
-  for (const request of requests) {
-    const start = Math.floor(request.atMs / bucketMs) * bucketMs;
-    const key = `${request.version}|${start}`;
-    groups.set(key, [...(groups.get(key) ?? []), request]);
+/** Adds `from`'s counters and histogram into `into` (in place). */
+export function addAggregate(into: Aggregate, from: Aggregate): Aggregate {
+  into.requests += from.requests;
+  into.errors += from.errors;
+  into.inputTokens += from.inputTokens;
+  into.outputTokens += from.outputTokens;
+  into.costUsd += from.costUsd;
+  into.toolCalls += from.toolCalls;
+  into.assertionFailures += from.assertionFailures;
+  mergeInto(into.latency, from.latency);
+  return into;
+}
+
+/** Stored aggregates regrouped into buckets of `bucketMs` (a multiple of the stored width), as the metrics answer gives them. */
+export function toBuckets(rows: Aggregate[], bucketMs: number, nowMs: number): MetricsBucket[] {
+  const groups = new Map<string, Aggregate>();
+  for (const row of rows) {
+    const width = Math.max(row.widthMs, Math.ceil(bucketMs / row.widthMs) * row.widthMs);
+    const startMs = Math.floor(row.startMs / width) * width;
+    const key = `${row.version}|${row.segment}|${startMs}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = emptyAggregate({ ...row, startMs, widthMs: width })));
+    addAggregate(group, row);
   }
-  return [...groups.entries()].map(([key, group]) => {
-    const [version = '', start = '0'] = key.split('|');
-    const latencies = group.map((request) => request.latencyMs);
-    return {
-      version,
-      start: new Date(Number(start)).toISOString(),
-      requests: group.length,
-      errors: group.filter((request) => request.error).length,
-      latencyP50: quantile(latencies, 0.5),
-      latencyP95: quantile(latencies, 0.95),
-      latencyP99: quantile(latencies, 0.99),
-      inputTokens: group.reduce((sum, request) => sum + request.inputTokens, 0),
-      outputTokens: group.reduce((sum, request) => sum + request.outputTokens, 0),
-      costUsd: group.reduce((sum, request) => sum + request.costUsd, 0),
-      toolCalls: group.reduce((sum, request) => sum + request.toolCalls, 0),
-      assertionFailures: group.filter((request) => request.assertionFailed).length,
-    };
-  });
+  return [...groups.values()]
+    .sort((a, b) => a.startMs - b.startMs || a.version.localeCompare(b.version))
+    .map((group) => ({
+      version: group.version,
+      segment: group.segment,
+      start: new Date(group.startMs).toISOString(),
+      widthMs: group.widthMs,
+      partial: group.startMs + group.widthMs > nowMs,
+      requests: group.requests,
+      errors: group.errors,
+      latencyP50: histogramQuantile(group.latency, 0.5),
+      latencyP95: histogramQuantile(group.latency, 0.95),
+      latencyP99: histogramQuantile(group.latency, 0.99),
+      inputTokens: group.inputTokens,
+      outputTokens: group.outputTokens,
+      costUsd: group.costUsd,
+      toolCalls: group.toolCalls,
+      assertionFailures: group.assertionFailures,
+      latency: group.latency,
+    }));
+}
+
+export interface RecorderOptions {
+  flushMs: number;
+  /** Width of a stored bucket. */
+  bucketMs: number;
+  /** How long aggregates are kept. */
+  retentionMs: number;
+  now?: () => number;
 }
 
 /**
- * Served requests are buffered and written in one transaction every flush interval, so the
- * database is not on a request's path; a window read flushes first, so guardrails see them all.
+ * Served requests are counted at record time into one aggregate per agent, version, segment and
+ * bucket, held in memory and added to the database every flush interval (one transaction), so
+ * the database is neither on a request's path nor grows with traffic; a read flushes first, so
+ * guardrails see every request. Aggregates older than the retention are trimmed as they flush.
  * The Prometheus registry uses the OpenTelemetry GenAI names in Prometheus label syntax.
  */
-export function createRecorder(store: RuntimeStore, options: { flushMs: number }) {
-  let pending: ServedRequest[] = [];
+export function createRecorder(store: RuntimeStore, options: RecorderOptions) {
+  const now = options.now ?? Date.now;
+  let pending = new Map<string, Aggregate>();
+  let trimmedAt = 0;
   const flush = () => {
-    const batch = pending;
-    pending = [];
-    store.recordRequests(batch);
+    const batch = [...pending.values()];
+    pending = new Map();
+    store.addAggregates(batch);
+    const at = now();
+    if (at - trimmedAt >= 60_000) {
+      trimmedAt = at;
+      store.trimAggregates(at - options.retentionMs);
+    }
   };
   const timer = setInterval(flush, options.flushMs);
   timer.unref();
@@ -97,9 +139,36 @@ export function createRecorder(store: RuntimeStore, options: { flushMs: number }
     registers: [registry],
   });
 
+  const read = (agent: string, sinceMs: number): Aggregate[] => {
+    flush();
+    return store.aggregatesSince(agent, Math.floor(sinceMs / options.bucketMs) * options.bucketMs);
+  };
+
   return {
     record: (request: ServedRequest, model: { name: string; system: string }) => {
-      pending.push(request);
+      const startMs = Math.floor(request.atMs / options.bucketMs) * options.bucketMs;
+      const key = `${request.agent}\u0000${request.version}\u0000${request.segment}\u0000${startMs}`;
+      let aggregate = pending.get(key);
+      if (!aggregate)
+        pending.set(
+          key,
+          (aggregate = emptyAggregate({
+            agent: request.agent,
+            version: request.version,
+            segment: request.segment,
+            startMs,
+            widthMs: options.bucketMs,
+          })),
+        );
+      aggregate.requests += 1;
+      if (request.error) aggregate.errors += 1;
+      aggregate.inputTokens += request.inputTokens;
+      aggregate.outputTokens += request.outputTokens;
+      aggregate.costUsd += request.costUsd;
+      aggregate.toolCalls += request.toolCalls;
+      if (request.assertionFailed) aggregate.assertionFailures += 1;
+      observe(aggregate.latency, request.latencyMs);
+
       const base = {
         agent: request.agent,
         version: request.version.slice(0, 12),
@@ -112,10 +181,17 @@ export function createRecorder(store: RuntimeStore, options: { flushMs: number }
       tokens.inc({ ...base, gen_ai_token_type: 'output' }, request.outputTokens);
       cost.inc(base, request.costUsd);
     },
-    since: (agent: string, sinceMs: number): ServedRequest[] => {
-      flush();
-      return store.requestsSince(agent, sinceMs);
-    },
+    /** An agent's buckets since a time, regrouped to `bucketMs`. */
+    buckets: (agent: string, sinceMs: number, bucketMs: number): MetricsBucket[] =>
+      toBuckets(read(agent, sinceMs), bucketMs, now()),
+    /** The buckets of one version a guardrail window covers. */
+    window: (agent: string, version: string, windowMs: number): MetricsBucket[] =>
+      toBuckets(
+        read(agent, now() - windowMs).filter((row) => row.version === version),
+        options.bucketMs,
+        now(),
+      ),
+    bucketMs: options.bucketMs,
     prometheus: () => registry.metrics(),
     contentType: registry.contentType,
     close: () => {

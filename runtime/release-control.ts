@@ -1,9 +1,9 @@
+import { sha256Hex } from '../shared/hash';
 import { SlipwayError } from '../shared/errors';
 import type {
   Command,
   CommandAction,
   CommandAnswer,
-  ReleasePlan,
   ReleaseState,
   RuntimeEvent,
   TeamAnswer,
@@ -12,59 +12,55 @@ import type {
   TeamState,
   VersionRef,
 } from '../shared/release/protocol';
-import { applyAction, applyTeamRelease, applyTeamRollback } from '../shared/release/state';
-import type { RuntimeStore } from './store';
+import { advanceStep, applyAction, applyTeamRelease, applyTeamRollback } from '../shared/release/state';
+import type { KeyUse, RuntimeStore } from './store';
 
-/** The eval gate: every suite the plan names must have a passing attestation for this exact version. */
-function checkGate(plan: ReleasePlan | undefined, hash: string, semver: string): void {
-  if (!plan) return;
-  const missing = plan.gate.suites.filter(
-    (suite) =>
-      !plan.gate.attestations.some(
-        (attestation) => attestation.suite === suite && attestation.versionHash === hash && attestation.passed,
-      ),
-  );
-  if (missing.length > 0) {
-    throw new SlipwayError(
-      'conflict',
-      `the eval gate refuses ${semver}: ${missing.map((suite) => `suite ${suite}`).join(', ')} ${missing.length === 1 ? 'has' : 'have'} no passing attestation for this version's hash (run it and push the plan again with the attestation)`,
-    );
-  }
+/** What a key is used for: its scope, a hash of what the command asks, and the command in words. */
+function keyUse(key: string, scope: string, asks: unknown): KeyUse {
+  const command = JSON.stringify(asks);
+  return { key, scope, content: sha256Hex(command), command: `${scope} ${command.slice(0, 300)}` };
 }
 
 /**
- * Commands on an agent's release: idempotent by key, refused when the sender saw another
- * generation, gated by the plan's eval gate, stored with their event in one transaction.
+ * The answer a retried key gets: the first answer again when it is the same command in the same
+ * scope; a 409 naming the earlier command when the key was used for something else (another
+ * agent, another action), never another command's answer.
  */
-export function createReleaseControl(store: RuntimeStore, emit: (event: RuntimeEvent) => void) {
-  const commit = (agent: string, action: CommandAction, actor: string, key?: string): CommandAnswer => {
-    const state = store.state(agent);
-    const plan = store.setting(agent, 'plan');
-    if (action.type === 'canary') {
-      const version = store.version(action.version);
-      if (version) checkGate(plan, version.ref.hash, version.ref.semver);
-    }
-    const { state: next, happened } = applyAction(state, action, {
-      version: (hash) => {
-        const found = store.version(hash);
-        return found && found.agent === agent ? found.ref : undefined;
-      },
+function replay<A>(found: { use: KeyUse; answer: A } | undefined, use: KeyUse): A | undefined {
+  if (!found) return undefined;
+  // Keys from before commands were hashed carry no content: their scope alone decides.
+  if (found.use.scope === use.scope && (found.use.content === use.content || found.use.content === '')) return found.answer;
+  throw new SlipwayError(
+    'conflict',
+    `idempotency key "${use.key}" was already used for another command (${found.use.command}): send this one with a new key`,
+  );
+}
+
+/**
+ * Commands on an agent's release: idempotent by key (scoped to the agent and bound to the
+ * command), refused when the sender saw another generation, stored with their event in one
+ * transaction. The actor is always the caller's token, never what a body says.
+ */
+export function createReleaseControl(
+  store: RuntimeStore,
+  emit: (event: RuntimeEvent) => void,
+  /** Refuses a version the operator's policy does not let run (checked again before it takes traffic). */
+  mayRun: (agent: string, hash: string) => void,
+) {
+  const commit = (agent: string, action: CommandAction, actor: string, key?: KeyUse): CommandAnswer => {
+    const moving = 'version' in action ? action.version : action.type === 'rollback' ? action.to : undefined;
+    if (moving) mayRun(agent, moving);
+    const { state: next, happened } = applyAction(store.state(agent), action, {
+      version: (hash) => store.version(agent, hash)?.ref,
       now: store.now(),
-      withPlan: plan !== undefined,
+      plan: store.setting(agent, 'plan') ?? null,
     });
-    const shaped =
-      action.type === 'canary' && plan?.shadow
-        ? withShadowPhase(next, plan)
-        : action.type === 'set-weight' && plan
-          ? atPlanStep(next, plan, action.weight)
-          : next;
-    const answer = { applied: true, state: shaped };
-    const event = store.commit(shaped, {
-      ...(key ? { key, answer: { applied: false, state: shaped } } : {}),
+    const event = store.commit(next, {
+      ...(key ? { key, answer: { applied: false, state: next } } : {}),
       event: { type: happened.type, actor, detail: happened.detail },
     });
     emit(event);
-    return answer;
+    return { applied: true, state: next };
   };
 
   const currentTeam = (name: string, expected: number): TeamState => {
@@ -82,7 +78,7 @@ export function createReleaseControl(store: RuntimeStore, emit: (event: RuntimeE
   const commitTeam = (
     team: TeamState,
     states: ReleaseState[],
-    key: string,
+    key: KeyUse,
     actor: string,
     event: (state: ReleaseState) => { type: 'team-released' | 'team-rolled-back'; detail: Record<string, unknown> },
   ): TeamAnswer => {
@@ -95,8 +91,12 @@ export function createReleaseControl(store: RuntimeStore, emit: (event: RuntimeE
   return {
     /** A command from a client: a replayed key answers as before, a stale generation is refused with the current state. */
     command: (agent: string, command: Command, actor: string): CommandAnswer => {
-      const replay = store.answered(command.idempotencyKey);
-      if (replay) return replay;
+      const use = keyUse(command.idempotencyKey, `agent:${agent}`, {
+        action: command.action,
+        expectedGeneration: command.expectedGeneration,
+      });
+      const replayed = replay(store.answered(command.idempotencyKey), use);
+      if (replayed) return replayed;
       const state = store.state(agent);
       if (command.expectedGeneration !== state.generation) {
         throw Object.assign(
@@ -107,21 +107,27 @@ export function createReleaseControl(store: RuntimeStore, emit: (event: RuntimeE
           { state },
         );
       }
-      return commit(agent, command.action, command.actor ?? actor, command.idempotencyKey);
+      return commit(agent, command.action, actor, use);
     },
     /** Every member to its version at once: one generation of the team, one of each member, one transaction. */
     teamRelease: (name: string, command: TeamReleaseCommand, actor: string): TeamAnswer => {
-      const replay = store.teamAnswered(command.idempotencyKey);
-      if (replay) return replay;
+      const use = keyUse(command.idempotencyKey, `team:${name}`, {
+        members: command.members,
+        release: command.release ?? null,
+        expectedGeneration: command.expectedGeneration,
+      });
+      const replayed = replay(store.teamAnswered(command.idempotencyKey), use);
+      if (replayed) return replayed;
       const team = currentTeam(name, command.expectedGeneration);
       const members: Record<string, VersionRef> = {};
       for (const [agent, hash] of Object.entries(command.members)) {
-        const found = store.version(hash);
-        if (!found || found.agent !== agent)
+        const found = store.version(agent, hash);
+        if (!found)
           throw new SlipwayError(
             'not_found',
             `version ${hash.slice(0, 12)} of ${agent} has not been uploaded to this runtime: upload it first (PUT /v1/agents/${agent}/versions/${hash})`,
           );
+        mayRun(agent, hash);
         members[agent] = found.ref;
       }
       const next = applyTeamRelease(
@@ -131,18 +137,22 @@ export function createReleaseControl(store: RuntimeStore, emit: (event: RuntimeE
         command.release ?? null,
         store.now(),
       );
-      return commitTeam(next.team, next.states, command.idempotencyKey, command.actor ?? actor, (state) => ({
+      return commitTeam(next.team, next.states, use, actor, (state) => ({
         type: 'team-released',
         detail: { team: name, release: next.team.release, version: state.stable },
       }));
     },
     /** The previous team release back, in one step. */
     teamRollback: (name: string, command: TeamRollbackCommand, actor: string): TeamAnswer => {
-      const replay = store.teamAnswered(command.idempotencyKey);
-      if (replay) return replay;
+      const use = keyUse(command.idempotencyKey, `team:${name}`, {
+        rollback: command.reason,
+        expectedGeneration: command.expectedGeneration,
+      });
+      const replayed = replay(store.teamAnswered(command.idempotencyKey), use);
+      if (replayed) return replayed;
       const team = currentTeam(name, command.expectedGeneration);
       const next = applyTeamRollback(team, (agent) => store.state(agent), store.now());
-      return commitTeam(next.team, next.states, command.idempotencyKey, command.actor ?? actor, (state) => ({
+      return commitTeam(next.team, next.states, use, actor, (state) => ({
         type: 'team-rolled-back',
         detail: { team: name, release: next.restored.release, from: team.release, version: state.stable, reason: command.reason },
       }));
@@ -152,43 +162,11 @@ export function createReleaseControl(store: RuntimeStore, emit: (event: RuntimeE
     /** Advances the plan to a step without a client command. */
     toStep: (agent: string, step: number, weight: number, actor: string): ReleaseState => {
       const state = store.state(agent);
-      if (!state.canary) return state;
-      const next: ReleaseState = {
-        ...state,
-        canary: { ...state.canary, weight },
-        shadow: state.shadow?.hash === state.canary.hash ? null : state.shadow,
-        plan: { step, since: store.now() },
-        generation: state.generation + 1,
-        updatedAt: store.now(),
-      };
-      emit(
-        store.commit(next, {
-          event: {
-            type: 'step-advanced',
-            actor,
-            detail: { version: { hash: state.canary.hash, semver: state.canary.semver }, step, weight },
-          },
-        }),
-      );
-      return next;
+      const advanced = advanceStep(state, step, weight, store.now());
+      if (!advanced) return state;
+      emit(store.commit(advanced.state, { event: { type: advanced.happened.type, actor, detail: advanced.happened.detail } }));
+      return advanced.state;
     },
-  };
-}
-
-/** A weight set by hand that is one of the plan's steps moves the plan there (and its hold starts again). */
-function atPlanStep(state: ReleaseState, plan: ReleasePlan, weight: number): ReleaseState {
-  const step = plan.steps.findIndex((candidate) => candidate.weight === weight);
-  return step >= 0 && state.plan ? { ...state, plan: { step, since: state.updatedAt } } : state;
-}
-
-/** With a shadow phase, a new canary first takes no traffic and mirrors a share of it. */
-function withShadowPhase(state: ReleaseState, plan: ReleasePlan): ReleaseState {
-  if (!state.canary || !plan.shadow) return state;
-  return {
-    ...state,
-    canary: { ...state.canary, weight: 0 },
-    shadow: { hash: state.canary.hash, semver: state.canary.semver, share: plan.shadow.share },
-    plan: { step: -1, since: state.updatedAt },
   };
 }
 

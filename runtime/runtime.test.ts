@@ -96,7 +96,7 @@ describe('the reference runtime, as a real process', () => {
       history: [{ semver: '1.0.0' }],
     });
     expect((await invoke('anyone')).body.output).toBe('canary answer');
-    const events = (await deployer<{ events: RuntimeEvent[] }>('GET', '/v1/events?stream=false')).body.events.map(
+    const events = (await deployer<{ events: RuntimeEvent[] }>('GET', '/v1/events?stream=false&agent=triage')).body.events.map(
       (event) => event.type,
     );
     expect(events).toEqual([
@@ -228,10 +228,13 @@ describe('the reference runtime, as a real process', () => {
     const flaky = mockAgent('unused', {
       'config.yaml': `provider: openai-compatible\nmodel: gpt-4o-mini-2024-07-18\nbase_url: ${fake.url}/v1\nretries: 0\n`,
     });
-    const { upload, command, admin, invoke, state, deployer } = await setup({ evaluationIntervalMs: 100 });
+    const { upload, command, admin, invoke, state, deployer } = await setup({
+      evaluationIntervalMs: 100,
+      flags: ['--allow-host', '127.0.0.1', '--allow-private-network'],
+    });
     await upload(stable, '1.0.0');
     await command({ type: 'deploy', version: stable.hash });
-    await upload(flaky, '1.1.0');
+    expect((await upload(flaky, '1.1.0')).status).toBe(201);
     await admin('PUT', '/v1/agents/triage/guardrails', { maxErrorRate: 0.05, minRequests: 20, windowMs: 60_000 });
     await command({ type: 'canary', version: flaky.hash, weight: 50 });
     let index = 0;
@@ -516,18 +519,24 @@ describe('the reference runtime, as a real process', () => {
       await upload(candidate, '1.1.0');
       await command({ type: 'canary', version: candidate.hash, weight: 5 });
       await command({ type: 'promote' });
+      const viewer = runtimeApi(runtime?.url ?? '', runtime?.tokens.viewer ?? '');
+      const ids = (await viewer<{ events: RuntimeEvent[] }>('GET', '/v1/events?stream=false&agent=triage')).body.events.map(
+        (event) => event.id,
+      );
       const response = await fetch(`${runtime?.url}/v1/events?agent=triage`, {
-        headers: { authorization: `Bearer ${runtime?.tokens.viewer}`, 'last-event-id': '3' },
+        headers: { authorization: `Bearer ${runtime?.tokens.viewer}`, 'last-event-id': String(ids[2]) },
       });
       const reader = response.body?.getReader();
       let text = '';
       while (!text.includes('event: promoted')) text += new TextDecoder().decode((await reader?.read())?.value);
       await reader?.cancel();
-      expect(text.match(/^id: (\d+)$/gm)).toEqual(['id: 4', 'id: 5']);
+      expect(text.match(/^id: (\d+)$/gm)).toEqual([`id: ${ids[3]}`, `id: ${ids[4]}`]);
       expect(text).toContain('event: canary-started');
       const deadline = Date.now() + 3000;
       while (hooks.requests.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(hooks.requests[0]?.body).toEqual({ text: 'triage: 1.1.0 promoted to stable by token:deployer' });
+      expect(hooks.requests[0]?.body).toEqual({
+        text: expect.stringMatching(/^triage: 1\.1\.0 promoted to stable by token:test deployer \([0-9a-f]{12}\)$/),
+      });
     } finally {
       await hooks.close();
     }

@@ -8,26 +8,36 @@ import { SlipwayError } from '../shared/errors';
 import { canonicalManifest } from '../shared/manifest';
 import { nodeSha256 } from '../shared/node/sha256';
 import { AgentName } from '../shared/names';
-import type { Role, RuntimeEvent } from '../shared/release/protocol';
+import type { RuntimeEvent, TokenInfo, VersionRef } from '../shared/release/protocol';
 import {
   PATH_PARAMS,
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
   matchRoute,
   routes,
+  type BodyLimit,
   type Route,
   type RouteName,
   type Routes,
 } from '../shared/release/routes';
+import type { EgressPolicy } from '../shared/release/policy';
 import { startGuardian } from './guardian';
-import { buckets, createRecorder } from './metrics';
+import { createRecorder } from './metrics';
 import { createReleaseControl } from './release-control';
-import { createServing } from './serving';
+import { createServing, UpstreamError } from './serving';
 import { openRuntimeStore, requireRole, type RuntimeStore } from './store';
 import { notifyWebhooks } from './webhooks';
 import { describeIssues } from '../shared/issues';
 
-const MAX_BODY = 50 * 1024 * 1024;
+/** Body limits by route kind: chat and invoke, a version upload, a command or setting. */
+export const DEFAULT_BODY_LIMITS: Record<BodyLimit, number> = {
+  traffic: 4 * 1024 * 1024,
+  upload: 32 * 1024 * 1024,
+  command: 64 * 1024,
+};
+export const DEFAULT_BUCKET_MS = 10_000;
+export const DEFAULT_METRICS_RETENTION_MS = 7 * 86_400_000;
+export const REQUEST_ID_HEADER = 'x-slipway-request-id';
 
 export interface RuntimeOptions {
   dir: string;
@@ -37,8 +47,15 @@ export interface RuntimeOptions {
   prices: PriceTable;
   /** How often the guardian judges canaries and advances plans. */
   evaluationIntervalMs?: number;
-  /** How often served requests are written to the database. */
+  /** How often served requests' aggregates are written to the database. */
   flushMs?: number;
+  /** Width of a stored metrics bucket. */
+  bucketMs?: number;
+  /** How long metrics buckets are kept. */
+  metricsRetentionMs?: number;
+  /** What versions may run: programs, hosts, keys (the serve flags). */
+  policy: EgressPolicy;
+  bodyLimits?: Partial<Record<BodyLimit, number>>;
   random?: () => number;
 }
 
@@ -58,29 +75,46 @@ const STATUS: Record<string, number> = {
   internal: 502,
 };
 
+/** OpenAI's error type for a status, so an OpenAI client reads a runtime's errors as it reads OpenAI's. */
+function errorType(status: number): string {
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 404) return 'not_found_error';
+  if (status === 429) return 'rate_limit_error';
+  if (status >= 500) return 'api_error';
+  return 'invalid_request_error';
+}
+
 class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
     readonly extra: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
 }
 
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+function parse<T>(schema: z.ZodType<T>, value: unknown, root = 'body'): T {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new HttpError(400, 'invalid_input', describeIssues(parsed.error, { root: 'body' }));
+  if (!parsed.success) throw new HttpError(400, 'invalid_input', describeIssues(parsed.error, { root }));
   return parsed.data;
 }
 
-async function readJson(request: IncomingMessage): Promise<unknown> {
+const tooLarge = (limit: number) =>
+  new HttpError(413, 'invalid_input', `the body is over ${limit} bytes, this endpoint's limit`, {}, { connection: 'close' });
+
+/** The body as JSON, refused with 413 as soon as it is known to pass the limit: from its Content-Length, else as it arrives. */
+async function readJson(request: IncomingMessage, limit: number): Promise<unknown> {
+  const declared = Number(request.headers['content-length'] ?? NaN);
+  if (declared > limit) throw tooLarge(limit);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new HttpError(413, 'invalid_input', 'the body is over 50 MiB');
+    if (size > limit) throw tooLarge(limit);
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
@@ -103,20 +137,62 @@ function send(response: ServerResponse, status: number, body: unknown, headers: 
   response.end(text);
 }
 
+/** An error as its status, OpenAI-shaped body and headers (a 429's Retry-After). */
+function errorAnswer(error: unknown): { status: number; body: Record<string, unknown>; headers: Record<string, string> } {
+  const answer = (status: number, code: string, message: string, extra: Record<string, unknown> = {}, headers = {}) => ({
+    status,
+    body: { error: { code, message, type: errorType(status), param: null }, ...extra },
+    headers,
+  });
+  if (error instanceof HttpError) return answer(error.status, error.code, error.message, error.extra, error.headers);
+  if (error instanceof SlipwayError) {
+    const extra = 'state' in error ? { state: (error as SlipwayError & { state: unknown }).state } : {};
+    return answer(STATUS[error.code] ?? 500, error.code, error.message, extra);
+  }
+  const failure = error instanceof UpstreamError ? error.failure : error instanceof EngineError ? error : null;
+  if (failure) {
+    const message = error instanceof Error ? error.message : failure.message;
+    if (failure.kind === 'rate_limited')
+      return answer(
+        429,
+        'rate_limited',
+        message,
+        {},
+        {
+          'retry-after': String(Math.max(1, Math.ceil((failure.retryAfterMs ?? 1000) / 1000))),
+        },
+      );
+    if (failure.kind === 'config') return answer(400, 'invalid_input', message);
+    if (failure.kind === 'timeout') return answer(504, 'upstream_timeout', message);
+    return answer(502, 'upstream', message);
+  }
+  console.error(error);
+  return answer(500, 'internal', 'the runtime failed; see its log');
+}
+
 /** The reference runtime: an HTTP server over its data folder. */
 export async function startRuntime(options: RuntimeOptions): Promise<RunningRuntime> {
   const store = openRuntimeStore(options.dir);
-  const recorder = createRecorder(store, { flushMs: options.flushMs ?? 200 });
+  const limits = { ...DEFAULT_BODY_LIMITS, ...options.bodyLimits };
+  const recorder = createRecorder(store, {
+    flushMs: options.flushMs ?? 200,
+    bucketMs: options.bucketMs ?? DEFAULT_BUCKET_MS,
+    retentionMs: options.metricsRetentionMs ?? DEFAULT_METRICS_RETENTION_MS,
+  });
   const streams = new Set<{ agent: string | null; write: (event: RuntimeEvent) => void }>();
   const emit = (event: RuntimeEvent) => {
     for (const stream of streams) if (stream.agent === null || stream.agent === event.agent) stream.write(event);
     notifyWebhooks(store, event, options.platform.fetch);
   };
-  const control = createReleaseControl(store, emit);
   const serving = createServing(store, recorder, {
     platform: options.platform,
     prices: options.prices,
+    policy: options.policy,
     ...(options.random ? { random: options.random } : {}),
+  });
+  const control = createReleaseControl(store, emit, (agent, hash) => {
+    const version = store.version(agent, hash);
+    if (version) serving.check(agent, version.files, version.ref.semver);
   });
   const guardian = startGuardian(store, recorder, control, { intervalMs: options.evaluationIntervalMs ?? 5000, emit });
 
@@ -125,22 +201,27 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     params: Record<string, string>;
     query: R['query'] extends z.ZodObject ? z.output<R['query']> : undefined;
     body: R['body'] extends z.ZodType ? z.output<R['body']> : undefined;
-    role: Role | null;
+    /** The token's holder; null on routes that need none. */
+    holder: TokenInfo | null;
+    requestId: string;
     request: IncomingMessage;
     response: ServerResponse;
+    /** Aborted when the client goes away before its answer is written. */
+    signal: AbortSignal;
   }
   type Handlers = { [N in RouteName]: (call: Call<Routes[N]>) => Promise<Answer> | Answer };
   /** A handler that wrote its answer itself (a stream, Prometheus text). */
   const SENT: Answer = 'sent';
-  const actor = (role: Role | null) => `token:${role ?? 'none'}`;
+  /** Who did it: always the token's own name, never what a body claims (the runtime's own moves say `runtime`). */
+  const actor = (holder: TokenInfo | null) => (holder ? `token:${holder.name} (${holder.id})` : 'token:none');
   const agentOf = (call: { params: Record<string, string> }) => call.params.agent ?? '';
   const teamOf = (call: { params: Record<string, string> }) => call.params.team ?? '';
   const setting = (kind: 'plan' | 'guardrails' | 'capture' | 'webhooks', event: 'plan-set' | 'guardrails-set' | null) => ({
     get: (call: { params: Record<string, string> }): Answer => ({ body: { [kind]: store.setting(agentOf(call), kind) ?? null } }),
-    put: (call: { params: Record<string, string>; body: unknown; role: Role | null }): Answer => {
+    put: (call: { params: Record<string, string>; body: unknown; holder: TokenInfo | null }): Answer => {
       const agent = agentOf(call);
       store.putSetting(agent, kind, call.body);
-      if (event) emit(store.event(agent, { type: event, actor: actor(call.role), detail: { [kind]: call.body } }));
+      if (event) emit(store.event(agent, { type: event, actor: actor(call.holder), detail: { [kind]: call.body } }));
       return { body: { [kind]: call.body } };
     },
   });
@@ -148,9 +229,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   const guardrails = setting('guardrails', 'guardrails-set');
   const capture = setting('capture', null);
   const webhooks = setting('webhooks', null);
-  const versionHeader = (served: { version: { semver: string; hash: string } }) => ({
-    'x-slipway-version': `${served.version.semver} ${served.version.hash}`,
-  });
+  /** Each served answer, errors included, says the version that served it, once routed. */
+  const routed = (response: ServerResponse) => (version: VersionRef) =>
+    response.setHeader('x-slipway-version', `${version.semver} ${version.hash}`);
+  const routingKey = (request: IncomingMessage) => String(request.headers['x-slipway-routing-key'] ?? randomUUID());
 
   /** What each route of the protocol does; the route table says who may call it and what it takes. */
   const handlers: Handlers = {
@@ -161,12 +243,66 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       response.end(text);
       return SENT;
     },
-    createToken: ({ body }) => ({ status: 201, body: { token: store.createToken(body.role, body.name), role: body.role } }),
-    chatCompletions: async ({ body, request, response }) => {
-      parse(AgentName, body.model);
-      const served = await serving.chat(body, String(request.headers['x-slipway-routing-key'] ?? randomUUID()));
-      const id = `chatcmpl-${randomUUID()}`;
+    models: () => ({
+      body: {
+        object: 'list',
+        data: store
+          .releases()
+          .filter((state) => state.stable !== null)
+          .map((state) => ({
+            id: state.agent,
+            object: 'model',
+            created: Math.floor(Date.parse(state.updatedAt) / 1000),
+            owned_by: 'slipway',
+          })),
+      },
+    }),
+    tokens: () => ({ body: { tokens: store.tokens() } }),
+    createToken: ({ body, holder }) => {
+      const made = store.createToken(body.role, body.name, body.expiresAt ?? null);
+      emit(tokenEvent(store, 'token-created', made.info, actor(holder)));
+      return { status: 201, body: { token: made.token, role: body.role, info: made.info } };
+    },
+    revokeToken: ({ params, holder }) => {
+      const revoked = store.revokeToken(params.token ?? '');
+      if (!revoked) throw new HttpError(404, 'not_found', `no token has an id starting ${params.token ?? ''}`);
+      emit(tokenEvent(store, 'token-revoked', revoked, actor(holder)));
+      return { body: { info: revoked } };
+    },
+    chatCompletions: async ({ body, request, response, requestId, signal }) => {
+      parse(AgentName, body.model, 'model');
       const created = Math.floor(Date.now() / 1000);
+      let streaming = false;
+      const chunk = (delta: Record<string, unknown>, finishReason: string | null, extra: Record<string, unknown> = {}) =>
+        response.write(
+          `data: ${JSON.stringify({ id: requestId, object: 'chat.completion.chunk', created, model: body.model, choices: [{ index: 0, delta, finish_reason: finishReason }], ...extra })}\n\n`,
+        );
+      // The stream opens with the first piece of text, so whatever fails before it is still an HTTP error.
+      const open = () => {
+        if (streaming) return;
+        streaming = true;
+        response.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-cache',
+          [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
+        });
+        chunk({ role: 'assistant', content: '' }, null);
+      };
+      let streamedText = false;
+      const served = await serving.chat(body, {
+        routingKey: routingKey(request),
+        signal,
+        onRouted: routed(response),
+        ...(body.stream
+          ? {
+              onText: (delta: string) => {
+                open();
+                streamedText = true;
+                chunk({ content: delta }, null);
+              },
+            }
+          : {}),
+      });
       const toolCalls = served.turn.toolCalls.map((call) => ({
         id: call.id,
         type: 'function',
@@ -179,32 +315,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         total_tokens: (served.turn.usage.inputTokens ?? 0) + (served.turn.usage.outputTokens ?? 0),
       };
       if (body.stream) {
-        response.writeHead(200, {
-          'content-type': 'text/event-stream',
-          'cache-control': 'no-cache',
-          [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
-          ...versionHeader(served),
-        });
-        const chunk = (delta: Record<string, unknown>, finishReason: string | null, extra: Record<string, unknown> = {}) =>
-          response.write(
-            `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [{ index: 0, delta, finish_reason: finishReason }], ...extra })}\n\n`,
-          );
-        chunk(
-          {
-            role: 'assistant',
-            content: served.turn.text,
-            ...(toolCalls.length ? { tool_calls: toolCalls.map((call, index) => ({ index, ...call })) } : {}),
-          },
-          null,
-        );
+        open();
+        if (!streamedText && served.turn.text) chunk({ content: served.turn.text }, null);
+        if (toolCalls.length) chunk({ tool_calls: toolCalls.map((call, index) => ({ index, ...call })) }, null);
         chunk({}, finish, { usage });
         response.end('data: [DONE]\n\n');
         return SENT;
       }
       return {
-        headers: versionHeader(served),
         body: {
-          id,
+          id: requestId,
           object: 'chat.completion',
           created,
           model: body.model,
@@ -242,39 +362,39 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       for (const event of store.eventsSince(cursor, agent)) write(event);
       const stream = { agent, write };
       streams.add(stream);
-      request.on('close', () => streams.delete(stream));
+      response.on('close', () => streams.delete(stream));
       return SENT;
     },
     team: (call) => ({ body: store.team(teamOf(call)) }),
-    teamRelease: (call) => ({ body: control.teamRelease(teamOf(call), call.body, actor(call.role)) }),
-    teamRollback: (call) => ({ body: control.teamRollback(teamOf(call), call.body, actor(call.role)) }),
+    teamRelease: (call) => ({ body: control.teamRelease(teamOf(call), call.body, actor(call.holder)) }),
+    teamRollback: (call) => ({ body: control.teamRollback(teamOf(call), call.body, actor(call.holder)) }),
     upload: (call) => {
       const agent = agentOf(call);
       const hash = call.params.hash ?? '';
       const computed = canonicalManifest(call.body.files, nodeSha256).hash;
       if (computed !== hash)
         throw new HttpError(400, 'invalid_input', `the files hash to ${computed}, not ${hash}: the upload is refused`);
+      serving.check(agent, call.body.files, call.body.semver);
       const created = store.putVersion(agent, { hash, semver: call.body.semver }, call.body.files);
       if (created)
         emit(
           store.event(agent, {
             type: 'uploaded',
-            actor: actor(call.role),
+            actor: actor(call.holder),
             detail: { version: { hash, semver: call.body.semver } },
           }),
         );
       return { status: created ? 201 : 200, body: { hash, semver: call.body.semver, created } };
     },
     state: (call) => ({ body: store.state(agentOf(call)) }),
-    command: (call) => ({ body: control.command(agentOf(call), call.body, actor(call.role)) }),
+    command: (call) => ({ body: control.command(agentOf(call), call.body, actor(call.holder)) }),
     invoke: async (call) => {
-      const served = await serving.invoke(
-        agentOf(call),
-        call.body,
-        String(call.request.headers['x-slipway-routing-key'] ?? randomUUID()),
-      );
+      const served = await serving.invoke(agentOf(call), call.body, {
+        routingKey: routingKey(call.request),
+        signal: call.signal,
+        onRouted: routed(call.response),
+      });
       return {
-        headers: versionHeader(served),
         body: {
           output: served.turn.text,
           toolCalls: served.turn.toolCalls,
@@ -286,8 +406,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     },
     metrics: (call) => {
       const since = Date.parse(call.query.since ?? '') || Date.now() - 3_600_000;
+      const bucketMs = Math.max(recorder.bucketMs, Number(call.query.bucketMs) || recorder.bucketMs);
       const agent = agentOf(call);
-      return { body: { agent, buckets: buckets(recorder.since(agent, since), Number(call.query.bucketMs) || 60_000) } };
+      return { body: { agent, bucketMs, buckets: recorder.buckets(agent, since, bucketMs) } };
     },
     samples: (call) => ({
       body: {
@@ -304,40 +425,50 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     setWebhooks: webhooks.put,
   };
 
-  /** One request: its route from the table, the token's role, the path, query and body checked, then its handler. */
-  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+  /** One request: its route from the table, the token's holder, the path, query and body checked, then its handler. */
+  const handle = async (request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://runtime');
     const method = request.method ?? 'GET';
     const found = matchRoute(method, url.pathname);
     if (!found) throw new HttpError(404, 'not_found', `no such endpoint: ${method} ${url.pathname}`);
     const spec: Route = routes[found.name];
-    const role = spec.roles ? requireRole(store, request.headers.authorization, spec.roles) : null;
-    for (const [name, value] of Object.entries(found.params)) parse(PATH_PARAMS[name as keyof typeof PATH_PARAMS], value);
-    const query = spec.query ? parse(spec.query, Object.fromEntries(url.searchParams)) : undefined;
-    const body = spec.body ? parse(spec.body, await readJson(request)) : undefined;
+    const holder = spec.roles ? requireRole(store, request.headers.authorization, spec.roles) : null;
+    for (const [name, value] of Object.entries(found.params)) parse(PATH_PARAMS[name as keyof typeof PATH_PARAMS], value, name);
+    const query = spec.query ? parse(spec.query, Object.fromEntries(url.searchParams), 'query') : undefined;
+    const body = spec.body ? parse(spec.body, await readJson(request, limits[spec.limit ?? 'command'])) : undefined;
+    const gone = new AbortController();
+    response.on('close', () => {
+      if (!response.writableFinished) gone.abort(new Error('the client went away'));
+    });
     const handler = handlers[found.name] as (call: Call<Route>) => Promise<Answer> | Answer;
-    const answer = await handler({ params: found.params, query, body, role, request, response } as Call<Route>);
+    const answer = await handler({
+      params: found.params,
+      query,
+      body,
+      holder,
+      requestId,
+      request,
+      response,
+      signal: gone.signal,
+    } as Call<Route>);
     if (answer !== 'sent') send(response, answer.status ?? spec.status ?? 200, answer.body, answer.headers);
   };
 
   const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
+    // Every answer, errors included, carries a request id: outcomes reported later name it.
+    const requestId = `req_${randomUUID().replaceAll('-', '')}`;
+    response.setHeader(REQUEST_ID_HEADER, requestId);
+    handle(request, response, requestId).catch((error: unknown) => {
+      if (response.destroyed) return;
+      const { status, body, headers } = errorAnswer(error);
       if (response.headersSent) {
-        response.end();
+        // A stream already begun: the failure is its last event.
+        response.end(`data: ${JSON.stringify(body)}\n\n`);
         return;
       }
-      if (error instanceof HttpError)
-        return send(response, error.status, { error: { code: error.code, message: error.message }, ...error.extra });
-      if (error instanceof SlipwayError) {
-        const extra = 'state' in error ? { state: (error as SlipwayError & { state: unknown }).state } : {};
-        return send(response, STATUS[error.code] ?? 500, { error: { code: error.code, message: error.message }, ...extra });
-      }
-      if (error instanceof EngineError)
-        return send(response, error.kind === 'config' ? 400 : 502, {
-          error: { code: error.kind === 'config' ? 'invalid_input' : 'internal', message: error.message },
-        });
-      console.error(error);
-      return send(response, 500, { error: { code: 'internal', message: 'the runtime failed; see its log' } });
+      send(response, status, body, headers);
+      // A body refused before it was read: nothing more of it is read.
+      if (status === 413) response.once('finish', () => request.destroy());
     });
   });
   server.keepAliveTimeout = 65_000;
@@ -355,4 +486,18 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       store.close();
     },
   };
+}
+
+/** A token made or revoked, as an event of the runtime (no agent: it concerns the whole runtime). */
+export function tokenEvent(
+  store: RuntimeStore,
+  type: 'token-created' | 'token-revoked',
+  info: TokenInfo,
+  by: string,
+): RuntimeEvent {
+  return store.event('', {
+    type,
+    actor: by,
+    detail: { token: { id: info.id, role: info.role, name: info.name, expiresAt: info.expiresAt } },
+  });
 }

@@ -9,19 +9,39 @@ import { SlipwayError } from '../shared/errors';
 import type { ChatRequest, InvokeRequest, ReleaseState, VersionRef } from '../shared/release/protocol';
 import { route } from '../shared/release/state';
 import { parseAgentFiles, type ParsedAgent } from '../shared/validate-files';
+import { policyProblems, type EgressPolicy } from '../shared/release/policy';
+import { versionPlatform } from './egress';
 import type { Recorder } from './metrics';
 import type { RuntimeStore } from './store';
 
 interface Loaded {
   ref: VersionRef;
   agent: ParsedAgent;
-  context: Promise<CallContext>;
+  /** The rules of the operator's policy this version breaks (none: it may run). */
+  problems: string[];
+  context: Promise<Omit<CallContext, 'signal'>>;
 }
 
 export interface Served {
   version: VersionRef;
   turn: ModelTurn;
   latencyMs: number;
+}
+
+/** How one request is served: its routing key, what cancels it, and who hears of its version and its text as they come. */
+export interface ServeOptions {
+  routingKey: string;
+  /** Aborted when the client goes away: the upstream call and any retry stop. */
+  signal: AbortSignal;
+  /** Called once the request is routed, before the model is called. */
+  onRouted?: (version: VersionRef) => void;
+  /** Text as the upstream streams it (providers that cannot stream answer at the end). */
+  onText?: (delta: string) => void;
+}
+
+/** A version's files that break the operator's policy: refused by name at upload, deploy and call. */
+export function refusedByPolicy(problems: string[], semver: string): SlipwayError {
+  return new SlipwayError('forbidden', `version ${semver} may not run on this runtime: ${problems.join('; ')}`);
 }
 
 function text(content: ChatRequest['messages'][number]['content']): string {
@@ -39,7 +59,10 @@ function parseArguments(raw: string): Record<string, unknown> {
   }
 }
 
-/** A chat request's messages after the version's system prompt and examples. */
+/**
+ * A chat request's messages after the version's system prompt and examples; the caller's own
+ * system and developer messages stay system messages, after the version's.
+ */
 function chatConversation(agent: ParsedAgent, request: ChatRequest): ChatMessage[] {
   let system: string;
   try {
@@ -56,7 +79,7 @@ function chatConversation(agent: ParsedAgent, request: ChatRequest): ChatMessage
   ];
   for (const message of request.messages) {
     const content = text(message.content);
-    if (message.role === 'system' || message.role === 'developer') messages.push({ role: 'user', content });
+    if (message.role === 'system' || message.role === 'developer') messages.push({ role: 'system', content });
     else if (message.role === 'tool')
       messages.push({
         role: 'tool',
@@ -111,25 +134,35 @@ function redactText(value: string, patterns: RegExp[]): string {
 export function createServing(
   store: RuntimeStore,
   recorder: Recorder,
-  deps: { platform: Platform; prices: PriceTable; random?: () => number; onShadowDone?: () => void },
+  deps: {
+    platform: Platform;
+    prices: PriceTable;
+    policy: EgressPolicy;
+    random?: () => number;
+    onShadowDone?: () => void;
+  },
 ) {
   const loaded = new Map<string, Loaded>();
   const random = deps.random ?? Math.random;
 
-  const load = (ref: VersionRef): Loaded => {
-    const cached = loaded.get(ref.hash);
+  /** A version ready to run: parsed once, its policy checked once per process (the operator's flags are fixed while it runs). */
+  const load = (agentName: string, ref: VersionRef): Loaded => {
+    const id = `${agentName}\u0000${ref.hash}`;
+    const cached = loaded.get(id);
     if (cached) return cached;
-    const stored = store.version(ref.hash);
-    if (!stored) throw new SlipwayError('not_found', `version ${ref.hash.slice(0, 12)} is not on this runtime`);
+    const stored = store.version(agentName, ref.hash);
+    if (!stored) throw new SlipwayError('not_found', `version ${ref.hash.slice(0, 12)} of ${agentName} is not on this runtime`);
     const agent = parseAgentFiles(stored.files);
-    const context = providerFor(agent.config, deps.platform).then((provider) => ({
+    const platform = versionPlatform(deps.platform, deps.policy, agent.config);
+    const context = providerFor(agent.config, platform).then((provider) => ({
       provider,
-      platform: deps.platform,
-      gate: rateGate(deps.platform),
-      signal: new AbortController().signal,
+      platform,
+      gate: rateGate(platform),
     }));
-    const made = { ref: stored.ref, agent, context };
-    loaded.set(ref.hash, made);
+    // A provider that fails to load is reported on the call that needs it, not as an unhandled rejection now.
+    context.catch(() => undefined);
+    const made = { ref: stored.ref, agent, problems: policyProblems(agent.config, deps.policy), context };
+    loaded.set(id, made);
     return made;
   };
 
@@ -137,10 +170,12 @@ export function createServing(
     version: Loaded,
     messages: ChatMessage[],
     vars: Record<string, unknown>,
-  ): Promise<{ turn: ModelTurn; latencyMs: number }> => {
-    const started = deps.platform.now();
-    const { turn } = await callModel(await version.context, version.agent.config, messages, version.agent.tools, vars);
-    return { turn, latencyMs: deps.platform.now() - started };
+    options: ServeOptions,
+  ): Promise<ModelTurn> => {
+    if (version.problems.length > 0) throw refusedByPolicy(version.problems, version.ref.semver);
+    const context = { ...(await version.context), signal: options.signal };
+    const { turn } = await callModel(context, version.agent.config, messages, version.agent.tools, vars, options.onText);
+    return turn;
   };
 
   const record = async (agentName: string, version: Loaded, outcome: { turn: ModelTurn | null; latencyMs: number }) => {
@@ -164,6 +199,7 @@ export function createServing(
       {
         agent: agentName,
         version: version.ref.hash,
+        segment: '',
         atMs: Date.now(),
         latencyMs: outcome.latencyMs,
         error: outcome.turn === null,
@@ -195,12 +231,13 @@ export function createServing(
       let detail: string | null = null;
       let output = '';
       try {
-        const version = load(shadow);
+        const version = load(agentName, shadow);
+        if (version.problems.length > 0) throw refusedByPolicy(version.problems, version.ref.semver);
         const recorded = recordedToolResults(messages);
         // Tools are never called for a shadow: a call is answered only from the primary's results.
         const conversation = [...messages];
         const execution = await runConversation(
-          await version.context,
+          { ...(await version.context), signal: new AbortController().signal },
           version.agent,
           conversation,
           vars,
@@ -240,39 +277,56 @@ export function createServing(
 
   const serve = async (
     agentName: string,
-    routingKey: string,
+    options: ServeOptions,
     messagesFor: (agent: ParsedAgent) => ChatMessage[],
     vars: Record<string, unknown>,
     input: unknown,
   ): Promise<Served> => {
     const state = store.state(agentName);
-    const chosen = route(state, routingKey);
+    const chosen = route(state, options.routingKey);
     if (!chosen)
       throw new SlipwayError('not_found', `agent "${agentName}" has no stable version on this runtime: deploy one first`);
-    const version = load(chosen.version);
+    options.onRouted?.(chosen.version);
+    const version = load(agentName, chosen.version);
     const messages = messagesFor(version.agent);
-    let outcome: { turn: ModelTurn; latencyMs: number };
+    const started = deps.platform.now();
+    let turn: ModelTurn;
     try {
-      outcome = await run(version, messages, vars);
+      turn = await run(version, messages, vars, options);
     } catch (error) {
-      await record(agentName, version, { turn: null, latencyMs: 0 });
-      throw error instanceof EngineError
-        ? new SlipwayError('internal', `the model call failed on ${version.ref.semver}: ${error.message}`)
-        : error;
+      // A failure counts with the time it took: a canary whose upstream hangs must trip a p95 guardrail.
+      await record(agentName, version, { turn: null, latencyMs: deps.platform.now() - started });
+      throw error instanceof EngineError ? new UpstreamError(error, version.ref) : error;
     }
-    await record(agentName, version, outcome);
-    mirror(agentName, state, messages, vars, input, { version: version.ref, output: outcome.turn.text });
-    return { version: version.ref, ...outcome };
+    const latencyMs = deps.platform.now() - started;
+    await record(agentName, version, { turn, latencyMs });
+    mirror(agentName, state, messages, vars, input, { version: version.ref, output: turn.text });
+    return { version: version.ref, turn, latencyMs };
   };
 
   return {
-    invoke: (agentName: string, request: InvokeRequest, routingKey: string) => {
+    invoke: (agentName: string, request: InvokeRequest, options: ServeOptions) => {
       const input = request.messages ? { messages: request.messages } : { vars: request.vars ?? {} };
-      return serve(agentName, routingKey, (agent) => renderConversation(agent, caseInput(input)), request.vars ?? {}, input);
+      return serve(agentName, options, (agent) => renderConversation(agent, caseInput(input)), request.vars ?? {}, input);
     },
-    chat: (request: ChatRequest, routingKey: string) =>
-      serve(request.model, routingKey, (agent) => chatConversation(agent, request), {}, { messages: request.messages }),
+    chat: (request: ChatRequest, options: ServeOptions) =>
+      serve(request.model, options, (agent) => chatConversation(agent, request), {}, { messages: request.messages }),
+    /** Refuses a version the operator's policy does not let run, by name: at upload and before it takes traffic. */
+    check: (agentName: string, files: Record<string, string>, semver: string): void => {
+      const problems = policyProblems(parseAgentFiles(files).config, deps.policy);
+      if (problems.length > 0) throw refusedByPolicy(problems, semver);
+    },
   };
+}
+
+/** A model call that failed on a version: what the upstream said (a 429 with its Retry-After), and which version it was. */
+export class UpstreamError extends Error {
+  constructor(
+    readonly failure: EngineError,
+    readonly version: VersionRef,
+  ) {
+    super(`the model call failed on ${version.semver}: ${failure.message}`);
+  }
 }
 
 export type Serving = ReturnType<typeof createServing>;

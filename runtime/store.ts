@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readMigrations, migrate } from '../shared/node/migrate';
+import { backupBeforeMigration, readMigrations, migrate } from '../shared/node/migrate';
 import { openDatabase, writeTransaction, type Database } from '../shared/node/sqlite';
 import { packageRoot } from '../shared/node/package-root';
 import { SlipwayError } from '../shared/errors';
@@ -10,6 +10,7 @@ import {
   Capture,
   CommandAnswer,
   Guardrails,
+  LatencyHistogram,
   ReleasePlan,
   ReleaseState,
   Role,
@@ -23,20 +24,46 @@ import {
 import { emptyState, emptyTeam } from '../shared/release/state';
 import { describeIssues } from '../shared/issues';
 import { jsonColumn } from '../shared/json-column';
+import { addAggregate } from './metrics';
 
 export const MIGRATIONS_DIR = join(packageRoot(), 'runtime', 'migrations');
+export const RUNTIME_DB = 'runtime.db';
+/** A token's id: the first hex digits of its hash, safe to show (the token cannot be found from them). */
+const TOKEN_ID_LENGTH = 12;
 
-export interface ServedRequest {
+/** One stored metrics bucket: counters and a latency histogram for an agent's version, segment and time. */
+export interface Aggregate {
   agent: string;
   version: string;
-  atMs: number;
-  latencyMs: number;
-  error: boolean;
+  segment: string;
+  startMs: number;
+  widthMs: number;
+  requests: number;
+  errors: number;
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
   toolCalls: number;
-  assertionFailed: boolean;
+  assertionFailures: number;
+  latency: LatencyHistogram;
+}
+
+/** What an idempotency key was first used for: its scope (agent:A, team:T), a hash of the command, the command. */
+export interface KeyUse {
+  key: string;
+  scope: string;
+  content: string;
+  command: string;
+}
+
+/** A token as listed: never its value. */
+export interface TokenInfo {
+  id: string;
+  role: Role;
+  name: string;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
 }
 
 /** An agent's settings on the runtime, each read back through its schema. */
@@ -100,32 +127,41 @@ function rowOf<S extends z.ZodType>(schema: S, row: unknown): z.output<S> {
 export interface RuntimeStore {
   now: () => string;
   putVersion(agent: string, version: VersionRef, files: Record<string, string>): boolean;
-  version(hash: string): { agent: string; ref: VersionRef; files: Record<string, string> } | undefined;
+  version(agent: string, hash: string): { agent: string; ref: VersionRef; files: Record<string, string> } | undefined;
   state(agent: string): ReleaseState;
   releases(): ReleaseState[];
-  answered(key: string): CommandAnswer | undefined;
+  /** What a key was used for first, and its answer. */
+  answered(key: string): { use: KeyUse; answer: CommandAnswer } | undefined;
   commit(
     next: ReleaseState,
-    change: { key?: string; answer?: CommandAnswer; event: Omit<RuntimeEvent, 'id' | 'at' | 'agent'> },
+    change: { key?: KeyUse; answer?: CommandAnswer; event: Omit<RuntimeEvent, 'id' | 'at' | 'agent'> },
   ): RuntimeEvent;
   team(name: string): TeamState;
-  teamAnswered(key: string): TeamAnswer | undefined;
+  teamAnswered(key: string): { use: KeyUse; answer: TeamAnswer } | undefined;
   /** The team's state, every member's state, the answer and an event per member: one transaction. */
   commitTeam(
     team: TeamState,
     states: ReleaseState[],
-    change: { key: string; answer: TeamAnswer; event: (state: ReleaseState) => Omit<RuntimeEvent, 'id' | 'at' | 'agent'> },
+    change: { key: KeyUse; answer: TeamAnswer; event: (state: ReleaseState) => Omit<RuntimeEvent, 'id' | 'at' | 'agent'> },
   ): RuntimeEvent[];
   event(agent: string, event: Omit<RuntimeEvent, 'id' | 'at' | 'agent'>): RuntimeEvent;
   eventsSince(cursor: number, agent: string | null, limit?: number): RuntimeEvent[];
   setting<K extends SettingKind>(agent: string, kind: K): Setting<K> | undefined;
   putSetting(agent: string, kind: SettingKind, value: unknown): void;
-  createToken(role: Role, name: string): string;
-  tokenRole(token: string): Role | undefined;
-  recordRequests(requests: ServedRequest[]): void;
-  requestsSince(agent: string, sinceMs: number): ServedRequest[];
+  /** A new token: its value (shown once) and its id. */
+  createToken(role: Role, name: string, expiresAt?: string | null): { token: string; info: TokenInfo };
+  tokens(): TokenInfo[];
+  /** Revokes a token by id (or a unique prefix of it); undefined when none matches. */
+  revokeToken(id: string): TokenInfo | undefined;
+  /** The token's holder, or why it is refused. */
+  tokenHolder(token: string): TokenInfo | undefined;
+  addAggregates(aggregates: Aggregate[]): void;
+  aggregatesSince(agent: string, sinceMs: number): Aggregate[];
+  trimAggregates(beforeMs: number): void;
   addSample(agent: string, sample: Omit<Sample, 'id' | 'at' | 'agent'>, retention: { days: number; count: number }): void;
   samples(agent: string, after: number, limit: number): Sample[];
+  /** A consistent copy of the database in a file (SQLite's online backup). */
+  backup(file: string): Promise<void>;
   close(): void;
 }
 
@@ -136,12 +172,15 @@ function tokenHash(token: string): string {
 /** The runtime's state in SQLite under its data folder: WAL, committed on every change, so a kill loses nothing acknowledged. */
 export function openRuntimeStore(dir: string, options: { migrationsDir?: string; now?: () => string } = {}): RuntimeStore {
   mkdirSync(dir, { recursive: true });
-  const db: Database = openDatabase(join(dir, 'runtime.db'));
+  const db: Database = openDatabase(join(dir, RUNTIME_DB));
   const now = options.now ?? (() => new Date().toISOString());
-  migrate(db, readMigrations(options.migrationsDir ?? MIGRATIONS_DIR), { now, backup: () => undefined });
+  migrate(db, readMigrations(options.migrationsDir ?? MIGRATIONS_DIR), {
+    now,
+    backup: (first) => backupBeforeMigration(db, join(dir, 'backups'), 'runtime', first.name, new Date(now())),
+  });
   const statements = {
-    putVersion: db.prepare('INSERT OR IGNORE INTO versions (hash, agent, semver, files, uploaded_at) VALUES (?, ?, ?, ?, ?)'),
-    getVersion: db.prepare('SELECT hash, agent, semver, files FROM versions WHERE hash = ?'),
+    putVersion: db.prepare('INSERT OR IGNORE INTO versions (agent, hash, semver, files, uploaded_at) VALUES (?, ?, ?, ?, ?)'),
+    getVersion: db.prepare('SELECT hash, agent, semver, files FROM versions WHERE agent = ? AND hash = ?'),
     getState: db.prepare('SELECT state FROM releases WHERE agent = ?'),
     allStates: db.prepare('SELECT state FROM releases ORDER BY agent'),
     getTeam: db.prepare('SELECT state FROM teams WHERE team = ?'),
@@ -149,8 +188,12 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
     putState: db.prepare(
       'INSERT INTO releases (agent, state) VALUES (?, ?) ON CONFLICT(agent) DO UPDATE SET state = excluded.state',
     ),
-    getCommand: db.prepare('SELECT answer FROM commands WHERE idempotency_key = ?'),
-    putCommand: db.prepare('INSERT INTO commands (idempotency_key, agent, answer, at) VALUES (?, ?, ?, ?)'),
+    getCommand: db.prepare(
+      'SELECT idempotency_key AS key, scope, content, command, answer FROM commands WHERE idempotency_key = ?',
+    ),
+    putCommand: db.prepare(
+      'INSERT INTO commands (idempotency_key, scope, content, command, answer, at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
     addEvent: db.prepare('INSERT INTO events (at, agent, type, actor, detail) VALUES (?, ?, ?, ?, ?)'),
     eventsSince: db.prepare(
       'SELECT id, at, agent, type, actor, detail FROM events WHERE id > ? AND (? IS NULL OR agent = ?) ORDER BY id LIMIT ?',
@@ -159,14 +202,31 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
     putSetting: db.prepare(
       'INSERT INTO settings (agent, kind, value) VALUES (?, ?, ?) ON CONFLICT(agent, kind) DO UPDATE SET value = excluded.value',
     ),
-    addToken: db.prepare('INSERT INTO tokens (hash, role, name, created_at) VALUES (?, ?, ?, ?)'),
-    findToken: db.prepare('SELECT role, name FROM tokens WHERE hash = ?'),
-    addRequest: db.prepare(
-      'INSERT INTO requests (agent, version, at_ms, latency_ms, error, input_tokens, output_tokens, cost_usd, tool_calls, assertion_failed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    addToken: db.prepare('INSERT INTO tokens (hash, role, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
+    findToken: db.prepare(
+      'SELECT hash, role, name, created_at AS createdAt, expires_at AS expiresAt, revoked_at AS revokedAt FROM tokens WHERE hash = ?',
     ),
-    requestsSince: db.prepare(
-      'SELECT version, at_ms AS atMs, latency_ms AS latencyMs, error, input_tokens AS inputTokens, output_tokens AS outputTokens, cost_usd AS costUsd, tool_calls AS toolCalls, assertion_failed AS assertionFailed FROM requests WHERE agent = ? AND at_ms >= ? ORDER BY at_ms',
+    allTokens: db.prepare(
+      'SELECT hash, role, name, created_at AS createdAt, expires_at AS expiresAt, revoked_at AS revokedAt FROM tokens ORDER BY created_at, hash',
     ),
+    tokensById: db.prepare(
+      'SELECT hash, role, name, created_at AS createdAt, expires_at AS expiresAt, revoked_at AS revokedAt FROM tokens WHERE substr(hash, 1, length(?)) = ?',
+    ),
+    revokeToken: db.prepare('UPDATE tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL'),
+    getAggregate: db.prepare(
+      'SELECT agent, version, segment, start_ms AS startMs, width_ms AS widthMs, requests, errors, input_tokens AS inputTokens, output_tokens AS outputTokens, cost_usd AS costUsd, tool_calls AS toolCalls, assertion_failures AS assertionFailures, latency FROM metric_buckets WHERE agent = ? AND version = ? AND segment = ? AND start_ms = ?',
+    ),
+    putAggregate: db.prepare(
+      `INSERT INTO metric_buckets (agent, version, segment, start_ms, width_ms, requests, errors, input_tokens, output_tokens, cost_usd, tool_calls, assertion_failures, latency)
+       VALUES (@agent, @version, @segment, @startMs, @widthMs, @requests, @errors, @inputTokens, @outputTokens, @costUsd, @toolCalls, @assertionFailures, @latency)
+       ON CONFLICT(agent, version, segment, start_ms) DO UPDATE SET requests = excluded.requests, errors = excluded.errors,
+         input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, cost_usd = excluded.cost_usd,
+         tool_calls = excluded.tool_calls, assertion_failures = excluded.assertion_failures, latency = excluded.latency`,
+    ),
+    aggregatesSince: db.prepare(
+      'SELECT agent, version, segment, start_ms AS startMs, width_ms AS widthMs, requests, errors, input_tokens AS inputTokens, output_tokens AS outputTokens, cost_usd AS costUsd, tool_calls AS toolCalls, assertion_failures AS assertionFailures, latency FROM metric_buckets WHERE agent = ? AND start_ms >= ? ORDER BY start_ms',
+    ),
+    trimAggregates: db.prepare('DELETE FROM metric_buckets WHERE start_ms < ?'),
     addSample: db.prepare('INSERT INTO samples (at, agent, sample) VALUES (?, ?, ?)'),
     samples: db.prepare('SELECT id, at, agent, sample FROM samples WHERE agent = ? AND id > ? ORDER BY id LIMIT ?'),
     trimSamplesByAge: db.prepare('DELETE FROM samples WHERE agent = ? AND at < ?'),
@@ -177,11 +237,19 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
 
   const json = jsonReader();
   const StateRow = z.object({ state: z.string() });
-  const CommandAnswerRow = z.object({ answer: jsonColumn(CommandAnswer) });
-  const TeamAnswerRow = z.object({ answer: jsonColumn(TeamAnswer) });
+  const KeyRow = z.object({ key: z.string(), scope: z.string(), content: z.string(), command: z.string() });
+  const CommandAnswerRow = KeyRow.extend({ answer: jsonColumn(CommandAnswer) });
+  const TeamAnswerRow = KeyRow.extend({ answer: jsonColumn(TeamAnswer) });
   const ValueRow = z.object({ value: z.string() });
   // Schemas are made once: building one costs more than a request's own work.
-  const TokenRow = z.object({ role: Role });
+  const TokenRow = z.object({
+    hash: z.string(),
+    role: Role,
+    name: z.string(),
+    createdAt: z.string(),
+    expiresAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+  });
   const SampleRow = z.object({
     id: z.int(),
     at: z.string(),
@@ -195,88 +263,90 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
     files: jsonColumn(z.record(z.string(), z.string())),
   });
   const EventRow = RuntimeEvent.extend({ detail: jsonColumn(RuntimeEvent.shape.detail) });
-  const RequestRow = z.object({
+  const AggregateRow = z.object({
+    agent: z.string(),
     version: z.string(),
-    atMs: z.number(),
-    latencyMs: z.number(),
-    error: z.int(),
-    inputTokens: z.number(),
-    outputTokens: z.number(),
+    segment: z.string(),
+    startMs: z.int(),
+    widthMs: z.int(),
+    requests: z.int(),
+    errors: z.int(),
+    inputTokens: z.int(),
+    outputTokens: z.int(),
     costUsd: z.number(),
     toolCalls: z.int(),
-    assertionFailed: z.int(),
+    assertionFailures: z.int(),
+    latency: jsonColumn(LatencyHistogram),
   });
   const state = (agent: string): ReleaseState => {
     const row: unknown = statements.getState.get(agent);
     return row === undefined ? emptyState(agent, now()) : json(ReleaseState, rowOf(StateRow, row).state, 'release state');
   };
+  const tokenInfo = (raw: unknown): TokenInfo => {
+    const { hash, ...row } = rowOf(TokenRow, raw);
+    return { id: hash.slice(0, TOKEN_ID_LENGTH), ...row };
+  };
+  const keyUse = (row: z.infer<typeof KeyRow>): KeyUse => ({
+    key: row.key,
+    scope: row.scope,
+    content: row.content,
+    command: row.command,
+  });
+  const putKey = (use: KeyUse, answer: unknown, at: string) =>
+    statements.putCommand.run(use.key, use.scope, use.content, use.command, JSON.stringify(answer), at);
+  const addEvent = (at: string, agent: string, event: Omit<RuntimeEvent, 'id' | 'at' | 'agent'>): RuntimeEvent => {
+    const id = Number(statements.addEvent.run(at, agent, event.type, event.actor, JSON.stringify(event.detail)).lastInsertRowid);
+    return { id, at, agent, ...event };
+  };
 
   return {
     now,
     putVersion: (agent: string, version: VersionRef, files: Record<string, string>): boolean =>
-      statements.putVersion.run(version.hash, agent, version.semver, JSON.stringify(files), now()).changes > 0,
-    version: (hash: string): { agent: string; ref: VersionRef; files: Record<string, string> } | undefined => {
-      const found: unknown = statements.getVersion.get(hash);
+      statements.putVersion.run(agent, version.hash, version.semver, JSON.stringify(files), now()).changes > 0,
+    version: (agent: string, hash: string) => {
+      const found: unknown = statements.getVersion.get(agent, hash);
       if (found === undefined) return undefined;
       const row = rowOf(VersionRow, found);
-      return {
-        agent: row.agent,
-        ref: { hash: row.hash, semver: row.semver },
-        files: row.files,
-      };
+      return { agent: row.agent, ref: { hash: row.hash, semver: row.semver }, files: row.files };
     },
     state,
     releases: (): ReleaseState[] =>
       statements.allStates.all().map((row) => json(ReleaseState, rowOf(StateRow, row).state, 'release state')),
-    /** A command's answer under its idempotency key, if it was applied before. */
-    answered: (key: string): CommandAnswer | undefined => {
+    answered: (key: string) => {
       const row: unknown = statements.getCommand.get(key);
-      return row === undefined ? undefined : rowOf(CommandAnswerRow, row).answer;
+      if (row === undefined) return undefined;
+      const parsed = rowOf(CommandAnswerRow, row);
+      return { use: keyUse(parsed), answer: parsed.answer };
     },
     /** The new state, the command's answer and its event, in one transaction. */
-    commit: (
-      next: ReleaseState,
-      change: { key?: string; answer?: CommandAnswer; event: Omit<RuntimeEvent, 'id' | 'at' | 'agent'> },
-    ): RuntimeEvent =>
+    commit: (next, change) =>
       writeTransaction(db, () => {
         const at = now();
         statements.putState.run(next.agent, JSON.stringify(next));
-        if (change.key && change.answer) statements.putCommand.run(change.key, next.agent, JSON.stringify(change.answer), at);
-        const id = Number(
-          statements.addEvent.run(at, next.agent, change.event.type, change.event.actor, JSON.stringify(change.event.detail))
-            .lastInsertRowid,
-        );
-        return { id, at, agent: next.agent, ...change.event };
+        if (change.key && change.answer) putKey(change.key, change.answer, at);
+        return addEvent(at, next.agent, change.event);
       }),
     team: (name: string): TeamState => {
       const row: unknown = statements.getTeam.get(name);
       return row === undefined ? emptyTeam(name, now()) : json(TeamState, rowOf(StateRow, row).state, 'team state');
     },
-    teamAnswered: (key: string): TeamAnswer | undefined => {
+    teamAnswered: (key: string) => {
       const row: unknown = statements.getCommand.get(key);
-      return row === undefined ? undefined : rowOf(TeamAnswerRow, row).answer;
+      if (row === undefined) return undefined;
+      const parsed = rowOf(TeamAnswerRow, row);
+      return { use: keyUse(parsed), answer: parsed.answer };
     },
     commitTeam: (team, states, change) =>
       writeTransaction(db, () => {
         const at = now();
         statements.putTeam.run(team.team, JSON.stringify(team));
-        statements.putCommand.run(change.key, `team:${team.team}`, JSON.stringify({ ...change.answer, applied: false }), at);
+        putKey(change.key, { ...change.answer, applied: false }, at);
         return states.map((state) => {
           statements.putState.run(state.agent, JSON.stringify(state));
-          const event = change.event(state);
-          const id = Number(
-            statements.addEvent.run(at, state.agent, event.type, event.actor, JSON.stringify(event.detail)).lastInsertRowid,
-          );
-          return { id, at, agent: state.agent, ...event };
+          return addEvent(at, state.agent, change.event(state));
         });
       }),
-    event: (agent: string, event: Omit<RuntimeEvent, 'id' | 'at' | 'agent'>): RuntimeEvent => {
-      const at = now();
-      const id = Number(
-        statements.addEvent.run(at, agent, event.type, event.actor, JSON.stringify(event.detail)).lastInsertRowid,
-      );
-      return { id, at, agent, ...event };
-    },
+    event: (agent, event) => addEvent(now(), agent, event),
     eventsSince: (cursor: number, agent: string | null, limit = 1000): RuntimeEvent[] =>
       statements.eventsSince.all(cursor, agent, agent, limit).map((raw) => rowOf(EventRow, raw)),
     setting: <K extends SettingKind>(agent: string, kind: K): Setting<K> | undefined => {
@@ -287,39 +357,50 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
       statements.putSetting.run(agent, kind, JSON.stringify(value));
     },
     /** A new token of a role: the value is returned once; only its hash is kept. */
-    createToken: (role: Role, name: string): string => {
+    createToken: (role, name, expiresAt = null) => {
       const token = `slrt_${randomBytes(24).toString('base64url')}`;
-      statements.addToken.run(tokenHash(token), role, name, now());
-      return token;
+      const hash = tokenHash(token);
+      const createdAt = now();
+      statements.addToken.run(hash, role, name, createdAt, expiresAt);
+      return { token, info: { id: hash.slice(0, TOKEN_ID_LENGTH), role, name, createdAt, expiresAt, revokedAt: null } };
     },
-    tokenRole: (token: string): Role | undefined => {
+    tokens: () => statements.allTokens.all().map(tokenInfo),
+    revokeToken: (id) => {
+      if (!/^[0-9a-f]{6,64}$/.test(id))
+        throw new SlipwayError('invalid_input', `"${id}" is not a token id (6 or more hex digits, as \`token list\` shows)`);
+      const found = statements.tokensById.all(id, id);
+      if (found.length > 1)
+        throw new SlipwayError('invalid_input', `${found.length} tokens have ids starting ${id}: give more of the id`);
+      const row = found[0];
+      if (row === undefined) return undefined;
+      const { hash } = rowOf(TokenRow, row);
+      statements.revokeToken.run(now(), hash);
+      return tokenInfo(statements.findToken.get(hash));
+    },
+    tokenHolder: (token) => {
       const row: unknown = statements.findToken.get(tokenHash(token));
-      return row === undefined ? undefined : rowOf(TokenRow, row).role;
+      return row === undefined ? undefined : tokenInfo(row);
     },
-    /** Served requests, many at once (one transaction), as the metrics buffer flushes them. */
-    recordRequests: (requests: ServedRequest[]): void => {
-      if (requests.length === 0) return;
+    /** Aggregates from memory added to the stored ones, many at once (one transaction). */
+    addAggregates: (aggregates) => {
+      if (aggregates.length === 0) return;
       writeTransaction(db, () => {
-        for (const r of requests)
-          statements.addRequest.run(
-            r.agent,
-            r.version,
-            r.atMs,
-            r.latencyMs,
-            r.error ? 1 : 0,
-            r.inputTokens,
-            r.outputTokens,
-            r.costUsd,
-            r.toolCalls,
-            r.assertionFailed ? 1 : 0,
+        for (const aggregate of aggregates) {
+          const raw: unknown = statements.getAggregate.get(
+            aggregate.agent,
+            aggregate.version,
+            aggregate.segment,
+            aggregate.startMs,
           );
+          const merged = raw === undefined ? aggregate : addAggregate(rowOf(AggregateRow, raw), aggregate);
+          statements.putAggregate.run({ ...merged, latency: JSON.stringify(merged.latency) });
+        }
       });
     },
-    requestsSince: (agent: string, sinceMs: number): ServedRequest[] =>
-      statements.requestsSince.all(agent, sinceMs).map((raw) => {
-        const row = rowOf(RequestRow, raw);
-        return { ...row, agent, error: row.error === 1, assertionFailed: row.assertionFailed === 1 };
-      }),
+    aggregatesSince: (agent, sinceMs) => statements.aggregatesSince.all(agent, sinceMs).map((raw) => rowOf(AggregateRow, raw)),
+    trimAggregates: (beforeMs) => {
+      statements.trimAggregates.run(beforeMs);
+    },
     addSample: (agent: string, sample: Omit<Sample, 'id' | 'at' | 'agent'>, retention: { days: number; count: number }): void => {
       writeTransaction(db, () => {
         const at = now();
@@ -333,21 +414,33 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
         const { sample, ...row } = rowOf(SampleRow, raw);
         return { ...sample, ...row };
       }),
+    backup: async (file) => {
+      await db.backup(file);
+    },
     close: () => db.close(),
   };
 }
 
-/** Refuses a token that is missing, unknown, or of a role that may not do this. */
-export function requireRole(store: RuntimeStore, header: string | undefined, allowed: readonly Role[]): Role {
+/** The holder of a request's token; refused when it is missing, unknown, revoked, expired, or of a role that may not do this. */
+export function requireRole(
+  store: RuntimeStore,
+  header: string | undefined,
+  allowed: readonly Role[],
+  nowMs = Date.now(),
+): TokenInfo {
   const token = /^Bearer (.+)$/.exec(header ?? '')?.[1];
   if (!token)
     throw new SlipwayError(
       'unauthorized',
       'send a token: Authorization: Bearer <token> (make one with `slipway-runtime token create --role ROLE`)',
     );
-  const role = store.tokenRole(token);
-  if (!role) throw new SlipwayError('unauthorized', 'this token is not known to this runtime');
-  if (!allowed.includes(role))
-    throw new SlipwayError('forbidden', `a ${role} token may not do this (it needs ${allowed.join(' or ')})`);
-  return role;
+  const holder = store.tokenHolder(token);
+  if (!holder) throw new SlipwayError('unauthorized', 'this token is not known to this runtime');
+  if (holder.revokedAt !== null)
+    throw new SlipwayError('unauthorized', `token ${holder.id} ("${holder.name}") was revoked at ${holder.revokedAt}`);
+  if (holder.expiresAt !== null && Date.parse(holder.expiresAt) <= nowMs)
+    throw new SlipwayError('unauthorized', `token ${holder.id} ("${holder.name}") expired at ${holder.expiresAt}`);
+  if (!allowed.includes(holder.role))
+    throw new SlipwayError('forbidden', `a ${holder.role} token may not do this (it needs ${allowed.join(' or ')})`);
+  return holder;
 }

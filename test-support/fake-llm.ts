@@ -11,6 +11,8 @@ export type Behaviour =
     }
   | { kind: 'status'; status: number; retryAfter?: string; body?: string }
   | { kind: 'hang' }
+  /** An OpenAI stream: the first piece at once, the rest once `rest` resolves. */
+  | { kind: 'stream'; pieces: string[]; rest?: Promise<void> }
   | { kind: 'malformed' }
   | { kind: 'drop' };
 
@@ -28,6 +30,8 @@ export interface FakeLlm {
   peakInFlight: () => number;
   /** Resolves once this many requests have arrived (so a test acts when a call is in flight, not after a guess). */
   received: (count: number) => Promise<void>;
+  /** Resolves once this many requests were abandoned by their caller before they were answered. */
+  abandoned: (count: number) => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -107,6 +111,8 @@ export async function startFakeLlm(
 ): Promise<FakeLlm> {
   const requests: RecordedRequest[] = [];
   const waiting: Array<{ count: number; resolve: () => void }> = [];
+  let abandoned = 0;
+  const abandonWaiters: Array<{ count: number; resolve: () => void }> = [];
   const sockets = new Set<Socket>();
   let inFlight = 0;
   let peak = 0;
@@ -127,6 +133,14 @@ export async function startFakeLlm(
         }
         inFlight += 1;
         peak = Math.max(peak, inFlight);
+        res.on('close', () => {
+          if (res.writableFinished) return;
+          abandoned += 1;
+          for (const waiter of abandonWaiters.filter((candidate) => candidate.count <= abandoned)) {
+            abandonWaiters.splice(abandonWaiters.indexOf(waiter), 1);
+            waiter.resolve();
+          }
+        });
         try {
           if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
           const behaviour = await answer(recorded, index);
@@ -149,6 +163,22 @@ export async function startFakeLlm(
             return;
           }
           const model = String(recorded.body.model ?? 'fake');
+          if (behaviour.kind === 'stream') {
+            res.writeHead(200, { 'content-type': 'text/event-stream' });
+            const chunk = (delta: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+              res.write(
+                `data: ${JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\n\n`,
+              );
+            const [first = '', ...rest] = behaviour.pieces;
+            chunk({ role: 'assistant', content: first });
+            await behaviour.rest;
+            for (const piece of rest) chunk({ content: piece });
+            res.write(
+              `data: ${JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 0, model, choices: [], usage: { prompt_tokens: 10, completion_tokens: behaviour.pieces.length, total_tokens: 10 + behaviour.pieces.length } })}\n\n`,
+            );
+            res.end('data: [DONE]\n\n');
+            return;
+          }
           if (recorded.path.includes('/embeddings')) {
             res.writeHead(200, { 'content-type': 'application/json' });
             res.end(JSON.stringify(embeddingsBody(recorded.body.input, model)));
@@ -175,6 +205,8 @@ export async function startFakeLlm(
     peakInFlight: () => peak,
     received: (count) =>
       requests.length >= count ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ count, resolve })),
+    abandoned: (count) =>
+      abandoned >= count ? Promise.resolve() : new Promise<void>((resolve) => abandonWaiters.push({ count, resolve })),
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

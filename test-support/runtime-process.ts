@@ -1,4 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalManifest } from '../shared/manifest';
 import { nodeSha256 } from '../shared/node/sha256';
@@ -21,9 +22,19 @@ export interface RuntimeProcess {
 
 /** A real `slipway-runtime serve` process on 127.0.0.1, with one token of each role. */
 export async function startRuntimeProcess(
-  options: { evaluationIntervalMs?: number; flushMs?: number; env?: Record<string, string> } = {},
+  options: {
+    evaluationIntervalMs?: number;
+    flushMs?: number;
+    env?: Record<string, string>;
+    /** More `serve` flags: what the test's upstreams need (--allow-host 127.0.0.1 --allow-private-network …). */
+    flags?: string[];
+    /** The data folder of a runtime before (killed): served again, with new tokens. */
+    dir?: string;
+  } = {},
 ): Promise<RuntimeProcess> {
-  const { dir, cleanup } = tempDir('slipway-runtime-');
+  const { dir, cleanup } = options.dir
+    ? { dir: options.dir, cleanup: () => rmSync(options.dir ?? '', { recursive: true, force: true }) }
+    : tempDir('slipway-runtime-');
   const roles: Role[] = ['invoker', 'viewer', 'deployer', 'admin'];
   const tokens = Object.fromEntries(
     roles.map((role) => [
@@ -49,6 +60,9 @@ export async function startRuntimeProcess(
           String(options.evaluationIntervalMs ?? 100),
           '--flush-ms',
           String(options.flushMs ?? 50),
+          '--bucket-ms',
+          '1000',
+          ...(options.flags ?? []),
         ],
         {
           env: { ...process.env, ...options.env },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SlipwayError } from '../shared/errors';
-import { migrate, readMigrations } from '../shared/node/migrate';
+import { backupBeforeMigration, migrate, readMigrations } from '../shared/node/migrate';
 import { openDatabase, type Database } from '../shared/node/sqlite';
 import { defaultIdentity, type Identity } from './identity';
 import { DATABASE_FILE, migrationsDir } from './paths';
@@ -37,10 +37,6 @@ export interface Workspace {
   close(): void;
 }
 
-function backupName(now: Date, migrationName: string): string {
-  return `slipway-${now.toISOString().replace(/[:.]/g, '-')}-before-${migrationName}.db`;
-}
-
 export function openWorkspace(dir: string, options: WorkspaceOptions = {}): Workspace {
   const clock = options.clock ?? (() => new Date());
   if (!options.inMemory) {
@@ -57,10 +53,7 @@ export function openWorkspace(dir: string, options: WorkspaceOptions = {}): Work
     db = openDatabase(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
     migrate(db, readMigrations(options.migrationsDir ?? migrationsDir()), {
       now: () => clock().toISOString(),
-      backup: (first) => {
-        const target = join(dir, BACKUPS_DIR, backupName(clock(), first.name));
-        db.prepare('VACUUM INTO ?').run(target);
-      },
+      backup: (first) => backupBeforeMigration(db, join(dir, BACKUPS_DIR), 'slipway', first.name, clock()),
     });
   } catch (error) {
     if (error instanceof SlipwayError) throw error;

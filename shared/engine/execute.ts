@@ -76,7 +76,9 @@ function linked(parent: AbortSignal, timeoutMs: number): { signal: AbortSignal; 
 
 /**
  * One model call with the version's timeout and retries: 429 waits out Retry-After (shared by
- * every call to the provider), timeouts, dropped connections and 5xx back off and try again.
+ * every call to the provider), timeouts, dropped connections, 408, 409 and 5xx back off and try
+ * again. With `onText`, a provider that can stream hands on its text as it comes; once any has
+ * gone out the call is never retried (the receiver has it).
  */
 export async function callModel(
   context: CallContext,
@@ -84,7 +86,14 @@ export async function callModel(
   messages: ChatMessage[],
   tools: ToolDefinition[],
   vars: Record<string, unknown>,
+  onText?: (delta: string) => void,
 ): Promise<{ turn: ModelTurn; retries: number }> {
+  let sent = false;
+  const stream = context.provider.stream?.bind(context.provider);
+  const forward = (delta: string) => {
+    sent = true;
+    onText?.(delta);
+  };
   const attempts = (config.retries ?? 2) + 1;
   const timeoutMs = config.timeout_ms ?? 60_000;
   let last: EngineError | null = null;
@@ -93,14 +102,15 @@ export async function callModel(
     await context.gate.wait(context.signal);
     const call = linked(context.signal, timeoutMs);
     try {
-      const turn = await context.provider.call({ config, messages, tools, vars, signal: call.signal });
+      const request = { config, messages, tools, vars, signal: call.signal };
+      const turn = onText && stream ? await stream(request, forward) : await context.provider.call(request);
       return { turn, retries: attempt };
     } catch (error) {
       const failure =
         error instanceof EngineError ? error : new EngineError('malformed', String((error as Error)?.message ?? error));
       if (context.signal.aborted) throw new EngineError('cancelled', 'the run was cancelled');
       last = call.timedOut() ? new EngineError('timeout', `no answer within ${timeoutMs} ms (timeout_ms)`) : failure;
-      if (!last.retryable || attempt === attempts - 1) break;
+      if (!last.retryable || sent || attempt === attempts - 1) break;
       const wait =
         last.kind === 'rate_limited' && last.retryAfterMs !== null
           ? Math.min(last.retryAfterMs, MAX_RETRY_WAIT_MS)
@@ -114,6 +124,7 @@ export async function callModel(
   const tries = attempts > 1 ? ` after ${attempts} tries` : '';
   throw new EngineError(last?.kind ?? 'malformed', `${last?.message ?? 'the call failed'}${tries}`, {
     status: last?.status ?? null,
+    retryAfterMs: last?.retryAfterMs ?? null,
   });
 }
 

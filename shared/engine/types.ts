@@ -40,13 +40,18 @@ export interface ProviderRequest {
 
 export interface Provider {
   call(request: ProviderRequest): Promise<ModelTurn>;
+  /**
+   * The same call, streamed: each piece of text is handed to `onText` as the provider sends it,
+   * and the whole turn is answered at the end. Providers that cannot stream have none.
+   */
+  stream?(request: ProviderRequest, onText: (delta: string) => void): Promise<ModelTurn>;
 }
 
 /** Runs a local program with stdin, for the command provider. Passed in by Node hosts. */
 export type SpawnLike = (
   command: string[],
   input: string,
-  options: { timeoutMs: number; signal: AbortSignal },
+  options: { timeoutMs: number; signal: AbortSignal; env?: Record<string, string | undefined> },
 ) => Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }>;
 
 /** Where keys come from. A workspace stores names only; values never reach the database or a log. */
@@ -96,7 +101,8 @@ export class EngineError extends Error {
       this.kind === 'rate_limited' ||
       this.kind === 'timeout' ||
       this.kind === 'network' ||
-      (this.kind === 'http' && (this.status ?? 0) >= 500)
+      // A 4xx is the request's own fault and would fail again, except a timeout or a conflict.
+      (this.kind === 'http' && ((this.status ?? 0) >= 500 || this.status === 408 || this.status === 409))
     );
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex } from '../hash';
 import { SlipwayError } from '../errors';
@@ -78,4 +78,15 @@ export function migrate(db: Database, migrations: Migration[], options: MigrateO
     }
     return todo.map((migration) => migration.name);
   });
+}
+
+/**
+ * A copy of the database before a migration touches it, as `<prefix>-<time>-before-<migration>.db`
+ * in `folder` (VACUUM INTO: consistent, compact, while the database is open). Returns its path.
+ */
+export function backupBeforeMigration(db: Database, folder: string, prefix: string, migrationName: string, at: Date): string {
+  mkdirSync(folder, { recursive: true });
+  const target = join(folder, `${prefix}-${at.toISOString().replace(/[:.]/g, '-')}-before-${migrationName}.db`);
+  db.prepare('VACUUM INTO ?').run(target);
+  return target;
 }

@@ -5,14 +5,14 @@ import type { Platform, SecretStore, SpawnLike } from '../engine/types';
 import { pooledFetch } from './pooled-fetch';
 
 /** Starts a program, writes the request to its stdin, and collects stdout; kills it at the timeout or on abort. */
-export const nodeSpawn: SpawnLike = (command, input, { timeoutMs, signal }) =>
+export const nodeSpawn: SpawnLike = (command, input, { timeoutMs, signal, env }) =>
   new Promise((resolve, reject) => {
     const [program, ...args] = command;
     if (!program) {
       reject(new Error('the command is empty'));
       return;
     }
-    const child = spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'], ...(env ? { env } : {}) });
     let stdout = '';
     let stderr = '';
     let timedOut = false;

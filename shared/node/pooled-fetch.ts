@@ -1,5 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { Readable } from 'node:stream';
 
 const NO_BODY = new Set([101, 204, 205, 304]);
 
@@ -82,12 +84,15 @@ function readAll(response: IncomingMessage): Promise<Buffer> {
  * expect, without the web-stream machinery of Node's built-in fetch on every call. A suite makes
  * thousands of calls, and that machinery was a quarter of their time. (undici's `request` is
  * as fast per call, but loading it costs 50 ms and 19 MiB at every start of the CLI.)
- * Bodies other than text and bytes (streams, forms) go to the platform's own fetch.
+ * Bodies other than text and bytes (streams, forms) go to the platform's own fetch. A
+ * server-sent event stream is handed on as it arrives, never buffered. `lookup` resolves host
+ * names for every connection (the runtime's refuses private addresses).
  */
-export function pooledFetch(): typeof fetch {
+export function pooledFetch(options: { lookup?: LookupFunction } = {}): typeof fetch {
+  const lookup = options.lookup ? { lookup: options.lookup } : {};
   const agents = {
-    'http:': new HttpAgent({ keepAlive: true, maxSockets: 64 }),
-    'https:': new HttpsAgent({ keepAlive: true, maxSockets: 64 }),
+    'http:': new HttpAgent({ keepAlive: true, maxSockets: 64, ...lookup }),
+    'https:': new HttpsAgent({ keepAlive: true, maxSockets: 64, ...lookup }),
   };
   return async (input, init) => {
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
@@ -121,11 +126,20 @@ export function pooledFetch(): typeof fetch {
       outgoing.on('error', reject);
       outgoing.end(body ?? undefined);
     });
-    const bytes = await readAll(response);
     const pairs: Array<[string, string]> = [];
     for (let index = 0; index < response.rawHeaders.length; index += 2)
       pairs.push([response.rawHeaders[index] as string, response.rawHeaders[index + 1] as string]);
     const status = response.statusCode ?? 0;
+    if (String(response.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+      const streamed = new Response(Readable.toWeb(response) as ReadableStream<Uint8Array>, {
+        status,
+        statusText: response.statusMessage ?? '',
+        headers: pairs,
+      });
+      Object.defineProperty(streamed, 'url', { value: url.href });
+      return streamed;
+    }
+    const bytes = await readAll(response);
     return new BufferedResponse(NO_BODY.has(status) ? null : bytes, {
       status,
       statusText: response.statusMessage ?? '',

@@ -123,14 +123,13 @@ export function runtimeClient(base: string, token: string, fetcher: typeof fetch
     upload: (agent: string, hash: string, semver: string, files: Record<string, string>) =>
       call(routes.upload, { params: { agent, hash }, body: { semver, files } }),
     /** A command at the generation the runtime is at now (or the one given), with a fresh idempotency key. */
-    command: async (agent: string, action: CommandAction, options: { expectedGeneration?: number; actor?: string } = {}) =>
+    command: async (agent: string, action: CommandAction, options: { expectedGeneration?: number } = {}) =>
       call(routes.command, {
         params: { agent },
         body: {
           idempotencyKey: crypto.randomUUID(),
           expectedGeneration: options.expectedGeneration ?? (await state(agent)).generation,
           action,
-          ...(options.actor ? { actor: options.actor } : {}),
         },
       }),
     team,
@@ -138,7 +137,7 @@ export function runtimeClient(base: string, token: string, fetcher: typeof fetch
     teamRelease: async (
       name: string,
       members: Record<string, string>,
-      options: { release?: string; actor?: string; expectedGeneration?: number } = {},
+      options: { release?: string; expectedGeneration?: number } = {},
     ) =>
       call(routes.teamRelease, {
         params: { team: name },
@@ -147,17 +146,15 @@ export function runtimeClient(base: string, token: string, fetcher: typeof fetch
           expectedGeneration: options.expectedGeneration ?? (await team(name)).generation,
           members,
           ...(options.release ? { release: options.release } : {}),
-          ...(options.actor ? { actor: options.actor } : {}),
         },
       }),
-    teamRollback: async (name: string, reason: string, options: { actor?: string; expectedGeneration?: number } = {}) =>
+    teamRollback: async (name: string, reason: string, options: { expectedGeneration?: number } = {}) =>
       call(routes.teamRollback, {
         params: { team: name },
         body: {
           idempotencyKey: crypto.randomUUID(),
           expectedGeneration: options.expectedGeneration ?? (await team(name)).generation,
           reason,
-          ...(options.actor ? { actor: options.actor } : {}),
         },
       }),
     setPlan: (agent: string, plan: ReleasePlan) => call(routes.setPlan, { params: { agent }, body: plan }),

@@ -66,7 +66,6 @@ export const Command = z.object({
   /** The generation the sender saw; another one is refused with 409 and the current state. */
   expectedGeneration: z.int().min(0),
   action: CommandAction,
-  actor: z.string().max(200).optional(),
 });
 export type Command = z.infer<typeof Command>;
 
@@ -124,9 +123,18 @@ export const ReleasePlan = z.object({
 });
 export type ReleasePlan = z.infer<typeof ReleasePlan>;
 
+/** Latencies of a bucket, log-scale (shared/release/window.ts): bucket index → requests. */
+export const LatencyHistogram = z.record(z.string().regex(/^\d{1,4}$/), z.int().min(0));
+export type LatencyHistogram = z.infer<typeof LatencyHistogram>;
+
 export const MetricsBucket = z.object({
   version: Hash,
+  /** The traffic segment (empty until segments exist). */
+  segment: z.string(),
   start: z.string(),
+  widthMs: z.int().positive(),
+  /** The current bucket, still filling: its figures will grow. */
+  partial: z.boolean(),
   requests: z.int(),
   errors: z.int(),
   latencyP50: z.number().nullable(),
@@ -137,6 +145,7 @@ export const MetricsBucket = z.object({
   costUsd: z.number(),
   toolCalls: z.int(),
   assertionFailures: z.int(),
+  latency: LatencyHistogram,
 });
 export type MetricsBucket = z.infer<typeof MetricsBucket>;
 
@@ -157,6 +166,8 @@ export const RuntimeEventType = z.enum([
   'guardrails-set',
   'team-released',
   'team-rolled-back',
+  'token-created',
+  'token-revoked',
 ]);
 
 export const RuntimeEvent = z.object({
@@ -214,9 +225,28 @@ export const InvokeResponse = z.object({
   usage: z.object({ inputTokens: z.int().nullable(), outputTokens: z.int().nullable() }),
 });
 
-export const TokenRequest = z.object({ role: Role, name: z.string().min(1).max(200) });
+export const TokenRequest = z.object({
+  role: Role,
+  name: z.string().trim().min(1).max(200),
+  /** When the token stops working; none: until it is revoked. */
+  expiresAt: z.iso.datetime({ offset: true }).optional(),
+});
 
-export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+/** A token as an admin lists it: its id (the first digits of its hash), never its value. */
+export const TokenInfo = z.object({
+  id: z.string(),
+  role: Role,
+  name: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export type TokenInfo = z.infer<typeof TokenInfo>;
+
+/** Every error answer, OpenAI-shaped: `type` is OpenAI's error type, `code` Slipway's. */
+export const ErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), type: z.string(), param: z.string().nullable().optional() }),
+});
 
 export const TeamName = z
   .string()
@@ -244,7 +274,6 @@ export const TeamReleaseCommand = z.object({
   members: z
     .record(AgentName, Hash)
     .refine((members) => Object.keys(members).length > 0, 'a team release names at least one member'),
-  actor: z.string().max(200).optional(),
 });
 export type TeamReleaseCommand = z.infer<typeof TeamReleaseCommand>;
 
@@ -253,37 +282,71 @@ export const TeamRollbackCommand = z.object({
   idempotencyKey: z.string().min(8, 'an idempotency key is at least 8 characters').max(200),
   expectedGeneration: z.int().min(0),
   reason: z.string().trim().min(1, 'a rollback needs a reason').max(2000),
-  actor: z.string().max(200).optional(),
 });
 export type TeamRollbackCommand = z.infer<typeof TeamRollbackCommand>;
 
 export const TeamAnswer = z.object({ applied: z.boolean(), team: TeamState, members: z.array(ReleaseState) });
 export type TeamAnswer = z.infer<typeof TeamAnswer>;
 
-/** An OpenAI chat-completions request, as far as the runtime reads it; other fields are ignored (the version's config rules). */
-export const ChatRequest = z.looseObject({
-  model: z.string().min(1, 'model names the agent'),
-  messages: z
-    .array(
-      z.object({
-        role: z.enum(['system', 'user', 'assistant', 'tool', 'developer']),
-        content: z
-          .union([z.string(), z.null(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() }))])
-          .optional(),
-        tool_calls: z
-          .array(
-            z.object({
-              id: z.string(),
-              type: z.literal('function'),
-              function: z.object({ name: z.string(), arguments: z.string() }),
-            }),
-          )
-          .optional(),
-        tool_call_id: z.string().optional(),
-        name: z.string().optional(),
-      }),
-    )
-    .min(1, 'messages is empty'),
-  stream: z.boolean().optional(),
-});
+/** Fields of a chat request the served version decides (its config.yaml and tools.json): refused, never silently ignored. */
+const SET_BY_VERSION = [
+  'temperature',
+  'top_p',
+  'max_tokens',
+  'max_completion_tokens',
+  'presence_penalty',
+  'frequency_penalty',
+  'seed',
+  'stop',
+  'logit_bias',
+  'response_format',
+  'reasoning_effort',
+];
+const TOOLS_OF_VERSION = ['tools', 'tool_choice', 'functions', 'function_call', 'parallel_tool_calls'];
+/** Fields read, or harmless to a served answer. */
+const READ_FIELDS = new Set(['model', 'messages', 'stream', 'stream_options', 'n', 'user', 'metadata', 'store']);
+
+/**
+ * An OpenAI chat-completions request as the runtime serves it: the version's config sets the
+ * model's parameters and its tools.json the tools, so a request that sets them, asks for more
+ * than one choice, or names a field the runtime does not know is refused with the field named.
+ */
+export const ChatRequest = z
+  .looseObject({
+    model: z.string().min(1, 'model names the agent'),
+    messages: z
+      .array(
+        z.object({
+          role: z.enum(['system', 'user', 'assistant', 'tool', 'developer']),
+          content: z
+            .union([z.string(), z.null(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() }))])
+            .optional(),
+          tool_calls: z
+            .array(
+              z.object({
+                id: z.string(),
+                type: z.literal('function'),
+                function: z.object({ name: z.string(), arguments: z.string() }),
+              }),
+            )
+            .optional(),
+          tool_call_id: z.string().optional(),
+          name: z.string().optional(),
+        }),
+      )
+      .min(1, 'messages is empty'),
+    stream: z.boolean().optional(),
+    n: z.literal(1, 'n must be 1: the runtime answers one choice').optional(),
+  })
+  .superRefine((request, ctx) => {
+    for (const key of Object.keys(request)) {
+      if (READ_FIELDS.has(key)) continue;
+      const message = SET_BY_VERSION.includes(key)
+        ? `${key} is set by the served version's config.yaml: leave it out of the request`
+        : TOOLS_OF_VERSION.includes(key)
+          ? `${key} is refused: the served version declares its own tools (tools.json)`
+          : `${key} is not a field this runtime serves`;
+      ctx.addIssue({ code: 'custom', path: [key], message });
+    }
+  });
 export type ChatRequest = z.infer<typeof ChatRequest>;

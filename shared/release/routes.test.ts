@@ -26,7 +26,7 @@ async function answering(headers: Record<string, string>, body: unknown): Promis
 describe('the runtime protocol, written once', () => {
   it('matches every route of the table by its method and path, with its parameters, and nothing else', () => {
     for (const [name, spec] of Object.entries(routes) as Array<[string, Route]>) {
-      const params = { agent: 'ticket-triage', team: 'support', hash: 'a'.repeat(64) };
+      const params = { agent: 'ticket-triage', team: 'support', hash: 'a'.repeat(64), token: 'abcdef123456' };
       const path = pathOf(spec, params);
       expect(matchRoute(spec.method, path)?.name, `${spec.method} ${path}`).toBe(name);
     }
@@ -48,7 +48,7 @@ describe('the runtime protocol, written once', () => {
     const runtime: RuntimeProcess = await startRuntimeProcess();
     closers.push(() => runtime.stop());
     for (const spec of Object.values(routes) as Route[]) {
-      const path = pathOf(spec, { agent: 'ticket-triage', team: 'support', hash: 'a'.repeat(64) });
+      const path = pathOf(spec, { agent: 'ticket-triage', team: 'support', hash: 'a'.repeat(64), token: 'abcdef123456' });
       const response = await fetch(`${runtime.url}${path}${spec.query ? '?stream=false' : ''}`, {
         method: spec.method,
         headers: { authorization: `Bearer ${runtime.tokens.admin}`, 'content-type': 'application/json' },

@@ -20,6 +20,7 @@ import {
   TeamReleaseCommand,
   TeamRollbackCommand,
   TeamState,
+  TokenInfo,
   TokenRequest,
   VersionUpload,
   Webhooks,
@@ -42,7 +43,15 @@ const ADMIN: readonly Role[] = ['admin'];
 const TRAFFIC: readonly Role[] = ['invoker', 'admin'];
 
 /** The path parameters any route may have, each with the schema its value must meet. */
-export const PATH_PARAMS = { agent: AgentName, team: TeamName, hash: Hash } as const;
+export const PATH_PARAMS = {
+  agent: AgentName,
+  team: TeamName,
+  hash: Hash,
+  token: z.string().regex(/^[0-9a-f]{6,64}$/, 'a token id is 6 or more hex digits (as GET /v1/tokens lists it)'),
+} as const;
+
+/** Which body limit a route's requests are held to (the runtime's --max-*-body flags). */
+export type BodyLimit = 'traffic' | 'upload' | 'command';
 type PathParam = keyof typeof PATH_PARAMS;
 
 /** `{agent: string}` for '/v1/agents/{agent}/release', and so on. */
@@ -68,6 +77,8 @@ export interface Route<
   answer: A;
   /** The success status (200 unless said). */
   status?: number;
+  /** The body limit its requests are held to ('command' unless said). */
+  limit?: BodyLimit;
   /** Other answers the document names (a 409 with the current state, a 201 for a new upload). */
   also?: Record<string, { description: string; schema: z.ZodType }>;
   headers?: Array<{ name: string; description: string }>;
@@ -106,14 +117,38 @@ export const routes = {
     roles: READ,
     summary: 'Prometheus text format, OpenTelemetry GenAI names (gen_ai_request_model, gen_ai_system, gen_ai_token_type)',
   }),
+  models: route({
+    method: 'GET',
+    path: '/v1/models',
+    roles: [...TRAFFIC, 'viewer', 'deployer'],
+    summary: 'The agents this runtime serves (those with a stable version), as OpenAI models: the `model` of a chat request',
+    answer: z.object({
+      object: z.literal('list'),
+      data: z.array(z.object({ id: z.string(), object: z.literal('model'), created: z.int(), owned_by: z.string() })),
+    }),
+  }),
+  tokens: route({
+    method: 'GET',
+    path: '/v1/tokens',
+    roles: ADMIN,
+    summary: 'The tokens: id, role, name, creation, expiry and revocation (never their values)',
+    answer: z.object({ tokens: z.array(TokenInfo) }),
+  }),
   createToken: route({
     method: 'POST',
     path: '/v1/tokens',
     roles: ADMIN,
-    summary: 'Make a token of a role; its value is shown once',
+    summary: 'Make a token of a role, optionally expiring; its value is shown once; an event says who made it',
     body: TokenRequest,
-    answer: z.object({ token: z.string(), role: z.string() }),
+    answer: z.object({ token: z.string(), role: z.string(), info: TokenInfo }),
     status: 201,
+  }),
+  revokeToken: route({
+    method: 'POST',
+    path: '/v1/tokens/{token}/revoke',
+    roles: ADMIN,
+    summary: 'Revoke a token by its id: refused from the next request on; an event says who revoked it',
+    answer: z.object({ info: TokenInfo }),
   }),
   chatCompletions: route({
     method: 'POST',
@@ -123,6 +158,7 @@ export const routes = {
     description:
       'The served version’s system prompt and examples come before the messages; its model and parameters are used. Answers a chat.completion, or server-sent chat.completion.chunk events with stream: true.',
     body: ChatRequest,
+    limit: 'traffic',
     headers: [{ name: 'x-slipway-routing-key', description: 'routes the same key to the same version' }],
   }),
   events: route({
@@ -164,8 +200,10 @@ export const routes = {
     method: 'PUT',
     path: '/v1/agents/{agent}/versions/{hash}',
     roles: DEPLOY,
-    summary: 'Upload a version; the runtime recomputes the hash and refuses a mismatch; re-uploading is a no-op',
+    summary:
+      "Upload a version; the runtime recomputes the hash and refuses a mismatch, invalid files, or files its operator's policy does not let run (commands, hosts, keys: 403 naming the rule); re-uploading is a no-op",
     body: VersionUpload,
+    limit: 'upload',
     answer: Uploaded,
     also: { '201': { description: 'Stored', schema: Uploaded } },
   }),
@@ -192,6 +230,7 @@ export const routes = {
     roles: TRAFFIC,
     summary: 'Serve a request: routed by a sticky weighted hash of x-slipway-routing-key (else random)',
     body: InvokeRequest,
+    limit: 'traffic',
     answer: InvokeResponse,
     headers: [{ name: 'x-slipway-routing-key', description: 'routes the same key to the same version' }],
   }),
@@ -201,8 +240,10 @@ export const routes = {
     roles: READ,
     summary:
       'Per version and time bucket: requests, errors, latency p50/p95/p99, tokens, cost, tool calls, live assertion failures',
+    description:
+      'Counted at record time per version, segment and bucket (10 s unless the runtime says otherwise): a read sums stored buckets, so its cost does not grow with traffic. bucketMs groups them wider (a multiple of the stored width); the current bucket is marked partial.',
     query: z.object({ since: z.string().optional(), bucketMs: z.string().optional() }),
-    answer: z.object({ agent: z.string(), buckets: z.array(MetricsBucket) }),
+    answer: z.object({ agent: z.string(), bucketMs: z.int(), buckets: z.array(MetricsBucket) }),
   }),
   samples: route({
     method: 'GET',

@@ -4,7 +4,7 @@ import { applyAction, emptyState, route, routingPoint } from './state';
 
 const v = (n: number): VersionRef => ({ hash: String(n).repeat(64).slice(0, 64), semver: `1.${n}.0` });
 const versions = new Map([1, 2, 3].map((n) => [v(n).hash, v(n)]));
-const context = { version: (hash: string) => versions.get(hash), now: '2026-01-01T00:00:00Z', withPlan: false };
+const context = { version: (hash: string) => versions.get(hash), now: '2026-01-01T00:00:00Z', plan: null };
 
 describe('release state', () => {
   it('deploys, runs a canary, steps it, promotes, and rolls back to the previous stable', () => {

@@ -1,5 +1,5 @@
 import { SlipwayError } from '../errors';
-import type { CommandAction, ReleaseState, TeamState, VersionRef } from './protocol';
+import type { CommandAction, ReleasePlan, ReleaseState, TeamState, VersionRef } from './protocol';
 
 /** What an applied command says happened, for the event stream. */
 export interface Happened {
@@ -12,7 +12,8 @@ export interface Happened {
     | 'promoted'
     | 'rolled-back'
     | 'shadow-set'
-    | 'shadow-off';
+    | 'shadow-off'
+    | 'step-advanced';
   detail: Record<string, unknown>;
 }
 
@@ -39,12 +40,98 @@ const name = (ref: VersionRef) => `${ref.semver} (${ref.hash.slice(0, 12)})`;
 /**
  * A command applied to an agent's release state: the next state (one generation on) and what
  * happened, or a refusal that says why. Pure: the runtime stores the result and routes by it.
- * `version` looks up an uploaded version; `withPlan` says whether a release plan is set.
+ * `version` looks up an uploaded version of this agent; `plan` is the release plan, if one is
+ * set: its eval gate decides whether a canary may start, its shadow phase comes first, and a
+ * weight set by hand that is one of its steps moves the plan there.
  */
 export function applyAction(
   state: ReleaseState,
   action: CommandAction,
-  context: { version: (hash: string) => VersionRef | undefined; now: string; withPlan: boolean },
+  context: { version: (hash: string) => VersionRef | undefined; now: string; plan: ReleasePlan | null },
+): { state: ReleaseState; happened: Happened } {
+  const applied = applyBare(state, action, context);
+  const plan = context.plan;
+  if (!plan) return applied;
+  if (action.type === 'canary' && plan.shadow) return { ...applied, state: withShadowPhase(applied.state, plan) };
+  if (action.type === 'set-weight') return { ...applied, state: atPlanStep(applied.state, plan, action.weight) };
+  return applied;
+}
+
+/** The eval gate: every suite the plan names must have a passing attestation for this exact version. */
+export function checkGate(plan: ReleasePlan | null, version: VersionRef): void {
+  if (!plan) return;
+  const missing = plan.gate.suites.filter(
+    (suite) =>
+      !plan.gate.attestations.some(
+        (attestation) => attestation.suite === suite && attestation.versionHash === version.hash && attestation.passed,
+      ),
+  );
+  if (missing.length > 0)
+    throw new SlipwayError(
+      'conflict',
+      `the eval gate refuses ${version.semver}: ${missing.map((suite) => `suite ${suite}`).join(', ')} ${missing.length === 1 ? 'has' : 'have'} no passing attestation for this version's hash (run it and push the plan again with the attestation)`,
+    );
+}
+
+/** A weight set by hand that is one of the plan's steps moves the plan there (and its hold starts again). */
+function atPlanStep(state: ReleaseState, plan: ReleasePlan, weight: number): ReleaseState {
+  const step = plan.steps.findIndex((candidate) => candidate.weight === weight);
+  return step >= 0 && state.plan ? { ...state, plan: { step, since: state.updatedAt } } : state;
+}
+
+/** With a shadow phase, a new canary first takes no traffic and mirrors a share of it. */
+function withShadowPhase(state: ReleaseState, plan: ReleasePlan): ReleaseState {
+  if (!state.canary || !plan.shadow) return state;
+  return {
+    ...state,
+    canary: { ...state.canary, weight: 0 },
+    shadow: { hash: state.canary.hash, semver: state.canary.semver, share: plan.shadow.share },
+    plan: { step: -1, since: state.updatedAt },
+  };
+}
+
+/** What the plan does next for a healthy canary: hold, step to the next weight, or promote after the last. */
+export type PlanMove = { type: 'hold' } | { type: 'step'; step: number; weight: number } | { type: 'promote' };
+
+/** With auto-advance, the move once the current step (or the shadow phase) has held for its hold time. */
+export function nextPlanMove(state: ReleaseState, plan: ReleasePlan | null, nowMs: number): PlanMove {
+  if (!plan?.autoAdvance || !state.plan || !state.canary || state.paused) return { type: 'hold' };
+  const held = nowMs - Date.parse(state.plan.since);
+  const hold = state.plan.step < 0 ? (plan.shadow?.durationMs ?? 0) : (plan.steps[state.plan.step]?.holdMs ?? 0);
+  if (held < hold) return { type: 'hold' };
+  const step = state.plan.step + 1;
+  const next = plan.steps[step];
+  return next ? { type: 'step', step, weight: next.weight } : { type: 'promote' };
+}
+
+/** The canary moved to a step of the plan without a client command: one generation on; a shadow of the canary ends. */
+export function advanceStep(
+  state: ReleaseState,
+  step: number,
+  weight: number,
+  now: string,
+): { state: ReleaseState; happened: Happened } | null {
+  if (!state.canary) return null;
+  return {
+    state: {
+      ...state,
+      canary: { ...state.canary, weight },
+      shadow: state.shadow?.hash === state.canary.hash ? null : state.shadow,
+      plan: { step, since: now },
+      generation: state.generation + 1,
+      updatedAt: now,
+    },
+    happened: {
+      type: 'step-advanced',
+      detail: { version: { hash: state.canary.hash, semver: state.canary.semver }, step, weight },
+    },
+  };
+}
+
+function applyBare(
+  state: ReleaseState,
+  action: CommandAction,
+  context: { version: (hash: string) => VersionRef | undefined; now: string; plan: ReleasePlan | null },
 ): { state: ReleaseState; happened: Happened } {
   const uploaded = (hash: string) => {
     const found = context.version(hash);
@@ -72,11 +159,12 @@ export function applyAction(
         throw refused(`${state.agent} already has a canary (${name(state.canary)}): promote it or roll it back first`);
       const version = uploaded(action.version);
       if (version.hash === state.stable.hash) throw refused(`${name(version)} is already the stable version`);
+      checkGate(context.plan, version);
       return next(
         {
           canary: { ...version, weight: action.weight },
           paused: false,
-          plan: context.withPlan ? { step: 0, since: context.now } : null,
+          plan: context.plan ? { step: 0, since: context.now } : null,
         },
         { type: 'canary-started', detail: { version, weight: action.weight } },
       );

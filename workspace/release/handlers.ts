@@ -5,7 +5,7 @@ import { SlipwayError } from '../../shared/errors';
 import { writeTransaction } from '../../shared/node/sqlite';
 import { z } from 'zod';
 import { ReleaseState, type CommandAction } from '../../shared/release/protocol';
-import { quantile } from '../../shared/stats';
+import { inWindow, windowStats } from '../../shared/release/window';
 import { gateMissing, planWithEvidence } from './evidence';
 import { startLocalRuntime, type StartedRuntime } from './local-runtime';
 import { RuntimeRefusal, runtimeClient, type RuntimeClient } from '../../shared/release/client';
@@ -195,16 +195,18 @@ export function createReleaseHandlers(
       let window: ReleaseView['window'] = null;
       if (canary) {
         const { buckets } = await runtime.metrics(agent, new Date(Date.now() - windowMs).toISOString());
-        const mine = buckets.filter((bucket) => bucket.version === canary.hash);
-        const requests = mine.reduce((sum, bucket) => sum + bucket.requests, 0);
-        window = {
-          requests,
-          errorRate: requests ? mine.reduce((sum, bucket) => sum + bucket.errors, 0) / requests : 0,
-          p95LatencyMs: quantile(
-            mine.flatMap((bucket) => (bucket.latencyP95 === null ? [] : [bucket.latencyP95])),
-            1,
+        const stats = windowStats(
+          inWindow(
+            buckets.filter((bucket) => bucket.version === canary.hash),
+            windowMs,
+            Date.now(),
           ),
-          costPerRequestUsd: requests ? mine.reduce((sum, bucket) => sum + bucket.costUsd, 0) / requests : null,
+        );
+        window = {
+          requests: stats.requests,
+          errorRate: stats.errorRate,
+          p95LatencyMs: stats.p95LatencyMs,
+          costPerRequestUsd: stats.costPerRequestUsd,
         };
       }
       const progress =
@@ -349,7 +351,7 @@ export function createReleaseHandlers(
         try {
           if (named) await runtime.upload(agent, named.hash, named.semver, named.files);
           if (saved && named) await runtime.setPlan(agent, planWithEvidence(ws, agent, saved, named.hash));
-          const { state } = await runtime.command(agent, runtimeAction, { actor: ws.identity().author });
+          const { state } = await runtime.command(agent, runtimeAction);
           record({
             generation: state.generation,
             stable: state.stable,

@@ -26,7 +26,23 @@ export async function startLocalRuntime(dir: string, options: { evaluationInterv
   const [adminToken, invokerToken] = [await token('admin'), await token('invoker')];
   const child: ChildProcess = spawn(
     process.execPath,
-    [bin, 'serve', '--data', dir, '--port', '0', '--evaluation-interval-ms', String(options.evaluationIntervalMs ?? 1000)],
+    [
+      bin,
+      'serve',
+      '--data',
+      dir,
+      '--port',
+      '0',
+      '--evaluation-interval-ms',
+      String(options.evaluationIntervalMs ?? 1000),
+      // A runtime for this machine's own versions: they may call any host, local ones too, with this machine's keys.
+      '--allow-host',
+      '*',
+      '--allow-private-network',
+      ...Object.keys(process.env)
+        .filter((name) => name.startsWith('SLIPWAY_KEY_'))
+        .flatMap((name) => ['--bind-key', `${name.slice('SLIPWAY_KEY_'.length)}=*`]),
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const url = await new Promise<string>((resolve, reject) => {

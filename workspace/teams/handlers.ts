@@ -122,7 +122,6 @@ export function createTeamHandlers(ws: Workspace, access: TargetAccess): Pick<Ha
         }
         const answer = await client.teamRelease(name, Object.fromEntries(release.pins.map((pin) => [pin.agent, pin.hash])), {
           release: release.name,
-          actor: ws.identity().author,
         });
         settle(name, target, label, 'team.promote', release.name, release.message, answer.team, answer.members);
         return view(name, target);
@@ -130,7 +129,7 @@ export function createTeamHandlers(ws: Workspace, access: TargetAccess): Pick<Ha
       rollback: async ({ name, target, reason }) => {
         requireTeam(ws, name);
         const { client, label } = access.client(target);
-        const answer = await client.teamRollback(name, reason, { actor: ws.identity().author });
+        const answer = await client.teamRollback(name, reason);
         settle(
           name,
           target,

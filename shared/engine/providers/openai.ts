@@ -1,6 +1,14 @@
 import OpenAI from 'openai';
 import { redact, requireSecret } from '../secrets';
-import { EngineError, type ChatMessage, type ModelTurn, type Platform, type Provider, type ToolCall } from '../types';
+import {
+  EngineError,
+  type ChatMessage,
+  type ModelTurn,
+  type Platform,
+  type Provider,
+  type ProviderRequest,
+  type ToolCall,
+} from '../types';
 import { clientCache } from './client-cache';
 import { fromSdkError } from './sdk-errors';
 
@@ -48,29 +56,31 @@ export function openAICompatible(platform: Platform): Provider {
         dangerouslyAllowBrowser: true,
       }),
   );
+  const prepare = ({ config, messages, tools }: ProviderRequest) => {
+    const key = config.api_key ? requireSecret(platform.secrets, config.api_key) : 'none';
+    const client = clientFor(config.base_url ?? 'https://api.openai.com/v1', key);
+    const body = {
+      model: config.model,
+      messages: toOpenAI(messages),
+      ...(tools.length > 0
+        ? {
+            tools: tools.map((tool) => ({
+              type: 'function' as const,
+              function: { name: tool.name, description: tool.description, parameters: tool.parameters },
+            })),
+          }
+        : {}),
+      ...(config.temperature !== undefined ? { temperature: config.temperature } : {}),
+      ...(config.max_tokens !== undefined ? { max_tokens: config.max_tokens } : {}),
+      ...(config.top_p !== undefined ? { top_p: config.top_p } : {}),
+    };
+    return { key, client, body };
+  };
   return {
-    call: async ({ config, messages, tools, signal }): Promise<ModelTurn> => {
-      const key = config.api_key ? requireSecret(platform.secrets, config.api_key) : 'none';
-      const client = clientFor(config.base_url ?? 'https://api.openai.com/v1', key);
+    call: async (request): Promise<ModelTurn> => {
+      const { key, client, body } = prepare(request);
       try {
-        const response = await client.chat.completions.create(
-          {
-            model: config.model,
-            messages: toOpenAI(messages),
-            ...(tools.length > 0
-              ? {
-                  tools: tools.map((tool) => ({
-                    type: 'function' as const,
-                    function: { name: tool.name, description: tool.description, parameters: tool.parameters },
-                  })),
-                }
-              : {}),
-            ...(config.temperature !== undefined ? { temperature: config.temperature } : {}),
-            ...(config.max_tokens !== undefined ? { max_tokens: config.max_tokens } : {}),
-            ...(config.top_p !== undefined ? { top_p: config.top_p } : {}),
-          },
-          { signal },
-        );
+        const response = await client.chat.completions.create(body, { signal: request.signal });
         const choice = response.choices?.[0];
         if (!choice) throw new EngineError('malformed', 'the chat completion has no choices');
         const toolCalls: ToolCall[] = (choice.message.tool_calls ?? []).flatMap((call) =>
@@ -83,6 +93,40 @@ export function openAICompatible(platform: Platform): Provider {
           toolCalls,
           usage: { inputTokens: response.usage?.prompt_tokens ?? null, outputTokens: response.usage?.completion_tokens ?? null },
         };
+      } catch (error) {
+        throw fromSdkError(error, 'the openai-compatible endpoint', (text) => redact(text, [key]));
+      }
+    },
+    stream: async (request, onText): Promise<ModelTurn> => {
+      const { key, client, body } = prepare(request);
+      try {
+        const chunks = await client.chat.completions.create(
+          { ...body, stream: true, stream_options: { include_usage: true } },
+          { signal: request.signal },
+        );
+        let text = '';
+        const calls = new Map<number, { id: string; name: string; arguments: string }>();
+        let usage: ModelTurn['usage'] = { inputTokens: null, outputTokens: null };
+        for await (const chunk of chunks) {
+          if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
+          const delta = chunk.choices?.[0]?.delta;
+          if (delta?.content) {
+            text += delta.content;
+            onText(delta.content);
+          }
+          for (const call of delta?.tool_calls ?? []) {
+            const known = calls.get(call.index) ?? { id: '', name: '', arguments: '' };
+            calls.set(call.index, {
+              id: call.id ?? known.id,
+              name: known.name + (call.function?.name ?? ''),
+              arguments: known.arguments + (call.function?.arguments ?? ''),
+            });
+          }
+        }
+        const toolCalls = [...calls.entries()]
+          .sort((a, b) => a[0] - b[0])
+          .map(([, call]) => ({ id: call.id, name: call.name, arguments: parseArguments(call.arguments, call.name) }));
+        return { text, toolCalls, usage };
       } catch (error) {
         throw fromSdkError(error, 'the openai-compatible endpoint', (text) => redact(text, [key]));
       }

@@ -1,0 +1,50 @@
+-- The runtime made safe to expose. Versions are keyed by agent and hash (two agents may have
+-- equal files). A command's idempotency key remembers its scope (agent:A or team:T), a hash of
+-- its content and the command itself, so a reused key with another command is refused by name.
+-- Tokens can expire and be revoked. Served requests are no longer kept one by one: metrics are
+-- aggregated at record time per agent, version, segment and bucket (metric_buckets).
+
+CREATE TABLE versions_by_agent (
+  agent TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  semver TEXT NOT NULL,
+  files TEXT NOT NULL,
+  uploaded_at TEXT NOT NULL,
+  PRIMARY KEY (agent, hash)
+);
+INSERT INTO versions_by_agent (agent, hash, semver, files, uploaded_at)
+  SELECT agent, hash, semver, files, uploaded_at FROM versions;
+DROP TABLE versions;
+ALTER TABLE versions_by_agent RENAME TO versions;
+
+ALTER TABLE commands RENAME COLUMN agent TO scope;
+ALTER TABLE commands ADD COLUMN content TEXT NOT NULL DEFAULT '';
+ALTER TABLE commands ADD COLUMN command TEXT NOT NULL DEFAULT '';
+
+ALTER TABLE tokens ADD COLUMN expires_at TEXT;
+ALTER TABLE tokens ADD COLUMN revoked_at TEXT;
+
+DROP TABLE requests;
+
+-- One row per agent, version, segment and bucket start: counters and a log-scale latency
+-- histogram (JSON: bucket index → count). Reads sum rows; their cost does not grow with traffic.
+CREATE TABLE metric_buckets (
+  agent TEXT NOT NULL,
+  version TEXT NOT NULL,
+  segment TEXT NOT NULL DEFAULT '',
+  start_ms INTEGER NOT NULL,
+  width_ms INTEGER NOT NULL,
+  requests INTEGER NOT NULL,
+  errors INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  tool_calls INTEGER NOT NULL,
+  assertion_failures INTEGER NOT NULL,
+  latency TEXT NOT NULL,
+  PRIMARY KEY (agent, version, segment, start_ms)
+);
+CREATE INDEX metric_buckets_by_start ON metric_buckets(start_ms);
+
+-- Keys from before scopes were named: an agent's keys were stored under its bare name.
+UPDATE commands SET scope = 'agent:' || scope WHERE scope NOT LIKE 'team:%';

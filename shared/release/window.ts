@@ -1,0 +1,121 @@
+import type { Guardrails, LatencyHistogram, MetricsBucket } from './protocol';
+
+/**
+ * The one definition of a runtime's window statistics: the guardian judges canaries by it, the
+ * metrics answer reports it and the app shows "what would trip now" with it.
+ *
+ * Latencies are kept in a log-scale histogram: bucket i > 0 holds (MIN·γ^(i-1), MIN·γ^i] and is
+ * read back as the point with equal relative distance to both ends, so any quantile is within
+ * (γ-1)/(γ+1) ≈ 1% of the exact one (DDSketch's construction; ~900 possible buckets from
+ * 0.01 ms to ten minutes, a few dozen in use for real traffic). Bucket 0 holds [0, MIN].
+ * Histograms add, so a window's figures are the sum of its buckets' and a read's cost does not
+ * grow with the requests served.
+ */
+const GAMMA = 1.02;
+const MIN_MS = 0.01;
+const LOG_GAMMA = Math.log(GAMMA);
+
+export function histogramIndex(latencyMs: number): number {
+  if (!(latencyMs > MIN_MS)) return 0;
+  return Math.ceil(Math.log(latencyMs / MIN_MS) / LOG_GAMMA);
+}
+
+function indexValue(index: number): number {
+  if (index === 0) return 0;
+  return (2 * MIN_MS * GAMMA ** index) / (GAMMA + 1);
+}
+
+/** Adds one latency to a histogram (in place). */
+export function observe(histogram: LatencyHistogram, latencyMs: number): void {
+  const key = String(histogramIndex(latencyMs));
+  histogram[key] = (histogram[key] ?? 0) + 1;
+}
+
+/** Adds `from` into `into` (in place). */
+export function mergeInto(into: LatencyHistogram, from: LatencyHistogram): LatencyHistogram {
+  for (const [key, count] of Object.entries(from)) into[key] = (into[key] ?? 0) + count;
+  return into;
+}
+
+/**
+ * The q-quantile by nearest rank: the smallest latency at or above which lies a share q of the
+ * requests (the ⌈q·n⌉-th smallest), read from its histogram bucket. Null without requests.
+ */
+export function histogramQuantile(histogram: LatencyHistogram, q: number): number | null {
+  const entries = Object.entries(histogram)
+    .map(([key, count]) => [Number(key), count] as const)
+    .filter(([, count]) => count > 0)
+    .sort((a, b) => a[0] - b[0]);
+  const total = entries.reduce((sum, [, count]) => sum + count, 0);
+  if (total === 0) return null;
+  const rank = Math.max(1, Math.ceil(q * total));
+  let seen = 0;
+  for (const [index, count] of entries) {
+    seen += count;
+    if (seen >= rank) return indexValue(index);
+  }
+  return indexValue(entries.at(-1)?.[0] ?? 0);
+}
+
+/** A window's figures for one version, as guardrails judge them. */
+export interface WindowStats {
+  requests: number;
+  errorRate: number;
+  p95LatencyMs: number | null;
+  costPerRequestUsd: number | null;
+  assertionFailureRate: number;
+}
+
+/** The figures of the buckets a window covers (one version's): sums, and p95 of the merged histogram. */
+export function windowStats(
+  buckets: Array<Pick<MetricsBucket, 'requests' | 'errors' | 'costUsd' | 'assertionFailures' | 'latency'>>,
+): WindowStats {
+  const requests = buckets.reduce((sum, bucket) => sum + bucket.requests, 0);
+  const latency: LatencyHistogram = {};
+  for (const bucket of buckets) mergeInto(latency, bucket.latency);
+  const sum = (pick: (bucket: (typeof buckets)[number]) => number) => buckets.reduce((total, bucket) => total + pick(bucket), 0);
+  return {
+    requests,
+    errorRate: requests ? sum((bucket) => bucket.errors) / requests : 0,
+    p95LatencyMs: histogramQuantile(latency, 0.95),
+    costPerRequestUsd: requests ? sum((bucket) => bucket.costUsd) / requests : null,
+    assertionFailureRate: requests ? sum((bucket) => bucket.assertionFailures) / requests : 0,
+  };
+}
+
+/**
+ * The buckets a window of `windowMs` ending at `nowMs` covers: every bucket that overlaps it, so
+ * a window is at most one bucket wider than asked.
+ */
+export function inWindow<B extends { start: string; widthMs: number }>(buckets: B[], windowMs: number, nowMs: number): B[] {
+  const from = nowMs - windowMs;
+  return buckets.filter((bucket) => Date.parse(bucket.start) + bucket.widthMs > from);
+}
+
+export interface Trip {
+  metric: 'error rate' | 'p95 latency' | 'cost per request' | 'live assertion failure rate';
+  threshold: number;
+  value: number;
+}
+
+/** The first guardrail a window breaks, with its threshold and value; null when healthy or too few requests. */
+export function firstTrip(guardrails: Guardrails, stats: WindowStats): Trip | null {
+  if (stats.requests < guardrails.minRequests) return null;
+  if (guardrails.maxErrorRate !== undefined && stats.errorRate > guardrails.maxErrorRate)
+    return { metric: 'error rate', threshold: guardrails.maxErrorRate, value: stats.errorRate };
+  if (guardrails.maxP95LatencyMs !== undefined && stats.p95LatencyMs !== null && stats.p95LatencyMs > guardrails.maxP95LatencyMs)
+    return { metric: 'p95 latency', threshold: guardrails.maxP95LatencyMs, value: stats.p95LatencyMs };
+  if (
+    guardrails.maxCostPerRequestUsd !== undefined &&
+    stats.costPerRequestUsd !== null &&
+    stats.costPerRequestUsd > guardrails.maxCostPerRequestUsd
+  )
+    return { metric: 'cost per request', threshold: guardrails.maxCostPerRequestUsd, value: stats.costPerRequestUsd };
+  if (guardrails.maxAssertionFailureRate !== undefined && stats.assertionFailureRate > guardrails.maxAssertionFailureRate)
+    return {
+      metric: 'live assertion failure rate',
+      threshold: guardrails.maxAssertionFailureRate,
+      value: stats.assertionFailureRate,
+    };
+  return null;
+}
