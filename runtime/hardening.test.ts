@@ -384,31 +384,46 @@ describe('metrics stay cheap and see failures', () => {
 });
 
 describe('upstream behaviour a client can rely on', () => {
-  it("passes the upstream's stream through: the first chunk arrives while the upstream is still answering", async () => {
-    let finish: () => void = () => undefined;
-    const rest = new Promise<void>((resolve) => (finish = resolve));
-    fake = await startFakeLlm(() => ({ kind: 'stream', pieces: ['Hel', 'lo', ' there'], rest }));
-    const { deploy, runtime: started } = await open({ flags: LOOPBACK });
-    await deploy('triage', overOpenAi(`${fake.url}/v1`));
-    const client = new OpenAI({ baseURL: `${started.url}/v1`, apiKey: started.tokens.invoker, maxRetries: 0 });
-    const { data: stream, response } = await client.chat.completions
-      .create({ model: 'triage', stream: true, messages: [{ role: 'user', content: 'hi' }] })
-      .withResponse();
-    const seen: string[] = [];
-    let id = '';
-    for await (const chunk of stream) {
-      id = chunk.id;
-      const content = chunk.choices[0]?.delta.content;
-      if (content) {
-        seen.push(content);
-        if (seen.length === 1) finish();
+  it.each([
+    ['an OpenAI-compatible', (url: string) => overOpenAi(`${url}/v1`)],
+    [
+      'an Anthropic',
+      (url: string) =>
+        mockAgent('unused', {
+          'config.yaml': `provider: anthropic\nmodel: claude-3-5-haiku-20241022\nbase_url: ${url}\napi_key: ANTHROPIC\nretries: 0\n`,
+        }),
+    ],
+  ])(
+    "passes %s upstream's stream through: the first chunk arrives while the upstream is still answering",
+    async (_kind, version) => {
+      let finish: () => void = () => undefined;
+      const rest = new Promise<void>((resolve) => (finish = resolve));
+      fake = await startFakeLlm(() => ({ kind: 'stream', pieces: ['Hel', 'lo', ' there'], rest }));
+      const { deploy, runtime: started } = await open({
+        flags: [...LOOPBACK, '--bind-key', 'ANTHROPIC=127.0.0.1'],
+        env: { SLIPWAY_KEY_ANTHROPIC: 'sk-ant-test' },
+      });
+      await deploy('triage', version(fake.url));
+      const client = new OpenAI({ baseURL: `${started.url}/v1`, apiKey: started.tokens.invoker, maxRetries: 0 });
+      const { data: stream, response } = await client.chat.completions
+        .create({ model: 'triage', stream: true, messages: [{ role: 'user', content: 'hi' }] })
+        .withResponse();
+      const seen: string[] = [];
+      let id = '';
+      for await (const chunk of stream) {
+        id = chunk.id;
+        const content = chunk.choices[0]?.delta.content;
+        if (content) {
+          seen.push(content);
+          // The upstream holds the rest until the first piece is here: it was passed on, not gathered.
+          if (seen.length === 1) finish();
+        }
       }
-    }
-    // The first piece came before the upstream was let go: it was passed on, not gathered.
-    expect(seen).toEqual(['Hel', 'lo', ' there']);
-    expect(id).toMatch(/^req_[0-9a-f]{32}$/);
-    expect(response.headers.get('x-slipway-request-id')).toBe(id);
-  });
+      expect(seen).toEqual(['Hel', 'lo', ' there']);
+      expect(id).toMatch(/^req_[0-9a-f]{32}$/);
+      expect(response.headers.get('x-slipway-request-id')).toBe(id);
+    },
+  );
 
   it('answers an upstream 429 as 429 with Retry-After, errors OpenAI-shaped with the version and a request id, and retries no other 4xx', async () => {
     fake = await startFakeLlm((request) =>

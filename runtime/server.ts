@@ -13,6 +13,8 @@ import {
   PATH_PARAMS,
   PROTOCOL_HEADER,
   PROTOCOL_VERSION,
+  REQUEST_ID_HEADER,
+  VERSION_HEADER,
   matchRoute,
   routes,
   type BodyLimit,
@@ -37,7 +39,6 @@ export const DEFAULT_BODY_LIMITS: Record<BodyLimit, number> = {
 };
 export const DEFAULT_BUCKET_MS = 10_000;
 export const DEFAULT_METRICS_RETENTION_MS = 7 * 86_400_000;
-export const REQUEST_ID_HEADER = 'x-slipway-request-id';
 
 export interface RuntimeOptions {
   dir: string;
@@ -231,7 +232,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   const webhooks = setting('webhooks', null);
   /** Each served answer, errors included, says the version that served it, once routed. */
   const routed = (response: ServerResponse) => (version: VersionRef) =>
-    response.setHeader('x-slipway-version', `${version.semver} ${version.hash}`);
+    response.setHeader(VERSION_HEADER, `${version.semver} ${version.hash}`);
   const routingKey = (request: IncomingMessage) => String(request.headers['x-slipway-routing-key'] ?? randomUUID());
 
   /** What each route of the protocol does; the route table says who may call it and what it takes. */

@@ -163,6 +163,31 @@ export async function startFakeLlm(
             return;
           }
           const model = String(recorded.body.model ?? 'fake');
+          if (behaviour.kind === 'stream' && recorded.path.includes('/messages')) {
+            res.writeHead(200, { 'content-type': 'text/event-stream' });
+            const send = (type: string, data: Record<string, unknown>) =>
+              res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+            send('message_start', {
+              message: {
+                id: 'msg_fake',
+                type: 'message',
+                role: 'assistant',
+                model,
+                content: [],
+                usage: { input_tokens: 10, output_tokens: 0 },
+              },
+            });
+            send('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
+            const [first = '', ...rest] = behaviour.pieces;
+            send('content_block_delta', { index: 0, delta: { type: 'text_delta', text: first } });
+            await behaviour.rest;
+            for (const piece of rest) send('content_block_delta', { index: 0, delta: { type: 'text_delta', text: piece } });
+            send('content_block_stop', { index: 0 });
+            send('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: behaviour.pieces.length } });
+            send('message_stop', {});
+            res.end();
+            return;
+          }
           if (behaviour.kind === 'stream') {
             res.writeHead(200, { 'content-type': 'text/event-stream' });
             const chunk = (delta: Record<string, unknown>, extra: Record<string, unknown> = {}) =>

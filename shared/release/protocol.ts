@@ -245,7 +245,13 @@ export type TokenInfo = z.infer<typeof TokenInfo>;
 
 /** Every error answer, OpenAI-shaped: `type` is OpenAI's error type, `code` Slipway's. */
 export const ErrorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), type: z.string(), param: z.string().nullable().optional() }),
+  // `type` is optional to read: runtimes of this protocol before it was said send none.
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    type: z.string().optional(),
+    param: z.string().nullable().optional(),
+  }),
 });
 
 export const TeamName = z

@@ -36,6 +36,10 @@ import {
 /** The protocol this table describes. The runtime says it in `/health` and on every answer. */
 export const PROTOCOL_VERSION = 1;
 export const PROTOCOL_HEADER = 'x-slipway-protocol';
+/** On every answer: the request's id (a chat completion's `id` too), which outcomes reported later name. */
+export const REQUEST_ID_HEADER = 'x-slipway-request-id';
+/** On every served answer, errors included: `SEMVER HASH` of the version that served it. */
+export const VERSION_HEADER = 'x-slipway-version';
 
 const READ: readonly Role[] = ['viewer', 'deployer', 'admin'];
 const DEPLOY: readonly Role[] = ['deployer', 'admin'];

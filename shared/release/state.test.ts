@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { VersionRef } from './protocol';
-import { applyAction, emptyState, route, routingPoint } from './state';
+import { ReleasePlan, type VersionRef } from './protocol';
+import { advanceStep, applyAction, checkGate, emptyState, nextPlanMove, route, routingPoint } from './state';
 
 const v = (n: number): VersionRef => ({ hash: String(n).repeat(64).slice(0, 64), semver: `1.${n}.0` });
 const versions = new Map([1, 2, 3].map((n) => [v(n).hash, v(n)]));
@@ -57,5 +57,68 @@ describe('release state', () => {
     expect(Math.abs((canary / n) * 100 - 5)).toBeLessThan(0.5);
     expect(routingPoint('a')).not.toBe(routingPoint('b'));
     expect(route(emptyState('x', context.now), 'k')).toBeNull();
+  });
+
+  it('runs a plan: the eval gate, the shadow phase, steps held for their time, a weight by hand moving the plan, promotion after the last', () => {
+    const plan = ReleasePlan.parse({
+      gate: { suites: ['basics'] },
+      shadow: { share: 20, durationMs: 1000 },
+      steps: [
+        { weight: 5, holdMs: 1000 },
+        { weight: 50, holdMs: 1000 },
+      ],
+      autoAdvance: true,
+    });
+    const withPlan = { ...context, plan };
+    let state = applyAction(emptyState('triage', context.now), { type: 'deploy', version: v(1).hash }, withPlan).state;
+    expect(() => applyAction(state, { type: 'canary', version: v(2).hash, weight: 5 }, withPlan)).toThrow(
+      /the eval gate refuses 1\.2\.0: suite basics has no passing attestation/,
+    );
+    expect(() => checkGate(null, v(2))).not.toThrow();
+    const attested = ReleasePlan.parse({
+      ...plan,
+      gate: {
+        suites: ['basics'],
+        attestations: [
+          {
+            versionHash: v(2).hash,
+            suite: 'basics',
+            suiteRevisionHash: 'r'.repeat(64),
+            runId: 1,
+            passed: true,
+            total: 1,
+            passRate: 1,
+            minPassRate: null,
+            finishedAt: context.now,
+          },
+        ],
+      },
+    });
+    state = applyAction(state, { type: 'canary', version: v(2).hash, weight: 5 }, { ...context, plan: attested }).state;
+    // The shadow phase first: no traffic to the canary, a share mirrored to it.
+    expect(state).toMatchObject({
+      canary: { weight: 0 },
+      shadow: { hash: v(2).hash, share: 20 },
+      plan: { step: -1 },
+      generation: 2,
+    });
+    const at = (ms: number) => Date.parse(context.now) + ms;
+    expect(nextPlanMove(state, attested, at(999))).toEqual({ type: 'hold' });
+    expect(nextPlanMove(state, attested, at(1000))).toEqual({ type: 'step', step: 0, weight: 5 });
+    const stepped = advanceStep(state, 0, 5, new Date(at(1000)).toISOString());
+    expect(stepped?.happened).toEqual({ type: 'step-advanced', detail: { version: v(2), step: 0, weight: 5 } });
+    state = stepped?.state ?? state;
+    expect(state).toMatchObject({ canary: { weight: 5 }, shadow: null, plan: { step: 0 }, generation: 3 });
+    expect(nextPlanMove({ ...state, paused: true }, attested, at(5000))).toEqual({ type: 'hold' });
+    expect(nextPlanMove(state, { ...attested, autoAdvance: false }, at(5000))).toEqual({ type: 'hold' });
+    // A weight set by hand that is a step of the plan moves the plan there.
+    state = applyAction(
+      state,
+      { type: 'set-weight', weight: 50 },
+      { ...context, now: new Date(at(1500)).toISOString(), plan: attested },
+    ).state;
+    expect(state.plan).toEqual({ step: 1, since: new Date(at(1500)).toISOString() });
+    expect(nextPlanMove(state, attested, at(2500))).toEqual({ type: 'promote' });
+    expect(advanceStep(emptyState('x', context.now), 0, 5, context.now)).toBeNull();
   });
 });

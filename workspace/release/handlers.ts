@@ -160,7 +160,7 @@ export function createReleaseHandlers(
         appendAudit(ws, {
           action: `runtime.${event.type}`,
           agentId,
-          subject: `${event.agent} on ${name} (event ${event.id})`,
+          subject: `${event.agent || 'the runtime'} on ${name} (event ${event.id})`,
           actor: `runtime:${name}`,
           reason: typeof event.detail.reason === 'string' ? event.detail.reason : '',
           after: { ...event.detail, by: event.actor, at: event.at },

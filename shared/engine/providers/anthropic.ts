@@ -1,8 +1,17 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { redact, requireSecret } from '../secrets';
-import { EngineError, type ChatMessage, type ModelTurn, type Platform, type Provider, type ToolCall } from '../types';
+import {
+  EngineError,
+  type ChatMessage,
+  type ModelTurn,
+  type Platform,
+  type Provider,
+  type ProviderRequest,
+  type ToolCall,
+} from '../types';
 import { clientCache } from './client-cache';
 import { fromSdkError } from './sdk-errors';
+import { toolArguments } from './tool-arguments';
 
 type Block = Anthropic.Messages.ContentBlockParam;
 
@@ -48,32 +57,34 @@ export function anthropicMessages(platform: Platform): Provider {
         dangerouslyAllowBrowser: true,
       }),
   );
+  const prepare = ({ config, messages, tools }: ProviderRequest) => {
+    const key = requireSecret(platform.secrets, config.api_key ?? 'ANTHROPIC');
+    const client = clientFor(config.base_url ?? 'https://api.anthropic.com', key);
+    const { system, messages: turns } = toAnthropic(messages);
+    const body = {
+      model: config.model,
+      max_tokens: config.max_tokens ?? 1024,
+      messages: turns,
+      ...(system ? { system } : {}),
+      ...(tools.length > 0
+        ? {
+            tools: tools.map((tool) => ({
+              name: tool.name,
+              description: tool.description,
+              input_schema: tool.parameters as Anthropic.Messages.Tool.InputSchema,
+            })),
+          }
+        : {}),
+      ...(config.temperature !== undefined ? { temperature: config.temperature } : {}),
+      ...(config.top_p !== undefined ? { top_p: config.top_p } : {}),
+    };
+    return { key, client, body };
+  };
   return {
-    call: async ({ config, messages, tools, signal }): Promise<ModelTurn> => {
-      const key = requireSecret(platform.secrets, config.api_key ?? 'ANTHROPIC');
-      const client = clientFor(config.base_url ?? 'https://api.anthropic.com', key);
-      const { system, messages: turns } = toAnthropic(messages);
+    call: async (request): Promise<ModelTurn> => {
+      const { key, client, body } = prepare(request);
       try {
-        const response = await client.messages.create(
-          {
-            model: config.model,
-            max_tokens: config.max_tokens ?? 1024,
-            messages: turns,
-            ...(system ? { system } : {}),
-            ...(tools.length > 0
-              ? {
-                  tools: tools.map((tool) => ({
-                    name: tool.name,
-                    description: tool.description,
-                    input_schema: tool.parameters as Anthropic.Messages.Tool.InputSchema,
-                  })),
-                }
-              : {}),
-            ...(config.temperature !== undefined ? { temperature: config.temperature } : {}),
-            ...(config.top_p !== undefined ? { top_p: config.top_p } : {}),
-          },
-          { signal },
-        );
+        const response = await client.messages.create(body, { signal: request.signal });
         if (!Array.isArray(response.content)) throw new EngineError('malformed', 'the Messages API answer has no content');
         const text = response.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('');
         const toolCalls: ToolCall[] = response.content.flatMap((block) =>
@@ -86,6 +97,36 @@ export function anthropicMessages(platform: Platform): Provider {
           toolCalls,
           usage: { inputTokens: response.usage?.input_tokens ?? null, outputTokens: response.usage?.output_tokens ?? null },
         };
+      } catch (error) {
+        throw fromSdkError(error, 'the Anthropic API', (text) => redact(text, [key]));
+      }
+    },
+    stream: async (request, onText): Promise<ModelTurn> => {
+      const { key, client, body } = prepare(request);
+      try {
+        const events = await client.messages.create({ ...body, stream: true }, { signal: request.signal });
+        let text = '';
+        const uses = new Map<number, { id: string; name: string; json: string }>();
+        const usage: ModelTurn['usage'] = { inputTokens: null, outputTokens: null };
+        for await (const event of events) {
+          if (event.type === 'message_start') usage.inputTokens = event.message.usage?.input_tokens ?? null;
+          else if (event.type === 'message_delta') usage.outputTokens = event.usage?.output_tokens ?? usage.outputTokens;
+          else if (event.type === 'content_block_start' && event.content_block.type === 'tool_use')
+            uses.set(event.index, { id: event.content_block.id, name: event.content_block.name, json: '' });
+          else if (event.type === 'content_block_delta') {
+            if (event.delta.type === 'text_delta') {
+              text += event.delta.text;
+              onText(event.delta.text);
+            } else if (event.delta.type === 'input_json_delta') {
+              const use = uses.get(event.index);
+              if (use) use.json += event.delta.partial_json;
+            }
+          }
+        }
+        const toolCalls: ToolCall[] = [...uses.entries()]
+          .sort((a, b) => a[0] - b[0])
+          .map(([, use]) => ({ id: use.id, name: use.name, arguments: toolArguments(use.json, use.name) }));
+        return { text, toolCalls, usage };
       } catch (error) {
         throw fromSdkError(error, 'the Anthropic API', (text) => redact(text, [key]));
       }

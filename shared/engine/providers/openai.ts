@@ -11,6 +11,7 @@ import {
 } from '../types';
 import { clientCache } from './client-cache';
 import { fromSdkError } from './sdk-errors';
+import { toolArguments } from './tool-arguments';
 
 type OpenAIMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
 
@@ -30,16 +31,6 @@ function toOpenAI(messages: ChatMessage[]): OpenAIMessage[] {
     }
     return { role: message.role, content: message.content } as OpenAIMessage;
   });
-}
-
-function parseArguments(text: string, tool: string): Record<string, unknown> {
-  try {
-    const value = JSON.parse(text || '{}') as unknown;
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // fall through to the error below
-  }
-  throw new EngineError('malformed', `the model called ${tool} with arguments that are not a JSON object: ${text.slice(0, 200)}`);
 }
 
 /** Chat completions through the official SDK: OpenAI, Ollama, vLLM, LM Studio, llama.cpp, OpenRouter, Groq, Together. */
@@ -85,7 +76,7 @@ export function openAICompatible(platform: Platform): Provider {
         if (!choice) throw new EngineError('malformed', 'the chat completion has no choices');
         const toolCalls: ToolCall[] = (choice.message.tool_calls ?? []).flatMap((call) =>
           call.type === 'function'
-            ? [{ id: call.id, name: call.function.name, arguments: parseArguments(call.function.arguments, call.function.name) }]
+            ? [{ id: call.id, name: call.function.name, arguments: toolArguments(call.function.arguments, call.function.name) }]
             : [],
         );
         return {
@@ -125,7 +116,7 @@ export function openAICompatible(platform: Platform): Provider {
         }
         const toolCalls = [...calls.entries()]
           .sort((a, b) => a[0] - b[0])
-          .map(([, call]) => ({ id: call.id, name: call.name, arguments: parseArguments(call.arguments, call.name) }));
+          .map(([, call]) => ({ id: call.id, name: call.name, arguments: toolArguments(call.arguments, call.name) }));
         return { text, toolCalls, usage };
       } catch (error) {
         throw fromSdkError(error, 'the openai-compatible endpoint', (text) => redact(text, [key]));
