@@ -126,6 +126,7 @@ program
         port: flags.port,
         host: flags.host,
         platform: { ...base, fetch: pooledFetch({ lookup: guardedLookup(policy) }) },
+        notify: base.fetch,
         prices: loadPrices(),
         evaluationIntervalMs: flags.evaluationIntervalMs,
         flushMs: flags.flushMs,

@@ -1,6 +1,6 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 import type { MetricsBucket } from '../shared/release/protocol';
-import { histogramQuantile, mergeInto, observe } from '../shared/release/window';
+import { addCounts, encodeHistogram, histogramQuantiles, newCounts, observe } from '../shared/release/window';
 import type { Aggregate, RuntimeStore } from './store';
 
 /** One served request, as the recorder counts it (and forgets it). */
@@ -28,7 +28,7 @@ export function emptyAggregate(key: Pick<Aggregate, 'agent' | 'version' | 'segme
     costUsd: 0,
     toolCalls: 0,
     assertionFailures: 0,
-    latency: {},
+    latency: newCounts(),
   };
 }
 
@@ -41,7 +41,7 @@ export function addAggregate(into: Aggregate, from: Aggregate): Aggregate {
   into.costUsd += from.costUsd;
   into.toolCalls += from.toolCalls;
   into.assertionFailures += from.assertionFailures;
-  mergeInto(into.latency, from.latency);
+  addCounts(into.latency, from.latency);
   return into;
 }
 
@@ -52,30 +52,34 @@ export function toBuckets(rows: Aggregate[], bucketMs: number, nowMs: number): M
     const width = Math.max(row.widthMs, Math.ceil(bucketMs / row.widthMs) * row.widthMs);
     const startMs = Math.floor(row.startMs / width) * width;
     const key = `${row.version}|${row.segment}|${startMs}`;
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = emptyAggregate({ ...row, startMs, widthMs: width })));
-    addAggregate(group, row);
+    const group = groups.get(key);
+    if (group) addAggregate(group, row);
+    // At the stored width each row is its own group (rows are unique by version, segment and start): no copy, no sum.
+    else groups.set(key, width === row.widthMs ? row : addAggregate(emptyAggregate({ ...row, startMs, widthMs: width }), row));
   }
   return [...groups.values()]
     .sort((a, b) => a.startMs - b.startMs || a.version.localeCompare(b.version))
-    .map((group) => ({
-      version: group.version,
-      segment: group.segment,
-      start: new Date(group.startMs).toISOString(),
-      widthMs: group.widthMs,
-      partial: group.startMs + group.widthMs > nowMs,
-      requests: group.requests,
-      errors: group.errors,
-      latencyP50: histogramQuantile(group.latency, 0.5),
-      latencyP95: histogramQuantile(group.latency, 0.95),
-      latencyP99: histogramQuantile(group.latency, 0.99),
-      inputTokens: group.inputTokens,
-      outputTokens: group.outputTokens,
-      costUsd: group.costUsd,
-      toolCalls: group.toolCalls,
-      assertionFailures: group.assertionFailures,
-      latency: group.latency,
-    }));
+    .map((group) => {
+      const [latencyP50 = null, latencyP95 = null, latencyP99 = null] = histogramQuantiles(group.latency, [0.5, 0.95, 0.99]);
+      return {
+        version: group.version,
+        segment: group.segment,
+        start: new Date(group.startMs).toISOString(),
+        widthMs: group.widthMs,
+        partial: group.startMs + group.widthMs > nowMs,
+        requests: group.requests,
+        errors: group.errors,
+        latencyP50,
+        latencyP95,
+        latencyP99,
+        inputTokens: group.inputTokens,
+        outputTokens: group.outputTokens,
+        costUsd: group.costUsd,
+        toolCalls: group.toolCalls,
+        assertionFailures: group.assertionFailures,
+        latency: encodeHistogram(group.latency),
+      };
+    });
 }
 
 export interface RecorderOptions {
@@ -139,6 +143,33 @@ export function createRecorder(store: RuntimeStore, options: RecorderOptions) {
     registers: [registry],
   });
 
+  // Each labelled series is looked up once per agent, version and model: prom-client checks and
+  // hashes labels on every call otherwise, which cost more than the rest of recording a request.
+  const series = new Map<string, ReturnType<typeof makeSeries>>();
+  const makeSeries = (base: Record<(typeof labels)[number], string>) => ({
+    ok: requests.labels({ ...base, outcome: 'ok' }),
+    error: requests.labels({ ...base, outcome: 'error' }),
+    duration: duration.labels(base),
+    input: tokens.labels({ ...base, gen_ai_token_type: 'input' }),
+    output: tokens.labels({ ...base, gen_ai_token_type: 'output' }),
+    cost: cost.labels(base),
+  });
+  const seriesOf = (request: ServedRequest, model: { name: string; system: string }) => {
+    const key = `${request.agent}\u0000${request.version}\u0000${model.name}\u0000${model.system}`;
+    let found = series.get(key);
+    if (!found)
+      series.set(
+        key,
+        (found = makeSeries({
+          agent: request.agent,
+          version: request.version.slice(0, 12),
+          gen_ai_request_model: model.name,
+          gen_ai_system: model.system,
+        })),
+      );
+    return found;
+  };
+
   const read = (agent: string, sinceMs: number): Aggregate[] => {
     flush();
     return store.aggregatesSince(agent, Math.floor(sinceMs / options.bucketMs) * options.bucketMs);
@@ -169,17 +200,12 @@ export function createRecorder(store: RuntimeStore, options: RecorderOptions) {
       if (request.assertionFailed) aggregate.assertionFailures += 1;
       observe(aggregate.latency, request.latencyMs);
 
-      const base = {
-        agent: request.agent,
-        version: request.version.slice(0, 12),
-        gen_ai_request_model: model.name,
-        gen_ai_system: model.system,
-      };
-      requests.inc({ ...base, outcome: request.error ? 'error' : 'ok' });
-      duration.observe(base, request.latencyMs / 1000);
-      tokens.inc({ ...base, gen_ai_token_type: 'input' }, request.inputTokens);
-      tokens.inc({ ...base, gen_ai_token_type: 'output' }, request.outputTokens);
-      cost.inc(base, request.costUsd);
+      const series = seriesOf(request, model);
+      (request.error ? series.error : series.ok).inc();
+      series.duration.observe(request.latencyMs / 1000);
+      series.input.inc(request.inputTokens);
+      series.output.inc(request.outputTokens);
+      series.cost.inc(request.costUsd);
     },
     /** An agent's buckets since a time, regrouped to `bucketMs`. */
     buckets: (agent: string, sinceMs: number, bucketMs: number): MetricsBucket[] =>

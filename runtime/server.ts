@@ -56,6 +56,8 @@ export interface RuntimeOptions {
   metricsRetentionMs?: number;
   /** What versions may run: programs, hosts, keys (the serve flags). */
   policy: EgressPolicy;
+  /** How webhooks are posted (the admin chose their URLs; versions never reach this fetch). Default: the platform's. */
+  notify?: typeof fetch;
   bodyLimits?: Partial<Record<BodyLimit, number>>;
   random?: () => number;
 }
@@ -183,7 +185,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   const streams = new Set<{ agent: string | null; write: (event: RuntimeEvent) => void }>();
   const emit = (event: RuntimeEvent) => {
     for (const stream of streams) if (stream.agent === null || stream.agent === event.agent) stream.write(event);
-    notifyWebhooks(store, event, options.platform.fetch);
+    notifyWebhooks(store, event, options.notify ?? options.platform.fetch);
   };
   const serving = createServing(store, recorder, {
     platform: options.platform,

@@ -10,7 +10,6 @@ import {
   Capture,
   CommandAnswer,
   Guardrails,
-  LatencyHistogram,
   ReleasePlan,
   ReleaseState,
   Role,
@@ -25,6 +24,7 @@ import { emptyState, emptyTeam } from '../shared/release/state';
 import { describeIssues } from '../shared/issues';
 import { jsonColumn } from '../shared/json-column';
 import { addAggregate } from './metrics';
+import { addHistogram, encodeHistogram, newCounts, type Counts } from '../shared/release/window';
 
 export const MIGRATIONS_DIR = join(packageRoot(), 'runtime', 'migrations');
 export const RUNTIME_DB = 'runtime.db';
@@ -45,7 +45,7 @@ export interface Aggregate {
   costUsd: number;
   toolCalls: number;
   assertionFailures: number;
-  latency: LatencyHistogram;
+  latency: Counts;
 }
 
 /** What an idempotency key was first used for: its scope (agent:A, team:T), a hash of the command, the command. */
@@ -276,7 +276,15 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
     costUsd: z.number(),
     toolCalls: z.int(),
     assertionFailures: z.int(),
-    latency: jsonColumn(LatencyHistogram),
+    // Checked pair by pair as it is read (one pattern over every row would cost more than the read).
+    latency: z.string().transform((text, ctx) => {
+      try {
+        return addHistogram(newCounts(), text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   });
   const state = (agent: string): ReleaseState => {
     const row: unknown = statements.getState.get(agent);
@@ -393,7 +401,7 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
             aggregate.startMs,
           );
           const merged = raw === undefined ? aggregate : addAggregate(rowOf(AggregateRow, raw), aggregate);
-          statements.putAggregate.run({ ...merged, latency: JSON.stringify(merged.latency) });
+          statements.putAggregate.run({ ...merged, latency: encodeHistogram(merged.latency) });
         }
       });
     },

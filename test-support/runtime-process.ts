@@ -30,6 +30,8 @@ export async function startRuntimeProcess(
     flags?: string[];
     /** The data folder of a runtime before (killed): served again, with new tokens. */
     dir?: string;
+    /** Width of a metrics bucket (1 s here, so tests see their traffic in a few buckets; the runtime's default is 10 s). */
+    bucketMs?: number;
   } = {},
 ): Promise<RuntimeProcess> {
   const { dir, cleanup } = options.dir
@@ -61,7 +63,7 @@ export async function startRuntimeProcess(
           '--flush-ms',
           String(options.flushMs ?? 50),
           '--bucket-ms',
-          '1000',
+          String(options.bucketMs ?? 1000),
           ...(options.flags ?? []),
         ],
         {

@@ -27,7 +27,8 @@ ALTER TABLE tokens ADD COLUMN revoked_at TEXT;
 DROP TABLE requests;
 
 -- One row per agent, version, segment and bucket start: counters and a log-scale latency
--- histogram (JSON: bucket index → count). Reads sum rows; their cost does not grow with traffic.
+-- histogram (index:count pairs by index, comma-separated). Reads sum rows; their cost does not
+-- grow with traffic.
 CREATE TABLE metric_buckets (
   agent TEXT NOT NULL,
   version TEXT NOT NULL,

@@ -123,8 +123,14 @@ export const ReleasePlan = z.object({
 });
 export type ReleasePlan = z.infer<typeof ReleasePlan>;
 
-/** Latencies of a bucket, log-scale (shared/release/window.ts): bucket index → requests. */
-export const LatencyHistogram = z.record(z.string().regex(/^\d{1,4}$/), z.int().min(0));
+/**
+ * Latencies of a bucket, log-scale (shared/release/window.ts): `index:count` pairs by index,
+ * comma-separated — checked by one pattern, read without a sort.
+ */
+export const LatencyHistogram = z
+  .string()
+  .max(20_000)
+  .regex(/^(\d{1,4}:\d{1,12}(,\d{1,4}:\d{1,12})*)?$/, 'a latency histogram is index:count pairs, comma-separated');
 export type LatencyHistogram = z.infer<typeof LatencyHistogram>;
 
 export const MetricsBucket = z.object({

@@ -2,8 +2,8 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { describe, expect, it } from 'vitest';
 import { quantile } from '../stats';
-import type { LatencyHistogram } from './protocol';
-import { firstTrip, histogramQuantile, inWindow, mergeInto, observe, windowStats } from './window';
+import { LatencyHistogram } from './protocol';
+import { addHistogram, encodeHistogram, firstTrip, histogramQuantile, inWindow, newCounts, observe, windowStats } from './window';
 
 /** The exact nearest-rank quantile: the ⌈q·n⌉-th smallest value. */
 function nearestRank(values: number[], q: number): number {
@@ -22,8 +22,10 @@ describe('window statistics, one definition for the guardian, the metrics answer
     };
     for (const [shape, draw] of Object.entries(shapes)) {
       const values = Array.from({ length: 20_000 }, draw);
-      const histogram: LatencyHistogram = {};
+      const histogram = newCounts();
       for (const value of values) observe(histogram, value);
+      // What is stored and sent reads back as what was counted.
+      expect(addHistogram(newCounts(), LatencyHistogram.parse(encodeHistogram(histogram)))).toEqual(histogram);
       for (const q of [0.5, 0.95, 0.99]) {
         const exact = nearestRank(values, q);
         const read = histogramQuantile(histogram, q) ?? NaN;
@@ -32,29 +34,31 @@ describe('window statistics, one definition for the guardian, the metrics answer
         else expect(Math.abs(read - exact) / exact, `${shape} q${q}`).toBeLessThan(0.01);
       }
     }
-    expect(histogramQuantile({}, 0.95)).toBeNull();
+    expect(histogramQuantile(newCounts(), 0.95)).toBeNull();
+    expect(() => addHistogram(newCounts(), '5000:1')).toThrow(/not a latency histogram/);
+    expect(LatencyHistogram.safeParse('1:2,x').success).toBe(false);
+    expect(LatencyHistogram.safeParse('').success).toBe(true);
   });
 
   it('adds buckets: a window is the merge of its buckets, the same as counting its requests together', () => {
     const latencies = [[5, 7, 9], [1200, 1300], [8]];
     const buckets = latencies.map((values, index) => {
-      const latency: LatencyHistogram = {};
+      const latency = newCounts();
       for (const value of values) observe(latency, value);
       return {
         requests: values.length,
         errors: index === 1 ? 2 : 0,
         costUsd: values.length * 0.001,
         assertionFailures: 0,
-        latency,
+        latency: encodeHistogram(latency),
       };
     });
-    const all: LatencyHistogram = {};
+    const all = newCounts();
     for (const value of latencies.flat()) observe(all, value);
     const stats = windowStats(buckets);
     expect(stats).toMatchObject({ requests: 6, errorRate: 2 / 6, assertionFailureRate: 0 });
     expect(stats.costPerRequestUsd).toBeCloseTo(0.001);
     expect(stats.p95LatencyMs).toBe(histogramQuantile(all, 0.95));
-    expect(mergeInto({}, all)).toEqual(all);
     // The p95 of the window, not the largest of the buckets' p95s: one slow bucket of two requests among many fast ones.
     expect(Math.abs((stats.p95LatencyMs ?? 0) - 1300) / 1300).toBeLessThan(0.01);
     expect(quantile([5, 7, 9, 1200, 1300, 8], 1)).toBe(1300);

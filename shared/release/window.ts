@@ -15,9 +15,12 @@ const GAMMA = 1.02;
 const MIN_MS = 0.01;
 const LOG_GAMMA = Math.log(GAMMA);
 
+/** Buckets past the last (~1.8 hours) are counted in it. */
+const BUCKETS = 1024;
+
 export function histogramIndex(latencyMs: number): number {
   if (!(latencyMs > MIN_MS)) return 0;
-  return Math.ceil(Math.log(latencyMs / MIN_MS) / LOG_GAMMA);
+  return Math.min(BUCKETS - 1, Math.ceil(Math.log(latencyMs / MIN_MS) / LOG_GAMMA));
 }
 
 function indexValue(index: number): number {
@@ -25,36 +28,70 @@ function indexValue(index: number): number {
   return (2 * MIN_MS * GAMMA ** index) / (GAMMA + 1);
 }
 
-/** Adds one latency to a histogram (in place). */
-export function observe(histogram: LatencyHistogram, latencyMs: number): void {
-  const key = String(histogramIndex(latencyMs));
-  histogram[key] = (histogram[key] ?? 0) + 1;
+/** Latencies being counted: requests per bucket index, dense (adding and reading them is a pass over a typed array). */
+export type Counts = Float64Array;
+
+export function newCounts(): Counts {
+  return new Float64Array(BUCKETS);
+}
+
+/** Adds one latency (in place). */
+export function observe(counts: Counts, latencyMs: number): void {
+  const index = histogramIndex(latencyMs);
+  counts[index] = (counts[index] ?? 0) + 1;
 }
 
 /** Adds `from` into `into` (in place). */
-export function mergeInto(into: LatencyHistogram, from: LatencyHistogram): LatencyHistogram {
-  for (const [key, count] of Object.entries(from)) into[key] = (into[key] ?? 0) + count;
+export function addCounts(into: Counts, from: Counts): Counts {
+  for (let index = 0; index < BUCKETS; index += 1) into[index] = (into[index] ?? 0) + (from[index] ?? 0);
   return into;
 }
 
 /**
- * The q-quantile by nearest rank: the smallest latency at or above which lies a share q of the
- * requests (the ⌈q·n⌉-th smallest), read from its histogram bucket. Null without requests.
+ * Adds a stored or sent histogram (`index:count` pairs) into `into`, checking it as it reads:
+ * a pair that is not two whole numbers, or an index past the last bucket, is refused.
  */
-export function histogramQuantile(histogram: LatencyHistogram, q: number): number | null {
-  const entries = Object.entries(histogram)
-    .map(([key, count]) => [Number(key), count] as const)
-    .filter(([, count]) => count > 0)
-    .sort((a, b) => a[0] - b[0]);
-  const total = entries.reduce((sum, [, count]) => sum + count, 0);
-  if (total === 0) return null;
-  const rank = Math.max(1, Math.ceil(q * total));
-  let seen = 0;
-  for (const [index, count] of entries) {
-    seen += count;
-    if (seen >= rank) return indexValue(index);
+export function addHistogram(into: Counts, histogram: LatencyHistogram): Counts {
+  if (histogram === '') return into;
+  for (const pair of histogram.split(',')) {
+    const colon = pair.indexOf(':');
+    const index = Number(pair.slice(0, colon));
+    const count = Number(pair.slice(colon + 1));
+    if (colon < 1 || !Number.isInteger(index) || index < 0 || index >= BUCKETS || !Number.isInteger(count) || count < 0)
+      throw new Error(`"${pair.slice(0, 40)}" is not a latency histogram's index:count pair`);
+    into[index] = (into[index] ?? 0) + count;
   }
-  return indexValue(entries.at(-1)?.[0] ?? 0);
+  return into;
+}
+
+/** Counts as a histogram to store or send: `index:count` pairs by index, comma-separated. */
+export function encodeHistogram(counts: Counts): LatencyHistogram {
+  const pairs: string[] = [];
+  for (let index = 0; index < BUCKETS; index += 1) if (counts[index]) pairs.push(`${index}:${counts[index]}`);
+  return pairs.join(',');
+}
+
+/**
+ * Quantiles by nearest rank: for each q, the smallest latency at or above which lies a share q of
+ * the requests (the ⌈q·n⌉-th smallest), read from its bucket. Null without requests.
+ */
+export function histogramQuantiles(counts: Counts, qs: number[]): Array<number | null> {
+  let total = 0;
+  for (let index = 0; index < BUCKETS; index += 1) total += counts[index] ?? 0;
+  if (total === 0) return qs.map(() => null);
+  return qs.map((q) => {
+    const rank = Math.max(1, Math.ceil(q * total));
+    let seen = 0;
+    for (let index = 0; index < BUCKETS; index += 1) {
+      seen += counts[index] ?? 0;
+      if (seen >= rank) return indexValue(index);
+    }
+    return indexValue(BUCKETS - 1);
+  });
+}
+
+export function histogramQuantile(counts: Counts, q: number): number | null {
+  return histogramQuantiles(counts, [q])[0] ?? null;
 }
 
 /** A window's figures for one version, as guardrails judge them. */
@@ -71,8 +108,8 @@ export function windowStats(
   buckets: Array<Pick<MetricsBucket, 'requests' | 'errors' | 'costUsd' | 'assertionFailures' | 'latency'>>,
 ): WindowStats {
   const requests = buckets.reduce((sum, bucket) => sum + bucket.requests, 0);
-  const latency: LatencyHistogram = {};
-  for (const bucket of buckets) mergeInto(latency, bucket.latency);
+  const latency = newCounts();
+  for (const bucket of buckets) addHistogram(latency, bucket.latency);
   const sum = (pick: (bucket: (typeof buckets)[number]) => number) => buckets.reduce((total, bucket) => total + pick(bucket), 0);
   return {
     requests,

@@ -20,6 +20,18 @@ const SERIES: Series[] = [
   { title: 'Cost', value: (bucket) => bucket.costUsd, format: (value) => `$${value.toFixed(4)}` },
 ];
 
+/** A bucket's time (seconds too for buckets under a minute); the current one, still filling, says so. */
+function timeLabel(buckets: ReleaseMetrics['buckets']): string {
+  const first = buckets[0];
+  if (!first) return '';
+  const time = new Date(first.start).toLocaleTimeString(undefined, {
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(first.widthMs < 60_000 ? { second: '2-digit' } : {}),
+  });
+  return buckets.some((bucket) => bucket.partial) ? `${time} (filling)` : time;
+}
+
 /** Requests, error rate, p95 latency and cost per version over the last minutes, a line per version. */
 export default function ReleaseCharts({ metrics }: { metrics: ReleaseMetrics }) {
   const versions = Object.keys(metrics.versions);
@@ -28,7 +40,7 @@ export default function ReleaseCharts({ metrics }: { metrics: ReleaseMetrics }) 
     <div className="release-charts" data-testid="release-charts">
       {SERIES.map((series) => {
         const data = starts.map((start) => ({
-          time: new Date(start).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }),
+          time: timeLabel(metrics.buckets.filter((bucket) => bucket.start === start)),
           ...Object.fromEntries(
             versions.map((version) => {
               const bucket = metrics.buckets.find((candidate) => candidate.start === start && candidate.version === version);
