@@ -17,6 +17,7 @@ import {
   Sample,
   TeamAnswer,
   TeamState,
+  TokenInfo,
   Webhooks,
   type VersionRef,
 } from '../shared/release/protocol';
@@ -56,15 +57,6 @@ export interface KeyUse {
   command: string;
 }
 
-/** A token as listed: never its value. */
-export interface TokenInfo {
-  id: string;
-  role: Role;
-  name: string;
-  createdAt: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-}
 
 /** An agent's settings on the runtime, each read back through its schema. */
 interface Settings {
@@ -242,14 +234,7 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
   const TeamAnswerRow = KeyRow.extend({ answer: jsonColumn(TeamAnswer) });
   const ValueRow = z.object({ value: z.string() });
   // Schemas are made once: building one costs more than a request's own work.
-  const TokenRow = z.object({
-    hash: z.string(),
-    role: Role,
-    name: z.string(),
-    createdAt: z.string(),
-    expiresAt: z.string().nullable(),
-    revokedAt: z.string().nullable(),
-  });
+  const TokenRow = TokenInfo.omit({ id: true }).extend({ hash: z.string() });
   const SampleRow = z.object({
     id: z.int(),
     at: z.string(),
