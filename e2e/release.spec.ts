@@ -77,15 +77,24 @@ describe('releasing from the app, against a real local runtime', () => {
       .getByTestId('release-events')
       .filter({ hasText: 'rolled back from 1.1.0 to 1.0.0: refunds routed to the wrong queue' })
       .waitFor();
-    // Back to a version the runtime has not served: it is uploaded first, and production follows it.
+    // Back to a version that never served as stable: it must meet the eval gate like a canary.
+    // 1.1.1 fails its suite, so the runtime refuses it and says why; 1.1.0 passed, so it is
+    // uploaded with its evidence, and production follows it.
+    await finishedRun(client, 'ticket-triage', '1.1.1', 'triage-basics');
     await page.getByTestId('release-rollback').click();
     await page.getByTestId('rollback-to').selectOption('1.1.1');
     await page.getByTestId('rollback-confirm').filter({ hasText: 'Roll back to 1.1.1' }).waitFor();
     await page.getByTestId('rollback-reason').fill('1.1.1 holds the hotfix');
     await page.getByTestId('rollback-confirm').click();
-    await page.getByTestId('release-split').filter({ hasText: '1.1.1 · 100%' }).waitFor();
+    await page
+      .getByText("the eval gate refuses 1.1.1: suite triage-basics has no passing attestation for this version's hash")
+      .waitFor();
+    await page.getByTestId('rollback-to').selectOption('1.1.0');
+    await page.getByTestId('rollback-reason').fill('1.1.0 after all: the queue fault was upstream');
+    await page.getByTestId('rollback-confirm').filter({ hasText: 'Roll back to 1.1.0' }).click();
+    await page.getByTestId('release-split').filter({ hasText: '1.1.0 · 100%' }).waitFor();
     expect((await client.labels.list({ agent: 'ticket-triage' })).find((label) => label.name === 'production')?.semver).toBe(
-      '1.1.1',
+      '1.1.0',
     );
     await page.getByTestId('traffic-toggle').click();
     await session.screenshot('31-release-rolled-back');
@@ -107,10 +116,10 @@ describe('releasing from the app, against a real local runtime', () => {
     await page.getByTestId('target-url').fill(localUrl);
     await page.getByTestId('target-token').fill(token);
     await page.getByTestId('target-save').click();
-    // The local target already shows 1.1.1 at 100%: wait for the dialog to close and the new target to be chosen.
+    // The local target already shows 1.1.0 at 100%: wait for the dialog to close and the new target to be chosen.
     await page.getByTestId('target-dialog').waitFor({ state: 'detached' });
     await expect.poll(() => page.getByTestId('release-target').inputValue()).toBe('watcher');
-    await page.getByTestId('release-split').filter({ hasText: '1.1.1 · 100%' }).waitFor();
+    await page.getByTestId('release-split').filter({ hasText: '1.1.0 · 100%' }).waitFor();
     expect(await page.content()).not.toContain(token);
     expect(bodies.filter((body) => body.includes(token))).toEqual([]);
     for (const file of readdirSync(dir).filter((name) => name.startsWith('slipway.db')))

@@ -2,10 +2,8 @@ import type { ReleaseState, RuntimeEvent } from '../shared/release/protocol';
 import { nextPlanMove } from '../shared/release/state';
 import { firstTrip, windowStats } from '../shared/release/window';
 import type { Recorder } from './metrics';
-import type { ReleaseControl } from './release-control';
+import { RUNTIME_ACTOR, type ReleaseControl } from './release-control';
 import type { RuntimeStore } from './store';
-
-const ACTOR = 'runtime';
 
 /**
  * Every interval, for each agent with a canary: judge the canary's window against the
@@ -30,7 +28,7 @@ export function startGuardian(
         options.emit(
           store.event(state.agent, {
             type: 'guardrail-tripped',
-            actor: ACTOR,
+            actor: RUNTIME_ACTOR,
             detail: {
               version: { hash: canary.hash, semver: canary.semver },
               ...trip,
@@ -42,14 +40,14 @@ export function startGuardian(
         control.internal(
           state.agent,
           { type: 'rollback', reason: `guardrail tripped: ${trip.metric} ${trip.value} > ${trip.threshold}` },
-          ACTOR,
+          RUNTIME_ACTOR,
         );
         return;
       }
     }
     const move = nextPlanMove(state, store.setting(state.agent, 'plan') ?? null, nowMs);
-    if (move.type === 'step') control.toStep(state.agent, move.step, move.weight, ACTOR);
-    else if (move.type === 'promote') control.internal(state.agent, { type: 'promote' }, ACTOR);
+    if (move.type === 'step') control.toStep(state.agent, move.step, move.weight, RUNTIME_ACTOR);
+    else if (move.type === 'promote') control.internal(state.agent, { type: 'promote' }, RUNTIME_ACTOR);
   };
 
   const timer = setInterval(() => {

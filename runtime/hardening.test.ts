@@ -299,7 +299,9 @@ describe('bodies are bounded', () => {
       more();
     });
     expect(chunked.status).toBe(413);
-    expect(chunked.sent).toBeLessThan(10 * 65_536);
+    // The stream never ends: an answer at all means the runtime stopped reading (what the client had
+    // sent by then counts its socket's buffers too).
+    expect(chunked.sent).toBeLessThan(8 * 1024 * 1024);
 
     // Eight uploads just under the limit, their bodies held back: /health and traffic still answer.
     const held = Array.from({ length: 8 }, () =>
@@ -574,5 +576,148 @@ describe('versions and data', () => {
     } finally {
       cleanup();
     }
+  });
+});
+
+describe('what an attacker tried next', () => {
+  it('refuses private addresses in IPv6 spellings, keys over plain http to public hosts, and mock patterns that backtrack without end', async () => {
+    const { upload } = await open({ flags: ['--allow-host', '*', '--bind-key', 'OPENAI=*'] });
+    for (const url of [
+      'http://[::ffff:7f00:1]:9/v1',
+      'http://[::ffff:127.0.0.1]:9/v1',
+      'http://[64:ff9b::a9fe:a9fe]/v1',
+      'http://[2002:7f00:1::]/v1',
+    ])
+      expect((await upload('triage', overOpenAi(url))).body.error?.message, url).toMatch(/loopback or private address/);
+    expect((await upload('triage', overOpenAi('http://api.example.com/v1', 'api_key: OPENAI\n'))).body.error?.message).toMatch(
+      /key OPENAI would cross the network unencrypted/,
+    );
+    const redos = mockAgent('x', {
+      'config.yaml': 'provider: mock\nmodel: mock-1\nmock:\n  rules:\n    - match: "^user: (a+)+$"\n      reply: x\n',
+    });
+    expect((await upload('triage', redos)).body.error?.message).toMatch(/nests repetition/);
+  });
+
+  it('survives hostile bodies: deep nesting and __proto__ refused, a bad redact pattern refused, the shadow never crashing the runtime', async () => {
+    const { deploy, upload, command, as, runtime: started } = await open();
+    await deploy('triage', mockAgent('stable'));
+    const shadow = mockAgent('shadow');
+    await upload('triage', shadow, '1.1.0');
+    await command('triage', { type: 'shadow', version: shadow.hash, share: 100 });
+    const invoker = as('invoker');
+    const deep = `{"vars":{"question":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`;
+    const refused = await invoker<{ error: { message: string } }>('POST', '/v1/agents/triage/invoke', deep);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(/nested deeper than 64 levels/);
+    const proto = await invoker<{ error: { message: string } }>(
+      'POST',
+      '/v1/chat/completions',
+      '{"model":"triage","messages":[{"role":"user","content":"hi"}],"__proto__":{"tools":[1]}}',
+    );
+    expect(proto.status).toBe(400);
+    expect(proto.body.error.message).toMatch(/__proto__/);
+    expect((await as('admin')('PUT', '/v1/agents/triage/capture', { redact: ['('] })).status).toBe(400);
+    expect((await invoker('POST', '/v1/agents/triage/invoke', { vars: { question: [[[['nested', 'but fine']]]] } })).status).toBe(
+      200,
+    );
+    expect((await fetch(`${started.url}/health`)).status).toBe(200);
+    expect((await fetch(`${started.url}/health`, { method: 'HEAD' })).status).toBe(200);
+    expect((await as('viewer')('GET', '/v1/agents/%E0%A4%A/release')).status).toBe(404);
+    expect((await as('viewer')('GET', '/v1/agents/triage/metrics?bucketMs=Infinity')).status).toBe(200);
+  });
+
+  it('keeps the eval gate on every way to put a version in front of traffic: rollback to a new version, a team release', async () => {
+    const { deploy, upload, as, command, state } = await open();
+    await deploy('triage', mockAgent('stable'));
+    const untested = mockAgent('untested');
+    await upload('triage', untested, '2.0.0');
+    await as('admin')('PUT', '/v1/agents/triage/plan', { gate: { suites: ['smoke'], attestations: [] } });
+    const rollback = await command('triage', { type: 'rollback', to: untested.hash, reason: 'not really a rollback' });
+    expect(rollback.status).toBe(409);
+    expect(rollback.body.error?.message).toMatch(/the eval gate refuses 2\.0\.0/);
+    const team = await as('deployer')<{ error: { message: string } }>('POST', '/v1/teams/anyteam/release', {
+      idempotencyKey: 'team-bypass-1',
+      expectedGeneration: 0,
+      members: { triage: untested.hash },
+    });
+    expect(team.status).toBe(409);
+    expect(team.body.error.message).toMatch(/the eval gate refuses 2\.0\.0/);
+    expect((await state()).stable?.semver).toBe('1.0.0');
+    // Back to a version that served before is a rollback, gate or not.
+    expect((await command('triage', { type: 'rollback', to: mockAgent('stable').hash, reason: 'same' })).status).toBe(200);
+  });
+
+  it('ends an open event stream when its token is revoked, and records a revocation once', async () => {
+    const { as, upload, events, runtime: started } = await open();
+    const response = await fetch(`${started.url}/v1/events`, { headers: { authorization: `Bearer ${started.tokens.viewer}` } });
+    const reader = response.body?.getReader();
+    const viewerId = (await as('admin')<{ tokens: TokenInfo[] }>('GET', '/v1/tokens')).body.tokens.find(
+      (info) => info.role === 'viewer',
+    )?.id;
+    expect((await as('admin')('POST', `/v1/tokens/${viewerId}/revoke`)).status).toBe(200);
+    expect((await as('admin')('POST', `/v1/tokens/${viewerId}/revoke`)).status).toBe(200);
+    await upload('triage', mockAgent('after the revocation'));
+    let text = '';
+    for (;;) {
+      const chunk = await reader?.read();
+      if (!chunk || chunk.done) break;
+      text += new TextDecoder().decode(chunk.value);
+    }
+    expect(text).not.toContain('event: uploaded');
+    expect((await events()).filter((event) => event.type === 'token-revoked')).toHaveLength(1);
+  });
+
+  it("answers a key reused across a team and an agent with 409, and a team release's members in another order as the same release", async () => {
+    const { deploy, as } = await open();
+    const stable = mockAgent('stable');
+    const other = mockAgent('other');
+    await deploy('triage', stable);
+    await deploy('intake', other);
+    const deployer = as('deployer');
+    const release = {
+      idempotencyKey: 'shared-key-1',
+      expectedGeneration: 0,
+      members: { triage: stable.hash, intake: other.hash },
+    };
+    expect((await deployer('POST', '/v1/teams/support/release', release)).status).toBe(200);
+    const reordered = await deployer<{ applied: boolean }>('POST', '/v1/teams/support/release', {
+      ...release,
+      members: { intake: other.hash, triage: stable.hash },
+    });
+    expect(reordered.status).toBe(200);
+    expect(reordered.body.applied).toBe(false);
+    const crossed = await deployer<{ error: { message: string } }>('POST', '/v1/agents/triage/commands', {
+      idempotencyKey: 'shared-key-1',
+      expectedGeneration: 2,
+      action: { type: 'pause' },
+    });
+    expect(crossed.status).toBe(409);
+    expect(crossed.body.error.message).toMatch(/already used for another command \(team:support/);
+  });
+
+  it('holds only so many request bodies at once: past the budget a body is refused with 503, and the runtime answers on', async () => {
+    const { runtime: started } = await open({ flags: ['--max-held-bodies', '3000000'] });
+    const hash = mockAgent('x').hash;
+    const held = [
+      slowBody(
+        started.url,
+        `/v1/agents/triage/versions/${hash}`,
+        started.tokens.deployer,
+        2_000_000,
+        Buffer.alloc(1_600_000, 32),
+      ),
+      slowBody(
+        started.url,
+        `/v1/agents/triage/versions/${hash}`,
+        started.tokens.deployer,
+        2_000_000,
+        Buffer.alloc(1_600_000, 32),
+      ),
+    ];
+    const refused = await Promise.race(held);
+    expect(refused.status).toBe(503);
+    expect(refused.body).toMatch(/holding as many request bodies as it may/);
+    expect((await fetch(`${started.url}/health`)).status).toBe(200);
+    for (const request of held) void request.then((answer) => answer.abort()).catch(() => null);
   });
 });

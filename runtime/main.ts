@@ -7,7 +7,7 @@ import { loadPrices } from '../shared/node/prices';
 import { Role } from '../shared/release/protocol';
 import type { EgressPolicy } from '../shared/release/policy';
 import { guardedLookup } from './egress';
-import { DEFAULT_BODY_LIMITS, DEFAULT_BUCKET_MS, startRuntime, tokenEvent } from './server';
+import { DEFAULT_BODY_LIMITS, DEFAULT_BUCKET_MS, DEFAULT_HELD_BODIES_LIMIT, startRuntime, tokenEvent } from './server';
 import { openRuntimeStore, type RuntimeStore } from './store';
 
 function whole(label: string, least = 0) {
@@ -97,6 +97,12 @@ program
     whole('--max-command-body', 1),
     DEFAULT_BODY_LIMITS.command,
   )
+  .option(
+    '--max-held-bodies <bytes>',
+    'most bytes of request bodies held at once, all requests together (past it: 503)',
+    whole('--max-held-bodies', 1),
+    DEFAULT_HELD_BODIES_LIMIT,
+  )
   .action(
     async (flags: {
       data: string;
@@ -113,6 +119,7 @@ program
       maxTrafficBody: number;
       maxUploadBody: number;
       maxCommandBody: number;
+      maxHeldBodies: number;
     }) => {
       const policy: EgressPolicy = {
         commands: flags.allowCommand,
@@ -134,6 +141,7 @@ program
         metricsRetentionMs: flags.metricsRetentionHours * 3_600_000,
         policy,
         bodyLimits: { traffic: flags.maxTrafficBody, upload: flags.maxUploadBody, command: flags.maxCommandBody },
+        heldBodiesLimit: flags.maxHeldBodies,
       });
       process.stdout.write(`slipway-runtime listening on ${runtime.url} (data: ${flags.data})\n`);
       const stop = () => void runtime.close().then(() => process.exit(0));
@@ -188,14 +196,19 @@ token
   .requiredOption('--data <dir>', 'the folder holding the runtime database')
   .action((id: string, flags: { data: string }) =>
     withStore(flags.data, (store) => {
-      const revoked = store.revokeToken(id);
-      if (!revoked) {
+      const found = store.revokeToken(id);
+      if (!found) {
         process.stderr.write(`no token has an id starting ${id} (see \`slipway-runtime token list\`)\n`);
         process.exitCode = 1;
         return;
       }
-      tokenEvent(store, 'token-revoked', revoked, 'operator');
-      process.stdout.write(`revoked ${revoked.id} (${revoked.role}, ${revoked.name})\n`);
+      const { info } = found;
+      if (!found.revoked)
+        return void process.stdout.write(
+          `${info.id} (${info.role}, ${info.name}) was already revoked at ${info.revokedAt ?? '?'}\n`,
+        );
+      tokenEvent(store, 'token-revoked', info, 'operator');
+      process.stdout.write(`revoked ${info.id} (${info.role}, ${info.name})\n`);
     }),
   );
 program

@@ -69,11 +69,33 @@ describe('the metrics recorder', () => {
         recorder.record(served(now + (index % 60) * 1000, index % 2 ? 'a'.repeat(64) : 'b'.repeat(64), 5 + (index % 40)), model);
       now += 60_000;
       recorder.buckets('triage', now, 10_000);
-      most = Math.max(most, store.aggregatesSince('triage', 0).length);
+      most = Math.max(most, store.aggregatesSince('triage', 10_000, 0).length);
     }
     // One hour kept (trimmed as it flushes, once a minute): 360 buckets of 10 s for each of two versions, however many requests they counted.
     expect(most).toBeLessThanOrEqual(2 * (360 + 6 + 1));
-    expect(store.aggregatesSince('triage', 0).reduce((sum, row) => sum + row.requests, 0)).toBeLessThanOrEqual(61 * 600);
+    expect(store.aggregatesSince('triage', 10_000, 0).reduce((sum, row) => sum + row.requests, 0)).toBeLessThanOrEqual(61 * 600);
+    recorder.close();
+  });
+
+  it('answers reads past the fine hours from ten-minute buckets, so no read touches more than a bounded number of rows', () => {
+    const { store } = storeIn();
+    let now = 3_000_000_000_000 - (3_000_000_000_000 % 600_000);
+    const recorder = createRecorder(store, { flushMs: 60_000, bucketMs: 10_000, retentionMs: 7 * 86_400_000, now: () => now });
+    const start = now;
+    // Two days of a request every ten seconds.
+    for (let at = start; at < start + 2 * 86_400_000; at += 10_000) recorder.record(served(at), model);
+    now = start + 2 * 86_400_000;
+    const lastHour = recorder.buckets('triage', now - 3_600_000, 10_000);
+    expect(lastHour).toHaveLength(360);
+    expect(lastHour.every((bucket) => bucket.widthMs === 10_000)).toBe(true);
+    const twoDays = recorder.buckets('triage', start, 10_000);
+    expect(twoDays).toHaveLength(288);
+    expect(twoDays.every((bucket) => bucket.widthMs === 600_000)).toBe(true);
+    expect(twoDays.reduce((sum, bucket) => sum + bucket.requests, 0)).toBe(2 * 8640);
+    // Since the beginning of time is since the retention's start.
+    expect(recorder.buckets('triage', 0, 10_000)).toHaveLength(288);
+    // Fine buckets past their six hours are trimmed; ten-minute ones stay for the retention.
+    expect(store.aggregatesSince('triage', 10_000, 0).length).toBeLessThanOrEqual(6 * 360 + 7);
     recorder.close();
   });
 });

@@ -84,22 +84,30 @@ export function toBuckets(rows: Aggregate[], bucketMs: number, nowMs: number): M
 
 export interface RecorderOptions {
   flushMs: number;
-  /** Width of a stored bucket. */
+  /** Width of a fine bucket. */
   bucketMs: number;
-  /** How long aggregates are kept. */
+  /** How long aggregates are kept (ten-minute ones; fine ones for FINE_RETENTION_MS of it). */
   retentionMs: number;
   now?: () => number;
 }
 
+/** Fine buckets are kept this long; reads reaching further back, or asking wider buckets, use ten-minute ones. */
+export const FINE_RETENTION_MS = 6 * 3_600_000;
+const COARSE_MS = 600_000;
+
 /**
  * Served requests are counted at record time into one aggregate per agent, version, segment and
- * bucket, held in memory and added to the database every flush interval (one transaction), so
- * the database is neither on a request's path nor grows with traffic; a read flushes first, so
- * guardrails see every request. Aggregates older than the retention are trimmed as they flush.
+ * bucket — in two widths, fine and ten minutes — held in memory and added to the database every
+ * flush interval (one transaction), so the database is neither on a request's path nor grows
+ * with traffic; a read flushes first, so guardrails see every request. A read touches at most
+ * the rows of six hours of fine buckets or of the retention's ten-minute ones, per version,
+ * whatever the traffic was. Aggregates past their retention are trimmed as they flush.
  * The Prometheus registry uses the OpenTelemetry GenAI names in Prometheus label syntax.
  */
 export function createRecorder(store: RuntimeStore, options: RecorderOptions) {
   const now = options.now ?? Date.now;
+  const widths = options.bucketMs >= COARSE_MS ? [options.bucketMs] : [options.bucketMs, COARSE_MS];
+  const coarse = widths.at(-1) ?? COARSE_MS;
   let pending = new Map<string, Aggregate>();
   let trimmedAt = 0;
   const flush = () => {
@@ -109,7 +117,9 @@ export function createRecorder(store: RuntimeStore, options: RecorderOptions) {
     const at = now();
     if (at - trimmedAt >= 60_000) {
       trimmedAt = at;
-      store.trimAggregates(at - options.retentionMs);
+      store.trimAggregates(coarse, at - options.retentionMs);
+      if (coarse !== options.bucketMs)
+        store.trimAggregates(options.bucketMs, at - Math.min(FINE_RETENTION_MS, options.retentionMs));
     }
   };
   const timer = setInterval(flush, options.flushMs);
@@ -170,35 +180,41 @@ export function createRecorder(store: RuntimeStore, options: RecorderOptions) {
     return found;
   };
 
-  const read = (agent: string, sinceMs: number): Aggregate[] => {
+  /** The rows a read since `sinceMs` needs: fine ones when they reach that far back and are narrow enough, else ten-minute ones. */
+  const read = (agent: string, sinceMs: number, bucketMs: number): Aggregate[] => {
     flush();
-    return store.aggregatesSince(agent, Math.floor(sinceMs / options.bucketMs) * options.bucketMs);
+    const at = now();
+    const since = Math.max(sinceMs, at - options.retentionMs);
+    const width = bucketMs < coarse && since >= at - FINE_RETENTION_MS ? options.bucketMs : coarse;
+    return store.aggregatesSince(agent, width, Math.floor(since / width) * width);
   };
 
   return {
     record: (request: ServedRequest, model: { name: string; system: string }) => {
-      const startMs = Math.floor(request.atMs / options.bucketMs) * options.bucketMs;
-      const key = `${request.agent}\u0000${request.version}\u0000${request.segment}\u0000${startMs}`;
-      let aggregate = pending.get(key);
-      if (!aggregate)
-        pending.set(
-          key,
-          (aggregate = emptyAggregate({
-            agent: request.agent,
-            version: request.version,
-            segment: request.segment,
-            startMs,
-            widthMs: options.bucketMs,
-          })),
-        );
-      aggregate.requests += 1;
-      if (request.error) aggregate.errors += 1;
-      aggregate.inputTokens += request.inputTokens;
-      aggregate.outputTokens += request.outputTokens;
-      aggregate.costUsd += request.costUsd;
-      aggregate.toolCalls += request.toolCalls;
-      if (request.assertionFailed) aggregate.assertionFailures += 1;
-      observe(aggregate.latency, request.latencyMs);
+      for (const widthMs of widths) {
+        const startMs = Math.floor(request.atMs / widthMs) * widthMs;
+        const key = `${request.agent}\u0000${request.version}\u0000${request.segment}\u0000${widthMs}\u0000${startMs}`;
+        let aggregate = pending.get(key);
+        if (!aggregate)
+          pending.set(
+            key,
+            (aggregate = emptyAggregate({
+              agent: request.agent,
+              version: request.version,
+              segment: request.segment,
+              startMs,
+              widthMs,
+            })),
+          );
+        aggregate.requests += 1;
+        if (request.error) aggregate.errors += 1;
+        aggregate.inputTokens += request.inputTokens;
+        aggregate.outputTokens += request.outputTokens;
+        aggregate.costUsd += request.costUsd;
+        aggregate.toolCalls += request.toolCalls;
+        if (request.assertionFailed) aggregate.assertionFailures += 1;
+        observe(aggregate.latency, request.latencyMs);
+      }
 
       const series = seriesOf(request, model);
       (request.error ? series.error : series.ok).inc();
@@ -209,11 +225,11 @@ export function createRecorder(store: RuntimeStore, options: RecorderOptions) {
     },
     /** An agent's buckets since a time, regrouped to `bucketMs`. */
     buckets: (agent: string, sinceMs: number, bucketMs: number): MetricsBucket[] =>
-      toBuckets(read(agent, sinceMs), bucketMs, now()),
+      toBuckets(read(agent, sinceMs, bucketMs), bucketMs, now()),
     /** The buckets of one version a guardrail window covers. */
     window: (agent: string, version: string, windowMs: number): MetricsBucket[] =>
       toBuckets(
-        read(agent, now() - windowMs).filter((row) => row.version === version),
+        read(agent, now() - windowMs, options.bucketMs).filter((row) => row.version === version),
         options.bucketMs,
         now(),
       ),

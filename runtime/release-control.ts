@@ -1,19 +1,29 @@
 import { sha256Hex } from '../shared/hash';
 import { SlipwayError } from '../shared/errors';
-import type {
-  Command,
-  CommandAction,
+import { z } from 'zod';
+import {
   CommandAnswer,
-  ReleaseState,
-  RuntimeEvent,
   TeamAnswer,
-  TeamReleaseCommand,
-  TeamRollbackCommand,
-  TeamState,
-  VersionRef,
+  type Command,
+  type CommandAction,
+  type ReleaseState,
+  type RuntimeEvent,
+  type TeamReleaseCommand,
+  type TeamRollbackCommand,
+  type TeamState,
+  type VersionRef,
 } from '../shared/release/protocol';
-import { advanceStep, applyAction, applyTeamRelease, applyTeamRollback } from '../shared/release/state';
+import {
+  advanceStep,
+  applyAction,
+  applyTeamRelease,
+  applyTeamRollback,
+  checkGateUnlessServedBefore,
+} from '../shared/release/state';
 import type { KeyUse, RuntimeStore } from './store';
+
+/** The actor of what the runtime does by itself (guardrail rollbacks, a plan's steps). */
+export const RUNTIME_ACTOR = 'runtime';
 
 /** What a key is used for: its scope, a hash of what the command asks, and the command in words. */
 function keyUse(key: string, scope: string, asks: unknown): KeyUse {
@@ -26,10 +36,15 @@ function keyUse(key: string, scope: string, asks: unknown): KeyUse {
  * scope; a 409 naming the earlier command when the key was used for something else (another
  * agent, another action), never another command's answer.
  */
-function replay<A>(found: { use: KeyUse; answer: A } | undefined, use: KeyUse): A | undefined {
+function replay<S extends z.ZodType>(
+  found: { use: KeyUse; answer: (schema: z.ZodType) => unknown } | undefined,
+  use: KeyUse,
+  schema: S,
+): z.output<S> | undefined {
   if (!found) return undefined;
   // Keys from before commands were hashed carry no content: their scope alone decides.
-  if (found.use.scope === use.scope && (found.use.content === use.content || found.use.content === '')) return found.answer;
+  if (found.use.scope === use.scope && (found.use.content === use.content || found.use.content === ''))
+    return found.answer(schema) as z.output<S>;
   throw new SlipwayError(
     'conflict',
     `idempotency key "${use.key}" was already used for another command (${found.use.command}): send this one with a new key`,
@@ -48,9 +63,19 @@ export function createReleaseControl(
   mayRun: (agent: string, hash: string) => void,
 ) {
   const commit = (agent: string, action: CommandAction, actor: string, key?: KeyUse): CommandAnswer => {
-    const moving = 'version' in action ? action.version : action.type === 'rollback' ? action.to : undefined;
+    const state = store.state(agent);
+    // Whatever a command puts in front of traffic must be allowed to run now (the flags may have
+    // changed since it was uploaded) — except the runtime's own rollbacks, which are never held back.
+    const moving =
+      'version' in action
+        ? action.version
+        : action.type === 'promote'
+          ? state.canary?.hash
+          : action.type === 'rollback' && actor !== RUNTIME_ACTOR
+            ? (action.to ?? (state.canary ? undefined : state.history.at(-1)?.hash))
+            : undefined;
     if (moving) mayRun(agent, moving);
-    const { state: next, happened } = applyAction(store.state(agent), action, {
+    const { state: next, happened } = applyAction(state, action, {
       version: (hash) => store.version(agent, hash)?.ref,
       now: store.now(),
       plan: store.setting(agent, 'plan') ?? null,
@@ -95,7 +120,7 @@ export function createReleaseControl(
         action: command.action,
         expectedGeneration: command.expectedGeneration,
       });
-      const replayed = replay(store.answered(command.idempotencyKey), use);
+      const replayed = replay(store.answered(command.idempotencyKey), use, CommandAnswer);
       if (replayed) return replayed;
       const state = store.state(agent);
       if (command.expectedGeneration !== state.generation) {
@@ -112,11 +137,12 @@ export function createReleaseControl(
     /** Every member to its version at once: one generation of the team, one of each member, one transaction. */
     teamRelease: (name: string, command: TeamReleaseCommand, actor: string): TeamAnswer => {
       const use = keyUse(command.idempotencyKey, `team:${name}`, {
-        members: command.members,
+        // In one order, so the same release sent with its members listed otherwise is the same command.
+        members: Object.fromEntries(Object.entries(command.members).sort(([a], [b]) => a.localeCompare(b))),
         release: command.release ?? null,
         expectedGeneration: command.expectedGeneration,
       });
-      const replayed = replay(store.teamAnswered(command.idempotencyKey), use);
+      const replayed = replay(store.answered(command.idempotencyKey), use, TeamAnswer);
       if (replayed) return replayed;
       const team = currentTeam(name, command.expectedGeneration);
       const members: Record<string, VersionRef> = {};
@@ -128,6 +154,7 @@ export function createReleaseControl(
             `version ${hash.slice(0, 12)} of ${agent} has not been uploaded to this runtime: upload it first (PUT /v1/agents/${agent}/versions/${hash})`,
           );
         mayRun(agent, hash);
+        checkGateUnlessServedBefore(store.state(agent), store.setting(agent, 'plan') ?? null, found.ref);
         members[agent] = found.ref;
       }
       const next = applyTeamRelease(
@@ -148,9 +175,10 @@ export function createReleaseControl(
         rollback: command.reason,
         expectedGeneration: command.expectedGeneration,
       });
-      const replayed = replay(store.teamAnswered(command.idempotencyKey), use);
+      const replayed = replay(store.answered(command.idempotencyKey), use, TeamAnswer);
       if (replayed) return replayed;
       const team = currentTeam(name, command.expectedGeneration);
+      for (const [agent, version] of Object.entries(team.history.at(-1)?.members ?? {})) mayRun(agent, version.hash);
       const next = applyTeamRollback(team, (agent) => store.state(agent), store.now());
       return commitTeam(next.team, next.states, use, actor, (state) => ({
         type: 'team-rolled-back',

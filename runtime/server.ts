@@ -37,6 +37,7 @@ export const DEFAULT_BODY_LIMITS: Record<BodyLimit, number> = {
   upload: 32 * 1024 * 1024,
   command: 64 * 1024,
 };
+export const DEFAULT_HELD_BODIES_LIMIT = 256 * 1024 * 1024;
 export const DEFAULT_BUCKET_MS = 10_000;
 export const DEFAULT_METRICS_RETENTION_MS = 7 * 86_400_000;
 
@@ -59,6 +60,8 @@ export interface RuntimeOptions {
   /** How webhooks are posted (the admin chose their URLs; versions never reach this fetch). Default: the platform's. */
   notify?: typeof fetch;
   bodyLimits?: Partial<Record<BodyLimit, number>>;
+  /** The most bytes of request bodies held at once, all requests together. */
+  heldBodiesLimit?: number;
   random?: () => number;
 }
 
@@ -75,6 +78,7 @@ const STATUS: Record<string, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  unavailable: 503,
   internal: 502,
 };
 
@@ -109,24 +113,71 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, root = 'body'): T {
 const tooLarge = (limit: number) =>
   new HttpError(413, 'invalid_input', `the body is over ${limit} bytes, this endpoint's limit`, {}, { connection: 'close' });
 
-/** The body as JSON, refused with 413 as soon as it is known to pass the limit: from its Content-Length, else as it arrives. */
-async function readJson(request: IncomingMessage, limit: number): Promise<unknown> {
+/** The bytes of request bodies held at once, across every request: what many slow bodies may take together. */
+export interface BodyBudget {
+  held: number;
+  most: number;
+}
+
+/**
+ * The body as JSON, refused with 413 as soon as it is known to pass the limit (from its
+ * Content-Length, else as it arrives), and with 503 when holding it would take the bodies held
+ * at once past the budget.
+ */
+async function readJson(request: IncomingMessage, limit: number, budget: BodyBudget): Promise<unknown> {
   const declared = Number(request.headers['content-length'] ?? NaN);
   if (declared > limit) throw tooLarge(limit);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw tooLarge(limit);
-    chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of request) {
+      const length = (chunk as Buffer).length;
+      size += length;
+      if (size > limit) throw tooLarge(limit);
+      if (budget.held + length > budget.most)
+        throw new HttpError(
+          503,
+          'unavailable',
+          'the runtime is holding as many request bodies as it may at once: try again shortly',
+          {},
+          { 'retry-after': '1', connection: 'close' },
+        );
+      budget.held += length;
+      chunks.push(chunk as Buffer);
+    }
+  } finally {
+    budget.held -= chunks.reduce((sum, chunk) => sum + chunk.length, 0);
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') return {};
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     throw new HttpError(400, 'invalid_input', `the body is not JSON: ${(error as Error).message}`);
   }
+  const problem = shapeProblem(value);
+  if (problem) throw new HttpError(400, 'invalid_input', problem);
+  return value;
+}
+
+const MAX_DEPTH = 64;
+
+/**
+ * What no body may be, whatever its route: nested deeper than 64 levels (what walks it later —
+ * a schema, a stringify, a template — would run out of stack) or holding a `__proto__` key
+ * (which a copy would turn into a prototype). Walked without recursion.
+ */
+function shapeProblem(value: unknown): string | null {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 1 }];
+  while (stack.length > 0) {
+    const { value: next, depth } = stack.pop() ?? { value: null, depth: 0 };
+    if (next === null || typeof next !== 'object') continue;
+    if (depth > MAX_DEPTH) return `the body is nested deeper than ${MAX_DEPTH} levels`;
+    if (!Array.isArray(next) && Object.prototype.hasOwnProperty.call(next, '__proto__')) return 'the body has a __proto__ key';
+    for (const child of Object.values(next)) stack.push({ value: child, depth: depth + 1 });
+  }
+  return null;
 }
 
 function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -177,6 +228,7 @@ function errorAnswer(error: unknown): { status: number; body: Record<string, unk
 export async function startRuntime(options: RuntimeOptions): Promise<RunningRuntime> {
   const store = openRuntimeStore(options.dir);
   const limits = { ...DEFAULT_BODY_LIMITS, ...options.bodyLimits };
+  const budget: BodyBudget = { held: 0, most: options.heldBodiesLimit ?? DEFAULT_HELD_BODIES_LIMIT };
   const recorder = createRecorder(store, {
     flushMs: options.flushMs ?? 200,
     bucketMs: options.bucketMs ?? DEFAULT_BUCKET_MS,
@@ -267,10 +319,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       return { status: 201, body: { token: made.token, role: body.role, info: made.info } };
     },
     revokeToken: ({ params, holder }) => {
-      const revoked = store.revokeToken(params.token ?? '');
-      if (!revoked) throw new HttpError(404, 'not_found', `no token has an id starting ${params.token ?? ''}`);
-      emit(tokenEvent(store, 'token-revoked', revoked, actor(holder)));
-      return { body: { info: revoked } };
+      const found = store.revokeToken(params.token ?? '');
+      if (!found) throw new HttpError(404, 'not_found', `no token has an id starting ${params.token ?? ''}`);
+      // Revoking a revoked token changes nothing, and says nothing happened.
+      if (found.revoked) emit(tokenEvent(store, 'token-revoked', found.info, actor(holder)));
+      return { body: { info: found.info } };
     },
     chatCompletions: async ({ body, request, response, requestId, signal }) => {
       parse(AgentName, body.model, 'model');
@@ -357,13 +410,22 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         connection: 'keep-alive',
         [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
       });
+      response.flushHeaders();
       const write = (event: RuntimeEvent) => {
         if (event.id <= cursor) return;
+        // A stream lasts only as long as its token: revoked or expired since it opened, it ends here.
+        try {
+          requireRole(store, request.headers.authorization, routes.events.roles ?? []);
+        } catch {
+          streams.delete(stream);
+          response.end();
+          return;
+        }
         cursor = event.id;
         response.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
       };
-      for (const event of store.eventsSince(cursor, agent)) write(event);
       const stream = { agent, write };
+      for (const event of store.eventsSince(cursor, agent)) write(event);
       streams.add(stream);
       response.on('close', () => streams.delete(stream));
       return SENT;
@@ -377,7 +439,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       const computed = canonicalManifest(call.body.files, nodeSha256).hash;
       if (computed !== hash)
         throw new HttpError(400, 'invalid_input', `the files hash to ${computed}, not ${hash}: the upload is refused`);
-      serving.check(agent, call.body.files, call.body.semver);
+      try {
+        serving.check(agent, call.body.files, call.body.semver);
+      } catch (error) {
+        if (error instanceof SlipwayError) throw error;
+        // Files that make a parser fail (an alias bomb, say) are files that are refused, not a runtime failure.
+        throw new HttpError(400, 'invalid_files', `the version's files cannot be read: ${(error as Error).message}`);
+      }
       const created = store.putVersion(agent, { hash, semver: call.body.semver }, call.body.files);
       if (created)
         emit(
@@ -409,9 +477,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     },
     metrics: (call) => {
       const since = Date.parse(call.query.since ?? '') || Date.now() - 3_600_000;
-      const bucketMs = Math.max(recorder.bucketMs, Number(call.query.bucketMs) || recorder.bucketMs);
+      // Wider buckets are asked for as a whole number of milliseconds, at most a day.
+      const asked = Number(call.query.bucketMs);
+      const bucketMs = Number.isSafeInteger(asked) ? Math.min(86_400_000, Math.max(recorder.bucketMs, asked)) : recorder.bucketMs;
       const agent = agentOf(call);
-      return { body: { agent, bucketMs, buckets: recorder.buckets(agent, since, bucketMs) } };
+      const buckets = recorder.buckets(agent, since, bucketMs);
+      // Reaching past the fine buckets' hours, the answer is in ten-minute ones: it says so.
+      return { body: { agent, bucketMs: buckets[0]?.widthMs ?? bucketMs, buckets } };
     },
     samples: (call) => ({
       body: {
@@ -431,14 +503,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   /** One request: its route from the table, the token's holder, the path, query and body checked, then its handler. */
   const handle = async (request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://runtime');
-    const method = request.method ?? 'GET';
+    // HEAD is GET without its body (Node leaves the body out of a HEAD answer).
+    const method = request.method === 'HEAD' ? 'GET' : (request.method ?? 'GET');
     const found = matchRoute(method, url.pathname);
     if (!found) throw new HttpError(404, 'not_found', `no such endpoint: ${method} ${url.pathname}`);
     const spec: Route = routes[found.name];
     const holder = spec.roles ? requireRole(store, request.headers.authorization, spec.roles) : null;
     for (const [name, value] of Object.entries(found.params)) parse(PATH_PARAMS[name as keyof typeof PATH_PARAMS], value, name);
     const query = spec.query ? parse(spec.query, Object.fromEntries(url.searchParams), 'query') : undefined;
-    const body = spec.body ? parse(spec.body, await readJson(request, limits[spec.limit ?? 'command'])) : undefined;
+    const body = spec.body ? parse(spec.body, await readJson(request, limits[spec.limit ?? 'command'], budget)) : undefined;
     const gone = new AbortController();
     response.on('close', () => {
       if (!response.writableFinished) gone.abort(new Error('the client went away'));
@@ -471,8 +544,24 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       }
       send(response, status, body, headers);
       // A body refused before it was read: nothing more of it is read.
-      if (status === 413) response.once('finish', () => request.destroy());
+      if (status === 413 || status === 503) response.once('finish', () => request.destroy());
     });
+  });
+  // A request Node cannot parse (a bad request line, headers past the limit) still gets a JSON error and an id.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const body = JSON.stringify({
+      error: {
+        code: 'invalid_input',
+        message: `the request cannot be read: ${error.code ?? error.message}`,
+        type: errorType(status),
+        param: null,
+      },
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${REQUEST_ID_HEADER}: req_${randomUUID().replaceAll('-', '')}\r\n${PROTOCOL_HEADER}: ${PROTOCOL_VERSION}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve()));

@@ -272,7 +272,10 @@ export function createServing(
         { days: capture.retentionDays, count: capture.retentionCount },
       );
       deps.onShadowDone?.();
-    })();
+    })().catch((error: unknown) =>
+      // A shadow never fails its request, and never the runtime: what went wrong is logged.
+      console.error(`shadow of ${agentName}: ${error instanceof Error ? error.message : String(error)}`),
+    );
   };
 
   const serve = async (

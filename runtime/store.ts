@@ -8,14 +8,14 @@ import { SlipwayError } from '../shared/errors';
 import { z } from 'zod';
 import {
   Capture,
-  CommandAnswer,
+  type CommandAnswer,
   Guardrails,
   ReleasePlan,
   ReleaseState,
   Role,
   RuntimeEvent,
   Sample,
-  TeamAnswer,
+  type TeamAnswer,
   TeamState,
   TokenInfo,
   Webhooks,
@@ -56,7 +56,6 @@ export interface KeyUse {
   content: string;
   command: string;
 }
-
 
 /** An agent's settings on the runtime, each read back through its schema. */
 interface Settings {
@@ -122,14 +121,13 @@ export interface RuntimeStore {
   version(agent: string, hash: string): { agent: string; ref: VersionRef; files: Record<string, string> } | undefined;
   state(agent: string): ReleaseState;
   releases(): ReleaseState[];
-  /** What a key was used for first, and its answer. */
-  answered(key: string): { use: KeyUse; answer: CommandAnswer } | undefined;
+  /** What a key was used for first, and its answer (read by the caller's schema once the key's use is known to match). */
+  answered(key: string): { use: KeyUse; answer: (schema: z.ZodType) => unknown } | undefined;
   commit(
     next: ReleaseState,
     change: { key?: KeyUse; answer?: CommandAnswer; event: Omit<RuntimeEvent, 'id' | 'at' | 'agent'> },
   ): RuntimeEvent;
   team(name: string): TeamState;
-  teamAnswered(key: string): { use: KeyUse; answer: TeamAnswer } | undefined;
   /** The team's state, every member's state, the answer and an event per member: one transaction. */
   commitTeam(
     team: TeamState,
@@ -143,13 +141,14 @@ export interface RuntimeStore {
   /** A new token: its value (shown once) and its id. */
   createToken(role: Role, name: string, expiresAt?: string | null): { token: string; info: TokenInfo };
   tokens(): TokenInfo[];
-  /** Revokes a token by id (or a unique prefix of it); undefined when none matches. */
-  revokeToken(id: string): TokenInfo | undefined;
+  /** Revokes a token by id (or a unique prefix of it): its record, and whether this revoked it (false: it already was); undefined when none matches. */
+  revokeToken(id: string): { info: TokenInfo; revoked: boolean } | undefined;
   /** The token's holder, or why it is refused. */
   tokenHolder(token: string): TokenInfo | undefined;
   addAggregates(aggregates: Aggregate[]): void;
-  aggregatesSince(agent: string, sinceMs: number): Aggregate[];
-  trimAggregates(beforeMs: number): void;
+  /** An agent's stored buckets of one width, from a start on. */
+  aggregatesSince(agent: string, widthMs: number, sinceMs: number): Aggregate[];
+  trimAggregates(widthMs: number, beforeMs: number): void;
   addSample(agent: string, sample: Omit<Sample, 'id' | 'at' | 'agent'>, retention: { days: number; count: number }): void;
   samples(agent: string, after: number, limit: number): Sample[];
   /** A consistent copy of the database in a file (SQLite's online backup). */
@@ -206,19 +205,19 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
     ),
     revokeToken: db.prepare('UPDATE tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL'),
     getAggregate: db.prepare(
-      'SELECT agent, version, segment, start_ms AS startMs, width_ms AS widthMs, requests, errors, input_tokens AS inputTokens, output_tokens AS outputTokens, cost_usd AS costUsd, tool_calls AS toolCalls, assertion_failures AS assertionFailures, latency FROM metric_buckets WHERE agent = ? AND version = ? AND segment = ? AND start_ms = ?',
+      'SELECT agent, version, segment, start_ms AS startMs, width_ms AS widthMs, requests, errors, input_tokens AS inputTokens, output_tokens AS outputTokens, cost_usd AS costUsd, tool_calls AS toolCalls, assertion_failures AS assertionFailures, latency FROM metric_buckets WHERE agent = ? AND version = ? AND segment = ? AND width_ms = ? AND start_ms = ?',
     ),
     putAggregate: db.prepare(
       `INSERT INTO metric_buckets (agent, version, segment, start_ms, width_ms, requests, errors, input_tokens, output_tokens, cost_usd, tool_calls, assertion_failures, latency)
        VALUES (@agent, @version, @segment, @startMs, @widthMs, @requests, @errors, @inputTokens, @outputTokens, @costUsd, @toolCalls, @assertionFailures, @latency)
-       ON CONFLICT(agent, version, segment, start_ms) DO UPDATE SET requests = excluded.requests, errors = excluded.errors,
+       ON CONFLICT(agent, version, segment, width_ms, start_ms) DO UPDATE SET requests = excluded.requests, errors = excluded.errors,
          input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, cost_usd = excluded.cost_usd,
          tool_calls = excluded.tool_calls, assertion_failures = excluded.assertion_failures, latency = excluded.latency`,
     ),
     aggregatesSince: db.prepare(
-      'SELECT agent, version, segment, start_ms AS startMs, width_ms AS widthMs, requests, errors, input_tokens AS inputTokens, output_tokens AS outputTokens, cost_usd AS costUsd, tool_calls AS toolCalls, assertion_failures AS assertionFailures, latency FROM metric_buckets WHERE agent = ? AND start_ms >= ? ORDER BY start_ms',
+      'SELECT agent, version, segment, start_ms AS startMs, width_ms AS widthMs, requests, errors, input_tokens AS inputTokens, output_tokens AS outputTokens, cost_usd AS costUsd, tool_calls AS toolCalls, assertion_failures AS assertionFailures, latency FROM metric_buckets WHERE agent = ? AND width_ms = ? AND start_ms >= ? ORDER BY start_ms',
     ),
-    trimAggregates: db.prepare('DELETE FROM metric_buckets WHERE start_ms < ?'),
+    trimAggregates: db.prepare('DELETE FROM metric_buckets WHERE width_ms = ? AND start_ms < ?'),
     addSample: db.prepare('INSERT INTO samples (at, agent, sample) VALUES (?, ?, ?)'),
     samples: db.prepare('SELECT id, at, agent, sample FROM samples WHERE agent = ? AND id > ? ORDER BY id LIMIT ?'),
     trimSamplesByAge: db.prepare('DELETE FROM samples WHERE agent = ? AND at < ?'),
@@ -230,8 +229,7 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
   const json = jsonReader();
   const StateRow = z.object({ state: z.string() });
   const KeyRow = z.object({ key: z.string(), scope: z.string(), content: z.string(), command: z.string() });
-  const CommandAnswerRow = KeyRow.extend({ answer: jsonColumn(CommandAnswer) });
-  const TeamAnswerRow = KeyRow.extend({ answer: jsonColumn(TeamAnswer) });
+  const KeyAnswerRow = KeyRow.extend({ answer: z.string() });
   const ValueRow = z.object({ value: z.string() });
   // Schemas are made once: building one costs more than a request's own work.
   const TokenRow = TokenInfo.omit({ id: true }).extend({ hash: z.string() });
@@ -308,8 +306,8 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
     answered: (key: string) => {
       const row: unknown = statements.getCommand.get(key);
       if (row === undefined) return undefined;
-      const parsed = rowOf(CommandAnswerRow, row);
-      return { use: keyUse(parsed), answer: parsed.answer };
+      const parsed = rowOf(KeyAnswerRow, row);
+      return { use: keyUse(parsed), answer: (schema: z.ZodType) => json(schema, parsed.answer, 'command answer') };
     },
     /** The new state, the command's answer and its event, in one transaction. */
     commit: (next, change) =>
@@ -322,12 +320,6 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
     team: (name: string): TeamState => {
       const row: unknown = statements.getTeam.get(name);
       return row === undefined ? emptyTeam(name, now()) : json(TeamState, rowOf(StateRow, row).state, 'team state');
-    },
-    teamAnswered: (key: string) => {
-      const row: unknown = statements.getCommand.get(key);
-      if (row === undefined) return undefined;
-      const parsed = rowOf(TeamAnswerRow, row);
-      return { use: keyUse(parsed), answer: parsed.answer };
     },
     commitTeam: (team, states, change) =>
       writeTransaction(db, () => {
@@ -367,8 +359,8 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
       const row = found[0];
       if (row === undefined) return undefined;
       const { hash } = rowOf(TokenRow, row);
-      statements.revokeToken.run(now(), hash);
-      return tokenInfo(statements.findToken.get(hash));
+      const revoked = statements.revokeToken.run(now(), hash).changes > 0;
+      return { info: tokenInfo(statements.findToken.get(hash)), revoked };
     },
     tokenHolder: (token) => {
       const row: unknown = statements.findToken.get(tokenHash(token));
@@ -383,6 +375,7 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
             aggregate.agent,
             aggregate.version,
             aggregate.segment,
+            aggregate.widthMs,
             aggregate.startMs,
           );
           const merged = raw === undefined ? aggregate : addAggregate(rowOf(AggregateRow, raw), aggregate);
@@ -390,9 +383,10 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
         }
       });
     },
-    aggregatesSince: (agent, sinceMs) => statements.aggregatesSince.all(agent, sinceMs).map((raw) => rowOf(AggregateRow, raw)),
-    trimAggregates: (beforeMs) => {
-      statements.trimAggregates.run(beforeMs);
+    aggregatesSince: (agent, widthMs, sinceMs) =>
+      statements.aggregatesSince.all(agent, widthMs, sinceMs).map((raw) => rowOf(AggregateRow, raw)),
+    trimAggregates: (widthMs, beforeMs) => {
+      statements.trimAggregates.run(widthMs, beforeMs);
     },
     addSample: (agent: string, sample: Omit<Sample, 'id' | 'at' | 'agent'>, retention: { days: number; count: number }): void => {
       writeTransaction(db, () => {

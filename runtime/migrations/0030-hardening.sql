@@ -26,8 +26,9 @@ ALTER TABLE tokens ADD COLUMN revoked_at TEXT;
 
 DROP TABLE requests;
 
--- One row per agent, version, segment and bucket start: counters and a log-scale latency
--- histogram (index:count pairs by index, comma-separated). Reads sum rows; their cost does not
+-- One row per agent, version, segment, bucket width and start: counters and a log-scale latency
+-- histogram (index:count pairs by index, comma-separated), in two widths (fine ones for the
+-- last hours, ten-minute ones for the whole retention). Reads sum rows; their cost does not
 -- grow with traffic.
 CREATE TABLE metric_buckets (
   agent TEXT NOT NULL,
@@ -43,9 +44,10 @@ CREATE TABLE metric_buckets (
   tool_calls INTEGER NOT NULL,
   assertion_failures INTEGER NOT NULL,
   latency TEXT NOT NULL,
-  PRIMARY KEY (agent, version, segment, start_ms)
+  PRIMARY KEY (agent, version, segment, width_ms, start_ms)
 );
-CREATE INDEX metric_buckets_by_start ON metric_buckets(start_ms);
+CREATE INDEX metric_buckets_by_agent ON metric_buckets(agent, width_ms, start_ms);
+CREATE INDEX metric_buckets_by_age ON metric_buckets(width_ms, start_ms);
 
 -- Keys from before scopes were named: an agent's keys were stored under its bare name.
 UPDATE commands SET scope = 'agent:' || scope WHERE scope NOT LIKE 'team:%';

@@ -28,7 +28,16 @@ describe("the runtime operator's egress policy", () => {
       '::ffff:127.0.0.1',
     ])
       expect(isPrivateAddress(host), host).toBe(true);
-    for (const host of ['8.8.8.8', '172.32.0.1', '100.128.0.1', 'api.openai.com', '2606:4700::1'])
+    for (const host of [
+      '8.8.8.8',
+      '172.32.0.1',
+      '100.128.0.1',
+      'api.openai.com',
+      '2606:4700::1',
+      '::ffff:808:808',
+      '64:ff9b::808:808',
+      '2002:808:808::1',
+    ])
       expect(isPrivateAddress(host), host).toBe(false);
   });
 
@@ -46,6 +55,20 @@ describe("the runtime operator's egress policy", () => {
 
   it('refuses what the operator did not allow, each rule by name, and nothing else', () => {
     expect(policyProblems(config({ provider: 'mock', mock: { rules: [{ reply: 'x' }] } }), CLOSED_POLICY)).toEqual([]);
+    expect(
+      policyProblems(
+        config({
+          provider: 'mock',
+          mock: {
+            rules: [
+              { match: 'billing|refund', reply: 'x' },
+              { match: '^user: (a+)+$', reply: 'y' },
+            ],
+          },
+        }),
+        CLOSED_POLICY,
+      ),
+    ).toEqual([expect.stringMatching(/mock rule match \/\^user: \(a\+\)\+\$\/ nests repetition/)]);
     expect(policyProblems(config({}), CLOSED_POLICY)).toEqual([
       expect.stringMatching(/^base_url https:\/\/api\.openai\.com: host api\.openai\.com:443 is not allowed/),
     ]);

@@ -206,7 +206,18 @@ export const Capture = z.object({
   retentionDays: z.int().min(1).default(7),
   retentionCount: z.int().min(1).default(10_000),
   /** Regular expressions whose matches are replaced by [redacted] before a sample is stored. */
-  redact: z.array(z.string()).default([]),
+  redact: z
+    .array(
+      z.string().refine((pattern) => {
+        try {
+          new RegExp(pattern, 'g');
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'a redact pattern must be a valid regular expression'),
+    )
+    .default([]),
 });
 export type Capture = z.infer<typeof Capture>;
 

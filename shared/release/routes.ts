@@ -345,7 +345,12 @@ export function matchRoute(method: string, path: string): { name: RouteName; par
     const found = candidate.pattern.exec(path);
     if (!found) continue;
     const params: Record<string, string> = {};
-    candidate.names.forEach((param, index) => (params[param] = decodeURIComponent(found[index + 1] ?? '')));
+    try {
+      candidate.names.forEach((param, index) => (params[param] = decodeURIComponent(found[index + 1] ?? '')));
+    } catch {
+      // A malformed escape names no agent, team or hash: no route.
+      return null;
+    }
     return { name: candidate.name, params };
   }
   return null;

@@ -73,6 +73,16 @@ export function checkGate(plan: ReleasePlan | null, version: VersionRef): void {
     );
 }
 
+/**
+ * The eval gate for a version about to serve all of an agent's traffic without a canary (a
+ * rollback to a named version, a team release): one that served as stable before has been
+ * through it; any other must pass it, or a rollback would be a way around the gate.
+ */
+export function checkGateUnlessServedBefore(state: ReleaseState, plan: ReleasePlan | null, version: VersionRef): void {
+  const servedBefore = state.stable?.hash === version.hash || state.history.some((entry) => entry.hash === version.hash);
+  if (!servedBefore) checkGate(plan, version);
+}
+
 /** A weight set by hand that is one of the plan's steps moves the plan there (and its hold starts again). */
 function atPlanStep(state: ReleaseState, plan: ReleasePlan, weight: number): ReleaseState {
   const step = plan.steps.findIndex((candidate) => candidate.weight === weight);
@@ -200,6 +210,7 @@ function applyBare(
     case 'rollback': {
       if (action.to) {
         const target = uploaded(action.to);
+        checkGateUnlessServedBefore(state, context.plan, target);
         const history = state.stable && state.stable.hash !== target.hash ? [...state.history, state.stable] : state.history;
         return next(
           { stable: target, canary: null, paused: false, plan: null, history },

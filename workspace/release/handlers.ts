@@ -347,7 +347,9 @@ export function createReleaseHandlers(
               ? versionOf(agent, action.to)
               : null;
         const runtimeAction = runtimeActionOf(action, named?.hash ?? null);
-        const saved = action.type === 'canary' ? (latestPlan(ws, agent)?.plan ?? null) : null;
+        // A canary, or a rollback to a version that may never have served, meets the plan's eval gate: its evidence goes with it.
+        const saved =
+          action.type === 'canary' || (action.type === 'rollback' && named) ? (latestPlan(ws, agent)?.plan ?? null) : null;
         try {
           if (named) await runtime.upload(agent, named.hash, named.semver, named.files);
           if (saved && named) await runtime.setPlan(agent, planWithEvidence(ws, agent, saved, named.hash));

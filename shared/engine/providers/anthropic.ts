@@ -55,6 +55,8 @@ export function anthropicMessages(platform: Platform): Provider {
         maxRetries: 0,
         timeout: 24 * 3600 * 1000,
         dangerouslyAllowBrowser: true,
+        // Only the key the version names is sent: never ANTHROPIC_AUTH_TOKEN from the environment.
+        authToken: null,
       }),
   );
   const prepare = ({ config, messages, tools }: ProviderRequest) => {

@@ -45,6 +45,9 @@ export function openAICompatible(platform: Platform): Provider {
         maxRetries: 0,
         timeout: 24 * 3600 * 1000,
         dangerouslyAllowBrowser: true,
+        // Nothing from the environment (OPENAI_ORG_ID, OPENAI_PROJECT_ID) goes to whatever host a version names.
+        organization: null,
+        project: null,
       }),
   );
   const prepare = ({ config, messages, tools }: ProviderRequest) => {
