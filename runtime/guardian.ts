@@ -1,6 +1,6 @@
 import type { ReleaseState, RuntimeEvent } from '../shared/release/protocol';
 import { nextPlanMove } from '../shared/release/state';
-import { firstTrip, windowStats } from '../shared/release/window';
+import { firstTrip, inWindow, windowStats } from '../shared/release/window';
 import type { Recorder } from './metrics';
 import { RUNTIME_ACTOR, type ReleaseControl } from './release-control';
 import type { RuntimeStore } from './store';
@@ -22,7 +22,10 @@ export function startGuardian(
     if (!canary) return;
     const guardrails = store.setting(state.agent, 'guardrails');
     if (guardrails) {
-      const stats = windowStats(recorder.window(state.agent, canary.hash, guardrails.windowMs));
+      // The window as the app computes it too: the buckets that overlap it (shared/release/window.ts).
+      const stats = windowStats(
+        inWindow(recorder.window(state.agent, canary.hash, guardrails.windowMs), guardrails.windowMs, nowMs),
+      );
       const trip = firstTrip(guardrails, stats);
       if (trip) {
         options.emit(

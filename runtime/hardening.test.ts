@@ -130,7 +130,8 @@ describe('the runtime runs only what its operator allowed', () => {
     runtime = tightened;
     const invoker = runtimeApi(tightened.url, tightened.tokens.invoker);
     const call = await invoker<{ error: { message: string } }>('POST', '/v1/agents/triage/invoke', QUESTION);
-    expect(call.status).toBe(403);
+    // The operator's flags, not the caller, are why it cannot run: the runtime's trouble, 503.
+    expect(call.status).toBe(503);
     expect(call.body.error.message).toMatch(/key OPENAI is bound to no host/);
     expect(call.headers.get('x-slipway-version')).toBe(`1.0.0 ${keyed.hash}`);
     const deployer = runtimeApi(tightened.url, tightened.tokens.deployer);
@@ -213,6 +214,20 @@ describe('a token does only what its role says', () => {
     expect(made.status).toBe(201);
     const dashboard = runtimeApi(started.url, made.body.token);
     expect((await dashboard('GET', '/v1/agents/triage/release')).status).toBe(200);
+    const brief = await admin<{ token: string }>('POST', '/v1/tokens', {
+      role: 'viewer',
+      name: 'brief',
+      expiresAt: new Date(Date.now() + 300).toISOString(),
+    });
+    const briefApi = runtimeApi(started.url, brief.body.token);
+    expect((await briefApi('GET', '/v1/agents/triage/release')).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect((await briefApi<{ error: { message: string } }>('GET', '/v1/agents/triage/release')).body.error.message).toMatch(
+      /expired at/,
+    );
+    // Token events name every token: a viewer does not see them.
+    const seenByViewer = await as('deployer')<{ events: RuntimeEvent[] }>('GET', '/v1/events?stream=false');
+    expect(seenByViewer.body.events.filter((event) => event.type.startsWith('token-'))).toEqual([]);
     const expired = execFileSync(
       process.execPath,
       [BIN, 'token', 'create', '--data', started.dir, '--role', 'viewer', '--expires', '2020-01-01T00:00:00Z'],
@@ -237,6 +252,7 @@ describe('a token does only what its role says', () => {
       ['token-created', 'test admin'],
       ['token-revoked', 'test viewer'],
       ['token-created', 'dashboard'],
+      ['token-created', 'brief'],
       ['token-created', 'unnamed'],
       ['token-revoked', 'dashboard'],
     ]);
@@ -316,7 +332,12 @@ describe('bodies are bounded', () => {
     const health = await fetch(`${started.url}/health`);
     expect(health.status).toBe(200);
     expect((await as('viewer')('GET', '/v1/agents/triage/release')).status).toBe(200);
-    void held;
+    // …while the eight are still being read, none answered yet.
+    const settled = await Promise.race([
+      Promise.all(held).then(() => 'answered'),
+      new Promise((resolve) => setTimeout(() => resolve('still held'), 200)),
+    ]);
+    expect(settled).toBe('still held');
   });
 });
 
@@ -353,7 +374,7 @@ describe('metrics stay cheap and see failures', () => {
     try {
       const { rows, seconds } = db
         .prepare(
-          "SELECT count(*) AS rows, (max(start_ms) - min(start_ms)) / 1000 + 1 AS seconds FROM metric_buckets WHERE agent = 'triage'",
+          "SELECT count(*) AS rows, (max(start_ms) - min(start_ms)) / 1000 + 1 AS seconds FROM metric_buckets WHERE agent = 'triage' AND width_ms = 1000",
         )
         .get() as { rows: number; seconds: number };
       // One row per second's bucket (the tests' runtimes use 1 s buckets): bounded by time, not by the 40,000 requests.
@@ -431,7 +452,9 @@ describe('upstream behaviour a client can rely on', () => {
     fake = await startFakeLlm((request) =>
       JSON.stringify(request.body).includes('limit')
         ? { kind: 'status', status: 429, retryAfter: '1' }
-        : { kind: 'status', status: 400, body: '{"error":{"message":"bad"}}' },
+        : JSON.stringify(request.body).includes('slow')
+          ? { kind: 'status', status: 408 }
+          : { kind: 'status', status: 400, body: '{"error":{"message":"bad"}}' },
     );
     const { deploy, runtime: started } = await open({ flags: LOOPBACK });
     await deploy('triage', overOpenAi(`${fake.url}/v1`, 'retries: 1\n'));
@@ -454,6 +477,10 @@ describe('upstream behaviour a client can rely on', () => {
     expect(bad.status).toBe(502);
     expect(((await bad.json()) as { error: { type: string; message: string } }).error).toMatchObject({ type: 'api_error' });
     expect(fake.requests.length - before).toBe(1);
+    // A 408 is worth the version's retry.
+    const timedOut = fake.requests.length;
+    expect((await chat('slow')).status).toBe(502);
+    expect(fake.requests.length - timedOut).toBe(2);
     const unauthorized = await fetch(`${started.url}/v1/chat/completions`, { method: 'POST', body: '{}' });
     expect(((await unauthorized.json()) as { error: { type: string } }).error.type).toBe('authentication_error');
     expect(unauthorized.headers.get('x-slipway-request-id')).toMatch(/^req_/);
@@ -461,7 +488,7 @@ describe('upstream behaviour a client can rely on', () => {
 
   it('cancels the upstream call when the client disconnects', async () => {
     fake = await startFakeLlm(() => ({ kind: 'hang' }));
-    const { deploy, runtime: started } = await open({ flags: LOOPBACK });
+    const { deploy, as, runtime: started } = await open({ flags: LOOPBACK });
     await deploy('triage', overOpenAi(`${fake.url}/v1`, 'retries: 0\ntimeout_ms: 60000\n'));
     const controller = new AbortController();
     const call = fetch(`${started.url}/v1/agents/triage/invoke`, {
@@ -475,6 +502,9 @@ describe('upstream behaviour a client can rely on', () => {
     await call;
     await fake.abandoned(1);
     expect(fake.requests).toHaveLength(1);
+    // A caller that hung up is not the version's failure: nothing is counted against it.
+    const { body } = await as('viewer')<{ buckets: Array<{ errors: number }> }>('GET', '/v1/agents/triage/metrics');
+    expect(body.buckets.reduce((sum, bucket) => sum + bucket.errors, 0)).toBe(0);
   });
 
   it("keeps a caller's system messages as system messages after the version's, refuses what it would ignore, and lists its models", async () => {
@@ -504,6 +534,11 @@ describe('upstream behaviour a client can rely on', () => {
       ['n', 2, /n must be 1/],
       ['temperature', 0.9, /temperature is set by the served version's config\.yaml/],
       ['frobnicate', true, /frobnicate is not a field this runtime serves/],
+      [
+        'messages',
+        [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x/y.png' } }] }],
+        /only text content parts are served/,
+      ],
     ] as const) {
       const refused = await invoker<{ error: { message: string; type: string } }>('POST', '/v1/chat/completions', {
         model: 'triage',
@@ -548,6 +583,9 @@ describe('versions and data', () => {
         JSON.stringify(kept.files),
       );
       db.prepare("INSERT INTO commands (idempotency_key, agent, answer, at) VALUES ('old-key-1', 'triage', '{}', 'then')").run();
+      db.prepare(
+        "INSERT INTO requests (agent, version, at_ms, latency_ms, error, input_tokens, output_tokens, cost_usd, tool_calls, assertion_failed) VALUES ('triage', ?, ?, 12, 1, 3, 2, 0.01, 0, 0)",
+      ).run(kept.hash, Date.now() - 5000);
       db.close();
 
       const { runtime: started, as } = await open({ dir });
@@ -559,6 +597,13 @@ describe('versions and data', () => {
         action: { type: 'deploy', version: kept.hash },
       });
       expect(deployed.status).toBe(200);
+      // The requests served before the upgrade still count: folded into buckets.
+      const { body } = await as('viewer')<{ buckets: Array<{ requests: number; errors: number }> }>(
+        'GET',
+        '/v1/agents/triage/metrics',
+      );
+      expect(body.buckets.reduce((sum, bucket) => sum + bucket.requests, 0)).toBe(1);
+      expect(body.buckets.reduce((sum, bucket) => sum + bucket.errors, 0)).toBe(1);
       const copy = join(tempDir('slipway-runtime-backup-').dir, 'copy.db');
       expect(
         execFileSync(process.execPath, [BIN, 'backup', '--data', started.dir, '--to', copy], { encoding: 'utf8' }),

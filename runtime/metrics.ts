@@ -86,28 +86,33 @@ export interface RecorderOptions {
   flushMs: number;
   /** Width of a fine bucket. */
   bucketMs: number;
-  /** How long aggregates are kept (ten-minute ones; fine ones for FINE_RETENTION_MS of it). */
+  /** How long aggregates are kept (ten-minute ones; fine ones for FINE_ROWS buckets of it, six hours at most). */
   retentionMs: number;
   now?: () => number;
 }
 
-/** Fine buckets are kept this long; reads reaching further back, or asking wider buckets, use ten-minute ones. */
-export const FINE_RETENTION_MS = 6 * 3_600_000;
+/**
+ * Fine buckets are kept six hours, or 2,160 buckets when they are narrower than 10 s; reads
+ * reaching further back, or asking wider buckets, use ten-minute ones. Either way a read touches
+ * at most 2,160 fine rows, or one ten-minute row per 10 minutes of the retention, per version.
+ */
+const FINE_ROWS = 2160;
 const COARSE_MS = 600_000;
 
 /**
  * Served requests are counted at record time into one aggregate per agent, version, segment and
  * bucket — in two widths, fine and ten minutes — held in memory and added to the database every
  * flush interval (one transaction), so the database is neither on a request's path nor grows
- * with traffic; a read flushes first, so guardrails see every request. A read touches at most
- * the rows of six hours of fine buckets or of the retention's ten-minute ones, per version,
- * whatever the traffic was. Aggregates past their retention are trimmed as they flush.
+ * with traffic; a read flushes first, so guardrails see every request. A read touches a bounded
+ * number of rows per version (FINE_ROWS), whatever the traffic was. Aggregates past their
+ * retention are trimmed as they flush.
  * The Prometheus registry uses the OpenTelemetry GenAI names in Prometheus label syntax.
  */
 export function createRecorder(store: RuntimeStore, options: RecorderOptions) {
   const now = options.now ?? Date.now;
   const widths = options.bucketMs >= COARSE_MS ? [options.bucketMs] : [options.bucketMs, COARSE_MS];
   const coarse = widths.at(-1) ?? COARSE_MS;
+  const fineRetentionMs = Math.min(FINE_ROWS * options.bucketMs, options.retentionMs);
   let pending = new Map<string, Aggregate>();
   let trimmedAt = 0;
   const flush = () => {
@@ -118,8 +123,7 @@ export function createRecorder(store: RuntimeStore, options: RecorderOptions) {
     if (at - trimmedAt >= 60_000) {
       trimmedAt = at;
       store.trimAggregates(coarse, at - options.retentionMs);
-      if (coarse !== options.bucketMs)
-        store.trimAggregates(options.bucketMs, at - Math.min(FINE_RETENTION_MS, options.retentionMs));
+      if (coarse !== options.bucketMs) store.trimAggregates(options.bucketMs, at - fineRetentionMs);
     }
   };
   const timer = setInterval(flush, options.flushMs);
@@ -185,7 +189,7 @@ export function createRecorder(store: RuntimeStore, options: RecorderOptions) {
     flush();
     const at = now();
     const since = Math.max(sinceMs, at - options.retentionMs);
-    const width = bucketMs < coarse && since >= at - FINE_RETENTION_MS ? options.bucketMs : coarse;
+    const width = bucketMs < coarse && since >= at - fineRetentionMs ? options.bucketMs : coarse;
     return store.aggregatesSince(agent, width, Math.floor(since / width) * width);
   };
 

@@ -19,6 +19,8 @@ import {
   applyTeamRelease,
   applyTeamRollback,
   checkGateUnlessServedBefore,
+  teamRollbackTarget,
+  versionPutInFront,
 } from '../shared/release/state';
 import type { KeyUse, RuntimeStore } from './store';
 
@@ -66,14 +68,7 @@ export function createReleaseControl(
     const state = store.state(agent);
     // Whatever a command puts in front of traffic must be allowed to run now (the flags may have
     // changed since it was uploaded) — except the runtime's own rollbacks, which are never held back.
-    const moving =
-      'version' in action
-        ? action.version
-        : action.type === 'promote'
-          ? state.canary?.hash
-          : action.type === 'rollback' && actor !== RUNTIME_ACTOR
-            ? (action.to ?? (state.canary ? undefined : state.history.at(-1)?.hash))
-            : undefined;
+    const moving = actor === RUNTIME_ACTOR && action.type === 'rollback' ? undefined : versionPutInFront(state, action);
     if (moving) mayRun(agent, moving);
     const { state: next, happened } = applyAction(state, action, {
       version: (hash) => store.version(agent, hash)?.ref,
@@ -178,7 +173,7 @@ export function createReleaseControl(
       const replayed = replay(store.answered(command.idempotencyKey), use, TeamAnswer);
       if (replayed) return replayed;
       const team = currentTeam(name, command.expectedGeneration);
-      for (const [agent, version] of Object.entries(team.history.at(-1)?.members ?? {})) mayRun(agent, version.hash);
+      for (const [agent, version] of Object.entries(teamRollbackTarget(team))) mayRun(agent, version.hash);
       const next = applyTeamRollback(team, (agent) => store.state(agent), store.now());
       return commitTeam(next.team, next.states, use, actor, (state) => ({
         type: 'team-rolled-back',

@@ -124,7 +124,7 @@ export interface BodyBudget {
  * Content-Length, else as it arrives), and with 503 when holding it would take the bodies held
  * at once past the budget.
  */
-async function readJson(request: IncomingMessage, limit: number, budget: BodyBudget): Promise<unknown> {
+async function readJson(request: IncomingMessage, response: ServerResponse, limit: number, budget: BodyBudget): Promise<unknown> {
   const declared = Number(request.headers['content-length'] ?? NaN);
   if (declared > limit) throw tooLarge(limit);
   const chunks: Buffer[] = [];
@@ -145,9 +145,13 @@ async function readJson(request: IncomingMessage, limit: number, budget: BodyBud
       budget.held += length;
       chunks.push(chunk as Buffer);
     }
-  } finally {
+  } catch (error) {
     budget.held -= chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+    throw error;
   }
+  // A body read is held until its answer is written (a chat waiting on its upstream still holds it).
+  const held = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+  response.once('close', () => (budget.held -= held));
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') return {};
   let value: unknown;
@@ -400,10 +404,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         },
       };
     },
-    events: ({ query, request, response }) => {
+    events: ({ query, request, response, holder }) => {
       const agent = query.agent ?? null;
+      // Token events name every token and its role: only an admin, who may list tokens, sees them.
+      const shown = (event: RuntimeEvent) => holder?.role === 'admin' || !event.type.startsWith('token-');
       let cursor = Number(request.headers['last-event-id'] ?? query.after ?? 0) || 0;
-      if (query.stream === 'false') return { body: { events: store.eventsSince(cursor, agent) } };
+      if (query.stream === 'false') return { body: { events: store.eventsSince(cursor, agent).filter(shown) } };
       response.writeHead(200, {
         'content-type': 'text/event-stream',
         'cache-control': 'no-cache',
@@ -412,7 +418,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
       });
       response.flushHeaders();
       const write = (event: RuntimeEvent) => {
-        if (event.id <= cursor) return;
+        if (event.id <= cursor || !shown(event)) return;
         // A stream lasts only as long as its token: revoked or expired since it opened, it ends here.
         try {
           requireRole(store, request.headers.authorization, routes.events.roles ?? []);
@@ -503,15 +509,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   /** One request: its route from the table, the token's holder, the path, query and body checked, then its handler. */
   const handle = async (request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://runtime');
-    // HEAD is GET without its body (Node leaves the body out of a HEAD answer).
-    const method = request.method === 'HEAD' ? 'GET' : (request.method ?? 'GET');
+    // HEAD /health is GET without its body (Node leaves the body out of a HEAD answer).
+    const method = request.method === 'HEAD' && url.pathname === '/health' ? 'GET' : (request.method ?? 'GET');
     const found = matchRoute(method, url.pathname);
     if (!found) throw new HttpError(404, 'not_found', `no such endpoint: ${method} ${url.pathname}`);
     const spec: Route = routes[found.name];
     const holder = spec.roles ? requireRole(store, request.headers.authorization, spec.roles) : null;
     for (const [name, value] of Object.entries(found.params)) parse(PATH_PARAMS[name as keyof typeof PATH_PARAMS], value, name);
     const query = spec.query ? parse(spec.query, Object.fromEntries(url.searchParams), 'query') : undefined;
-    const body = spec.body ? parse(spec.body, await readJson(request, limits[spec.limit ?? 'command'], budget)) : undefined;
+    const body = spec.body
+      ? parse(spec.body, await readJson(request, response, limits[spec.limit ?? 'command'], budget))
+      : undefined;
     const gone = new AbortController();
     response.on('close', () => {
       if (!response.writableFinished) gone.abort(new Error('the client went away'));
@@ -543,8 +551,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         return;
       }
       send(response, status, body, headers);
-      // A body refused before it was read: nothing more of it is read.
-      if (status === 413 || status === 503) response.once('finish', () => request.destroy());
+      // A body refused before it was read: the answer goes out with `connection: close`, and a
+      // sender that keeps sending is cut off shortly after (at once would reset the answer too).
+      if (status === 413 || status === 503) response.once('finish', () => setTimeout(() => request.destroy(), 2000).unref());
     });
   });
   // A request Node cannot parse (a bad request line, headers past the limit) still gets a JSON error and an id.

@@ -9,7 +9,7 @@ import { SlipwayError } from '../shared/errors';
 import type { ChatRequest, InvokeRequest, ReleaseState, VersionRef } from '../shared/release/protocol';
 import { route } from '../shared/release/state';
 import { parseAgentFiles, type ParsedAgent } from '../shared/validate-files';
-import { policyProblems, type EgressPolicy } from '../shared/release/policy';
+import { keyName, policyProblems, type EgressPolicy } from '../shared/release/policy';
 import { versionPlatform } from './egress';
 import type { Recorder } from './metrics';
 import type { RuntimeStore } from './store';
@@ -172,7 +172,15 @@ export function createServing(
     vars: Record<string, unknown>,
     options: ServeOptions,
   ): Promise<ModelTurn> => {
-    if (version.problems.length > 0) throw refusedByPolicy(version.problems, version.ref.semver);
+    // What the operator's flags or environment lack is the runtime's trouble, not the caller's: 503.
+    if (version.problems.length > 0)
+      throw new SlipwayError('unavailable', refusedByPolicy(version.problems, version.ref.semver).message);
+    const key = keyName(version.agent.config);
+    if (key && (await version.context).platform.secrets.get(key) === undefined)
+      throw new SlipwayError(
+        'unavailable',
+        `version ${version.ref.semver} needs the key ${key}, which this runtime does not have: its operator sets SLIPWAY_KEY_${key}`,
+      );
     const context = { ...(await version.context), signal: options.signal };
     const { turn } = await callModel(context, version.agent.config, messages, version.agent.tools, vars, options.onText);
     return turn;
@@ -297,8 +305,10 @@ export function createServing(
     try {
       turn = await run(version, messages, vars, options);
     } catch (error) {
-      // A failure counts with the time it took: a canary whose upstream hangs must trip a p95 guardrail.
-      await record(agentName, version, { turn: null, latencyMs: deps.platform.now() - started });
+      // A failure counts with the time it took: a canary whose upstream hangs must trip a p95
+      // guardrail. A caller that went away is not the version's failure (or any invoker could
+      // roll a canary back by hanging up), so it does not count at all.
+      if (!options.signal.aborted) await record(agentName, version, { turn: null, latencyMs: deps.platform.now() - started });
       throw error instanceof EngineError ? new UpstreamError(error, version.ref) : error;
     }
     const latencyMs = deps.platform.now() - started;

@@ -24,8 +24,6 @@ ALTER TABLE commands ADD COLUMN command TEXT NOT NULL DEFAULT '';
 ALTER TABLE tokens ADD COLUMN expires_at TEXT;
 ALTER TABLE tokens ADD COLUMN revoked_at TEXT;
 
-DROP TABLE requests;
-
 -- One row per agent, version, segment, bucket width and start: counters and a log-scale latency
 -- histogram (index:count pairs by index, comma-separated), in two widths (fine ones for the
 -- last hours, ten-minute ones for the whole retention). Reads sum rows; their cost does not
@@ -48,6 +46,16 @@ CREATE TABLE metric_buckets (
 );
 CREATE INDEX metric_buckets_by_agent ON metric_buckets(agent, width_ms, start_ms);
 CREATE INDEX metric_buckets_by_age ON metric_buckets(width_ms, start_ms);
+
+-- The requests served before: their counters folded into both widths of buckets (their
+-- latencies are not: the histogram starts with the requests served from now on), so a canary's
+-- guardrail window holds across the upgrade.
+INSERT INTO metric_buckets (agent, version, segment, start_ms, width_ms, requests, errors, input_tokens, output_tokens, cost_usd, tool_calls, assertion_failures, latency)
+  SELECT agent, version, '', (at_ms / width) * width, width, count(*), sum(error), sum(input_tokens), sum(output_tokens),
+         sum(cost_usd), sum(tool_calls), sum(assertion_failed), ''
+  FROM requests, (SELECT 10000 AS width UNION ALL SELECT 600000)
+  GROUP BY agent, version, width, at_ms / width;
+DROP TABLE requests;
 
 -- Keys from before scopes were named: an agent's keys were stored under its bare name.
 UPDATE commands SET scope = 'agent:' || scope WHERE scope NOT LIKE 'team:%';

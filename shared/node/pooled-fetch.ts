@@ -88,8 +88,8 @@ function readAll(response: IncomingMessage): Promise<Buffer> {
  * server-sent event stream is handed on as it arrives, never buffered. `lookup` resolves host
  * names for every connection (the runtime's refuses private addresses).
  */
-export function pooledFetch(options: { lookup?: LookupFunction } = {}): typeof fetch {
-  const lookup = options.lookup ? { lookup: options.lookup } : {};
+export function pooledFetch(settings: { lookup?: LookupFunction } = {}): typeof fetch {
+  const lookup = settings.lookup ? { lookup: settings.lookup } : {};
   const agents = {
     'http:': new HttpAgent({ keepAlive: true, maxSockets: 64, ...lookup }),
     'https:': new HttpsAgent({ keepAlive: true, maxSockets: 64, ...lookup }),
@@ -100,8 +100,11 @@ export function pooledFetch(options: { lookup?: LookupFunction } = {}): typeof f
     if (
       (body !== null && typeof body !== 'string' && !(body instanceof Uint8Array)) ||
       (url.protocol !== 'http:' && url.protocol !== 'https:')
-    )
+    ) {
+      // The platform's fetch would resolve names without `lookup` (and follow redirects): with one, never.
+      if (settings.lookup) throw new TypeError('this fetch sends text or bytes over http(s) only');
       return fetch(input, init);
+    }
     const given = init?.headers ?? (input instanceof Request ? input.headers : undefined);
     const headers: Record<string, string> = {};
     (given instanceof Headers ? given : new Headers(given)).forEach((value, key) => {

@@ -342,7 +342,11 @@ export const ChatRequest = z
         z.object({
           role: z.enum(['system', 'user', 'assistant', 'tool', 'developer']),
           content: z
-            .union([z.string(), z.null(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() }))])
+            .union(
+              [z.string(), z.null(), z.array(z.looseObject({ type: z.literal('text'), text: z.string() }))],
+              // Text parts only: an image or audio part would be dropped without a word, so it is refused.
+              { error: 'content is a string or a list of text parts: only text content parts are served' },
+            )
             .optional(),
           tool_calls: z
             .array(

@@ -34,7 +34,7 @@ import {
  */
 
 /** The protocol this table describes. The runtime says it in `/health` and on every answer. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 export const PROTOCOL_HEADER = 'x-slipway-protocol';
 /** On every answer: the request's id (a chat completion's `id` too), which outcomes reported later name. */
 export const REQUEST_ID_HEADER = 'x-slipway-request-id';

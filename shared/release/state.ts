@@ -83,6 +83,23 @@ export function checkGateUnlessServedBefore(state: ReleaseState, plan: ReleasePl
   if (!servedBefore) checkGate(plan, version);
 }
 
+/**
+ * The version a command would put in front of traffic, if any: the one it names, the canary a
+ * promotion makes stable, the stable a rollback returns to (a canary's rollback changes no
+ * stable, so none).
+ */
+export function versionPutInFront(state: ReleaseState, action: CommandAction): string | undefined {
+  if ('version' in action) return action.version;
+  if (action.type === 'promote') return state.canary?.hash;
+  if (action.type === 'rollback') return action.to ?? (state.canary ? undefined : state.history.at(-1)?.hash);
+  return undefined;
+}
+
+/** The team release a team rollback restores: its members' versions; none when there is no earlier release. */
+export function teamRollbackTarget(team: TeamState): Record<string, VersionRef> {
+  return team.history.at(-1)?.members ?? {};
+}
+
 /** A weight set by hand that is one of the plan's steps moves the plan there (and its hold starts again). */
 function atPlanStep(state: ReleaseState, plan: ReleasePlan, weight: number): ReleaseState {
   const step = plan.steps.findIndex((candidate) => candidate.weight === weight);
@@ -317,7 +334,7 @@ export function applyTeamRollback(
   states: (agent: string) => ReleaseState,
   now: string,
 ): { team: TeamState; states: ReleaseState[]; restored: TeamState['history'][number] } {
-  const restored = team.history[team.history.length - 1];
+  const restored = team.history.at(-1);
   if (!restored) throw refused(`team ${team.team} has no previous team release to roll back to`);
   const next = applyTeamRelease(
     { ...team, history: team.history.slice(0, -1), members: {} },

@@ -6,8 +6,9 @@ import type { Guardrails, LatencyHistogram, MetricsBucket } from './protocol';
  *
  * Latencies are kept in a log-scale histogram: bucket i > 0 holds (MIN·γ^(i-1), MIN·γ^i] and is
  * read back as the point with equal relative distance to both ends, so any quantile is within
- * (γ-1)/(γ+1) ≈ 1% of the exact one (DDSketch's construction; ~900 possible buckets from
- * 0.01 ms to ten minutes, a few dozen in use for real traffic). Bucket 0 holds [0, MIN].
+ * (γ-1)/(γ+1) ≈ 1% of the exact one (DDSketch's construction; 1024 buckets from 0.01 ms to
+ * about 1.8 hours, the last holding anything longer; a few dozen in use for real traffic).
+ * Bucket 0 holds [0, MIN].
  * Histograms add, so a window's figures are the sum of its buckets' and a read's cost does not
  * grow with the requests served.
  */

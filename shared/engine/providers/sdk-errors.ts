@@ -34,7 +34,12 @@ export function fromSdkError(error: unknown, provider: string, redactText: (text
   const message = redactText(String(failure.message ?? error));
   if (name === 'APIUserAbortError') return new EngineError('cancelled', `${provider} call aborted`);
   if (name === 'APIConnectionTimeoutError') return new EngineError('timeout', `${provider} did not answer in time`);
-  if (name === 'APIConnectionError') return new EngineError('network', `${provider} cannot be reached: ${message}`);
+  if (name === 'APIConnectionError') {
+    // A host the runtime refuses to connect to stays refused: not a network fault to retry.
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    if (cause?.code === 'EPRIVATE') return new EngineError('config', `${provider}: ${redactText(String(cause.message))}`);
+    return new EngineError('network', `${provider} cannot be reached: ${message}`);
+  }
   if (typeof failure.status === 'number') {
     if (failure.status === 429) {
       return new EngineError('rate_limited', `${provider} rate limit (HTTP 429): ${message}`, {
