@@ -34,6 +34,8 @@ export function emptyAggregate(key: Pick<Aggregate, 'agent' | 'version' | 'segme
 
 /** Adds `from`'s counters and histogram into `into` (in place). */
 export function addAggregate(into: Aggregate, from: Aggregate): Aggregate {
+  // Added to, its stored text no longer says its latencies.
+  delete into.stored;
   into.requests += from.requests;
   into.errors += from.errors;
   into.inputTokens += from.inputTokens;
@@ -60,7 +62,8 @@ export function toBuckets(rows: Aggregate[], bucketMs: number, nowMs: number): M
   return [...groups.values()]
     .sort((a, b) => a.startMs - b.startMs || a.version.localeCompare(b.version))
     .map((group) => {
-      const [latencyP50 = null, latencyP95 = null, latencyP99 = null] = histogramQuantiles(group.latency, [0.5, 0.95, 0.99]);
+      const [latencyP50 = null, latencyP95 = null, latencyP99 = null] =
+        group.stored?.quantiles ?? histogramQuantiles(group.latency, [0.5, 0.95, 0.99]);
       return {
         version: group.version,
         segment: group.segment,
@@ -77,7 +80,7 @@ export function toBuckets(rows: Aggregate[], bucketMs: number, nowMs: number): M
         costUsd: group.costUsd,
         toolCalls: group.toolCalls,
         assertionFailures: group.assertionFailures,
-        latency: encodeHistogram(group.latency),
+        latency: group.stored?.histogram ?? encodeHistogram(group.latency),
       };
     });
 }

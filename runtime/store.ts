@@ -10,6 +10,7 @@ import {
   Capture,
   type CommandAnswer,
   Guardrails,
+  type LatencyHistogram,
   ReleasePlan,
   ReleaseState,
   Role,
@@ -25,7 +26,7 @@ import { emptyState, emptyTeam } from '../shared/release/state';
 import { describeIssues } from '../shared/issues';
 import { jsonColumn } from '../shared/json-column';
 import { addAggregate } from './metrics';
-import { addHistogram, encodeHistogram, newCounts, type Counts } from '../shared/release/window';
+import { addHistogram, encodeHistogram, histogramQuantiles, newCounts, type Counts } from '../shared/release/window';
 
 export const MIGRATIONS_DIR = join(packageRoot(), 'runtime', 'migrations');
 export const RUNTIME_DB = 'runtime.db';
@@ -47,6 +48,8 @@ export interface Aggregate {
   toolCalls: number;
   assertionFailures: number;
   latency: Counts;
+  /** The histogram and its p50, p95, p99 as stored, on a bucket read back and not added to since. */
+  stored?: { histogram: LatencyHistogram; quantiles: Array<number | null> };
 }
 
 /** What an idempotency key was first used for: its scope (agent:A, team:T), a hash of the command, the command. */
@@ -205,17 +208,18 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
     ),
     revokeToken: db.prepare('UPDATE tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL'),
     getAggregate: db.prepare(
-      'SELECT agent, version, segment, start_ms AS startMs, width_ms AS widthMs, requests, errors, input_tokens AS inputTokens, output_tokens AS outputTokens, cost_usd AS costUsd, tool_calls AS toolCalls, assertion_failures AS assertionFailures, latency FROM metric_buckets WHERE agent = ? AND version = ? AND segment = ? AND width_ms = ? AND start_ms = ?',
+      'SELECT agent, version, segment, start_ms AS startMs, width_ms AS widthMs, requests, errors, input_tokens AS inputTokens, output_tokens AS outputTokens, cost_usd AS costUsd, tool_calls AS toolCalls, assertion_failures AS assertionFailures, latency, latency_p50 AS p50, latency_p95 AS p95, latency_p99 AS p99 FROM metric_buckets WHERE agent = ? AND version = ? AND segment = ? AND width_ms = ? AND start_ms = ?',
     ),
     putAggregate: db.prepare(
-      `INSERT INTO metric_buckets (agent, version, segment, start_ms, width_ms, requests, errors, input_tokens, output_tokens, cost_usd, tool_calls, assertion_failures, latency)
-       VALUES (@agent, @version, @segment, @startMs, @widthMs, @requests, @errors, @inputTokens, @outputTokens, @costUsd, @toolCalls, @assertionFailures, @latency)
+      `INSERT INTO metric_buckets (agent, version, segment, start_ms, width_ms, requests, errors, input_tokens, output_tokens, cost_usd, tool_calls, assertion_failures, latency, latency_p50, latency_p95, latency_p99)
+       VALUES (@agent, @version, @segment, @startMs, @widthMs, @requests, @errors, @inputTokens, @outputTokens, @costUsd, @toolCalls, @assertionFailures, @latency, @p50, @p95, @p99)
        ON CONFLICT(agent, version, segment, width_ms, start_ms) DO UPDATE SET requests = excluded.requests, errors = excluded.errors,
          input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, cost_usd = excluded.cost_usd,
-         tool_calls = excluded.tool_calls, assertion_failures = excluded.assertion_failures, latency = excluded.latency`,
+         tool_calls = excluded.tool_calls, assertion_failures = excluded.assertion_failures, latency = excluded.latency,
+         latency_p50 = excluded.latency_p50, latency_p95 = excluded.latency_p95, latency_p99 = excluded.latency_p99`,
     ),
     aggregatesSince: db.prepare(
-      'SELECT agent, version, segment, start_ms AS startMs, width_ms AS widthMs, requests, errors, input_tokens AS inputTokens, output_tokens AS outputTokens, cost_usd AS costUsd, tool_calls AS toolCalls, assertion_failures AS assertionFailures, latency FROM metric_buckets WHERE agent = ? AND width_ms = ? AND start_ms >= ? ORDER BY start_ms',
+      'SELECT agent, version, segment, start_ms AS startMs, width_ms AS widthMs, requests, errors, input_tokens AS inputTokens, output_tokens AS outputTokens, cost_usd AS costUsd, tool_calls AS toolCalls, assertion_failures AS assertionFailures, latency, latency_p50 AS p50, latency_p95 AS p95, latency_p99 AS p99 FROM metric_buckets WHERE agent = ? AND width_ms = ? AND start_ms >= ? ORDER BY start_ms',
     ),
     trimAggregates: db.prepare('DELETE FROM metric_buckets WHERE width_ms = ? AND start_ms < ?'),
     addSample: db.prepare('INSERT INTO samples (at, agent, sample) VALUES (?, ?, ?)'),
@@ -259,16 +263,26 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
     costUsd: z.number(),
     toolCalls: z.int(),
     assertionFailures: z.int(),
-    // Checked pair by pair as it is read (one pattern over every row would cost more than the read).
-    latency: z.string().transform((text, ctx) => {
-      try {
-        return addHistogram(newCounts(), text);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: (error as Error).message });
-        return z.NEVER;
-      }
-    }),
+    // Read as text: a read at the stored width answers from it as it is (textQuantiles checks it
+    // pair by pair); only a sum decodes it into counts.
+    latency: z.string(),
+    p50: z.number().nullable(),
+    p95: z.number().nullable(),
+    p99: z.number().nullable(),
   });
+  /** A stored bucket: its histogram kept as the text it is stored as, decoded into counts only when something adds to it. */
+  const aggregateOf = (raw: unknown): Aggregate => {
+    const { p50, p95, p99, ...row } = rowOf(AggregateRow, raw);
+    let counts: Counts | null = null;
+    return {
+      ...row,
+      stored: { histogram: row.latency, quantiles: [p50, p95, p99] },
+      get latency() {
+        counts ??= addHistogram(newCounts(), row.latency);
+        return counts;
+      },
+    };
+  };
   const state = (agent: string): ReleaseState => {
     const row: unknown = statements.getState.get(agent);
     return row === undefined ? emptyState(agent, now()) : json(ReleaseState, rowOf(StateRow, row).state, 'release state');
@@ -378,13 +392,30 @@ export function openRuntimeStore(dir: string, options: { migrationsDir?: string;
             aggregate.widthMs,
             aggregate.startMs,
           );
-          const merged = raw === undefined ? aggregate : addAggregate(rowOf(AggregateRow, raw), aggregate);
-          statements.putAggregate.run({ ...merged, latency: encodeHistogram(merged.latency) });
+          const merged = raw === undefined ? aggregate : addAggregate(aggregateOf(raw), aggregate);
+          const [p50 = null, p95 = null, p99 = null] = histogramQuantiles(merged.latency, [0.5, 0.95, 0.99]);
+          statements.putAggregate.run({
+            agent: merged.agent,
+            version: merged.version,
+            segment: merged.segment,
+            startMs: merged.startMs,
+            widthMs: merged.widthMs,
+            requests: merged.requests,
+            errors: merged.errors,
+            inputTokens: merged.inputTokens,
+            outputTokens: merged.outputTokens,
+            costUsd: merged.costUsd,
+            toolCalls: merged.toolCalls,
+            assertionFailures: merged.assertionFailures,
+            latency: encodeHistogram(merged.latency),
+            p50,
+            p95,
+            p99,
+          });
         }
       });
     },
-    aggregatesSince: (agent, widthMs, sinceMs) =>
-      statements.aggregatesSince.all(agent, widthMs, sinceMs).map((raw) => rowOf(AggregateRow, raw)),
+    aggregatesSince: (agent, widthMs, sinceMs) => statements.aggregatesSince.all(agent, widthMs, sinceMs).map(aggregateOf),
     trimAggregates: (widthMs, beforeMs) => {
       statements.trimAggregates.run(widthMs, beforeMs);
     },

@@ -42,6 +42,10 @@ CREATE TABLE metric_buckets (
   tool_calls INTEGER NOT NULL,
   assertion_failures INTEGER NOT NULL,
   latency TEXT NOT NULL,
+  -- Its quantiles, computed as it is written, so a read at this width parses no histogram.
+  latency_p50 REAL,
+  latency_p95 REAL,
+  latency_p99 REAL,
   PRIMARY KEY (agent, version, segment, width_ms, start_ms)
 );
 CREATE INDEX metric_buckets_by_agent ON metric_buckets(agent, width_ms, start_ms);
