@@ -273,10 +273,20 @@ function slowBody(url: string, path: string, token: string, declared: number, fi
       response.on('data', (chunk: Buffer) => (body += chunk.toString()));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, body, abort: () => outgoing.destroy() }));
     });
-    outgoing.on('error', reject);
+    outgoing.on('error', (error) => reject(new Error(`slow body to ${path}: ${error.message}`)));
     outgoing.write(first);
   });
 }
+
+/** An upload whose Content-Length says `declared` bytes, of which only `sent` come: a body held open. */
+const heldUpload = (started: RuntimeProcess, declared: number, sent: number) =>
+  slowBody(
+    started.url,
+    `/v1/agents/triage/versions/${mockAgent('x').hash}`,
+    started.tokens.deployer,
+    declared,
+    Buffer.alloc(sent, 32),
+  );
 
 describe('bodies are bounded', () => {
   it('refuses a body past its limit with 413 before reading it, and near-limit bodies in flight do not stall /health', async () => {
@@ -306,7 +316,7 @@ describe('bodies are bounded', () => {
         resolve({ status: response.statusCode ?? 0, sent });
         outgoing.destroy();
       });
-      outgoing.on('error', (error) => (answered ? undefined : reject(error)));
+      outgoing.on('error', (error) => (answered ? undefined : reject(new Error(`chunked body: ${error.message}`))));
       const more = () => {
         if (answered) return;
         sent += 16_384;
@@ -320,15 +330,7 @@ describe('bodies are bounded', () => {
     expect(chunked.sent).toBeLessThan(8 * 1024 * 1024);
 
     // Eight uploads just under the limit, their bodies held back: /health and traffic still answer.
-    const held = Array.from({ length: 8 }, () =>
-      slowBody(
-        started.url,
-        `/v1/agents/triage/versions/${hash}`,
-        started.tokens.deployer,
-        1_999_000,
-        Buffer.alloc(1_000_000, 32),
-      ).catch(() => null),
-    );
+    const held = Array.from({ length: 8 }, () => heldUpload(started, 1_999_000, 1_000_000).catch(() => null));
     const health = await fetch(`${started.url}/health`);
     expect(health.status).toBe(200);
     expect((await as('viewer')('GET', '/v1/agents/triage/release')).status).toBe(200);
@@ -742,23 +744,7 @@ describe('what an attacker tried next', () => {
 
   it('holds only so many request bodies at once: past the budget a body is refused with 503, and the runtime answers on', async () => {
     const { runtime: started } = await open({ flags: ['--max-held-bodies', '3000000'] });
-    const hash = mockAgent('x').hash;
-    const held = [
-      slowBody(
-        started.url,
-        `/v1/agents/triage/versions/${hash}`,
-        started.tokens.deployer,
-        2_000_000,
-        Buffer.alloc(1_600_000, 32),
-      ),
-      slowBody(
-        started.url,
-        `/v1/agents/triage/versions/${hash}`,
-        started.tokens.deployer,
-        2_000_000,
-        Buffer.alloc(1_600_000, 32),
-      ),
-    ];
+    const held = [heldUpload(started, 2_000_000, 1_600_000), heldUpload(started, 2_000_000, 1_600_000)];
     const refused = await Promise.race(held);
     expect(refused.status).toBe(503);
     expect(refused.body).toMatch(/holding as many request bodies as it may/);

@@ -110,8 +110,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, root = 'body'): T {
   return parsed.data;
 }
 
-const tooLarge = (limit: number) =>
-  new HttpError(413, 'invalid_input', `the body is over ${limit} bytes, this endpoint's limit`, {}, { connection: 'close' });
+const tooLarge = (limit: number) => new HttpError(413, 'invalid_input', `the body is over ${limit} bytes, this endpoint's limit`);
 
 /** The bytes of request bodies held at once, across every request: what many slow bodies may take together. */
 export interface BodyBudget {
@@ -140,7 +139,7 @@ async function readJson(request: IncomingMessage, response: ServerResponse, limi
           'unavailable',
           'the runtime is holding as many request bodies as it may at once: try again shortly',
           {},
-          { 'retry-after': '1', connection: 'close' },
+          { 'retry-after': '1' },
         );
       budget.held += length;
       chunks.push(chunk as Buffer);
@@ -551,9 +550,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
         return;
       }
       send(response, status, body, headers);
-      // A body refused before it was read: the answer goes out with `connection: close`, and a
-      // sender that keeps sending is cut off shortly after (at once would reset the answer too).
-      if (status === 413 || status === 503) response.once('finish', () => setTimeout(() => request.destroy(), 2000).unref());
+      // A body refused before it was read: the answer goes out at once, and a sender that keeps
+      // sending is cut off shortly after (closing at once could reset the answer before it is read).
+      if (status === 413 || status === 503) {
+        // What still comes is read and thrown away (never kept), so the sender reads its answer before the cut.
+        request.resume();
+        response.once('finish', () => setTimeout(() => request.destroy(), 2000).unref());
+      }
     });
   });
   // A request Node cannot parse (a bad request line, headers past the limit) still gets a JSON error and an id.
