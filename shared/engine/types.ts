@@ -47,12 +47,22 @@ export interface Provider {
   stream?(request: ProviderRequest, onText: (delta: string) => void): Promise<ModelTurn>;
 }
 
+/** The most a program may write to stdout: past it the program is stopped and its case fails, naming the limit. */
+export const MAX_PROGRAM_STDOUT = 16 * 1024 * 1024;
+
 /** Runs a local program with stdin, for the command provider. Passed in by Node hosts. */
 export type SpawnLike = (
   command: string[],
   input: string,
-  options: { timeoutMs: number; signal: AbortSignal; env?: Record<string, string | undefined> },
-) => Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }>;
+  options: {
+    timeoutMs: number;
+    signal: AbortSignal;
+    /** The whole environment; without it, the host's own with no key but those in `keys`. */
+    env?: Record<string, string | undefined>;
+    /** Names of the keys (SLIPWAY_KEY_<NAME>) the program may see: those its config names. */
+    keys?: readonly string[];
+  },
+) => Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean; tooLarge?: boolean }>;
 
 /** Where keys come from. A workspace stores names only; values never reach the database or a log. */
 export interface SecretStore {

@@ -1,38 +1,85 @@
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { StringDecoder } from 'node:string_decoder';
 import { envSecrets } from '../engine/secrets';
-import type { Platform, SecretStore, SpawnLike } from '../engine/types';
+import { MAX_PROGRAM_STDOUT, type Platform, type SecretStore, type SpawnLike } from '../engine/types';
 import { pooledFetch } from './pooled-fetch';
 
-/** Starts a program, writes the request to its stdin, and collects stdout; kills it at the timeout or on abort. */
-export const nodeSpawn: SpawnLike = (command, input, { timeoutMs, signal, env }) =>
+const MAX_PROGRAM_STDERR = 64 * 1024;
+
+/** The environment a program gets: this process's, with no key but the ones named. */
+function programEnvironment(keys: readonly string[]): Record<string, string | undefined> {
+  const allowed = new Set(keys.map((name) => `SLIPWAY_KEY_${name}`));
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('SLIPWAY_KEY_') || allowed.has(name)),
+  );
+}
+
+/**
+ * Starts a program in a process group of its own, writes the request to its stdin, and collects
+ * stdout as UTF-8 decoded across chunks (a character split between two reads stays whole). At the
+ * timeout, on abort, or past MAX_PROGRAM_STDOUT the whole group is killed — a grandchild holding
+ * the pipes open included — and the answer does not wait for it. Its environment holds only the
+ * keys named (`keys`), unless `env` says it all.
+ */
+export const nodeSpawn: SpawnLike = (command, input, { timeoutMs, signal, env, keys = [] }) =>
   new Promise((resolve, reject) => {
     const [program, ...args] = command;
     if (!program) {
       reject(new Error('the command is empty'));
       return;
     }
-    const child = spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'], ...(env ? { env } : {}) });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    const onAbort = () => child.kill('SIGKILL');
-    signal.addEventListener('abort', onAbort, { once: true });
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      resolve({ code: 127, stdout, stderr: `cannot start ${program}: ${error.message}`, timedOut: false });
+    const group = process.platform !== 'win32';
+    const child = spawn(program, args, {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: env ?? programEnvironment(keys),
+      detached: group,
     });
-    child.on('close', (code) => {
+    const out = new StringDecoder('utf8');
+    const err = new StringDecoder('utf8');
+    let stdout = '';
+    let stdoutBytes = 0;
+    let stderr = '';
+    let ended = false;
+    const kill = () => {
+      try {
+        if (group && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        else child.kill('SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    };
+    const finish = (result: Awaited<ReturnType<SpawnLike>>) => {
+      if (ended) return;
+      ended = true;
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
-      resolve({ code, stdout, stderr, timedOut });
+      child.stdout.destroy();
+      child.stderr.destroy();
+      resolve(result);
+    };
+    const stop = (why: { timedOut?: boolean; tooLarge?: boolean }) => {
+      kill();
+      finish({ code: null, stdout, stderr, timedOut: why.timedOut ?? false, ...(why.tooLarge ? { tooLarge: true } : {}) });
+    };
+    const timer = setTimeout(() => stop({ timedOut: true }), timeoutMs);
+    const onAbort = () => stop({});
+    signal.addEventListener('abort', onAbort, { once: true });
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdoutBytes += chunk.length;
+      if (stdoutBytes > MAX_PROGRAM_STDOUT) return stop({ tooLarge: true });
+      stdout += out.write(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < MAX_PROGRAM_STDERR) stderr += err.write(chunk);
+    });
+    child.on('error', (error) =>
+      finish({ code: 127, stdout, stderr: `cannot start ${program}: ${error.message}`, timedOut: false }),
+    );
+    child.on('close', (code) => {
+      // The group goes with its leader: nothing it started outlives the call.
+      kill();
+      finish({ code, stdout: stdout + out.end(), stderr: (stderr + err.end()).slice(0, MAX_PROGRAM_STDERR), timedOut: false });
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(input);

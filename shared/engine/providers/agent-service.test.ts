@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nodePlatform } from '../../node/platform';
@@ -72,5 +73,50 @@ describe('the command provider', () => {
       );
       expect(outcome.results[0]?.error?.message, mode).toContain(message);
     }
+  });
+
+  const command = (mode: string, extra = '') =>
+    `provider: command\nmodel: local-1\nretries: 0\n${extra}command: [${JSON.stringify(process.execPath)}, ${JSON.stringify(script)}, ${mode}]\n`;
+
+  it('stops a program at its timeout even when a grandchild holds its output open, and kills the grandchild too', async () => {
+    const outcome = await run(
+      `provider: command\nmodel: local-1\ntimeout_ms: 500\nretries: 0\ncommand: [/bin/sh, -c, "sleep 61.25 & sleep 61.25; echo late"]\n`,
+    );
+    expect(outcome.results[0]?.error?.message).toContain('no answer within 500 ms');
+    // Neither sleep is left running: the program's whole process group was killed (a killed
+    // process may take a moment to be gone, and a zombie is not running).
+    const alive = () =>
+      readdirSync('/proc')
+        .filter((entry) => /^\d+$/.test(entry))
+        .filter((pid) => {
+          try {
+            const state = /\) (\S)/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1];
+            return state !== 'Z' && readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').includes('sleep 61.25');
+          } catch {
+            return false;
+          }
+        });
+    let running = alive();
+    for (let tries = 0; running.length > 0 && tries < 40; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      running = alive();
+    }
+    expect(running).toEqual([]);
+  });
+
+  it('gives a program only the key its config names, decodes UTF-8 split across reads, and stops an output past its limit', async () => {
+    process.env.SLIPWAY_KEY_SVC = 'svc-secret-123';
+    process.env.SLIPWAY_KEY_OTHER = 'other-secret-456';
+    cleanups.push(() => {
+      delete process.env.SLIPWAY_KEY_SVC;
+      delete process.env.SLIPWAY_KEY_OTHER;
+    });
+    expect((await run(command('env', 'api_key: SVC\n'))).results[0]?.output).toBe('SLIPWAY_KEY_SVC');
+    expect((await run(command('env'))).results[0]?.output).toBe('no keys');
+    const split = (await run(command('utf8'))).results[0];
+    expect(split?.output).toBe('é'.repeat(150_000));
+    const huge = (await run(command('huge', 'timeout_ms: 60000\n'))).results[0];
+    expect(huge?.status).toBe('errored');
+    expect(huge?.error?.message).toMatch(/wrote more than 16 MiB to stdout and was stopped/);
   });
 });

@@ -1,6 +1,6 @@
 import { AgentRequest, AgentResponse } from '../agent-protocol';
 import { redact, requireSecret } from '../secrets';
-import { EngineError, type ModelTurn, type Platform, type Provider, type ProviderRequest } from '../types';
+import { EngineError, MAX_PROGRAM_STDOUT, type ModelTurn, type Platform, type Provider, type ProviderRequest } from '../types';
 import { retryAfterMs } from './sdk-errors';
 import { describeIssues } from '../../issues';
 
@@ -100,8 +100,17 @@ export function agentCommand(platform: Platform): Provider {
           'the command provider runs only where Slipway can start programs (the app, the CLI), not in a browser',
         );
       const timeoutMs = request.config.timeout_ms ?? 60_000;
-      const result = await platform.spawn(command, JSON.stringify(agentRequest(request)), { timeoutMs, signal: request.signal });
+      const result = await platform.spawn(command, JSON.stringify(agentRequest(request)), {
+        timeoutMs,
+        signal: request.signal,
+        keys: request.config.api_key ? [request.config.api_key] : [],
+      });
       if (request.signal.aborted) throw new EngineError('cancelled', `${command[0]} was stopped`);
+      if (result.tooLarge)
+        throw new EngineError(
+          'malformed',
+          `${command.join(' ')} wrote more than ${MAX_PROGRAM_STDOUT / 1024 / 1024} MiB to stdout and was stopped`,
+        );
       if (result.timedOut)
         throw new EngineError('timeout', `${command.join(' ')} did not answer within ${timeoutMs} ms and was stopped`);
       if (result.code !== 0)
