@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from 'node:path';
 import { AGENT_FILES, isAgentFileName } from '../agent-files';
 import { SlipwayError } from '../errors';
+import { pathsInside } from './inside-folder';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -33,9 +34,12 @@ export function readAgentFolder(dir: string): Record<string, string> {
 
 /**
  * Writes files into a folder. Agent files already there with other content are not overwritten
- * unless `force` is set, so a checkout never destroys uncommitted work by surprise.
+ * unless `force` is set, so a checkout never destroys uncommitted work by surprise; a name that
+ * would leave the folder is refused before anything is written.
  */
 export function writeAgentFolder(dir: string, files: Record<string, string>, force: boolean): string[] {
+  const names = Object.keys(files).sort();
+  const targets = pathsInside(dir, names, { nested: false });
   mkdirSync(dir, { recursive: true });
   if (!force) {
     const clobbered = Object.entries(files)
@@ -45,7 +49,6 @@ export function writeAgentFolder(dir: string, files: Record<string, string>, for
       throw new SlipwayError('conflict', `${dir} already has different ${clobbered.join(', ')}: use --force to overwrite`);
     }
   }
-  const names = Object.keys(files).sort();
-  for (const name of names) writeFileSync(join(dir, name), files[name] ?? '');
+  names.forEach((name, index) => writeFileSync(targets[index] ?? join(dir, name), files[name] ?? ''));
   return names;
 }

@@ -4,6 +4,7 @@ import yauzl from 'yauzl';
 import yazl from 'yazl';
 import { LIMITS } from '../bundle';
 import { SlipwayError } from '../errors';
+import { pathsInside } from './inside-folder';
 
 /** How a bundle's entries are stored: a zip (.slipway) or a plain folder. Nothing read here is trusted. */
 
@@ -98,15 +99,21 @@ export async function zipEntries(entries: Array<[string, Buffer]>): Promise<Buff
   return Buffer.concat(chunks);
 }
 
-/** Writes entries as plain files under dir, which must be new or empty. */
+/** Writes entries as plain files under dir, which must be new or empty; an entry that would leave it is refused before any is written. */
 export function writeFolder(dir: string, entries: Array<[string, Buffer]>): void {
   if (existsSync(dir) && readdirSync(dir).length > 0)
     throw new SlipwayError('invalid_input', `${dir} is not empty: export into a new folder`);
+  const targets = pathsInside(
+    dir,
+    entries.map(([path]) => path),
+    { nested: true },
+  );
   const made = new Set<string>();
-  for (const [path, content] of entries) {
-    const folder = dirname(join(dir, path));
+  entries.forEach(([, content], index) => {
+    const target = targets[index] ?? '';
+    const folder = dirname(target);
     if (!made.has(folder)) mkdirSync(folder, { recursive: true });
     made.add(folder);
-    writeFileSync(join(dir, path), content);
-  }
+    writeFileSync(target, content);
+  });
 }
