@@ -2,7 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import type { AgentConfig } from '../shared/agent-files';
 import { EngineError, type Platform, type SpawnLike } from '../shared/engine/types';
-import { isPrivateAddress, keyName, policyProblems, urlProblem, type EgressPolicy } from '../shared/release/policy';
+import { isPrivateAddress, keyName, urlProblem, type EgressPolicy } from '../shared/release/policy';
 
 /**
  * Host names resolved for the runtime's outgoing connections, refusing loopback and private
@@ -40,10 +40,10 @@ function keylessEnvironment(): Record<string, string | undefined> {
 /**
  * The platform one version runs on: its fetch reaches only allowed hosts, its secrets hold only
  * the key bound to its provider's host, its programs only those allowed (with no key in their
- * environment). What the upload check promised is enforced again here, on every call.
+ * environment). What the upload check promised is enforced again here, on every call;
+ * `problems` are the policy's refusals of this version (policyProblems), worked out once by the caller.
  */
-export function versionPlatform(base: Platform, policy: EgressPolicy, config: AgentConfig): Platform {
-  const problems = policyProblems(config, policy);
+export function versionPlatform(base: Platform, policy: EgressPolicy, config: AgentConfig, problems: string[]): Platform {
   const refuse = (what: string): never => {
     throw new EngineError('config', `this runtime refuses ${what}: ${problems.join('; ') || 'not allowed by its operator'}`);
   };

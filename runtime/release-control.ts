@@ -141,6 +141,7 @@ export function createReleaseControl(
       if (replayed) return replayed;
       const team = currentTeam(name, command.expectedGeneration);
       const members: Record<string, VersionRef> = {};
+      const states = new Map(Object.keys(command.members).map((agent) => [agent, store.state(agent)]));
       for (const [agent, hash] of Object.entries(command.members)) {
         const found = store.version(agent, hash);
         if (!found)
@@ -149,12 +150,12 @@ export function createReleaseControl(
             `version ${hash.slice(0, 12)} of ${agent} has not been uploaded to this runtime: upload it first (PUT /v1/agents/${agent}/versions/${hash})`,
           );
         mayRun(agent, hash);
-        checkGateUnlessServedBefore(store.state(agent), store.setting(agent, 'plan') ?? null, found.ref);
+        checkGateUnlessServedBefore(states.get(agent) ?? store.state(agent), store.setting(agent, 'plan') ?? null, found.ref);
         members[agent] = found.ref;
       }
       const next = applyTeamRelease(
         team,
-        Object.keys(members).map((agent) => store.state(agent)),
+        Object.keys(members).map((agent) => states.get(agent) ?? store.state(agent)),
         members,
         command.release ?? null,
         store.now(),

@@ -17,8 +17,12 @@ import type { RuntimeStore } from './store';
 interface Loaded {
   ref: VersionRef;
   agent: ParsedAgent;
-  /** The rules of the operator's policy this version breaks (none: it may run). */
-  problems: string[];
+  /**
+   * Why it may not run here (a rule of the operator's policy it breaks, or a key the runtime
+   * lacks), worked out once as it is loaded: the operator's flags and environment are fixed while
+   * the process runs. Null: it may run.
+   */
+  unavailable: SlipwayError | null;
   context: Promise<Omit<CallContext, 'signal'>>;
 }
 
@@ -153,7 +157,8 @@ export function createServing(
     const stored = store.version(agentName, ref.hash);
     if (!stored) throw new SlipwayError('not_found', `version ${ref.hash.slice(0, 12)} of ${agentName} is not on this runtime`);
     const agent = parseAgentFiles(stored.files);
-    const platform = versionPlatform(deps.platform, deps.policy, agent.config);
+    const problems = policyProblems(agent.config, deps.policy);
+    const platform = versionPlatform(deps.platform, deps.policy, agent.config, problems);
     const context = providerFor(agent.config, platform).then((provider) => ({
       provider,
       platform,
@@ -161,7 +166,18 @@ export function createServing(
     }));
     // A provider that fails to load is reported on the call that needs it, not as an unhandled rejection now.
     context.catch(() => undefined);
-    const made = { ref: stored.ref, agent, problems: policyProblems(agent.config, deps.policy), context };
+    const key = keyName(agent.config);
+    // What the operator's flags or environment lack is the runtime's trouble, not the caller's: 503.
+    const unavailable =
+      problems.length > 0
+        ? new SlipwayError('unavailable', refusedByPolicy(problems, stored.ref.semver).message)
+        : key && platform.secrets.get(key) === undefined
+          ? new SlipwayError(
+              'unavailable',
+              `version ${stored.ref.semver} needs the key ${key}, which this runtime does not have: its operator sets SLIPWAY_KEY_${key}`,
+            )
+          : null;
+    const made = { ref: stored.ref, agent, unavailable, context };
     loaded.set(id, made);
     return made;
   };
@@ -172,15 +188,7 @@ export function createServing(
     vars: Record<string, unknown>,
     options: ServeOptions,
   ): Promise<ModelTurn> => {
-    // What the operator's flags or environment lack is the runtime's trouble, not the caller's: 503.
-    if (version.problems.length > 0)
-      throw new SlipwayError('unavailable', refusedByPolicy(version.problems, version.ref.semver).message);
-    const key = keyName(version.agent.config);
-    if (key && (await version.context).platform.secrets.get(key) === undefined)
-      throw new SlipwayError(
-        'unavailable',
-        `version ${version.ref.semver} needs the key ${key}, which this runtime does not have: its operator sets SLIPWAY_KEY_${key}`,
-      );
+    if (version.unavailable) throw version.unavailable;
     const context = { ...(await version.context), signal: options.signal };
     const { turn } = await callModel(context, version.agent.config, messages, version.agent.tools, vars, options.onText);
     return turn;
@@ -240,7 +248,7 @@ export function createServing(
       let output = '';
       try {
         const version = load(agentName, shadow);
-        if (version.problems.length > 0) throw refusedByPolicy(version.problems, version.ref.semver);
+        if (version.unavailable) throw version.unavailable;
         const recorded = recordedToolResults(messages);
         // Tools are never called for a shadow: a call is answered only from the primary's results.
         const conversation = [...messages];
