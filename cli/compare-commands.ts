@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { INPUT_LIMITS } from '../shared/limits';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CompareProgressEvent, ComparisonSummary } from '../shared/contract/comparing';
@@ -150,7 +151,7 @@ export function registerCompareCommands(program: Command, context: CliContext): 
         const client = await api(command);
         const input = {
           fileName: basename(file),
-          content: readText(io.cwd, file),
+          content: readText(io.cwd, file, INPUT_LIMITS.datasetChars),
           ...(flags.name ? { name: flags.name } : {}),
           ...(flags.map ? { mapping: flags.map } : {}),
         };

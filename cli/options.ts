@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { SlipwayError } from '../shared/errors';
+import { readTextFile } from '../shared/node/read-text';
 
 /** A commander parser for a numeric option, refusing anything outside [min, max] with the option's name. */
 export function number(label: string, min: number, max: number, integer: boolean) {
@@ -13,14 +12,10 @@ export function number(label: string, min: number, max: number, integer: boolean
   };
 }
 
-/** A file the user named, read as text, or a refusal that names it. */
-export function readText(cwd: string, file: string): string {
+/** A file the user named, read as UTF-8 text under its limit (INPUT_LIMITS), or a refusal that names it. */
+export function readText(cwd: string, file: string, maxChars: number): string {
   const path = resolve(cwd, file);
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    throw new SlipwayError('invalid_input', `cannot read ${path}`);
-  }
+  return readTextFile(path, maxChars, path);
 }
 
 /** A value given many times (`--pin a --pin b`), collected. */

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { parseYamlWithin } from '../shared/bounded-parse';
+import { INPUT_LIMITS } from '../shared/limits';
 import type { z } from 'zod';
-import { parse as parseYaml } from 'yaml';
 import type { ReleaseAction, ReleaseView } from '../shared/contract/release';
 import { SlipwayError } from '../shared/errors';
 import { parseRef } from '../shared/ref';
@@ -32,16 +33,7 @@ function describe(state: ReleaseState): string {
 
 /** A YAML or JSON file (guardrails, a plan), read against its schema. */
 function readStructured<T>(cwd: string, file: string, schema: z.ZodType<T>): T {
-  let value: unknown;
-  try {
-    value = parseYaml(readText(cwd, file));
-  } catch (error) {
-    if (error instanceof SlipwayError) throw error;
-    throw new SlipwayError(
-      'invalid_input',
-      `cannot read ${file}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
-    );
-  }
+  const value = parseYamlWithin(readText(cwd, file, INPUT_LIMITS.agentFileChars), INPUT_LIMITS.agentFileChars, file);
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new SlipwayError('invalid_input', `${file}: ${describeIssues(parsed.error)}`);
   return parsed.data;

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { INPUT_LIMITS } from '../shared/limits';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { RunProgressEvent, RunSummary, TestedFiles } from '../shared/contract/testing';
@@ -123,7 +124,7 @@ export function registerTestingCommands(program: Command, context: CliContext): 
               client.runs.testFiles({
                 name: basename(folder),
                 files,
-                suite: { fileName: basename(suite), content: readText(io.cwd, suite) },
+                suite: { fileName: basename(suite), content: readText(io.cwd, suite, INPUT_LIMITS.suiteChars) },
                 settings,
                 reports: { junit: flags.junit !== undefined, json: flags.out !== undefined },
               }),
@@ -190,7 +191,7 @@ export function registerTestingCommands(program: Command, context: CliContext): 
       const client = await api(command);
       const preview = await client.suites.previewImport({
         fileName: basename(file),
-        content: readText(io.cwd, file),
+        content: readText(io.cwd, file, INPUT_LIMITS.suiteChars),
         ...(flags.name ? { name: flags.name } : {}),
       });
       const saved = await client.suites.save({ agent: flags.agent, yaml: preview.yaml, message: flags.message });

@@ -6,6 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppEvent } from '../shared/contract/contract';
 import type { Dispatch, Envelope } from '../shared/contract/dispatch';
 import { RENDERER_HEADERS, resolveRendererFile } from './renderer-files';
+import { parseJsonWithin } from '../shared/bounded-parse';
 
 export interface BrowserHostOptions {
   dispatch: Dispatch;
@@ -100,12 +101,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
         let input: unknown;
         try {
           const body = await readBody(request);
-          input = body === '' ? {} : (JSON.parse(body) as unknown);
+          input = body === '' ? {} : parseJsonWithin(body, MAX_BODY_BYTES, 'the request body');
         } catch (error) {
-          return sendJson(response, 400, {
-            ok: false,
-            error: { code: 'invalid_input', message: `the request body is not JSON: ${(error as Error).message}` },
-          });
+          return sendJson(response, 400, { ok: false, error: { code: 'invalid_input', message: (error as Error).message } });
         }
         return sendJson(response, 200, await options.dispatch(api[1] ?? '', api[2] ?? '', input));
       }

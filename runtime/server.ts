@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { shapeProblem } from '../shared/bounded-parse';
+import { clip } from '../shared/issues';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
@@ -157,30 +159,11 @@ async function readJson(request: IncomingMessage, response: ServerResponse, limi
   try {
     value = JSON.parse(text) as unknown;
   } catch (error) {
-    throw new HttpError(400, 'invalid_input', `the body is not JSON: ${(error as Error).message}`);
+    throw new HttpError(400, 'invalid_input', `the body is not JSON: ${clip((error as Error).message)}`);
   }
-  const problem = shapeProblem(value);
+  const problem = shapeProblem(value, 'the body');
   if (problem) throw new HttpError(400, 'invalid_input', problem);
   return value;
-}
-
-const MAX_DEPTH = 64;
-
-/**
- * What no body may be, whatever its route: nested deeper than 64 levels (what walks it later —
- * a schema, a stringify, a template — would run out of stack) or holding a `__proto__` key
- * (which a copy would turn into a prototype). Walked without recursion.
- */
-function shapeProblem(value: unknown): string | null {
-  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 1 }];
-  while (stack.length > 0) {
-    const { value: next, depth } = stack.pop() ?? { value: null, depth: 0 };
-    if (next === null || typeof next !== 'object') continue;
-    if (depth > MAX_DEPTH) return `the body is nested deeper than ${MAX_DEPTH} levels`;
-    if (!Array.isArray(next) && Object.prototype.hasOwnProperty.call(next, '__proto__')) return 'the body has a __proto__ key';
-    for (const child of Object.values(next)) stack.push({ value: child, depth: depth + 1 });
-  }
-  return null;
 }
 
 function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -1,5 +1,9 @@
 import { z } from 'zod';
+import { AGENT_FILES, isAgentFileName, normalizeLineEndings } from './agent-files';
+import { AuthorName, Message } from './contract/common';
+import { describeIssues, quoted } from './issues';
 import { AgentName, LabelName, Semver } from './names';
+import { formatDiagnostic, validateAgentFiles } from './validate-files';
 
 /** A bundle: versions that travel as one verified file. The format is docs/bundle-format.md. */
 
@@ -22,7 +26,7 @@ export const BundledVersion = z.object({
   bump: z.enum(['major', 'minor', 'patch']).nullable(),
   createdAt: z.string(),
   /** Its files, each an entry at versions/<agent>/<semver>/<name>. */
-  files: z.array(z.string().min(1)),
+  files: z.array(z.string().min(1).max(200)).max(32),
 });
 export type BundledVersion = z.infer<typeof BundledVersion>;
 
@@ -63,6 +67,56 @@ export const BundleSignature = z.object({
   signature: z.string().min(1),
 });
 export type BundleSignature = z.infer<typeof BundleSignature>;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The parts of a bundled version a schema refuses, each said of the version by name. */
+function fieldProblems(name: string, version: BundledVersion): string[] {
+  const problems: string[] = [];
+  const message = Message.safeParse(version.message);
+  if (!message.success) problems.push(`${name}: its message: ${describeIssues(message.error)}`);
+  const author = AuthorName.safeParse(version.author);
+  if (!author.success) problems.push(`${name}: its author: ${describeIssues(author.error)}`);
+  if (!z.iso.datetime({ offset: true }).safeParse(version.createdAt).success)
+    problems.push(`${name}: its time ${quoted(version.createdAt)} is not an ISO 8601 date and time`);
+  return problems;
+}
+
+/**
+ * A bundled version's files as text and every rule it breaks — the same rules a snapshot made
+ * here obeys: file names, required files and their schemas, UTF-8, LF line endings, a message
+ * and an author. A version with any problem is not imported.
+ */
+export function readBundledVersion(
+  version: BundledVersion,
+  entries: ReadonlyMap<string, Uint8Array>,
+): { files: Record<string, string>; problems: string[] } {
+  const name = `${version.agent}@${version.semver}`;
+  const problems = fieldProblems(name, version);
+  const files: Record<string, string> = {};
+  for (const file of version.files) {
+    const path = versionEntry(version.agent, version.semver, file);
+    const content = entries.get(path);
+    if (!isAgentFileName(file))
+      problems.push(`${name}: ${quoted(file)} is not an agent file: allowed files are ${AGENT_FILES.join(', ')}`);
+    else if (file in files) problems.push(`${name}: ${quoted(file)} is listed twice`);
+    else if (!content) problems.push(`${name}: ${quoted(file)} is listed but the bundle has no entry ${quoted(path)}`);
+    else {
+      let text: string;
+      try {
+        text = utf8.decode(content);
+      } catch {
+        problems.push(`${name}: ${quoted(file)} is not UTF-8 text`);
+        continue;
+      }
+      if (normalizeLineEndings(text) !== text)
+        problems.push(`${name}: ${quoted(file)} has CR line endings (a version stores LF)`);
+      files[file] = text;
+    }
+  }
+  for (const diagnostic of validateAgentFiles(files)) problems.push(`${name}: ${formatDiagnostic(diagnostic)}`);
+  return { files, problems };
+}
 
 export function versionEntry(agent: string, semver: string, file: string): string {
   return `versions/${agent}/${semver}/${file}`;

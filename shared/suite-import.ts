@@ -1,5 +1,6 @@
 import Papa from 'papaparse';
-import { parse as parseYaml } from 'yaml';
+import { parseYamlWithin } from './bounded-parse';
+import { INPUT_LIMITS } from './limits';
 import { z } from 'zod';
 import { SlipwayError } from './errors';
 import { jsonLines } from './json-lines';
@@ -255,12 +256,7 @@ export function suiteNameFromFile(fileName: string): string {
 export function importSuite(fileName: string, text: string, name: string): { suite: Suite; report: ImportReport } {
   if (fileName.endsWith('.jsonl')) return fromJsonl(text, name);
   if (fileName.endsWith('.csv')) return fromCsv(text, name);
-  let value: unknown;
-  try {
-    value = parseYaml(text);
-  } catch (error) {
-    throw new SlipwayError('invalid_files', `${fileName} is not YAML or JSON: ${(error as Error).message.split('\n')[0]}`);
-  }
+  const value = parseYamlWithin(text, INPUT_LIMITS.suiteChars, fileName);
   if (value && typeof value === 'object' && 'cases' in value) {
     const suite = Suite.safeParse({ name, ...(value as object) });
     if (!suite.success) throw new SlipwayError('invalid_files', describeIssues(suite.error));

@@ -12,7 +12,10 @@ import {
   type ToolDefinition,
   type ContractFile,
 } from './agent-files';
+import { shapeProblem, sizeProblem, yamlProblem } from './bounded-parse';
 import { SlipwayError } from './errors';
+import { quoted } from './issues';
+import { INPUT_LIMITS } from './limits';
 
 export interface Diagnostic {
   file: string;
@@ -102,43 +105,86 @@ function parseStructured(file: string, text: string, diagnostics: Diagnostic[]):
     }
     return null;
   }
-  return { value: doc().toJS() as unknown, locate, locateKey };
+  try {
+    return { value: doc().toJS({ maxAliasCount: INPUT_LIMITS.yamlAliases }) as unknown, locate, locateKey };
+  } catch {
+    diagnostics.push({
+      file,
+      path: '',
+      message: `${file} resolves aliases past the limit of ${INPUT_LIMITS.yamlAliases} (an alias bomb?)`,
+      line: 1,
+      column: 1,
+    });
+    return null;
+  }
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.map((key) => `"${key}"`).join(', ');
+    const keys = issue.keys
+      .slice(0, 5)
+      .map((key) => quoted(key, 60))
+      .join(', ');
     return `unknown key${issue.keys.length > 1 ? 's' : ''} ${keys}`;
   }
   const where = formatPath(issue.path);
   return where && !issue.message.startsWith(where) ? `${where}: ${issue.message}` : issue.message;
 }
 
+export interface DocumentOptions {
+  /** Said after "FILE is empty" (what the file needs). */
+  emptyHint?: string;
+  /** The document's size limit in characters (an agent file's by default). */
+  maxChars?: number;
+}
+
+/** A value parsed fast (js-yaml, or JSON.parse), or undefined when that fails or is not safe to try. */
+function quickParse(file: string, text: string, aliases: number): unknown {
+  try {
+    if (file.endsWith('.json')) return JSON.parse(text) as unknown;
+    // js-yaml shares an alias's node instead of counting what it copies: only `yaml` bounds that.
+    return aliases > 0 ? undefined : (loadYaml(text) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Parses a YAML (or, by its name, JSON) document and checks it against a schema; every problem
- * goes to `diagnostics` with its line and column. Returns the parsed value, or undefined.
+ * Parses a YAML (or, by its name, JSON) document under the input limits and checks it against a
+ * schema; every problem goes to `diagnostics` with its line and column. Returns the parsed value,
+ * or undefined.
  */
 export function checkDocument<T>(
   file: string,
   text: string,
   schema: z.ZodType<T>,
   diagnostics: Diagnostic[],
-  emptyHint = '',
+  options: DocumentOptions = {},
 ): T | undefined {
-  if (text.trim() === '') {
-    diagnostics.push({ file, path: '', message: `${file} is empty${emptyHint}`, line: 1, column: 1 });
+  const refuse = (message: string) => {
+    diagnostics.push({ file, path: '', message, line: 1, column: 1 });
     return undefined;
-  }
+  };
+  if (text.trim() === '') return refuse(`${file} is empty${options.emptyHint ?? ''}`);
+  const maxChars = options.maxChars ?? INPUT_LIMITS.agentFileChars;
+  // JSON.parse needs no measure: it is native and nests without a stack; the value is walked below.
+  const { problem, shape: measured } = file.endsWith('.json')
+    ? { problem: sizeProblem(text, maxChars, file), shape: { aliases: 0 } }
+    : yamlProblem(text, maxChars, file);
+  if (problem) return refuse(problem);
   // Fast path: js-yaml reads a large valid document several times faster than `yaml` builds
   // one with positions; positions are needed only to explain a problem, so only then.
-  try {
-    const quick = schema.safeParse(file.endsWith('.json') ? JSON.parse(text) : loadYaml(text));
-    if (quick.success) return quick.data;
-  } catch {
-    // Not parseable: the positional parse below says where.
+  const quick = quickParse(file, text, measured.aliases);
+  if (quick !== undefined) {
+    const shape = shapeProblem(quick, file);
+    if (shape) return refuse(shape);
+    const result = schema.safeParse(quick);
+    if (result.success) return result.data;
   }
   const parsed = parseStructured(file, text, diagnostics);
   if (!parsed) return undefined;
+  const shape = shapeProblem(parsed.value, file);
+  if (shape) return refuse(shape);
   const result = schema.safeParse(parsed.value);
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
@@ -174,7 +220,10 @@ function checkStructured(file: StructuredFileName, text: string, diagnostics: Di
   } else {
     const found: Diagnostic[] = [];
     const hint = file === 'config.yaml' ? ': it needs at least provider and model' : '';
-    checked = { value: checkDocument(file, text, FILE_SCHEMAS[file] as z.ZodType<unknown>, found, hint), diagnostics: found };
+    checked = {
+      value: checkDocument(file, text, FILE_SCHEMAS[file] as z.ZodType<unknown>, found, { emptyHint: hint }),
+      diagnostics: found,
+    };
     if (byText.size >= MEMO_PER_FILE) byText.delete(byText.keys().next().value as string);
   }
   byText.set(text, checked);
@@ -190,7 +239,7 @@ function inspectAgentFiles(files: Files): { diagnostics: Diagnostic[]; values: P
       diagnostics.push({
         file: name,
         path: '',
-        message: `"${name}" is not an agent file: allowed files are ${AGENT_FILES.join(', ')}`,
+        message: `${quoted(name)} is not an agent file: allowed files are ${AGENT_FILES.join(', ')}`,
         line: 1,
         column: 1,
       });
@@ -198,6 +247,11 @@ function inspectAgentFiles(files: Files): { diagnostics: Diagnostic[]; values: P
   }
   for (const name of REQUIRED_FILES) {
     if (files[name] === undefined) diagnostics.push({ file: name, path: '', message: `${name} is missing`, line: 1, column: 1 });
+  }
+  for (const [name, text] of Object.entries(files)) {
+    // Structured files are held to it as they are parsed.
+    const tooLarge = name in FILE_SCHEMAS ? null : sizeProblem(text, INPUT_LIMITS.agentFileChars, name);
+    if (tooLarge) diagnostics.push({ file: name, path: '', message: tooLarge, line: 1, column: 1 });
   }
   if (files['prompt.md'] !== undefined && files['prompt.md'].trim() === '') {
     diagnostics.push({ file: 'prompt.md', path: '', message: 'prompt.md is empty: write the system prompt', line: 1, column: 1 });

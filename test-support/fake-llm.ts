@@ -14,7 +14,11 @@ export type Behaviour =
   /** An OpenAI stream: the first piece at once, the rest once `rest` resolves. */
   | { kind: 'stream'; pieces: string[]; rest?: Promise<void> }
   | { kind: 'malformed' }
-  | { kind: 'drop' };
+  | { kind: 'drop' }
+  /** A 200 with this JSON body as it is (a completion missing its fields, say). */
+  | { kind: 'json'; body: unknown }
+  /** A 200 whose body stops halfway: the connection is cut after the headers and some bytes. */
+  | { kind: 'cut' };
 
 export interface RecordedRequest {
   path: string;
@@ -147,6 +151,18 @@ export async function startFakeLlm(
           if (behaviour.kind === 'hang') return;
           if (behaviour.kind === 'drop') {
             req.socket.destroy();
+            return;
+          }
+          if (behaviour.kind === 'json') {
+            res.writeHead(200, { 'content-type': 'application/json' });
+            res.end(JSON.stringify(behaviour.body));
+            return;
+          }
+          if (behaviour.kind === 'cut') {
+            res.writeHead(200, { 'content-type': 'application/json', 'content-length': '4096' });
+            res.write('{"id": "chatcmpl-cut", "choices": [{"index": 0, "message": {"role": "assistant", "content": "bil', () =>
+              setTimeout(() => req.socket.destroy(), 20),
+            );
             return;
           }
           if (behaviour.kind === 'malformed') {

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { AgentName, LabelName, Semver } from '../names';
-import { OptionalReason, RefText, method, query } from './common';
+import { INPUT_LIMITS } from '../limits';
+import { OptionalReason, RefText, method, query, textUpTo } from './common';
 
 /** Agents and their drafts: the shapes that cross the contract and the methods. */
 
-export const FileSet = z.record(z.string(), z.string());
+export const FileSet = z
+  .record(z.string().max(200), textUpTo(INPUT_LIMITS.agentFileChars, 'an agent file'))
+  .refine((files) => Object.keys(files).length <= 32, 'an agent has at most 32 files');
 
 export const Agent = z.object({
   name: AgentName,
@@ -54,7 +57,14 @@ export const agentsContract = {
   },
   drafts: {
     get: query(z.object({ agent: AgentName }), Draft),
-    writeFile: method(z.object({ agent: AgentName, file: z.string().min(1), content: z.string().max(5_000_000) }), Draft),
+    writeFile: method(
+      z.object({
+        agent: AgentName,
+        file: z.string().min(1).max(200),
+        content: textUpTo(INPUT_LIMITS.agentFileChars, 'the file'),
+      }),
+      Draft,
+    ),
     removeFile: method(z.object({ agent: AgentName, file: z.string().min(1) }), Draft),
     replace: method(z.object({ agent: AgentName, files: FileSet }), Draft),
     reset: method(z.object({ agent: AgentName, ref: RefText }), Draft),

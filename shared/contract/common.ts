@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INPUT_LIMITS } from '../limits';
 
 /** What the domains' contracts share: how a method is declared and the small inputs many take. */
 
@@ -18,7 +19,34 @@ export function query<I extends z.ZodType, O extends z.ZodType>(input: I, output
 
 export const RefText = z.string().min(1, 'ref is empty').max(200);
 export const Reason = z.string().trim().min(1, 'a reason is required').max(2000);
-export const Message = z.string().trim().min(1, 'a message saying why is required').max(10_000);
+
+/* eslint-disable no-control-regex -- control characters are what these refuse */
+/** A control character but tab and newline: on a terminal it could clear the screen or forge a line. */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+/** Tab and newline too: a name is one line. */
+const CONTROL_OR_NEWLINE = /[\u0000-\u001f\u007f-\u009f]/;
+/* eslint-enable no-control-regex */
+
+export const Message = z
+  .string()
+  .trim()
+  .min(1, 'a message saying why is required')
+  .max(INPUT_LIMITS.messageChars, `a message is at most ${INPUT_LIMITS.messageChars.toLocaleString('en-US')} characters`)
+  .refine((text) => !CONTROL.test(text), 'a message may not hold control characters (only tabs and newlines)');
+/** Text up to a limit of INPUT_LIMITS, refused past it in words that name the limit. */
+export function textUpTo(limit: number, what: string) {
+  return z.string().max(limit, `${what} is over the limit of ${limit.toLocaleString('en-US')} characters`);
+}
+
+/** A case id as a query names it: a stored one is at most 128 characters. */
+export const CaseId = z.string().min(1, 'name the case').max(128, 'a case id is at most 128 characters');
+
+export const AuthorName = z
+  .string()
+  .trim()
+  .min(1, 'author is empty')
+  .max(INPUT_LIMITS.authorChars, `an author is at most ${INPUT_LIMITS.authorChars} characters`)
+  .refine((text) => !CONTROL_OR_NEWLINE.test(text), 'an author may not hold control characters or line breaks');
 export const OptionalReason = z.string().max(2000).default('');
 /** A stored run's or comparison's number. */
 export const RecordId = z.int().positive();

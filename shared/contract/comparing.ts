@@ -3,7 +3,8 @@ import { CASE_VERDICTS, CATEGORIES, type Category } from '../compare';
 import { DatasetItem, DatasetName } from '../dataset';
 import { StoredResult, SuiteName } from './testing';
 import { AgentName } from '../names';
-import { Message, RecordId, RefText, method, query } from './common';
+import { INPUT_LIMITS } from '../limits';
+import { CaseId, Message, RecordId, RefText, method, query, textUpTo } from './common';
 
 /** Datasets and comparisons: the shapes that cross the contract and the methods. */
 
@@ -155,7 +156,7 @@ export const comparingContract = {
     preview: query(
       z.object({
         fileName: z.string().min(1).max(500),
-        content: z.string().max(50_000_000),
+        content: textUpTo(INPUT_LIMITS.datasetChars, 'the file'),
         name: DatasetName.optional(),
         mapping: ColumnMapping.optional(),
       }),
@@ -166,7 +167,7 @@ export const comparingContract = {
       z.object({
         agent: AgentName,
         fileName: z.string().min(1).max(500),
-        content: z.string().max(50_000_000),
+        content: textUpTo(INPUT_LIMITS.datasetChars, 'the file'),
         name: DatasetName.optional(),
         mapping: ColumnMapping.optional(),
         message: Message,
@@ -180,7 +181,7 @@ export const comparingContract = {
       z.object({
         agent: AgentName,
         name: DatasetName,
-        jsonl: z.string().min(1, 'the dataset is empty').max(50_000_000),
+        jsonl: textUpTo(INPUT_LIMITS.datasetChars, 'the dataset').min(1, 'the dataset is empty'),
         message: Message,
       }),
       DatasetDetail,
@@ -204,7 +205,7 @@ export const comparingContract = {
     get: query(z.object({ id: RecordId }), ComparisonSummary),
     /** Each case's verdict against the baseline, for one candidate (1 = the first after the baseline). */
     cases: query(z.object({ id: RecordId, candidate: z.int().min(1).max(4).default(1) }), z.array(CaseRow)),
-    case: query(z.object({ id: RecordId, candidate: z.int().min(1).max(4).default(1), caseId: z.string().min(1) }), ComparedCase),
+    case: query(z.object({ id: RecordId, candidate: z.int().min(1).max(4).default(1), caseId: CaseId }), ComparedCase),
     /** A self-contained HTML report (no external requests) or the JSON of the whole comparison. */
     report: query(
       z.object({ id: RecordId, format: z.enum(['html', 'json']) }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { method, query } from './common';
+import { AuthorName, method, query } from './common';
 
 /** The workspace's settings and what the About window shows. */
 
@@ -26,7 +26,7 @@ export type About = z.infer<typeof About>;
 export const settingsContract = {
   settings: {
     get: query(z.object({}), Settings),
-    setAuthor: method(z.object({ author: z.string().trim().min(1, 'author is empty').max(200) }), Settings),
+    setAuthor: method(z.object({ author: AuthorName }), Settings),
     about: query(z.object({}), About),
   },
 } as const;

@@ -3,7 +3,8 @@ import { AgentName } from '../names';
 import { FileSet } from './agents';
 import { Attestation } from '../attestation';
 import { FAILURE_KINDS } from '../engine/types';
-import { Message, RecordId, RefText, method, query } from './common';
+import { INPUT_LIMITS } from '../limits';
+import { CaseId, Message, RecordId, RefText, method, query, textUpTo } from './common';
 
 /** Suites, runs and the Try panel: the shapes that cross the contract and the methods. */
 
@@ -247,7 +248,11 @@ export const testingContract = {
     list: query(z.object({ agent: AgentName }), z.array(SuiteSummary)),
     get: query(z.object({ agent: AgentName, name: SuiteName, revision: z.int().positive().optional() }), SuiteDetail),
     save: method(
-      z.object({ agent: AgentName, yaml: z.string().min(1, 'the suite is empty').max(20_000_000), message: Message }),
+      z.object({
+        agent: AgentName,
+        yaml: textUpTo(INPUT_LIMITS.suiteChars, 'the suite').min(1, 'the suite is empty'),
+        message: Message,
+      }),
       SuiteDetail,
     ),
     history: query(
@@ -255,7 +260,11 @@ export const testingContract = {
       z.array(z.object({ revision: z.int(), hash: z.string(), author: z.string(), message: z.string(), createdAt: z.string() })),
     ),
     previewImport: query(
-      z.object({ fileName: z.string().min(1).max(500), content: z.string().max(50_000_000), name: SuiteName.optional() }),
+      z.object({
+        fileName: z.string().min(1).max(500),
+        content: textUpTo(INPUT_LIMITS.suiteChars, 'the file'),
+        name: SuiteName.optional(),
+      }),
       ImportPreview,
     ),
   },
@@ -277,7 +286,7 @@ export const testingContract = {
     list: query(z.object({ agent: AgentName, suite: SuiteName.optional() }), z.array(RunSummary)),
     get: query(z.object({ runId: RecordId }), RunSummary),
     results: query(z.object({ runId: RecordId }), z.array(ResultRow)),
-    result: query(z.object({ runId: RecordId, caseId: z.string().min(1), repeat: z.int().min(0) }), ResultDetail),
+    result: query(z.object({ runId: RecordId, caseId: CaseId, repeat: z.int().min(0) }), ResultDetail),
     compare: query(z.object({ earlier: RecordId, later: RecordId }), RunComparison),
     /** The run of the same suite before this one, if any. */
     previous: query(z.object({ runId: RecordId }), RunSummary.nullable()),
@@ -295,7 +304,7 @@ export const testingContract = {
       z.object({
         name: z.string().min(1).max(200),
         files: FileSet,
-        suite: z.object({ fileName: z.string().min(1).max(500), content: z.string().min(1).max(20_000_000) }),
+        suite: z.object({ fileName: z.string().min(1).max(500), content: textUpTo(INPUT_LIMITS.suiteChars, 'the suite').min(1) }),
         settings: RunSettings.default({ concurrency: 4, repeat: 1, minPassRate: null, cache: false }),
         reports: z.object({ junit: z.boolean(), json: z.boolean() }).default({ junit: false, json: false }),
       }),

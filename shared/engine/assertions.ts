@@ -1,4 +1,5 @@
 import deepEqual from 'fast-deep-equal';
+import { shapeProblem } from '../bounded-parse';
 import type { Assertion, SuiteCase } from '../suite';
 import type { ToolTrace } from './execute';
 
@@ -50,12 +51,16 @@ function quote(text: string, max = 80): string {
   return `"${flat.length > max ? `${flat.slice(0, max)}…` : flat}"`;
 }
 
+/** The output as JSON, held to the depth limit before a schema walks it. */
 function parseJson(output: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(output) };
+    value = JSON.parse(output) as unknown;
   } catch (error) {
     return { ok: false, error: (error as Error).message };
   }
+  const shape = shapeProblem(value, 'the output');
+  return shape ? { ok: false, error: shape } : { ok: true, value };
 }
 
 function words(text: string): Map<string, number> {

@@ -1,4 +1,5 @@
 import deepEqual from 'fast-deep-equal';
+import { modelJson } from './providers/answer';
 import type { AgentConfig, ToolDefinition } from '../agent-files';
 import type { SuiteCase } from '../suite';
 import type { ParsedAgent } from '../validate-files';
@@ -97,9 +98,11 @@ export async function callModel(
   const attempts = (config.retries ?? 2) + 1;
   const timeoutMs = config.timeout_ms ?? 60_000;
   let last: EngineError | null = null;
+  let tried = 0;
   for (let attempt = 0; attempt < attempts; attempt += 1) {
     if (context.signal.aborted) throw new EngineError('cancelled', 'the run was cancelled');
     await context.gate.wait(context.signal);
+    tried += 1;
     const call = linked(context.signal, timeoutMs);
     try {
       const request = { config, messages, tools, vars, signal: call.signal };
@@ -121,10 +124,12 @@ export async function callModel(
       call.dispose();
     }
   }
-  const tries = attempts > 1 ? ` after ${attempts} tries` : '';
+  // "after N tries" only when it was tried N times: a failure not worth retrying was tried once.
+  const tries = tried > 1 ? ` after ${tried} tries` : '';
   throw new EngineError(last?.kind ?? 'malformed', `${last?.message ?? 'the call failed'}${tries}`, {
     status: last?.status ?? null,
     retryAfterMs: last?.retryAfterMs ?? null,
+    retries: tried - 1,
   });
 }
 
@@ -146,11 +151,8 @@ async function runTool(
     });
     const text = await response.text();
     if (!response.ok) throw new EngineError('tool', `tool ${name} at ${tool.endpoint} answered HTTP ${response.status}`);
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      return text;
-    }
+    const value = modelJson(text, `tool ${name}'s answer`);
+    return value === undefined ? text : value;
   }
   const stub = testCase.tools.find(
     (candidate) =>
@@ -187,7 +189,17 @@ export async function runConversation(
   let retries = 0;
   const maxSteps = agent.config.max_steps ?? DEFAULT_MAX_STEPS;
   for (let step = 1; step <= maxSteps; step += 1) {
-    const { turn, retries: used } = await callModel(context, agent.config, messages, agent.tools, vars);
+    const { turn, retries: used } = await callModel(context, agent.config, messages, agent.tools, vars).catch(
+      (error: unknown) => {
+        // A failed turn's result counts the retries of the turns before it too.
+        if (!(error instanceof EngineError) || retries === 0) throw error;
+        throw new EngineError(error.kind, error.message, {
+          status: error.status,
+          retryAfterMs: error.retryAfterMs,
+          retries: retries + error.retries,
+        });
+      },
+    );
     retries += used;
     usage.inputTokens =
       usage.inputTokens === null || turn.usage.inputTokens === null ? null : usage.inputTokens + turn.usage.inputTokens;

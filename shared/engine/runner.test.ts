@@ -153,6 +153,9 @@ describe('the runner over real protocol servers', () => {
       hang: { kind: 'hang' },
       malformed: { kind: 'malformed' },
       drop: { kind: 'drop' },
+      cut: { kind: 'cut' },
+      missing: { kind: 'json', body: { id: 'chatcmpl-x', choices: [{ index: 0 }] } },
+      empty: { kind: 'json', body: { id: 'chatcmpl-x', choices: [] } },
       down: { kind: 'status', status: 503 },
       limited: { kind: 'status', status: 429, retryAfter: '0' },
       refused: { kind: 'status', status: 401 },
@@ -173,11 +176,30 @@ describe('the runner over real protocol servers', () => {
     });
     const byId = Object.fromEntries(outcome.results.map((result) => [result.caseId, result]));
     expect(outcome.status).toBe('finished');
-    expect(outcome.results).toHaveLength(7);
+    expect(outcome.results).toHaveLength(10);
     expect(byId.fine?.status).toBe('passed');
     expect(byId.hang?.error).toEqual({ kind: 'timeout', message: 'no answer within 400 ms (timeout_ms) after 2 tries' });
     expect(byId.malformed?.error?.kind).toBe('malformed');
     expect(byId.drop?.error?.kind).toBe('network');
+    expect(byId.cut?.error).toMatchObject({
+      kind: 'network',
+      message: expect.stringMatching(/answered, but the connection closed after \d+ bytes of the answer, before it was whole/),
+    });
+    expect(byId.cut?.error?.message).not.toContain('cannot be reached');
+    expect(byId.missing?.error).toEqual({
+      kind: 'malformed',
+      message:
+        'the openai-compatible endpoint answered a chat completion without a field Slipway reads: choices.0.message: Invalid input: expected object, received undefined',
+    });
+    expect(byId.empty?.error?.message).toContain('the chat completion has no choices');
+    // Tried as often as it says, and timed as long as it took; what is not worth retrying was tried once.
+    expect(byId.cut).toMatchObject({ retries: 1, error: { message: expect.stringMatching(/after 2 tries$/) } });
+    expect(byId.hang?.retries).toBe(1);
+    expect(byId.hang?.latencyMs).toBeGreaterThanOrEqual(800);
+    for (const once of [byId.missing, byId.malformed, byId.refused]) {
+      expect(once?.retries).toBe(0);
+      expect(once?.error?.message).not.toMatch(/tries/);
+    }
     expect(byId.down?.error).toMatchObject({ kind: 'http', message: expect.stringContaining('HTTP 503') });
     expect(byId.limited?.error).toMatchObject({ kind: 'rate_limited', message: expect.stringContaining('429') });
     expect(byId.refused?.error).toMatchObject({ kind: 'config', message: expect.stringContaining('refused the key') });

@@ -157,6 +157,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
     const cached = input.cache?.get(input.versionHash, testCase.id, repeat);
     const assertions = [...testCase.assert, ...suite.defaults.assert];
     let result: CaseResult;
+    const started = platform.now();
     try {
       if (cached && cached.status !== 'errored') {
         // The model's answer is reused; the grading is always done again with today's assertions.
@@ -221,11 +222,11 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
         output: '',
         messages: [],
         toolCalls: [],
-        latencyMs: 0,
+        latencyMs: Math.max(0, platform.now() - started),
         inputTokens: null,
         outputTokens: null,
         costUsd: null,
-        retries: 0,
+        retries: failure.retries,
         error: { kind: failure.kind, message: failure.message },
         verdicts: [],
         cached: false,

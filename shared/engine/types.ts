@@ -47,6 +47,9 @@ export interface Provider {
   stream?(request: ProviderRequest, onText: (delta: string) => void): Promise<ModelTurn>;
 }
 
+/** The code a platform's fetch gives an answer that began and was cut off before it was whole. */
+export const BODY_CUT = 'EBODYCUT';
+
 /** The most a program may write to stdout: past it the program is stopped and its case fails, naming the limit. */
 export const MAX_PROGRAM_STDOUT = 16 * 1024 * 1024;
 
@@ -97,13 +100,20 @@ export class EngineError extends Error {
   readonly kind: FailureKind;
   readonly status: number | null;
   readonly retryAfterMs: number | null;
+  /** Calls tried again before this failure was final (a result records them). */
+  readonly retries: number;
 
-  constructor(kind: FailureKind, message: string, options: { status?: number | null; retryAfterMs?: number | null } = {}) {
+  constructor(
+    kind: FailureKind,
+    message: string,
+    options: { status?: number | null; retryAfterMs?: number | null; retries?: number } = {},
+  ) {
     super(message);
     this.name = 'EngineError';
     this.kind = kind;
     this.status = options.status ?? null;
     this.retryAfterMs = options.retryAfterMs ?? null;
+    this.retries = options.retries ?? 0;
   }
 
   get retryable(): boolean {

@@ -2,9 +2,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from 'node:path';
 import { AGENT_FILES, isAgentFileName } from '../agent-files';
 import { SlipwayError } from '../errors';
+import { INPUT_LIMITS } from '../limits';
 import { pathsInside } from './inside-folder';
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+import { readTextFile } from './read-text';
 
 /** Reads an agent's files from a folder. Dot-files and sub-folders are passed over; anything else must be an agent file. */
 export function readAgentFolder(dir: string): Record<string, string> {
@@ -17,11 +17,7 @@ export function readAgentFolder(dir: string): Record<string, string> {
       strangers.push(entry.name);
       continue;
     }
-    try {
-      files[entry.name] = utf8.decode(readFileSync(join(dir, entry.name)));
-    } catch {
-      throw new SlipwayError('invalid_files', `${entry.name} is not UTF-8 text`);
-    }
+    files[entry.name] = readTextFile(join(dir, entry.name), INPUT_LIMITS.agentFileChars, entry.name);
   }
   if (strangers.length > 0) {
     throw new SlipwayError(

@@ -2,6 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { Readable } from 'node:stream';
+import { BODY_CUT } from '../engine/types';
 
 const NO_BODY = new Set([101, 204, 205, 304]);
 
@@ -73,9 +74,23 @@ export class BufferedResponse extends Response {
 function readAll(response: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    response.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let received = 0;
+    // The server was reached and answered: this is not "cannot be reached", and says so.
+    const cut = (reason: string) =>
+      reject(
+        Object.assign(new Error(`the connection closed after ${received} bytes of the answer, before it was whole (${reason})`), {
+          code: BODY_CUT,
+        }),
+      );
+    response.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      chunks.push(chunk);
+    });
     response.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
-    response.on('error', reject);
+    response.on('error', (error) => cut(error.message));
+    response.on('close', () => {
+      if (!response.complete) cut('closed');
+    });
   });
 }
 

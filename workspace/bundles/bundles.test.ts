@@ -7,6 +7,9 @@ import yazl from 'yazl';
 import { SlipwayError } from '../../shared/errors';
 import { tempWorkspace, type TestWorkspace } from '../../test-support/workspace';
 import { readZipEntries } from '../../shared/node/bundle-archive';
+import { versionEntry, type BundleManifest } from '../../shared/bundle';
+import { canonicalManifest } from '../../shared/manifest';
+import { nodeSha256 } from '../../shared/node/sha256';
 import { trustKey } from './signing';
 import { exportBundle, importBundle, inspectBundle } from './bundles';
 import { loadSamples } from '../agents/samples';
@@ -75,6 +78,29 @@ function counts(t: TestWorkspace): string {
 function fileBytes(t: TestWorkspace): string {
   t.ws.db.pragma('wal_checkpoint(TRUNCATE)');
   return createHash('sha256').update(readFileSync(t.ws.db.name)).digest('hex');
+}
+
+/** A bundle whose versions were edited and whose hashes and sizes were made to match again: a valid archive of invalid versions. */
+async function forge(data: Buffer, edit: (manifest: BundleManifest, files: Map<string, Buffer>) => void): Promise<Buffer> {
+  const entries = await readZipEntries(data);
+  const manifest = JSON.parse((entries.get('manifest.json') ?? Buffer.alloc(0)).toString()) as BundleManifest;
+  const files = new Map([...entries].filter(([name]) => name !== 'manifest.json' && name !== 'signature.json'));
+  edit(manifest, files);
+  for (const version of manifest.versions) {
+    const text = Object.fromEntries(
+      version.files.map((file) => [file, files.get(versionEntry(version.agent, version.semver, file))?.toString('utf8') ?? '']),
+    );
+    version.hash = canonicalManifest(text, nodeSha256).hash;
+  }
+  manifest.entries = [...files].map(([path, content]) => ({
+    path,
+    sha256: createHash('sha256').update(content).digest('hex'),
+    size: content.length,
+  }));
+  return zip([
+    { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)) },
+    ...[...files].map(([name, content]) => ({ name, data: content, compress: false })),
+  ]);
 }
 
 describe('bundles', () => {
@@ -288,4 +314,123 @@ describe('bundles', () => {
     expect(counts(target)).toBe(baseline);
     expect(fileBytes(target)).toBe(baselineFile);
   }, 120_000);
+
+  it('refuses versions that break the rules a snapshot obeys, though every hash matches — the database bytes unchanged after each', async () => {
+    const source = workspace(true);
+    const good = (await exportBundle(source.ws, ['ticket-triage@1.0.0'])).data;
+    const target = workspace();
+    const before = fileBytes(target);
+    const at = (file: string) => versionEntry('ticket-triage', '1.0.0', file);
+    const rename = (from: string, to: string) => (manifest: BundleManifest, files: Map<string, Buffer>) => {
+      const version = manifest.versions[0];
+      if (!version) throw new Error('no version');
+      version.files = version.files.map((file) => (file === from ? to : file));
+      // A name no zip may hold (.., absolute) is only listed: the entry it names is then missing too.
+      if (!to.includes('..') && !to.startsWith('/')) files.set(at(to), files.get(at(from)) ?? Buffer.alloc(0));
+      files.delete(at(from));
+    };
+    const setFile = (file: string, content: Buffer | string) => (manifest: BundleManifest, files: Map<string, Buffer>) => {
+      const version = manifest.versions[0];
+      if (version && !version.files.includes(file)) version.files.push(file);
+      files.set(at(file), Buffer.from(content));
+    };
+    const setField = (field: 'message' | 'author' | 'createdAt', value: string) => (manifest: BundleManifest) => {
+      const version = manifest.versions[0];
+      if (version) version[field] = value;
+    };
+    const classes: Array<[string, (manifest: BundleManifest, files: Map<string, Buffer>) => void, RegExp]> = [
+      ['traversal', rename('prompt.md', '../../x'), /"\.\.\/\.\.\/x" is not an agent file/],
+      ['absolute', rename('prompt.md', '/abs'), /"\/abs" is not an agent file/],
+      ['nested', rename('prompt.md', 'sub/prompt.md'), /"sub\/prompt\.md" is not an agent file/],
+      ['stranger', setFile('evil.sh', '#!/bin/sh\nrm -rf ~\n'), /"evil\.sh" is not an agent file/],
+      [
+        'no prompt',
+        (manifest, files) => {
+          const version = manifest.versions[0];
+          if (version) version.files = version.files.filter((file) => file !== 'prompt.md');
+          files.delete(at('prompt.md'));
+        },
+        /prompt\.md is missing/,
+      ],
+      [
+        'no files',
+        (manifest, files) => {
+          const version = manifest.versions[0];
+          if (version) version.files = [];
+          for (const name of [...files.keys()]) files.delete(name);
+        },
+        /config\.yaml is missing/,
+      ],
+      ['broken yaml', setFile('config.yaml', 'provider: [mock\nmodel: "x\n'), /config\.yaml:\d+:\d+: not valid YAML/],
+      ['tools not json', setFile('tools.json', '[{"name": '), /tools\.json:\d+:\d+: not valid JSON/],
+      ['invalid utf-8', setFile('prompt.md', Buffer.from([0x48, 0x69, 0xff, 0xfe, 0x0a])), /"prompt\.md" is not UTF-8 text/],
+      ['crlf', setFile('prompt.md', 'You triage.\r\nBe brief.\r\n'), /"prompt\.md" has CR line endings/],
+      ['blank message', setField('message', '   '), /its message: a message saying why is required/],
+      [
+        'escape in message',
+        setField('message', 'fine\u001b[2J\u001b[31mWARNING: key leaked'),
+        /its message: a message may not hold control characters/,
+      ],
+      [
+        'author with a newline',
+        setField('author', 'Mallory\nAuthor: Alice'),
+        /its author: an author may not hold control characters/,
+      ],
+      ['bad time', setField('createdAt', 'yesterday'), /its time "yesterday" is not an ISO 8601 date and time/],
+      ['deep yaml', setFile('examples.yaml', '['.repeat(1_000_000)), /examples\.yaml is nested deeper than 64 levels/],
+      [
+        'alias bomb',
+        setFile(
+          'examples.yaml',
+          [
+            '- &a {role: user, content: x}',
+            ...'bcdefghij'.split('').map((name, index) => `- &${name} [${Array(10).fill(`*${'abcdefghij'[index]}`).join(', ')}]`),
+          ].join('\n'),
+        ),
+        /examples\.yaml resolves aliases past the limit of 100/,
+      ],
+      ['huge prompt', setFile('prompt.md', 'x'.repeat(5_000_001)), /prompt\.md is 5,000,001 characters; the limit is 5,000,000/],
+      [
+        'listed, not there',
+        (_manifest, files) => {
+          files.delete(at('user.md'));
+        },
+        /"user\.md" is listed but the bundle has no entry/,
+      ],
+      [
+        'listed twice',
+        (manifest) => {
+          manifest.versions[0]?.files.push('user.md');
+        },
+        /"user\.md" is listed twice/,
+      ],
+    ];
+    for (const [name, edit, reason] of classes) {
+      const forged = await forge(good, edit);
+      const refusal = await importBundle(target.ws, forged).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(refusal, name).toBeInstanceOf(SlipwayError);
+      expect((refusal as SlipwayError).code, name).toBe('invalid_files');
+      expect((refusal as Error).message, name).toMatch(reason);
+      expect((refusal as Error).message.length, name).toBeLessThan(2000);
+      expect(fileBytes(target), name).toBe(before);
+    }
+    // The forger itself is sound: with no edit, the bundle imports.
+    expect((await importBundle(target.ws, await forge(good, () => undefined))).plan.add).toEqual(['ticket-triage@1.0.0']);
+  }, 60_000);
+
+  it('checks the sizes the manifest declares against the entries', async () => {
+    const source = workspace(true);
+    const good = (await exportBundle(source.ws, ['ticket-triage@1.0.0'])).data;
+    const target = workspace();
+    const lying = await rezip(good, (name, content) => {
+      if (name !== 'manifest.json') return content;
+      const manifest = JSON.parse(content.toString()) as BundleManifest;
+      for (const entry of manifest.entries) entry.size += 1;
+      return Buffer.from(JSON.stringify(manifest));
+    });
+    await expect(importBundle(target.ws, lying)).rejects.toThrow(/the manifest says \d+ bytes, the entry holds \d+/);
+  });
 });

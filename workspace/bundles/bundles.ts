@@ -5,7 +5,9 @@ import {
   BUNDLE_FORMAT,
   BUNDLE_VERSION,
   BundleManifest,
+  LIMITS,
   parentsFirst,
+  readBundledVersion,
   versionEntry,
   type BundledVersion,
   type BundlePreview,
@@ -25,7 +27,8 @@ import { listLabels, setLabel } from '../versions/labels';
 import { findAgent, requireAgent, resolveVersion, versionById, versionFiles, type VersionRow } from '../lookup';
 import { importVersion, listVersions } from '../versions/versions';
 import type { Workspace } from '../workspace';
-import { describeIssues } from '../../shared/issues';
+import { clip, describeIssues, quoted } from '../../shared/issues';
+import { parseJsonWithin } from '../../shared/bounded-parse';
 
 const HashRow = z.object({ hash: z.string() });
 
@@ -163,22 +166,37 @@ export function exportFolder(ws: Workspace, refs: string[], dir: string, options
 function parseManifest(bytes: Buffer): BundleManifest {
   let raw: unknown;
   try {
-    raw = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw refuse('manifest.json is not JSON');
+    raw = parseJsonWithin(bytes.toString('utf8'), LIMITS.entryBytes, 'manifest.json');
+  } catch (error) {
+    throw refuse((error as Error).message);
   }
   const fields = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
   if (fields.format === BUNDLE_FORMAT && fields.version !== BUNDLE_VERSION)
-    throw refuse(`bundle format version ${String(fields.version)} is not one this Slipway reads (it reads ${BUNDLE_VERSION})`);
+    throw refuse(
+      `bundle format version ${clip(String(fields.version), 20)} is not one this Slipway reads (it reads ${BUNDLE_VERSION})`,
+    );
   const parsed = BundleManifest.safeParse(raw);
   if (!parsed.success) throw refuse(`manifest.json: ${describeIssues(parsed.error, { root: 'manifest' })}`);
   return parsed.data;
 }
 
-function filesOf(version: BundledVersion, entries: Map<string, Buffer>): Record<string, string> {
-  return Object.fromEntries(
-    version.files.map((file) => [file, entries.get(versionEntry(version.agent, version.semver, file))?.toString('utf8') ?? '']),
-  );
+/** Every bundled version's files, each checked by the rules a snapshot obeys; any problem refuses the whole bundle. */
+function readVersions(manifest: BundleManifest, entries: Map<string, Buffer>): Map<BundledVersion, Record<string, string>> {
+  const read = new Map<BundledVersion, Record<string, string>>();
+  const problems: string[] = [];
+  for (const version of manifest.versions) {
+    const { files, problems: found } = readBundledVersion(version, entries);
+    problems.push(...found);
+    if (found.length === 0 && canonicalManifest(files, nodeSha256).hash !== version.hash)
+      problems.push(`${version.agent}@${version.semver}: its files do not hash to ${version.hash.slice(0, 12)}`);
+    read.set(version, files);
+  }
+  if (problems.length > 0) {
+    const most = 10;
+    const more = problems.length > most ? `; and ${problems.length - most} more` : '';
+    throw refuse(`the bundle's versions break the rules a version made here obeys: ${problems.slice(0, most).join('; ')}${more}`);
+  }
+  return read;
 }
 
 /** What importing would do to this workspace's versions and labels. */
@@ -225,7 +243,7 @@ function planVersions(ws: Workspace, manifest: BundleManifest): Omit<BundlePrevi
 async function checkBundle(
   ws: Workspace,
   source: Buffer | string,
-): Promise<{ preview: BundlePreview; entries: Map<string, Buffer> }> {
+): Promise<{ preview: BundlePreview; entries: Map<string, Buffer>; files: Map<BundledVersion, Record<string, string>> }> {
   const entries = await readBundleEntries(source);
   const manifestBytes = entries.get(MANIFEST);
   if (!manifestBytes) throw refuse('not a bundle: it has no manifest.json');
@@ -236,16 +254,15 @@ async function checkBundle(
       throw refuse(`${name}: an entry the manifest does not list`);
   for (const entry of manifest.entries) {
     const content = entries.get(entry.path);
-    if (!content) throw refuse(`${entry.path}: listed in the manifest but missing`);
+    if (!content) throw refuse(`${quoted(entry.path)}: listed in the manifest but missing`);
     if (sha256(content) !== entry.sha256) throw refuse(`${entry.path}: its sha256 does not match the manifest`);
+    if (content.length !== entry.size)
+      throw refuse(`${quoted(entry.path)}: the manifest says ${entry.size} bytes, the entry holds ${content.length}`);
   }
-  for (const version of manifest.versions) {
-    if (canonicalManifest(filesOf(version, entries), nodeSha256).hash !== version.hash)
-      throw refuse(`${version.agent}@${version.semver}: its files do not hash to ${version.hash.slice(0, 12)}`);
-  }
+  const files = readVersions(manifest, entries);
   const signature = checkSignature(ws, manifestBytes, entries.get(SIGNATURE));
   const plan = { ...planVersions(ws, manifest), evidence: planEvidence(ws, manifest, entries) };
-  return { preview: { manifest, manifestSha256: sha256(manifestBytes), signature, plan }, entries };
+  return { preview: { manifest, manifestSha256: sha256(manifestBytes), signature, plan }, entries, files };
 }
 
 export async function inspectBundle(ws: Workspace, source: Buffer | string): Promise<BundlePreview> {
@@ -260,7 +277,7 @@ export interface ImportOptions {
 
 /** Imports a bundle all or nothing, in one transaction; a second import changes nothing and says so. */
 export async function importBundle(ws: Workspace, source: Buffer | string, options: ImportOptions = {}): Promise<BundlePreview> {
-  const { preview, entries } = await checkBundle(ws, source);
+  const { preview, entries, files } = await checkBundle(ws, source);
   const { plan, manifest, signature } = preview;
   if (options.expectManifest && options.expectManifest !== preview.manifestSha256)
     throw new SlipwayError('conflict', 'this is not the bundle that was previewed: preview it again');
@@ -280,7 +297,7 @@ export async function importBundle(ws: Workspace, source: Buffer | string, optio
   writeTransaction(ws.db, () => {
     const adding = new Set(plan.add);
     for (const version of parentsFirst(manifest.versions) ?? []) {
-      if (adding.has(`${version.agent}@${version.semver}`)) importVersion(ws, version, filesOf(version, entries));
+      if (adding.has(`${version.agent}@${version.semver}`)) importVersion(ws, version, files.get(version) ?? {});
     }
     for (const label of manifest.labels) {
       if (plan.labels.includes(`${label.agent} ${label.label} → ${label.semver}`))

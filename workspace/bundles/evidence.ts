@@ -1,8 +1,12 @@
+import { isUtf8 } from 'node:buffer';
 import { z } from 'zod';
+import { parseJsonWithin } from '../../shared/bounded-parse';
+import { clip } from '../../shared/issues';
 import { normalizeLineEndings } from '../../shared/agent-files';
 import {
   evidencePath,
   ImportedEvidence,
+  LIMITS,
   type BundledEvidence,
   type BundledVersion,
   type BundleManifest,
@@ -100,12 +104,15 @@ export function planEvidence(
   for (const item of manifest.evidence) {
     if (!agents.has(item.agent)) throw refuse(`${item.path}: evidence for ${item.agent}, which has no version in the bundle`);
     const content = entries.get(item.path)?.toString('utf8');
+    if (content !== undefined && !isUtf8(entries.get(item.path) ?? Buffer.alloc(0))) throw refuse(`${item.path}: not UTF-8 text`);
     if (content === undefined) throw refuse(`${item.path}: listed as evidence but missing`);
     if (item.kind === 'suite') {
       try {
         parseSuiteYaml(content, item.path);
       } catch (error) {
-        throw refuse(`${item.path}: not a suite Slipway reads (${error instanceof Error ? error.message : String(error)})`);
+        throw refuse(
+          `${item.path}: not a suite Slipway reads (${clip(error instanceof Error ? error.message : String(error), 400)})`,
+        );
       }
     } else if (item.kind === 'run' && !RunEvidence.safeParse(safeJson(content)).success) {
       throw refuse(`${item.path}: not a run Slipway reads`);
@@ -115,9 +122,10 @@ export function planEvidence(
   return plan;
 }
 
+/** A run's JSON under the limits, or null (which no run schema takes). */
 function safeJson(text: string): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return parseJsonWithin(text, LIMITS.entryBytes, 'the run');
   } catch {
     return null;
   }

@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { parseJsonWithin } from '../../shared/bounded-parse';
 import { z } from 'zod';
 import { BundleSignature, TrustedKey, type SignatureCheck } from '../../shared/bundle';
 import { SlipwayError } from '../../shared/errors';
@@ -75,9 +76,9 @@ export function checkSignature(ws: Workspace, manifestBytes: Buffer, signatureBy
   if (!signatureBytes) return { signed: false };
   let raw: unknown = null;
   try {
-    raw = JSON.parse(signatureBytes.toString('utf8'));
-  } catch {
-    throw refuse('signature.json is not JSON');
+    raw = parseJsonWithin(signatureBytes.toString('utf8'), 64 * 1024, 'signature.json');
+  } catch (error) {
+    throw refuse((error as Error).message);
   }
   const body = BundleSignature.safeParse(raw);
   if (!body.success) throw refuse('signature.json is not a signature Slipway reads');

@@ -299,6 +299,8 @@ export function importVersion(
   },
   files: Files,
 ): void {
+  // The rules a snapshot obeys hold here too, whoever calls.
+  parseAgentFiles(files);
   const agent = findAgent(ws, version.agent) ?? requireAgent(ws, createAgent(ws, version.agent, '').name);
   const parentId =
     version.parent === null

@@ -3,7 +3,8 @@ import type { ResultRow } from '../../../shared/contract/testing';
 import { startTestHost, type TestHost } from '../../../test-support/browser-host';
 import { agentFiles } from '../../../test-support/workspace';
 import { createTryStore, templateVariables } from '../try/store';
-import { createTestsStore, etaSeconds, suiteDiagnostics, visibleRows } from './store';
+import { suiteDiagnostics } from '../../../shared/suite-file';
+import { createTestsStore, etaSeconds, visibleRows } from './store';
 
 let t: TestHost;
 afterEach(async () => t?.close());

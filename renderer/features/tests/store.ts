@@ -10,8 +10,8 @@ import type {
   SuiteSummary,
   TrendPoint,
 } from '../../../shared/contract/testing';
-import { Suite } from '../../../shared/suite';
-import { checkDocument, type Diagnostic } from '../../../shared/validate-files';
+import { suiteDiagnostics } from '../../../shared/suite-file';
+import type { Diagnostic } from '../../../shared/validate-files';
 import { attempter, type StoreDeps } from '../agents/store';
 
 export type ResultFilter = 'all' | 'passed' | 'failed' | 'errored' | 'flaky';
@@ -64,13 +64,6 @@ export interface TestsState {
 }
 
 export type TestsStore = StoreApi<TestsState>;
-
-/** Problems of a suite's YAML as typed: the schema the Node side checks on save. */
-export function suiteDiagnostics(text: string, name = 'suite.yaml'): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
-  checkDocument(name, text, Suite, diagnostics, ': give it a name and cases');
-  return diagnostics;
-}
 
 /** The grid's rows: filtered by outcome, sorted by latency or cost (slowest, dearest first). */
 export function visibleRows(rows: ResultRow[], filter: ResultFilter, sort: ResultSort): ResultRow[] {

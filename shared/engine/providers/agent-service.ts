@@ -1,8 +1,8 @@
 import { AgentRequest, AgentResponse } from '../agent-protocol';
+import { checkedAnswer, excerpt, modelJson } from './answer';
 import { redact, requireSecret } from '../secrets';
 import { EngineError, MAX_PROGRAM_STDOUT, type ModelTurn, type Platform, type Provider, type ProviderRequest } from '../types';
 import { retryAfterMs } from './sdk-errors';
-import { describeIssues } from '../../issues';
 
 /** The request both the http and the command provider send. */
 export function agentRequest({ config, messages, tools, vars }: ProviderRequest): AgentRequest {
@@ -25,20 +25,9 @@ export function agentRequest({ config, messages, tools, vars }: ProviderRequest)
 
 /** Reads an agent's answer, naming the problem when it does not match the protocol. */
 export function agentTurn(text: string, who: string): ModelTurn {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new EngineError('malformed', `${who} answered with text that is not JSON: ${text.slice(0, 200)}`);
-  }
-  const parsed = AgentResponse.safeParse(body);
-  if (!parsed.success) {
-    throw new EngineError(
-      'malformed',
-      `${who} answered JSON that is not a slipway.agent/1 response: ${describeIssues(parsed.error, { root: '(root)' })}`,
-    );
-  }
-  const response = parsed.data;
+  const body = modelJson(text, `${who}'s answer`);
+  if (body === undefined) throw new EngineError('malformed', `${who} answered with text that is not JSON: ${excerpt(text)}`);
+  const response = checkedAnswer(AgentResponse, body, who, 'answered JSON that is not a slipway.agent/1 response');
   return {
     text: response.output,
     toolCalls: response.tool_calls.map((call, index) => ({

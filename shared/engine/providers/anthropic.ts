@@ -1,14 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { redact, requireSecret } from '../secrets';
-import {
-  EngineError,
-  type ChatMessage,
-  type ModelTurn,
-  type Platform,
-  type Provider,
-  type ProviderRequest,
-  type ToolCall,
-} from '../types';
+import { type ChatMessage, type ModelTurn, type Platform, type Provider, type ProviderRequest, type ToolCall } from '../types';
+import { AnthropicAnswer, checkedAnswer } from './answer';
 import { clientCache } from './client-cache';
 import { fromSdkError } from './sdk-errors';
 import { toolArguments } from './tool-arguments';
@@ -86,13 +79,15 @@ export function anthropicMessages(platform: Platform): Provider {
     call: async (request): Promise<ModelTurn> => {
       const { key, client, body } = prepare(request);
       try {
-        const response = await client.messages.create(body, { signal: request.signal });
-        if (!Array.isArray(response.content)) throw new EngineError('malformed', 'the Messages API answer has no content');
-        const text = response.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('');
+        const response = checkedAnswer(
+          AnthropicAnswer,
+          await client.messages.create(body, { signal: request.signal }),
+          'the Anthropic API',
+          'answered a message without a field Slipway reads',
+        );
+        const text = response.content.flatMap((block) => (block.type === 'text' && 'text' in block ? [block.text] : [])).join('');
         const toolCalls: ToolCall[] = response.content.flatMap((block) =>
-          block.type === 'tool_use'
-            ? [{ id: block.id, name: block.name, arguments: (block.input ?? {}) as Record<string, unknown> }]
-            : [],
+          block.type === 'tool_use' && 'input' in block ? [{ id: block.id, name: block.name, arguments: block.input }] : [],
         );
         return {
           text,

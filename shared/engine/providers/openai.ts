@@ -9,6 +9,7 @@ import {
   type ProviderRequest,
   type ToolCall,
 } from '../types';
+import { OpenAIAnswer, checkedAnswer } from './answer';
 import { clientCache } from './client-cache';
 import { fromSdkError } from './sdk-errors';
 import { toolArguments } from './tool-arguments';
@@ -74,11 +75,16 @@ export function openAICompatible(platform: Platform): Provider {
     call: async (request): Promise<ModelTurn> => {
       const { key, client, body } = prepare(request);
       try {
-        const response = await client.chat.completions.create(body, { signal: request.signal });
-        const choice = response.choices?.[0];
+        const response = checkedAnswer(
+          OpenAIAnswer,
+          await client.chat.completions.create(body, { signal: request.signal }),
+          'the openai-compatible endpoint',
+          'answered a chat completion without a field Slipway reads',
+        );
+        const choice = response.choices[0];
         if (!choice) throw new EngineError('malformed', 'the chat completion has no choices');
         const toolCalls: ToolCall[] = (choice.message.tool_calls ?? []).flatMap((call) =>
-          call.type === 'function'
+          call.type === 'function' && call.function
             ? [{ id: call.id, name: call.function.name, arguments: toolArguments(call.function.arguments, call.function.name) }]
             : [],
         );

@@ -1,4 +1,4 @@
-import { EngineError } from '../types';
+import { BODY_CUT, EngineError } from '../types';
 
 interface ApiErrorLike {
   status?: number;
@@ -38,6 +38,8 @@ export function fromSdkError(error: unknown, provider: string, redactText: (text
     // A host the runtime refuses to connect to stays refused: not a network fault to retry.
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     if (cause?.code === 'EPRIVATE') return new EngineError('config', `${provider}: ${redactText(String(cause.message))}`);
+    if (cause?.code === BODY_CUT)
+      return new EngineError('network', `${provider} answered, but ${redactText(String(cause.message))}`);
     return new EngineError('network', `${provider} cannot be reached: ${message}`);
   }
   if (typeof failure.status === 'number') {

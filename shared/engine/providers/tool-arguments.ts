@@ -1,12 +1,9 @@
 import { EngineError } from '../types';
+import { excerpt, modelJson } from './answer';
 
 /** A tool call's arguments from the JSON text a model sent (whole, or gathered from a stream's pieces). */
 export function toolArguments(text: string, tool: string): Record<string, unknown> {
-  try {
-    const value = JSON.parse(text || '{}') as unknown;
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // fall through to the error below
-  }
-  throw new EngineError('malformed', `the model called ${tool} with arguments that are not a JSON object: ${text.slice(0, 200)}`);
+  const value = modelJson(text || '{}', `the arguments of ${tool}`);
+  if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  throw new EngineError('malformed', `the model called ${tool} with arguments that are not a JSON object: ${excerpt(text)}`);
 }
