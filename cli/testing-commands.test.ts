@@ -226,4 +226,52 @@ describe('cancelling slipway test', () => {
     }>;
     expect(runs[0]).toMatchObject({ status: 'cancelled', passed: 1, total: 2 });
   });
+
+  it('keeps a key a program echoes out of everything stored or printed: the database, reports, runs show, errors', async () => {
+    const key = 'sk-live-9f8e7d6c5b4a3210';
+    const { run, write, dir } = sandbox({ SLIPWAY_KEY_AGENT: key });
+    await run('init');
+    await run('agent', 'create', 'leaky');
+    write('leaky/prompt.md', 'You answer.\n');
+    write('leaky/user.md', '{{ask}}\n');
+    write('leaky/tools.json', '[]\n');
+    write(
+      'leaky/config.yaml',
+      `provider: command\nmodel: local\napi_key: AGENT\nretries: 0\ncommand: [${JSON.stringify(process.execPath)}, ${JSON.stringify(join(process.cwd(), 'test-support/command-agent.mjs'))}, leak]\n`,
+    );
+    expect((await run('snapshot', 'leaky', '--from', join(dir, 'leaky'), '-m', 'first')).code).toBe(0);
+    write(
+      'leak.yaml',
+      'name: leak\ncases:\n  - id: echo\n    vars: {ask: hello}\n    assert: [{type: contains, value: key}]\n  - id: stderr\n    vars: {ask: please fail}\n    assert: [{type: contains, value: key}]\n',
+    );
+    expect((await run('suite', 'import', join(dir, 'leak.yaml'), '--agent', 'leaky')).code).toBe(0);
+    const tested = await run('test', 'leaky@latest', '--suite', 'leak', '--junit', 'leak.xml', '--out', 'leak.json');
+    expect(tested.code).toBe(1);
+    const shown = await run('runs', 'show', '1');
+    const shownJson = await run('--json', 'runs', 'show', '1');
+    const exported = await run('runs', 'export', '1', '--junit', 'again.xml', '--out', 'again.json');
+    expect(exported.code).toBe(0);
+    const database = ['workspace.db', 'workspace.db-wal']
+      .map((name) => join(dir, 'ws', name))
+      .flatMap((path) => {
+        try {
+          return [readFileSync(path).toString('latin1')];
+        } catch {
+          return [];
+        }
+      });
+    const everything = [
+      tested.stdout,
+      tested.stderr,
+      shown.stdout,
+      shownJson.stdout,
+      ...['leak.xml', 'leak.json', 'again.xml', 'again.json'].map((file) => readFileSync(join(dir, file), 'utf8')),
+      ...database,
+    ];
+    for (const text of everything) expect(text).not.toContain(key);
+    // The program did echo it: what was stored says where, redacted.
+    const report = readFileSync(join(dir, 'again.json'), 'utf8');
+    expect(report).toContain('my key is [redacted]');
+    expect(report).toContain('auth failed with key [redacted]');
+  });
 });

@@ -64,6 +64,8 @@ export function versionPlatform(base: Platform, policy: EgressPolicy, config: Ag
     spawn,
     secrets: {
       get: (name) => (name === keyName(config) && problems.length === 0 ? base.secrets.get(name) : undefined),
+      // Every key the runtime holds is scrubbed, whichever this version may use.
+      values: () => base.secrets.values(),
     },
   };
 }

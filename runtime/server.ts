@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { scrubSecrets } from '../shared/engine/secrets';
 import { shapeProblem } from '../shared/bounded-parse';
 import { clip } from '../shared/issues';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -526,7 +527,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
     response.setHeader(REQUEST_ID_HEADER, requestId);
     handle(request, response, requestId).catch((error: unknown) => {
       if (response.destroyed) return;
-      const { status, body, headers } = errorAnswer(error);
+      // An upstream's or a program's words may hold a key the runtime has: none goes to the caller.
+      const { status, body, headers } = scrubSecrets(errorAnswer(error), options.platform.secrets);
       if (response.headersSent) {
         // A stream already begun: the failure is its last event.
         response.end(`data: ${JSON.stringify(body)}\n\n`);

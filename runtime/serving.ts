@@ -1,4 +1,5 @@
 import deepEqual from 'fast-deep-equal';
+import { scrubSecrets } from '../shared/engine/secrets';
 import { evaluate } from '../shared/engine/assertions';
 import { callModel, rateGate, runConversation, type CallContext } from '../shared/engine/execute';
 import { costOf, type PriceTable } from '../shared/engine/prices';
@@ -275,16 +276,19 @@ export function createServing(
       }
       store.addSample(
         agentName,
-        {
-          input: JSON.parse(redactText(JSON.stringify(input), patterns)) as unknown,
-          primary: { version: primary.version.hash, output: redactText(primary.output, patterns) },
-          shadow: {
-            version: shadow.hash,
-            output: redactText(output, patterns),
-            status,
-            detail: detail === null ? null : redactText(detail, patterns),
+        scrubSecrets(
+          {
+            input: JSON.parse(redactText(JSON.stringify(input), patterns)) as unknown,
+            primary: { version: primary.version.hash, output: redactText(primary.output, patterns) },
+            shadow: {
+              version: shadow.hash,
+              output: redactText(output, patterns),
+              status,
+              detail: detail === null ? null : redactText(detail, patterns),
+            },
           },
-        },
+          deps.platform.secrets,
+        ),
         { days: capture.retentionDays, count: capture.retentionCount },
       );
       deps.onShadowDone?.();

@@ -1,7 +1,9 @@
 // A local agent for the command provider's tests: reads a slipway.agent/1 request on stdin and
 // answers on stdout. Its first argument picks the behaviour: reply | hang | garbage | fail | env
 // (answers the names of the SLIPWAY_KEY_ variables it was given) | utf8 (a long answer of é,
-// written in pieces that split characters) | huge (more than the 16 MiB a program may write).
+// written in pieces that split characters) | huge (more than the 16 MiB a program may write) |
+// leak (echoes the key it was given: in its answer, or — when the message says "fail" — on stderr
+// before exiting 3).
 let input = '';
 process.stdin.on('data', (chunk) => (input += chunk));
 process.stdin.on('end', () => {
@@ -32,6 +34,14 @@ process.stdin.on('end', () => {
             .join(',') || 'no keys',
       }),
     );
+  if (mode === 'leak') {
+    const key = Object.entries(process.env).find(([name]) => name.startsWith('SLIPWAY_KEY_'))?.[1] ?? 'no key';
+    if (request.messages.at(-1).content.includes('fail')) {
+      process.stderr.write(`auth failed with key ${key}`);
+      process.exit(3);
+    }
+    return process.stdout.write(JSON.stringify({ output: `my key is ${key}, and "${JSON.stringify(key)}" too` }));
+  }
   if (mode === 'fail') {
     process.stderr.write('model file missing');
     process.exit(3);

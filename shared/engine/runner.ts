@@ -1,4 +1,5 @@
 import type { Suite } from '../suite';
+import { scrubSecrets } from './secrets';
 import type { ParsedAgent } from '../validate-files';
 import { casePasses, evaluate, type Graders, type Judge, type Verdict } from './assertions';
 import { callModel, executeCase, rateGate, type ToolTrace } from './execute';
@@ -232,6 +233,8 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
         cached: false,
       };
     }
+    // Nothing that leaves the runner holds a key: not a model echoing one, not a program's stderr.
+    result = scrubSecrets(result, platform.secrets);
     results[index] = result;
     if (result.costUsd === null && result.status !== 'errored') costKnown = false;
     spent += result.costUsd ?? 0;

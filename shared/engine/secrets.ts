@@ -13,16 +13,37 @@ export function requireSecret(secrets: SecretStore, name: string): string {
 
 /** Secrets from the environment: SLIPWAY_KEY_<NAME>. The CLI, the browser host and the runtime use it. */
 export function envSecrets(env: Record<string, string | undefined>): SecretStore {
-  return { get: (name) => env[`SLIPWAY_KEY_${name}`] };
+  return {
+    get: (name) => env[`SLIPWAY_KEY_${name}`],
+    values: () => Object.entries(env).flatMap(([name, value]) => (name.startsWith('SLIPWAY_KEY_') && value ? [value] : [])),
+  };
 }
 
 export function memorySecrets(values: Record<string, string>): SecretStore {
-  return { get: (name) => values[name] };
+  return { get: (name) => values[name], values: () => Object.values(values) };
 }
+
+/** Values short enough to occur by chance are not secrets worth a scrub (and would shred ordinary text). */
+const SCRUBBED_FROM = 4;
 
 /** Removes any secret value from a text (an error body echoing a key, say). */
 export function redact(text: string, values: Array<string | undefined>): string {
   return values
-    .filter((value): value is string => typeof value === 'string' && value.length >= 4)
+    .filter((value): value is string => typeof value === 'string' && value.length >= SCRUBBED_FROM)
     .reduce((result, value) => result.split(value).join('[redacted]'), text);
+}
+
+/**
+ * A value (a result, an event) with every known secret replaced by [redacted] wherever it
+ * occurs — a program's stderr, an error message, a model's own output echoing a key back —
+ * before it is stored or printed. Strings inside are matched as written and as JSON escapes them.
+ */
+export function scrubSecrets<T>(value: T, secrets: SecretStore): T {
+  const known = secrets.values().filter((secret) => secret.length >= SCRUBBED_FROM);
+  if (known.length === 0) return value;
+  const text = JSON.stringify(value);
+  if (text === undefined) return value;
+  const forms = known.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]);
+  if (!forms.some((form) => text.includes(form))) return value;
+  return JSON.parse(redact(text, forms)) as T;
 }

@@ -62,14 +62,16 @@ export type SpawnLike = (
     signal: AbortSignal;
     /** The whole environment; without it, the host's own with no key but those in `keys`. */
     env?: Record<string, string | undefined>;
-    /** Names of the keys (SLIPWAY_KEY_<NAME>) the program may see: those its config names. */
-    keys?: readonly string[];
+    /** The keys the program gets as SLIPWAY_KEY_<NAME>, by name: those its config names. */
+    keys?: Readonly<Record<string, string>>;
   },
 ) => Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean; tooLarge?: boolean }>;
 
 /** Where keys come from. A workspace stores names only; values never reach the database or a log. */
 export interface SecretStore {
   get(name: string): string | undefined;
+  /** Every value it holds: what is stored or printed is scrubbed of each. */
+  values(): string[];
 }
 
 /** Everything the engine needs from the platform it runs on. */

@@ -7,12 +7,12 @@ import { pooledFetch } from './pooled-fetch';
 
 const MAX_PROGRAM_STDERR = 64 * 1024;
 
-/** The environment a program gets: this process's, with no key but the ones named. */
-function programEnvironment(keys: readonly string[]): Record<string, string | undefined> {
-  const allowed = new Set(keys.map((name) => `SLIPWAY_KEY_${name}`));
-  return Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('SLIPWAY_KEY_') || allowed.has(name)),
-  );
+/** The environment a program gets: this process's with no key of its own, and the keys given (from the secret store, wherever it keeps them). */
+function programEnvironment(keys: Readonly<Record<string, string>>): Record<string, string | undefined> {
+  return {
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SLIPWAY_KEY_'))),
+    ...Object.fromEntries(Object.entries(keys).map(([name, value]) => [`SLIPWAY_KEY_${name}`, value])),
+  };
 }
 
 /**
@@ -22,7 +22,7 @@ function programEnvironment(keys: readonly string[]): Record<string, string | un
  * the pipes open included — and the answer does not wait for it. Its environment holds only the
  * keys named (`keys`), unless `env` says it all.
  */
-export const nodeSpawn: SpawnLike = (command, input, { timeoutMs, signal, env, keys = [] }) =>
+export const nodeSpawn: SpawnLike = (command, input, { timeoutMs, signal, env, keys = {} }) =>
   new Promise((resolve, reject) => {
     const [program, ...args] = command;
     if (!program) {

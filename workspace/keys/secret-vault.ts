@@ -45,6 +45,13 @@ function layeredVault(
   return {
     storage,
     get: (name) => stored.get(name) ?? env[`${ENV_PREFIX}${name}`],
+    values: () => [
+      ...stored.values(),
+      ...environmentNames(env).flatMap((name) => {
+        const value = env[`${ENV_PREFIX}${name}`];
+        return value ? [value] : [];
+      }),
+    ],
     names: () => {
       const names = new Map<string, 'environment' | 'saved' | 'session'>(
         environmentNames(env).map((name) => [name, 'environment']),

@@ -1,4 +1,5 @@
 import type { TryResult } from '../../shared/contract/testing';
+import { scrubSecrets } from '../../shared/engine/secrets';
 import { executeCase, rateGate } from '../../shared/engine/execute';
 import type { PriceTable } from '../../shared/engine/prices';
 import { providerFor } from '../../shared/engine/providers';
@@ -53,6 +54,10 @@ export async function tryRef(
   input: TryInput,
   deps: { platform: Platform; prices: PriceTable },
 ): Promise<TryResult> {
+  return scrubSecrets(await tryOnce(ws, input, deps), deps.platform.secrets);
+}
+
+async function tryOnce(ws: Workspace, input: TryInput, deps: { platform: Platform; prices: PriceTable }): Promise<TryResult> {
   const target = resolveAgentRef(ws, input.ref, input.agent);
   const fromSuite = input.case
     ? getSuite(ws, input.agent, input.case.suite).suite.cases.find((candidate) => candidate.id === input.case?.id)

@@ -78,6 +78,12 @@ export function agentService(platform: Platform): Provider {
   };
 }
 
+/** The one key a program's config names, with its value when the secret store has one. */
+function keysFor(name: string | undefined, platform: Platform): Record<string, string> {
+  const value = name === undefined ? undefined : platform.secrets.get(name);
+  return name !== undefined && value !== undefined ? { [name]: value } : {};
+}
+
 /** A local program: the request as JSON on stdin, the response as JSON on stdout. */
 export function agentCommand(platform: Platform): Provider {
   return {
@@ -92,7 +98,7 @@ export function agentCommand(platform: Platform): Provider {
       const result = await platform.spawn(command, JSON.stringify(agentRequest(request)), {
         timeoutMs,
         signal: request.signal,
-        keys: request.config.api_key ? [request.config.api_key] : [],
+        keys: keysFor(request.config.api_key, platform),
       });
       if (request.signal.aborted) throw new EngineError('cancelled', `${command[0]} was stopped`);
       if (result.tooLarge)
