@@ -8,6 +8,33 @@ export interface CliIo {
   cwd: string;
   /** Progress redraws in place on a terminal; CI gets plain lines. */
   isTTY?: boolean;
+  /** Replaces the terminal's current line (stderr) with this text: the one way a command moves the cursor. */
+  redraw?: (text: string) => void;
+}
+
+/* eslint-disable-next-line no-control-regex -- control characters are what this finds */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text as a terminal may show it: every control character but newline and tab written out
+ * (`\x1b`), so a version message, a model's answer or a program's stderr cannot clear the
+ * screen, move the cursor or forge a line.
+ */
+export function terminalText(text: string): string {
+  return text.replace(CONTROL, (char) => {
+    const code = char.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : char;
+  });
+}
+
+/** The io every command writes through: its text made terminal-safe, its redraws the only cursor moves. */
+export function terminalIo(io: CliIo): CliIo {
+  return {
+    ...io,
+    stdout: (text) => io.stdout(terminalText(text)),
+    stderr: (text) => io.stderr(terminalText(text)),
+    redraw: (text) => io.stderr(`\r\x1b[K${terminalText(text)}`),
+  };
 }
 
 export const EXIT_OK = 0;

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -244,5 +244,58 @@ describe('slipway CLI', () => {
     expect(missing.status).toBe(2);
     expect(missing.stderr).toBe('slipway: no agent named "ghost" (agents: refund-approval, ticket-triage)\n');
     expect(run('--help').stdout).toContain('Usage: slipway [options] [command]');
+  });
+
+  it('ends quietly when its reader stops early (`slipway log … | head`), with no EPIPE stack trace', async () => {
+    const { env } = sandbox();
+    const bin = join(import.meta.dirname, '..', 'bin', 'slipway.js');
+    expect(spawnSync(process.execPath, [bin, 'init', '--sample'], { env: { ...process.env, ...env } }).status).toBe(0);
+    const child = spawn(process.execPath, [bin, 'audit', 'list', '-n', '5000'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // The reader goes away before the command has written a byte.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
+  it('writes control characters from stored text out, so a version message cannot clear the screen or forge a line', async () => {
+    const { run, dir } = sandbox();
+    await run('init', '--sample');
+    const folder = join(dir, 'agent');
+    expect((await run('checkout', 'ticket-triage@1.0.0', '--to', folder)).code).toBe(0);
+    const forged = 'fix\u001b[2J\u001b[1;31mWARNING: the production key leaked\rok';
+    const snapshot = await run('snapshot', 'ticket-triage', '--from', folder, '-m', forged, '--version', '9.0.0');
+    expect(snapshot).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('a message may not hold control characters') as unknown as string,
+    });
+    expect(await run('config', 'author', 'Eve\u001b[2J')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('an author may not hold control characters') as unknown as string,
+    });
+    // A model's answer is stored as it came and written out when printed (a failing case quotes it).
+    writeFileSync(
+      join(folder, 'config.yaml'),
+      'provider: mock\nmodel: m\nmock:\n  rules:\n    - reply: "fix\\e[2J\\e[1;31mWARNING: the production key leaked\\rok"\n',
+    );
+    writeFileSync(join(folder, 'user.md'), 'Ticket\n');
+    expect(
+      (await run('snapshot', 'ticket-triage', '--from', folder, '-m', 'an answer with escapes', '--version', '9.0.0')).code,
+    ).toBe(0);
+    writeFileSync(join(dir, 'escape.yaml'), 'name: escape\ncases:\n  - id: c1\n    assert: [{type: contains, value: billing}]\n');
+    expect((await run('suite', 'import', join(dir, 'escape.yaml'), '--agent', 'ticket-triage')).code).toBe(0);
+    const tested = await run('test', 'ticket-triage@9.0.0', '--suite', 'escape');
+    expect(tested.code).toBe(1);
+    const printed = tested.stdout + tested.stderr + (await run('runs', 'show', '1')).stdout;
+    expect(printed).not.toMatch(/[\u001b\r]/);
+    expect(printed).toContain('fix\\x1b[2J\\x1b[1;31mWARNING');
+    const unknown = await run('log', 'ghost\u001b[2Jx');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).not.toMatch(/\u001b/);
   });
 });

@@ -7,7 +7,7 @@ import type { Connection } from '../workspace/connect';
 import { registerBundleCommands } from './bundle-commands';
 import { registerCompareCommands } from './compare-commands';
 import { CheckFailed, type CliContext } from './context';
-import { EXIT_BY_CODE, EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, type CliIo } from './io';
+import { EXIT_BY_CODE, EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, terminalIo, type CliIo } from './io';
 import { registerReleaseCommands } from './release-commands';
 import { registerTeamCommands } from './team-commands';
 import { registerTestingCommands } from './testing-commands';
@@ -27,7 +27,7 @@ interface GlobalOptions {
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  return cliProgram(io).run(argv);
+  return cliProgram(terminalIo(io)).run(argv);
 }
 
 /** The `slipway` command tree over this io, and how one command line runs on it. */

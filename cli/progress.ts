@@ -9,19 +9,21 @@ export function progressOutput(io: CliIo, quiet: boolean) {
   let lastShown = -1;
   return {
     say: (line: string) => {
-      if (!quiet) io.stderr(`${tty ? '\r\x1b[K' : ''}${line}\n`);
+      if (quiet) return;
+      if (tty) io.redraw?.(`${line}\n`);
+      else io.stderr(`${line}\n`);
     },
     /** `bar` is the terminal's line; `logged` says whether this event may write a quarter's line. */
     show: (done: number, total: number, bar: string, logged = true) => {
       if (total === 0) return;
       const percent = Math.floor((done / total) * 100);
-      if (tty) io.stderr(`\r\x1b[K${bar}`);
+      if (tty) io.redraw?.(bar);
       else if (!quiet && logged && done > 0 && Math.floor(percent / 25) > Math.floor(lastShown / 25))
         io.stderr(`${done}/${total} done\n`);
       lastShown = percent;
     },
     done: () => {
-      if (tty) io.stderr('\r\x1b[K');
+      if (tty) io.redraw?.('');
     },
   };
 }

@@ -251,7 +251,7 @@ describe('cancelling slipway test', () => {
     const shownJson = await run('--json', 'runs', 'show', '1');
     const exported = await run('runs', 'export', '1', '--junit', 'again.xml', '--out', 'again.json');
     expect(exported.code).toBe(0);
-    const database = ['workspace.db', 'workspace.db-wal']
+    const database = ['slipway.db', 'slipway.db-wal']
       .map((name) => join(dir, 'ws', name))
       .flatMap((path) => {
         try {
@@ -260,6 +260,8 @@ describe('cancelling slipway test', () => {
           return [];
         }
       });
+    expect(database.length).toBeGreaterThan(0);
+    expect(database.join('')).toContain('auth failed with key [redacted]');
     const everything = [
       tested.stdout,
       tested.stderr,
