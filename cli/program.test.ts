@@ -292,10 +292,11 @@ describe('slipway CLI', () => {
     const tested = await run('test', 'ticket-triage@9.0.0', '--suite', 'escape');
     expect(tested.code).toBe(1);
     const printed = tested.stdout + tested.stderr + (await run('runs', 'show', '1')).stdout;
-    expect(printed).not.toMatch(/[\u001b\r]/);
+    expect(printed).not.toContain('\u001b');
+    expect(printed).not.toContain('\r');
     expect(printed).toContain('fix\\x1b[2J\\x1b[1;31mWARNING');
     const unknown = await run('log', 'ghost\u001b[2Jx');
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).not.toMatch(/\u001b/);
+    expect(unknown.stderr).not.toContain('\u001b');
   });
 });
