@@ -134,10 +134,18 @@ describe('slipway bundle and slipway keys', () => {
 
     const to = sandbox();
     await to.run('init');
-    expect(await to.run('bundle', 'import', join(from.dir, 'review'))).toMatchObject({
-      code: 0,
-      stdout: 'imported ticket-triage@1.0.0, ticket-triage@1.1.0, ticket-triage@1.1.1\n',
-    });
+    const imported = await to.run('bundle', 'import', join(from.dir, 'review'));
+    expect(imported.code).toBe(0);
+    const [line, warning] = imported.stdout.trimEnd().split('\n');
+    expect(line).toBe('imported ticket-triage@1.0.0, ticket-triage@1.1.0, ticket-triage@1.1.1');
+    const sha = /slipway bundle trust ([0-9a-f]{64}) -m WHY/.exec(warning ?? '')?.[1] ?? '';
+    expect(warning).toMatch(/^the bundle is not signed by a trusted key: what it brought will not run a program/);
+    expect((await to.run('bundle', 'origins')).stdout).toMatch(
+      new RegExp(`^${sha}  not trusted  from .*, unsigned\n  ticket-triage@1.0.0, ticket-triage@1.1.0, ticket-triage@1.1.1\n$`),
+    );
+    expect(await to.run('bundle', 'trust', sha)).toMatchObject({ code: 2 });
+    expect((await to.run('bundle', 'trust', sha, '-m', 'our own export, reviewed')).stdout).toMatch(/^trusted the bundle of /);
+    expect((await to.run('bundle', 'origins')).stdout).toMatch(/ {2}trusted \(trusted on /);
 
     writeFileSync(join(from.dir, 'review', 'versions', 'ticket-triage', '1.1.0', 'prompt.md'), 'Edited after the export.\n');
     const other = sandbox();

@@ -115,10 +115,47 @@ export function registerBundleCommands(program: Command, context: CliContext): v
       const imported = await (
         await api(command)
       ).bundles.import({ base64: await bundleBase64(file), requireTrusted: flags.requireTrusted ?? false });
-      print(command, { added: imported.plan.add, present: imported.plan.present }, (value) =>
-        value.added.length === 0
-          ? `nothing to import: ${value.present.join(', ')} ${value.present.length === 1 ? 'is' : 'are'} already here`
-          : `imported ${value.added.join(', ')}${value.present.length ? `; already here: ${value.present.join(', ')}` : ''}`,
+      const trusted = imported.signature.signed && imported.signature.trusted;
+      print(
+        command,
+        { added: imported.plan.add, present: imported.plan.present, manifestSha256: imported.manifestSha256, trusted },
+        (value) =>
+          value.added.length === 0
+            ? `nothing to import: ${value.present.join(', ')} ${value.present.length === 1 ? 'is' : 'are'} already here`
+            : `imported ${value.added.join(', ')}${value.present.length ? `; already here: ${value.present.join(', ')}` : ''}${
+                trusted
+                  ? ''
+                  : `\nthe bundle is not signed by a trusted key: what it brought will not run a program, send a key or call a new host until you trust it (slipway bundle trust ${value.manifestSha256} -m WHY) or allow one run (--allow-command, --allow-keys, --allow-hosts)`
+              }`,
+      );
+    });
+
+  bundle
+    .command('origins')
+    .description('every bundle imported here: who made it, whether it is trusted, what it brought')
+    .action(async (_flags: unknown, command: Command) => {
+      const origins = await (await api(command)).bundles.origins({});
+      print(command, origins, (list) =>
+        list.length === 0
+          ? 'no bundle was imported here'
+          : list
+              .map(
+                (origin) =>
+                  `${origin.manifestSha256}  ${origin.trusted ? `trusted (${origin.trustedBecause ?? ''})` : 'not trusted'}  from ${origin.workspace} (${origin.author})${origin.signedBy ? `, signed by ${origin.signedBy}` : ', unsigned'}\n  ${[...origin.versions, ...origin.suites].join(', ') || 'nothing new'}`,
+              )
+              .join('\n'),
+      );
+    });
+  bundle
+    .command('trust <manifest-sha256>')
+    .description('trust an imported bundle: what it brought may then run programs, send keys and call its hosts')
+    .requiredOption('-m, --message <why>', 'why it is trusted (kept in the audit log)')
+    .action(async (sha: string, flags: { message: string }, command: Command) => {
+      const origin = await (await api(command)).bundles.trustOrigin({ manifestSha256: sha, reason: flags.message });
+      print(
+        command,
+        origin,
+        (value) => `trusted the bundle of ${value.workspace} (${value.author}): ${value.versions.join(', ') || 'no versions'}`,
       );
     });
 

@@ -9,7 +9,7 @@ import type { CliContext } from './context';
 import { follow } from './follow';
 import { progressOutput } from './progress';
 import { EXIT_CHECK_FAILED } from './io';
-import { number, readText } from './options';
+import { allowFrom, allowOptions, number, readText } from './options';
 
 /** `--map column=id|ignore|var:NAME`, as many as needed. */
 function mapping(text: string, previous: Record<string, ColumnRole> = {}): Record<string, ColumnRole> {
@@ -24,8 +24,7 @@ function mapping(text: string, previous: Record<string, ColumnRole> = {}): Recor
 export function registerCompareCommands(program: Command, context: CliContext): void {
   const { io, api, print } = context;
 
-  program
-    .command('compare <refs...>')
+  allowOptions(program.command('compare <refs...>'))
     .description(
       'run 2 to 5 versions (the first is the baseline) on a dataset and measure the difference; exit 1 with --fail-on-regression when one is significant',
     )
@@ -49,6 +48,9 @@ export function registerCompareCommands(program: Command, context: CliContext): 
           report?: string;
           out?: string;
           failOnRegression?: boolean;
+          allowCommand?: boolean;
+          allowKeys?: boolean;
+          allowHosts?: boolean;
         },
         command: Command,
       ) => {
@@ -77,6 +79,7 @@ export function registerCompareCommands(program: Command, context: CliContext): 
                 concurrency: flags.concurrency,
                 ...(flags.suite ? { suite: flags.suite } : {}),
                 ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+                allow: allowFrom(flags),
               }),
             idOf: (made) => made.id,
             cancel: async (made) => made && client.comparisons.cancel({ id: made.id }),

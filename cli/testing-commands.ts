@@ -9,7 +9,7 @@ import { type CliContext } from './context';
 import { follow } from './follow';
 import { progressOutput } from './progress';
 import { EXIT_CHECK_FAILED, type CliIo } from './io';
-import { number, readText } from './options';
+import { allowFrom, allowOptions, number, readText } from './options';
 
 function runId(text: string): number {
   const id = Number(text);
@@ -28,6 +28,9 @@ interface TestFlags {
   junit?: string;
   out?: string;
   cache?: boolean;
+  allowCommand?: boolean;
+  allowKeys?: boolean;
+  allowHosts?: boolean;
 }
 
 /** What `slipway test` says of a run, whether stored in the workspace or of files outside one. */
@@ -72,8 +75,7 @@ function progressPrinter(io: CliIo, quiet: boolean, concurrency: number) {
 export function registerTestingCommands(program: Command, context: CliContext): void {
   const { io, api, print } = context;
 
-  program
-    .command('test [ref]')
+  allowOptions(program.command('test [ref]'))
     .description('run a suite against a version (or the draft); exit 0 when the gate passes, 1 when not')
     .option('-s, --suite <name|file>', 'the suite: a name in the workspace, or a YAML file with --from')
     .option('--from <dir>', "test the agent's files in a folder, without a workspace (needs --suite FILE.yaml)")
@@ -139,7 +141,8 @@ export function registerTestingCommands(program: Command, context: CliContext): 
             subscribe,
             pick,
             idOf: (summary) => summary.id,
-            start: () => client.runs.start({ agent: parseRef(target).agent, ref: target, suite, settings }),
+            start: () =>
+              client.runs.start({ agent: parseRef(target).agent, ref: target, suite, settings, allow: allowFrom(flags) }),
             cancel: async (summary) => summary && client.runs.cancel({ runId: summary.id }),
             onProgress: printer.onProgress,
           });

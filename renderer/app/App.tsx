@@ -9,6 +9,7 @@ import { ImportDialog } from '../features/bundles/ImportDialog';
 import { useBundleDrop } from '../features/bundles/use-bundle-drop';
 import { selectTab, TABS, type Tab } from '../features/ui/store';
 import { AboutDialog } from './AboutDialog';
+import { TrustDialog } from '../features/trust/TrustDialog';
 import { CommandPalette } from './CommandPalette';
 import { ErrorBoundary } from './ErrorBoundary';
 import { useSlice, useStores } from './context';
@@ -138,6 +139,7 @@ export function App() {
       {snapshotOpen && selected && <SnapshotDialog onClose={() => ui.getState().setSnapshotOpen(false)} />}
       {incoming && <ImportDialog />}
       {aboutOpen && <AboutDialog />}
+      <TrustDialog />
       {dragging && (
         <div className="drop-overlay" data-testid="drop-overlay">
           Drop a <code>.slipway</code> bundle to see what it holds before importing it

@@ -11,6 +11,7 @@ import { createSettingsStore, type SettingsStore } from '../features/settings/st
 import { createTestsStore, type TestsStore } from '../features/tests/store';
 import { createTeamsStore, type TeamsStore } from '../features/teams/store';
 import { createTryStore, type TryStore } from '../features/try/store';
+import { createTrustStore, type TrustStore } from '../features/trust/store';
 import { createUiStore, type Tab, type UiStore } from '../features/ui/store';
 import { runCommand } from './commands';
 import { parsePlace } from './routing';
@@ -29,6 +30,7 @@ export interface AppStores {
   release: ReleaseStore;
   bundles: BundlesStore;
   teams: TeamsStore;
+  trust: TrustStore;
   /** Reloads what is on screen from the workspace. */
   refresh: () => Promise<void>;
   /** Goes to a place: its agent and tab, then the version or comparison it names (links, the menu). */
@@ -58,10 +60,12 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
   const editor = createEditorStore({ client, notify });
   const history = createHistoryStore({ client, notify });
   const audit = createAuditStore({ client, notify });
-  const tests = createTestsStore({ client, notify });
-  const tryPanel = createTryStore({ client, notify });
+  const trust = createTrustStore({ client, notify });
+  const confirmRun = trust.getState().confirmRun;
+  const tests = createTestsStore({ client, notify, confirmRun });
+  const tryPanel = createTryStore({ client, notify, confirmRun });
   const settings = createSettingsStore({ client, notify });
-  const compare = createCompareStore({ client, notify });
+  const compare = createCompareStore({ client, notify, confirmRun });
   const release = createReleaseStore({ client, notify });
   const bundles = createBundlesStore({ client, notify });
   const teams = createTeamsStore({ client, notify });
@@ -142,6 +146,7 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
     release,
     bundles,
     teams,
+    trust,
     refresh,
     navigate,
     dispose: () => {

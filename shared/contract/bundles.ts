@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AgentName } from '../names';
 import { BundlePreview, ImportedEvidence, MAX_BUNDLE_BYTES, SigningKeys } from '../bundle';
-import { RefText, method, query } from './common';
+import { Reason, RefText, method, query } from './common';
 
 /** Bundles: .slipway files of versions (the format is shared/bundle.ts). */
 
@@ -10,6 +10,33 @@ const BundleBase64 = z
   .min(1, 'the file is empty')
   .max(Math.ceil(MAX_BUNDLE_BYTES / 3) * 4, `the bundle is over ${MAX_BUNDLE_BYTES / 1024 / 1024} MiB`)
   .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64');
+
+/** Where versions and suites that came in a bundle came from, and whether this workspace trusts it. */
+export const BundleOrigin = z.object({
+  manifestSha256: z.string(),
+  workspace: z.string(),
+  author: z.string(),
+  exportedAt: z.string(),
+  importedAt: z.string(),
+  signedBy: z.string().nullable(),
+  trusted: z.boolean(),
+  /** "trusted on …" or "signed by …"; null while untrusted. */
+  trustedBecause: z.string().nullable(),
+  versions: z.array(z.string()),
+  suites: z.array(z.string()),
+});
+export type BundleOrigin = z.infer<typeof BundleOrigin>;
+
+/** What a run of something from an untrusted origin would do that needs the user's yes. */
+export const RunNeedShape = z.object({ kind: z.enum(['command', 'key', 'host']), what: z.string(), by: z.string() });
+export const RunCheck = z.object({ origin: BundleOrigin.nullable(), needs: z.array(RunNeedShape) });
+export type RunCheck = z.infer<typeof RunCheck>;
+
+/** What a run may do although its origin is untrusted: the user said yes (the app's dialog, the CLI's --allow-… flags). */
+export const RunAllow = z
+  .object({ command: z.boolean().default(false), keys: z.boolean().default(false), hosts: z.boolean().default(false) })
+  .default({ command: false, keys: false, hosts: false });
+export type RunAllow = z.infer<typeof RunAllow>;
 
 /** Export, preview and import bundles; signing keys; evidence that came with bundles. */
 export const bundlesContract = {
@@ -52,6 +79,18 @@ export const bundlesContract = {
       SigningKeys,
     ),
     untrust: method(z.object({ fingerprint: z.string().min(1).max(64) }), SigningKeys),
+    /** Every bundle imported here as an origin, newest first: who made it, whether it is trusted, what it brought. */
+    origins: query(z.object({}), z.array(BundleOrigin)),
+    /** Trusts a bundle's origin: what it brought runs like the workspace's own from then on. */
+    trustOrigin: method(
+      z.object({
+        manifestSha256: z.string().regex(/^[0-9a-f]{64}$/, 'a manifest sha256 is 64 lower-case hex digits'),
+        reason: Reason,
+      }),
+      BundleOrigin,
+    ),
+    /** Whether running a ref (with a suite) needs a yes because it came from an untrusted bundle. */
+    runCheck: query(z.object({ agent: AgentName, ref: RefText, suite: z.string().min(1).max(64).optional() }), RunCheck),
     /** Runs and comparison reports that came with bundles, newest first. */
     evidence: query(z.object({ agent: AgentName }), z.array(ImportedEvidence)),
     evidenceFile: query(z.object({ id: z.int().min(1) }), z.object({ fileName: z.string(), content: z.string() })),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RunAllow } from './bundles';
 import { CASE_VERDICTS, CATEGORIES, type Category } from '../compare';
 import { DatasetItem, DatasetName } from '../dataset';
 import { StoredResult, SuiteName } from './testing';
@@ -197,6 +198,7 @@ export const comparingContract = {
         repeat: z.int().min(1).max(20).default(1),
         concurrency: z.int().min(1).max(64).default(4),
         seed: z.int().min(0).optional(),
+        allow: RunAllow,
       }),
       ComparisonSummary,
     ),

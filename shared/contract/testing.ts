@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RunAllow } from './bundles';
 import { AgentName } from '../names';
 import { FileSet } from './agents';
 import { Attestation } from '../attestation';
@@ -279,6 +280,8 @@ export const testingContract = {
         ref: RefText,
         suite: SuiteName,
         settings: RunSettings.default({ concurrency: 4, repeat: 1, minPassRate: null, cache: false }),
+        /** What a version or suite from an untrusted bundle may do on this run. */
+        allow: RunAllow,
       }),
       RunSummary,
     ),
@@ -321,6 +324,7 @@ export const testingContract = {
         /** A suite case to take the input (and tool stubs) from; otherwise `vars`. */
         case: z.object({ suite: SuiteName, id: z.string().min(1) }).optional(),
         vars: z.record(z.string(), z.string()).default({}),
+        allow: RunAllow,
       }),
       TryResult,
     ),

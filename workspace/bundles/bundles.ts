@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordOrigin } from './trust';
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { basename } from 'node:path';
 import {
@@ -296,14 +297,18 @@ export async function importBundle(ws: Workspace, source: Buffer | string, optio
   if (plan.add.length === 0 && plan.labels.length === 0 && plan.evidence.add.length === 0) return preview;
   writeTransaction(ws.db, () => {
     const adding = new Set(plan.add);
+    const versionIds: number[] = [];
     for (const version of parentsFirst(manifest.versions) ?? []) {
-      if (adding.has(`${version.agent}@${version.semver}`)) importVersion(ws, version, files.get(version) ?? {});
+      if (adding.has(`${version.agent}@${version.semver}`)) versionIds.push(importVersion(ws, version, files.get(version) ?? {}));
     }
     for (const label of manifest.labels) {
       if (plan.labels.includes(`${label.agent} ${label.label} → ${label.semver}`))
         setLabel(ws, { agent: label.agent, label: label.label, ref: label.semver, reason: 'imported from a bundle' });
     }
-    importEvidence(ws, manifest, entries, signature.signed ? signature.fingerprint : null);
+    const signer = signature.signed ? signature.fingerprint : null;
+    const { suiteRevisionIds } = importEvidence(ws, manifest, entries, signer);
+    // What came from elsewhere carries where from: it runs like the workspace's own only once trusted.
+    recordOrigin(ws, manifest, preview.manifestSha256, signer, { versionIds, suiteRevisionIds });
     appendAudit(ws, {
       action: 'bundle.import',
       agentId: null,

@@ -151,18 +151,20 @@ export function importEvidence(
   manifest: BundleManifest,
   entries: Map<string, Buffer>,
   signer: string | null,
-): void {
+): { suiteRevisionIds: number[] } {
+  const suiteRevisionIds: number[] = [];
   const source = JSON.stringify({ ...manifest.exportedFrom, exportedAt: manifest.createdAt, signedBy: signer });
   for (const item of manifest.evidence) {
     const content = entries.get(item.path)?.toString('utf8') ?? '';
     if (isPresent(ws, item, content)) continue;
     if (item.kind === 'suite') {
-      saveSuite(
+      const saved = saveSuite(
         ws,
         item.agent,
         content,
         `imported from a bundle of ${manifest.exportedFrom.workspace} (${manifest.exportedFrom.author})`,
       );
+      suiteRevisionIds.push(saved.id);
       continue;
     }
     const agent = requireAgent(ws, item.agent);
@@ -171,6 +173,7 @@ export function importEvidence(
       'INSERT INTO imported_evidence (agent_id, kind, title, versions, sha256, content, source, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ).run(agent.id, item.kind, item.title, JSON.stringify(item.versions), nodeSha256(content), content, source, ws.now());
   }
+  return { suiteRevisionIds };
 }
 
 /** The runs and reports that came with bundles, newest first. */

@@ -1,4 +1,7 @@
 import type { Handlers } from '../../shared/contract/contract';
+import { checkRun, listOrigins, trustOrigin } from './trust';
+import { resolveAgentRef } from '../versions/agent-ref';
+import { getSuite } from '../testing/suites';
 import type { SigningKeys } from '../../shared/bundle';
 import { listImportedEvidence, importedEvidenceFile } from './evidence';
 import { generateSigningKey, ownPublicKey, signingKey, trustedKeys, trustKey, untrustKey } from './signing';
@@ -44,6 +47,16 @@ export function createBundleHandlers(ws: Workspace, env: NodeJS.ProcessEnv = pro
       untrust: ({ fingerprint }) => {
         untrustKey(ws, fingerprint);
         return keys();
+      },
+      origins: () => listOrigins(ws),
+      trustOrigin: ({ manifestSha256, reason }) => trustOrigin(ws, manifestSha256, reason),
+      runCheck: ({ agent, ref, suite }) => {
+        const target = resolveAgentRef(ws, ref, agent);
+        const revision = suite ? getSuite(ws, target.agentName, suite) : null;
+        return checkRun(ws, {
+          ...target,
+          ...(revision ? { suite: { id: revision.id, suite: revision.suite, label: `suite ${revision.name}` } } : {}),
+        });
       },
       evidence: ({ agent }) => listImportedEvidence(ws, agent),
       evidenceFile: ({ id }) => importedEvidenceFile(ws, id),

@@ -1,4 +1,6 @@
 import type { PriceTable } from '../../shared/engine/prices';
+import type { RunAllow } from '../../shared/contract/bundles';
+import { requireTrustedRun } from '../bundles/trust';
 import { runSuite } from '../../shared/engine/runner';
 import type { Platform } from '../../shared/engine/types';
 import { SlipwayError } from '../../shared/errors';
@@ -23,6 +25,7 @@ export interface CompareInput {
   concurrency: number;
   /** Fixes the bootstrap, so the report can be reproduced; random when absent. */
   seed?: number | undefined;
+  allow: RunAllow;
 }
 
 export interface CompareProgress {
@@ -52,13 +55,21 @@ export async function compareRefs(ws: Workspace, input: CompareInput, options: C
       'invalid_input',
       `compare 2 to ${MAX_REFS} refs (the first is the baseline); got ${input.refs.length}`,
     );
+  const suite = input.suite ? getSuite(ws, input.agent, input.suite) : null;
   const targets = input.refs.map((ref) => {
     const target = resolveAgentRef(ws, ref, input.agent);
     requireKeys(target.agent, options.platform.secrets);
+    requireTrustedRun(
+      ws,
+      {
+        ...target,
+        ...(suite ? { suite: { id: suite.id, suite: suite.suite, label: `suite ${suite.name}#${suite.revision}` } } : {}),
+      },
+      input.allow,
+    );
     return { ref, target };
   });
   const dataset = getDataset(ws, input.agent, input.dataset);
-  const suite = input.suite ? getSuite(ws, input.agent, input.suite) : null;
   const graded = suite?.suite;
   const cases = dataset.dataset.items.map((item) => {
     const testCase = graded?.cases.find((candidate) => candidate.id === item.id);

@@ -121,7 +121,7 @@ export function createTestingHandlers(ws: Workspace, deps: TestingDeps): Testing
     },
     runs: {
       estimate: ({ agent, ref, suite, repeat }) => runManager.estimate(agent, ref, suite, repeat),
-      start: ({ agent, ref, suite, settings }) => runManager.start({ agent, ref, suite, settings }),
+      start: (input) => runManager.start(input),
       cancel: ({ runId }) => runManager.cancel(runId),
       list: ({ agent, suite }) => listRuns(ws, agent, suite),
       get: ({ runId }) => getRunSummary(ws, runId),

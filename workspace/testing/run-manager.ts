@@ -1,4 +1,6 @@
 import type { AppEvent } from '../../shared/contract/contract';
+import type { RunAllow } from '../../shared/contract/bundles';
+import { requireTrustedRun } from '../bundles/trust';
 import { backgroundJobs } from '../background';
 import type { PriceTable } from '../../shared/engine/prices';
 import { estimateCost } from '../../shared/engine/runner';
@@ -16,6 +18,7 @@ export interface StartRun {
   ref: string;
   suite: string;
   settings: { concurrency: number; repeat: number; maxCostUsd?: number | undefined; minPassRate: number | null; cache: boolean };
+  allow: RunAllow;
 }
 
 export interface RunManager {
@@ -54,10 +57,15 @@ export function createRunManager(
 ): RunManager {
   const jobs = backgroundJobs();
 
-  const start = async ({ agent, ref, suite, settings }: StartRun): Promise<RunSummary> => {
+  const start = async ({ agent, ref, suite, settings, allow }: StartRun): Promise<RunSummary> => {
     const target = resolveTestTarget(ws, ref, suite, agent);
     const platform = deps.platform();
     requireKeys(target.agent, platform.secrets);
+    requireTrustedRun(
+      ws,
+      { ...target, suite: { id: target.suite.id, suite: target.suite.suite, label: `suite ${suite}#${target.suite.revision}` } },
+      allow,
+    );
     const controller = new AbortController();
     let runId = 0;
     const progress = progressEvents(deps.emit, { agent: target.agentName, suite, version: target.label });

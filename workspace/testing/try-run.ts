@@ -1,4 +1,6 @@
 import type { TryResult } from '../../shared/contract/testing';
+import type { RunAllow } from '../../shared/contract/bundles';
+import { requireTrustedRun } from '../bundles/trust';
 import { scrubSecrets } from '../../shared/engine/secrets';
 import { executeCase, rateGate } from '../../shared/engine/execute';
 import type { PriceTable } from '../../shared/engine/prices';
@@ -16,6 +18,7 @@ export interface TryInput {
   ref: string;
   case?: { suite: string; id: string } | undefined;
   vars: Record<string, string>;
+  allow: RunAllow;
 }
 
 /** What to do about each kind of failure, in the words of the Try panel. */
@@ -64,6 +67,7 @@ async function tryOnce(ws: Workspace, input: TryInput, deps: { platform: Platfor
     : undefined;
   if (input.case && !fromSuite) throw new SlipwayError('not_found', `suite ${input.case.suite} has no case ${input.case.id}`);
   const testCase = fromSuite ?? SuiteCase.parse({ id: 'try', vars: input.vars });
+  requireTrustedRun(ws, target, input.allow);
   const started = deps.platform.now();
   const base = {
     ref: input.ref,

@@ -298,7 +298,7 @@ export function importVersion(
     createdAt: string;
   },
   files: Files,
-): void {
+): number {
   // The rules a snapshot obeys hold here too, whoever calls.
   parseAgentFiles(files);
   const agent = findAgent(ws, version.agent) ?? requireAgent(ws, createAgent(ws, version.agent, '').name);
@@ -308,7 +308,7 @@ export function importVersion(
       : (typed(ws.db, IdRow, 'SELECT id FROM versions WHERE agent_id = ? AND semver = ?').get(agent.id, version.parent)?.id ??
         null);
   const { text: manifest, entries } = canonicalManifest(files, nodeSha256);
-  insertVersion(
+  return insertVersion(
     ws,
     {
       agentId: agent.id,

@@ -1,4 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { RunAllow } from '../../../shared/contract/bundles';
 import type { Client } from '../../../shared/contract/client';
 import type { AgentSummary } from '../../../shared/contract/agents';
 
@@ -22,6 +23,11 @@ export interface StoreDeps {
   client: Client;
   /** Shows a failure to the user (a toast). */
   notify: (message: string) => void;
+}
+
+/** What stores that start runs need too: the user's yes before something from an untrusted bundle runs (features/trust). */
+export interface RunStoreDeps extends StoreDeps {
+  confirmRun: (request: { agent: string; ref: string; suite?: string }) => Promise<RunAllow | null>;
 }
 
 export function errorMessage(error: unknown): string {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createTrustStore } from '../trust/store';
 import type { CaseRow } from '../../../shared/contract/comparing';
 import { loadSamples } from '../../../workspace/agents/samples';
 import { startTestHost, type TestHost } from '../../../test-support/browser-host';
@@ -48,7 +49,12 @@ describe('compare store', () => {
     loadSamples(t.ws);
     await t.client.datasets.fromSuite({ agent: 'ticket-triage', suite: 'triage-basics', name: 'basics' });
     const errors: string[] = [];
-    const store = createCompareStore({ client: t.client, notify: (message) => errors.push(message) });
+    const notify = (message: string) => errors.push(message);
+    const store = createCompareStore({
+      client: t.client,
+      notify,
+      confirmRun: createTrustStore({ client: t.client, notify }).getState().confirmRun,
+    });
     const unsubscribe = t.transport.subscribe(
       (event) => event.type === 'compare.progress' && store.getState().onProgress(event.payload),
     );

@@ -8,7 +8,7 @@ import type {
   DatasetSummary,
 } from '../../../shared/contract/comparing';
 import type { SuiteSummary } from '../../../shared/contract/testing';
-import { attempter, type StoreDeps } from '../agents/store';
+import { attempter, type RunStoreDeps } from '../agents/store';
 
 export type VerdictFilter = 'all' | CaseVerdict;
 export type CaseSort = 'order' | 'passRate' | 'latencyMs' | 'tokens' | 'costUsd';
@@ -71,7 +71,7 @@ export function visibleCases(
 }
 
 /** The Compare tab: datasets, comparisons (start, follow, cancel, reopen) and the one open. */
-export function createCompareStore({ client, notify }: StoreDeps): CompareStore {
+export function createCompareStore({ client, notify, confirmRun }: RunStoreDeps): CompareStore {
   return createStore<CompareState>()((set, get) => {
     const { attempt } = attempter(notify);
 
@@ -122,6 +122,17 @@ export function createCompareStore({ client, notify }: StoreDeps): CompareStore 
       start: async (request) => {
         const { agent } = get();
         if (!agent) return null;
+        const allows = [];
+        for (const ref of request.refs) {
+          const allowed = await confirmRun({ agent, ref, ...(request.suite ? { suite: request.suite } : {}) });
+          if (!allowed) return null;
+          allows.push(allowed);
+        }
+        const allow = {
+          command: allows.some((each) => each.command),
+          keys: allows.some((each) => each.keys),
+          hosts: allows.some((each) => each.hosts),
+        };
         const started = await attempt(() =>
           client.comparisons.start({
             agent,
@@ -130,6 +141,7 @@ export function createCompareStore({ client, notify }: StoreDeps): CompareStore 
             repeat: request.repeat,
             concurrency: request.concurrency,
             ...(request.suite ? { suite: request.suite } : {}),
+            allow,
           }),
         );
         if (!started) return null;

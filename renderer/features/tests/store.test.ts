@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createTrustStore } from '../trust/store';
 import type { ResultRow } from '../../../shared/contract/testing';
 import { startTestHost, type TestHost } from '../../../test-support/browser-host';
 import { agentFiles } from '../../../test-support/workspace';
@@ -19,7 +20,12 @@ async function setup() {
   await t.client.agents.create({ name: 'triage' });
   await t.client.versions.snapshot({ agent: 'triage', message: 'first', files: agentFiles({ 'config.yaml': MOCK }) });
   const errors: string[] = [];
-  const store = createTestsStore({ client: t.client, notify: (message) => errors.push(message) });
+  const notify = (message: string) => errors.push(message);
+  const store = createTestsStore({
+    client: t.client,
+    notify,
+    confirmRun: createTrustStore({ client: t.client, notify }).getState().confirmRun,
+  });
   const unsubscribe = t.transport.subscribe(
     (event) => event.type === 'run.progress' && store.getState().onProgress(event.payload),
   );
@@ -109,7 +115,11 @@ describe('try store', () => {
     expect(templateVariables({ 'prompt.md': 'Desk {{ team }}', 'user.md': 'Ticket {{id}}: {{body}} {{customer.name}}' })).toEqual(
       ['team', 'id', 'body', 'customer'],
     );
-    const store = createTryStore({ client: t.client, notify: () => undefined });
+    const store = createTryStore({
+      client: t.client,
+      notify: () => undefined,
+      confirmRun: createTrustStore({ client: t.client, notify: () => undefined }).getState().confirmRun,
+    });
     store.getState().load('triage');
     store.getState().setVar('id', '7');
     store.getState().setVar('body', 'hello there');

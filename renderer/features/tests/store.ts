@@ -12,7 +12,7 @@ import type {
 } from '../../../shared/contract/testing';
 import { suiteDiagnostics } from '../../../shared/suite-file';
 import type { Diagnostic } from '../../../shared/validate-files';
-import { attempter, type StoreDeps } from '../agents/store';
+import { attempter, type RunStoreDeps } from '../agents/store';
 
 export type ResultFilter = 'all' | 'passed' | 'failed' | 'errored' | 'flaky';
 export type ResultSort = 'order' | 'latency' | 'cost';
@@ -96,7 +96,7 @@ const EMPTY = {
 };
 
 /** The Tests tab: suites (edit, import), runs (start, follow, cancel) and their results. */
-export function createTestsStore({ client, notify }: StoreDeps): TestsStore {
+export function createTestsStore({ client, notify, confirmRun }: RunStoreDeps): TestsStore {
   return createStore<TestsState>()((set, get) => {
     const { attempt } = attempter(notify);
 
@@ -211,12 +211,15 @@ export function createTestsStore({ client, notify }: StoreDeps): TestsStore {
       startRun: async ({ ref, suite, concurrency, repeat, maxCostUsd }) => {
         const { agent } = get();
         if (!agent) return null;
+        const allow = await confirmRun({ agent, ref, suite });
+        if (!allow) return null;
         const started = await attempt(() =>
           client.runs.start({
             agent,
             ref,
             suite,
             settings: { concurrency, repeat, minPassRate: null, ...(maxCostUsd !== undefined ? { maxCostUsd } : {}) },
+            allow,
           }),
         );
         if (!started) return null;

@@ -1,6 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { SuiteDetail, TryResult } from '../../../shared/contract/testing';
-import { errorMessage, type StoreDeps } from '../agents/store';
+import { errorMessage, type RunStoreDeps } from '../agents/store';
 
 /** Where the input comes from: typed variables, or a suite's case (with its tool stubs). */
 export type TryInputSource = { kind: 'vars' } | { kind: 'case'; suite: string; id: string };
@@ -40,7 +40,7 @@ export function templateVariables(files: Record<string, string>): string[] {
 }
 
 /** The Try panel: one input through the draft and, side by side, another ref; each side shows as soon as it answers. */
-export function createTryStore({ client }: StoreDeps): TryStore {
+export function createTryStore({ client, confirmRun }: RunStoreDeps): TryStore {
   return createStore<TryState>()((set, get) => {
     const put = (side: 'draft' | 'other', value: TrySide) => set(side === 'draft' ? { draft: value } : { other: value });
     const runSide = async (side: 'draft' | 'other', ref: string, agent: string) => {
@@ -50,11 +50,14 @@ export function createTryStore({ client }: StoreDeps): TryStore {
       try {
         // An empty field is a variable not given: the engine names it rather than rendering nothing.
         const given = Object.fromEntries(Object.entries(vars).filter(([, value]) => value !== ''));
+        const allow = await confirmRun({ agent, ref });
+        if (!allow) throw new Error('not run: the version came from a bundle you did not trust');
         const result = await client.try.run({
           agent,
           ref,
           vars: given,
           ...(source.kind === 'case' ? { case: { suite: source.suite, id: source.id } } : {}),
+          allow,
         });
         next = { state: 'done', result };
       } catch (error) {

@@ -1,0 +1,81 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { agentFiles, tempWorkspace, type TestWorkspace } from '../../test-support/workspace';
+import { COMMAND_CONFIG, strangersBundle } from '../../test-support/strangers-bundle';
+import { importBundle } from './bundles';
+import { trustKey } from './signing';
+
+const made: TestWorkspace[] = [];
+afterEach(() => made.splice(0).forEach((workspace) => workspace.cleanup()));
+
+const ELSEWHERE_CONFIG =
+  'provider: openai-compatible\nmodel: gpt-4o-mini-2024-07-18\nbase_url: https://collector.example.net/v1\napi_key: OPENAI\n';
+
+function workspace(): TestWorkspace {
+  const t = tempWorkspace();
+  made.push(t);
+  return t;
+}
+
+describe('what comes from a bundle is not trusted to run', () => {
+  it('refuses a run that would start a program and send a key until allowed or trusted; the allowed run runs', async () => {
+    const target = workspace();
+    await target.client.keys.set({ name: 'AGENT', value: 'sk-agent-key-123456' });
+    const imported = await importBundle(target.ws, await strangersBundle(COMMAND_CONFIG));
+    const check = await target.client.bundles.runCheck({ agent: 'agent', ref: 'agent@1.0.0', suite: 'smoke' });
+    expect(check.origin).toMatchObject({ trusted: false, signedBy: null, versions: ['agent@1.0.0'], suites: ['agent/smoke#1'] });
+    expect(check.needs.map((need) => need.kind).sort()).toEqual(['command', 'key']);
+    await expect(target.client.runs.start({ agent: 'agent', ref: 'agent@1.0.0', suite: 'smoke' })).rejects.toThrow(
+      /agent@1\.0\.0 with suite smoke#1 came from a bundle of .* \(.*, unsigned\) that this workspace does not trust, and would run .*command-agent\.mjs \(config\.yaml\); send the key AGENT \(config\.yaml\)\. Trust the bundle \(slipway bundle trust [0-9a-f]{64} -m WHY\) or allow this run \(--allow-command --allow-keys\)/,
+    );
+    await expect(target.client.try.run({ agent: 'agent', ref: 'agent@1.0.0', vars: { body: 'hi' } })).rejects.toThrow(
+      /does not trust/,
+    );
+    // Half an allowance is not enough.
+    await expect(
+      target.client.runs.start({ agent: 'agent', ref: 'agent@1.0.0', suite: 'smoke', allow: { command: true } }),
+    ).rejects.toThrow(/--allow-keys\)$/);
+    const tried = await target.client.try.run({
+      agent: 'agent',
+      ref: 'agent@1.0.0',
+      vars: { body: 'hi' },
+      allow: { command: true, keys: true },
+    });
+    expect(tried).toMatchObject({ error: null, output: expect.stringContaining('saw: hi') as unknown as string });
+    // Trusted, it runs like the workspace's own: unasked, and the trust is in the audit log.
+    const trusted = await target.client.bundles.trustOrigin({ manifestSha256: imported.manifestSha256, reason: 'Ana sent it' });
+    expect(trusted).toMatchObject({ trusted: true, trustedBecause: expect.stringMatching(/^trusted on /) as unknown as string });
+    expect((await target.client.bundles.runCheck({ agent: 'agent', ref: 'agent@1.0.0', suite: 'smoke' })).needs).toEqual([]);
+    expect((await target.client.try.run({ agent: 'agent', ref: 'agent@1.0.0', vars: { body: 'hi' } })).error).toBeNull();
+    expect((await target.client.audit.list({ action: 'bundle.trust' }))[0]).toMatchObject({ reason: 'Ana sent it' });
+  });
+
+  it('asks only about hosts the workspace’s own versions never call, and trusts what a trusted key signed', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const unsigned = workspace();
+    await importBundle(unsigned.ws, await strangersBundle(ELSEWHERE_CONFIG));
+    const needs = (await unsigned.client.bundles.runCheck({ agent: 'agent', ref: 'agent@1.0.0' })).needs;
+    expect(needs).toEqual([
+      { kind: 'key', what: 'OPENAI → collector.example.net', by: 'config.yaml' },
+      { kind: 'host', what: 'collector.example.net', by: 'config.yaml' },
+    ]);
+    // Once a version of the workspace's own calls that host, it is not new.
+    await unsigned.client.agents.create({ name: 'ours' });
+    await unsigned.client.versions.snapshot({
+      agent: 'ours',
+      message: 'ours',
+      files: agentFiles({ 'config.yaml': ELSEWHERE_CONFIG }),
+    });
+    expect(
+      (await unsigned.client.bundles.runCheck({ agent: 'agent', ref: 'agent@1.0.0' })).needs.map((need) => need.kind),
+    ).toEqual(['key']);
+    const signedHere = workspace();
+    trustKey(signedHere.ws, 'release team', publicKey.export({ type: 'spki', format: 'der' }).toString('base64'));
+    await importBundle(signedHere.ws, await strangersBundle(ELSEWHERE_CONFIG, privateKey));
+    expect(await signedHere.client.bundles.runCheck({ agent: 'agent', ref: 'agent@1.0.0' })).toEqual({ origin: null, needs: [] });
+    expect((await signedHere.client.bundles.origins({}))[0]).toMatchObject({
+      trusted: true,
+      trustedBecause: 'signed by release team',
+    });
+  });
+});
