@@ -1,4 +1,5 @@
 import type { Handlers } from '../shared/contract/contract';
+import { boundVault } from './keys/key-hosts';
 import { loadPrices } from '../shared/node/prices';
 import { nodePlatform } from '../shared/node/platform';
 import { createAgentHandlers } from './agents/handlers';
@@ -32,7 +33,8 @@ export function createServices(ws: Workspace, deps: ServiceDeps = {}): Services 
   endOrphanedRuns(ws);
   let prices: ReturnType<typeof loadPrices> | null = null;
   const loadPricesOnce = deps.prices ?? (() => (prices ??= loadPrices()));
-  const vault = deps.vault ?? sessionVault(deps.env ?? process.env);
+  // Every run of this workspace sends keys only to the hosts they are bound to here.
+  const vault = boundVault(deps.vault ?? sessionVault(deps.env ?? process.env), ws);
   const emit = deps.emit ?? (() => undefined);
   const testing = createTestingHandlers(ws, { vault, prices: loadPricesOnce, emit });
   const { runManager, ...testingHandlers } = testing;

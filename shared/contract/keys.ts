@@ -13,6 +13,8 @@ export const KeyState = z.object({
   source: KeySource.nullable(),
   /** Agents whose draft or latest version names this key in config.yaml. */
   usedBy: z.array(z.string()),
+  /** The hosts it may be sent to (`host`, `host:port`, `*.domain`); empty when bound to none. */
+  hosts: z.array(z.string()),
 });
 export type KeyState = z.infer<typeof KeyState>;
 
@@ -25,6 +27,13 @@ export const KeyStorage = z.object({
 });
 export type KeyStorage = z.infer<typeof KeyStorage>;
 
+/** A host a key may go to: `api.openai.com`, `localhost:11434`, `*.example.com`. */
+export const HostPattern = z
+  .string()
+  .trim()
+  .regex(/^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i, 'a host is a name (api.openai.com), host:port, or *.domain')
+  .max(253);
+
 /** Key names, where they are kept, set and remove. */
 export const keysContract = {
   keys: {
@@ -32,5 +41,7 @@ export const keysContract = {
     storage: query(z.object({}), KeyStorage),
     set: method(z.object({ name: SecretName, value: z.string().min(1, 'the key is empty').max(10_000) }), KeyState),
     remove: method(z.object({ name: SecretName }), KeyState),
+    /** Binds a key to the hosts it may be sent to (none: unbound); a version sending it elsewhere fails its call. */
+    bind: method(z.object({ name: SecretName, hosts: z.array(HostPattern).max(20, 'bind a key to at most 20 hosts') }), KeyState),
   },
 } as const;

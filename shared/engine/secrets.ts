@@ -1,3 +1,4 @@
+import { hostMatches } from '../release/policy';
 import { EngineError, type SecretStore } from './types';
 
 /** Reads a named secret or explains where to put it. The value never appears in the message. */
@@ -12,9 +13,35 @@ export function requireSecret(secrets: SecretStore, name: string): string {
 }
 
 /** Secrets from the environment: SLIPWAY_KEY_<NAME>. The CLI, the browser host and the runtime use it. */
+/** A key's hosts from the environment: SLIPWAY_KEY_HOSTS_<NAME>=api.openai.com,*.example.com. */
+export function envKeyHosts(env: Record<string, string | undefined>, name: string): string[] | null {
+  const listed = env[`SLIPWAY_KEY_HOSTS_${name}`];
+  if (!listed) return null;
+  return listed
+    .split(',')
+    .map((host) => host.trim())
+    .filter((host) => host !== '');
+}
+
+/**
+ * The key a provider sends to `url`, refused when the key is bound to other hosts: a key is
+ * sent only where it was set for, whatever a version's base_url says.
+ */
+export function requireSecretFor(secrets: SecretStore, name: string, url: URL): string {
+  const value = requireSecret(secrets, name);
+  const hosts = secrets.hostsFor?.(name) ?? null;
+  if (hosts && !hostMatches(url, [...hosts]))
+    throw new EngineError(
+      'config',
+      `the key ${name} is bound to ${hosts.join(', ')}, and this version would send it to ${url.host}: bind it to that host too (Settings → Keys, or SLIPWAY_KEY_HOSTS_${name}) if that is meant`,
+    );
+  return value;
+}
+
 export function envSecrets(env: Record<string, string | undefined>): SecretStore {
   return {
     get: (name) => env[`SLIPWAY_KEY_${name}`],
+    hostsFor: (name) => envKeyHosts(env, name),
     values: () => Object.entries(env).flatMap(([name, value]) => (name.startsWith('SLIPWAY_KEY_') && value ? [value] : [])),
   };
 }

@@ -72,6 +72,8 @@ export interface SecretStore {
   get(name: string): string | undefined;
   /** Every value it holds: what is stored or printed is scrubbed of each. */
   values(): string[];
+  /** The hosts a key may be sent to (`host`, `host:port`, `*.domain`); null when it is bound to none. */
+  hostsFor?(name: string): readonly string[] | null;
 }
 
 /** Everything the engine needs from the platform it runs on. */

@@ -8,6 +8,7 @@ import { appendAudit } from '../audit/audit-log';
 import { highestVersion, requireAgent, versionFiles } from '../lookup';
 import { listSuites } from '../testing/suites';
 import type { Workspace } from '../workspace';
+import { bindKeyHosts } from './key-hosts';
 import type { SecretVault } from './secret-vault';
 
 const API_KEY_LINE = /^\s*api_key:\s*["']?([A-Z][A-Z0-9_]*)["']?\s*$/gm;
@@ -35,7 +36,13 @@ function keysInUse(ws: Workspace): Map<string, Set<string>> {
 export function createKeyHandlers(ws: Workspace, vault: SecretVault): Pick<Handlers, 'keys'> {
   const keyState = (name: string, uses = keysInUse(ws)): KeyState => {
     const entry = vault.names().find((candidate) => candidate.name === name);
-    return { name, set: entry !== undefined, source: entry?.source ?? null, usedBy: [...(uses.get(name) ?? [])].sort() };
+    return {
+      name,
+      set: entry !== undefined,
+      source: entry?.source ?? null,
+      usedBy: [...(uses.get(name) ?? [])].sort(),
+      hosts: [...(vault.hostsFor?.(name) ?? [])],
+    };
   };
   const auditKey = (action: 'key.set' | 'key.remove', name: string, change: () => void) =>
     writeTransaction(ws.db, () => {
@@ -54,6 +61,13 @@ export function createKeyHandlers(ws: Workspace, vault: SecretVault): Pick<Handl
       storage: () => vault.storage,
       set: ({ name, value }) => {
         auditKey('key.set', name, () => vault.set(name, value));
+        return keyState(name);
+      },
+      bind: ({ name, hosts }) => {
+        writeTransaction(ws.db, () => {
+          appendAudit(ws, { action: 'key.bind', agentId: null, subject: name, before: null, after: { hosts } });
+          bindKeyHosts(ws, name, hosts);
+        });
         return keyState(name);
       },
       remove: ({ name }) => {

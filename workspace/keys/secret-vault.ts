@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { writeJsonAtomic } from '../../shared/node/json-file';
 import { z } from 'zod';
 import type { KeyStorage } from '../../shared/contract/keys';
+import { envKeyHosts } from '../../shared/engine/secrets';
 import type { SecretStore } from '../../shared/engine/types';
 import { SlipwayError } from '../../shared/errors';
 
@@ -45,6 +46,7 @@ function layeredVault(
   return {
     storage,
     get: (name) => stored.get(name) ?? env[`${ENV_PREFIX}${name}`],
+    hostsFor: (name) => envKeyHosts(env, name),
     values: () => [
       ...stored.values(),
       ...environmentNames(env).flatMap((name) => {

@@ -5,7 +5,45 @@ import { applyTheme, themeChoice, type ThemeChoice } from '../../app/theme';
 
 const NAME = /^[A-Z][A-Z0-9_]*$/;
 
-function KeyRow({ name, set, source, usedBy }: { name: string; set: boolean; source: string | null; usedBy: string[] }) {
+/** Where a key may be sent: edited as a comma-separated list, saved on Enter or when the field is left. */
+function KeyHosts({ name, hosts }: { name: string; hosts: string[] }) {
+  const { settings } = useStores();
+  const [text, setText] = useState(hosts.join(', '));
+  useEffect(() => setText(hosts.join(', ')), [hosts]);
+  const save = () => {
+    const next = text
+      .split(',')
+      .map((host) => host.trim())
+      .filter((host) => host !== '');
+    if (next.join(',') !== hosts.join(',')) void settings.getState().bindKey(name, next);
+  };
+  return (
+    <input
+      value={text}
+      onChange={(event) => setText(event.target.value)}
+      onBlur={save}
+      onKeyDown={(event) => event.key === 'Enter' && save()}
+      placeholder="any host (not bound)"
+      aria-label={`Hosts ${name} may be sent to`}
+      title="The key is sent only to these hosts: api.openai.com, localhost:11434, *.example.com"
+      data-testid={`key-${name}-hosts`}
+    />
+  );
+}
+
+function KeyRow({
+  name,
+  set,
+  source,
+  usedBy,
+  hosts,
+}: {
+  name: string;
+  set: boolean;
+  source: string | null;
+  usedBy: string[];
+  hosts: string[];
+}) {
   const { settings } = useStores();
   const [value, setValue] = useState('');
   return (
@@ -15,6 +53,9 @@ function KeyRow({ name, set, source, usedBy }: { name: string; set: boolean; sou
       </td>
       <td data-testid={`key-${name}-state`}>{set ? `set (${source})` : 'not set'}</td>
       <td className="muted">{usedBy.length > 0 ? usedBy.join(', ') : '—'}</td>
+      <td>
+        <KeyHosts name={name} hosts={hosts} />
+      </td>
       <td>
         <form
           className="inline"
@@ -87,7 +128,8 @@ export function SettingsPage() {
         )}
         <p className="muted">
           An agent's config.yaml names its key (<code>api_key: OPENAI</code>); the value is entered here, or comes from{' '}
-          <code>SLIPWAY_KEY_OPENAI</code>. Slipway never shows a value again.
+          <code>SLIPWAY_KEY_OPENAI</code>. Slipway never shows a value again. A key bound to hosts is sent to no other, whatever a
+          version&apos;s <code>base_url</code> says.
         </p>
         <table className="keys-table">
           <thead>
@@ -95,6 +137,7 @@ export function SettingsPage() {
               <th>name</th>
               <th>value</th>
               <th>used by</th>
+              <th>sent only to</th>
               <th />
             </tr>
           </thead>

@@ -11,6 +11,8 @@ export interface SettingsState {
   /** The value goes to the Node side and is forgotten here at once. */
   setKey: (name: string, value: string) => Promise<boolean>;
   removeKey: (name: string) => Promise<boolean>;
+  /** Binds a key to the hosts it may be sent to; an empty list unbinds it. */
+  bindKey: (name: string, hosts: string[]) => Promise<boolean>;
   setAuthor: (author: string) => Promise<boolean>;
   /** A row for a key no agent names yet, to enter its value. */
   addName: (name: string) => void;
@@ -41,6 +43,11 @@ export function createSettingsStore({ client, notify }: StoreDeps): SettingsStor
         if (done) await get().load();
         return done;
       },
+      bindKey: async (name, hosts) => {
+        const done = await attempt(() => client.keys.bind({ name, hosts }));
+        if (done) await get().load();
+        return done;
+      },
       removeKey: async (name) => {
         const done = await attempt(() => client.keys.remove({ name }));
         if (done) await get().load();
@@ -48,7 +55,7 @@ export function createSettingsStore({ client, notify }: StoreDeps): SettingsStor
       },
       addName: (name) => {
         if (!get().keys.some((key) => key.name === name))
-          set({ keys: [...get().keys, { name, set: false, source: null, usedBy: [] }] });
+          set({ keys: [...get().keys, { name, set: false, source: null, usedBy: [], hosts: [] }] });
       },
       setAuthor: async (author) => {
         const done = await attempt(async () => set({ settings: await client.settings.setAuthor({ author }) }));

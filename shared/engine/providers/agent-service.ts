@@ -1,6 +1,6 @@
 import { AgentRequest, AgentResponse } from '../agent-protocol';
 import { checkedAnswer, excerpt, modelJson } from './answer';
-import { redact, requireSecret } from '../secrets';
+import { redact, requireSecretFor } from '../secrets';
 import { EngineError, MAX_PROGRAM_STDOUT, type ModelTurn, type Platform, type Provider, type ProviderRequest } from '../types';
 import { retryAfterMs } from './sdk-errors';
 
@@ -44,8 +44,8 @@ export function agentService(platform: Platform): Provider {
   return {
     call: async (request) => {
       const { config, signal } = request;
-      const key = config.api_key ? requireSecret(platform.secrets, config.api_key) : undefined;
       const url = config.base_url ?? '';
+      const key = config.api_key ? requireSecretFor(platform.secrets, config.api_key, new URL(url)) : undefined;
       let response: Response;
       try {
         response = await platform.fetch(url, {

@@ -1,5 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { redact, requireSecret } from '../secrets';
+import { redact, requireSecretFor } from '../secrets';
 import { type ChatMessage, type ModelTurn, type Platform, type Provider, type ProviderRequest, type ToolCall } from '../types';
 import { AnthropicAnswer, checkedAnswer } from './answer';
 import { clientCache } from './client-cache';
@@ -53,8 +53,9 @@ export function anthropicMessages(platform: Platform): Provider {
       }),
   );
   const prepare = ({ config, messages, tools }: ProviderRequest) => {
-    const key = requireSecret(platform.secrets, config.api_key ?? 'ANTHROPIC');
-    const client = clientFor(config.base_url ?? 'https://api.anthropic.com', key);
+    const baseURL = config.base_url ?? 'https://api.anthropic.com';
+    const key = requireSecretFor(platform.secrets, config.api_key ?? 'ANTHROPIC', new URL(baseURL));
+    const client = clientFor(baseURL, key);
     const { system, messages: turns } = toAnthropic(messages);
     const body = {
       model: config.model,

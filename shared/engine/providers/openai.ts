@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { redact, requireSecret } from '../secrets';
+import { redact, requireSecretFor } from '../secrets';
 import {
   EngineError,
   type ChatMessage,
@@ -52,8 +52,9 @@ export function openAICompatible(platform: Platform): Provider {
       }),
   );
   const prepare = ({ config, messages, tools }: ProviderRequest) => {
-    const key = config.api_key ? requireSecret(platform.secrets, config.api_key) : 'none';
-    const client = clientFor(config.base_url ?? 'https://api.openai.com/v1', key);
+    const baseURL = config.base_url ?? 'https://api.openai.com/v1';
+    const key = config.api_key ? requireSecretFor(platform.secrets, config.api_key, new URL(baseURL)) : 'none';
+    const client = clientFor(baseURL, key);
     const body = {
       model: config.model,
       messages: toOpenAI(messages),
@@ -140,10 +141,11 @@ export function openAIEmbeddings(
   config: { model: string; base_url?: string | undefined; api_key?: string | undefined },
   signal: AbortSignal,
 ) {
-  const key = config.api_key ? requireSecret(platform.secrets, config.api_key) : 'none';
+  const baseURL = config.base_url ?? 'https://api.openai.com/v1';
+  const key = config.api_key ? requireSecretFor(platform.secrets, config.api_key, new URL(baseURL)) : 'none';
   const client = new OpenAI({
     apiKey: key,
-    baseURL: config.base_url ?? 'https://api.openai.com/v1',
+    baseURL,
     fetch: platform.fetch,
     maxRetries: 0,
     dangerouslyAllowBrowser: true,
