@@ -31,7 +31,10 @@ export type KeyStorage = z.infer<typeof KeyStorage>;
 export const HostPattern = z
   .string()
   .trim()
-  .regex(/^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i, 'a host is a name (api.openai.com), host:port, or *.domain')
+  .regex(
+    /^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i,
+    'a host is a name (api.openai.com), host:port, or *.domain',
+  )
   .max(253);
 
 /** Key names, where they are kept, set and remove. */

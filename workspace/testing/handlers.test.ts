@@ -231,13 +231,13 @@ describe('keys', () => {
       files: agentFiles({ 'config.yaml': 'provider: openai-compatible\nmodel: gpt-4o-mini-2024-07-18\napi_key: OPENAI\n' }),
     });
     expect(await client.keys.list({})).toEqual([
-      { name: 'FROM_ENV', set: true, source: 'environment', usedBy: [] },
-      { name: 'OPENAI', set: false, source: null, usedBy: ['triage'] },
+      { name: 'FROM_ENV', set: true, source: 'environment', usedBy: [], hosts: [] },
+      { name: 'OPENAI', set: false, source: null, usedBy: ['triage'], hosts: [] },
     ]);
     const responses: unknown[] = [];
     responses.push(await client.keys.set({ name: 'OPENAI', value: KEY }));
     responses.push(await client.keys.list({}), await client.keys.storage({}), await client.audit.list({}));
-    expect(responses[0]).toEqual({ name: 'OPENAI', set: true, source: 'session', usedBy: ['triage'] });
+    expect(responses[0]).toEqual({ name: 'OPENAI', set: true, source: 'session', usedBy: ['triage'], hosts: [] });
     expect(JSON.stringify(responses)).not.toContain(KEY);
     expect((await client.audit.list({ action: 'key.set' }))[0]).toMatchObject({ subject: 'OPENAI' });
     await expect(client.keys.set({ name: 'lower', value: 'x' })).rejects.toThrow(/upper-case/);
