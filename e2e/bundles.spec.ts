@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMAND_CONFIG, strangersBundle } from '../test-support/strangers-bundle';
 import { launchChromium, loadSampleAgents, openSession, TARGET } from './support';
 
 let browser: Browser | null = null;
@@ -92,4 +93,36 @@ describe('bundles in the app', () => {
     await other.getByTestId('import-bundle-dialog').waitFor({ state: 'detached' });
     await target.finish();
   }, 90_000);
+
+  it('asks before Try runs the program of a version from an untrusted bundle: cancel runs nothing, "once" runs it, and the bundle can be trusted', async () => {
+    const session = await openSession(browser);
+    const { page, client } = session;
+    await client.keys.set({ name: 'AGENT', value: 'sk-agent-key-123456' });
+    const bundle = await strangersBundle(COMMAND_CONFIG);
+    await client.bundles.import({ base64: bundle.toString('base64') });
+    await session.open('#/a/agent/editor');
+    await page.getByTestId('open-try').click();
+    await page.getByTestId('try-compare').selectOption('1.0.0');
+    await page.getByTestId('try-source').selectOption('smoke/c1');
+    await page.getByTestId('try-run').click();
+    const dialog = page.getByTestId('trust-dialog');
+    await dialog.waitFor();
+    expect(await page.getByTestId('trust-needs').textContent()).toMatch(
+      /runs the program .*command-agent\.mjs.*sends the key AGENT/,
+    );
+    await session.screenshot('bundles-05-trust-dialog');
+    await page.getByTestId('trust-cancel').click();
+    await page.getByTestId('try-other').filter({ hasText: 'did not trust' }).waitFor();
+    await page.getByTestId('try-run').click();
+    await page.getByTestId('trust-once').click();
+    await page.getByTestId('try-other-output').filter({ hasText: 'saw:' }).waitFor();
+    expect((await client.bundles.origins({}))[0]?.trusted).toBe(false);
+    await page.getByTestId('try-run').click();
+    await page.getByTestId('trust-reason').fill('Ana’s reviewed export');
+    await page.getByTestId('trust-bundle').click();
+    await page.getByTestId('try-other-output').filter({ hasText: 'saw:' }).waitFor();
+    expect((await client.bundles.origins({}))[0]).toMatchObject({ trusted: true });
+    expect((await client.audit.list({ action: 'bundle.trust' }))[0]?.reason).toBe('Ana’s reviewed export');
+    await session.finish();
+  });
 });
