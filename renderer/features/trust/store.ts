@@ -40,9 +40,8 @@ export function createTrustStore({ client, notify }: { client: Client; notify: (
       pending?.(null);
       return new Promise<RunAllow | null>((resolve) => {
         pending = resolve;
-        set({
-          question: { check: { ...check, origin }, what: request.suite ? `${request.ref} with ${request.suite}` : request.ref },
-        });
+        const ref = request.ref.includes('@') ? request.ref : `${request.agent}@${request.ref}`;
+        set({ question: { check: { ...check, origin }, what: request.suite ? `${ref} with suite ${request.suite}` : ref } });
       });
     },
     answer: async (choice, reason) => {
