@@ -1,6 +1,6 @@
 import { CST, Lexer, parse as parseYaml } from 'yaml';
 import { SlipwayError } from './errors';
-import { INPUT_LIMITS } from './limits';
+import { INPUT_LIMITS, formatCount } from './limits';
 
 /**
  * Structured text from elsewhere — files, bundles, bodies, program and model output — read under
@@ -12,7 +12,7 @@ import { INPUT_LIMITS } from './limits';
 /** Why a text is over its size limit, or null. */
 export function sizeProblem(text: string, maxChars: number, what: string): string | null {
   return text.length > maxChars
-    ? `${what} is ${text.length.toLocaleString('en-US')} characters; the limit is ${maxChars.toLocaleString('en-US')}`
+    ? `${what} is ${formatCount(text.length)} characters; the limit is ${formatCount(maxChars)}`
     : null;
 }
 

@@ -1,15 +1,15 @@
 import type { z } from 'zod';
-import { INPUT_LIMITS } from './limits';
+import { INPUT_LIMITS, formatCount } from './limits';
 
 /** A piece of a refused input (a key, a path) as a message shows it: never whole when huge. */
 export function clip(text: string, limit: number = INPUT_LIMITS.quotedChars): string {
-  return text.length > limit ? `${text.slice(0, limit)}… (${text.length.toLocaleString('en-US')} characters)` : text;
+  return text.length > limit ? `${text.slice(0, limit)}… (${formatCount(text.length)} characters)` : text;
 }
 
 /** A refused value quoted in a message, JSON-escaped (control characters shown) and clipped. */
 export function quoted(text: string, limit: number = INPUT_LIMITS.quotedChars): string {
   const flat = JSON.stringify(text.length > limit ? text.slice(0, limit) : text);
-  return text.length > limit ? `${flat.slice(0, -1)}…" (${text.length.toLocaleString('en-US')} characters)` : flat;
+  return text.length > limit ? `${flat.slice(0, -1)}…" (${formatCount(text.length)} characters)` : flat;
 }
 
 /**

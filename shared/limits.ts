@@ -21,3 +21,12 @@ export const INPUT_LIMITS = {
   /** How much of a refused value an error message quotes, in characters. */
   quotedChars: 120,
 } as const;
+
+/**
+ * A count with thousands separators (5,000,000), for the messages that name a limit. Not
+ * `toLocaleString`: its first call loads the locale data, megabytes a command that never refuses
+ * anything would carry (the contract's messages are built as it loads).
+ */
+export function formatCount(count: number): string {
+  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}

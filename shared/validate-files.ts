@@ -138,12 +138,19 @@ export interface DocumentOptions {
   maxChars?: number;
 }
 
-/** A value parsed fast (js-yaml, or JSON.parse), or undefined when that fails or is not safe to try. */
-function quickParse(file: string, text: string, aliases: number): unknown {
+/** Anything that could be a YAML alias (`*name` where a node may start): a superset, checked without parsing. */
+const MAYBE_ALIAS = /(?:^|[\s[{,:-])\*[^\s*]/;
+
+/**
+ * A value parsed fast (js-yaml, or JSON.parse), or undefined when that fails or is not safe to
+ * try. js-yaml recurses (a deep text ends it at once, in a stack's worth of memory) but shares an
+ * alias's node instead of counting what it copies, so a text that may hold an alias goes to the
+ * measured path instead.
+ */
+function quickParse(file: string, text: string): unknown {
   try {
     if (file.endsWith('.json')) return JSON.parse(text) as unknown;
-    // js-yaml shares an alias's node instead of counting what it copies: only `yaml` bounds that.
-    return aliases > 0 ? undefined : (loadYaml(text) as unknown);
+    return MAYBE_ALIAS.test(text) ? undefined : (loadYaml(text) as unknown);
   } catch {
     return undefined;
   }
@@ -168,18 +175,21 @@ export function checkDocument<T>(
   if (text.trim() === '') return refuse(`${file} is empty${options.emptyHint ?? ''}`);
   const maxChars = options.maxChars ?? INPUT_LIMITS.agentFileChars;
   // JSON.parse needs no measure: it is native and nests without a stack; the value is walked below.
-  const { problem, shape: measured } = file.endsWith('.json')
-    ? { problem: sizeProblem(text, maxChars, file), shape: { aliases: 0 } }
-    : yamlProblem(text, maxChars, file);
-  if (problem) return refuse(problem);
+  const size = sizeProblem(text, maxChars, file);
+  if (size) return refuse(size);
   // Fast path: js-yaml reads a large valid document several times faster than `yaml` builds
-  // one with positions; positions are needed only to explain a problem, so only then.
-  const quick = quickParse(file, text, measured.aliases);
+  // one with positions, and needs no measure first; positions are needed only to explain a
+  // problem, so only then — after the text is measured, since `yaml` spends memory per level.
+  const quick = quickParse(file, text);
   if (quick !== undefined) {
     const shape = shapeProblem(quick, file);
     if (shape) return refuse(shape);
     const result = schema.safeParse(quick);
     if (result.success) return result.data;
+  }
+  if (!file.endsWith('.json')) {
+    const { problem } = yamlProblem(text, maxChars, file);
+    if (problem) return refuse(problem);
   }
   const parsed = parseStructured(file, text, diagnostics);
   if (!parsed) return undefined;

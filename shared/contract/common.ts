@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INPUT_LIMITS } from '../limits';
+import { INPUT_LIMITS, formatCount } from '../limits';
 
 /** What the domains' contracts share: how a method is declared and the small inputs many take. */
 
@@ -31,11 +31,11 @@ export const Message = z
   .string()
   .trim()
   .min(1, 'a message saying why is required')
-  .max(INPUT_LIMITS.messageChars, `a message is at most ${INPUT_LIMITS.messageChars.toLocaleString('en-US')} characters`)
+  .max(INPUT_LIMITS.messageChars, `a message is at most ${formatCount(INPUT_LIMITS.messageChars)} characters`)
   .refine((text) => !CONTROL.test(text), 'a message may not hold control characters (only tabs and newlines)');
 /** Text up to a limit of INPUT_LIMITS, refused past it in words that name the limit. */
 export function textUpTo(limit: number, what: string) {
-  return z.string().max(limit, `${what} is over the limit of ${limit.toLocaleString('en-US')} characters`);
+  return z.string().max(limit, `${what} is over the limit of ${formatCount(limit)} characters`);
 }
 
 /** A case id as a query names it: a stored one is at most 128 characters. */

@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { formatCount } from '../limits';
 import { SlipwayError } from '../errors';
 import { sizeProblem } from '../bounded-parse';
 
@@ -18,7 +19,7 @@ export function readTextFile(path: string, maxChars: number, what: string = path
   if (bytes > 4 * maxChars)
     throw new SlipwayError(
       'invalid_input',
-      `${what} is ${bytes.toLocaleString('en-US')} bytes; the limit is ${maxChars.toLocaleString('en-US')} characters`,
+      `${what} is ${formatCount(bytes)} bytes; the limit is ${formatCount(maxChars)} characters`,
     );
   let text: string;
   try {
