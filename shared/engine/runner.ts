@@ -1,5 +1,5 @@
 import type { Suite } from '../suite';
-import { scrubSecrets } from './secrets';
+import { secretScrubber } from './secrets';
 import type { ParsedAgent } from '../validate-files';
 import { casePasses, evaluate, type Graders, type Judge, type Verdict } from './assertions';
 import { callModel, executeCase, rateGate, type ToolTrace } from './execute';
@@ -150,6 +150,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
   let costKnown = true;
   let stoppedForBudget = false;
   const counts = { passed: 0, failed: 0, errored: 0 };
+  const scrub = secretScrubber(platform.secrets);
 
   const runJob = async (index: number): Promise<void> => {
     const job = jobs[index];
@@ -234,7 +235,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
       };
     }
     // Nothing that leaves the runner holds a key: not a model echoing one, not a program's stderr.
-    result = scrubSecrets(result, platform.secrets);
+    result = scrub(result);
     results[index] = result;
     if (result.costUsd === null && result.status !== 'errored') costKnown = false;
     spent += result.costUsd ?? 0;

@@ -61,16 +61,23 @@ export function redact(text: string, values: Array<string | undefined>): string 
 }
 
 /**
- * A value (a result, an event) with every known secret replaced by [redacted] wherever it
- * occurs — a program's stderr, an error message, a model's own output echoing a key back —
- * before it is stored or printed. Strings inside are matched as written and as JSON escapes them.
+ * What replaces every known secret by [redacted] wherever it occurs in a value (a result, an
+ * event) — a program's stderr, an error message, a model's own output echoing a key back —
+ * before it is stored or printed. Strings inside are matched as written and as JSON escapes
+ * them. The values are read once: a run scrubs thousands of results with the keys it began with.
  */
-export function scrubSecrets<T>(value: T, secrets: SecretStore): T {
+export function secretScrubber(secrets: SecretStore): <T>(value: T) => T {
   const known = secrets.values().filter((secret) => secret.length >= SCRUBBED_FROM);
-  if (known.length === 0) return value;
-  const text = JSON.stringify(value);
-  if (text === undefined) return value;
   const forms = known.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]);
-  if (!forms.some((form) => text.includes(form))) return value;
-  return JSON.parse(redact(text, forms)) as T;
+  return <T>(value: T): T => {
+    if (forms.length === 0) return value;
+    const text = JSON.stringify(value);
+    if (text === undefined || !forms.some((form) => text.includes(form))) return value;
+    return JSON.parse(redact(text, forms)) as T;
+  };
+}
+
+/** One value scrubbed of the secrets the store holds now. */
+export function scrubSecrets<T>(value: T, secrets: SecretStore): T {
+  return secretScrubber(secrets)(value);
 }
