@@ -417,9 +417,38 @@ describe('bundles', () => {
       expect((refusal as Error).message.length, name).toBeLessThan(2000);
       expect(fileBytes(target), name).toBe(before);
     }
+    // Seeded rounds of one to three classes at once, with random bytes written into a file on top,
+    // each bundle valid as an archive (every hash and size recomputed): every round breaks a rule,
+    // so every one is refused whole, and the database is never touched.
+    const rng = xoroshiro128plus(20261202);
+    let refusedForged = 0;
+    for (let round = 0; round < 150; round += 1) {
+      const picked = Array.from({ length: uniformInt(rng, 1, 3) }, () => classes[uniformInt(rng, 0, classes.length - 1)]);
+      const file = ['prompt.md', 'config.yaml', 'tools.json', 'user.md'][uniformInt(rng, 0, 3)] ?? 'prompt.md';
+      const forged = await forge(good, (manifest, files) => {
+        for (const entry of picked) entry?.[1](manifest, files);
+        const content = files.get(at(file));
+        if (content && content.length > 0 && uniformInt(rng, 0, 1) === 1) {
+          const bytes = Buffer.from(content);
+          for (let flips = uniformInt(rng, 1, 4); flips > 0; flips -= 1)
+            bytes[uniformInt(rng, 0, bytes.length - 1)] = uniformInt(rng, 0, 255);
+          files.set(at(file), bytes);
+        }
+      });
+      const outcome = await importBundle(target.ws, forged).then(
+        () => 'imported',
+        (error: unknown) => error,
+      );
+      expect(outcome, `round ${round}`).toBeInstanceOf(SlipwayError);
+      expect((outcome as SlipwayError).code, `round ${round}`).toBe('invalid_files');
+      refusedForged += 1;
+      if (round % 25 === 0) expect(fileBytes(target), `round ${round}`).toBe(before);
+    }
+    expect(refusedForged).toBe(150);
+    expect(fileBytes(target)).toBe(before);
     // The forger itself is sound: with no edit, the bundle imports.
     expect((await importBundle(target.ws, await forge(good, () => undefined))).plan.add).toEqual(['ticket-triage@1.0.0']);
-  }, 60_000);
+  }, 120_000);
 
   it('checks the sizes the manifest declares against the entries', async () => {
     const source = workspace(true);

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { agentFiles, tempWorkspace, type TestWorkspace } from '../../test-support/workspace';
-import { COMMAND_CONFIG, strangersBundle } from '../../test-support/strangers-bundle';
+import { COMMAND_CONFIG, SMOKE_SUITE, strangersBundle } from '../../test-support/strangers-bundle';
 import { importBundle } from './bundles';
 import { trustKey } from './signing';
 
@@ -77,5 +77,20 @@ describe('what comes from a bundle is not trusted to run', () => {
       trusted: true,
       trustedBecause: 'signed by release team',
     });
+  });
+
+  it('holds a suite from an untrusted bundle to the same rule: its judge’s key and host need a yes', async () => {
+    const mock = 'provider: mock\nmodel: m\nmock:\n  rules:\n    - reply: saw it\n';
+    const judged = `${SMOKE_SUITE}judge: {provider: openai-compatible, model: grader, base_url: "https://judge.example.net/v1", api_key: JUDGE}\n`;
+    const target = workspace();
+    await importBundle(target.ws, await strangersBundle(mock, undefined, judged));
+    expect((await target.client.bundles.runCheck({ agent: 'agent', ref: 'agent@1.0.0' })).needs).toEqual([]);
+    expect((await target.client.bundles.runCheck({ agent: 'agent', ref: 'agent@1.0.0', suite: 'smoke' })).needs).toEqual([
+      { kind: 'key', what: 'JUDGE → judge.example.net', by: "the suite's judge" },
+      { kind: 'host', what: 'judge.example.net', by: "the suite's judge" },
+    ]);
+    await expect(target.client.runs.start({ agent: 'agent', ref: 'agent@1.0.0', suite: 'smoke' })).rejects.toThrow(
+      /would send the key JUDGE → judge\.example\.net \(the suite's judge\); call judge\.example\.net \(the suite's judge\)/,
+    );
   });
 });
