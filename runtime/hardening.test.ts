@@ -754,4 +754,20 @@ describe('what an attacker tried next', () => {
     expect((await fetch(`${started.url}/health`)).status).toBe(200);
     for (const request of held) void request.then((answer) => answer.abort()).catch(() => null);
   });
+
+  it('reads an uploaded version under the same limits as the CLI and the app: deep YAML and alias bombs refused, naming the limit', async () => {
+    const { upload, runtime: started } = await open();
+    const bomb = [
+      '- &a {role: user, content: x}',
+      ...'bcdefghij'.split('').map((name, index) => `- &${name} [${Array(10).fill(`*${'abcdefghij'[index]}`).join(', ')}]`),
+    ].join('\n');
+    const deep = await upload('triage', mockAgent('x', { 'examples.yaml': '['.repeat(1_000_000) }));
+    expect(deep.status).toBe(400);
+    expect(deep.body.error?.message).toMatch(/examples\.yaml is nested deeper than 64 levels/);
+    expect(JSON.stringify(deep.body).length).toBeLessThan(2000);
+    const aliased = await upload('triage', mockAgent('x', { 'examples.yaml': bomb }));
+    expect(aliased.status).toBe(400);
+    expect(aliased.body.error?.message).toMatch(/examples\.yaml resolves aliases past the limit of 100/);
+    expect((await fetch(`${started.url}/health`)).status).toBe(200);
+  });
 });
