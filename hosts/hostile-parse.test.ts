@@ -16,6 +16,8 @@ const HOSTILE: Array<[string, string, RegExp]> = [
   ['5 MB of [', '['.repeat(5_000_000), /nested deeper than 64 levels/],
   ['2.5 million compact dashes', `${'- '.repeat(2_500_000)}x\n`, /nested deeper than 64 levels/],
   ['an alias bomb', ALIAS_BOMB, /resolves aliases past the limit of 100/],
+  // Shallow but wide: 2.5 million nodes that are not a suite (a positional parser would take gigabytes).
+  ['a 5 MB flat list', `[${'0,'.repeat(2_500_000)}0]`, /neither a Slipway suite|expected object|Invalid input/],
 ];
 const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { measureYaml, parseJsonWithin, parseYamlWithin, shapeProblem, yamlProblem } from './bounded-parse';
 import { quoted } from './issues';
+import { Suite } from './suite';
+import { checkDocument, type Diagnostic } from './validate-files';
 import { INPUT_LIMITS } from './limits';
 
 const nestedJson = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
@@ -77,5 +79,22 @@ describe('parsing under limits', () => {
         return 0;
       })(),
     ).toBeLessThan(300);
+  });
+
+  it('says what is wrong with a huge shallow document without building it with positions, in bounded memory', () => {
+    const flat = `[${'0,'.repeat(2_500_000)}0]`;
+    const before = process.memoryUsage().heapUsed;
+    const diagnostics: Diagnostic[] = [];
+    expect(checkDocument('suite.yaml', flat, Suite, diagnostics, { maxChars: INPUT_LIMITS.suiteChars })).toBeUndefined();
+    expect(diagnostics[0]).toMatchObject({ file: 'suite.yaml', line: 1, column: 1 });
+    const broken: Diagnostic[] = [];
+    checkDocument('suite.yaml', `name: x\ncases: [${'0,'.repeat(2_500_000)}\n  : : bad`, Suite, broken, {
+      maxChars: INPUT_LIMITS.suiteChars,
+    });
+    expect(broken[0]?.message).toMatch(/^not valid YAML: /);
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(400 * 1024 * 1024);
+    expect(() => parseYamlWithin(`a: &x 1\nb: [${'*x, '.repeat(300_000)}*x]`, 1e7, 'x.yaml')).toThrow(
+      /more than 200,000 nodes|aliases past the limit/,
+    );
   });
 });

@@ -1,5 +1,7 @@
+import { load as loadYaml } from 'js-yaml';
 import { CST, Lexer, parse as parseYaml } from 'yaml';
 import { SlipwayError } from './errors';
+import { clip } from './issues';
 import { INPUT_LIMITS, formatCount } from './limits';
 
 /**
@@ -38,7 +40,19 @@ export interface YamlShape {
   depth: number;
   /** Alias nodes (`*name`) written in it. */
   aliases: number;
+  /** Nodes written in it: scalars, aliases and collections (a `yaml` document costs about 500 bytes each). */
+  nodes: number;
 }
+
+const NODE_TOKENS = new Set([
+  'scalar',
+  'single-quoted-scalar',
+  'double-quoted-scalar',
+  'block-scalar-header',
+  'flow-seq-start',
+  'flow-map-start',
+  'alias',
+]);
 
 /**
  * Measures a YAML (or JSON) text with the `yaml` package's lexer — a stream of tokens in constant
@@ -46,11 +60,12 @@ export interface YamlShape {
  * The depth is an upper bound: each line's indentation opens at most one level, each `- ` or
  * `? ` on it one more, each bracket one more. It stops once the bound passes `stopAt`.
  */
-export function measureYaml(text: string, stopAt = Number.POSITIVE_INFINITY): YamlShape {
+export function measureYaml(text: string, stopAt = Number.POSITIVE_INFINITY, stopAtNodes = Number.POSITIVE_INFINITY): YamlShape {
   const indents: number[] = [];
   let flow = 0;
   let depth = 0;
   let aliases = 0;
+  let nodes = 0;
   let level = 0;
   let lineStart = true;
   let indent = 0;
@@ -84,24 +99,59 @@ export function measureYaml(text: string, stopAt = Number.POSITIVE_INFINITY): Ya
     else if (type === 'flow-seq-start' || type === 'flow-map-start') flow += 1;
     else if ((type === 'flow-seq-end' || type === 'flow-map-end') && flow > 0) flow -= 1;
     else if (type === 'alias') aliases += 1;
+    if (NODE_TOKENS.has(type ?? '')) nodes += 1;
     depth = Math.max(depth, level + flow);
-    if (depth > stopAt) break;
+    if (depth > stopAt || nodes > stopAtNodes) break;
   }
-  return { depth, aliases };
+  return { depth, aliases, nodes };
 }
 
 /**
- * Why a YAML text may not be parsed at all (too large, or nested far past the limit), or null;
- * and its measure (a refused text's is partial).
+ * Why a YAML text may not be built by the `yaml` package (too large, nested far past the limit,
+ * or more nodes than its document may hold), or null; and its measure (partial when refused).
  */
 export function yamlProblem(text: string, maxChars: number, what: string): { problem: string | null; shape: YamlShape } {
   const size = sizeProblem(text, maxChars, what);
-  if (size) return { problem: size, shape: { depth: 0, aliases: 0 } };
+  if (size) return { problem: size, shape: { depth: 0, aliases: 0, nodes: 0 } };
   // The measure is an upper bound; twice the limit leaves room for what it over-counts, and the
   // parsed value is then held to the limit exactly.
-  const shape = measureYaml(text, 2 * INPUT_LIMITS.depth);
-  const problem = shape.depth > 2 * INPUT_LIMITS.depth ? `${what} is nested deeper than ${INPUT_LIMITS.depth} levels` : null;
-  return { problem, shape };
+  const shape = measureYaml(text, 2 * INPUT_LIMITS.depth, INPUT_LIMITS.yamlNodes);
+  if (shape.depth > 2 * INPUT_LIMITS.depth)
+    return { problem: `${what} is nested deeper than ${INPUT_LIMITS.depth} levels`, shape };
+  if (shape.nodes > INPUT_LIMITS.yamlNodes)
+    return {
+      problem: `${what} has more than ${formatCount(INPUT_LIMITS.yamlNodes)} nodes, too many to read with aliases or to place its errors`,
+      shape,
+    };
+  return { problem: null, shape };
+}
+
+/** Anything that could be a YAML alias (`*name` where a node may start): a superset, checked without parsing. */
+const MAYBE_ALIAS = /(?:^|[\s[{,:-])\*[^\s*]/;
+
+export type QuickParse = { value: unknown } | { error: { message: string; line: number; column: number } } | null;
+
+/**
+ * A text parsed fast — JSON.parse, or js-yaml, which reads a large document several times faster
+ * than `yaml` builds one with positions, in little memory, and ends a deep one at once (it
+ * recurses) — or its error with a position; null when not tried: js-yaml shares an alias's node
+ * instead of counting what it copies, so a text that may hold an alias is left to `yaml`.
+ */
+export function quickParse(json: boolean, text: string): QuickParse {
+  try {
+    if (json) return { value: JSON.parse(text) as unknown };
+    if (MAYBE_ALIAS.test(text)) return null;
+    return { value: loadYaml(text) as unknown };
+  } catch (error) {
+    const mark = (error as { mark?: { line?: number; column?: number } }).mark;
+    return {
+      error: {
+        message: clip((error as Error).message.split('\n')[0] ?? ''),
+        line: (mark?.line ?? 0) + 1,
+        column: (mark?.column ?? 0) + 1,
+      },
+    };
+  }
 }
 
 /** JSON from elsewhere: sized, parsed, and its shape held to the limits; a refusal says which limit. */
@@ -122,21 +172,28 @@ export function parseJsonWithin(text: string, maxChars: number, what: string): u
   return value;
 }
 
-/** YAML (or JSON) from elsewhere: sized and measured before parsing, aliases bounded, the value's shape held to the limits. */
+/** YAML (or JSON) from elsewhere: sized, read fast where it can be, measured before `yaml` builds it, aliases bounded, the value's shape held to the limits. */
 export function parseYamlWithin(text: string, maxChars: number, what: string): unknown {
-  const { problem } = yamlProblem(text, maxChars, what);
-  if (problem) throw new SlipwayError('invalid_input', problem);
+  const size = sizeProblem(text, maxChars, what);
+  if (size) throw new SlipwayError('invalid_input', size);
+  const quick = quickParse(false, text);
   let value: unknown;
-  try {
-    value = parseYaml(text, { maxAliasCount: INPUT_LIMITS.yamlAliases });
-  } catch (error) {
-    const message = (error as Error).message.split('\n')[0] ?? '';
-    throw new SlipwayError(
-      'invalid_input',
-      /alias/i.test(message)
-        ? `${what} resolves aliases past the limit of ${INPUT_LIMITS.yamlAliases} (an alias bomb?)`
-        : `${what} is not YAML or JSON: ${message.slice(0, INPUT_LIMITS.quotedChars)}`,
-    );
+  if (quick && 'value' in quick) value = quick.value;
+  else {
+    const { problem } = yamlProblem(text, maxChars, what);
+    if (problem) throw new SlipwayError('invalid_input', problem);
+    if (quick) throw new SlipwayError('invalid_input', `${what} is not YAML or JSON: ${quick.error.message}`);
+    try {
+      value = parseYaml(text, { maxAliasCount: INPUT_LIMITS.yamlAliases });
+    } catch (error) {
+      const message = (error as Error).message.split('\n')[0] ?? '';
+      throw new SlipwayError(
+        'invalid_input',
+        /alias/i.test(message)
+          ? `${what} resolves aliases past the limit of ${INPUT_LIMITS.yamlAliases} (an alias bomb?)`
+          : `${what} is not YAML or JSON: ${clip(message)}`,
+      );
+    }
   }
   const shape = shapeProblem(value, what);
   if (shape) throw new SlipwayError('invalid_input', shape);

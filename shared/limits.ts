@@ -14,6 +14,8 @@ export const INPUT_LIMITS = {
   depth: 64,
   /** How many aliases (`*name`) a YAML document may resolve; each alias counts the nodes it copies. */
   yamlAliases: 100,
+  /** How many nodes a YAML document may have when it holds aliases, or when its errors are placed at their lines. */
+  yamlNodes: 200_000,
   /** A version's or a team release's message, in characters. */
   messageChars: 10_000,
   /** An author's name, in characters. */

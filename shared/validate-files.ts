@@ -1,4 +1,3 @@
-import { load as loadYaml } from 'js-yaml';
 import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml';
 import type { z } from 'zod';
 import {
@@ -12,7 +11,7 @@ import {
   type ToolDefinition,
   type ContractFile,
 } from './agent-files';
-import { shapeProblem, sizeProblem, yamlProblem } from './bounded-parse';
+import { quickParse, shapeProblem, sizeProblem, yamlProblem } from './bounded-parse';
 import { SlipwayError } from './errors';
 import { quoted } from './issues';
 import { INPUT_LIMITS } from './limits';
@@ -138,24 +137,6 @@ export interface DocumentOptions {
   maxChars?: number;
 }
 
-/** Anything that could be a YAML alias (`*name` where a node may start): a superset, checked without parsing. */
-const MAYBE_ALIAS = /(?:^|[\s[{,:-])\*[^\s*]/;
-
-/**
- * A value parsed fast (js-yaml, or JSON.parse), or undefined when that fails or is not safe to
- * try. js-yaml recurses (a deep text ends it at once, in a stack's worth of memory) but shares an
- * alias's node instead of counting what it copies, so a text that may hold an alias goes to the
- * measured path instead.
- */
-function quickParse(file: string, text: string): unknown {
-  try {
-    if (file.endsWith('.json')) return JSON.parse(text) as unknown;
-    return MAYBE_ALIAS.test(text) ? undefined : (loadYaml(text) as unknown);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Parses a YAML (or, by its name, JSON) document under the input limits and checks it against a
  * schema; every problem goes to `diagnostics` with its line and column. Returns the parsed value,
@@ -177,20 +158,34 @@ export function checkDocument<T>(
   // JSON.parse needs no measure: it is native and nests without a stack; the value is walked below.
   const size = sizeProblem(text, maxChars, file);
   if (size) return refuse(size);
-  // Fast path: js-yaml reads a large valid document several times faster than `yaml` builds
-  // one with positions, and needs no measure first; positions are needed only to explain a
-  // problem, so only then — after the text is measured, since `yaml` spends memory per level.
-  const quick = quickParse(file, text);
-  if (quick !== undefined) {
-    const shape = shapeProblem(quick, file);
+  // Fast path: positions are needed only to explain a problem, so only then is the document
+  // built again with them — after it is measured, since `yaml` spends memory per node and level.
+  const quick = quickParse(file.endsWith('.json'), text);
+  if (quick && 'value' in quick) {
+    const shape = shapeProblem(quick.value, file);
     if (shape) return refuse(shape);
-    const result = schema.safeParse(quick);
+    const result = schema.safeParse(quick.value);
     if (result.success) return result.data;
   }
-  if (!file.endsWith('.json')) {
-    const { problem } = yamlProblem(text, maxChars, file);
-    if (problem) return refuse(problem);
+  const { problem, shape: measured } = yamlProblem(text, maxChars, file);
+  if (measured.nodes > INPUT_LIMITS.yamlNodes && quick) {
+    // Too large to place each problem at its line: said as js-yaml or the schema found it.
+    if ('error' in quick) {
+      diagnostics.push({
+        file,
+        path: '',
+        message: `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${quick.error.message}`,
+        line: quick.error.line,
+        column: quick.error.column,
+      });
+      return undefined;
+    }
+    const result = schema.safeParse(quick.value);
+    for (const issue of result.success ? [] : result.error.issues.slice(0, 10))
+      diagnostics.push({ file, path: formatPath(issue.path), message: describeIssue(issue), line: 1, column: 1 });
+    return undefined;
   }
+  if (problem) return refuse(problem);
   const parsed = parseStructured(file, text, diagnostics);
   if (!parsed) return undefined;
   const shape = shapeProblem(parsed.value, file);
