@@ -1,3 +1,4 @@
+import { UNSAFE_TEXT } from '../shared/contract/common';
 import type { ErrorCode } from '../shared/errors';
 
 /** What the CLI reads and writes, passed in so tests run it in-process. */
@@ -12,19 +13,16 @@ export interface CliIo {
   redraw?: (text: string) => void;
 }
 
-/* eslint-disable-next-line no-control-regex -- control characters are what this finds */
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+const CONTROL = new RegExp(UNSAFE_TEXT.source, 'g');
 
 /**
- * Text as a terminal may show it: every control character but newline and tab written out
- * (`\x1b`), so a version message, a model's answer or a program's stderr cannot clear the
- * screen, move the cursor or forge a line.
+ * Text as a terminal may show it: every control character but newline and tab, and the
+ * invisible direction and zero-width marks, written out as `\u001b` — so a version message, a
+ * model's answer or a program's stderr cannot clear the screen, move the cursor, forge a line or
+ * reorder what is shown. The same escape is JSON's, so `--json` output stays valid JSON.
  */
 export function terminalText(text: string): string {
-  return text.replace(CONTROL, (char) => {
-    const code = char.charCodeAt(0);
-    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : char;
-  });
+  return text.replace(CONTROL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The io every command writes through: its text made terminal-safe, its redraws the only cursor moves. */

@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { terminalText } from './io';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -281,7 +282,7 @@ describe('slipway CLI', () => {
     // A model's answer is stored as it came and written out when printed (a failing case quotes it).
     writeFileSync(
       join(folder, 'config.yaml'),
-      'provider: mock\nmodel: m\nmock:\n  rules:\n    - reply: "fix\\e[2J\\e[1;31mWARNING: the production key leaked\\rok"\n',
+      'provider: mock\nmodel: m\nmock:\n  rules:\n    - reply: "fix\\e[2J\\e[1;31mWARNING: the production key leaked\\rok\\x9b\\x7f"\n',
     );
     writeFileSync(join(folder, 'user.md'), 'Ticket\n');
     expect(
@@ -294,7 +295,12 @@ describe('slipway CLI', () => {
     const printed = tested.stdout + tested.stderr + (await run('runs', 'show', '1')).stdout;
     expect(printed).not.toContain('\u001b');
     expect(printed).not.toContain('\r');
-    expect(printed).toContain('fix\\x1b[2J\\x1b[1;31mWARNING');
+    expect(printed).toContain('fix\\u001b[2J\\u001b[1;31mWARNING');
+    // --json stays JSON whatever the text holds (DEL and C1 characters, which JSON.stringify leaves as they are).
+    const shown = await run('--json', 'runs', 'show', '1');
+    expect(() => JSON.parse(shown.stdout) as unknown).not.toThrow();
+    const awkward = { text: 'a\u009b\u007f\u001b\u202eb' };
+    expect(JSON.parse(terminalText(JSON.stringify(awkward)))).toEqual(awkward);
     const unknown = await run('log', 'ghost\u001b[2Jx');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).not.toContain('\u001b');

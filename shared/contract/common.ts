@@ -21,10 +21,10 @@ export const RefText = z.string().min(1, 'ref is empty').max(200);
 export const Reason = z.string().trim().min(1, 'a reason is required').max(2000);
 
 /* eslint-disable no-control-regex -- control characters are what these refuse */
-/** A control character but tab and newline: on a terminal it could clear the screen or forge a line. */
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+/** A control character but tab and newline, or an invisible direction mark: on a terminal it could clear the screen, forge a line or reorder text. */
+export const UNSAFE_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
 /** Tab and newline too: a name is one line. */
-const CONTROL_OR_NEWLINE = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL_OR_NEWLINE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
 /* eslint-enable no-control-regex */
 
 export const Message = z
@@ -32,7 +32,7 @@ export const Message = z
   .trim()
   .min(1, 'a message saying why is required')
   .max(INPUT_LIMITS.messageChars, `a message is at most ${formatCount(INPUT_LIMITS.messageChars)} characters`)
-  .refine((text) => !CONTROL.test(text), 'a message may not hold control characters (only tabs and newlines)');
+  .refine((text) => !UNSAFE_TEXT.test(text), 'a message may not hold control characters (only tabs and newlines)');
 /** Text up to a limit of INPUT_LIMITS, refused past it in words that name the limit. */
 export function textUpTo(limit: number, what: string) {
   return z.string().max(limit, `${what} is over the limit of ${formatCount(limit)} characters`);
