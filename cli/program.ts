@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { clip } from '../shared/issues';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
@@ -99,7 +100,7 @@ export function cliProgram(io: CliIo): { program: Command; run: (argv: string[])
       }
       const log = writeCrashLog(internalError ?? error, argv);
       const message = error instanceof Error ? error.message : String(error);
-      io.stderr(`slipway: unexpected failure: ${message.split('\n')[0]} (details in ${log})\n`);
+      io.stderr(`slipway: unexpected failure: ${clip(message.split('\n')[0] ?? '', 300)} (details in ${log})\n`);
       if (argv.includes('--json'))
         io.stdout(`${JSON.stringify({ error: { code: 'internal', message, details: log } }, null, 2)}\n`);
       return EXIT_INTERNAL;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BODY_LIMITS, DEFAULT_HELD_BODIES_LIMIT } from '../runtime/server';
 import { LIMITS, MAX_APP_BUNDLE_BYTES, MAX_BUNDLE_BYTES } from '../shared/bundle';
-import { MAX_PROGRAM_STDOUT } from '../shared/engine/types';
+import { MAX_ANSWER_BYTES, MAX_PROGRAM_STDOUT } from '../shared/engine/types';
 import { INPUT_LIMITS } from '../shared/limits';
 import { packageRoot } from '../shared/node/package-root';
 
@@ -17,6 +17,7 @@ describe('docs/limits.md', () => {
       MAX_BUNDLE_BYTES,
       MAX_APP_BUNDLE_BYTES,
       MAX_PROGRAM_STDOUT,
+      MAX_ANSWER_BYTES,
       ...DEFAULT_BODY_LIMITS,
       heldBodies: DEFAULT_HELD_BODIES_LIMIT,
     });

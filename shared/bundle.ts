@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AGENT_FILES, isAgentFileName, normalizeLineEndings } from './agent-files';
-import { AuthorName, Message } from './contract/common';
+import { AuthorName, Message, UNSAFE_TEXT } from './contract/common';
 import { describeIssues, quoted } from './issues';
 import { AgentName, LabelName, Semver } from './names';
 import { formatDiagnostic, validateAgentFiles } from './validate-files';
@@ -49,7 +49,16 @@ export const BundleManifest = z.object({
   format: z.literal(BUNDLE_FORMAT, `not a Slipway bundle (its manifest's format is not "${BUNDLE_FORMAT}")`),
   version: z.int(),
   createdAt: z.string(),
-  exportedFrom: z.object({ workspace: z.string(), author: z.string() }),
+  exportedFrom: z.object({
+    workspace: z
+      .string()
+      .max(200)
+      .refine((text) => !UNSAFE_TEXT.test(text), 'the workspace name holds control characters'),
+    author: z
+      .string()
+      .max(200)
+      .refine((text) => !UNSAFE_TEXT.test(text), 'the author holds control characters'),
+  }),
   versions: z.array(BundledVersion),
   /** Labels of the exported agents, and which semver each pointed at. */
   labels: z.array(z.object({ agent: AgentName, label: LabelName, semver: Semver })),

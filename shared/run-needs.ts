@@ -35,7 +35,11 @@ function callerNeeds(config: Caller, by: string): RunNeed[] {
   return needs;
 }
 
-export function runNeeds(config: AgentConfig, tools: readonly ToolDefinition[], suite?: Suite): RunNeed[] {
+export function runNeeds(
+  config: AgentConfig,
+  tools: readonly ToolDefinition[],
+  suite?: Partial<Pick<Suite, 'judge' | 'embedding' | 'tools_mode'>>,
+): RunNeed[] {
   const needs = callerNeeds(config, 'config.yaml');
   if (suite?.judge) needs.push(...callerNeeds(suite.judge, "the suite's judge"));
   if (suite?.embedding) needs.push(...callerNeeds(suite.embedding, "the suite's embedding model"));

@@ -322,7 +322,7 @@ export const testingContract = {
         agent: AgentName,
         ref: RefText,
         /** A suite case to take the input (and tool stubs) from; otherwise `vars`. */
-        case: z.object({ suite: SuiteName, id: z.string().min(1) }).optional(),
+        case: z.object({ suite: SuiteName, id: CaseId }).optional(),
         vars: z.record(z.string(), z.string()).default({}),
         allow: RunAllow,
       }),

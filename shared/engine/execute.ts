@@ -1,4 +1,5 @@
 import deepEqual from 'fast-deep-equal';
+import { clip } from '../issues';
 import { modelJson } from './providers/answer';
 import type { AgentConfig, ToolDefinition } from '../agent-files';
 import type { SuiteCase } from '../suite';
@@ -162,7 +163,7 @@ async function runTool(
   if (!stub)
     throw new EngineError(
       'tool',
-      `the model called ${name}(${JSON.stringify(args)}), but the case gives no result for it: add tools: [{ name: ${name}, result: … }] to case ${testCase.id}`,
+      `the model called ${name}(${clip(JSON.stringify(args))}), but the case gives no result for it: add tools: [{ name: ${name}, result: … }] to case ${testCase.id}`,
     );
   return stub.result;
 }

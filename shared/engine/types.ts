@@ -49,6 +49,10 @@ export interface Provider {
 
 /** The code a platform's fetch gives an answer that began and was cut off before it was whole. */
 export const BODY_CUT = 'EBODYCUT';
+/** The most an HTTP answer (a provider's, a judge's, a live tool's) may hold; past it the call fails, naming the limit. */
+export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+/** The code a platform's fetch gives an answer over MAX_ANSWER_BYTES. */
+export const BODY_TOO_LARGE = 'EBODYLARGE';
 
 /** The most a program may write to stdout: past it the program is stopped and its case fails, naming the limit. */
 export const MAX_PROGRAM_STDOUT = 16 * 1024 * 1024;

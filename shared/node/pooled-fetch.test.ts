@@ -16,6 +16,17 @@ beforeAll(async () => {
         res.end();
         return;
       }
+      if (req.url === '/endless') {
+        // An answer that never ends: a megabyte at a time, until the reader stops it.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const piece = Buffer.alloc(1024 * 1024, 0x20);
+        const write = () => {
+          while (!res.destroyed && res.write(piece));
+          if (!res.destroyed) res.once('drain', write);
+        };
+        write();
+        return;
+      }
       res.writeHead(201, 'Made', [
         ['content-type', 'application/json'],
         ['set-cookie', 'a=1'],
@@ -116,5 +127,14 @@ describe('BufferedResponse', () => {
     const untouched = make();
     expect(untouched.body).toBe(untouched.body);
     expect(await untouched.json()).toEqual({ a: [1, 2] });
+  });
+
+  it('stops reading an answer past its limit and says so, holding no more than the limit', async () => {
+    const before = process.memoryUsage().rss;
+    await expect(pooledFetch()(`${base}/endless`)).rejects.toMatchObject({
+      code: 'EBODYLARGE',
+      message: 'the answer is over 64 MiB',
+    });
+    expect(process.memoryUsage().rss - before).toBeLessThan(300 * 1024 * 1024);
   });
 });

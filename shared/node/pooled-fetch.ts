@@ -2,7 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { Readable } from 'node:stream';
-import { BODY_CUT } from '../engine/types';
+import { BODY_CUT, BODY_TOO_LARGE, MAX_ANSWER_BYTES } from '../engine/types';
 
 const NO_BODY = new Set([101, 204, 205, 304]);
 
@@ -84,6 +84,11 @@ function readAll(response: IncomingMessage): Promise<Buffer> {
       );
     response.on('data', (chunk: Buffer) => {
       received += chunk.length;
+      if (received > MAX_ANSWER_BYTES) {
+        response.destroy();
+        reject(Object.assign(new Error(`the answer is over ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`), { code: BODY_TOO_LARGE }));
+        return;
+      }
       chunks.push(chunk);
     });
     response.on('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));

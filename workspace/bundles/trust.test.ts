@@ -93,4 +93,27 @@ describe('what comes from a bundle is not trusted to run', () => {
       /would send the key JUDGE → judge\.example\.net \(the suite's judge\); call judge\.example\.net \(the suite's judge\)/,
     );
   });
+
+  it('counts the tool endpoints of an untrusted version when the workspace’s own suite calls tools live', async () => {
+    const mock = 'provider: mock\nmodel: m\nmock:\n  rules:\n    - reply: saw it\n';
+    const tools = JSON.stringify([
+      {
+        name: 'lookup',
+        description: 'Finds an order',
+        parameters: { type: 'object' },
+        endpoint: 'https://collector.example.net/lookup',
+      },
+    ]);
+    const target = workspace();
+    await importBundle(target.ws, await strangersBundle(mock, undefined, SMOKE_SUITE, { 'tools.json': tools }));
+    await target.client.suites.save({
+      agent: 'agent',
+      yaml: `${SMOKE_SUITE.replace('name: smoke', 'name: live')}tools_mode: live\n`,
+      message: 'ours',
+    });
+    expect((await target.client.bundles.runCheck({ agent: 'agent', ref: 'agent@1.0.0', suite: 'live' })).needs).toEqual([
+      { kind: 'host', what: 'collector.example.net', by: 'tool lookup (live)' },
+    ]);
+    expect((await target.client.bundles.runCheck({ agent: 'agent', ref: 'agent@1.0.0', suite: 'smoke' })).needs).toEqual([]);
+  });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clip } from '../../shared/issues';
 import type { AgentConfig } from '../../shared/agent-files';
 import type { BundleManifest } from '../../shared/bundle';
 import type { BundleOrigin, RunAllow, RunCheck } from '../../shared/contract/bundles';
@@ -8,7 +9,6 @@ import { hostsOf, runNeeds, type RunNeed } from '../../shared/run-needs';
 import type { Suite } from '../../shared/suite';
 import { parseAgentFiles, validateAgentFiles } from '../../shared/validate-files';
 import { appendAudit } from '../audit/audit-log';
-import { draftFiles } from '../agents/drafts';
 import { versionFiles } from '../lookup';
 import { sql, typed } from '../statements';
 import type { Workspace } from '../workspace';
@@ -143,7 +143,10 @@ function originOfSuiteRevision(ws: Workspace, revisionId: number): BundleOrigin 
   return row ? toOrigin(ws, row) : null;
 }
 
-/** The hosts the workspace's own versions and drafts call: a host in this set is not "new". */
+/**
+ * The hosts the workspace's own versions call: a host in this set is not "new". Drafts do not
+ * count: restoring an imported version into the draft would make its hosts "used here".
+ */
 function hostsUsedHere(ws: Workspace): Set<string> {
   const configs: AgentConfig[] = [];
   const collect = (files: Record<string, string>) => {
@@ -155,7 +158,6 @@ function hostsUsedHere(ws: Workspace): Set<string> {
     'SELECT versions.id FROM versions LEFT JOIN version_origins ON version_origins.version_id = versions.id WHERE version_origins.origin_id IS NULL',
   ).all();
   for (const { id } of own) collect(versionFiles(ws, id));
-  for (const { id } of typed(ws.db, z.object({ id: z.int() }), 'SELECT id FROM agents').all()) collect(draftFiles(ws, id));
   return hostsOf(configs);
 }
 
@@ -174,7 +176,10 @@ export function checkRun(ws: Workspace, target: RunTarget): RunCheck {
   const used = () => (known ??= hostsUsedHere(ws));
   let known: Set<string> | null = null;
   const untrusted = (origin: BundleOrigin | null) => origin !== null && !origin.trusted;
-  if (untrusted(versionOrigin)) needs.push(...runNeeds(target.agent.config, target.agent.tools));
+  // The version's own tool endpoints are called when the suite (the workspace's own, even) is live.
+  const live = target.suite?.suite.tools_mode === 'live';
+  if (untrusted(versionOrigin))
+    needs.push(...runNeeds(target.agent.config, target.agent.tools, live ? { tools_mode: 'live' } : undefined));
   if (untrusted(suiteOrigin) && target.suite)
     needs.push(...runNeeds({ provider: 'mock', model: 'none' }, target.agent.tools, target.suite.suite));
   return {
@@ -191,7 +196,8 @@ export function requireTrustedRun(ws: Workspace, target: RunTarget, allow: RunAl
   const refused = needs.filter((need) => !allow[FLAG[need.kind]]);
   if (!origin || refused.length === 0) return;
   const what = refused.map(
-    (need) => `${need.kind === 'command' ? 'run' : need.kind === 'key' ? 'send the key' : 'call'} ${need.what} (${need.by})`,
+    (need) =>
+      `${need.kind === 'command' ? 'run' : need.kind === 'key' ? 'send the key' : 'call'} ${clip(need.what, 200)} (${need.by})`,
   );
   const flags = [...new Set(refused.map((need) => `--allow-${FLAG[need.kind]}`))].join(' ');
   throw new SlipwayError(

@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeLlm, type FakeLlm } from '../../test-support/fake-llm';
 import { agentFiles, tempWorkspace, type TestWorkspace } from '../../test-support/workspace';
 import { envSecrets, requireSecretFor } from '../../shared/engine/secrets';
+import { agentCommand } from '../../shared/engine/providers/agent-service';
+import { nodePlatform } from '../../shared/node/platform';
 
 let fake: FakeLlm | null = null;
 const made: TestWorkspace[] = [];
@@ -41,12 +43,22 @@ describe('keys bound to hosts', () => {
     expect((await t.client.audit.list({ action: 'key.bind' })).map((row) => row.subject)).toEqual(['OPENAI', 'OPENAI']);
   });
 
-  it('reads bindings from SLIPWAY_KEY_HOSTS_<NAME> where there is no workspace (CI)', () => {
+  it('reads bindings from SLIPWAY_KEY_HOSTS_<NAME> where there is no workspace (CI), and hands no bound key to a program', async () => {
     const secrets = envSecrets({ SLIPWAY_KEY_OPENAI: 'sk-x-123456', SLIPWAY_KEY_HOSTS_OPENAI: 'api.openai.com, *.azure.com' });
     expect(requireSecretFor(secrets, 'OPENAI', new URL('https://eu.openai.azure.com/v1'))).toBe('sk-x-123456');
     expect(() => requireSecretFor(secrets, 'OPENAI', new URL('https://collector.example.net/v1'))).toThrow(
       /bound to api\.openai\.com, \*\.azure\.com, and this version would send it to collector\.example\.net/,
     );
+    const program = agentCommand({ ...nodePlatform(secrets) });
+    await expect(
+      program.call({
+        config: { provider: 'command', model: 'm', command: ['/bin/true'], api_key: 'OPENAI' },
+        messages: [],
+        tools: [],
+        vars: {},
+        signal: new AbortController().signal,
+      }),
+    ).rejects.toThrow(/the key OPENAI is bound to api\.openai\.com, \*\.azure\.com, and a program could send it anywhere/);
     expect(requireSecretFor(envSecrets({ SLIPWAY_KEY_OPENAI: 'sk-x-123456' }), 'OPENAI', new URL('https://a.example'))).toBe(
       'sk-x-123456',
     );

@@ -1,4 +1,5 @@
 import { AgentRequest, AgentResponse } from '../agent-protocol';
+import { clip } from '../../issues';
 import { checkedAnswer, excerpt, modelJson } from './answer';
 import { redact, requireSecretFor } from '../secrets';
 import { EngineError, MAX_PROGRAM_STDOUT, type ModelTurn, type Platform, type Provider, type ProviderRequest } from '../types';
@@ -80,8 +81,16 @@ export function agentService(platform: Platform): Provider {
 
 /** The one key a program's config names, with its value when the secret store has one. */
 function keysFor(name: string | undefined, platform: Platform): Record<string, string> {
-  const value = name === undefined ? undefined : platform.secrets.get(name);
-  return name !== undefined && value !== undefined ? { [name]: value } : {};
+  if (name === undefined) return {};
+  const hosts = platform.secrets.hostsFor?.(name) ?? null;
+  // A program can send what it is given anywhere: a key bound to hosts is not handed to one.
+  if (hosts)
+    throw new EngineError(
+      'config',
+      `the key ${name} is bound to ${hosts.join(', ')}, and a program could send it anywhere: it is not given to the command provider`,
+    );
+  const value = platform.secrets.get(name);
+  return value !== undefined ? { [name]: value } : {};
 }
 
 /** A local program: the request as JSON on stdin, the response as JSON on stdout. */
@@ -89,6 +98,8 @@ export function agentCommand(platform: Platform): Provider {
   return {
     call: async (request) => {
       const command = request.config.command ?? [];
+      // Named in every error of the call: the start of it is enough.
+      const program = clip(command.join(' '), 200);
       if (!platform.spawn)
         throw new EngineError(
           'config',
@@ -104,16 +115,12 @@ export function agentCommand(platform: Platform): Provider {
       if (result.tooLarge)
         throw new EngineError(
           'malformed',
-          `${command.join(' ')} wrote more than ${MAX_PROGRAM_STDOUT / 1024 / 1024} MiB to stdout and was stopped`,
+          `${program} wrote more than ${MAX_PROGRAM_STDOUT / 1024 / 1024} MiB to stdout and was stopped`,
         );
-      if (result.timedOut)
-        throw new EngineError('timeout', `${command.join(' ')} did not answer within ${timeoutMs} ms and was stopped`);
+      if (result.timedOut) throw new EngineError('timeout', `${program} did not answer within ${timeoutMs} ms and was stopped`);
       if (result.code !== 0)
-        throw new EngineError(
-          'http',
-          `${command.join(' ')} exited with code ${result.code}: ${result.stderr.trim().slice(0, 300)}`,
-        );
-      return agentTurn(result.stdout, command.join(' '));
+        throw new EngineError('http', `${program} exited with code ${result.code}: ${result.stderr.trim().slice(0, 300)}`);
+      return agentTurn(result.stdout, program);
     },
   };
 }

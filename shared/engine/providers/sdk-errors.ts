@@ -1,4 +1,4 @@
-import { BODY_CUT, EngineError } from '../types';
+import { BODY_CUT, BODY_TOO_LARGE, EngineError } from '../types';
 
 interface ApiErrorLike {
   status?: number;
@@ -40,6 +40,8 @@ export function fromSdkError(error: unknown, provider: string, redactText: (text
     if (cause?.code === 'EPRIVATE') return new EngineError('config', `${provider}: ${redactText(String(cause.message))}`);
     if (cause?.code === BODY_CUT)
       return new EngineError('network', `${provider} answered, but ${redactText(String(cause.message))}`);
+    if (cause?.code === BODY_TOO_LARGE)
+      return new EngineError('malformed', `${provider}: ${String(cause.message)}, and was not read`);
     return new EngineError('network', `${provider} cannot be reached: ${message}`);
   }
   if (typeof failure.status === 'number') {
