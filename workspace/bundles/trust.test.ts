@@ -42,6 +42,13 @@ describe('what comes from a bundle is not trusted to run', () => {
       allow: { command: true, keys: true },
     });
     expect(tried).toMatchObject({ error: null, output: expect.stringContaining('saw: hi') as unknown as string });
+    // Nor is it released: a runtime puts it in front of traffic (the local one lets it call anything).
+    await target.client.targets.save({ name: 'prod', url: 'http://127.0.0.1:9', label: 'production', token: 'tok-123456' });
+    await expect(
+      target.client.release.command({ agent: 'agent', target: 'prod', action: { type: 'deploy', ref: '1.0.0' } }),
+    ).rejects.toThrow(
+      /A release puts it in front of traffic: trust the bundle first \(slipway bundle trust [0-9a-f]{64} -m WHY\)$/,
+    );
     // Trusted, it runs like the workspace's own: unasked, and the trust is in the audit log.
     const trusted = await target.client.bundles.trustOrigin({ manifestSha256: imported.manifestSha256, reason: 'Ana sent it' });
     expect(trusted).toMatchObject({ trusted: true, trustedBecause: expect.stringMatching(/^trusted on /) as unknown as string });

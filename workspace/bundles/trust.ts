@@ -191,6 +191,9 @@ export function checkRun(ws: Workspace, target: RunTarget): RunCheck {
 const FLAG: Record<RunNeed['kind'], keyof RunAllow> = { command: 'command', key: 'keys', host: 'hosts' };
 
 /** Refuses a run whose untrusted origin needs what `allow` does not grant, saying what and how to allow it. */
+/** No allowance: a release puts a version in front of traffic, so only a trusted origin will do. */
+export const RELEASE: RunAllow = { command: false, keys: false, hosts: false };
+
 export function requireTrustedRun(ws: Workspace, target: RunTarget, allow: RunAllow): void {
   const { origin, needs } = checkRun(ws, target);
   const refused = needs.filter((need) => !allow[FLAG[need.kind]]);
@@ -200,8 +203,13 @@ export function requireTrustedRun(ws: Workspace, target: RunTarget, allow: RunAl
       `${need.kind === 'command' ? 'run' : need.kind === 'key' ? 'send the key' : 'call'} ${clip(need.what, 200)} (${need.by})`,
   );
   const flags = [...new Set(refused.map((need) => `--allow-${FLAG[need.kind]}`))].join(' ');
+  const trust = `slipway bundle trust ${origin.manifestSha256} -m WHY`;
   throw new SlipwayError(
     'forbidden',
-    `${target.label}${target.suite ? ` with ${target.suite.label}` : ''} came from a bundle of ${origin.workspace} (${origin.author}, ${origin.signedBy ? `signed by ${origin.signedBy}, a key not trusted here` : 'unsigned'}) that this workspace does not trust, and would ${what.join('; ')}. Trust the bundle (slipway bundle trust ${origin.manifestSha256} -m WHY) or allow this run (${flags})`,
+    `${target.label}${target.suite ? ` with ${target.suite.label}` : ''} came from a bundle of ${clip(origin.workspace, 200)} (${clip(origin.author, 200)}, ${origin.signedBy ? `signed by ${origin.signedBy}, a key not trusted here` : 'unsigned'}) that this workspace does not trust, and would ${what.join('; ')}. ${
+      allow === RELEASE
+        ? `A release puts it in front of traffic: trust the bundle first (${trust})`
+        : `Trust the bundle (${trust}) or allow this run (${flags})`
+    }`,
   );
 }

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { RELEASE, requireTrustedRun } from '../bundles/trust';
 import type { Handlers } from '../../shared/contract/contract';
 import type { ReleaseAction, ReleaseView, TargetInfo } from '../../shared/contract/release';
 import { SlipwayError } from '../../shared/errors';
@@ -255,6 +256,8 @@ export function createReleaseHandlers(
   const versionOf = (agent: string, ref: string) => {
     const target = resolveAgentRef(ws, ref, agent);
     if (target.semver === null) throw new SlipwayError('invalid_input', 'the draft cannot be released: snapshot it first');
+    // The local runtime lets versions call anything: what an untrusted bundle brought is not released.
+    requireTrustedRun(ws, target, RELEASE);
     return { hash: target.versionHash, semver: target.semver, files: target.files };
   };
 
