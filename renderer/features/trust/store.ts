@@ -10,6 +10,7 @@ import type { Client } from '../../../shared/contract/client';
 export interface TrustQuestion {
   check: RunCheck & { origin: NonNullable<RunCheck['origin']> };
   what: string;
+  request: { agent: string; ref: string; suite?: string };
 }
 
 export interface TrustState {
@@ -41,7 +42,9 @@ export function createTrustStore({ client, notify }: { client: Client; notify: (
       return new Promise<RunAllow | null>((resolve) => {
         pending = resolve;
         const ref = request.ref.includes('@') ? request.ref : `${request.agent}@${request.ref}`;
-        set({ question: { check: { ...check, origin }, what: request.suite ? `${ref} with suite ${request.suite}` : ref } });
+        set({
+          question: { check: { ...check, origin }, what: request.suite ? `${ref} with suite ${request.suite}` : ref, request },
+        });
       });
     },
     answer: async (choice, reason) => {
@@ -61,7 +64,8 @@ export function createTrustStore({ client, notify }: { client: Client; notify: (
           notify(error instanceof Error ? error.message : String(error));
           return resolve(null);
         }
-        return resolve(NOTHING);
+        // The version and its suite may come from two bundles: what is still untrusted is asked next.
+        return resolve(await get().confirmRun(question.request));
       }
       const kinds = new Set(question.check.needs.map((need) => need.kind));
       resolve({ command: kinds.has('command'), keys: kinds.has('key'), hosts: kinds.has('host') });
