@@ -1,4 +1,6 @@
 import type { Handlers } from '../../shared/contract/contract';
+import { RELEASE, requireTrustedRun } from '../bundles/trust';
+import { resolveAgentRef } from '../versions/agent-ref';
 import type { TeamView } from '../../shared/contract/teams';
 import { SlipwayError } from '../../shared/errors';
 import { writeTransaction } from '../../shared/node/sqlite';
@@ -115,6 +117,8 @@ export function createTeamHandlers(ws: Workspace, access: TargetAccess): Pick<Ha
           );
           throw new SlipwayError('check_failed', `${release.name} cannot be promoted: ${breaks.join('; ')}`);
         }
+        // Every member is held to bundle trust before anything goes to the runtime.
+        for (const pin of release.pins) requireTrustedRun(ws, resolveAgentRef(ws, `${pin.agent}@sha256:${pin.hash}`), RELEASE);
         const { client, label } = access.client(target);
         for (const pin of release.pins) {
           const { version } = resolveVersion(ws, { agent: pin.agent, selector: { kind: 'hash', prefix: pin.hash } });
