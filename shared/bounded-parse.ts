@@ -162,10 +162,7 @@ export function parseJsonWithin(text: string, maxChars: number, what: string): u
   try {
     value = JSON.parse(text) as unknown;
   } catch (error) {
-    throw new SlipwayError(
-      'invalid_input',
-      `${what} is not JSON: ${(error as Error).message.slice(0, INPUT_LIMITS.quotedChars)}`,
-    );
+    throw new SlipwayError('invalid_input', `${what} is not JSON: ${clip((error as Error).message)}`);
   }
   const shape = shapeProblem(value, what);
   if (shape) throw new SlipwayError('invalid_input', shape);

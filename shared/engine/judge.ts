@@ -1,4 +1,5 @@
-import { excerpt, modelJson } from './providers/answer';
+import { clip } from '../issues';
+import { modelJson } from './providers/answer';
 import { EngineError } from './types';
 
 /** Reads a judge's verdict: the first JSON object in its answer, with a score from 0 to 1. */
@@ -7,7 +8,7 @@ export function parseJudge(text: string): { score: number; pass?: boolean; reaso
   const value = match ? (modelJson(match[0], 'the judge') ?? null) : null;
   const verdict = value as { score?: unknown; pass?: unknown; reason?: unknown } | null;
   if (!verdict || typeof verdict.score !== 'number' || verdict.score < 0 || verdict.score > 1) {
-    throw new EngineError('malformed', `the judge did not answer {"score": 0..1, "pass", "reason"}: ${excerpt(text)}`);
+    throw new EngineError('malformed', `the judge did not answer {"score": 0..1, "pass", "reason"}: ${clip(text)}`);
   }
   return {
     score: verdict.score,

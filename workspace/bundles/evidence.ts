@@ -103,9 +103,10 @@ export function planEvidence(
   const agents = new Set(manifest.versions.map((version) => version.agent));
   for (const item of manifest.evidence) {
     if (!agents.has(item.agent)) throw refuse(`${item.path}: evidence for ${item.agent}, which has no version in the bundle`);
-    const content = entries.get(item.path)?.toString('utf8');
-    if (content !== undefined && !isUtf8(entries.get(item.path) ?? Buffer.alloc(0))) throw refuse(`${item.path}: not UTF-8 text`);
-    if (content === undefined) throw refuse(`${item.path}: listed as evidence but missing`);
+    const bytes = entries.get(item.path);
+    if (bytes === undefined) throw refuse(`${item.path}: listed as evidence but missing`);
+    if (!isUtf8(bytes)) throw refuse(`${item.path}: not UTF-8 text`);
+    const content = bytes.toString('utf8');
     if (item.kind === 'suite') {
       try {
         parseSuiteYaml(content, item.path);

@@ -161,6 +161,13 @@ function hostsUsedHere(ws: Workspace): Set<string> {
   return hostsOf(configs);
 }
 
+/** The needs but the hosts this workspace's own versions call; those are read only when there is a host to judge. */
+function withoutHostsUsedHere(ws: Workspace, needs: RunNeed[]): RunNeed[] {
+  if (!needs.some((need) => need.kind === 'host')) return needs;
+  const used = hostsUsedHere(ws);
+  return needs.filter((need) => need.kind !== 'host' || !used.has(need.what));
+}
+
 export interface RunTarget {
   versionHash: string;
   label: string;
@@ -173,8 +180,6 @@ export function checkRun(ws: Workspace, target: RunTarget): RunCheck {
   const versionOrigin = originOfHash(ws, target.versionHash);
   const suiteOrigin = target.suite ? originOfSuiteRevision(ws, target.suite.id) : null;
   const needs: RunNeed[] = [];
-  const used = () => (known ??= hostsUsedHere(ws));
-  let known: Set<string> | null = null;
   const untrusted = (origin: BundleOrigin | null) => origin !== null && !origin.trusted;
   // The version's own tool endpoints are called when the suite (the workspace's own, even) is live.
   const live = target.suite?.suite.tools_mode === 'live';
@@ -184,7 +189,7 @@ export function checkRun(ws: Workspace, target: RunTarget): RunCheck {
     needs.push(...runNeeds({ provider: 'mock', model: 'none' }, target.agent.tools, target.suite.suite));
   return {
     origin: untrusted(versionOrigin) ? versionOrigin : untrusted(suiteOrigin) ? suiteOrigin : null,
-    needs: needs.filter((need) => need.kind !== 'host' || !used().has(need.what)),
+    needs: withoutHostsUsedHere(ws, needs),
   };
 }
 

@@ -1,6 +1,6 @@
 import { AgentRequest, AgentResponse } from '../agent-protocol';
 import { clip } from '../../issues';
-import { checkedAnswer, excerpt, modelJson } from './answer';
+import { checkedAnswer, modelJson } from './answer';
 import { redact, requireSecretFor } from '../secrets';
 import { EngineError, MAX_PROGRAM_STDOUT, type ModelTurn, type Platform, type Provider, type ProviderRequest } from '../types';
 import { retryAfterMs } from './sdk-errors';
@@ -27,7 +27,7 @@ export function agentRequest({ config, messages, tools, vars }: ProviderRequest)
 /** Reads an agent's answer, naming the problem when it does not match the protocol. */
 export function agentTurn(text: string, who: string): ModelTurn {
   const body = modelJson(text, `${who}'s answer`);
-  if (body === undefined) throw new EngineError('malformed', `${who} answered with text that is not JSON: ${excerpt(text)}`);
+  if (body === undefined) throw new EngineError('malformed', `${who} answered with text that is not JSON: ${clip(text)}`);
   const response = checkedAnswer(AgentResponse, body, who, 'answered JSON that is not a slipway.agent/1 response');
   return {
     text: response.output,

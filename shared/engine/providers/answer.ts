@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { shapeProblem } from '../../bounded-parse';
-import { INPUT_LIMITS } from '../../limits';
-import { clip, describeIssues } from '../../issues';
+import { describeIssues } from '../../issues';
 import { EngineError } from '../types';
 
 /**
@@ -29,11 +28,6 @@ export function modelJson(text: string, who: string): unknown {
   const shape = shapeProblem(value, who);
   if (shape) throw new EngineError('malformed', shape);
   return value;
-}
-
-/** A model's text quoted in an error: the start of it. */
-export function excerpt(text: string): string {
-  return clip(text, INPUT_LIMITS.quotedChars);
 }
 
 const Usage = z.object({ prompt_tokens: z.number().nullish(), completion_tokens: z.number().nullish() }).nullish();
