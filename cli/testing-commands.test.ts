@@ -96,6 +96,48 @@ describe('slipway test', () => {
     expect(fake.requests.length).toBe(calls);
   });
 
+  it('fails a run with a case that has no checks, says so by that word, and exits 0 with --allow-unchecked while the stored gate stays shut', async () => {
+    const { run, write, dir } = sandbox();
+    await run('init', '--sample');
+    const vars = '{ ticket_id: T-1, customer_tier: pro, customer_name: Ada, subject: Charged twice, body: "charged twice" }';
+    write(
+      'checks.yaml',
+      [
+        'name: checks',
+        'cases:',
+        `  - id: checked`,
+        `    vars: ${vars}`,
+        '    assert: [{ type: is-json }]',
+        `  - id: bare`,
+        `    vars: ${vars}`,
+        '',
+      ].join('\n'),
+    );
+    await run('suite', 'import', 'checks.yaml', '--agent', 'ticket-triage');
+    const failing = await run('test', 'ticket-triage@staging', '--suite', 'checks', '--junit', 'checks.xml');
+    expect(failing.code).toBe(1);
+    expect(failing.stderr).toContain('? bare: no checks: the case has no assertions');
+    expect(failing.stdout).toContain(
+      '1/2 passed (50.0%), 1 with no checks, cost $0.0000 — gate FAILED (1 result has no checks; every result must pass)',
+    );
+    expect(readFileSync(join(dir, 'checks.xml'), 'utf8')).toMatch(/<testcase name="bare"[^>]*>\s*<skipped message="no checks/);
+    const allowed = await run(
+      'test',
+      'ticket-triage@staging',
+      '--suite',
+      'checks',
+      '--min-pass-rate',
+      '0.5',
+      '--allow-unchecked',
+    );
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain('exit 0: --allow-unchecked');
+    const stored = JSON.parse((await run('--json', 'runs', 'show', '2')).stdout) as {
+      run: { gatePassed: boolean; unchecked: number; attestation: { passed: boolean } };
+    };
+    expect(stored.run).toMatchObject({ gatePassed: false, unchecked: 1, attestation: { passed: false } });
+  });
+
   it('answers usage and configuration errors with exit 2 and one clear line', async () => {
     const { run } = sandbox();
     await run('init', '--sample');
@@ -159,11 +201,17 @@ describe('slipway suite', () => {
       assert: [
         { type: 'icontains', value: 'TECHNICAL', weight: 2 },
         { type: 'contains', value: 'billing', not: true },
+        { type: 'unsupported', original: 'javascript', from: 'tests[0].assert[2]' },
       ],
     });
     expect(shown.suite.defaults.assert).toEqual([{ type: 'is-json' }]);
+    // What could not be imported is never a silent pass: the case errors, naming the type and where it came from.
     const result = await run('test', 'ticket-triage@1.1.0', '--suite', 'imported');
-    expect(result.stderr).not.toContain('outage-is-urgent');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      '! outage-is-urgent: assertion: javascript: Slipway cannot evaluate "javascript" (from tests[0].assert[2])',
+    );
+    expect(result.stdout).toContain('results have assertions that could not be evaluated');
   });
 
   it('imports JSONL and CSV, names the bad line of a broken file and imports nothing from it', async () => {
@@ -199,7 +247,10 @@ describe('cancelling slipway test', () => {
       'agent/config.yaml',
       `provider: openai-compatible\nmodel: gpt-4o-mini-2024-07-18\nbase_url: ${fake.url}/v1\ntimeout_ms: 60000\n`,
     );
-    write('suite.yaml', 'name: smoke\ncases:\n  - id: quick\n    vars: { body: fast }\n  - id: slow\n    vars: { body: slow }\n');
+    write(
+      'suite.yaml',
+      'name: smoke\ncases:\n  - id: quick\n    vars: { body: fast }\n    assert: [{ type: contains, value: billing }]\n  - id: slow\n    vars: { body: slow }\n',
+    );
     await run('init');
     await run('agent', 'create', 'router');
     await run('snapshot', 'router', '--from', 'agent', '-m', 'first');

@@ -9,6 +9,7 @@ import { type CliContext } from './context';
 import { follow } from './follow';
 import { progressOutput } from './progress';
 import { EXIT_CHECK_FAILED, type CliIo } from './io';
+import { gateAllowingUnchecked } from '../shared/run-report';
 import { allowFrom, allowOptions, number, readText } from './options';
 
 function runId(text: string): number {
@@ -28,6 +29,7 @@ interface TestFlags {
   junit?: string;
   out?: string;
   cache?: boolean;
+  allowUnchecked?: boolean;
   allowCommand?: boolean;
   allowKeys?: boolean;
   allowHosts?: boolean;
@@ -40,8 +42,24 @@ type TestedRun = Pick<RunSummary, 'status'> & {
   total: number;
   passRate: number;
   gatePassed: boolean;
+  unchecked: number;
+  unevaluated: number;
   costUsd: number;
 };
+
+const MARKS: Record<RunProgressEvent['failures'][number]['status'], string> = { failed: '✗', errored: '!', unchecked: '?' };
+
+/** Why a run's gate did not pass, in words: what was unchecked or unevaluated first, then the rule. */
+function gateWhy(run: TestedRun, minPassRate: number | undefined): string {
+  const why: string[] = [];
+  if (run.unchecked > 0) why.push(`${run.unchecked} ${run.unchecked === 1 ? 'result has' : 'results have'} no checks`);
+  if (run.unevaluated > 0)
+    why.push(
+      `${run.unevaluated} ${run.unevaluated === 1 ? 'result has an assertion' : 'results have assertions'} that could not be evaluated`,
+    );
+  why.push(minPassRate === undefined ? 'every result must pass' : `needs ${minPassRate}`);
+  return why.join('; ');
+}
 
 /** Progress on stderr as the run goes: each result that did not pass, and a bar (a terminal) or quarters (CI). */
 function progressPrinter(io: CliIo, quiet: boolean, concurrency: number) {
@@ -57,13 +75,13 @@ function progressPrinter(io: CliIo, quiet: boolean, concurrency: number) {
       }
       for (const failure of event.failures)
         say(
-          `${failure.status === 'errored' ? '!' : '✗'} ${failure.caseId}${failure.repeat > 0 ? ` #${failure.repeat + 1}` : ''}: ${failure.problem}`,
+          `${MARKS[failure.status]} ${failure.caseId}${failure.repeat > 0 ? ` #${failure.repeat + 1}` : ''}: ${failure.problem}`,
         );
       if (event.moreFailures > 0) say(`… and ${event.moreFailures} more that did not pass`);
       output.show(
         event.done,
         event.total,
-        `${event.done}/${event.total}  ✓ ${event.passed}  ✗ ${event.failed}  ! ${event.errored}  $${event.costUsd.toFixed(4)}`,
+        `${event.done}/${event.total}  ✓ ${event.passed}  ✗ ${event.failed}  ! ${event.errored}${event.unchecked > 0 ? `  ? ${event.unchecked} no checks` : ''}  $${event.costUsd.toFixed(4)}`,
         event.status === 'running',
       );
     },
@@ -90,6 +108,10 @@ export function registerTestingCommands(program: Command, context: CliContext): 
     .option('--junit <file>', 'write the results as JUnit XML')
     .option('--out <file>', 'write the run, its attestation and every result as JSON')
     .option('--cache', "reuse the model's answers from earlier runs of the same version (assertions are graded again)")
+    .option(
+      '--allow-unchecked',
+      'exit 0 though some cases have no assertions ("no checks"); the stored run still does not pass its gate',
+    )
     .action(async (ref: string | undefined, flags: TestFlags, command: Command) => {
       if (!flags.suite)
         throw new SlipwayError('invalid_input', 'say which suite: --suite NAME (or --suite FILE.yaml with --from DIR)');
@@ -154,6 +176,8 @@ export function registerTestingCommands(program: Command, context: CliContext): 
             total: stored.total ?? 0,
             passRate: stored.passRate ?? 0,
             gatePassed: stored.gatePassed ?? false,
+            unchecked: stored.unchecked ?? 0,
+            unevaluated: stored.unevaluated ?? 0,
             costUsd: stored.costUsd ?? 0,
           };
           attestation = stored.attestation;
@@ -169,18 +193,21 @@ export function registerTestingCommands(program: Command, context: CliContext): 
       }
       if (flags.junit) writeFileSync(resolve(io.cwd, flags.junit), await reports.junit());
       if (flags.out) writeFileSync(resolve(io.cwd, flags.out), await reports.json());
+      const gateInput = { ...run, minPassRate: flags.minPassRate ?? null };
+      const allowed = flags.allowUnchecked === true && !run.gatePassed && gateAllowingUnchecked(gateInput);
       print(command, { run, attestation, flaky }, (value) => {
         const gate = value.run.gatePassed
           ? 'gate PASSED'
-          : `gate FAILED (${flags.minPassRate === undefined ? 'every result must pass' : `needs ${flags.minPassRate}`})`;
+          : `gate FAILED (${gateWhy(value.run, flags.minPassRate)})${allowed ? '; exit 0: --allow-unchecked' : ''}`;
         const status = value.run.status === 'finished' ? '' : ` — run ${value.run.status.replace('_', ' for ')}`;
+        const unchecked = value.run.unchecked > 0 ? `, ${value.run.unchecked} with no checks` : '';
         return [
-          `${value.run.passed}/${value.run.total} passed (${(value.run.passRate * 100).toFixed(1)}%), cost $${value.run.costUsd.toFixed(4)}${status} — ${gate}`,
+          `${value.run.passed}/${value.run.total} passed (${(value.run.passRate * 100).toFixed(1)}%)${unchecked}, cost $${value.run.costUsd.toFixed(4)}${status} — ${gate}`,
           ...(value.flaky.length > 0 ? [`flaky: ${value.flaky.join(', ')}`] : []),
           ...(value.run.id !== null ? [`run ${value.run.id} stored; \`slipway runs show ${value.run.id}\``] : []),
         ].join('\n');
       });
-      if (!run.gatePassed) context.exitWith(EXIT_CHECK_FAILED);
+      if (!run.gatePassed && !allowed) context.exitWith(EXIT_CHECK_FAILED);
     });
 
   const suite = program.command('suite').description("an agent's suites: import, list, show, export");

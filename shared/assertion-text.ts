@@ -8,7 +8,10 @@ import { describeIssues } from './issues';
  * Assertions a line cannot hold (a JSON schema, tool arguments, regex flags, a weight) stay in YAML.
  */
 
-const TYPES: readonly string[] = Assertion.options.map((option) => option.shape.type.value);
+/** The types a line may name: an `unsupported` assertion is made by an import, never typed. */
+const TYPES: readonly string[] = Assertion.options
+  .map((option) => option.shape.type.value)
+  .filter((type) => type !== 'unsupported');
 const TEXT_TYPES = new Set(['equals', 'contains', 'icontains', 'not-contains', 'starts-with', 'regex']);
 const NUMBER_FIELD: Record<string, string> = { latency: 'max_ms', tokens: 'max', cost: 'max_usd' };
 
@@ -42,6 +45,7 @@ export function assertionToText(assertion: Assertion): string | null {
     case 'json-path':
       return `${head}: ${assertion.path} = ${JSON.stringify(assertion.value)}`;
     case 'json-schema':
+    case 'unsupported':
       return null;
   }
 }

@@ -24,8 +24,11 @@ describe('CSV import', () => {
     expect(byId.e).toEqual([{ type: 'is-json' }]);
     expect(byId.f).toEqual([{ type: 'equals', value: 'Paris' }]);
     expect(byId.g).toEqual([{ type: 'equals', value: 'Note: this is just text' }]);
-    expect(byId.h).toEqual([]);
-    expect(report.unsupported).toEqual(['row 9: assertion type "python"', 'row 10: assertion type "javascript"']);
+    expect(byId.h).toMatchObject([{ type: 'unsupported', original: 'python', from: 'row 9' }]);
+    expect(report.unsupported).toEqual([
+      'row 9: assertion type "python" (kept as "unsupported": the case errors until it is replaced)',
+      'row 10: assertion type "javascript" (kept as "unsupported": the case errors until it is replaced)',
+    ]);
     expect(suite.cases[0]?.vars).toEqual({ q: '1' });
   });
 

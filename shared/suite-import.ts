@@ -18,18 +18,15 @@ export interface ImportReport {
 type RawAssertion = { type?: unknown; value?: unknown; weight?: unknown; threshold?: unknown; metric?: unknown };
 
 /** promptfoo assertion types and how each becomes ours; the rest are reported by name. */
-function fromPromptfooAssertion(raw: RawAssertion, where: string, report: ImportReport): Assertion | null {
+function fromPromptfooAssertion(raw: RawAssertion, where: string, report: ImportReport): Assertion {
   const fullType = String(raw.type ?? '');
   const negated = fullType.startsWith('not-');
   const type = negated ? fullType.slice(4) : fullType;
   const value = raw.value;
   const common = { ...(negated ? { not: true } : {}), ...(typeof raw.weight === 'number' ? { weight: raw.weight } : {}) };
   const threshold = typeof raw.threshold === 'number' ? raw.threshold : undefined;
-  const text = (kind: 'equals' | 'contains' | 'icontains' | 'starts-with' | 'regex'): Assertion | null => {
-    if (typeof value !== 'string') {
-      report.unsupported.push(`${where}: ${fullType} with a non-text value`);
-      return null;
-    }
+  const text = (kind: 'equals' | 'contains' | 'icontains' | 'starts-with' | 'regex'): Assertion => {
+    if (typeof value !== 'string') return unsupported(raw, where, report, `${fullType} with a non-text value`);
     return { type: kind, value, ...common } as Assertion;
   };
   switch (type) {
@@ -60,8 +57,18 @@ function fromPromptfooAssertion(raw: RawAssertion, where: string, report: Import
     default:
       break;
   }
-  report.unsupported.push(`${where}: assertion type "${fullType}"`);
-  return null;
+  return unsupported(raw, where, report, `assertion type "${fullType}"`);
+}
+
+/** An assertion kept so its case cannot pass unchecked: it errors at run time, and the report names it. */
+function unsupported(raw: RawAssertion, where: string, report: ImportReport, what: string): Assertion {
+  report.unsupported.push(`${where}: ${what} (kept as "unsupported": the case errors until it is replaced)`);
+  return {
+    type: 'unsupported',
+    original: String(raw.type ?? '') || '(no type)',
+    from: where,
+    hint: `${what} is not supported; replace it with an assertion Slipway runs`,
+  };
 }
 
 const NUNJUCKS_ONLY = /\{%|\{\{[^}]*\|[^}]*\}\}/;
@@ -114,16 +121,16 @@ export function fromPromptfoo(config: unknown, name: string): { suite: Suite; re
     report.notes.push("prompts are not imported: the agent's prompt.md and user.md are its prompt");
   if (parsed.data.providers !== undefined)
     report.notes.push("providers are not imported: the version's config.yaml chooses the provider");
-  const defaults = (parsed.data.defaultTest?.assert ?? []).flatMap(
-    (raw, index) => fromPromptfooAssertion(raw as RawAssertion, `defaultTest.assert[${index}]`, report) ?? [],
+  const defaults = (parsed.data.defaultTest?.assert ?? []).flatMap((raw, index) =>
+    fromPromptfooAssertion(raw as RawAssertion, `defaultTest.assert[${index}]`, report),
   );
   const defaultVars = parsed.data.defaultTest?.vars ?? {};
   const taken = new Set<string>();
   const cases = parsed.data.tests.map((test, index) => {
     const where = `tests[${index}]`;
     checkTemplates(test.vars, where, report);
-    const assert = (test.assert ?? []).flatMap(
-      (raw, position) => fromPromptfooAssertion(raw as RawAssertion, `${where}.assert[${position}]`, report) ?? [],
+    const assert = (test.assert ?? []).flatMap((raw, position) =>
+      fromPromptfooAssertion(raw as RawAssertion, `${where}.assert[${position}]`, report),
     );
     return {
       id: uniqueId(slug(test.description ?? '') || `test-${index + 1}`, taken),
@@ -232,7 +239,7 @@ export function fromCsv(text: string, name: string): { suite: Suite; report: Imp
     return {
       id: uniqueId(id || `row-${index + 1}`, taken),
       vars,
-      assert: assert.flatMap((raw) => fromPromptfooAssertion(raw, `row ${index + 2}`, report) ?? []),
+      assert: assert.map((raw) => fromPromptfooAssertion(raw, `row ${index + 2}`, report)),
     };
   });
   report.cases = cases.length;

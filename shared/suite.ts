@@ -39,6 +39,20 @@ export const Assertion = z.discriminatedUnion('type', [
     ...common,
   }),
   z.strictObject({ type: z.literal('tool-sequence'), names: z.array(z.string().min(1)).min(1), ...common }),
+  /**
+   * An assertion Slipway cannot evaluate (an imported type it has no equivalent for), kept so its
+   * case never passes unchecked: it errors at run time naming the original type and its source.
+   */
+  z.strictObject({
+    type: z.literal('unsupported'),
+    /** The type as the source file named it, `is-sql`. */
+    original: z.string().min(1),
+    /** Where it came from, `promptfooconfig.yaml tests[3].assert[0]`. */
+    from: z.string().min(1),
+    /** What to do instead. */
+    hint: z.string().optional(),
+    ...common,
+  }),
 ]);
 export type Assertion = z.infer<typeof Assertion>;
 

@@ -77,6 +77,10 @@ export const RunSummary = z.object({
   passRate: z.number().nullable(),
   minPassRate: z.number().nullable(),
   gatePassed: z.boolean().nullable(),
+  /** Results of cases with no assertions ("no checks"); null for runs stored before they were counted. */
+  unchecked: z.int().nullable(),
+  /** Results with an assertion that could not be evaluated. */
+  unevaluated: z.int().nullable(),
   costUsd: z.number().nullable(),
   costKnown: z.boolean().nullable(),
   /** The evidence an eval gate reads, once the run has ended. */
@@ -84,7 +88,8 @@ export const RunSummary = z.object({
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
-export const ResultStatus = z.enum(['passed', 'failed', 'errored']);
+/** `unchecked`: the case has no assertions; shown as "no checks", never counted as passed. */
+export const ResultStatus = z.enum(['passed', 'failed', 'errored', 'unchecked']);
 
 /** One result as the grid shows it: read straight from the stored JSON by SQLite. */
 export const ResultRow = z.object({
@@ -116,7 +121,14 @@ const ToolTrace = z.object({
   error: z.string().optional(),
 });
 
-export const Verdict = z.object({ type: z.string(), pass: z.boolean(), score: z.number(), reason: z.string() });
+export const Verdict = z.object({
+  type: z.string(),
+  pass: z.boolean(),
+  score: z.number(),
+  reason: z.string(),
+  /** The assertion could not be evaluated. */
+  error: z.literal(true).optional(),
+});
 
 const EngineFailure = z.object({ kind: z.enum(FAILURE_KINDS), message: z.string() });
 
@@ -193,7 +205,7 @@ export type TryResult = z.infer<typeof TryResult>;
 export const ProgressFailure = z.object({
   caseId: z.string(),
   repeat: z.int(),
-  status: z.enum(['failed', 'errored']),
+  status: z.enum(['failed', 'errored', 'unchecked']),
   problem: z.string(),
 });
 export type ProgressFailure = z.infer<typeof ProgressFailure>;
@@ -213,6 +225,7 @@ export const RunProgressEvent = z.object({
   passed: z.int(),
   failed: z.int(),
   errored: z.int(),
+  unchecked: z.int(),
   costUsd: z.number(),
   estimateUsd: z.number().nullable(),
   elapsedMs: z.number(),
@@ -234,6 +247,8 @@ export const TestedFiles = z.object({
     total: z.int(),
     passRate: z.number(),
     gatePassed: z.boolean(),
+    unchecked: z.int(),
+    unevaluated: z.int(),
     costUsd: z.number(),
   }),
   flaky: z.array(z.string()),

@@ -1,5 +1,6 @@
 import deepEqual from 'fast-deep-equal';
 import { shapeProblem } from '../bounded-parse';
+import { quoted } from '../issues';
 import type { Assertion, SuiteCase } from '../suite';
 import type { ToolTrace } from './execute';
 
@@ -9,6 +10,8 @@ export interface Verdict {
   /** 0 to 1. */
   score: number;
   reason: string;
+  /** The assertion could not be evaluated (an unsupported type, a broken pattern, no judge): never a pass, not even inverted. */
+  error?: true;
 }
 
 export interface Observation {
@@ -46,9 +49,9 @@ export function cosine(a: number[], b: number[]): number {
 let ajv: Promise<import('ajv').Ajv> | null = null;
 const schemaValidator = () => (ajv ??= import('ajv').then(({ Ajv }) => new Ajv({ allErrors: true, strict: false })));
 
-function quote(text: string, max = 80): string {
-  const flat = text.replace(/\s+/g, ' ');
-  return `"${flat.length > max ? `${flat.slice(0, max)}…` : flat}"`;
+/** Text in a reason as it was: JSON-escaped, so `"Hello\\n"` and `"Hello "` read differently. */
+function quote(text: string): string {
+  return quoted(text, 80);
 }
 
 /** The output as JSON, held to the depth limit before a schema walks it. */
@@ -86,6 +89,11 @@ function includesArgs(actual: Record<string, unknown>, expected: Record<string, 
 
 function verdict(type: string, pass: boolean, reason: string, score = pass ? 1 : 0): Verdict {
   return { type, pass, score, reason };
+}
+
+/** An assertion that could not be evaluated: it fails, and `not` does not turn it into a pass. */
+function unevaluated(type: string, reason: string): Verdict {
+  return { type, pass: false, score: 0, reason, error: true };
 }
 
 async function evaluateOne(assertion: Assertion, seen: Observation, { judge, embed }: Graders): Promise<Verdict> {
@@ -138,7 +146,7 @@ async function evaluateOne(assertion: Assertion, seen: Observation, { judge, emb
       try {
         pattern = new RegExp(assertion.value, assertion.flags ?? '');
       } catch (error) {
-        return verdict('regex', false, `/${assertion.value}/ is not a valid regular expression: ${(error as Error).message}`);
+        return unevaluated('regex', `/${assertion.value}/ is not a valid regular expression: ${(error as Error).message}`);
       }
       const pass = pattern.test(output);
       return verdict(
@@ -159,7 +167,7 @@ async function evaluateOne(assertion: Assertion, seen: Observation, { judge, emb
       try {
         validate = validator.compile(assertion.value);
       } catch (error) {
-        return verdict('json-schema', false, `the assertion's schema is invalid: ${(error as Error).message}`);
+        return unevaluated('json-schema', `the assertion's schema is invalid: ${(error as Error).message}`);
       }
       const pass = validate(parsed.value);
       return verdict(
@@ -204,7 +212,7 @@ async function evaluateOne(assertion: Assertion, seen: Observation, { judge, emb
       );
     }
     case 'rubric': {
-      if (!judge) return verdict('rubric', false, 'no judge model is configured: add `judge: { provider, model }` to the suite');
+      if (!judge) return unevaluated('rubric', 'no judge model is configured: add `judge: { provider, model }` to the suite');
       const graded = await judge(assertion.value, output);
       const threshold = assertion.threshold ?? 0.5;
       const pass = graded.pass ?? graded.score >= threshold;
@@ -217,10 +225,10 @@ async function evaluateOne(assertion: Assertion, seen: Observation, { judge, emb
         `${Math.round(seen.latencyMs)} ms against a bound of ${assertion.max_ms} ms`,
       );
     case 'tokens':
-      if (seen.tokens === null) return verdict('tokens', false, 'the provider reported no token counts');
+      if (seen.tokens === null) return unevaluated('tokens', 'the provider reported no token counts');
       return verdict('tokens', seen.tokens <= assertion.max, `${seen.tokens} tokens against a bound of ${assertion.max}`);
     case 'cost':
-      if (seen.costUsd === null) return verdict('cost', false, 'cost is unknown (no price for this model, or no token counts)');
+      if (seen.costUsd === null) return unevaluated('cost', 'cost is unknown (no price for this model, or no token counts)');
       return verdict(
         'cost',
         seen.costUsd <= assertion.max_usd,
@@ -258,6 +266,11 @@ async function evaluateOne(assertion: Assertion, seen: Observation, { judge, emb
           : `expected ${assertion.names.join(' → ')}, called ${names.join(' → ') || 'no tool'}`,
       );
     }
+    case 'unsupported':
+      return unevaluated(
+        assertion.original,
+        `Slipway cannot evaluate "${assertion.original}" (from ${assertion.from})${assertion.hint ? `: ${assertion.hint}` : ''}`,
+      );
   }
 }
 
@@ -271,12 +284,27 @@ export async function evaluate(
   for (const assertion of assertions) {
     const result = await evaluateOne(assertion, seen, graders);
     verdicts.push(
-      assertion.not
+      assertion.not && !result.error
         ? { type: `not-${result.type}`, pass: !result.pass, score: 1 - result.score, reason: `inverted: ${result.reason}` }
         : result,
     );
   }
   return verdicts;
+}
+
+/**
+ * A case's status from its verdicts: errored when an assertion could not be evaluated, unchecked
+ * when it has none (a case nothing checked is never reported as passed), else passed or failed.
+ */
+export function gradeCase(
+  testCase: Pick<SuiteCase, 'threshold'>,
+  assertions: Assertion[],
+  verdicts: Verdict[],
+): { status: 'passed' | 'failed' | 'errored' | 'unchecked'; error: { kind: 'assertion'; message: string } | null } {
+  const broken = verdicts.find((result) => result.error);
+  if (broken) return { status: 'errored', error: { kind: 'assertion', message: `${broken.type}: ${broken.reason}` } };
+  if (assertions.length === 0) return { status: 'unchecked', error: null };
+  return { status: casePasses(testCase, assertions, verdicts) ? 'passed' : 'failed', error: null };
 }
 
 /** A case passes when every assertion does, or, with a threshold, when the weighted score reaches it. */

@@ -1,7 +1,7 @@
 import type { Suite } from '../suite';
 import { secretScrubber } from './secrets';
 import type { ParsedAgent } from '../validate-files';
-import { casePasses, evaluate, type Graders, type Judge, type Verdict } from './assertions';
+import { evaluate, gradeCase, type Graders, type Judge, type Verdict } from './assertions';
 import { callModel, executeCase, rateGate, type ToolTrace } from './execute';
 import { priceOf, type PriceTable } from './prices';
 import { providerFor } from './providers';
@@ -12,7 +12,8 @@ import { caseInput, renderConversation } from './render';
 export interface CaseResult {
   caseId: string;
   repeat: number;
-  status: 'passed' | 'failed' | 'errored';
+  /** `unchecked`: the case has no assertions, so nothing says it is right. */
+  status: 'passed' | 'failed' | 'errored' | 'unchecked';
   output: string;
   messages: ChatMessage[];
   toolCalls: ToolTrace[];
@@ -49,6 +50,7 @@ export interface RunProgress {
   passed: number;
   failed: number;
   errored: number;
+  unchecked: number;
   costUsd: number;
   last: CaseResult;
 }
@@ -149,7 +151,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
   let spent = 0;
   let costKnown = true;
   let stoppedForBudget = false;
-  const counts = { passed: 0, failed: 0, errored: 0 };
+  const counts = { passed: 0, failed: 0, errored: 0, unchecked: 0 };
   const scrub = secretScrubber(platform.secrets);
 
   const runJob = async (index: number): Promise<void> => {
@@ -175,7 +177,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
           caseId: testCase.id,
           repeat,
           verdicts,
-          status: casePasses(testCase, assertions, verdicts) ? 'passed' : 'failed',
+          ...gradeCase(testCase, assertions, verdicts),
           costUsd: 0,
           cached: true,
         };
@@ -199,7 +201,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
         result = {
           caseId: testCase.id,
           repeat,
-          status: casePasses(testCase, assertions, verdicts) ? 'passed' : 'failed',
+          ...gradeCase(testCase, assertions, verdicts),
           output: execution.output,
           messages: execution.messages,
           toolCalls: execution.toolCalls,
@@ -208,7 +210,6 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
           outputTokens: execution.usage.outputTokens,
           costUsd: execution.costUsd,
           retries: execution.retries,
-          error: null,
           verdicts,
           cached: false,
         };
@@ -242,7 +243,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
     counts[result.status] += 1;
     if (settings.maxCostUsd !== undefined && spent >= settings.maxCostUsd) stoppedForBudget = true;
     input.onProgress?.({
-      done: counts.passed + counts.failed + counts.errored,
+      done: counts.passed + counts.failed + counts.errored + counts.unchecked,
       total: jobs.length,
       ...counts,
       costUsd: spent,

@@ -100,6 +100,8 @@ export const FAILURE_KINDS = [
   'cancelled',
   'tool',
   'budget',
+  /** An assertion could not be evaluated (an unsupported type, a broken pattern): the answer is kept, the case is not green. */
+  'assertion',
 ] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
 

@@ -37,7 +37,16 @@ describe('migration 0020-suites-and-runs', () => {
       verdicts: [],
       cached: false,
     });
-    finishRun(t.ws, runId, { status: 'finished', total: 1, passed: 1, minPassRate: null, costUsd: 0, costKnown: true });
+    finishRun(t.ws, runId, {
+      status: 'finished',
+      total: 1,
+      passed: 1,
+      unchecked: 0,
+      unevaluated: 0,
+      minPassRate: null,
+      costUsd: 0,
+      costKnown: true,
+    });
     const refused: Array<[string, RegExp]> = [
       ["UPDATE suite_revisions SET content = 'x'", /suite revisions are immutable/],
       ['DELETE FROM suite_revisions', /suite revisions are immutable/],

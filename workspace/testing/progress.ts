@@ -6,7 +6,10 @@ import { firstProblem } from '../../shared/run-report';
 /** The least time between two progress events of one run: enough for a smooth bar, few enough to be cheap. */
 const PROGRESS_EVERY_MS = 100;
 
-type Counts = Pick<RunProgress, 'done' | 'total' | 'passed' | 'failed' | 'errored' | 'costUsd'>;
+type Counts = Pick<RunProgress, 'done' | 'total' | 'passed' | 'failed' | 'errored' | 'unchecked' | 'costUsd'>;
+
+/** The counts of a run with no result yet. */
+export const NO_RESULTS = { passed: 0, failed: 0, errored: 0, unchecked: 0 } as const;
 
 /**
  * The run.progress events of one run: at most one every 100 ms while it goes, one at its end,

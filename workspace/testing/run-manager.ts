@@ -9,7 +9,8 @@ import { SlipwayError } from '../../shared/errors';
 import type { ParsedAgent } from '../../shared/validate-files';
 import type { RunSummary } from '../../shared/contract/testing';
 import { getRunSummary } from './runs';
-import { progressEvents } from './progress';
+import { NO_RESULTS, progressEvents } from './progress';
+import { countResults } from '../../shared/run-report';
 import { resolveTestTarget, testVersion } from './test-version';
 import type { Workspace } from '../workspace';
 
@@ -93,19 +94,17 @@ export function createRunManager(
         progress.send(run.status, {
           done: outcome.results.length,
           total,
-          passed: run.passed ?? 0,
-          failed: outcome.results.filter((result) => result.status === 'failed').length,
-          errored: outcome.results.filter((result) => result.status === 'errored').length,
+          ...countResults(outcome.results),
           costUsd: run.costUsd ?? 0,
         });
       },
       (error: unknown) => {
         console.error(`run ${runId} stopped:`, error);
-        progress.send('interrupted', { done: 0, total, passed: 0, failed: 0, errored: 0, costUsd: 0 });
+        progress.send('interrupted', { done: 0, total, ...NO_RESULTS, costUsd: 0 });
       },
     );
     jobs.track(runId, controller, done);
-    progress.send('running', { done: 0, total, passed: 0, failed: 0, errored: 0, costUsd: 0 });
+    progress.send('running', { done: 0, total, ...NO_RESULTS, costUsd: 0 });
     return getRunSummary(ws, runId);
   };
 

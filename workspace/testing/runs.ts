@@ -9,6 +9,7 @@ import {
 import type { CaseResult, RunStatus } from '../../shared/engine/runner';
 import type { Attestation } from '../../shared/release/protocol';
 import { gatePasses } from '../../shared/run-report';
+import { NO_CHECKS_REASON } from '../../shared/result-status';
 import { SlipwayError } from '../../shared/errors';
 import { writeTransaction } from '../../shared/node/sqlite';
 import { sql, typed } from '../statements';
@@ -36,13 +37,21 @@ const RunRow = z.object({
   pass_rate: z.number().nullable(),
   min_pass_rate: z.number().nullable(),
   gate_passed: z.int().nullable(),
+  unchecked: z.int().nullable(),
+  unevaluated: z.int().nullable(),
   cost_usd: z.number().nullable(),
   cost_known: z.int().nullable(),
 });
 type RunRow = z.infer<typeof RunRow>;
 
 const IdOwnerRow = z.object({ id: z.int(), owner: z.string().nullable() });
-const CountsRow = z.object({ total: z.int(), passed: z.int().nullable(), cost: z.number().nullable() });
+const CountsRow = z.object({
+  total: z.int(),
+  passed: z.int().nullable(),
+  unchecked: z.int().nullable(),
+  unevaluated: z.int().nullable(),
+  cost: z.number().nullable(),
+});
 const AgentIdRow = z.object({ agent_id: z.int() });
 const OutcomeRow = ResultRow.pick({ caseId: true, status: true });
 const GridRow = ResultRow.omit({ flaky: true });
@@ -74,6 +83,8 @@ function toSummary(row: RunRow): RunSummary {
     passRate: row.pass_rate,
     minPassRate: row.min_pass_rate,
     gatePassed: row.gate_passed === null ? null : row.gate_passed === 1,
+    unchecked: row.unchecked,
+    unevaluated: row.unevaluated,
     costUsd: row.cost_usd,
     costKnown: row.cost_known === null ? null : row.cost_known === 1,
   };
@@ -101,12 +112,16 @@ export function endOrphanedRuns(ws: Workspace): number[] {
     const counts = typed(
       ws.db,
       CountsRow,
-      "SELECT count(*) AS total, sum(status = 'passed') AS passed, sum(json_extract(result, '$.costUsd')) AS cost FROM run_results WHERE run_id = ?",
-    ).get(run.id) ?? { total: 0, passed: 0, cost: 0 };
+      `SELECT count(*) AS total, sum(status = 'passed') AS passed, sum(status = 'unchecked') AS unchecked,
+         sum(json_extract(result, '$.error.kind') = 'assertion') AS unevaluated, sum(json_extract(result, '$.costUsd')) AS cost
+       FROM run_results WHERE run_id = ?`,
+    ).get(run.id) ?? { total: 0, passed: 0, unchecked: 0, unevaluated: 0, cost: 0 };
     finishRun(ws, run.id, {
       status: 'interrupted',
       total: counts.total,
       passed: counts.passed ?? 0,
+      unchecked: counts.unchecked ?? 0,
+      unevaluated: counts.unevaluated ?? 0,
       minPassRate: null,
       costUsd: counts.cost ?? 0,
       costKnown: false,
@@ -153,6 +168,9 @@ export interface RunEnd {
   status: RunStatus | 'interrupted';
   total: number;
   passed: number;
+  /** Results of cases with no assertions, and results with an assertion that could not be evaluated. */
+  unchecked: number;
+  unevaluated: number;
   minPassRate: number | null;
   costUsd: number;
   costKnown: boolean;
@@ -164,7 +182,7 @@ export function finishRun(ws: Workspace, runId: number, end: RunEnd): RunSummary
     const passRate = end.total === 0 ? 0 : end.passed / end.total;
     sql(
       ws.db,
-      'UPDATE runs SET status = ?, finished_at = ?, total = ?, passed = ?, pass_rate = ?, min_pass_rate = ?, gate_passed = ?, cost_usd = ?, cost_known = ? WHERE id = ?',
+      'UPDATE runs SET status = ?, finished_at = ?, total = ?, passed = ?, pass_rate = ?, min_pass_rate = ?, gate_passed = ?, unchecked = ?, unevaluated = ?, cost_usd = ?, cost_known = ? WHERE id = ?',
     ).run(
       end.status,
       ws.now(),
@@ -173,6 +191,8 @@ export function finishRun(ws: Workspace, runId: number, end: RunEnd): RunSummary
       passRate,
       end.minPassRate,
       gate ? 1 : 0,
+      end.unchecked,
+      end.unevaluated,
       end.costUsd,
       end.costKnown ? 1 : 0,
       runId,
@@ -183,7 +203,16 @@ export function finishRun(ws: Workspace, runId: number, end: RunEnd): RunSummary
       action: 'run.finish',
       agentId,
       subject: `${summary.version} × ${summary.suite}#${summary.suiteRevision}`,
-      after: { runId, status: end.status, passed: end.passed, total: end.total, passRate, gatePassed: gate },
+      after: {
+        runId,
+        status: end.status,
+        passed: end.passed,
+        total: end.total,
+        passRate,
+        gatePassed: gate,
+        ...(end.unchecked > 0 ? { unchecked: end.unchecked } : {}),
+        ...(end.unevaluated > 0 ? { unevaluated: end.unevaluated } : {}),
+      },
     });
     return summary;
   });
@@ -232,7 +261,7 @@ export function cachedAnswer(ws: Workspace, versionHash: string, caseId: string,
   return typed(
     ws.db,
     ResultJson,
-    "SELECT run_results.result FROM run_results JOIN runs ON runs.id = run_results.run_id WHERE runs.version_hash = ? AND case_id = ? AND repeat = ? AND run_results.status <> 'errored' ORDER BY runs.id DESC LIMIT 1",
+    "SELECT run_results.result FROM run_results JOIN runs ON runs.id = run_results.run_id WHERE runs.version_hash = ? AND case_id = ? AND repeat = ? AND (run_results.status <> 'errored' OR json_extract(run_results.result, '$.error.kind') = 'assertion') ORDER BY runs.id DESC LIMIT 1",
   ).get(versionHash, caseId, repeat)?.result;
 }
 
@@ -288,11 +317,11 @@ export function resultRows(ws: Workspace, runId: number): ResultRow[] {
        json_extract(result, '$.latencyMs') AS latencyMs,
        json_extract(result, '$.costUsd') AS costUsd,
        json_extract(result, '$.inputTokens') + json_extract(result, '$.outputTokens') AS tokens,
-       COALESCE(json_extract(result, '$.error.message'),
+       CASE WHEN status = 'unchecked' THEN ? ELSE COALESCE(json_extract(result, '$.error.message'),
          (SELECT json_extract(v.value, '$.type') || ': ' || json_extract(v.value, '$.reason') FROM json_each(result, '$.verdicts') AS v
-          WHERE json_extract(v.value, '$.pass') = 0 LIMIT 1)) AS problem
+          WHERE json_extract(v.value, '$.pass') = 0 LIMIT 1)) END AS problem
      FROM run_results WHERE run_id = ? ORDER BY rowid`,
-  ).all(runId);
+  ).all(NO_CHECKS_REASON, runId);
   const outcomes = new Map<string, { passed: boolean; failed: boolean }>();
   for (const row of rows) {
     const seen = outcomes.get(row.caseId) ?? { passed: false, failed: false };

@@ -5,10 +5,10 @@ import { runSuite, summarizeCases } from '../../shared/engine/runner';
 import type { Platform } from '../../shared/engine/types';
 import { canonicalManifest } from '../../shared/manifest';
 import { nodeSha256 } from '../../shared/node/sha256';
-import { gatePasses, toJsonReport, toJUnit } from '../../shared/run-report';
+import { countResults, gatePasses, toJsonReport, toJUnit } from '../../shared/run-report';
 import { parseSuiteYaml } from '../../shared/suite-file';
 import { parseAgentFiles } from '../../shared/validate-files';
-import { progressEvents } from './progress';
+import { NO_RESULTS, progressEvents } from './progress';
 
 export interface FilesDeps {
   platform: () => Platform;
@@ -44,22 +44,16 @@ export function createFilesTestHandlers(deps: FilesDeps): Pick<Handlers['runs'],
           signal: controller.signal,
           onStart: (plan) => {
             progress.setEstimate(plan.estimateUsd);
-            progress.send('running', { done: 0, total: plan.total, passed: 0, failed: 0, errored: 0, costUsd: 0 });
+            progress.send('running', { done: 0, total: plan.total, ...NO_RESULTS, costUsd: 0 });
           },
           onProgress: progress.onResult,
         });
         const { results } = outcome;
-        const passed = results.filter((result) => result.status === 'passed').length;
+        const counts = countResults(results);
+        const { passed, unchecked, unevaluated } = counts;
         const total = suite.cases.length * settings.repeat;
-        const gatePassed = gatePasses({ status: outcome.status, total, passed, minPassRate: settings.minPassRate });
-        progress.send(outcome.status, {
-          done: results.length,
-          total,
-          passed,
-          failed: results.filter((result) => result.status === 'failed').length,
-          errored: results.filter((result) => result.status === 'errored').length,
-          costUsd: outcome.costUsd,
-        });
+        const gatePassed = gatePasses({ status: outcome.status, total, minPassRate: settings.minPassRate, ...counts });
+        progress.send(outcome.status, { done: results.length, total, ...counts, costUsd: outcome.costUsd });
         const run: TestedFiles['run'] = {
           agent: name,
           version: name,
@@ -70,6 +64,8 @@ export function createFilesTestHandlers(deps: FilesDeps): Pick<Handlers['runs'],
           total,
           passRate: total ? passed / total : 0,
           gatePassed,
+          unchecked,
+          unevaluated,
           costUsd: outcome.costUsd,
         };
         const report = { ...run, id: null, suiteRevisionHash: '', startedAt, finishedAt: new Date().toISOString() };

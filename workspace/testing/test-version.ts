@@ -1,6 +1,7 @@
 import type { PriceTable } from '../../shared/engine/prices';
 import { runSuite, type CaseResult, type RunProgress, type RunSettings } from '../../shared/engine/runner';
 import type { Platform } from '../../shared/engine/types';
+import { countResults } from '../../shared/run-report';
 import type { RunSummary } from '../../shared/contract/testing';
 import type { Attestation } from '../../shared/release/protocol';
 import { cachedAnswer, finishRun, recordResult, startRun } from './runs';
@@ -71,7 +72,7 @@ export async function testVersion(
   const run = finishRun(ws, runId, {
     status: outcome.status,
     total,
-    passed: outcome.results.filter((result) => result.status === 'passed').length,
+    ...countResults(outcome.results),
     minPassRate: options.minPassRate,
     costUsd: outcome.costUsd,
     costKnown: outcome.costKnown,

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import type { ResultDetail } from '../../../shared/contract/testing';
 import { formatCost, formatMs } from '../../app/format';
+import { statusWord } from '../../../shared/result-status';
 import { useSlice, useStores } from '../../app/context';
 
 function pretty(value: unknown): string {
@@ -64,7 +65,8 @@ export function CaseDrawer() {
       <header>
         <h3>
           {detail.caseId}
-          {detail.repeat > 0 && ` #${detail.repeat + 1}`} <span className={`status-pill ${detail.status}`}>{detail.status}</span>
+          {detail.repeat > 0 && ` #${detail.repeat + 1}`}{' '}
+          <span className={`status-pill ${detail.status}`}>{statusWord(detail.status)}</span>
         </h3>
         <button type="button" onClick={() => tests.getState().closeCase()} aria-label="Close (Escape)">
           ✕

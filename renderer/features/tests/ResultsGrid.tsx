@@ -4,9 +4,11 @@ import type { ResultRow } from '../../../shared/contract/testing';
 import { useSlice, useStores } from '../../app/context';
 import { visibleRows, type ResultFilter, type ResultSort } from './store';
 import { formatCost, formatMs } from '../../app/format';
+import { statusWord } from '../../../shared/result-status';
 
 const ROW_HEIGHT = 30;
-const FILTERS: ResultFilter[] = ['all', 'passed', 'failed', 'errored', 'flaky'];
+const FILTERS: ResultFilter[] = ['all', 'passed', 'failed', 'errored', 'unchecked', 'flaky'];
+const filterWord = (filter: ResultFilter) => (filter === 'unchecked' ? 'no checks' : filter);
 
 function count(rows: ResultRow[], filter: ResultFilter): number {
   return filter === 'all' ? rows.length : rows.filter((row) => (filter === 'flaky' ? row.flaky : row.status === filter)).length;
@@ -41,7 +43,7 @@ export function ResultsGrid({ newFailures, fixes }: { newFailures: Set<string>; 
               onClick={() => tests.getState().setFilter(name)}
               data-testid={`filter-${name}`}
             >
-              {name} <span className="muted">{counts[name]}</span>
+              {filterWord(name)} <span className="muted">{counts[name]}</span>
             </button>
           ))}
         </div>
@@ -67,7 +69,13 @@ export function ResultsGrid({ newFailures, fixes }: { newFailures: Set<string>; 
         <span>why</span>
       </div>
       <div className="results-body" ref={scroller} data-testid="results-grid" role="grid" aria-rowcount={shown.length}>
-        {shown.length === 0 && <p className="empty">{rows.length === 0 ? 'No results yet.' : `No ${filter} results.`}</p>}
+        {shown.length === 0 && (
+          <p className="empty">
+            {rows.length === 0
+              ? 'No results yet.'
+              : `No ${filter === 'unchecked' ? 'results with no checks' : `${filter} results`}.`}
+          </p>
+        )}
         <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
           {virtual.getVirtualItems().map((item) => {
             const row = shown[item.index];
@@ -90,7 +98,7 @@ export function ResultsGrid({ newFailures, fixes }: { newFailures: Set<string>; 
                   {row.repeat > 0 && <span className="muted"> #{row.repeat + 1}</span>}
                 </span>
                 <span>
-                  <span className={`status-pill ${row.status}`}>{row.status}</span>
+                  <span className={`status-pill ${row.status}`}>{statusWord(row.status)}</span>
                   {row.flaky && <span className="chip">flaky</span>}
                   {change && <span className={`chip ${change === 'fixed' ? 'good' : 'bad'}`}>{change}</span>}
                 </span>

@@ -26,8 +26,8 @@ export function RunProgressBar({ progress, onCancel }: { progress: RunProgressEv
         <div className="fill" style={{ width: `${share * 100}%` }} />
       </div>
       <span data-testid="run-progress-counts">
-        {progress.done}/{progress.total} · ✓ {progress.passed} ✗ {progress.failed} ! {progress.errored} ·{' '}
-        {formatCost(progress.costUsd)}
+        {progress.done}/{progress.total} · ✓ {progress.passed} ✗ {progress.failed} ! {progress.errored}
+        {progress.unchecked > 0 && ` ? ${progress.unchecked} no checks`} · {formatCost(progress.costUsd)}
         {eta !== null && ` · about ${eta} s left`}
       </span>
       {onCancel && (
@@ -37,6 +37,15 @@ export function RunProgressBar({ progress, onCancel }: { progress: RunProgressEv
       )}
     </div>
   );
+}
+
+/** What kept a run's gate shut beyond failures: cases with no checks, assertions that could not be evaluated. */
+function gateHeldBy(run: RunSummary): string {
+  const held = [
+    ...(run.unchecked ? [`${run.unchecked} with no checks`] : []),
+    ...(run.unevaluated ? [`${run.unevaluated} not evaluated`] : []),
+  ];
+  return held.length > 0 ? ` (${held.join(', ')})` : '';
 }
 
 function RunItem({ run, live }: { run: RunSummary; live: RunProgressEvent | undefined }) {
@@ -93,6 +102,7 @@ function RunView() {
           <span data-testid="run-summary">
             {run.passed}/{run.total} passed ({formatRate(run.passRate)}) · {formatCost(run.costUsd)}
             {run.costKnown === false && ' (some prices unknown)'} · gate {run.gatePassed ? 'passed' : 'failed'}
+            {gateHeldBy(run)}
           </span>
         )}
       </header>

@@ -14,7 +14,7 @@ import { suiteDiagnostics } from '../../../shared/suite-file';
 import type { Diagnostic } from '../../../shared/validate-files';
 import { attempter, type RunStoreDeps } from '../agents/store';
 
-export type ResultFilter = 'all' | 'passed' | 'failed' | 'errored' | 'flaky';
+export type ResultFilter = 'all' | 'passed' | 'failed' | 'errored' | 'unchecked' | 'flaky';
 export type ResultSort = 'order' | 'latency' | 'cost';
 
 export interface RunRequest {
