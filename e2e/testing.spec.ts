@@ -134,6 +134,62 @@ describe('testing in the app', () => {
     }
   });
 
+  it('imports a promptfoo config with the file it names, and never shows a case it could not check as passed', async () => {
+    const session = await openSession(browser);
+    const { page, client } = session;
+    await client.agents.create({ name: 'triage' });
+    const mock = 'provider: mock\nmodel: mock-1\nmock:\n  rules:\n    - reply: billing\n';
+    await client.versions.snapshot({ agent: 'triage', message: 'first', files: agentFiles({ 'config.yaml': mock }) });
+    await session.open('#/a/triage/tests');
+    await page.getByTestId('tests-empty').waitFor();
+
+    await page.getByTestId('import-suite').first().click();
+    const config = [
+      'tests:',
+      '  - file://cases.csv',
+      '  - description: needs sql',
+      '    vars: { id: T-2, body: report }',
+      '    assert: [{ type: is-sql }]',
+      '  - description: nothing checked',
+      '    vars: { id: T-3, body: hello }',
+      '',
+    ].join('\n');
+    await page
+      .getByTestId('import-file')
+      .setInputFiles({ name: 'promptfooconfig.yaml', mimeType: 'text/yaml', buffer: Buffer.from(config) });
+    // The config names cases.csv, which was not given: the dialog asks for it.
+    await page.getByTestId('import-beside').waitFor();
+    await page.getByText('add its folder or those files below').waitFor();
+    await page.getByTestId('import-files').setInputFiles({
+      name: 'cases.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('id,body,__expected,__description\nT-1,charged twice,contains: billing,double charge\n'),
+    });
+    await page.getByTestId('import-preview').filter({ hasText: '3 cases from promptfoo' }).waitFor();
+    expect(await page.getByTestId('import-unsupported').textContent()).toContain('assertion type "is-sql"');
+    await page.getByTestId('import-confirm').click();
+    await page.getByTestId('suite-promptfooconfig').waitFor();
+
+    await page.getByTestId('open-run-dialog').click();
+    await page.getByTestId('run-start').click();
+    await page.getByTestId('run-status').filter({ hasText: 'finished' }).waitFor();
+    await page.getByTestId('run-summary').filter({ hasText: '1/3 passed' }).waitFor();
+    expect(await page.getByTestId('run-summary').textContent()).toContain('gate failed (1 with no checks, 1 not evaluated)');
+    const rows = page.getByTestId('result-row');
+    await expect.poll(() => rows.count()).toBe(3);
+    const sql = page.locator('[data-testid="result-row"][data-case="needs-sql"]');
+    expect(await sql.getAttribute('data-status')).toBe('errored');
+    expect(await sql.textContent()).toContain('Slipway cannot evaluate "is-sql"');
+    const bare = page.locator('[data-testid="result-row"][data-case="nothing-checked"]');
+    expect(await bare.getAttribute('data-status')).toBe('unchecked');
+    expect(await bare.textContent()).toContain('no checks');
+    await page.getByTestId('filter-unchecked').click();
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await page.getByTestId('filter-unchecked').textContent()).toContain('no checks');
+    await session.screenshot('15-tests-no-checks');
+    await session.finish();
+  });
+
   it('imports a CSV with a preview and its report, and edits a new suite as a table', async () => {
     const session = await openSession(browser);
     const { page, client } = session;
@@ -146,11 +202,11 @@ describe('testing in the app', () => {
     await page.getByTestId('import-file').setInputFiles({
       name: 'Refund Cases.csv',
       mimeType: 'text/csv',
-      buffer: Buffer.from('id,body,__expected\nr1,refund now,contains:billing\nr2,hello,python:output == 1\n'),
+      buffer: Buffer.from('id,body,__expected\nr1,refund now,contains:billing\nr2,hello,is-sql\n'),
     });
     await page.getByTestId('import-preview').filter({ hasText: '2 cases from csv' }).waitFor();
     expect(await page.getByTestId('import-name').inputValue()).toBe('refund-cases');
-    expect(await page.getByTestId('import-unsupported').textContent()).toContain('python');
+    expect(await page.getByTestId('import-unsupported').textContent()).toContain('is-sql');
     await page.getByTestId('import-name').fill('refunds');
     await page.getByTestId('import-confirm').click();
     await page.getByTestId('suite-refunds').waitFor();

@@ -16,7 +16,7 @@ const TEXT_TYPES = new Set(['equals', 'contains', 'icontains', 'not-contains', '
 const NUMBER_FIELD: Record<string, string> = { latency: 'max_ms', tokens: 'max', cost: 'max_usd' };
 
 export function assertionToText(assertion: Assertion): string | null {
-  if (assertion.weight !== undefined) return null;
+  if (assertion.weight !== undefined || assertion.metric !== undefined || assertion.transform !== undefined) return null;
   const head = `${assertion.not ? 'not ' : ''}${assertion.type}`;
   switch (assertion.type) {
     case 'regex':
@@ -44,8 +44,23 @@ export function assertionToText(assertion: Assertion): string | null {
       return `${head}: ${assertion.names.join(', ')}`;
     case 'json-path':
       return `${head}: ${assertion.path} = ${JSON.stringify(assertion.value)}`;
+    case 'is-xml':
+    case 'contains-xml':
+      return assertion.elements ? null : head;
+    case 'valid-tool-calls':
+      return head;
     case 'json-schema':
     case 'unsupported':
+    case 'equals-json':
+    case 'contains-any':
+    case 'contains-all':
+    case 'icontains-any':
+    case 'icontains-all':
+    case 'contains-json':
+    case 'levenshtein':
+    case 'assert-set':
+    case 'javascript':
+    case 'python':
       return null;
   }
 }

@@ -8,6 +8,10 @@ export const INPUT_LIMITS = {
   agentFileChars: 5_000_000,
   /** One suite's YAML (a Slipway suite or a promptfoo config), in characters. */
   suiteChars: 20_000_000,
+  /** The files beside a promptfoo config an import may be given (tests, defaultTest, variables, scripts it names). */
+  importFiles: 1_000,
+  /** Those files together, in characters. */
+  importFilesChars: 50_000_000,
   /** A dataset's JSONL or CSV, in characters. */
   datasetChars: 50_000_000,
   /** How deep a YAML or JSON document may nest (a map in a list in a map… counts each level). */

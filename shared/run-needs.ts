@@ -1,6 +1,6 @@
 import type { AgentConfig, ToolDefinition } from './agent-files';
 import { keyName, providerUrl } from './release/policy';
-import type { Suite } from './suite';
+import type { Assertion, Suite } from './suite';
 
 /**
  * What running a version (with a suite) reaches outside Slipway: programs it starts, keys it
@@ -35,12 +35,38 @@ function callerNeeds(config: Caller, by: string): RunNeed[] {
   return needs;
 }
 
+/** How much javascript and python a suite runs: its code assertions (inside sets too) and transforms. */
+function codeIn(suite: Partial<Pick<Suite, 'cases' | 'defaults'>>): Record<'javascript' | 'python', number> {
+  const counts = { javascript: 0, python: 0 };
+  const count = (assertions: readonly Assertion[]) => {
+    for (const assertion of assertions) {
+      if (assertion.transform) counts.javascript += 1;
+      if (assertion.type === 'javascript' || assertion.type === 'python') counts[assertion.type] += 1;
+      if (assertion.type === 'assert-set') count(assertion.assert);
+    }
+  };
+  count(suite.defaults?.assert ?? []);
+  for (const testCase of suite.cases ?? []) {
+    if (testCase.transform) counts.javascript += 1;
+    count(testCase.assert);
+  }
+  return counts;
+}
+
 export function runNeeds(
   config: AgentConfig,
   tools: readonly ToolDefinition[],
-  suite?: Partial<Pick<Suite, 'judge' | 'embedding' | 'tools_mode'>>,
+  suite?: Partial<Pick<Suite, 'judge' | 'embedding' | 'tools_mode' | 'cases' | 'defaults'>>,
 ): RunNeed[] {
   const needs = callerNeeds(config, 'config.yaml');
+  if (suite)
+    for (const [language, count] of Object.entries(codeIn(suite)))
+      if (count > 0)
+        needs.push({
+          kind: 'command',
+          what: `${language === 'python' ? 'python3' : 'node'}: the suite's ${language} (${count} ${count === 1 ? 'assertion or transform' : 'assertions and transforms'})`,
+          by: "the suite's code",
+        });
   if (suite?.judge) needs.push(...callerNeeds(suite.judge, "the suite's judge"));
   if (suite?.embedding) needs.push(...callerNeeds(suite.embedding, "the suite's embedding model"));
   if (suite?.tools_mode === 'live')

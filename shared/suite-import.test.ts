@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fromCsv, suiteNameFromFile } from './suite-import';
 
 describe('CSV import', () => {
-  it("reads promptfoo's __expected prefixes, takes other text as the expected answer, and reports what it cannot run", () => {
+  it("reads promptfoo's __expected prefixes, takes other text as the expected answer, and keeps what it cannot run as unsupported", () => {
     const csv = [
       'id,q,__expected',
       'a,1,contains: billing',
@@ -14,6 +14,7 @@ describe('CSV import', () => {
       'g,7,Note: this is just text',
       'h,8,python: output == 1',
       'i,9,fn: output.length > 3',
+      'j,10,is-sql',
     ].join('\n');
     const { suite, report } = fromCsv(csv, 'cases');
     const byId = Object.fromEntries(suite.cases.map((testCase) => [testCase.id, testCase.assert]));
@@ -24,10 +25,11 @@ describe('CSV import', () => {
     expect(byId.e).toEqual([{ type: 'is-json' }]);
     expect(byId.f).toEqual([{ type: 'equals', value: 'Paris' }]);
     expect(byId.g).toEqual([{ type: 'equals', value: 'Note: this is just text' }]);
-    expect(byId.h).toMatchObject([{ type: 'unsupported', original: 'python', from: 'row 9' }]);
+    expect(byId.h).toEqual([{ type: 'python', code: 'output == 1' }]);
+    expect(byId.i).toEqual([{ type: 'javascript', code: 'output.length > 3' }]);
+    expect(byId.j).toMatchObject([{ type: 'unsupported', original: 'is-sql', from: 'cases.csv row 11 __expected' }]);
     expect(report.unsupported).toEqual([
-      'row 9: assertion type "python" (kept as "unsupported": the case errors until it is replaced)',
-      'row 10: assertion type "javascript" (kept as "unsupported": the case errors until it is replaced)',
+      'cases.csv row 11 __expected: assertion type "is-sql"; check the SQL with a javascript or python assertion, or a regex (kept as "unsupported": the case errors until it is replaced)',
     ]);
     expect(suite.cases[0]?.vars).toEqual({ q: '1' });
   });

@@ -4,7 +4,7 @@ import { AgentName } from '../names';
 import { FileSet } from './agents';
 import { Attestation } from '../attestation';
 import { FAILURE_KINDS } from '../engine/types';
-import { INPUT_LIMITS } from '../limits';
+import { INPUT_LIMITS, formatCount } from '../limits';
 import { CaseId, Message, RecordId, RefText, method, query, textUpTo } from './common';
 
 /** Suites, runs and the Try panel: the shapes that cross the contract and the methods. */
@@ -43,6 +43,15 @@ export const SuiteDetail = SuiteSummary.extend({
   ),
 });
 export type SuiteDetail = z.infer<typeof SuiteDetail>;
+
+const ImportFiles = z
+  .record(z.string().min(1).max(500), textUpTo(INPUT_LIMITS.suiteChars, 'a file beside the config'))
+  .refine((files) => Object.keys(files).length <= INPUT_LIMITS.importFiles, {
+    message: `at most ${formatCount(INPUT_LIMITS.importFiles)} files beside a config (importFiles)`,
+  })
+  .refine((files) => Object.values(files).reduce((sum, text) => sum + text.length, 0) <= INPUT_LIMITS.importFilesChars, {
+    message: `the files beside a config hold at most ${formatCount(INPUT_LIMITS.importFilesChars)} characters together (importFilesChars)`,
+  });
 
 export const ImportPreview = z.object({
   name: z.string(),
@@ -280,6 +289,8 @@ export const testingContract = {
         fileName: z.string().min(1).max(500),
         content: textUpTo(INPUT_LIMITS.suiteChars, 'the file'),
         name: SuiteName.optional(),
+        /** The files beside a promptfoo config, by path relative to its folder: what its `file://` references read. */
+        files: ImportFiles.optional(),
       }),
       ImportPreview,
     ),

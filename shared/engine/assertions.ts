@@ -1,8 +1,11 @@
 import deepEqual from 'fast-deep-equal';
 import { shapeProblem } from '../bounded-parse';
 import { quoted } from '../issues';
-import type { Assertion, SuiteCase } from '../suite';
+import type { ToolDefinition } from '../agent-files';
+import type { Assertion, LeafAssertion, SuiteCase } from '../suite';
+import { CodeError, readCodeAnswer, type CodeInput, type CodeRunner } from './code';
 import type { ToolTrace } from './execute';
+import { editDistance, jsonObjectsIn, missingElements, readXml } from './structured';
 
 export interface Verdict {
   type: string;
@@ -10,6 +13,8 @@ export interface Verdict {
   /** 0 to 1. */
   score: number;
   reason: string;
+  /** The name the assertion's score is reported under. */
+  metric?: string;
   /** The assertion could not be evaluated (an unsupported type, a broken pattern, no judge): never a pass, not even inverted. */
   error?: true;
 }
@@ -31,7 +36,15 @@ export type Embed = (texts: string[]) => Promise<number[][]>;
 export interface Graders {
   judge: Judge | null;
   embed: Embed | null;
+  /** Runs javascript and python assertions and transforms; null where code cannot run (they error). */
+  code?: CodeRunner | null;
+  /** The version's tools, for valid-tool-calls. */
+  tools?: readonly ToolDefinition[];
 }
+
+/** What code and templates see of the case being graded. */
+export type GradingContext = CodeInput['context'];
+const NO_CONTEXT: GradingContext = { vars: {}, test: { id: '' } };
 
 export function cosine(a: number[], b: number[]): number {
   let dot = 0;
@@ -96,8 +109,175 @@ function unevaluated(type: string, reason: string): Verdict {
   return { type, pass: false, score: 0, reason, error: true };
 }
 
-async function evaluateOne(assertion: Assertion, seen: Observation, { judge, embed }: Graders): Promise<Verdict> {
+/** Runs code through the platform's runner; a throw, a limit or no runner is the assertion's error, never a pass. */
+async function runCode(
+  graders: Graders,
+  language: 'javascript' | 'python',
+  code: string,
+  input: CodeInput,
+): Promise<{ value: unknown } | { problem: string }> {
+  if (!graders.code)
+    return { problem: `${language} cannot run here (no code runner): run the suite with slipway test or the app` };
+  try {
+    return { value: await graders.code.run(language, code, input) };
+  } catch (error) {
+    if (error instanceof CodeError) return { problem: error.message };
+    throw error;
+  }
+}
+
+/** A transform's result as the next assertion sees it: text stays text, anything else as JSON. */
+export async function applyTransform(
+  graders: Graders,
+  code: string,
+  seen: Observation,
+  context: GradingContext,
+): Promise<{ seen: Observation } | { problem: string }> {
+  const ran = await runCode(graders, 'javascript', code, { output: seen.output, context });
+  if ('problem' in ran) return { problem: `transform: ${ran.problem}` };
+  const output = typeof ran.value === 'string' ? ran.value : (JSON.stringify(ran.value) ?? '');
+  return { seen: { ...seen, output } };
+}
+
+function listCheck(
+  type: 'contains-any' | 'contains-all' | 'icontains-any' | 'icontains-all',
+  values: string[],
+  output: string,
+): Verdict {
+  const folded = type.startsWith('i');
+  const haystack = folded ? output.toLowerCase() : output;
+  const found = values.filter((value) => haystack.includes(folded ? value.toLowerCase() : value));
+  const list = values.map((value) => quote(value)).join(', ');
+  if (type.endsWith('-any')) {
+    const pass = found.length > 0;
+    return verdict(type, pass, pass ? `contains ${quote(found[0] ?? '')}` : `none of ${list} found in ${quote(output)}`);
+  }
+  const missing = values.filter((value) => !found.includes(value));
+  return verdict(
+    type,
+    missing.length === 0,
+    missing.length === 0
+      ? `contains all of ${list}`
+      : `missing ${missing.map((value) => quote(value)).join(', ')} in ${quote(output)}`,
+  );
+}
+
+async function matchesSchema(
+  schema: Record<string, unknown>,
+  value: unknown,
+): Promise<{ ok: true } | { ok: false; error: string } | { broken: string }> {
+  const validator = await schemaValidator();
+  let validate;
+  try {
+    validate = validator.compile(schema);
+  } catch (error) {
+    return { broken: `the assertion's schema is invalid: ${(error as Error).message}` };
+  }
+  return validate(value) ? { ok: true } : { ok: false, error: validator.errorsText(validate.errors) };
+}
+
+async function xmlCheck(type: 'is-xml' | 'contains-xml', elements: string[], output: string): Promise<Verdict> {
+  const { XMLValidator } = await import('fast-xml-parser');
+  if (type === 'is-xml') {
+    const read = await readXml(output);
+    if (read.problem !== null || !read.root)
+      return verdict(type, false, `not well-formed XML: ${read.problem ?? 'no root element'}`);
+    const missing = missingElements(read.root, elements);
+    return verdict(
+      type,
+      missing.length === 0,
+      missing.length === 0 ? 'output is well-formed XML' : `XML is missing ${missing.join(', ')}`,
+    );
+  }
+  let found = false;
+  for (const fragment of xmlFragments(output)) {
+    if (XMLValidator.validate(fragment) !== true) continue;
+    found = true;
+    // The validator has said the fragment is XML; the tree is read however strict saxes is about entities.
+    const { root } = await readXml(fragment);
+    if (root && missingElements(root, elements).length === 0)
+      return verdict(type, true, `contains XML${elements.length ? ` with ${elements.join(', ')}` : ''}`);
+    if (!root && elements.length === 0) return verdict(type, true, 'contains XML');
+  }
+  return verdict(
+    type,
+    false,
+    found ? `no XML in the output has ${elements.join(', ')}` : `no well-formed XML found in ${quote(output)}`,
+  );
+}
+
+/** Each element in a text, from its opening tag to its matching closing one (or itself, self-closed). */
+function* xmlFragments(text: string): Generator<string> {
+  const opening = /<([A-Za-z_][\w:.-]*)(?:\s[^<>]*?)?(\/?)>/g;
+  let seen = 0;
+  for (const match of text.matchAll(opening)) {
+    if ((seen += 1) > 256) return;
+    const start = match.index;
+    if (match[2] === '/') {
+      yield match[0];
+      continue;
+    }
+    const close = text.lastIndexOf(`</${match[1]}>`);
+    if (close > start) yield text.slice(start, close + `</${match[1]}>`.length);
+  }
+}
+
+/** The calls against tools.json: each name known, each argument list allowed by its parameters. */
+async function toolCallsCheck(seen: Observation, tools: readonly ToolDefinition[]): Promise<Verdict> {
+  if (seen.toolCalls.length === 0) return verdict('valid-tool-calls', false, 'the model called no tool');
+  for (const call of seen.toolCalls) {
+    const tool = tools.find((candidate) => candidate.name === call.name);
+    if (!tool) return verdict('valid-tool-calls', false, `called ${call.name}, which tools.json does not define`);
+    const checked = await matchesSchema(tool.parameters, call.arguments);
+    if ('broken' in checked) return unevaluated('valid-tool-calls', `${tool.name}: ${checked.broken}`);
+    if (!checked.ok)
+      return verdict(
+        'valid-tool-calls',
+        false,
+        `called ${call.name} with ${JSON.stringify(call.arguments)}, which its parameters refuse: ${checked.error}`,
+      );
+  }
+  return verdict(
+    'valid-tool-calls',
+    true,
+    `every call matches tools.json (${seen.toolCalls.map((call) => call.name).join(', ')})`,
+  );
+}
+
+async function codeCheck(
+  assertion: Extract<LeafAssertion, { type: 'javascript' | 'python' }>,
+  seen: Observation,
+  graders: Graders,
+  context: GradingContext,
+): Promise<Verdict> {
+  const ran = await runCode(graders, assertion.type, assertion.code, { output: seen.output, context });
+  if ('problem' in ran) return unevaluated(assertion.type, ran.problem);
+  const read = readCodeAnswer(ran.value, assertion.threshold);
+  if ('problem' in read) return verdict(assertion.type, false, read.problem);
+  const shown = assertion.code.split('\n')[0]?.slice(0, 60) ?? '';
+  return verdict(
+    assertion.type,
+    read.pass,
+    read.reason ??
+      `${shown} → ${JSON.stringify(ran.value)}${assertion.threshold === undefined ? '' : ` (needs ${assertion.threshold})`}`,
+    read.score,
+  );
+}
+
+async function evaluateOne(
+  assertion: Assertion,
+  observed: Observation,
+  graders: Graders,
+  context: GradingContext,
+): Promise<Verdict> {
+  let seen = observed;
+  if (assertion.transform) {
+    const transformed = await applyTransform(graders, assertion.transform, seen, context);
+    if ('problem' in transformed) return unevaluated(assertion.type, transformed.problem);
+    seen = transformed.seen;
+  }
   const { output } = seen;
+  const { judge, embed } = graders;
   switch (assertion.type) {
     case 'equals':
       return verdict(
@@ -266,6 +446,67 @@ async function evaluateOne(assertion: Assertion, seen: Observation, { judge, emb
           : `expected ${assertion.names.join(' → ')}, called ${names.join(' → ') || 'no tool'}`,
       );
     }
+    case 'equals-json': {
+      const parsed = parseJson(output);
+      const pass = parsed.ok && deepEqual(parsed.value, assertion.value);
+      return verdict(
+        'equals-json',
+        pass,
+        pass
+          ? `output equals ${clipJson(assertion.value)}`
+          : parsed.ok
+            ? `expected ${clipJson(assertion.value)}, got ${clipJson(parsed.value)}`
+            : `expected ${clipJson(assertion.value)}, got ${quote(output)} (not JSON)`,
+      );
+    }
+    case 'contains-any':
+    case 'contains-all':
+    case 'icontains-any':
+    case 'icontains-all':
+      return listCheck(assertion.type, assertion.values, output);
+    case 'contains-json': {
+      const objects = jsonObjectsIn(output);
+      if (objects.length === 0) return verdict('contains-json', false, `no JSON object found in ${quote(output)}`);
+      if (!assertion.schema) return verdict('contains-json', true, 'output contains a JSON object');
+      let last = '';
+      for (const value of objects) {
+        const checked = await matchesSchema(assertion.schema, value);
+        if ('broken' in checked) return unevaluated('contains-json', checked.broken);
+        if (checked.ok) return verdict('contains-json', true, 'output contains JSON matching the schema');
+        last = checked.error;
+      }
+      return verdict('contains-json', false, `no JSON object in the output matches the schema: ${last}`);
+    }
+    case 'levenshtein': {
+      const max = assertion.max ?? 5;
+      const edits = editDistance(output, assertion.value);
+      return verdict('levenshtein', edits <= max, `${edits} edits from ${quote(assertion.value)} (at most ${max})`);
+    }
+    case 'is-xml':
+    case 'contains-xml':
+      return xmlCheck(assertion.type, assertion.elements ?? [], output);
+    case 'valid-tool-calls':
+      return toolCallsCheck(seen, graders.tools ?? []);
+    case 'assert-set': {
+      const inner = await evaluate(assertion.assert, seen, graders, context);
+      const broken = inner.find((result) => result.error);
+      if (broken) return unevaluated('assert-set', `${broken.type}: ${broken.reason}`);
+      const share = weightedScore(assertion.assert, inner);
+      const pass =
+        assertion.threshold === undefined
+          ? inner.every((result, index) => result.pass || assertion.assert[index]?.weight === 0)
+          : share >= assertion.threshold;
+      const failing = inner.filter((result) => !result.pass);
+      return verdict(
+        'assert-set',
+        pass,
+        `${inner.length - failing.length} of ${inner.length} passed${assertion.threshold === undefined ? '' : ` (score ${share.toFixed(2)}, needs ${assertion.threshold})`}${failing.length ? `; ${failing.map((result) => `${result.type}: ${result.reason}`).join('; ')}` : ''}`,
+        share,
+      );
+    }
+    case 'javascript':
+    case 'python':
+      return codeCheck(assertion, seen, graders, context);
     case 'unsupported':
       return unevaluated(
         assertion.original,
@@ -279,17 +520,58 @@ export async function evaluate(
   assertions: Assertion[],
   seen: Observation,
   graders: Graders = { judge: null, embed: null },
+  context: GradingContext = NO_CONTEXT,
 ): Promise<Verdict[]> {
   const verdicts: Verdict[] = [];
   for (const assertion of assertions) {
-    const result = await evaluateOne(assertion, seen, graders);
-    verdicts.push(
+    const result = await evaluateOne(assertion, seen, graders, context);
+    const judged =
       assertion.not && !result.error
         ? { type: `not-${result.type}`, pass: !result.pass, score: 1 - result.score, reason: `inverted: ${result.reason}` }
-        : result,
-    );
+        : result;
+    verdicts.push(assertion.metric ? { ...judged, metric: assertion.metric } : judged);
   }
   return verdicts;
+}
+
+/**
+ * A case's verdicts: its transform (if any) applied to the output first, then every assertion
+ * (its own, then the suite's defaults), and the status they add up to.
+ */
+export async function gradeOutput(
+  testCase: Pick<SuiteCase, 'id' | 'description' | 'vars' | 'threshold' | 'transform'>,
+  assertions: Assertion[],
+  seen: Observation,
+  graders: Graders,
+): Promise<{ verdicts: Verdict[] } & ReturnType<typeof gradeCase>> {
+  const context: GradingContext = {
+    vars: testCase.vars ?? {},
+    test: { id: testCase.id, ...(testCase.description ? { description: testCase.description } : {}) },
+  };
+  let observed = seen;
+  if (testCase.transform && assertions.length > 0) {
+    const transformed = await applyTransform(graders, testCase.transform, seen, context);
+    if ('problem' in transformed) {
+      const verdicts = [unevaluated('transform', transformed.problem)];
+      return { verdicts, ...gradeCase(testCase, assertions, verdicts) };
+    }
+    observed = transformed.seen;
+  }
+  const verdicts = await evaluate(assertions, observed, graders, context);
+  return { verdicts, ...gradeCase(testCase, assertions, verdicts) };
+}
+
+function clipJson(value: unknown): string {
+  const text = JSON.stringify(value) ?? 'undefined';
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+
+/** The weighted mean of verdict scores (weight 1 unless told; weight 0 counts for nothing). */
+function weightedScore(assertions: Assertion[], verdicts: Verdict[]): number {
+  const weights = assertions.map((assertion) => assertion.weight ?? 1);
+  const total = weights.reduce((sum, weight) => sum + weight, 0);
+  if (total === 0) return 1;
+  return verdicts.reduce((sum, result, index) => sum + result.score * (weights[index] ?? 1), 0) / total;
 }
 
 /**
@@ -309,10 +591,7 @@ export function gradeCase(
 
 /** A case passes when every assertion does, or, with a threshold, when the weighted score reaches it. */
 export function casePasses(testCase: Pick<SuiteCase, 'threshold'>, assertions: Assertion[], verdicts: Verdict[]): boolean {
-  if (testCase.threshold === undefined) return verdicts.every((result) => result.pass);
-  const weights = assertions.map((assertion) => assertion.weight ?? 1);
-  const total = weights.reduce((sum, weight) => sum + weight, 0);
-  if (total === 0) return true;
-  const score = verdicts.reduce((sum, result, index) => sum + result.score * (weights[index] ?? 1), 0) / total;
-  return score >= testCase.threshold;
+  // An assertion of weight 0 is reported and never decides, as in promptfoo.
+  if (testCase.threshold === undefined) return verdicts.every((result, index) => result.pass || assertions[index]?.weight === 0);
+  return weightedScore(assertions, verdicts) >= testCase.threshold;
 }

@@ -34,11 +34,23 @@ export function renderTemplate(template: string, vars: Record<string, unknown>, 
   return text;
 }
 
-export type CaseInput = { vars: Record<string, unknown> } | { messages: Array<{ role: 'user' | 'assistant'; content: string }> };
+export type CaseInput = (
+  { vars: Record<string, unknown> } | { messages: Array<{ role: 'user' | 'assistant'; content: string }> }
+) & {
+  /** Text around the last user message (promptfoo's `__prefix` and `__suffix`). */
+  prefix?: string;
+  suffix?: string;
+};
 
-/** What a suite case gives the conversation: its messages, or else its variables. */
-export function caseInput(testCase: Pick<SuiteCase, 'vars' | 'messages'>): CaseInput {
-  return testCase.messages ? { messages: testCase.messages } : { vars: testCase.vars ?? {} };
+/** What a suite case gives the conversation: its messages, or else its variables, and any text around them. */
+export function caseInput(
+  testCase: Pick<SuiteCase, 'vars' | 'messages'> & Partial<Pick<SuiteCase, 'prefix' | 'suffix'>>,
+): CaseInput {
+  const around = {
+    ...(testCase.prefix ? { prefix: testCase.prefix } : {}),
+    ...(testCase.suffix ? { suffix: testCase.suffix } : {}),
+  };
+  return testCase.messages ? { messages: testCase.messages, ...around } : { vars: testCase.vars ?? {}, ...around };
 }
 
 /**
@@ -59,5 +71,9 @@ export function renderConversation(agent: ParsedAgent, input: CaseInput): ChatMe
       'the agent has no user.md and the case gives no messages: add user.md, or give the case messages',
     );
   }
+  const last = messages.findLastIndex((message) => message.role === 'user');
+  const user = messages[last];
+  if (user && (input.prefix || input.suffix))
+    messages[last] = { ...user, content: `${input.prefix ?? ''}${user.content}${input.suffix ?? ''}` };
   return messages;
 }

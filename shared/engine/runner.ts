@@ -1,7 +1,7 @@
 import type { Suite } from '../suite';
 import { secretScrubber } from './secrets';
 import type { ParsedAgent } from '../validate-files';
-import { evaluate, gradeCase, type Graders, type Judge, type Verdict } from './assertions';
+import { gradeOutput, type Graders, type Judge, type Verdict } from './assertions';
 import { callModel, executeCase, rateGate, type ToolTrace } from './execute';
 import { priceOf, type PriceTable } from './prices';
 import { providerFor } from './providers';
@@ -143,6 +143,8 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
     embed: suite.embedding
       ? (await import('./providers/openai')).openAIEmbeddings(platform, suite.embedding, controller.signal)
       : null,
+    code: platform.code ?? null,
+    tools: agent.tools,
   };
   const jobs = suite.cases.flatMap((testCase) => Array.from({ length: settings.repeat }, (_, repeat) => ({ testCase, repeat })));
   input.onStart?.({ total: jobs.length, estimateUsd: estimateCost(agent, suite, settings, prices) });
@@ -163,31 +165,25 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
     let result: CaseResult;
     const started = platform.now();
     try {
-      if (cached && cached.status !== 'errored') {
+      if (cached && (cached.status !== 'errored' || cached.error?.kind === 'assertion')) {
         // The model's answer is reused; the grading is always done again with today's assertions.
         const tokens =
           cached.inputTokens === null || cached.outputTokens === null ? null : cached.inputTokens + cached.outputTokens;
-        const verdicts = await evaluate(
+        const graded = await gradeOutput(
+          testCase,
           assertions,
           { output: cached.output, toolCalls: cached.toolCalls, latencyMs: cached.latencyMs, tokens, costUsd: cached.costUsd },
           graders,
         );
-        result = {
-          ...cached,
-          caseId: testCase.id,
-          repeat,
-          verdicts,
-          ...gradeCase(testCase, assertions, verdicts),
-          costUsd: 0,
-          cached: true,
-        };
+        result = { ...cached, caseId: testCase.id, repeat, ...graded, costUsd: 0, cached: true };
       } else {
         const execution = await executeCase(context, agent, testCase, { prices, liveTools: suite.tools_mode === 'live' });
         const tokens =
           execution.usage.inputTokens === null || execution.usage.outputTokens === null
             ? null
             : execution.usage.inputTokens + execution.usage.outputTokens;
-        const verdicts = await evaluate(
+        const graded = await gradeOutput(
+          testCase,
           assertions,
           {
             output: execution.output,
@@ -201,7 +197,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
         result = {
           caseId: testCase.id,
           repeat,
-          ...gradeCase(testCase, assertions, verdicts),
+          ...graded,
           output: execution.output,
           messages: execution.messages,
           toolCalls: execution.toolCalls,
@@ -210,7 +206,6 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
           outputTokens: execution.usage.outputTokens,
           costUsd: execution.costUsd,
           retries: execution.retries,
-          verdicts,
           cached: false,
         };
       }

@@ -1,3 +1,4 @@
+import type { CodeRunner } from './code';
 import type { AgentConfig, ToolDefinition } from '../agent-files';
 
 /** A message of the conversation a provider is given. */
@@ -85,6 +86,8 @@ export interface Platform {
   fetch: typeof fetch;
   secrets: SecretStore;
   spawn?: SpawnLike;
+  /** Runs a suite's javascript and python outside this process; without it such assertions error. */
+  code?: CodeRunner;
   /** Milliseconds, monotonic. */
   now: () => number;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import type { CodeRunner } from '../engine/code';
+import { nodeCodeRunner } from './code-runner';
 import { performance } from 'node:perf_hooks';
 import { StringDecoder } from 'node:string_decoder';
 import { envSecrets } from '../engine/secrets';
@@ -98,7 +100,11 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** The engine's platform in a Node process: pooled HTTP, real programs, secrets from the given store. */
+/** One set of code workers per process: they start on the first javascript or python assertion. */
+let codeRunner: CodeRunner | null = null;
+
+/** The engine's platform in a Node process: pooled HTTP, real programs, code workers, secrets from the given store. */
 export function nodePlatform(secrets: SecretStore = envSecrets(process.env)): Platform {
-  return { fetch: pooledFetch(), secrets, spawn: nodeSpawn, now: () => performance.now(), sleep };
+  codeRunner ??= nodeCodeRunner();
+  return { fetch: pooledFetch(), secrets, spawn: nodeSpawn, code: codeRunner, now: () => performance.now(), sleep };
 }

@@ -112,8 +112,8 @@ export function createTestingHandlers(ws: Workspace, deps: TestingDeps): Testing
           createdAt,
         })),
       save: ({ agent, yaml, message }) => detailOf(saveSuite(ws, agent, yaml, message)),
-      previewImport: ({ fileName, content, name }) => {
-        const imported = importSuite(fileName, content, name ?? suiteNameFromFile(fileName));
+      previewImport: ({ fileName, content, name, files }) => {
+        const imported = importSuite(fileName, content, name ?? suiteNameFromFile(fileName), files);
         // A name given here wins over one the file carries (a Slipway suite names itself).
         const suite = name ? { ...imported.suite, name } : imported.suite;
         return { name: suite.name, yaml: suiteToYaml(suite), report: imported.report };

@@ -51,7 +51,8 @@ export interface TestsState {
   newSuite: (template: string) => void;
   setText: (text: string) => void;
   save: (message: string) => Promise<boolean>;
-  preview: (fileName: string, content: string, name?: string) => Promise<ImportPreview | null>;
+  /** `files`: those beside a promptfoo config, by path relative to its folder, for its file:// references. */
+  preview: (fileName: string, content: string, name?: string, files?: Record<string, string>) => Promise<ImportPreview | null>;
   openRun: (runId: number) => Promise<void>;
   closeRun: () => void;
   setFilter: (filter: ResultFilter) => void;
@@ -195,8 +196,15 @@ export function createTestsStore({ client, notify, confirmRun }: RunStoreDeps): 
         await loadRunsOf(agent, saved.name);
         return true;
       },
-      preview: (fileName, content, name) =>
-        attempt(() => client.suites.previewImport({ fileName, content, ...(name ? { name } : {}) })),
+      preview: (fileName, content, name, files) =>
+        attempt(() =>
+          client.suites.previewImport({
+            fileName,
+            content,
+            ...(name ? { name } : {}),
+            ...(files && Object.keys(files).length > 0 ? { files } : {}),
+          }),
+        ),
       openRun: (runId) => attempt(() => openRun(runId)).then(() => undefined),
       closeRun: () => set({ run: null, rows: [], detail: null, comparison: null, previous: null }),
       setFilter: (filter) => set({ filter }),
