@@ -92,6 +92,9 @@ describe('slipway dataset and slipway compare', () => {
     );
     expect(same.code).toBe(0);
     expect((JSON.parse(same.stdout) as { regressions: string[] }).regressions).toEqual([]);
+    // With no suite nothing is checked: no pass rate is claimed for either side.
+    const unchecked = await run('compare', 'ticket-triage@production', 'ticket-triage@1.1.0', '--dataset', 'outages');
+    expect(unchecked.stdout).toContain('ticket-triage@1.1.0: pass rates not measured (no case has checks: compare with --suite)');
   });
 
   it('refuses what it cannot compare with one clear line and exit 2', async () => {

@@ -190,10 +190,13 @@ export function describePair(
   baseline: string,
   pair: Omit<PairStats, 'summary'>,
   costBaseline: number | null,
+  checked = true,
 ): string {
   const parts: string[] = [];
   const diff = pair.passRateDiff;
-  if (diff) {
+  // With no assertions anywhere every result is "no checks": a pass rate of 0 against 0 would say nothing true.
+  if (!checked) parts.push(`${candidate}: pass rates not measured (no case has checks: compare with --suite)`);
+  else if (diff) {
     const points = Math.abs(diff.estimate * 100).toFixed(1);
     const ci = `95% CI ${percent(diff.low)}–${percent(diff.high)}`;
     parts.push(
@@ -266,6 +269,7 @@ export function compareVersions(
   const p95 = (values: number[]) => quantile(values, 0.95) ?? 0;
   const bootstrap = { seed: options.seed, ...(options.rounds ? { rounds: options.rounds } : {}) };
 
+  const checked = versions.some((_, index) => all(index).some((result) => result.status !== 'unchecked'));
   const rows: CaseRow[][] = [];
   const raw = versions.slice(1).map((_, offset) => {
     const candidate = offset + 1;
@@ -319,7 +323,13 @@ export function compareVersions(
     withP.significantRegression = (withP.passRateDiff?.estimate ?? 0) < 0 && withP.pAdjusted < 0.05;
     return {
       ...withP,
-      summary: describePair(versions[pair.candidate] ?? '', versions[0] ?? '', withP, versionStats[0]?.costPerRequest ?? null),
+      summary: describePair(
+        versions[pair.candidate] ?? '',
+        versions[0] ?? '',
+        withP,
+        versionStats[0]?.costPerRequest ?? null,
+        checked,
+      ),
     };
   });
   return {

@@ -18,7 +18,7 @@ export interface CodeLimits {
   codeWorkers: number;
 }
 
-export const CODE_LIMITS: CodeLimits = { codeTimeoutMs: 5_000, codeMemoryMiB: 256, codeWorkers: 2 };
+export const CODE_LIMITS: CodeLimits = { codeTimeoutMs: 5_000, codeMemoryMiB: 256, codeWorkers: 1 };
 const MAX_ANSWER_CHARS = 1024 * 1024;
 
 // One line of code is an expression (`output.includes('x')`); more lines, or one starting with
