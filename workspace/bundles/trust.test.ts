@@ -106,6 +106,35 @@ describe('what comes from a bundle is not trusted to run', () => {
     );
   });
 
+  it('holds a suite’s javascript and python from an untrusted bundle to the same rule: code is a program, asked first', async () => {
+    const mock = 'provider: mock\nmodel: m\nmock:\n  rules:\n    - reply: saw it\n';
+    const coded = [
+      'name: smoke',
+      'cases:',
+      '  - id: c1',
+      '    vars: {body: hi}',
+      '    transform: output.trim()',
+      '    assert: [{type: javascript, code: "output.includes(\'saw\')"}, {type: python, code: "\'saw\' in output"}]',
+      '',
+    ].join('\n');
+    const target = workspace();
+    await importBundle(target.ws, await strangersBundle(mock, undefined, coded));
+    expect((await target.client.bundles.runCheck({ agent: 'agent', ref: 'agent@1.0.0', suite: 'smoke' })).needs).toEqual([
+      { kind: 'command', what: "node: the suite's javascript (2 assertions and transforms)", by: "the suite's code" },
+      { kind: 'command', what: "python3: the suite's python (1 assertion or transform)", by: "the suite's code" },
+    ]);
+    await expect(target.client.runs.start({ agent: 'agent', ref: 'agent@1.0.0', suite: 'smoke' })).rejects.toThrow(
+      /would run node: the suite's javascript \(2 assertions and transforms\) \(the suite's code\); run python3: .* allow this run \(--allow-command\)/,
+    );
+    const allowed = await target.client.runs.start({
+      agent: 'agent',
+      ref: 'agent@1.0.0',
+      suite: 'smoke',
+      allow: { command: true },
+    });
+    expect(allowed.status).toBe('running');
+  });
+
   it('counts the tool endpoints of an untrusted version when the workspace’s own suite calls tools live', async () => {
     const mock = 'provider: mock\nmodel: m\nmock:\n  rules:\n    - reply: saw it\n';
     const tools = JSON.stringify([
