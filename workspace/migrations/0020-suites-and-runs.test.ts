@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempWorkspace, type TestWorkspace } from '../../test-support/workspace';
-import { finishRun, recordResult, startRun } from '../testing/runs';
+import { finishRun, recordResult } from '../testing/runs';
+import { caseResult, startDraftRun } from '../../test-support/results';
 import { saveSuite } from '../testing/suites';
 
 let t: TestWorkspace;
@@ -13,30 +14,8 @@ describe('migration 0020-suites-and-runs', () => {
     t = tempWorkspace();
     await t.client.agents.create({ name: 'triage' });
     const revision = saveSuite(t.ws, 'triage', SUITE, 'first');
-    const runId = startRun(t.ws, {
-      agentId: 1,
-      versionId: null,
-      versionLabel: 'triage@draft',
-      versionHash: 'h',
-      suiteRevisionId: revision.id,
-      settings: {},
-    });
-    recordResult(t.ws, runId, {
-      caseId: 'one',
-      repeat: 0,
-      status: 'passed',
-      output: 'x',
-      messages: [],
-      toolCalls: [],
-      latencyMs: 1,
-      inputTokens: 1,
-      outputTokens: 1,
-      costUsd: 0,
-      retries: 0,
-      error: null,
-      verdicts: [],
-      cached: false,
-    });
+    const runId = startDraftRun(t.ws, revision.id);
+    recordResult(t.ws, runId, caseResult('one', 'passed'));
     finishRun(t.ws, runId, {
       status: 'finished',
       total: 1,

@@ -1,44 +1,22 @@
 import { hostname } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempWorkspace, type TestWorkspace } from '../../test-support/workspace';
-import { endOrphanedRuns, getRunSummary, recordResult, startRun } from '../testing/runs';
+import { endOrphanedRuns, getRunSummary, recordResult } from '../testing/runs';
 import { saveSuite } from '../testing/suites';
 import type { CaseResult } from '../../shared/engine/runner';
+import { caseResult, startDraftRun } from '../../test-support/results';
 
 let t: TestWorkspace;
 afterEach(() => t.cleanup());
 
-const result = (caseId: string, status: CaseResult['status']): CaseResult => ({
-  caseId,
-  repeat: 0,
-  status,
-  output: 'x',
-  messages: [],
-  toolCalls: [],
-  latencyMs: 1,
-  inputTokens: 1,
-  outputTokens: 1,
-  costUsd: 0.5,
-  retries: 0,
-  error: null,
-  verdicts: [],
-  cached: false,
-});
+const result = (caseId: string, status: CaseResult['status']) => caseResult(caseId, status, { costUsd: 0.5 });
 
 describe('migration 0030-run-owner', () => {
   it('ends as interrupted the runs whose process on this machine is gone, keeping their results', async () => {
     t = tempWorkspace();
     await t.client.agents.create({ name: 'triage' });
     const revision = saveSuite(t.ws, 'triage', 'name: basics\ncases:\n  - id: one\n    vars: { q: x }\n', 'first');
-    const newRun = () =>
-      startRun(t.ws, {
-        agentId: 1,
-        versionId: null,
-        versionLabel: 'triage@draft',
-        versionHash: 'h',
-        suiteRevisionId: revision.id,
-        settings: {},
-      });
+    const newRun = () => startDraftRun(t.ws, revision.id);
     const crashed = newRun();
     recordResult(t.ws, crashed, result('one', 'passed'));
     recordResult(t.ws, crashed, result('two', 'failed'));

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test-support/workspace';
 import { migrationsDir } from '../paths';
 import { connect } from '../connect';
-import { getRunSummary, recordResult, resultRows, runResults, startRun } from '../testing/runs';
+import { getRunSummary, recordResult, resultRows, runResults } from '../testing/runs';
+import { caseResult, startDraftRun } from '../../test-support/results';
 import { saveSuite } from '../testing/suites';
 import { openWorkspace, type Workspace } from '../workspace';
 
@@ -17,23 +18,6 @@ function open(dir: string, migrations: string): Workspace {
   return ws;
 }
 
-const result = (caseId: string, status: 'passed' | 'failed' | 'unchecked') => ({
-  caseId,
-  repeat: 0,
-  status,
-  output: caseId,
-  messages: [],
-  toolCalls: [],
-  latencyMs: 1,
-  inputTokens: 1,
-  outputTokens: 1,
-  costUsd: 0,
-  retries: 0,
-  error: null,
-  verdicts: [],
-  cached: false,
-});
-
 describe('migration 0100-unchecked-results', () => {
   it('keeps every stored result in its order, still immutable, and lets a result be unchecked from then on', async () => {
     const { dir, cleanup } = tempDir();
@@ -45,17 +29,9 @@ describe('migration 0100-unchecked-results', () => {
     const old = open(join(dir, 'ws'), before);
     await connect(old).client.agents.create({ name: 'triage' });
     const revision = saveSuite(old, 'triage', 'name: basics\ncases:\n  - id: one\n    vars: { q: x }\n', 'first');
-    const run = {
-      agentId: 1,
-      versionId: null,
-      versionLabel: 'triage@draft',
-      versionHash: 'h',
-      suiteRevisionId: revision.id,
-      settings: {},
-    };
-    const runId = startRun(old, run);
-    for (const caseId of ['c', 'a', 'b']) recordResult(old, runId, result(caseId, caseId === 'a' ? 'failed' : 'passed'));
-    expect(() => recordResult(old, runId, result('d', 'unchecked'))).toThrow(/CHECK constraint/);
+    const runId = startDraftRun(old, revision.id);
+    for (const caseId of ['c', 'a', 'b']) recordResult(old, runId, caseResult(caseId, caseId === 'a' ? 'failed' : 'passed'));
+    expect(() => recordResult(old, runId, caseResult('d', 'unchecked'))).toThrow(/CHECK constraint/);
     old.close();
     cleanups.shift();
 
@@ -66,7 +42,7 @@ describe('migration 0100-unchecked-results', () => {
       ['b', 'passed'],
     ]);
     expect(getRunSummary(ws, runId)).toMatchObject({ unchecked: null, unevaluated: null });
-    recordResult(ws, runId, result('d', 'unchecked'));
+    recordResult(ws, runId, caseResult('d', 'unchecked'));
     expect(resultRows(ws, runId).at(-1)).toMatchObject({
       caseId: 'd',
       status: 'unchecked',
