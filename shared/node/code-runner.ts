@@ -134,6 +134,8 @@ class Worker {
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => this.read(chunk));
     child.stderr.resume();
+    // A worker that died (or never started) fails its call through 'exit' or 'error'; a write to its closed stdin must not crash Slipway.
+    child.stdin.on('error', () => undefined);
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (this.child !== child) return;
       this.child = null;
