@@ -18,6 +18,19 @@ const score = z.number().min(0).max(1);
 /** JSON a value may be compared with: an object or a list (text is compared as text). */
 const jsonValue = z.union([z.record(z.string(), z.unknown()), z.array(z.unknown()), z.boolean(), z.number(), z.null()]);
 
+export const ARGUMENT_MATCHES = ['subset', 'exact', 'regex'] as const;
+export const SEQUENCE_MODES = ['strict', 'unordered', 'subset', 'superset'] as const;
+
+/** Why a pattern is not a regular expression, or null. */
+function patternProblem(pattern: string): string | null {
+  try {
+    new RegExp(pattern);
+    return null;
+  } catch (error) {
+    return `/${pattern}/ is not a valid regular expression: ${(error as Error).message}`;
+  }
+}
+
 const LEAVES = [
   z.strictObject({ type: z.literal('equals'), value: text, ...common }),
   z.strictObject({ type: z.literal('contains'), value: text, ...common }),
@@ -41,13 +54,59 @@ const LEAVES = [
   z.strictObject({ type: z.literal('latency'), max_ms: z.number().positive(), ...common }),
   z.strictObject({ type: z.literal('tokens'), max: z.int().positive(), ...common }),
   z.strictObject({ type: z.literal('cost'), max_usd: z.number().nonnegative(), ...common }),
+  z
+    .strictObject({
+      type: z.literal('tool-called'),
+      name: z.string().min(1),
+      args: z.record(z.string(), z.unknown()).optional(),
+      /** How `args` is matched: `subset` (default: these keys, deeply equal), `exact` (these keys and no others), `regex` (each value a pattern over the argument as text). */
+      match: z.enum(ARGUMENT_MATCHES).optional(),
+      /** A JSON schema the call's arguments must match (with `args`, both must hold). */
+      schema: z.record(z.string(), z.unknown()).optional(),
+      ...common,
+    })
+    .superRefine((assertion, ctx) => {
+      if (assertion.match && !assertion.args)
+        ctx.addIssue({ code: 'custom', path: ['match'], message: `match: ${assertion.match} needs args to match` });
+      if (assertion.match !== 'regex') return;
+      for (const [key, pattern] of Object.entries(assertion.args ?? {})) {
+        const problem = typeof pattern === 'string' ? patternProblem(pattern) : 'with match: regex each argument is a pattern (text)';
+        if (problem) ctx.addIssue({ code: 'custom', path: ['args', key], message: problem });
+      }
+    }),
+  /** No tool was called at all, or none of `names`. */
+  z.strictObject({ type: z.literal('no-tool-called'), names: z.array(z.string().min(1)).min(1).optional(), ...common }),
   z.strictObject({
-    type: z.literal('tool-called'),
-    name: z.string().min(1),
-    args: z.record(z.string(), z.unknown()).optional(),
+    type: z.literal('tool-sequence'),
+    names: z.array(z.string().min(1)).min(1),
+    /**
+     * `strict` (default): exactly these calls in this order. `unordered`: the same calls, each as
+     * many times, in any order. `subset`: every call is one of these (each at most as many times),
+     * none other. `superset`: each of these was called (as many times), others may be too.
+     */
+    mode: z.enum(SEQUENCE_MODES).optional(),
     ...common,
   }),
-  z.strictObject({ type: z.literal('tool-sequence'), names: z.array(z.string().min(1)).min(1), ...common }),
+  /** Bounds on the agent's steps: model turns (calls of the model) and tool calls, over the case or the turn. */
+  z
+    .strictObject({
+      type: z.literal('step-count'),
+      min_turns: z.int().nonnegative().optional(),
+      max_turns: z.int().nonnegative().optional(),
+      min_tool_calls: z.int().nonnegative().optional(),
+      max_tool_calls: z.int().nonnegative().optional(),
+      ...common,
+    })
+    .refine(
+      (value) =>
+        value.min_turns !== undefined ||
+        value.max_turns !== undefined ||
+        value.min_tool_calls !== undefined ||
+        value.max_tool_calls !== undefined,
+      { message: 'step-count needs a bound: min_turns, max_turns, min_tool_calls or max_tool_calls' },
+    ),
+  /** A simulated conversation ended because its goal was reached (not given up, not out of turns). */
+  z.strictObject({ type: z.literal('goal-reached'), ...common }),
   /** promptfoo's equals with a JSON value: the output parsed as JSON and compared deeply. */
   z.strictObject({ type: z.literal('equals-json'), value: jsonValue, ...common }),
   z.strictObject({ type: z.literal('contains-any'), values: z.array(text), ...common }),
@@ -111,6 +170,43 @@ export const StubbedTool = z.strictObject({
   result: z.unknown(),
 });
 
+/** One scripted turn of a conversation: what the user says, the tool results it may need, and what its answer must hold. */
+export const ConversationTurn = z.strictObject({
+  /** The user's message ({{variables}} are filled from the case's vars). */
+  user: z.string().min(1),
+  /** Tool results for this turn's calls, looked up before the case's own. */
+  tools: z.array(StubbedTool).default([]),
+  /** Judged on this turn: its reply, its tool calls, its steps. */
+  assert: z.array(Assertion).default([]),
+});
+export type ConversationTurn = z.infer<typeof ConversationTurn>;
+
+/** The most turns a conversation (scripted or simulated) may have. */
+export const MAX_CONVERSATION_TURNS = 50;
+
+/** A simulated user: the suite's `simulator` model plays this persona, with a goal, for up to max_turns. */
+export const SimulatedUser = z.strictObject({
+  /** Who the user is and how they speak. */
+  persona: z.string().min(1),
+  /** What the user wants, as the simulator is told it. */
+  goal: z.string().min(1),
+  /** The conversation ends once every one of these passes on the agent's latest reply (and its steps so far). */
+  goal_check: z.array(Assertion).min(1, 'a simulated user needs a goal_check: the assertions that say the goal was reached'),
+  /** The agent gave up when every one of these passes on its latest reply. */
+  give_up: z.array(Assertion).optional(),
+  /** The user's opening message; without it the simulator writes one. */
+  first_message: z.string().min(1).optional(),
+  max_turns: z.int().min(1).max(MAX_CONVERSATION_TURNS).default(6),
+});
+export type SimulatedUser = z.infer<typeof SimulatedUser>;
+
+/** Assertions on a measure of the whole case: they cannot judge one turn. */
+const WHOLE_CASE_ONLY = new Set(['latency', 'tokens', 'cost', 'goal-reached']);
+
+function flat(assertions: readonly Assertion[]): LeafAssertion[] {
+  return assertions.flatMap((assertion) => (assertion.type === 'assert-set' ? assertion.assert : [assertion]));
+}
+
 export const SuiteCase = z
   .strictObject({
     id: z
@@ -136,8 +232,32 @@ export const SuiteCase = z
     suffix: z.string().optional(),
     /** Labels of the case that are not variables (promptfoo's `__metadata:*` columns). */
     metadata: z.record(z.string(), z.string()).optional(),
+    /** A scripted conversation: each turn's user message, tool results and assertions, in order. */
+    turns: z.array(ConversationTurn).min(1).max(MAX_CONVERSATION_TURNS).optional(),
+    /** A conversation with a simulated user (the suite's `simulator` plays it). */
+    simulate: SimulatedUser.optional(),
   })
-  .refine((value) => !(value.vars && value.messages), { message: 'a case gives vars or messages, not both' });
+  .superRefine((value, ctx) => {
+    const problem = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (value.vars && value.messages) problem([], 'a case gives vars or messages, not both');
+    const conversation = value.turns ? 'turns' : value.simulate ? 'simulate' : null;
+    if (value.turns && value.simulate) problem(['simulate'], 'a case gives turns (a script) or simulate (a simulated user), not both');
+    if (conversation && value.messages)
+      problem(['messages'], `a case with ${conversation} gives no messages: its conversation is the ${conversation === 'turns' ? 'script' : 'simulated user'}'s`);
+    if (conversation && (value.prefix !== undefined || value.suffix !== undefined))
+      problem([value.prefix !== undefined ? 'prefix' : 'suffix'], `prefix and suffix wrap a single message, not a conversation (${conversation})`);
+    value.turns?.forEach((turn, index) =>
+      flat(turn.assert).forEach((assertion, at) => {
+        if (WHOLE_CASE_ONLY.has(assertion.type))
+          problem(['turns', index, 'assert', at], `${assertion.type} measures the whole conversation: put it in the case's assert, not a turn's`);
+      }),
+    );
+    if (!value.simulate)
+      flat(value.assert).forEach((assertion, at) => {
+        if (assertion.type === 'goal-reached')
+          problem(['assert', at], 'goal-reached judges a simulated conversation: give the case simulate, or remove it');
+      });
+  });
 export type SuiteCase = z.infer<typeof SuiteCase>;
 
 export const JudgeConfig = z.strictObject({
@@ -164,6 +284,8 @@ export const Suite = z
     defaults: z.strictObject({ assert: z.array(Assertion).default([]) }).default({ assert: [] }),
     /** The model that grades rubric assertions. */
     judge: JudgeConfig.optional(),
+    /** The model that plays the simulated users of cases with `simulate`. */
+    simulator: JudgeConfig.optional(),
     /** Embeddings for `similar`; without them a local word metric is used. */
     embedding: EmbeddingConfig.optional(),
     /** `stub` (default): tools answer from the case. `live`: tools with an endpoint are really called. */
@@ -176,6 +298,12 @@ export const Suite = z
       if (seen.has(testCase.id))
         ctx.addIssue({ code: 'custom', path: ['cases', index, 'id'], message: `case id "${testCase.id}" appears twice` });
       seen.add(testCase.id);
+      if (testCase.simulate && !suite.simulator)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['cases', index, 'simulate'],
+          message: 'a simulated user needs the suite\'s simulator: add simulator: { provider, model } to the suite',
+        });
     });
   });
 export type Suite = z.infer<typeof Suite>;

@@ -82,13 +82,13 @@ describe('assertions', () => {
     ).toMatchObject({ pass: true });
     expect(
       await check({ type: 'tool-called', name: 'lookup', args: { id: 'o-2' } }, seen('', { toolCalls: calls })),
-    ).toMatchObject({ pass: false, reason: expect.stringContaining('but with') });
+    ).toMatchObject({ pass: false, reason: expect.stringContaining('1. lookup({"id":"o-1","verbose":true}): id is "o-1", expected "o-2"') });
     expect(await check({ type: 'tool-sequence', names: ['lookup', 'refund'] }, seen('', { toolCalls: calls }))).toMatchObject({
       pass: true,
     });
     expect(await check({ type: 'tool-sequence', names: ['refund'] }, seen('', { toolCalls: calls }))).toMatchObject({
       pass: false,
-      reason: 'expected refund, called lookup → refund',
+      reason: 'expected refund in this order; the agent called:\n1. lookup ✗ expected refund\n2. refund ✗ not expected',
     });
   });
 

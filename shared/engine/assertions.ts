@@ -6,6 +6,7 @@ import type { Assertion, LeafAssertion, SuiteCase } from '../suite';
 import { CodeError, readCodeAnswer, type CodeInput, type CodeRunner } from './code';
 import type { ToolTrace } from './execute';
 import { editDistance, jsonObjectsIn, missingElements, readXml } from './structured';
+import { callsOnly, noToolCalled, stepCount, toolCalled, toolSequence, type Trajectory, type TrajectoryJudgement } from './trajectory';
 
 export interface Verdict {
   type: string;
@@ -17,7 +18,14 @@ export interface Verdict {
   metric?: string;
   /** The assertion could not be evaluated (an unsupported type, a broken pattern, no judge): never a pass, not even inverted. */
   error?: true;
+  /** The conversation's messages (indices) a trajectory assertion looked at; an assertion without them looked at the reply. */
+  steps?: number[];
+  /** The turn of a conversation it judged (1-based); none when it judged the whole case. */
+  turn?: number;
 }
+
+/** How a simulated conversation ended. */
+export type ConversationEnd = 'goal' | 'gave-up' | 'max-turns';
 
 export interface Observation {
   output: string;
@@ -25,6 +33,12 @@ export interface Observation {
   latencyMs: number;
   tokens: number | null;
   costUsd: number | null;
+  /** What the agent did step by step; without it, only `toolCalls` are known. */
+  trajectory?: Trajectory;
+  /** How a simulated conversation ended, for goal-reached. */
+  ended?: ConversationEnd;
+  /** A scripted conversation: what each turn's assertions see (its reply, its calls, its steps). */
+  turns?: Observation[];
 }
 
 /** Grades an output against a rubric with a judge model: { score 0..1, pass?, reason }. */
@@ -96,12 +110,17 @@ export function similarity(a: string, b: string): number {
   return denominator === 0 ? (a.trim() === b.trim() ? 1 : 0) : dot / denominator;
 }
 
-function includesArgs(actual: Record<string, unknown>, expected: Record<string, unknown>): boolean {
-  return Object.entries(expected).every(([key, value]) => deepEqual(actual[key], value));
-}
-
 function verdict(type: string, pass: boolean, reason: string, score = pass ? 1 : 0): Verdict {
   return { type, pass, score, reason };
+}
+
+function trajectoryIn(seen: Observation): Trajectory {
+  return seen.trajectory ?? callsOnly(seen.toolCalls);
+}
+
+function judged(type: string, judgement: TrajectoryJudgement): Verdict {
+  const result = judgement.error ? unevaluated(type, judgement.reason) : verdict(type, judgement.pass, judgement.reason);
+  return judgement.steps.length ? { ...result, steps: judgement.steps } : result;
 }
 
 /** An assertion that could not be evaluated: it fails, and `not` does not turn it into a pass. */
@@ -414,37 +433,19 @@ async function evaluateOne(
         seen.costUsd <= assertion.max_usd,
         `$${seen.costUsd.toFixed(6)} against a bound of $${assertion.max_usd}`,
       );
-    case 'tool-called': {
-      const calls = seen.toolCalls.filter((call) => call.name === assertion.name);
-      const match = calls.find((call) => includesArgs(call.arguments, assertion.args ?? {}));
-      if (match)
-        return verdict(
-          'tool-called',
-          true,
-          `called ${assertion.name}${assertion.args ? ` with ${JSON.stringify(assertion.args)}` : ''}`,
-        );
-      if (calls.length > 0)
-        return verdict(
-          'tool-called',
-          false,
-          `called ${assertion.name}, but with ${calls.map((call) => JSON.stringify(call.arguments)).join(', ')}, not ${JSON.stringify(assertion.args)}`,
-        );
-      return verdict(
-        'tool-called',
-        false,
-        `never called ${assertion.name}${seen.toolCalls.length > 0 ? ` (called: ${seen.toolCalls.map((call) => call.name).join(', ')})` : ''}`,
-      );
-    }
-    case 'tool-sequence': {
-      const names = seen.toolCalls.map((call) => call.name);
-      const pass = deepEqual(names, assertion.names);
-      return verdict(
-        'tool-sequence',
-        pass,
-        pass
-          ? `called ${names.join(' → ')}`
-          : `expected ${assertion.names.join(' → ')}, called ${names.join(' → ') || 'no tool'}`,
-      );
+    case 'tool-called':
+      return judged('tool-called', await toolCalled(assertion, trajectoryIn(seen), matchesSchema));
+    case 'no-tool-called':
+      return judged('no-tool-called', noToolCalled(assertion, trajectoryIn(seen)));
+    case 'tool-sequence':
+      return judged('tool-sequence', toolSequence(assertion, trajectoryIn(seen)));
+    case 'step-count':
+      return judged('step-count', stepCount(assertion, trajectoryIn(seen)));
+    case 'goal-reached': {
+      if (seen.ended === undefined)
+        return unevaluated('goal-reached', 'goal-reached judges a simulated conversation: give the case `simulate`');
+      const how = { goal: 'the goal was reached', 'gave-up': 'the agent gave up', 'max-turns': 'the turns ran out before the goal' }[seen.ended];
+      return verdict('goal-reached', seen.ended === 'goal', how);
     }
     case 'equals-json': {
       const parsed = parseJson(output);
@@ -527,7 +528,7 @@ export async function evaluate(
     const result = await evaluateOne(assertion, seen, graders, context);
     const judged =
       assertion.not && !result.error
-        ? { type: `not-${result.type}`, pass: !result.pass, score: 1 - result.score, reason: `inverted: ${result.reason}` }
+        ? { ...result, type: `not-${result.type}`, pass: !result.pass, score: 1 - result.score, reason: `inverted: ${result.reason}` }
         : result;
     verdicts.push(assertion.metric ? { ...judged, metric: assertion.metric } : judged);
   }
@@ -536,10 +537,11 @@ export async function evaluate(
 
 /**
  * A case's verdicts: its transform (if any) applied to the output first, then every assertion
- * (its own, then the suite's defaults), and the status they add up to.
+ * (each scripted turn's on that turn, then the case's own and the suite's defaults on the whole
+ * case), and the status they add up to.
  */
 export async function gradeOutput(
-  testCase: Pick<SuiteCase, 'id' | 'description' | 'vars' | 'threshold' | 'transform'>,
+  testCase: Pick<SuiteCase, 'id' | 'description' | 'vars' | 'threshold' | 'transform' | 'turns'>,
   assertions: Assertion[],
   seen: Observation,
   graders: Graders,
@@ -548,17 +550,27 @@ export async function gradeOutput(
     vars: testCase.vars ?? {},
     test: { id: testCase.id, ...(testCase.description ? { description: testCase.description } : {}) },
   };
-  let observed = seen;
-  if (testCase.transform && assertions.length > 0) {
-    const transformed = await applyTransform(graders, testCase.transform, seen, context);
-    if ('problem' in transformed) {
-      const verdicts = [unevaluated('transform', transformed.problem)];
-      return { verdicts, ...gradeCase(testCase, assertions, verdicts) };
-    }
-    observed = transformed.seen;
+  const turns = testCase.turns ?? [];
+  const all = [...turns.flatMap((turn) => turn.assert), ...assertions];
+  const prepared = async (observed: Observation): Promise<Observation | Verdict> => {
+    if (!testCase.transform) return observed;
+    const transformed = await applyTransform(graders, testCase.transform, observed, context);
+    return 'problem' in transformed ? unevaluated('transform', transformed.problem) : transformed.seen;
+  };
+  const verdicts: Verdict[] = [];
+  for (const [index, turn] of turns.entries()) {
+    if (turn.assert.length === 0) continue;
+    const number = index + 1;
+    const observed = seen.turns?.[index];
+    const ready = observed ? await prepared(observed) : unevaluated('turn', `turn ${number} did not take place`);
+    const judged = 'pass' in ready ? [ready] : await evaluate(turn.assert, ready, graders, context);
+    verdicts.push(...judged.map((result) => ({ ...result, reason: `turn ${number}: ${result.reason}`, turn: number })));
   }
-  const verdicts = await evaluate(assertions, observed, graders, context);
-  return { verdicts, ...gradeCase(testCase, assertions, verdicts) };
+  if (assertions.length > 0) {
+    const ready = await prepared(seen);
+    verdicts.push(...('pass' in ready ? [ready] : await evaluate(assertions, ready, graders, context)));
+  }
+  return { verdicts, ...gradeCase(testCase, all, verdicts) };
 }
 
 function clipJson(value: unknown): string {

@@ -2,10 +2,12 @@ import deepEqual from 'fast-deep-equal';
 import { clip } from '../issues';
 import { modelJson } from './providers/answer';
 import type { AgentConfig, ToolDefinition } from '../agent-files';
-import type { SuiteCase } from '../suite';
+import type { Assertion, SimulatedUser, SuiteCase } from '../suite';
 import type { ParsedAgent } from '../validate-files';
 import { costOf, type PriceTable } from './prices';
-import { caseInput, renderConversation } from './render';
+import { caseInput, renderConversation, renderPrelude, renderTemplate } from './render';
+import type { ConversationEnd, Observation } from './assertions';
+import { ownStart, trajectoryOf } from './trajectory';
 import { EngineError, type ChatMessage, type ModelTurn, type Platform, type Provider, type ToolCall, type Usage } from './types';
 
 export interface ToolTrace {
@@ -13,6 +15,12 @@ export interface ToolTrace {
   arguments: Record<string, unknown>;
   result: unknown;
   error?: string;
+}
+
+/** Where each turn of a conversation began (the index of its user message), and how a simulated one ended. */
+export interface ConversationRecord {
+  turns: number[];
+  ended?: ConversationEnd;
 }
 
 export interface Execution {
@@ -23,6 +31,8 @@ export interface Execution {
   costUsd: number | null;
   latencyMs: number;
   retries: number;
+  /** A conversation case's turns; a single-turn case has none. */
+  conversation?: ConversationRecord;
 }
 
 /** Waits out rate limits shared by every call to one provider endpoint. */
@@ -136,7 +146,7 @@ export async function callModel(
 
 async function runTool(
   context: CallContext,
-  testCase: SuiteCase,
+  testCase: Pick<SuiteCase, 'id' | 'tools'>,
   tool: ToolDefinition | undefined,
   name: string,
   args: Record<string, unknown>,
@@ -236,13 +246,29 @@ export async function runConversation(
   throw new EngineError('tool', `the model kept calling tools: stopped after ${maxSteps} steps (max_steps)`);
 }
 
+/** How a conversation case is carried on: its simulated user's next message, and whether assertions hold on what the agent did so far. */
+export interface ConversationDriver {
+  /** The simulated user's next message, given the conversation so far (null when the suite has no simulator). */
+  simulator: ((user: SimulatedUser, conversation: ChatMessage[]) => Promise<string>) | null;
+  /** Whether every assertion passes on the observation; one that cannot be evaluated throws. */
+  holds: (assertions: Assertion[], seen: Observation) => Promise<boolean>;
+}
+
+export interface CaseOptions {
+  prices: PriceTable;
+  liveTools: boolean;
+  /** Needed by cases with turns or simulate. */
+  driver?: ConversationDriver;
+}
+
 /** Runs one case once: render, then the tool loop with the case's tool stubs (or the tools' endpoints, live). */
 export async function executeCase(
   context: CallContext,
   agent: ParsedAgent,
   testCase: SuiteCase,
-  options: { prices: PriceTable; liveTools: boolean },
+  options: CaseOptions,
 ): Promise<Execution> {
+  if (testCase.turns || testCase.simulate) return executeConversation(context, agent, testCase, options);
   return runConversation(
     context,
     agent,
@@ -251,4 +277,123 @@ export async function executeCase(
     (call, tool) => runTool(context, testCase, tool, call.name, call.arguments, options.liveTools),
     options.prices,
   );
+}
+
+/**
+ * A conversation case: each user turn (scripted, or written by the simulated user) goes through
+ * the tool loop on one growing conversation. A simulated one ends when its goal check holds, the
+ * agent gives up, or max_turns is reached. Latency is the agent's own time, summed over turns.
+ */
+async function executeConversation(
+  context: CallContext,
+  agent: ParsedAgent,
+  testCase: SuiteCase,
+  options: CaseOptions,
+): Promise<Execution> {
+  const vars = testCase.vars ?? {};
+  const messages = renderPrelude(agent, vars);
+  const opened = messages.length;
+  const turns: number[] = [];
+  const toolCalls: ToolTrace[] = [];
+  const usage: Usage = { inputTokens: 0, outputTokens: 0 };
+  let latencyMs = 0;
+  let retries = 0;
+  let output = '';
+  const take = async (text: string, tools: SuiteCase['tools']) => {
+    turns.push(messages.length);
+    messages.push({ role: 'user', content: text });
+    const stubs = { id: testCase.id, tools: [...tools, ...testCase.tools] };
+    const execution = await runConversation(
+      context,
+      agent,
+      messages,
+      vars,
+      (call, tool) => runTool(context, stubs, tool, call.name, call.arguments, options.liveTools),
+      options.prices,
+    );
+    output = execution.output;
+    toolCalls.push(...execution.toolCalls);
+    latencyMs += execution.latencyMs;
+    retries += execution.retries;
+    usage.inputTokens = sum(usage.inputTokens, execution.usage.inputTokens);
+    usage.outputTokens = sum(usage.outputTokens, execution.usage.outputTokens);
+  };
+  const done = (ended?: ConversationEnd): Execution => ({
+    output,
+    messages,
+    toolCalls,
+    usage,
+    costUsd: costOf(options.prices, agent.config, usage),
+    latencyMs,
+    retries,
+    conversation: { turns, ...(ended ? { ended } : {}) },
+  });
+  if (testCase.turns) {
+    for (const [index, turn] of testCase.turns.entries())
+      await take(renderTemplate(turn.user, vars, `case ${testCase.id} turn ${index + 1}`), turn.tools);
+    return done();
+  }
+  const user = testCase.simulate;
+  const driver = options.driver;
+  if (!user) return done();
+  if (!driver?.simulator)
+    throw new EngineError('config', `case ${testCase.id} has a simulated user, but the suite has no simulator: add simulator: { provider, model }`);
+  const simulator = driver.simulator;
+  const nextMessage = async () => {
+    const text = (await simulator(user, messages.slice(opened))).trim();
+    if (!text) throw new EngineError('malformed', 'the simulated user wrote an empty message');
+    return text;
+  };
+  let message = user.first_message ?? (await nextMessage());
+  for (let turn = 1; ; turn += 1) {
+    await take(message, []);
+    const sofar = done();
+    const seen = observationOf({ ...sofar, tokens: tokensOf(sofar.usage) });
+    if (await driver.holds(user.goal_check, seen)) return done('goal');
+    if (user.give_up && (await driver.holds(user.give_up, seen))) return done('gave-up');
+    if (turn >= user.max_turns) return done('max-turns');
+    message = await nextMessage();
+  }
+}
+
+/** Input and output tokens together, or null when either is unknown. */
+export function tokensOf(usage: Usage): number | null {
+  return sum(usage.inputTokens, usage.outputTokens);
+}
+
+function sum(total: number | null, more: number | null): number | null {
+  return total === null || more === null ? null : total + more;
+}
+
+/** What assertions see of an execution: its answer, its measures, and its trajectory (per turn too, for a conversation). */
+export function observationOf(execution: Pick<Execution, 'output' | 'messages' | 'toolCalls' | 'latencyMs' | 'costUsd' | 'conversation'> & {
+  tokens: number | null;
+}): Observation {
+  const { messages, conversation } = execution;
+  const starts = conversation?.turns ?? [];
+  // Stored results from before trajectories have no messages to read: only their calls are known.
+  const whole = messages.length ? trajectoryOf(messages, starts[0] ?? ownStart(messages)) : undefined;
+  const seen: Observation = {
+    output: execution.output,
+    toolCalls: execution.toolCalls,
+    latencyMs: execution.latencyMs,
+    tokens: execution.tokens,
+    costUsd: execution.costUsd,
+    ...(whole ? { trajectory: whole } : {}),
+    ...(conversation?.ended ? { ended: conversation.ended } : {}),
+  };
+  if (!conversation) return seen;
+  const turns = starts.map((start, index) => {
+    const trajectory = trajectoryOf(messages, start + 1, starts[index + 1] ?? messages.length);
+    const reply = trajectory.reply === null ? '' : (messages[trajectory.reply]?.content ?? '');
+    return {
+      output: reply,
+      toolCalls: trajectory.calls.map(({ name, arguments: args, result }) => ({ name, arguments: args, result })),
+      latencyMs: 0,
+      tokens: null,
+      costUsd: null,
+      trajectory,
+    };
+  });
+  return { ...seen, turns };
 }

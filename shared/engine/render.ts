@@ -53,14 +53,20 @@ export function caseInput(
   return testCase.messages ? { messages: testCase.messages, ...around } : { vars: testCase.vars ?? {}, ...around };
 }
 
+/** What every conversation of the agent opens with: prompt.md as the system message, then examples.yaml's turns. */
+export function renderPrelude(agent: ParsedAgent, vars: Record<string, unknown>): ChatMessage[] {
+  const messages: ChatMessage[] = [{ role: 'system', content: renderTemplate(agent.prompt, vars, 'prompt.md') }];
+  for (const example of agent.examples ?? []) messages.push({ role: example.role, content: example.content });
+  return messages;
+}
+
 /**
  * The conversation for one case: prompt.md as the system message, examples.yaml as few-shot
  * turns, then user.md rendered with the case's variables (or the case's own messages).
  */
 export function renderConversation(agent: ParsedAgent, input: CaseInput): ChatMessage[] {
   const vars = 'vars' in input ? input.vars : {};
-  const messages: ChatMessage[] = [{ role: 'system', content: renderTemplate(agent.prompt, vars, 'prompt.md') }];
-  for (const example of agent.examples ?? []) messages.push({ role: example.role, content: example.content });
+  const messages = renderPrelude(agent, vars);
   if ('messages' in input) {
     for (const message of input.messages) messages.push({ role: message.role, content: message.content });
   } else if (agent.user !== null) {

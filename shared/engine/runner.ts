@@ -1,8 +1,18 @@
 import type { Suite } from '../suite';
 import { secretScrubber } from './secrets';
 import type { ParsedAgent } from '../validate-files';
-import { gradeOutput, type Graders, type Judge, type Verdict } from './assertions';
-import { callModel, executeCase, rateGate, type ToolTrace } from './execute';
+import { evaluate, gradeOutput, type Graders, type Judge, type Verdict } from './assertions';
+import { simulatorFor } from './simulated-user';
+import { suiteModel } from './suite-model';
+import {
+  executeCase,
+  observationOf,
+  rateGate,
+  tokensOf,
+  type ConversationDriver,
+  type ConversationRecord,
+  type ToolTrace,
+} from './execute';
 import { priceOf, type PriceTable } from './prices';
 import { providerFor } from './providers';
 import { EngineError, type ChatMessage, type FailureKind, type Platform } from './types';
@@ -25,6 +35,8 @@ export interface CaseResult {
   error: { kind: FailureKind; message: string } | null;
   verdicts: Verdict[];
   cached: boolean;
+  /** A conversation case: where each turn began in `messages`, and how a simulated one ended. */
+  conversation?: ConversationRecord;
 }
 
 export interface RunSettings {
@@ -108,21 +120,18 @@ export function estimateCost(
 
 async function judgeFor(suite: Suite, platform: Platform, context: { signal: AbortSignal }): Promise<Judge | null> {
   if (!suite.judge) return null;
-  const config = { ...suite.judge, mock: suite.judge.mock as ParsedAgent['config']['mock'] };
-  const provider = await providerFor(config, platform);
-  const gate = rateGate(platform);
-  return async (rubric, output) => {
-    const messages: ChatMessage[] = [
-      {
-        role: 'system',
-        content:
-          'You grade an AI assistant\'s output against a rubric. Answer with JSON only: {"score": number from 0 to 1, "pass": boolean, "reason": "one sentence"}.',
-      },
-      { role: 'user', content: `Rubric:\n${rubric}\n\nOutput:\n${output}` },
-    ];
-    const { turn } = await callModel({ provider, platform, gate, signal: context.signal }, config, messages, [], {});
-    return parseJudge(turn.text);
-  };
+  const call = await suiteModel(suite.judge, platform, context.signal);
+  return async (rubric, output) =>
+    parseJudge(
+      await call([
+        {
+          role: 'system',
+          content:
+            'You grade an AI assistant\'s output against a rubric. Answer with JSON only: {"score": number from 0 to 1, "pass": boolean, "reason": "one sentence"}.',
+        },
+        { role: 'user', content: `Rubric:\n${rubric}\n\nOutput:\n${output}` },
+      ]),
+    );
 }
 
 /**
@@ -145,6 +154,15 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
       : null,
     code: platform.code ?? null,
     tools: agent.tools,
+  };
+  const driver: ConversationDriver = {
+    simulator: await simulatorFor(suite, platform, context),
+    holds: async (assertions, seen) => {
+      const verdicts = await evaluate(assertions, seen, graders);
+      const broken = verdicts.find((result) => result.error);
+      if (broken) throw new EngineError('assertion', `the simulated user's check ${broken.type}: ${broken.reason}`);
+      return verdicts.every((result) => result.pass);
+    },
   };
   const jobs = suite.cases.flatMap((testCase) => Array.from({ length: settings.repeat }, (_, repeat) => ({ testCase, repeat })));
   input.onStart?.({ total: jobs.length, estimateUsd: estimateCost(agent, suite, settings, prices) });
@@ -169,29 +187,18 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
         // The model's answer is reused; the grading is always done again with today's assertions.
         const tokens =
           cached.inputTokens === null || cached.outputTokens === null ? null : cached.inputTokens + cached.outputTokens;
-        const graded = await gradeOutput(
-          testCase,
-          assertions,
-          { output: cached.output, toolCalls: cached.toolCalls, latencyMs: cached.latencyMs, tokens, costUsd: cached.costUsd },
-          graders,
-        );
+        const graded = await gradeOutput(testCase, assertions, observationOf({ ...cached, tokens }), graders);
         result = { ...cached, caseId: testCase.id, repeat, ...graded, costUsd: 0, cached: true };
       } else {
-        const execution = await executeCase(context, agent, testCase, { prices, liveTools: suite.tools_mode === 'live' });
-        const tokens =
-          execution.usage.inputTokens === null || execution.usage.outputTokens === null
-            ? null
-            : execution.usage.inputTokens + execution.usage.outputTokens;
+        const execution = await executeCase(context, agent, testCase, {
+          prices,
+          liveTools: suite.tools_mode === 'live',
+          driver,
+        });
         const graded = await gradeOutput(
           testCase,
           assertions,
-          {
-            output: execution.output,
-            toolCalls: execution.toolCalls,
-            latencyMs: execution.latencyMs,
-            tokens,
-            costUsd: execution.costUsd,
-          },
+          observationOf({ ...execution, tokens: tokensOf(execution.usage) }),
           graders,
         );
         result = {
@@ -207,6 +214,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
           costUsd: execution.costUsd,
           retries: execution.retries,
           cached: false,
+          ...(execution.conversation ? { conversation: execution.conversation } : {}),
         };
       }
     } catch (error) {
