@@ -92,7 +92,10 @@ const STEP_FIELDS: Record<string, [string, string]> = {
 
 /** `turns <= 3, tool calls 1..4` into step-count's fields, or why not. */
 function readStepBounds(value: string, raw: Record<string, unknown>): string | null {
-  for (const part of value.split(',').map((piece) => piece.trim()).filter(Boolean)) {
+  for (const part of value
+    .split(',')
+    .map((piece) => piece.trim())
+    .filter(Boolean)) {
     const match = /^(turns|tool calls)\s*(?:(<=|>=)\s*(\d+)|(\d+)\s*\.\.\s*(\d+))$/.exec(part);
     const fields = match ? STEP_FIELDS[match[1] ?? ''] : undefined;
     if (!match || !fields) return `write step-count: turns <= 3, tool calls 1..4 ("${part}" is neither)`;
@@ -150,8 +153,7 @@ export function assertionFromText(line: string): { assertion: Assertion } | { pr
   } else if (type === 'step-count') {
     const problem = readStepBounds(value ?? '', raw);
     if (problem) return { problem };
-  }
-  else if (type === 'json-path') {
+  } else if (type === 'json-path') {
     const at = (value ?? '').indexOf(' = ');
     if (at < 0) return { problem: 'write json-path: $.PATH = VALUE (VALUE as JSON: "p1", 3, true)' };
     try {

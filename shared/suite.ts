@@ -70,7 +70,8 @@ const LEAVES = [
         ctx.addIssue({ code: 'custom', path: ['match'], message: `match: ${assertion.match} needs args to match` });
       if (assertion.match !== 'regex') return;
       for (const [key, pattern] of Object.entries(assertion.args ?? {})) {
-        const problem = typeof pattern === 'string' ? patternProblem(pattern) : 'with match: regex each argument is a pattern (text)';
+        const problem =
+          typeof pattern === 'string' ? patternProblem(pattern) : 'with match: regex each argument is a pattern (text)';
         if (problem) ctx.addIssue({ code: 'custom', path: ['args', key], message: problem });
       }
     }),
@@ -241,15 +242,25 @@ export const SuiteCase = z
     const problem = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
     if (value.vars && value.messages) problem([], 'a case gives vars or messages, not both');
     const conversation = value.turns ? 'turns' : value.simulate ? 'simulate' : null;
-    if (value.turns && value.simulate) problem(['simulate'], 'a case gives turns (a script) or simulate (a simulated user), not both');
+    if (value.turns && value.simulate)
+      problem(['simulate'], 'a case gives turns (a script) or simulate (a simulated user), not both');
     if (conversation && value.messages)
-      problem(['messages'], `a case with ${conversation} gives no messages: its conversation is the ${conversation === 'turns' ? 'script' : 'simulated user'}'s`);
+      problem(
+        ['messages'],
+        `a case with ${conversation} gives no messages: its conversation is the ${conversation === 'turns' ? 'script' : 'simulated user'}'s`,
+      );
     if (conversation && (value.prefix !== undefined || value.suffix !== undefined))
-      problem([value.prefix !== undefined ? 'prefix' : 'suffix'], `prefix and suffix wrap a single message, not a conversation (${conversation})`);
+      problem(
+        [value.prefix !== undefined ? 'prefix' : 'suffix'],
+        `prefix and suffix wrap a single message, not a conversation (${conversation})`,
+      );
     value.turns?.forEach((turn, index) =>
       flat(turn.assert).forEach((assertion, at) => {
         if (WHOLE_CASE_ONLY.has(assertion.type))
-          problem(['turns', index, 'assert', at], `${assertion.type} measures the whole conversation: put it in the case's assert, not a turn's`);
+          problem(
+            ['turns', index, 'assert', at],
+            `${assertion.type} measures the whole conversation: put it in the case's assert, not a turn's`,
+          );
       }),
     );
     if (!value.simulate)
@@ -302,7 +313,7 @@ export const Suite = z
         ctx.addIssue({
           code: 'custom',
           path: ['cases', index, 'simulate'],
-          message: 'a simulated user needs the suite\'s simulator: add simulator: { provider, model } to the suite',
+          message: "a simulated user needs the suite's simulator: add simulator: { provider, model } to the suite",
         });
     });
   });

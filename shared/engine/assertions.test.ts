@@ -82,7 +82,10 @@ describe('assertions', () => {
     ).toMatchObject({ pass: true });
     expect(
       await check({ type: 'tool-called', name: 'lookup', args: { id: 'o-2' } }, seen('', { toolCalls: calls })),
-    ).toMatchObject({ pass: false, reason: expect.stringContaining('1. lookup({"id":"o-1","verbose":true}): id is "o-1", expected "o-2"') });
+    ).toMatchObject({
+      pass: false,
+      reason: expect.stringContaining('1. lookup({"id":"o-1","verbose":true}): id is "o-1", expected "o-2"'),
+    });
     expect(await check({ type: 'tool-sequence', names: ['lookup', 'refund'] }, seen('', { toolCalls: calls }))).toMatchObject({
       pass: true,
     });

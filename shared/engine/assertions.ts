@@ -6,7 +6,15 @@ import type { Assertion, LeafAssertion, SuiteCase } from '../suite';
 import { CodeError, readCodeAnswer, type CodeInput, type CodeRunner } from './code';
 import type { ToolTrace } from './execute';
 import { editDistance, jsonObjectsIn, missingElements, readXml } from './structured';
-import { callsOnly, noToolCalled, stepCount, toolCalled, toolSequence, type Trajectory, type TrajectoryJudgement } from './trajectory';
+import {
+  callsOnly,
+  noToolCalled,
+  stepCount,
+  toolCalled,
+  toolSequence,
+  type Trajectory,
+  type TrajectoryJudgement,
+} from './trajectory';
 
 export interface Verdict {
   type: string;
@@ -444,7 +452,11 @@ async function evaluateOne(
     case 'goal-reached': {
       if (seen.ended === undefined)
         return unevaluated('goal-reached', 'goal-reached judges a simulated conversation: give the case `simulate`');
-      const how = { goal: 'the goal was reached', 'gave-up': 'the agent gave up', 'max-turns': 'the turns ran out before the goal' }[seen.ended];
+      const how = {
+        goal: 'the goal was reached',
+        'gave-up': 'the agent gave up',
+        'max-turns': 'the turns ran out before the goal',
+      }[seen.ended];
       return verdict('goal-reached', seen.ended === 'goal', how);
     }
     case 'equals-json': {
@@ -528,7 +540,13 @@ export async function evaluate(
     const result = await evaluateOne(assertion, seen, graders, context);
     const judged =
       assertion.not && !result.error
-        ? { ...result, type: `not-${result.type}`, pass: !result.pass, score: 1 - result.score, reason: `inverted: ${result.reason}` }
+        ? {
+            ...result,
+            type: `not-${result.type}`,
+            pass: !result.pass,
+            score: 1 - result.score,
+            reason: `inverted: ${result.reason}`,
+          }
         : result;
     verdicts.push(assertion.metric ? { ...judged, metric: assertion.metric } : judged);
   }

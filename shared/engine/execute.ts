@@ -337,7 +337,10 @@ async function executeConversation(
   const driver = options.driver;
   if (!user) return done();
   if (!driver?.simulator)
-    throw new EngineError('config', `case ${testCase.id} has a simulated user, but the suite has no simulator: add simulator: { provider, model }`);
+    throw new EngineError(
+      'config',
+      `case ${testCase.id} has a simulated user, but the suite has no simulator: add simulator: { provider, model }`,
+    );
   const simulator = driver.simulator;
   const nextMessage = async () => {
     const text = (await simulator(user, messages.slice(opened))).trim();
@@ -366,9 +369,11 @@ function sum(total: number | null, more: number | null): number | null {
 }
 
 /** What assertions see of an execution: its answer, its measures, and its trajectory (per turn too, for a conversation). */
-export function observationOf(execution: Pick<Execution, 'output' | 'messages' | 'toolCalls' | 'latencyMs' | 'costUsd' | 'conversation'> & {
-  tokens: number | null;
-}): Observation {
+export function observationOf(
+  execution: Pick<Execution, 'output' | 'messages' | 'toolCalls' | 'latencyMs' | 'costUsd' | 'conversation'> & {
+    tokens: number | null;
+  },
+): Observation {
   const { messages, conversation } = execution;
   const starts = conversation?.turns ?? [];
   // Stored results from before trajectories have no messages to read: only their calls are known.
