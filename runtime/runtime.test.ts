@@ -542,6 +542,47 @@ describe('the reference runtime, as a real process', () => {
     }
   });
 
+  it('judges live trajectory assertions on the conversation the caller sent and the answer', async () => {
+    const caller = mockAgent('', {
+      'config.yaml': [
+        'provider: mock',
+        'model: mock-1',
+        'retries: 0',
+        'mock:',
+        '  rules:',
+        '    - match: close my account',
+        '      tool_calls: [{ name: delete_account, arguments: { id: 7 } }]',
+        '    - reply: Here is your order.',
+        '',
+      ].join('\n'),
+    });
+    const { upload, command, admin, deployer, invoker } = await setup();
+    await upload(caller, '1.0.0');
+    await command({ type: 'deploy', version: caller.hash });
+    await admin('PUT', '/v1/agents/triage/guardrails', {
+      assertions: [
+        { type: 'no-tool-called', names: ['delete_account'] },
+        { type: 'step-count', max_turns: 2 },
+      ],
+    });
+    const ask = (messages: Array<Record<string, unknown>>) => invoker('POST', '/v1/agents/triage/invoke', { messages });
+    // Forbidden tool: fails. A plain answer: passes. A third model turn in one conversation: fails step-count.
+    await ask([{ role: 'user', content: 'Please close my account' }]);
+    await ask([{ role: 'user', content: 'Where is my order?' }]);
+    await ask([
+      { role: 'user', content: 'Where is my order?' },
+      { role: 'assistant', content: 'Which one?' },
+      { role: 'user', content: 'The blue one' },
+      { role: 'assistant', content: 'Looking.' },
+      { role: 'user', content: 'Well?' },
+    ]);
+    const buckets = (
+      await deployer<{ buckets: Array<{ requests: number; assertionFailures: number }> }>('GET', '/v1/agents/triage/metrics')
+    ).body.buckets;
+    expect(buckets.reduce((sum, bucket) => sum + bucket.requests, 0)).toBe(3);
+    expect(buckets.reduce((sum, bucket) => sum + bucket.assertionFailures, 0)).toBe(2);
+  });
+
   it("rolls back when live responses fail the plan's assertions more often than allowed", async () => {
     const json = mockAgent('{"queue": "billing"}');
     const { upload, command, admin, invoke, state, deployer } = await setup({ evaluationIntervalMs: 100 });

@@ -5,6 +5,7 @@ import { callModel, rateGate, runConversation, type CallContext } from '../share
 import { costOf, type PriceTable } from '../shared/engine/prices';
 import { providerFor } from '../shared/engine/providers';
 import { caseInput, renderConversation, renderTemplate } from '../shared/engine/render';
+import { trajectoryOf } from '../shared/engine/trajectory';
 import { EngineError, type ChatMessage, type ModelTurn, type Platform, type ToolCall } from '../shared/engine/types';
 import { SlipwayError } from '../shared/errors';
 import type { ChatRequest, InvokeRequest, ReleaseState, VersionRef } from '../shared/release/protocol';
@@ -195,7 +196,11 @@ export function createServing(
     return turn;
   };
 
-  const record = async (agentName: string, version: Loaded, outcome: { turn: ModelTurn | null; latencyMs: number }) => {
+  const record = async (
+    agentName: string,
+    version: Loaded,
+    outcome: { turn: ModelTurn | null; latencyMs: number; messages: ChatMessage[] },
+  ) => {
     const assertions = [
       ...(store.setting(agentName, 'guardrails')?.assertions ?? []),
       ...(store.setting(agentName, 'plan')?.assertions ?? []),
@@ -203,12 +208,19 @@ export function createServing(
     const usage = outcome.turn?.usage ?? { inputTokens: 0, outputTokens: 0 };
     let assertionFailed = false;
     if (outcome.turn && assertions.length) {
+      // The conversation as the caller sent it, and this answer: one case, judged on every step it holds.
+      const conversation: ChatMessage[] = [
+        ...outcome.messages,
+        { role: 'assistant', content: outcome.turn.text, toolCalls: outcome.turn.toolCalls },
+      ];
+      const trajectory = trajectoryOf(conversation, conversation.findIndex((message) => message.role === 'user') + 1);
       const verdicts = await evaluate(assertions, {
         output: outcome.turn.text,
-        toolCalls: [],
+        toolCalls: trajectory.calls.map(({ name, arguments: args, result }) => ({ name, arguments: args, result })),
         latencyMs: outcome.latencyMs,
         tokens: null,
         costUsd: null,
+        trajectory,
       });
       assertionFailed = verdicts.some((verdict) => !verdict.pass);
     }
@@ -320,11 +332,12 @@ export function createServing(
       // A failure counts with the time it took: a canary whose upstream hangs must trip a p95
       // guardrail. A caller that went away is not the version's failure (or any invoker could
       // roll a canary back by hanging up), so it does not count at all.
-      if (!options.signal.aborted) await record(agentName, version, { turn: null, latencyMs: deps.platform.now() - started });
+      if (!options.signal.aborted)
+        await record(agentName, version, { turn: null, latencyMs: deps.platform.now() - started, messages });
       throw error instanceof EngineError ? new UpstreamError(error, version.ref) : error;
     }
     const latencyMs = deps.platform.now() - started;
-    await record(agentName, version, { turn, latencyMs });
+    await record(agentName, version, { turn, latencyMs, messages });
     mirror(agentName, state, messages, vars, input, { version: version.ref, output: turn.text });
     return { version: version.ref, turn, latencyMs };
   };

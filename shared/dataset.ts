@@ -2,7 +2,7 @@ import Papa from 'papaparse';
 import { z } from 'zod';
 import { SlipwayError } from './errors';
 import { jsonLines } from './json-lines';
-import { StubbedTool, type Suite } from './suite';
+import { ConversationTurn, MAX_CONVERSATION_TURNS, SimulatedUser, StubbedTool, type Suite } from './suite';
 import { describeIssues } from './issues';
 
 /** Sample inputs of an agent, to run several versions on: no assertions, just what goes in. */
@@ -22,8 +22,19 @@ export const DatasetItem = z
       .optional(),
     /** Tool results for the versions' tool calls, as a suite case gives them. */
     tools: z.array(StubbedTool).default([]),
+    /** A scripted conversation: each turn's user message and tool results (a suite case's turns, without their checks). */
+    turns: z
+      .array(ConversationTurn.omit({ assert: true }))
+      .min(1)
+      .max(MAX_CONVERSATION_TURNS)
+      .optional(),
+    /** A conversation with a simulated user, played by the comparison suite's simulator. */
+    simulate: SimulatedUser.optional(),
   })
-  .refine((value) => !(value.vars && value.messages), { message: 'an item gives vars or messages, not both' });
+  .refine((value) => !(value.vars && value.messages), { message: 'an item gives vars or messages, not both' })
+  .refine((value) => [value.messages, value.turns, value.simulate].filter(Boolean).length <= 1, {
+    message: 'an item gives messages, turns or simulate: one of them',
+  });
 export type DatasetItem = z.infer<typeof DatasetItem>;
 
 export const DatasetName = z
@@ -161,6 +172,8 @@ export function datasetFromSuite(suite: Suite, name: string): Dataset {
       id: testCase.id,
       ...(testCase.description ? { description: testCase.description } : {}),
       ...(testCase.messages ? { messages: testCase.messages } : { vars: testCase.vars ?? {} }),
+      ...(testCase.turns ? { turns: testCase.turns.map(({ user, tools }) => ({ user, tools })) } : {}),
+      ...(testCase.simulate ? { simulate: testCase.simulate } : {}),
       tools: testCase.tools,
     })),
   });

@@ -1,6 +1,6 @@
 import type { AgentConfig, ToolDefinition } from './agent-files';
 import { keyName, providerUrl } from './release/policy';
-import type { Assertion, Suite } from './suite';
+import { caseAssertions, type Assertion, type Suite } from './suite';
 
 /**
  * What running a version (with a suite) reaches outside Slipway: programs it starts, keys it
@@ -48,7 +48,7 @@ function codeIn(suite: Partial<Pick<Suite, 'cases' | 'defaults'>>): Record<'java
   count(suite.defaults?.assert ?? []);
   for (const testCase of suite.cases ?? []) {
     if (testCase.transform) counts.javascript += 1;
-    count(testCase.assert);
+    count(caseAssertions(testCase));
   }
   return counts;
 }
@@ -56,7 +56,7 @@ function codeIn(suite: Partial<Pick<Suite, 'cases' | 'defaults'>>): Record<'java
 export function runNeeds(
   config: AgentConfig,
   tools: readonly ToolDefinition[],
-  suite?: Partial<Pick<Suite, 'judge' | 'embedding' | 'tools_mode' | 'cases' | 'defaults'>>,
+  suite?: Partial<Pick<Suite, 'judge' | 'simulator' | 'embedding' | 'tools_mode' | 'cases' | 'defaults'>>,
 ): RunNeed[] {
   const needs = callerNeeds(config, 'config.yaml');
   if (suite)
@@ -68,6 +68,7 @@ export function runNeeds(
           by: "the suite's code",
         });
   if (suite?.judge) needs.push(...callerNeeds(suite.judge, "the suite's judge"));
+  if (suite?.simulator) needs.push(...callerNeeds(suite.simulator, "the suite's simulated user"));
   if (suite?.embedding) needs.push(...callerNeeds(suite.embedding, "the suite's embedding model"));
   if (suite?.tools_mode === 'live')
     for (const tool of tools)

@@ -271,6 +271,15 @@ export const SuiteCase = z
   });
 export type SuiteCase = z.infer<typeof SuiteCase>;
 
+/** Every assertion a case holds: its own, each scripted turn's, and its simulated user's goal and give-up checks. */
+export function caseAssertions(testCase: Pick<SuiteCase, 'assert' | 'turns' | 'simulate'>): Assertion[] {
+  return [
+    ...testCase.assert,
+    ...(testCase.turns ?? []).flatMap((turn) => turn.assert),
+    ...(testCase.simulate ? [...testCase.simulate.goal_check, ...(testCase.simulate.give_up ?? [])] : []),
+  ];
+}
+
 export const JudgeConfig = z.strictObject({
   provider: z.enum(PROVIDERS),
   model: z.string().min(1),

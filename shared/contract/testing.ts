@@ -137,6 +137,10 @@ export const Verdict = z.object({
   reason: z.string(),
   /** The assertion could not be evaluated. */
   error: z.literal(true).optional(),
+  /** The messages (indices into the result's conversation) a trajectory assertion looked at; none: it looked at the reply. */
+  steps: z.array(z.int().nonnegative()).optional(),
+  /** The turn of a scripted conversation it judged (1-based); none: the whole case. */
+  turn: z.int().positive().optional(),
 });
 
 const EngineFailure = z.object({ kind: z.enum(FAILURE_KINDS), message: z.string() });
@@ -157,6 +161,10 @@ export const StoredResult = z.object({
   error: EngineFailure.nullable(),
   verdicts: z.array(Verdict),
   cached: z.boolean(),
+  /** A conversation case: where each turn began in `messages`, and how a simulated one ended. */
+  conversation: z
+    .object({ turns: z.array(z.int().nonnegative()), ended: z.enum(['goal', 'gave-up', 'max-turns']).optional() })
+    .optional(),
 });
 
 /** One result whole, for the case drawer: what was stored, and the case's input. */

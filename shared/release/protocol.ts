@@ -85,6 +85,16 @@ export const LiveAssertion = z.discriminatedUnion('type', [
       .regex(/^[gimsuy]*$/)
       .optional(),
   }),
+  /** The conversation (as the caller sent it, with this answer) called no tool, or none of these. */
+  z.object({ type: z.literal('no-tool-called'), names: z.array(z.string().min(1)).min(1).optional() }),
+  /** Bounds on the conversation's model turns and tool calls. */
+  z.object({
+    type: z.literal('step-count'),
+    min_turns: z.int().nonnegative().optional(),
+    max_turns: z.int().nonnegative().optional(),
+    min_tool_calls: z.int().nonnegative().optional(),
+    max_tool_calls: z.int().nonnegative().optional(),
+  }),
 ]);
 export type LiveAssertion = z.infer<typeof LiveAssertion>;
 

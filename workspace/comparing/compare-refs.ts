@@ -73,12 +73,21 @@ export async function compareRefs(ws: Workspace, input: CompareInput, options: C
   const graded = suite?.suite;
   const cases = dataset.dataset.items.map((item) => {
     const testCase = graded?.cases.find((candidate) => candidate.id === item.id);
+    // A case's own turns carry their checks; an item's turns (from a dataset alone) have none.
+    const turns = testCase?.turns ?? item.turns;
     return {
       ...item,
+      ...(turns ? { turns } : {}),
       assert: testCase?.assert ?? [],
       ...(testCase?.threshold !== undefined ? { threshold: testCase.threshold } : {}),
     };
   });
+  const simulated = cases.filter((item) => item.simulate).map((item) => item.id);
+  if (simulated.length > 0 && !graded?.simulator)
+    throw new SlipwayError(
+      'invalid_input',
+      `${simulated.slice(0, 3).join(', ')}${simulated.length > 3 ? ` and ${simulated.length - 3} more` : ''} talk with a simulated user: compare with a suite whose simulator plays it (--suite)`,
+    );
   const runnable = Suite.parse({
     name: dataset.name,
     cases,
@@ -87,6 +96,7 @@ export async function compareRefs(ws: Workspace, input: CompareInput, options: C
           defaults: graded.defaults,
           tools_mode: graded.tools_mode,
           ...(graded.judge ? { judge: graded.judge } : {}),
+          ...(graded.simulator ? { simulator: graded.simulator } : {}),
           ...(graded.embedding ? { embedding: graded.embedding } : {}),
         }
       : {}),

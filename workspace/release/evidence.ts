@@ -16,6 +16,12 @@ function liveAssertion(assertion: Assertion): LiveAssertion[] {
       return [{ type: 'not-contains', value: assertion.value }];
     case 'regex':
       return [{ type: 'regex', value: assertion.value, ...(assertion.flags ? { flags: assertion.flags } : {}) }];
+    case 'no-tool-called':
+      return [{ type: 'no-tool-called', ...(assertion.names ? { names: assertion.names } : {}) }];
+    case 'step-count': {
+      const { type, min_turns, max_turns, min_tool_calls, max_tool_calls } = assertion;
+      return [{ type, min_turns, max_turns, min_tool_calls, max_tool_calls }];
+    }
     default:
       return [];
   }

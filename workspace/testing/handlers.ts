@@ -54,7 +54,8 @@ function detailOf(revision: SuiteRevision): SuiteDetail {
       id: testCase.id,
       description: testCase.description ?? '',
       vars: testCase.vars ?? {},
-      assertions: testCase.assert.length,
+      // What judges the case: its own and its turns' (a simulated user's checks only end the conversation).
+      assertions: testCase.assert.length + (testCase.turns ?? []).reduce((sum, turn) => sum + turn.assert.length, 0),
     })),
   };
 }
