@@ -36,7 +36,7 @@ describe('testing in the app', () => {
     expect(await page.getByTestId('drawer-verdicts').textContent()).toMatch(/✗ json-path.*\$\.priority.*p1/s);
     expect(await page.getByTestId('drawer-output').textContent()).toContain('"priority": "p2"');
     expect(await page.getByTestId('drawer-input').textContent()).toContain('Production is down');
-    expect(await page.getByTestId('drawer-messages').textContent()).toContain('Every call to the EU endpoint fails');
+    expect(await page.getByTestId('drawer-trajectory').textContent()).toContain('Every call to the EU endpoint fails');
     await session.screenshot('10-tests-failing-case');
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'detached' });
@@ -63,6 +63,85 @@ describe('testing in the app', () => {
     const kept = await client.runs.results({ runId: runs[0]?.id ?? 0 });
     expect(kept.length).toBeGreaterThan(3);
     expect(kept.length).toBeLessThan(300);
+    await session.finish();
+  });
+
+  it('opens a failing conversation in the drawer, step by step, with the steps each verdict looked at', async () => {
+    const session = await openSession(browser);
+    const { page, client } = session;
+    await client.agents.create({ name: 'support' });
+    const config = [
+      'provider: mock',
+      'model: mock-1',
+      'mock:',
+      '  rules:',
+      '    - match: Where is order',
+      '      tool_calls: [{ name: lookup_order, arguments: { id: 42 } }]',
+      '    - match: Refund it',
+      '      tool_calls: [{ name: cancel_order, arguments: { id: 42 } }]',
+      '    - match: shipped',
+      '      reply: Order 42 has shipped.',
+      '    - reply: Done.',
+      '',
+    ].join('\n');
+    const tool = (name: string) => ({
+      name,
+      description: name,
+      parameters: { type: 'object', properties: { id: { type: 'integer' } } },
+    });
+    await client.versions.snapshot({
+      agent: 'support',
+      message: 'first',
+      files: agentFiles({
+        'config.yaml': config,
+        'user.md': undefined,
+        'examples.yaml': undefined,
+        'tools.json': JSON.stringify([tool('lookup_order'), tool('cancel_order'), tool('refund')]),
+      }),
+    });
+    const suite = [
+      'name: conversations',
+      'cases:',
+      '  - id: refund-flow',
+      '    tools:',
+      '      - { name: lookup_order, result: { status: shipped } }',
+      '      - { name: cancel_order, result: { cancelled: true } }',
+      '    turns:',
+      '      - user: Where is order 42?',
+      '        assert: [{ type: tool-called, name: lookup_order, args: { id: 42 }, match: exact }]',
+      '      - user: Refund it',
+      '        assert: [{ type: tool-called, name: refund }]',
+      '    assert:',
+      '      - { type: tool-sequence, names: [lookup_order, refund] }',
+      '      - { type: step-count, max_turns: 4 }',
+      '',
+    ].join('\n');
+    await client.suites.save({ agent: 'support', yaml: suite, message: 'a conversation' });
+    await session.open('#/a/support/tests');
+    await page.getByTestId('suite-conversations').click();
+    await page.getByTestId('open-run-dialog').click();
+    await page.getByTestId('run-start').click();
+    await page.getByTestId('run-status').filter({ hasText: 'finished' }).waitFor();
+    await page.getByTestId('run-summary').filter({ hasText: '0/1 passed' }).waitFor();
+    const row = page.locator('[data-testid="result-row"][data-case="refund-flow"]');
+    expect(await row.textContent()).toContain('turn 2: expected a call of refund');
+    await row.click();
+    const drawer = page.getByTestId('case-drawer');
+    await drawer.waitFor();
+    const steps = drawer.getByTestId('trajectory-step');
+    await expect.poll(() => steps.count()).toBe(8);
+    expect(await drawer.locator('.turn-head').allTextContents()).toEqual(['Turn 1', 'Turn 2']);
+    // The wrong call is a failing step, marked by the turn's verdict that looked at it.
+    const wrong = steps.filter({ hasText: '→ cancel_order({"id":42})' });
+    expect(await wrong.getAttribute('class')).toContain('failing');
+    expect(await wrong.textContent()).toContain('✗ tool-called');
+    expect(await steps.nth(1).textContent()).toContain('✓ tool-called');
+    expect(await page.getByTestId('drawer-verdicts').textContent()).toContain(
+      '1. lookup_order ✓\n2. cancel_order ✗ expected refund',
+    );
+    await drawer.getByRole('button', { name: '✗ tool-sequence' }).first().click();
+    await expect.poll(() => drawer.locator('[data-testid="trajectory-step"].looked').count()).toBe(2);
+    await session.screenshot('16-tests-failing-trajectory');
     await session.finish();
   });
 

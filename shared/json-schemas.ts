@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FILE_SCHEMAS, type StructuredFileName } from './agent-files';
-import { Suite } from './suite';
+import { Suite, SuiteCase } from './suite';
 
 /** The JSON schema file written for each structured agent file (resources/schemas/<file>.schema.json). */
 export function jsonSchemaFileName(file: StructuredFileName): string {
@@ -24,5 +24,6 @@ export function agentFileJsonSchemas(): Record<string, unknown> {
       document(jsonSchemaFileName(file), file, FILE_SCHEMAS[file]),
     ),
     document('suite.schema.json', 'Slipway suite', Suite),
+    document('suite-case.schema.json', 'Slipway suite case: one input, a scripted conversation or a simulated user', SuiteCase),
   ]);
 }

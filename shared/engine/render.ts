@@ -83,3 +83,16 @@ export function renderConversation(agent: ParsedAgent, input: CaseInput): ChatMe
     messages[last] = { ...user, content: `${input.prefix ?? ''}${user.content}${input.suffix ?? ''}` };
   return messages;
 }
+
+/** What a case gives, as a person reads it: its input, and a conversation's user turns or simulated user. */
+export function caseShown(
+  testCase: Pick<SuiteCase, 'vars' | 'messages'> &
+    Partial<Pick<SuiteCase, 'prefix' | 'suffix' | 'simulate'>> & { turns?: ReadonlyArray<{ user: string }> | undefined },
+): CaseInput & { turns?: string[]; simulate?: { persona: string; goal: string; max_turns: number } } {
+  const { simulate } = testCase;
+  return {
+    ...caseInput(testCase),
+    ...(testCase.turns ? { turns: testCase.turns.map((turn) => turn.user) } : {}),
+    ...(simulate ? { simulate: { persona: simulate.persona, goal: simulate.goal, max_turns: simulate.max_turns } } : {}),
+  };
+}

@@ -257,3 +257,47 @@ export function stepCount(
   const called = trajectory.calls.length ? `; called ${trajectory.calls.map((call) => call.name).join(' → ')}` : '';
   return { pass, reason: `${text}${called}`, steps: trajectory.modelTurns ?? steps(trajectory.calls) };
 }
+
+/** One step of a result's trajectory as the case drawer shows it. */
+export interface StepView {
+  /** The message's index in the conversation. */
+  index: number;
+  kind: 'user' | 'model' | 'tool';
+  /** The turn of a conversation it belongs to (1-based); null in a single-turn case. */
+  turn: number | null;
+  /** The verdicts (indices) that looked at this step. */
+  verdicts: number[];
+}
+
+/** Verdicts on a measure of the whole case: they look at no step. */
+const WHOLE_CASE = new Set(['latency', 'tokens', 'cost', 'goal-reached', 'assert-set', 'transform', 'turn']);
+
+/**
+ * A result's conversation as steps, from the case's (last, or first scripted) user message on,
+ * each with the verdicts that looked at it: a trajectory verdict names its steps; any other
+ * judged the reply — of its turn, or the last one.
+ */
+export function trajectorySteps(
+  messages: readonly ChatMessage[],
+  turns: readonly number[] | undefined,
+  verdicts: ReadonlyArray<{ type: string; steps?: number[] | undefined; turn?: number | undefined }>,
+): { prelude: number; steps: StepView[] } {
+  const prelude = turns?.[0] ?? Math.max(0, ownStart(messages) - 1);
+  const turnOf = (index: number) => (turns ? turns.filter((start) => start <= index).length : null);
+  const steps: StepView[] = [];
+  for (let index = prelude; index < messages.length; index += 1) {
+    const role = messages[index]?.role;
+    if (role === 'system') continue;
+    steps.push({ index, kind: role === 'user' ? 'user' : role === 'tool' ? 'tool' : 'model', turn: turnOf(index), verdicts: [] });
+  }
+  const replyOf = (turn: number | null) =>
+    steps.findLast(
+      (step) => step.kind === 'model' && (turn === null || step.turn === turn) && !messages[step.index]?.toolCalls?.length,
+    );
+  verdicts.forEach((verdict, at) => {
+    const type = verdict.type.replace(/^not-/, '');
+    const looked = verdict.steps ?? (WHOLE_CASE.has(type) ? [] : [replyOf(verdict.turn ?? null)?.index ?? -1]);
+    for (const index of looked) steps.find((step) => step.index === index)?.verdicts.push(at);
+  });
+  return { prelude, steps };
+}

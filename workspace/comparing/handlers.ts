@@ -2,7 +2,7 @@ import { comparisonHtml } from '../../shared/compare-report';
 import type { AppEvent, Handlers } from '../../shared/contract/contract';
 import type { DatasetDetail, ComparisonSummary } from '../../shared/contract/comparing';
 import { datasetFromSuite, importDataset } from '../../shared/dataset';
-import { caseInput } from '../../shared/engine/render';
+import { caseShown } from '../../shared/engine/render';
 import type { PriceTable } from '../../shared/engine/prices';
 import type { Platform } from '../../shared/engine/types';
 import { SlipwayError } from '../../shared/errors';
@@ -174,7 +174,7 @@ export function createComparisonHandlers(
         return {
           caseId,
           verdict: found.verdict,
-          input: item ? caseInput(item) : null,
+          input: item ? caseShown(item) : null,
           baseline: found.baseline,
           candidate: found.candidate,
         };

@@ -4,7 +4,7 @@ import { toJsonReport, toJUnit, type ReportRun } from '../../shared/run-report';
 import type { PriceTable } from '../../shared/engine/prices';
 import { nodePlatform } from '../../shared/node/platform';
 import { importSuite, suiteNameFromFile } from '../../shared/suite-import';
-import { caseInput } from '../../shared/engine/render';
+import { caseShown } from '../../shared/engine/render';
 import { parseSuiteYaml } from '../../shared/suite-file';
 import type { Suite } from '../../shared/suite';
 import {
@@ -131,7 +131,7 @@ export function createTestingHandlers(ws: Workspace, deps: TestingDeps): Testing
         const result = runResult(ws, runId, caseId, repeat);
         const { revisionId, name, content } = runSuiteContent(ws, runId);
         const testCase = suiteOf(revisionId, name, content).cases.find((candidate) => candidate.id === caseId);
-        return { ...result, input: testCase ? caseInput(testCase) : null };
+        return { ...result, input: testCase ? caseShown(testCase) : null };
       },
       compare: ({ earlier, later }) => compareRuns(ws, earlier, later),
       previous: ({ runId }) => previousRun(ws, runId),

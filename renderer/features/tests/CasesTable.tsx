@@ -4,7 +4,8 @@ import { assertionFromText, assertionToText } from '../../../shared/assertion-te
 import { Assertion } from '../../../shared/suite';
 import { useSlice, useStores } from '../../app/context';
 
-type RawCase = { id?: unknown; vars?: Record<string, unknown>; assert?: unknown[] } & Record<string, unknown>;
+type RawTurn = { user?: unknown; assert?: unknown[] } & Record<string, unknown>;
+type RawCase = { id?: unknown; vars?: Record<string, unknown>; assert?: unknown[]; turns?: RawTurn[] } & Record<string, unknown>;
 type RawSuite = { cases?: RawCase[] } & Record<string, unknown>;
 
 function read(text: string): RawSuite | null {
@@ -48,7 +49,7 @@ function AssertionLine({
         className={problem ? 'invalid' : undefined}
         title={
           problem ??
-          'TYPE: VALUE — contains, equals, regex, is-json, similar(0.8), rubric, latency, tokens, cost, tool-called, tool-sequence, json-path; "not " inverts'
+          'TYPE: VALUE — contains, equals, regex, is-json, similar(0.8), rubric, latency, tokens, cost, json-path, tool-called: NAME {"arg": 1} (or tool-called(exact|regex)), no-tool-called: NAMES, tool-sequence(strict|unordered|subset|superset): NAMES, step-count: turns <= 3, tool calls 1..4, goal-reached; "not " inverts'
         }
         aria-label={label}
         aria-invalid={problem !== null}
@@ -66,17 +67,21 @@ function AssertionsCell({
   assertions,
   index,
   onChange,
+  turn,
 }: {
   assertions: unknown[];
   index: number;
   onChange: (next: unknown[]) => void;
+  /** The scripted turn these judge, when they are a turn's. */
+  turn?: number;
 }) {
+  const of = turn === undefined ? `case ${index + 1}` : `case ${index + 1} turn ${turn}`;
   return (
     <div className="assertions-cell">
       {assertions.map((raw, position) => {
         const parsed = Assertion.safeParse(raw);
         const line = parsed.success ? assertionToText(parsed.data) : null;
-        const label = `Case ${index + 1} assertion ${position + 1}`;
+        const label = `${of[0]?.toUpperCase()}${of.slice(1)} assertion ${position + 1}`;
         if (line === null) {
           return (
             <span key={position} className="muted" title="Edit this one in the YAML view">
@@ -97,7 +102,7 @@ function AssertionsCell({
       <button
         type="button"
         onClick={() => onChange([...assertions, { type: 'contains', value: '' }])}
-        aria-label={`Add an assertion to case ${index + 1}`}
+        aria-label={`Add an assertion to ${of}`}
       >
         +
       </button>
@@ -163,6 +168,30 @@ export function CasesTable() {
                   index={index}
                   onChange={(next) => update(index, (current) => ({ ...current, assert: next }))}
                 />
+                {Array.isArray(testCase.turns) &&
+                  testCase.turns.map((turn, at) => (
+                    <div key={at} className="turn-cell">
+                      <span className="muted" title={asText(turn.user)}>
+                        Turn {at + 1}: {asText(turn.user).slice(0, 60)}
+                      </span>
+                      <AssertionsCell
+                        assertions={turn.assert ?? []}
+                        index={index}
+                        turn={at + 1}
+                        onChange={(next) =>
+                          update(index, (current) => ({
+                            ...current,
+                            turns: (current.turns ?? []).map((old, position) =>
+                              position === at ? { ...old, assert: next } : old,
+                            ),
+                          }))
+                        }
+                      />
+                    </div>
+                  ))}
+                {testCase.simulate !== undefined && (
+                  <span className="muted">simulated user: persona, goal and checks in the YAML view</span>
+                )}
               </td>
               <td>
                 <button
