@@ -4,6 +4,8 @@
 //  1. three deterministic assertions a case (contains, regex, not-contains), Slipway's own YAML;
 //  2. a promptfoo config with a javascript assertion a case (and a contains), imported by
 //     `slipway suite import` — Slipway runs the javascript in its worker processes.
+//  3. 500 conversations of four scripted turns (the first with a tool call), judged per turn and
+//     whole, against scenario 1 per model call and in memory.
 // Wall time and peak memory: of the whole process tree, sampled from /proc every 20 ms (so
 // Slipway's code workers count), beside /usr/bin/time's largest single process. promptfoo is
 // measured as it ships (a disk cache of answers and a results database, in a fresh config folder
@@ -102,10 +104,14 @@ function report(label: string, measured: Measured, calls: number): void {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'slipway-bench-suite-'));
-const fake = await startFakeLlm(() => ({
-  kind: 'reply',
-  text: 'Queue: billing. Priority: p3. Summary: the customer was charged twice.',
-}));
+const REPLY = 'Queue: billing. Priority: p3. Summary: the customer was charged twice.';
+/** Answers by rule: a conversation's first turn asks to look an invoice up, which is a tool call; all else is the reply. */
+const fake = await startFakeLlm((request) => {
+  const last = (request.body.messages as Array<{ role: string; content: string | null }>).at(-1);
+  return last?.role === 'user' && last.content?.includes('look up invoice')
+    ? { kind: 'reply', text: '', toolCalls: [{ name: 'lookup_invoice', arguments: { id: 1 } }] }
+    : { kind: 'reply', text: REPLY };
+});
 let allMet = true;
 try {
   const agentDir = join(work, 'agent');
@@ -149,7 +155,7 @@ try {
     );
     if (slipway.exit !== 0) throw new Error(`slipway test failed (exit ${slipway.exit}):\n${slipway.stderr.slice(-2000)}`);
     report('slipway test', slipway, fake.requests.length - before);
-    if (!peers) return;
+    if (!peers) return slipway;
     const promptfoo = async (label: string, flags: string[]) => {
       const env = { ...peerEnv(join(work, `promptfoo-home-${label}-${fake.requests.length}`)), OPENAI_API_KEY: 'bench' };
       const start = fake.requests.length;
@@ -168,6 +174,7 @@ try {
     const met = speedup >= targets.speedup && share <= targets.memoryShare;
     allMet &&= met;
     console.log(`targets ${met ? 'met' : 'NOT met'}`);
+    return slipway;
   };
 
   const deterministic = [
@@ -179,10 +186,15 @@ try {
   writeFileSync(join(work, 'suite.yaml'), stringify({ name: 'bench', cases }, { aliasDuplicateObjects: false }));
   writeFileSync(join(work, 'promptfooconfig.yaml'), stringify(promptfooConfig(deterministic), { aliasDuplicateObjects: false }));
   console.log(`bench/suite: ${CASES} cases a suite, loopback OpenAI-compatible server, concurrency ${CONCURRENCY}`);
-  await scenario('1. three deterministic assertions a case', join(work, 'suite.yaml'), join(work, 'promptfooconfig.yaml'), {
-    speedup: 10,
-    memoryShare: 1 / 3,
-  });
+  const single = await scenario(
+    '1. three deterministic assertions a case',
+    join(work, 'suite.yaml'),
+    join(work, 'promptfooconfig.yaml'),
+    {
+      speedup: 10,
+      memoryShare: 1 / 3,
+    },
+  );
 
   // The same cases as a promptfoo config with javascript, imported as a promptfoo user would.
   const javascript = [
@@ -206,6 +218,81 @@ try {
     speedup: 5,
     memoryShare: 1 / 2,
   });
+
+  // 3. Conversations: half as many cases, four scripted turns each (the first with a tool call),
+  // judged per turn and as a whole: five model calls a case. Slipway only (promptfoo has no
+  // scripted conversation with tool stubs); measured per model call against scenario 1.
+  const conversationCases = Math.max(1, Math.round(CASES / 2));
+  const conversationAgent = join(work, 'conversation-agent');
+  mkdirSync(conversationAgent);
+  for (const file of ['prompt.md', 'user.md', 'config.yaml'])
+    writeFileSync(join(conversationAgent, file), readFileSync(join(agentDir, file)));
+  writeFileSync(
+    join(conversationAgent, 'tools.json'),
+    JSON.stringify([
+      {
+        name: 'lookup_invoice',
+        description: 'Finds an invoice',
+        parameters: { type: 'object', properties: { id: { type: 'integer' } } },
+      },
+    ]),
+  );
+  const conversations = Array.from({ length: conversationCases }, (_, index) => ({
+    id: `conversation-${index}`,
+    tools: [{ name: 'lookup_invoice', result: { id: index, charges: 2 } }],
+    turns: [
+      {
+        user: `Ticket T-${index}: please look up invoice ${index}, I was charged twice.`,
+        assert: [
+          { type: 'tool-called', name: 'lookup_invoice', args: { id: 1 }, match: 'exact' },
+          { type: 'contains', value: 'billing' },
+        ],
+      },
+      { user: 'Why was I charged twice?', assert: [{ type: 'contains', value: 'billing' }] },
+      { user: 'Can you fix it?', assert: [{ type: 'not-contains', value: 'sorry' }] },
+      { user: 'Thanks, that is all.', assert: [{ type: 'regex', value: 'Priority: p[1-3]' }] },
+    ],
+    assert: [
+      { type: 'tool-sequence', names: ['lookup_invoice'] },
+      { type: 'step-count', max_turns: 5, max_tool_calls: 1 },
+    ],
+  }));
+  writeFileSync(
+    join(work, 'conversations.yaml'),
+    stringify({ name: 'bench-conversations', cases: conversations }, { aliasDuplicateObjects: false }),
+  );
+  console.log(`\n3. ${conversationCases} conversations of 4 turns (the first with a tool call)`);
+  const before = fake.requests.length;
+  const conversation = await measure(
+    [
+      ...SLIPWAY,
+      'test',
+      '--from',
+      conversationAgent,
+      '--suite',
+      join(work, 'conversations.yaml'),
+      '--concurrency',
+      String(CONCURRENCY),
+    ],
+    { ...process.env, CI: 'true' },
+    work,
+  );
+  if (conversation.exit !== 0)
+    throw new Error(`slipway test (conversations) failed (exit ${conversation.exit}):\n${conversation.stderr.slice(-2000)}`);
+  const calls = fake.requests.length - before;
+  line('slipway test: wall', `${conversation.wallS.toFixed(2)} s`, null);
+  line('slipway test: peak memory, process tree', `${conversation.treeMiB.toFixed(0)} MiB`, null);
+  line('slipway test: model calls served', String(calls), String(conversationCases * 5));
+  const perCall = (conversation.wallS / calls) * 1000;
+  const singlePerCall = (single.wallS / CASES) * 1000;
+  line('wall per model call: conversation / single-turn', `${perCall.toFixed(2)} ms / ${singlePerCall.toFixed(2)} ms`, null);
+  const timeShare = perCall / singlePerCall;
+  const memoryShare = conversation.treeMiB / single.treeMiB;
+  line('  ratio (per call)', timeShare.toFixed(2), '<= 1.50');
+  line('peak memory: conversation / single-turn', memoryShare.toFixed(2), '<= 1.50');
+  const met = timeShare <= 1.5 && memoryShare <= 1.5 && calls === conversationCases * 5;
+  allMet &&= met;
+  console.log(`targets ${met ? 'met' : 'NOT met'}`);
   console.log(`\ntargets ${allMet ? 'met' : 'NOT met'}`);
 } finally {
   await fake.close();

@@ -76,7 +76,8 @@ function progressPrinter(io: CliIo, quiet: boolean, concurrency: number) {
       }
       for (const failure of event.failures)
         say(
-          `${MARKS[failure.status]} ${failure.caseId}${failure.repeat > 0 ? ` #${failure.repeat + 1}` : ''}: ${failure.problem}`,
+          // A trajectory's reason goes step by step over lines: they are indented under their case.
+          `${MARKS[failure.status]} ${failure.caseId}${failure.repeat > 0 ? ` #${failure.repeat + 1}` : ''}: ${failure.problem.replaceAll('\n', '\n    ')}`,
         );
       if (event.moreFailures > 0) say(`… and ${event.moreFailures} more that did not pass`);
       output.show(

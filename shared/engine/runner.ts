@@ -17,7 +17,7 @@ import { priceOf, type PriceTable } from './prices';
 import { providerFor } from './providers';
 import { EngineError, type ChatMessage, type FailureKind, type Platform } from './types';
 import { parseJudge } from './judge';
-import { caseInput, renderConversation } from './render';
+import { caseInput, renderConversation, renderPrelude } from './render';
 
 export interface CaseResult {
   caseId: string;
@@ -108,12 +108,20 @@ export function estimateCost(
   let total = 0;
   for (const testCase of suite.cases) {
     let inTokens = 0;
+    // A conversation sends the whole conversation again on each of its turns.
+    const turns = testCase.turns?.length ?? testCase.simulate?.max_turns ?? 1;
     try {
-      inTokens = estimateTokens(renderConversation(agent, caseInput(testCase)));
+      const opening =
+        testCase.turns || testCase.simulate
+          ? renderPrelude(agent, testCase.vars ?? {})
+          : renderConversation(agent, caseInput(testCase));
+      const said = (testCase.turns ?? []).map((turn) => turn.user).join('\n');
+      inTokens = estimateTokens(opening) + Math.ceil(said.length / 4) + outTokens * (turns - 1);
     } catch {
       inTokens = 0;
     }
-    total += ((inTokens * price.input_per_mtok + outTokens * price.output_per_mtok) / 1_000_000) * settings.repeat;
+    total +=
+      ((inTokens * turns * price.input_per_mtok + outTokens * turns * price.output_per_mtok) / 1_000_000) * settings.repeat;
   }
   return total;
 }
