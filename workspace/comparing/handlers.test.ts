@@ -133,6 +133,82 @@ describe('comparisons through the contract', () => {
     );
   });
 
+  it('compares two versions on conversations, each conversation one case with its turns, and a simulated user', async () => {
+    setup();
+    await client.agents.create({ name: 'orders' });
+    const version = async (refundTool: string, message: string) => {
+      const config = [
+        'provider: mock',
+        'model: mock-1',
+        'mock:',
+        '  rules:',
+        '    - match: Where is order',
+        '      tool_calls: [{ name: lookup_order, arguments: { id: 42 } }]',
+        '    - match: Refund it',
+        `      tool_calls: [{ name: ${refundTool}, arguments: { id: 42 } }]`,
+        '    - reply: Done.',
+        '',
+      ].join('\n');
+      const tool = (name: string) => ({ name, description: name, parameters: { type: 'object' } });
+      await client.versions.snapshot({
+        agent: 'orders',
+        message,
+        files: {
+          'prompt.md': 'You help with orders.\n',
+          'config.yaml': config,
+          'tools.json': JSON.stringify(['lookup_order', 'refund', 'cancel_order'].map(tool)),
+        },
+      });
+    };
+    await version('refund', 'refunds');
+    await version('cancel_order', 'cancels instead');
+    const suite = [
+      'name: flows',
+      'simulator: { provider: mock, model: sim, mock: { rules: [{ match: "Done", reply: "Refund it" }, { reply: "Where is order 42?" }] } }',
+      'cases:',
+      '  - id: scripted',
+      '    tools: [{ name: lookup_order, result: {} }, { name: refund, result: {} }, { name: cancel_order, result: {} }]',
+      '    turns:',
+      '      - { user: Where is order 42?, assert: [{ type: tool-called, name: lookup_order }] }',
+      '      - { user: Refund it, assert: [{ type: tool-called, name: refund }] }',
+      '  - id: simulated',
+      '    tools: [{ name: lookup_order, result: {} }, { name: refund, result: {} }, { name: cancel_order, result: {} }]',
+      '    simulate: { persona: a customer, goal: a refund, goal_check: [{ type: tool-called, name: refund }], max_turns: 3 }',
+      '    assert: [{ type: goal-reached }]',
+      '',
+    ].join('\n');
+    await client.suites.save({ agent: 'orders', yaml: suite, message: 'conversations' });
+    const dataset = await client.datasets.fromSuite({ agent: 'orders', suite: 'flows', name: 'flows' });
+    expect(dataset.items).toBe(2);
+    const started = await client.comparisons.start({
+      agent: 'orders',
+      refs: ['1.0.0', '1.0.1'],
+      dataset: 'flows',
+      suite: 'flows',
+      repeat: 1,
+      concurrency: 2,
+    });
+    await endOf(started.id);
+    const done = await client.comparisons.get({ id: started.id });
+    expect(done.stats?.versions.map((side) => [side.passed, side.total])).toEqual([
+      [2, 2],
+      [0, 2],
+    ]);
+    const scripted = await client.comparisons.case({ id: started.id, caseId: 'scripted' });
+    expect(scripted.verdict).toBe('regressed');
+    expect(scripted.candidate).toHaveLength(1);
+    expect(scripted.candidate[0]?.conversation).toEqual({ turns: [1, 5] });
+    expect(scripted.candidate[0]?.verdicts[1]).toMatchObject({ turn: 2, pass: false });
+    expect(scripted.input).toMatchObject({ turns: ['Where is order 42?', 'Refund it'] });
+    const simulated = await client.comparisons.case({ id: started.id, caseId: 'simulated' });
+    expect(simulated.baseline[0]?.conversation?.ended).toBe('goal');
+    expect(simulated.candidate[0]?.conversation?.ended).toBe('max-turns');
+    // A dataset alone cannot say who plays a simulated user.
+    await expect(
+      client.comparisons.start({ agent: 'orders', refs: ['1.0.0', '1.0.1'], dataset: 'flows', repeat: 1, concurrency: 2 }),
+    ).rejects.toThrow('simulated talk with a simulated user: compare with a suite whose simulator plays it (--suite)');
+  });
+
   it('refuses one ref, six refs, another agent, and cancels a long comparison keeping what finished', async () => {
     setup();
     await client.datasets.fromSuite({ agent: 'ticket-triage', suite: 'triage-basics', name: 'basics' });
