@@ -555,6 +555,8 @@ describe('the reference runtime, as a real process', () => {
         '    - reply: Here is your order.',
         '',
       ].join('\n'),
+      // The agent's own examples are not the caller's conversation: they count for no step.
+      'examples.yaml': '- role: user\n  content: Where is order 1?\n- role: assistant\n  content: It shipped.\n',
     });
     const { upload, command, admin, deployer, invoker } = await setup();
     await upload(caller, '1.0.0');

@@ -213,7 +213,12 @@ export function createServing(
         ...outcome.messages,
         { role: 'assistant', content: outcome.turn.text, toolCalls: outcome.turn.toolCalls },
       ];
-      const trajectory = trajectoryOf(conversation, conversation.findIndex((message) => message.role === 'user') + 1);
+      // The agent's own prompt and examples.yaml come first: the caller's conversation starts after them.
+      const opened = 1 + (version.agent.examples?.length ?? 0);
+      const trajectory = trajectoryOf(
+        conversation,
+        conversation.findIndex((message, index) => index >= opened && message.role === 'user') + 1,
+      );
       const verdicts = await evaluate(assertions, {
         output: outcome.turn.text,
         toolCalls: trajectory.calls.map(({ name, arguments: args, result }) => ({ name, arguments: args, result })),

@@ -105,7 +105,13 @@ const LEAVES = [
         value.min_tool_calls !== undefined ||
         value.max_tool_calls !== undefined,
       { message: 'step-count needs a bound: min_turns, max_turns, min_tool_calls or max_tool_calls' },
-    ),
+    )
+    .refine((value) => (value.min_turns ?? 0) <= (value.max_turns ?? Infinity), {
+      message: 'min_turns is above max_turns: no conversation could pass',
+    })
+    .refine((value) => (value.min_tool_calls ?? 0) <= (value.max_tool_calls ?? Infinity), {
+      message: 'min_tool_calls is above max_tool_calls: no conversation could pass',
+    }),
   /** A simulated conversation ended because its goal was reached (not given up, not out of turns). */
   z.strictObject({ type: z.literal('goal-reached'), ...common }),
   /** promptfoo's equals with a JSON value: the output parsed as JSON and compared deeply. */
@@ -263,6 +269,12 @@ export const SuiteCase = z
           );
       }),
     );
+    if (value.simulate)
+      for (const key of ['goal_check', 'give_up'] as const)
+        flat(value.simulate[key] ?? []).forEach((assertion, at) => {
+          if (assertion.type === 'goal-reached')
+            problem(['simulate', key, at], `goal-reached says how the conversation ended: it cannot be what ends it (${key})`);
+        });
     if (!value.simulate)
       flat(value.assert).forEach((assertion, at) => {
         if (assertion.type === 'goal-reached')

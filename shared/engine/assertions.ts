@@ -128,7 +128,8 @@ function trajectoryIn(seen: Observation): Trajectory {
 
 function judged(type: string, judgement: TrajectoryJudgement): Verdict {
   const result = judgement.error ? unevaluated(type, judgement.reason) : verdict(type, judgement.pass, judgement.reason);
-  return judgement.steps.length ? { ...result, steps: judgement.steps } : result;
+  // Kept even when empty: a trajectory verdict that looked at no step did not look at the reply either.
+  return { ...result, steps: judgement.steps };
 }
 
 /** An assertion that could not be evaluated: it fails, and `not` does not turn it into a pass. */
@@ -443,8 +444,18 @@ async function evaluateOne(
       );
     case 'tool-called':
       return judged('tool-called', await toolCalled(assertion, trajectoryIn(seen), matchesSchema));
-    case 'no-tool-called':
+    case 'no-tool-called': {
+      const unknown = graders.tools
+        ? (assertion.names ?? []).filter((name) => !graders.tools?.some((tool) => tool.name === name))
+        : [];
+      // A misspelt name would pass for ever: it is named, not trusted.
+      if (unknown.length > 0)
+        return unevaluated(
+          'no-tool-called',
+          `${unknown.join(', ')} ${unknown.length === 1 ? 'is not a tool' : 'are not tools'} of this version (tools.json): check the spelling`,
+        );
       return judged('no-tool-called', noToolCalled(assertion, trajectoryIn(seen)));
+    }
     case 'tool-sequence':
       return judged('tool-sequence', toolSequence(assertion, trajectoryIn(seen)));
     case 'step-count':

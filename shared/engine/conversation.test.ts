@@ -4,7 +4,7 @@ import { nodePlatform } from '../node/platform';
 import { Suite } from '../suite';
 import { parseAgentFiles } from '../validate-files';
 import { memorySecrets } from './secrets';
-import { runSuite } from './runner';
+import { runSuite, type CaseResult } from './runner';
 import { OPENING } from './simulated-user';
 
 const AGENT_MODEL = 'gpt-4o-mini-2024-07-18';
@@ -61,9 +61,10 @@ const TOOLS = [
   { name: 'refund', result: { refunded: true } },
 ];
 
-async function run(suite: Suite, prompt?: string) {
+async function run(suite: Suite, prompt?: string, cache?: Map<string, CaseResult>) {
   fake ??= await startFakeLlm(byRule);
   return runSuite({
+    ...(cache ? { cache: { get: (_hash: string, caseId: string) => cache.get(caseId) } } : {}),
     agent: agent(fake.url, prompt),
     versionHash: 'h1',
     suite,
@@ -228,5 +229,58 @@ describe('a simulated user', () => {
       path: ['cases', 0, 'simulate'],
       message: expect.stringContaining('add simulator: { provider, model } to the suite'),
     });
+  });
+});
+
+describe('a cached conversation', () => {
+  const scripted = (second: string) =>
+    Suite.parse({
+      name: 'orders',
+      cases: [
+        {
+          id: 'flow',
+          tools: TOOLS,
+          turns: [{ user: 'Where is order 42?' }, { user: second }],
+          assert: [{ type: 'tool-called', name: 'lookup_order' }],
+        },
+      ],
+    });
+
+  it('is graded again only while its script says the same; a simulated one or one cut short is held again', async () => {
+    const first = (await run(scripted('Refund it'))).results[0] as CaseResult;
+    const cache = new Map([['flow', first]]);
+    const again = (await run(scripted('Refund it'), undefined, cache)).results[0];
+    expect(again).toMatchObject({ cached: true, status: 'passed' });
+    const requests = fake?.requests.length ?? 0;
+    const changed = (await run(scripted('Cancel it instead'), undefined, cache)).results[0];
+    expect(changed?.cached).toBe(false);
+    expect(fake?.requests.length).toBeGreaterThan(requests);
+
+    // A goal check that could not run left no conversation: its errored result is never graded as one.
+    const cut: CaseResult = {
+      ...first,
+      status: 'errored',
+      messages: [],
+      output: '',
+      conversation: undefined,
+      error: { kind: 'assertion', message: 'x' },
+    };
+    const simulatedSuite = Suite.parse({
+      name: 'simulated',
+      simulator: { provider: 'openai-compatible', model: SIMULATOR_MODEL, base_url: `${fake?.url ?? ''}/v1` },
+      cases: [
+        {
+          id: 'flow',
+          tools: TOOLS,
+          simulate: { persona: 'p', goal: 'a refund', goal_check: [{ type: 'tool-called', name: 'refund' }] },
+          assert: [{ type: 'no-tool-called', names: ['cancel_order'] }],
+        },
+      ],
+    });
+    for (const stored of [cut, first]) {
+      const held = (await run(simulatedSuite, undefined, new Map([['flow', stored]]))).results[0];
+      expect(held?.cached).toBe(false);
+      expect(held?.conversation?.ended).toBe('goal');
+    }
   });
 });

@@ -347,7 +347,10 @@ async function executeConversation(
     if (!text) throw new EngineError('malformed', 'the simulated user wrote an empty message');
     return text;
   };
-  let message = user.first_message ?? (await nextMessage());
+  let message =
+    user.first_message === undefined
+      ? await nextMessage()
+      : renderTemplate(user.first_message, vars, `case ${testCase.id} first_message`);
   for (let turn = 1; ; turn += 1) {
     await take(message, []);
     const sofar = done();

@@ -17,7 +17,7 @@ import { priceOf, type PriceTable } from './prices';
 import { providerFor } from './providers';
 import { EngineError, type ChatMessage, type FailureKind, type Platform } from './types';
 import { parseJudge } from './judge';
-import { caseInput, renderConversation, renderPrelude } from './render';
+import { caseInput, renderConversation, renderPrelude, renderTemplate } from './render';
 
 export interface CaseResult {
   caseId: string;
@@ -143,6 +143,32 @@ async function judgeFor(suite: Suite, platform: Platform, context: { signal: Abo
 }
 
 /**
+ * Whether a stored answer can be graded again for this case: it holds an answer (not a failed
+ * call, not a conversation cut short by a check that could not run), and a scripted conversation
+ * said what the script says now. A simulated conversation is always held again: how it went
+ * depends on its goal check and the simulator as they are today.
+ */
+function reusable(cached: CaseResult, testCase: Suite['cases'][number]): boolean {
+  if (cached.status === 'errored' && (cached.error?.kind !== 'assertion' || cached.messages.length === 0)) return false;
+  if (testCase.simulate) return false;
+  const said = cached.conversation?.turns.map((start) => cached.messages[start]?.content) ?? null;
+  if (!testCase.turns) return said === null;
+  return (
+    said !== null && said.length === testCase.turns.length && said.every((text, index) => text === renderedTurn(testCase, index))
+  );
+}
+
+function renderedTurn(testCase: Suite['cases'][number], index: number): string | null {
+  const turn = testCase.turns?.[index];
+  if (!turn) return null;
+  try {
+    return renderTemplate(turn.user, testCase.vars ?? {}, 'a turn');
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Runs every case of a suite, `repeat` times, `concurrency` at a time. A failure of one case is
  * recorded on that case and never ends the run; cancellation stops in-flight calls and keeps
  * what finished; the cost guard stops starting calls once `maxCostUsd` is spent.
@@ -191,7 +217,7 @@ export async function runSuite(input: RunInput): Promise<RunOutcome> {
     let result: CaseResult;
     const started = platform.now();
     try {
-      if (cached && (cached.status !== 'errored' || cached.error?.kind === 'assertion')) {
+      if (cached && reusable(cached, testCase)) {
         // The model's answer is reused; the grading is always done again with today's assertions.
         const tokens =
           cached.inputTokens === null || cached.outputTokens === null ? null : cached.inputTokens + cached.outputTokens;

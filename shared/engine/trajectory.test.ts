@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Assertion, SuiteCase } from '../suite';
 import { evaluate, gradeOutput, type Observation } from './assertions';
 import { observationOf } from './execute';
+import { trajectoryOf, trajectorySteps } from './trajectory';
 import type { ChatMessage } from './types';
 
 /** A conversation the agent had: the system prompt, one user turn, then its model turns and tool results. */
@@ -281,5 +282,65 @@ describe('a scripted conversation', () => {
     expect(SuiteCase.safeParse({ id: 'x', turns: [{ user: 'hi' }], messages: [{ role: 'user', content: 'a' }] }).success).toBe(
       false,
     );
+  });
+});
+
+describe('reading a trajectory', () => {
+  it('pairs each call with the result right after its turn, though providers reuse call ids across turns', () => {
+    const messages: ChatMessage[] = [
+      { role: 'user', content: 'go' },
+      { role: 'assistant', content: '', toolCalls: [{ id: 'mock_1', name: 'lookup', arguments: {} }] },
+      { role: 'tool', toolCallId: 'mock_1', name: 'lookup', content: '{"a":1}' },
+      { role: 'assistant', content: '', toolCalls: [{ id: 'mock_1', name: 'refund', arguments: {} }] },
+      { role: 'tool', toolCallId: 'mock_1', name: 'refund', content: '{"b":2}' },
+      { role: 'assistant', content: 'ok' },
+    ];
+    expect(trajectoryOf(messages, 1).calls.map((call) => [call.name, call.result, call.at, call.answeredAt])).toEqual([
+      ['lookup', { a: 1 }, 1, 2],
+      ['refund', { b: 2 }, 3, 4],
+    ]);
+  });
+
+  it('marks on the reply only the verdicts that looked at it: a trajectory verdict with no step marks none', async () => {
+    const seen = observed(conversation([]));
+    const verdicts = await evaluate(
+      [Assertion.parse({ type: 'no-tool-called' }), Assertion.parse({ type: 'contains', value: 'done' })],
+      seen,
+    );
+    expect(verdicts[0]?.steps).toEqual([]);
+    const { steps } = trajectorySteps(conversation([]), undefined, verdicts);
+    expect(steps.map((step) => [step.kind, step.verdicts])).toEqual([
+      ['user', []],
+      ['model', [1]],
+    ]);
+  });
+
+  it('errors a no-tool-called that names a tool the version does not have: a typo never passes', async () => {
+    const tools = [{ name: 'delete_account', description: 'x', parameters: { type: 'object' as const } }];
+    const [verdict] = await evaluate(
+      [Assertion.parse({ type: 'no-tool-called', names: ['delete_acount'] })],
+      LOOKUP_THEN_REFUND,
+      {
+        judge: null,
+        embed: null,
+        tools,
+      },
+    );
+    expect(verdict).toMatchObject({
+      pass: false,
+      error: true,
+      reason: expect.stringContaining('delete_acount is not a tool of this version'),
+    });
+  });
+
+  it('refuses bounds no conversation could meet, and goal-reached as what ends a conversation', () => {
+    expect(Assertion.safeParse({ type: 'step-count', min_turns: 5, max_turns: 1 }).error?.issues[0]?.message).toBe(
+      'min_turns is above max_turns: no conversation could pass',
+    );
+    const simulated = SuiteCase.safeParse({
+      id: 'x',
+      simulate: { persona: 'p', goal: 'g', goal_check: [{ type: 'goal-reached' }] },
+    });
+    expect(simulated.error?.issues[0]).toMatchObject({ path: ['simulate', 'goal_check', 0] });
   });
 });

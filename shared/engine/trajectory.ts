@@ -30,17 +30,18 @@ export interface Trajectory {
 export function trajectoryOf(messages: readonly ChatMessage[], from: number, to = messages.length): Trajectory {
   const modelTurns: number[] = [];
   const calls: TrajectoryCall[] = [];
-  const answers = new Map<string, number>();
-  for (let index = from; index < to; index += 1) {
-    const message = messages[index];
-    if (message?.role === 'tool' && message.toolCallId) answers.set(message.toolCallId, index);
-  }
   let reply: number | null = null;
   for (let index = from; index < to; index += 1) {
     const message = messages[index];
     if (message?.role !== 'assistant') continue;
     modelTurns.push(index);
     if (!message.toolCalls?.length) reply = index;
+    // A call is answered by the tool messages right after its turn: providers reuse ids across turns.
+    const answers = new Map<string, number>();
+    for (let next = index + 1; next < to && messages[next]?.role === 'tool'; next += 1) {
+      const id = messages[next]?.toolCallId;
+      if (id !== undefined && !answers.has(id)) answers.set(id, next);
+    }
     for (const call of message.toolCalls ?? []) {
       const answeredAt = answers.get(call.id) ?? null;
       const answer = answeredAt === null ? undefined : messages[answeredAt]?.content;

@@ -73,11 +73,23 @@ export async function compareRefs(ws: Workspace, input: CompareInput, options: C
   const graded = suite?.suite;
   const cases = dataset.dataset.items.map((item) => {
     const testCase = graded?.cases.find((candidate) => candidate.id === item.id);
-    // A case's own turns carry their checks; an item's turns (from a dataset alone) have none.
-    const turns = testCase?.turns ?? item.turns;
+    // A suite case's conversation (its turns carry their checks; its simulated user today's goal
+    // check) is the one run; an item's own is run only where the suite has none for it.
+    const { messages, turns, simulate, ...rest } = item;
+    const conversation = testCase?.turns
+      ? { turns: testCase.turns }
+      : testCase?.simulate
+        ? { simulate: testCase.simulate }
+        : turns
+          ? { turns }
+          : simulate
+            ? { simulate }
+            : messages
+              ? { messages }
+              : {};
     return {
-      ...item,
-      ...(turns ? { turns } : {}),
+      ...rest,
+      ...conversation,
       assert: testCase?.assert ?? [],
       ...(testCase?.threshold !== undefined ? { threshold: testCase.threshold } : {}),
     };

@@ -66,6 +66,11 @@ async function tryOnce(ws: Workspace, input: TryInput, deps: { platform: Platfor
     ? getSuite(ws, input.agent, input.case.suite).suite.cases.find((candidate) => candidate.id === input.case?.id)
     : undefined;
   if (input.case && !fromSuite) throw new SlipwayError('not_found', `suite ${input.case.suite} has no case ${input.case.id}`);
+  if (fromSuite?.simulate)
+    throw new SlipwayError(
+      'invalid_input',
+      `case ${fromSuite.id} talks with a simulated user: run its suite (Run, or slipway test) — Try runs what the case says, not a simulator`,
+    );
   const testCase = fromSuite ?? SuiteCase.parse({ id: 'try', vars: input.vars });
   requireTrustedRun(ws, target, input.allow);
   const started = deps.platform.now();
