@@ -142,6 +142,27 @@ describe('testing in the app', () => {
     await drawer.getByRole('button', { name: '✗ tool-sequence' }).first().click();
     await expect.poll(() => drawer.locator('[data-testid="trajectory-step"].looked').count()).toBe(2);
     await session.screenshot('16-tests-failing-trajectory');
+    await page.keyboard.press('Escape');
+
+    // The table view edits a turn's assertions as lines, like the case's own.
+    await page.getByTestId('back-to-suite').click();
+    await page.getByTestId('suite-mode-table').click();
+    const turnLine = page.getByLabel('Case 1 turn 2 assertion 1', { exact: true });
+    expect(await turnLine.inputValue()).toBe('tool-called: refund');
+    await turnLine.fill('tool-called(exact): cancel_order {"id": 42}');
+    expect(await turnLine.getAttribute('aria-invalid')).toBe('false');
+    const sequence = page.getByLabel('Case 1 assertion 1', { exact: true });
+    expect(await sequence.inputValue()).toBe('tool-sequence: lookup_order, refund');
+    await sequence.fill('tool-sequence(unordered): cancel_order, lookup_order');
+    await page.getByTestId('suite-message').fill('cancelling is right');
+    await page.getByTestId('suite-save').click();
+    await expect.poll(async () => (await client.suites.get({ agent: 'support', name: 'conversations' })).revision).toBe(2);
+    const saved = await client.suites.get({ agent: 'support', name: 'conversations' });
+    expect(saved.content).toContain('match: exact');
+    expect(saved.content).toContain('mode: unordered');
+    await page.getByTestId('open-run-dialog').click();
+    await page.getByTestId('run-start').click();
+    await page.getByTestId('run-summary').filter({ hasText: '1/1 passed' }).waitFor();
     await session.finish();
   });
 

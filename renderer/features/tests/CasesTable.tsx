@@ -5,7 +5,12 @@ import { Assertion } from '../../../shared/suite';
 import { useSlice, useStores } from '../../app/context';
 
 type RawTurn = { user?: unknown; assert?: unknown[] } & Record<string, unknown>;
+type RawSimulate = { goal?: unknown; goal_check?: unknown[]; give_up?: unknown[] } & Record<string, unknown>;
 type RawCase = { id?: unknown; vars?: Record<string, unknown>; assert?: unknown[]; turns?: RawTurn[] } & Record<string, unknown>;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
 type RawSuite = { cases?: RawCase[] } & Record<string, unknown>;
 
 function read(text: string): RawSuite | null {
@@ -68,14 +73,17 @@ function AssertionsCell({
   index,
   onChange,
   turn,
+  part,
 }: {
   assertions: unknown[];
   index: number;
   onChange: (next: unknown[]) => void;
   /** The scripted turn these judge, when they are a turn's. */
   turn?: number;
+  /** A simulated user's check these are, when they are one. */
+  part?: string;
 }) {
-  const of = turn === undefined ? `case ${index + 1}` : `case ${index + 1} turn ${turn}`;
+  const of = `case ${index + 1}${turn === undefined ? '' : ` turn ${turn}`}${part === undefined ? '' : ` ${part}`}`;
   return (
     <div className="assertions-cell">
       {assertions.map((raw, position) => {
@@ -189,9 +197,28 @@ export function CasesTable() {
                       />
                     </div>
                   ))}
-                {testCase.simulate !== undefined && (
-                  <span className="muted">simulated user: persona, goal and checks in the YAML view</span>
-                )}
+                {isRecord(testCase.simulate) &&
+                  (['goal_check', 'give_up'] as const).map((key) => {
+                    const simulate = testCase.simulate as RawSimulate;
+                    return (
+                      <div key={key} className="turn-cell">
+                        <span className="muted" title={asText(simulate.goal)}>
+                          {key === 'goal_check' ? 'Simulated user: the goal is reached when' : 'The agent gave up when'}
+                        </span>
+                        <AssertionsCell
+                          assertions={Array.isArray(simulate[key]) ? simulate[key] : []}
+                          index={index}
+                          part={key === 'goal_check' ? 'goal check' : 'give-up check'}
+                          onChange={(next) =>
+                            update(index, (current) => ({
+                              ...current,
+                              simulate: { ...(current.simulate as RawSimulate), [key]: next.length ? next : undefined },
+                            }))
+                          }
+                        />
+                      </div>
+                    );
+                  })}
               </td>
               <td>
                 <button
