@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLlm } from '../test-support/fake-llm';
+import { orderAgentFiles } from '../test-support/order-agent';
 import { agentFiles } from '../test-support/workspace';
 import { captureLogs, launchChromium, loadSampleAgents, openSession, replaceEditorText, TARGET, waitForSaved } from './support';
 
@@ -70,35 +71,7 @@ describe('testing in the app', () => {
     const session = await openSession(browser);
     const { page, client } = session;
     await client.agents.create({ name: 'support' });
-    const config = [
-      'provider: mock',
-      'model: mock-1',
-      'mock:',
-      '  rules:',
-      '    - match: Where is order',
-      '      tool_calls: [{ name: lookup_order, arguments: { id: 42 } }]',
-      '    - match: Refund it',
-      '      tool_calls: [{ name: cancel_order, arguments: { id: 42 } }]',
-      '    - match: shipped',
-      '      reply: Order 42 has shipped.',
-      '    - reply: Done.',
-      '',
-    ].join('\n');
-    const tool = (name: string) => ({
-      name,
-      description: name,
-      parameters: { type: 'object', properties: { id: { type: 'integer' } } },
-    });
-    await client.versions.snapshot({
-      agent: 'support',
-      message: 'first',
-      files: agentFiles({
-        'config.yaml': config,
-        'user.md': undefined,
-        'examples.yaml': undefined,
-        'tools.json': JSON.stringify([tool('lookup_order'), tool('cancel_order'), tool('refund')]),
-      }),
-    });
+    await client.versions.snapshot({ agent: 'support', message: 'first', files: orderAgentFiles('cancel_order') });
     const suite = [
       'name: conversations',
       'cases:',

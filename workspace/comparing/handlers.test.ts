@@ -3,6 +3,7 @@ import { createClient, type Client } from '../../shared/contract/client';
 import type { CompareProgressEvent } from '../../shared/contract/comparing';
 import { createDispatch } from '../../shared/contract/dispatch';
 import { recordEvents } from '../../test-support/events';
+import { orderAgentFiles } from '../../test-support/order-agent';
 import { tempWorkspace, type TestWorkspace } from '../../test-support/workspace';
 import { loadSamples } from '../agents/samples';
 import { sessionVault } from '../keys/secret-vault';
@@ -136,35 +137,13 @@ describe('comparisons through the contract', () => {
   it('compares two versions on conversations, each conversation one case with its turns, and a simulated user', async () => {
     setup();
     await client.agents.create({ name: 'orders' });
-    const version = async (refundTool: string, message: string) => {
-      const config = [
-        'provider: mock',
-        'model: mock-1',
-        'mock:',
-        '  rules:',
-        '    - match: Where is order',
-        '      tool_calls: [{ name: lookup_order, arguments: { id: 42 } }]',
-        '    - match: Refund it',
-        `      tool_calls: [{ name: ${refundTool}, arguments: { id: 42 } }]`,
-        '    - reply: Done.',
-        '',
-      ].join('\n');
-      const tool = (name: string) => ({ name, description: name, parameters: { type: 'object' } });
-      await client.versions.snapshot({
-        agent: 'orders',
-        message,
-        files: {
-          'prompt.md': 'You help with orders.\n',
-          'config.yaml': config,
-          'tools.json': JSON.stringify(['lookup_order', 'refund', 'cancel_order'].map(tool)),
-        },
-      });
-    };
+    const version = (secondTool: string, message: string) =>
+      client.versions.snapshot({ agent: 'orders', message, files: orderAgentFiles(secondTool) });
     await version('refund', 'refunds');
     await version('cancel_order', 'cancels instead');
     const suite = [
       'name: flows',
-      'simulator: { provider: mock, model: sim, mock: { rules: [{ match: "Done", reply: "Refund it" }, { reply: "Where is order 42?" }] } }',
+      'simulator: { provider: mock, model: sim, mock: { rules: [{ match: "shipped|Done", reply: "Refund it" }, { reply: "Where is order 42?" }] } }',
       'cases:',
       '  - id: scripted',
       '    tools: [{ name: lookup_order, result: {} }, { name: refund, result: {} }, { name: cancel_order, result: {} }]',
