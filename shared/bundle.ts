@@ -3,7 +3,7 @@ import { AGENT_FILES, isAgentFileName, normalizeLineEndings } from './agent-file
 import { AuthorName, Message, UNSAFE_TEXT } from './contract/common';
 import { describeIssues, quoted } from './issues';
 import { AgentName, LabelName, Semver } from './names';
-import { formatDiagnostic, validateAgentFiles } from './validate-files';
+import { formatDiagnostic, type FileRules, validateAgentFiles } from './validate-files';
 
 /** A bundle: versions that travel as one verified file. The format is docs/bundle-format.md. */
 
@@ -99,6 +99,7 @@ function fieldProblems(name: string, version: BundledVersion): string[] {
 export function readBundledVersion(
   version: BundledVersion,
   entries: ReadonlyMap<string, Uint8Array>,
+  rules: Pick<FileRules, 'schemaProblems'> = {},
 ): { files: Record<string, string>; problems: string[] } {
   const name = `${version.agent}@${version.semver}`;
   const problems = fieldProblems(name, version);
@@ -123,7 +124,8 @@ export function readBundledVersion(
       files[file] = text;
     }
   }
-  for (const diagnostic of validateAgentFiles(files)) problems.push(`${name}: ${formatDiagnostic(diagnostic)}`);
+  for (const diagnostic of validateAgentFiles(files, { ...rules, agent: version.agent }))
+    problems.push(`${name}: ${formatDiagnostic(diagnostic)}`);
   return { files, problems };
 }
 

@@ -236,7 +236,51 @@ function checkStructured(file: StructuredFileName, text: string, diagnostics: Di
   return checked.value;
 }
 
-function inspectAgentFiles(files: Files): { diagnostics: Diagnostic[]; values: Partial<Record<StructuredFileName, unknown>> } {
+/** What a check of an agent's files knows beyond the files: whose they are, and how a JSON Schema is held to its meta-schema. */
+export interface FileRules {
+  /** The agent the files are (or will be) a version of: it may not require itself. */
+  agent?: string;
+  /**
+   * The problems of a JSON Schema by its meta-schema (path inside the schema, message); given by
+   * Node hosts, which may compile code (the renderer's CSP forbids it), so the editor skips it.
+   */
+  schemaProblems?: (schema: Record<string, unknown>) => Array<{ path: string[]; message: string }>;
+}
+
+type Contract = z.infer<typeof ContractFile>;
+
+/** contract.yaml against the rest: offered tools defined in tools.json, no self-requirement, schemas that are schemas. */
+function contractProblems(
+  contract: Contract,
+  tools: readonly ToolDefinition[] | undefined,
+  rules: FileRules,
+): Array<{ path: PropertyKey[]; message: string }> {
+  const problems: Array<{ path: PropertyKey[]; message: string }> = [];
+  const defined = new Set((tools ?? []).map((tool) => tool.name));
+  contract.offers?.tools?.forEach((name, index) => {
+    if (tools && !defined.has(name))
+      problems.push({
+        path: ['offers', 'tools', index],
+        message: `offers tool ${quoted(name)}, which tools.json does not define${defined.size ? ` (it defines ${[...defined].join(', ')})` : ''}`,
+      });
+  });
+  for (const [needed, requirement] of Object.entries(contract.requires ?? {})) {
+    if (needed === rules.agent)
+      problems.push({ path: ['requires', needed], message: `${needed} requires itself: an agent depends only on others` });
+    if (requirement.schema)
+      for (const problem of rules.schemaProblems?.(requirement.schema) ?? [])
+        problems.push({ path: ['requires', needed, 'schema', ...problem.path], message: problem.message });
+  }
+  if (contract.offers?.output_schema)
+    for (const problem of rules.schemaProblems?.(contract.offers.output_schema) ?? [])
+      problems.push({ path: ['offers', 'output_schema', ...problem.path], message: problem.message });
+  return problems;
+}
+
+function inspectAgentFiles(
+  files: Files,
+  rules: FileRules = {},
+): { diagnostics: Diagnostic[]; values: Partial<Record<StructuredFileName, unknown>> } {
   const diagnostics: Diagnostic[] = [];
   const values: Partial<Record<StructuredFileName, unknown>> = {};
   for (const name of Object.keys(files)) {
@@ -265,12 +309,25 @@ function inspectAgentFiles(files: Files): { diagnostics: Diagnostic[]; values: P
     const text = files[name];
     if (text !== undefined) values[name] = checkStructured(name, text, diagnostics);
   }
+  const contract = values['contract.yaml'] as Contract | undefined;
+  const text = files['contract.yaml'];
+  if (contract && text !== undefined) {
+    const problems = contractProblems(contract, values['tools.json'] as ToolDefinition[] | undefined, rules);
+    const located = problems.length ? parseStructured('contract.yaml', text, []) : null;
+    for (const problem of problems)
+      diagnostics.push({
+        file: 'contract.yaml',
+        path: formatPath(problem.path),
+        message: `${formatPath(problem.path)}: ${problem.message}`,
+        ...(located?.locate(problem.path) ?? { line: 1, column: 1 }),
+      });
+  }
   return { diagnostics, values };
 }
 
 /** Every problem with a set of agent files, each pointing at a file, a line and a column. */
-export function validateAgentFiles(files: Files): Diagnostic[] {
-  return inspectAgentFiles(files).diagnostics;
+export function validateAgentFiles(files: Files, rules: FileRules = {}): Diagnostic[] {
+  return inspectAgentFiles(files, rules).diagnostics;
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
@@ -278,8 +335,8 @@ export function formatDiagnostic(d: Diagnostic): string {
 }
 
 /** Parses a set of agent files, or throws listing every problem. */
-export function parseAgentFiles(files: Files): ParsedAgent {
-  const { diagnostics, values } = inspectAgentFiles(files);
+export function parseAgentFiles(files: Files, rules: FileRules = {}): ParsedAgent {
+  const { diagnostics, values } = inspectAgentFiles(files, rules);
   if (diagnostics.length > 0) {
     throw new SlipwayError('invalid_files', diagnostics.map(formatDiagnostic).join('\n'));
   }

@@ -1,5 +1,6 @@
 import type { Handlers } from '../../shared/contract/contract';
 import { validateAgentFiles } from '../../shared/validate-files';
+import { snapshotRules } from '../../shared/node/json-schema-rules';
 import type { Workspace } from '../workspace';
 import { createAgent, describeAgent, listAgents, renameAgent, setArchived } from './agents';
 import { getDraft, removeDraftFile, replaceDraft, resetDraft, writeDraftFile } from './drafts';
@@ -25,7 +26,7 @@ export function createAgentHandlers(ws: Workspace): Pick<Handlers, 'workspace' |
       removeFile: ({ agent, file }) => removeDraftFile(ws, agent, file),
       replace: ({ agent, files }) => replaceDraft(ws, agent, files),
       reset: ({ agent, ref }) => resetDraft(ws, agent, ref),
-      validate: ({ agent }) => validateAgentFiles(getDraft(ws, agent).files),
+      validate: ({ agent }) => validateAgentFiles(getDraft(ws, agent).files, snapshotRules(agent)),
     },
   };
 }

@@ -363,6 +363,21 @@ describe('bundles', () => {
       ],
       ['broken yaml', setFile('config.yaml', 'provider: [mock\nmodel: "x\n'), /config\.yaml:\d+:\d+: not valid YAML/],
       ['tools not json', setFile('tools.json', '[{"name": '), /tools\.json:\d+:\d+: not valid JSON/],
+      [
+        'contract range',
+        setFile('contract.yaml', 'requires:\n  router:\n    range: soon\n'),
+        /contract\.yaml:3:12: .*not a semver range/,
+      ],
+      [
+        'contract schema',
+        setFile('contract.yaml', 'offers:\n  output_schema: { type: objekt }\n'),
+        /contract\.yaml:2:26: .*not a valid JSON Schema: type must be equal to one of the allowed values/,
+      ],
+      [
+        'contract offers a stranger',
+        setFile('contract.yaml', 'offers:\n  tools: [nope]\n'),
+        /offers tool "nope", which tools\.json does not define/,
+      ],
       ['invalid utf-8', setFile('prompt.md', Buffer.from([0x48, 0x69, 0xff, 0xfe, 0x0a])), /"prompt\.md" is not UTF-8 text/],
       ['crlf', setFile('prompt.md', 'You triage.\r\nBe brief.\r\n'), /"prompt\.md" has CR line endings/],
       ['blank message', setField('message', '   '), /its message: a message saying why is required/],

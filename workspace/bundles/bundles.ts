@@ -27,6 +27,7 @@ import { appendAudit } from '../audit/audit-log';
 import { listLabels, setLabel } from '../versions/labels';
 import { findAgent, requireAgent, resolveVersion, versionById, versionFiles, type VersionRow } from '../lookup';
 import { importVersion, listVersions } from '../versions/versions';
+import { schemaProblems } from '../../shared/node/json-schema-rules';
 import type { Workspace } from '../workspace';
 import { clip, describeIssues, quoted } from '../../shared/issues';
 import { parseJsonWithin } from '../../shared/bounded-parse';
@@ -186,7 +187,7 @@ function readVersions(manifest: BundleManifest, entries: Map<string, Buffer>): M
   const read = new Map<BundledVersion, Record<string, string>>();
   const problems: string[] = [];
   for (const version of manifest.versions) {
-    const { files, problems: found } = readBundledVersion(version, entries);
+    const { files, problems: found } = readBundledVersion(version, entries, { schemaProblems });
     problems.push(...found);
     if (found.length === 0 && canonicalManifest(files, nodeSha256).hash !== version.hash)
       problems.push(`${version.agent}@${version.semver}: its files do not hash to ${version.hash.slice(0, 12)}`);

@@ -263,7 +263,7 @@ describe('reading versions', () => {
     await client.versions.snapshot({
       agent: 'triage',
       message: 'two',
-      files: agentFiles({ 'prompt.md': 'Sort tickets.\n', 'contract.yaml': 'offers:\n  tools: [triage]\n' }),
+      files: agentFiles({ 'prompt.md': 'Sort tickets.\n', 'contract.yaml': 'offers:\n  tools: [lookup_customer]\n' }),
     });
     const diff = await client.versions.diff({ from: 'triage@1.0.0', to: 'triage@2.0.0' });
     expect(diff.files.filter((file) => file.status !== 'unchanged').map((file) => [file.name, file.status])).toEqual([

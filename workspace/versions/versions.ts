@@ -8,6 +8,7 @@ import { canonicalManifest, type ManifestEntry } from '../../shared/manifest';
 import { parseRef, formatRef, type Ref } from '../../shared/ref';
 import { applyBump, bumpBetween, chooseVersion, type Bump } from '../../shared/semver';
 import { parseAgentFiles, validateAgentFiles } from '../../shared/validate-files';
+import { snapshotRules } from '../../shared/node/json-schema-rules';
 import { nodeSha256 } from '../../shared/node/sha256';
 import { writeTransaction } from '../../shared/node/sqlite';
 import { sql, typed, typedArrays } from '../statements';
@@ -48,7 +49,7 @@ interface Plan {
 
 /** Validates files and works out what a snapshot of them against the agent's highest version would be. */
 function plan(ws: Workspace, agent: AgentRow, files: Files): Plan {
-  const parsed = parseAgentFiles(files);
+  const parsed = parseAgentFiles(files, snapshotRules(agent.name));
   const manifest = canonicalManifest(files, nodeSha256);
   const highest = highestVersion(ws, agent.id);
   if (!highest) return { files, manifest, highest, bump: null, reason: 'first version', changes: [] };
@@ -202,7 +203,7 @@ export function snapshot(ws: Workspace, request: SnapshotRequest): VersionDetail
 export function suggestForFiles(ws: Workspace, agentName: string, given?: Files): BumpSuggestion {
   const agent = requireAgent(ws, agentName);
   const files = normalize(given ?? draftFiles(ws, agent.id));
-  const diagnostics = validateAgentFiles(files);
+  const diagnostics = validateAgentFiles(files, snapshotRules(agent.name));
   if (diagnostics.length > 0) return { bump: null, version: null, reason: 'the files have errors', changes: [], diagnostics };
   const planned = plan(ws, agent, files);
   if (!planned.highest) return { bump: null, version: '1.0.0', reason: 'first version → 1.0.0', changes: [], diagnostics };
@@ -300,7 +301,7 @@ export function importVersion(
   files: Files,
 ): number {
   // The rules a snapshot obeys hold here too, whoever calls.
-  parseAgentFiles(files);
+  parseAgentFiles(files, snapshotRules(version.agent));
   const agent = findAgent(ws, version.agent) ?? requireAgent(ws, createAgent(ws, version.agent, '').name);
   const parentId =
     version.parent === null

@@ -56,7 +56,13 @@ export function createEditorStore({ client, notify }: StoreDeps, saveDelayMs = S
   return createStore<EditorState>()((set, get) => {
     const applyDraft = (draft: Draft) => {
       const activeFile = draft.files[get().activeFile] !== undefined ? get().activeFile : 'prompt.md';
-      set({ draft, files: { ...draft.files }, activeFile, diagnostics: validateAgentFiles(draft.files), saveState: 'saved' });
+      set({
+        draft,
+        files: { ...draft.files },
+        activeFile,
+        diagnostics: validateAgentFiles(draft.files, { agent: draft.agent }),
+        saveState: 'saved',
+      });
     };
 
     const save = async (): Promise<void> => {
@@ -110,7 +116,8 @@ export function createEditorStore({ client, notify }: StoreDeps, saveDelayMs = S
         if (get().files[file] === content) return;
         const files = { ...get().files, [file]: content };
         dirty.add(file);
-        set({ files, diagnostics: validateAgentFiles(files), saveState: 'pending' });
+        const agent = get().draft?.agent;
+        set({ files, diagnostics: validateAgentFiles(files, agent ? { agent } : {}), saveState: 'pending' });
         if (timer) clearTimeout(timer);
         timer = setTimeout(() => void flush(), saveDelayMs);
       },
