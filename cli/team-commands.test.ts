@@ -94,4 +94,30 @@ describe('slipway team', () => {
       ]),
     );
   }, 60_000);
+
+  it('refuses a team of one and a member named twice, and a dependency on an agent outside the team is a break', async () => {
+    const { run, write } = await teamSandbox();
+    expect(await run('team', 'create', 't1', 'intake')).toMatchObject({
+      code: 2,
+      stderr: 'slipway: a team has at least two members: intake alone is released with slipway release, not as a team\n',
+    });
+    expect(await run('team', 'create', 't3', 'intake', 'intake', 'router')).toMatchObject({
+      code: 2,
+      stderr: 'slipway: intake is named twice: a team has each member once\n',
+    });
+    expect((await run('team', 'list')).stdout).not.toContain('t3');
+
+    // notes requires nothing; router 2.0.0 (latest) requires intake, which the team leaves out.
+    for (const [name, content] of Object.entries(TEAM_VERSIONS.intake[0].files))
+      if (name !== 'contract.yaml') write(`notes/${name}`, content);
+    await run('agent', 'create', 'notes');
+    expect(await run('snapshot', 'notes', '--from', 'notes', '-m', 'notes')).toMatchObject({ code: 0 });
+    expect(await run('team', 'create', 'pair', 'router', 'notes')).toMatchObject({ code: 0 });
+    const outside = await run('team', 'check', 'pair');
+    expect(outside.code).toBe(1);
+    expect(outside.stdout).toContain(
+      'router 2.0.0 requires intake, which is not in team pair: add intake to the team (slipway team members pair …), or release a router that does not require it',
+    );
+    expect((await run('team', 'release', 'pair', '-m', 'without intake')).stdout).toMatch(/^pair#1 {2}BROKEN/);
+  });
 });

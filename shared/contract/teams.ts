@@ -89,11 +89,11 @@ export const teamsContract = {
     list: query(z.object({}), z.array(TeamDetail)),
     get: query(z.object({ name: TeamName }), TeamDetail),
     create: method(
-      z.object({ name: TeamName, members: z.array(AgentName).min(1, 'a team has at least one member') }),
+      z.object({ name: TeamName, members: z.array(AgentName).min(1, 'a team has members: name at least two agents') }),
       TeamDetail,
     ),
     setMembers: method(
-      z.object({ name: TeamName, members: z.array(AgentName).min(1, 'a team has at least one member') }),
+      z.object({ name: TeamName, members: z.array(AgentName).min(1, 'a team has members: name at least two agents') }),
       TeamDetail,
     ),
     /** The dependencies among members at these refs (each member's latest when not named), checked; writes nothing. */

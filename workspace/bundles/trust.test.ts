@@ -49,9 +49,15 @@ describe('what comes from a bundle is not trusted to run', () => {
     ).rejects.toThrow(
       /A release puts it in front of traffic: trust the bundle first \(slipway bundle trust [0-9a-f]{64} -m WHY\)$/,
     );
-    await target.client.teams.create({ name: 'solo', members: ['agent'] });
-    const teamRelease = await target.client.teams.release({ name: 'solo', pins: { agent: '1.0.0' }, message: 'theirs alone' });
-    await expect(target.client.teams.promote({ name: 'solo', number: teamRelease.number, target: 'prod' })).rejects.toThrow(
+    await target.client.agents.create({ name: 'helper' });
+    await target.client.versions.snapshot({ agent: 'helper', message: 'ours', files: agentFiles() });
+    await target.client.teams.create({ name: 'pair', members: ['agent', 'helper'] });
+    const teamRelease = await target.client.teams.release({
+      name: 'pair',
+      pins: { agent: '1.0.0' },
+      message: 'theirs with ours',
+    });
+    await expect(target.client.teams.promote({ name: 'pair', number: teamRelease.number, target: 'prod' })).rejects.toThrow(
       /A release puts it in front of traffic: trust the bundle first/,
     );
     // Trusted, it runs like the workspace's own: unasked, and the trust is in the audit log.

@@ -59,7 +59,7 @@ function contractOf(ws: Workspace, versionId: number): Contract | null {
   return text === undefined ? null : ContractFile.parse(loadYaml(text) ?? {});
 }
 
-/** Every dependency among the pinned versions, checked; a member's dependency on an agent outside them is listed as not checked. */
+/** Every dependency among the pinned versions, checked; a member's dependency on an agent outside them is a break. */
 export function checkPins(ws: Workspace, pins: Pinned[], teamName: string): TeamCheck {
   const contracts = new Map(pins.map((pin) => [pin.agent, contractOf(ws, pin.versionId)]));
   const dependencies: DependencyCheck[] = [];
@@ -67,12 +67,15 @@ export function checkPins(ws: Workspace, pins: Pinned[], teamName: string): Team
     for (const [needed] of Object.entries(contracts.get(consumer.agent)?.requires ?? {})) {
       const producer = pins.find((pin) => pin.agent === needed);
       if (!producer) {
+        // The team cannot satisfy it: released as one, it would run without what it needs.
         dependencies.push({
           consumer: `${consumer.agent}@${consumer.semver}`,
           producer: needed,
-          ok: true,
-          breaks: [],
-          notChecked: [`${consumer.agent} ${consumer.semver} requires ${needed}, which is not in team ${teamName}`],
+          ok: false,
+          breaks: [
+            `${consumer.agent} ${consumer.semver} requires ${needed}, which is not in team ${teamName}: add ${needed} to the team (slipway team members ${teamName} …), or release a ${consumer.agent} that does not require it`,
+          ],
+          notChecked: [],
         });
         continue;
       }
@@ -136,8 +139,18 @@ export function listTeams(ws: Workspace): TeamDetail[] {
 }
 
 function writeMembers(ws: Workspace, teamId: number, members: string[]): void {
-  if (members.length === 0) throw new SlipwayError('invalid_input', 'a team has at least one member');
-  const ids = [...new Set(members)].map((member) => requireAgent(ws, member).id);
+  const twice = members.filter((member, index) => members.indexOf(member) !== index);
+  if (twice.length > 0)
+    throw new SlipwayError(
+      'invalid_input',
+      `${[...new Set(twice)].join(', ')} ${twice.length === 1 ? 'is' : 'are'} named twice: a team has each member once`,
+    );
+  if (members.length < 2)
+    throw new SlipwayError(
+      'invalid_input',
+      `a team has at least two members: ${members[0] ?? 'an agent'} alone is released with slipway release, not as a team`,
+    );
+  const ids = members.map((member) => requireAgent(ws, member).id);
   sql(ws.db, 'DELETE FROM team_members WHERE team_id = ?').run(teamId);
   for (const id of ids) sql(ws.db, 'INSERT INTO team_members (team_id, agent_id) VALUES (?, ?)').run(teamId, id);
 }
