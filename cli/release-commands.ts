@@ -52,8 +52,14 @@ export function registerReleaseCommands(program: Command, context: CliContext): 
     if (!view.reachable) refuseUnreachable(io, view, view.state ? describe(view.state) : null);
     if (view.state) context.print(command, view.state, describe);
   };
-  const act = async (command: Command, agent: string, target: string, action: ReleaseAction) =>
-    show(command, await (await api(command)).release.command({ agent, target, action }));
+  const act = async (command: Command, agent: string, target: string, action: ReleaseAction, leaveTeam = false) =>
+    show(command, await (await api(command)).release.command({ agent, target, action, leaveTeam }));
+  /** The commands that put a version in front of traffic may take a member out of its live team release, when asked. */
+  const leaveOption = (command: Command) =>
+    command.option(
+      '--leave-team',
+      'go ahead though it breaks a dependency of a team live on the target: the agent leaves the team release',
+    );
   const agentOf = (ref: string) => parseRef(ref).agent;
 
   const release = program
@@ -91,13 +97,15 @@ export function registerReleaseCommands(program: Command, context: CliContext): 
   targetOption(release.command('status <agent>')).action(async (agent: string, flags: TargetFlags, command: Command) =>
     show(command, await (await api(command)).release.view({ agent, target: flags.target })),
   );
-  targetOption(release.command('deploy <ref>').description('upload a version and make it the first stable one')).action(
-    (ref: string, flags: TargetFlags, command: Command) => act(command, agentOf(ref), flags.target, { type: 'deploy', ref }),
+  leaveOption(
+    targetOption(release.command('deploy <ref>').description('upload a version and make it the first stable one')),
+  ).action((ref: string, flags: TargetFlags & { leaveTeam?: boolean }, command: Command) =>
+    act(command, agentOf(ref), flags.target, { type: 'deploy', ref }, flags.leaveTeam),
   );
-  targetOption(release.command('canary <ref>').description('upload a version and start it as a canary'))
+  leaveOption(targetOption(release.command('canary <ref>').description('upload a version and start it as a canary')))
     .option('--weight <percent>', 'the share of traffic', number('--weight', 0.01, 100, false), 5)
-    .action((ref: string, flags: TargetFlags & { weight: number }, command: Command) =>
-      act(command, agentOf(ref), flags.target, { type: 'canary', ref, weight: flags.weight }),
+    .action((ref: string, flags: TargetFlags & { weight: number; leaveTeam?: boolean }, command: Command) =>
+      act(command, agentOf(ref), flags.target, { type: 'canary', ref, weight: flags.weight }, flags.leaveTeam),
     );
   targetOption(release.command('step <agent>').description("set the canary's weight"))
     .requiredOption('--weight <percent>', 'the share of traffic', number('--weight', 0.01, 100, false))
@@ -105,12 +113,18 @@ export function registerReleaseCommands(program: Command, context: CliContext): 
       act(command, agent, flags.target, { type: 'step', weight: flags.weight }),
     );
   const simple = (name: 'pause' | 'resume' | 'promote', description: string) =>
-    targetOption(release.command(`${name} <agent>`).description(description)).action(
-      (agent: string, flags: TargetFlags, command: Command) => act(command, agent, flags.target, { type: name }),
+    targetOption(release.command(`${name} <agent>`).description(description));
+  for (const [name, description] of [
+    ['pause', 'hold the canary where it is (the plan stops advancing; guardrails still judge it)'],
+    ['resume', 'let the canary go on'],
+  ] as const)
+    simple(name, description).action((agent: string, flags: TargetFlags, command: Command) =>
+      act(command, agent, flags.target, { type: name }),
     );
-  simple('pause', 'hold the canary where it is (the plan stops advancing; guardrails still judge it)');
-  simple('resume', 'let the canary go on');
-  simple('promote', 'make the canary the stable version');
+  leaveOption(simple('promote', 'make the canary the stable version')).action(
+    (agent: string, flags: TargetFlags & { leaveTeam?: boolean }, command: Command) =>
+      act(command, agent, flags.target, { type: 'promote' }, flags.leaveTeam),
+  );
   targetOption(
     release.command('rollback <agent>').description('end the canary, or return to the previous stable version (or --to one)'),
   )

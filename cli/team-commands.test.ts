@@ -120,4 +120,72 @@ describe('slipway team', () => {
     );
     expect((await run('team', 'release', 'pair', '-m', 'without intake')).stdout).toMatch(/^pair#1 {2}BROKEN/);
   });
+
+  it('applies a promote once, run twice or retried after kill -9, and team rollback still returns to the release before', async () => {
+    runtime = await startRuntimeProcess();
+    const { run } = await teamSandbox({ SLIPWAY_TOKEN_PROD: runtime.tokens.deployer });
+    await run('team', 'create', 'support', 'intake', 'router');
+    await run('team', 'release', 'support', '--pin', 'router@1.0.0', '--pin', 'intake@1.0.0', '-m', 'first together');
+    await run('team', 'release', 'support', '-m', 'both latest');
+    await run('release', 'target', 'add', 'prod', runtime.url);
+    expect((await run('team', 'promote', 'support', '1', '-t', 'prod')).stdout).toContain('(generation 1, support#1)');
+    const again = await run('team', 'promote', 'support', '1', '-t', 'prod');
+    expect(again).toMatchObject({ code: 0 });
+    expect(again.stdout).toMatch(/^support#1 already serves on prod \(generation 1\): nothing applied\n/);
+    expect((await run('team', 'promote', 'support', '2', '-t', 'prod')).stdout).toContain('(generation 2, support#2)');
+    await runtime.kill();
+    await runtime.restart();
+    const retried = JSON.parse((await run('--json', 'team', 'promote', 'support', '2', '-t', 'prod')).stdout) as {
+      applied: boolean;
+      state: { generation: number; history: unknown[] };
+    };
+    expect(retried).toMatchObject({ applied: false, state: { generation: 2 } });
+    expect(retried.state.history).toHaveLength(1);
+    const back = await run('team', 'rollback', 'support', '-t', 'prod', '--reason', 'router 2.0.0 misroutes');
+    expect(back.stdout).toMatch(/generation 3, support#1\)/);
+    const events = (JSON.parse((await run('--json', 'audit', 'list', '-n', '60')).stdout) as Array<{ action: string }>).filter(
+      (entry) => entry.action === 'runtime.team-released',
+    );
+    // One event a member for each of the two promotes that applied, none for those that did not.
+    expect(events).toHaveLength(4);
+    // With nothing before it, a rollback is refused, and the refusal is audited.
+    const refused = await run('team', 'rollback', 'support', '-t', 'prod', '--reason', 'again');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('no previous team release');
+    const audit = JSON.parse((await run('--json', 'audit', 'list', '--action', 'team.rollback.refused')).stdout) as Array<{
+      reason: string;
+    }>;
+    expect(audit[0]?.reason).toContain('again — refused');
+  }, 60_000);
+
+  it('refuses a member released alone into a broken team, lets it leave the team release when asked, and says so in team status', async () => {
+    runtime = await startRuntimeProcess();
+    const { run } = await teamSandbox({ SLIPWAY_TOKEN_PROD: runtime.tokens.deployer });
+    await run('team', 'create', 'support', 'intake', 'router');
+    await run('team', 'release', 'support', '--pin', 'router@1.0.0', '--pin', 'intake@1.0.0', '-m', 'first together');
+    await run('release', 'target', 'add', 'prod', runtime.url);
+    await run('team', 'promote', 'support', '1', '-t', 'prod');
+
+    const side = await run('release', 'canary', 'intake@1.1.0', '-t', 'prod', '--weight', '50');
+    expect(side.code).toBe(1);
+    expect(side.stderr).toContain(
+      'intake would break team support (support#1) on prod: router 1.0.0 requires intake output field `intent` (string); intake 1.1.0 no longer emits it',
+    );
+    expect(side.stderr).toContain('pass --leave-team');
+    const json = await run('--json', 'release', 'canary', 'intake@1.1.0', '-t', 'prod', '--weight', '50');
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'check_failed' } });
+    expect((await run('--json', 'release', 'status', 'intake', '-t', 'prod')).stdout).toContain('"canary": null');
+
+    expect(await run('release', 'canary', 'intake@1.1.0', '-t', 'prod', '--weight', '50', '--leave-team')).toMatchObject({
+      code: 0,
+    });
+    const status = (await run('team', 'status', 'support', '-t', 'prod')).stdout;
+    expect(status).toMatch(/intake +1\.0\.0 +[0-9a-f]{12} +— serves 1\.0\.0, canary 1\.1\.0 at 50%: left the team release/);
+    expect(status).toMatch(/router +1\.0\.0 +[0-9a-f]{12}\n?$/);
+    const left = JSON.parse((await run('--json', 'audit', 'list', '--action', 'team.left')).stdout) as Array<{ subject: string }>;
+    expect(left[0]?.subject).toBe('intake left support#1 on prod');
+    // Promoting the team again brings the member back to the team release.
+    expect((await run('team', 'promote', 'support', '1', '-t', 'prod')).stdout).toContain('(generation 2, support#1)');
+    expect((await run('team', 'status', 'support', '-t', 'prod')).stdout).not.toContain('left the team release');
+  }, 60_000);
 });

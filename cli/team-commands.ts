@@ -45,11 +45,20 @@ function describeMatrix(matrix: TeamMatrix): string {
 function describeView(view: TeamView): string {
   const head = `team ${view.team} on ${view.target}${view.reachable ? '' : ` — unreachable (${view.problem ?? ''}); last known ${view.lastContact ?? 'never'}`}`;
   if (!view.state) return `${head}\n  nothing released`;
+  const serving = new Map(view.serving.map((member) => [member.agent, member]));
   return [
     `${head} (generation ${view.state.generation}, ${view.state.release ?? 'no release name'})`,
-    ...Object.entries(view.state.members).map(
-      ([agent, version]) => `  ${agent.padEnd(20)} ${version.semver}  ${version.hash.slice(0, 12)}`,
-    ),
+    ...Object.entries(view.state.members).map(([agent, version]) => {
+      const member = serving.get(agent);
+      const line = `  ${agent.padEnd(20)} ${version.semver}  ${version.hash.slice(0, 12)}`;
+      if (!member?.left) return line;
+      // What the runtime serves, when a single-agent command moved the member off the team release.
+      const now = [
+        member.stable ? `serves ${member.stable.semver}` : 'serves nothing',
+        ...(member.canary ? [`canary ${member.canary.semver} at ${member.canary.weight}%`] : []),
+      ].join(', ');
+      return `${line}  — ${now}: left the team release`;
+    }),
   ].join('\n');
 }
 
@@ -152,7 +161,9 @@ export function registerTeamCommands(program: Command, context: CliContext): voi
       const wanted = Number(number.replace(/^.*#/, ''));
       if (!Number.isInteger(wanted) || wanted < 1)
         throw new SlipwayError('invalid_input', `"${number}" is not a team release number (team show ${name} lists them)`);
-      context.print(command, await client.teams.promote({ name, number: wanted, target: flags.target }), describeView);
+      context.print(command, await client.teams.promote({ name, number: wanted, target: flags.target }), (promotion) =>
+        promotion.note ? `${promotion.note}\n${describeView(promotion)}` : describeView(promotion),
+      );
     });
   team
     .command('rollback <name>')

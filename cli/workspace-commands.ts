@@ -157,11 +157,16 @@ export function registerWorkspaceCommands(program: Command, context: CliContext)
   audit
     .command('list')
     .option('--agent <name>', 'only this agent')
+    .option('--action <action>', 'only this action (team.promote, release.canary, team.left, …)')
     .option('-n, --limit <n>', 'how many rows', '50')
-    .action(async (options: { agent?: string; limit: string }, command: Command) => {
+    .action(async (options: { agent?: string; action?: string; limit: string }, command: Command) => {
       const entries = await (
         await api(command)
-      ).audit.list({ limit: Number(options.limit), ...(options.agent ? { agent: options.agent } : {}) });
+      ).audit.list({
+        limit: Number(options.limit),
+        ...(options.agent ? { agent: options.agent } : {}),
+        ...(options.action ? { action: options.action } : {}),
+      });
       print(command, entries, format.formatAudit);
     });
   audit

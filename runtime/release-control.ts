@@ -142,6 +142,15 @@ export function createReleaseControl(
       const team = currentTeam(name, command.expectedGeneration);
       const members: Record<string, VersionRef> = {};
       const states = new Map(Object.keys(command.members).map((agent) => [agent, store.state(agent)]));
+      // The release that already serves, whole, is not applied again: no generation, no event, no history entry.
+      const serving =
+        team.release === (command.release ?? null) &&
+        Object.keys(team.members).length === Object.keys(command.members).length &&
+        Object.entries(command.members).every(([agent, hash]) => {
+          const state = states.get(agent);
+          return team.members[agent]?.hash === hash && state?.stable?.hash === hash && !state.canary && !state.shadow;
+        });
+      if (serving) return { applied: false, team, members: [...states.values()] };
       for (const [agent, hash] of Object.entries(command.members)) {
         const found = store.version(agent, hash);
         if (!found)

@@ -362,6 +362,12 @@ describe('the reference runtime, as a real process', () => {
       applied: true,
       team: { generation: 1, release: 'support#1', members: { intake: { semver: '1.0.0' }, router: { semver: '1.0.0' } } },
     });
+    // The release that already serves, sent again with a new key, is not applied again.
+    const eventCount = async () =>
+      (await deployer<{ events: RuntimeEvent[] }>('GET', '/v1/events?stream=false')).body.events.length;
+    const before = await eventCount();
+    expect((await release(0, 'support#1')).body).toMatchObject({ applied: false, team: { generation: 1, history: [] } });
+    expect(await eventCount()).toBe(before);
 
     let acknowledged: 'none' | 'release' | 'rollback' = 'none';
     // A request sent after the release's ack but answered after the rollback was sent may see either.

@@ -138,7 +138,19 @@ export const releaseContract = {
   release: {
     /** The agent's release on a target; the last known state (and the problem) when it cannot be reached. */
     view: method(z.object({ agent: AgentName, target: TargetRef }), ReleaseView),
-    command: method(z.object({ agent: AgentName, target: TargetRef, action: ReleaseAction }), ReleaseView),
+    command: method(
+      z.object({
+        agent: AgentName,
+        target: TargetRef,
+        action: ReleaseAction,
+        /**
+         * Go ahead though the version breaks a dependency of a team live on the target: the agent is
+         * recorded as leaving its team release (team status says so). A rollback is never held back.
+         */
+        leaveTeam: z.boolean().default(false),
+      }),
+      ReleaseView,
+    ),
     setGuardrails: method(z.object({ agent: AgentName, target: TargetRef, guardrails: RuntimeGuardrails }), ReleaseView),
     /** The agent's saved plans, newest revision first. */
     plans: query(z.object({ agent: AgentName }), z.array(PlanRevision)),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { errorCodes } from '../errors';
-import { TeamName, TeamState } from '../release/protocol';
+import { ReleaseState, TeamName, TeamState, VersionRef } from '../release/protocol';
 import { AgentName } from '../names';
 import { Reason, RefText, method, query } from './common';
 import { TargetName } from './release';
@@ -71,17 +71,38 @@ export const TeamReleaseOfVersion = z.object({
 });
 export type TeamReleaseOfVersion = z.infer<typeof TeamReleaseOfVersion>;
 
+/** What a member serves on the runtime beside what its team release pinned. */
+export const TeamMember = z.object({
+  agent: z.string(),
+  pinned: VersionRef,
+  stable: VersionRef.nullable(),
+  canary: ReleaseState.shape.canary,
+  /** It serves something other than the team release (a single-agent command moved it, with --leave-team). */
+  left: z.boolean(),
+});
+export type TeamMember = z.infer<typeof TeamMember>;
+
 /** A team on a runtime target: its state, or the last known one and the problem when it cannot be reached. */
 export const TeamView = z.object({
   team: z.string(),
   target: z.string(),
   reachable: z.boolean(),
   state: TeamState.nullable(),
+  /** What each member serves now (the last known when unreachable): team status says what the runtime serves, not only what was released. */
+  serving: z.array(TeamMember),
   lastContact: z.string().nullable(),
   problem: z.string().nullable(),
   problemCode: z.enum(errorCodes).nullable(),
 });
 export type TeamView = z.infer<typeof TeamView>;
+
+/** A promote's outcome: the team as the runtime answered, whether the switch was applied, and why not. */
+export const TeamPromotion = TeamView.extend({
+  applied: z.boolean(),
+  /** Why nothing was applied: the release already serves. */
+  note: z.string().nullable(),
+});
+export type TeamPromotion = z.infer<typeof TeamPromotion>;
 
 /** Teams, their releases, checks and matrix, promoted and rolled back as one. */
 export const teamsContract = {
@@ -113,7 +134,7 @@ export const teamsContract = {
     /** The team on a runtime target (the last known state when it cannot be reached). */
     view: method(z.object({ name: TeamName, target: TargetName }), TeamView),
     /** Switches every member to its pinned version on the target in one step; refused, with every break, when a dependency is broken. */
-    promote: method(z.object({ name: TeamName, number: z.int().min(1), target: TargetName }), TeamView),
+    promote: method(z.object({ name: TeamName, number: z.int().min(1), target: TargetName }), TeamPromotion),
     rollback: method(z.object({ name: TeamName, target: TargetName, reason: Reason }), TeamView),
   },
 } as const;

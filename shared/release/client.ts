@@ -137,12 +137,12 @@ export function runtimeClient(base: string, token: string, fetcher: typeof fetch
     teamRelease: async (
       name: string,
       members: Record<string, string>,
-      options: { release?: string; expectedGeneration?: number } = {},
+      options: { release?: string; expectedGeneration?: number; idempotencyKey?: string } = {},
     ) =>
       call(routes.teamRelease, {
         params: { team: name },
         body: {
-          idempotencyKey: crypto.randomUUID(),
+          idempotencyKey: options.idempotencyKey ?? crypto.randomUUID(),
           expectedGeneration: options.expectedGeneration ?? (await team(name)).generation,
           members,
           ...(options.release ? { release: options.release } : {}),

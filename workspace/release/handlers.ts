@@ -7,6 +7,8 @@ import { writeTransaction } from '../../shared/node/sqlite';
 import { z } from 'zod';
 import { ReleaseState, type CommandAction } from '../../shared/release/protocol';
 import { inWindow, windowStats } from '../../shared/release/window';
+import { versionPutInFront } from '../../shared/release/state';
+import { breaksOfLiveTeams } from '../teams/live-teams';
 import { gateMissing, planWithEvidence } from './evidence';
 import { startLocalRuntime, type StartedRuntime } from './local-runtime';
 import { RuntimeRefusal, runtimeClient, type RuntimeClient } from '../../shared/release/client';
@@ -328,7 +330,7 @@ export function createReleaseHandlers(
     },
     release: {
       view: ({ agent, target }) => view(agent, target),
-      command: async ({ agent, target, action }) => {
+      command: async ({ agent, target, action, leaveTeam }) => {
         const { client: runtime, label } = client(target);
         const agentRow = requireAgent(ws, agent);
         const record = (after: Record<string, unknown>) =>
@@ -354,9 +356,39 @@ export function createReleaseHandlers(
         const saved =
           action.type === 'canary' || (action.type === 'rollback' && named) ? (latestPlan(ws, agent)?.plan ?? null) : null;
         try {
+          // A member of a team live here is not released alone into a broken team.
+          const moving =
+            action.type === 'deploy' || action.type === 'canary'
+              ? named?.hash
+              : action.type === 'promote' || action.type === 'rollback'
+                ? versionPutInFront(await runtime.state(agent), runtimeAction)
+                : undefined;
+          const broken = moving ? await breaksOfLiveTeams(ws, runtime, agent, moving) : [];
+          if (broken.length && action.type !== 'rollback' && !leaveTeam)
+            throw new SlipwayError(
+              'check_failed',
+              `${broken
+                .map(
+                  (team) =>
+                    `${agent} would break team ${team.team}${team.release ? ` (${team.release})` : ''} on ${target}: ${team.breaks.join('; ')}`,
+                )
+                .join(
+                  '; ',
+                )}. Release the team together (slipway team release, then team promote), or pass --leave-team to take ${agent} out of the team release`,
+            );
           if (named) await runtime.upload(agent, named.hash, named.semver, named.files);
           if (saved && named) await runtime.setPlan(agent, planWithEvidence(ws, agent, saved, named.hash));
           const { state } = await runtime.command(agent, runtimeAction);
+          for (const team of broken)
+            writeTransaction(ws.db, () =>
+              appendAudit(ws, {
+                action: 'team.left',
+                agentId: agentRow.id,
+                subject: `${agent} left ${team.release ?? `team ${team.team}`} on ${target}`,
+                reason: team.breaks.join('; '),
+                after: { team: team.team, action: action.type, generation: state.generation },
+              }),
+            );
           record({
             generation: state.generation,
             stable: state.stable,

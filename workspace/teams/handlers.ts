@@ -1,11 +1,13 @@
 import type { Handlers } from '../../shared/contract/contract';
 import { RELEASE, requireTrustedRun } from '../bundles/trust';
 import { resolveAgentRef } from '../versions/agent-ref';
-import type { TeamView } from '../../shared/contract/teams';
+import { TeamMember, type TeamView } from '../../shared/contract/teams';
+import { membersServing } from './live-teams';
 import { SlipwayError } from '../../shared/errors';
 import { writeTransaction } from '../../shared/node/sqlite';
+import { sha256Hex } from '../../shared/hash';
 import { z } from 'zod';
-import { TeamState } from '../../shared/release/protocol';
+import { TeamState, type ReleaseState } from '../../shared/release/protocol';
 import { unreachable, type TargetAccess } from '../release/handlers';
 import { appendAudit } from '../audit/audit-log';
 import { resolveVersion, versionFiles } from '../lookup';
@@ -25,7 +27,17 @@ import {
 } from './teams';
 import type { Workspace } from '../workspace';
 
-const Known = z.object({ state: TeamState, at: z.string() });
+const Known = z.object({ state: TeamState, at: z.string(), serving: z.array(TeamMember).default([]) });
+
+/** What each member serves, from the states a team command answered with. */
+function servingOf(team: TeamState, states: readonly ReleaseState[]): TeamMember[] {
+  return Object.entries(team.members).map(([agent, pinned]) => {
+    const state = states.find((candidate) => candidate.agent === agent);
+    const stable = state?.stable ?? null;
+    const canary = state?.canary ?? null;
+    return { agent, pinned, stable, canary, left: stable?.hash !== pinned.hash || canary !== null };
+  });
+}
 
 /**
  * Agent teams: members, releases that pin one version of each, the dependency checks, and
@@ -39,10 +51,11 @@ export function createTeamHandlers(ws: Workspace, access: TargetAccess): Pick<Ha
     try {
       const { client, label } = access.client(target);
       const state = await client.team(team);
+      const serving = await membersServing(client, state);
       const at = new Date().toISOString();
-      writeSetting(ws, `team:${target}:${team}`, { state, at });
+      writeSetting(ws, `team:${target}:${team}`, { state, at, serving });
       await access.pullEvents(target, client, label);
-      return { team, target, reachable: true, state, lastContact: at, problem: null, problemCode: null };
+      return { team, target, reachable: true, state, serving, lastContact: at, problem: null, problemCode: null };
     } catch (error) {
       if (!unreachable(error)) throw error;
       const last = known(team, target);
@@ -51,6 +64,7 @@ export function createTeamHandlers(ws: Workspace, access: TargetAccess): Pick<Ha
         target,
         reachable: false,
         state: last?.state ?? null,
+        serving: last?.serving ?? [],
         lastContact: last?.at ?? null,
         problem: error instanceof Error ? error.message : String(error),
         problemCode: error instanceof SlipwayError ? error.code : null,
@@ -89,8 +103,11 @@ export function createTeamHandlers(ws: Workspace, access: TargetAccess): Pick<Ha
           `${action === 'team.promote' ? 'promoted' : 'rolled back'} with team ${team} on ${target} (${state.release ?? 'no release'})`,
         );
     });
-    writeSetting(ws, `team:${target}:${team}`, { state, at: new Date().toISOString() });
+    writeSetting(ws, `team:${target}:${team}`, { state, at: new Date().toISOString(), serving: servingOf(state, members) });
   };
+
+  const refuse = (action: string, subject: string, reason: string) =>
+    writeTransaction(ws.db, () => appendAudit(ws, { action, agentId: null, subject, reason }));
 
   return {
     teams: {
@@ -107,33 +124,76 @@ export function createTeamHandlers(ws: Workspace, access: TargetAccess): Pick<Ha
         const release = teamRelease(ws, name, number);
         if (!release.check.ok) {
           const breaks = release.check.dependencies.flatMap((dependency) => dependency.breaks);
-          writeTransaction(ws.db, () =>
-            appendAudit(ws, {
-              action: 'team.promote.refused',
-              agentId: null,
-              subject: `${release.name} on ${target}`,
-              reason: breaks.join('; '),
-            }),
-          );
+          refuse('team.promote.refused', `${release.name} on ${target}`, breaks.join('; '));
           throw new SlipwayError('check_failed', `${release.name} cannot be promoted: ${breaks.join('; ')}`);
         }
         // Every member is held to bundle trust before anything goes to the runtime.
         for (const pin of release.pins) requireTrustedRun(ws, resolveAgentRef(ws, `${pin.agent}@sha256:${pin.hash}`), RELEASE);
         const { client, label } = access.client(target);
+        const reached = <T>(step: Promise<T>, whenLost: string): Promise<T> =>
+          step.catch((error: unknown) => {
+            if (unreachable(error)) refuse('team.promote.refused', `${release.name} on ${target}`, (error as Error).message);
+            throw unreachable(error) ? new SlipwayError('unavailable', `${(error as Error).message}${whenLost}`) : error;
+          });
+        const current = await reached(client.team(name), '');
+        const states = await reached(Promise.all(release.pins.map((pin) => client.state(pin.agent))), '');
+        // What already serves is not applied again: no new generation, no event, no history entry.
+        const serving =
+          current.release === release.name &&
+          release.pins.every(
+            (pin, index) => current.members[pin.agent]?.hash === pin.hash && states[index]?.stable?.hash === pin.hash,
+          ) &&
+          states.every((state) => state.canary === null && state.shadow === null);
+        if (serving)
+          return {
+            ...(await view(name, target)),
+            applied: false,
+            note: `${release.name} already serves on ${target} (generation ${current.generation}): nothing applied`,
+          };
         for (const pin of release.pins) {
           const { version } = resolveVersion(ws, { agent: pin.agent, selector: { kind: 'hash', prefix: pin.hash } });
-          await client.upload(pin.agent, pin.hash, pin.semver, versionFiles(ws, version.id));
+          await reached(client.upload(pin.agent, pin.hash, pin.semver, versionFiles(ws, version.id)), '');
         }
-        const answer = await client.teamRelease(name, Object.fromEntries(release.pins.map((pin) => [pin.agent, pin.hash])), {
-          release: release.name,
-        });
+        // The same promote from the same generation carries the same key, whichever run sends it: the runtime applies it once.
+        const idempotencyKey = `team-promote-${sha256Hex(JSON.stringify([name, release.name, release.pins, current.generation])).slice(0, 40)}`;
+        const answer = await reached(
+          client.teamRelease(name, Object.fromEntries(release.pins.map((pin) => [pin.agent, pin.hash])), {
+            release: release.name,
+            expectedGeneration: current.generation,
+            idempotencyKey,
+          }),
+          `: the switch may have been applied before the runtime stopped answering. See what it serves with slipway team status ${name} -t ${target}; promoting ${release.name} again applies it at most once`,
+        );
         settle(name, target, label, 'team.promote', release.name, release.message, answer.team, answer.members);
-        return view(name, target);
+        await access.pullEvents(target, client, label).catch((error: unknown) => {
+          if (!unreachable(error)) throw error;
+        });
+        // The runtime's own answer, not a second read that could fail after the switch.
+        return {
+          team: name,
+          target,
+          reachable: true,
+          state: answer.team,
+          serving: servingOf(answer.team, answer.members),
+          lastContact: new Date().toISOString(),
+          problem: null,
+          problemCode: null,
+          applied: answer.applied,
+          note: answer.applied ? null : `${release.name} already serves on ${target}: nothing applied`,
+        };
       },
       rollback: async ({ name, target, reason }) => {
         requireTeam(ws, name);
         const { client, label } = access.client(target);
-        const answer = await client.teamRollback(name, reason);
+        let answer;
+        try {
+          answer = await client.teamRollback(name, reason);
+        } catch (error) {
+          // A refused rollback is recorded like every other refusal: no previous release, a runtime gone.
+          if (error instanceof SlipwayError)
+            refuse('team.rollback.refused', `team ${name} on ${target}`, `${reason} — refused: ${error.message}`);
+          throw error;
+        }
         settle(
           name,
           target,

@@ -95,6 +95,24 @@ export function checkPins(ws: Workspace, pins: Pinned[], teamName: string): Team
   return { ok: dependencies.every((dependency) => dependency.ok), dependencies };
 }
 
+/** The breaks between two versions, each way one depends on the other (none when neither does). */
+export function pairBreaks(ws: Workspace, one: Pinned, other: Pinned): string[] {
+  const contracts = new Map([
+    [one.agent, contractOf(ws, one.versionId)],
+    [other.agent, contractOf(ws, other.versionId)],
+  ]);
+  return [
+    [one, other],
+    [other, one],
+  ].flatMap(([consumer, producer]) => {
+    if (!consumer || !producer || !contracts.get(consumer.agent)?.requires?.[producer.agent]) return [];
+    return checkCompatibility(
+      { ...consumer, contract: contracts.get(consumer.agent) ?? null },
+      { ...producer, contract: contracts.get(producer.agent) ?? null },
+    ).breaks;
+  });
+}
+
 function pinsOfRelease(ws: Workspace, releaseId: number): Pinned[] {
   return typed(
     ws.db,
