@@ -77,7 +77,8 @@ export function createReleaseControl(
     });
     const event = store.commit(next, {
       ...(key ? { key, answer: { applied: false, state: next } } : {}),
-      event: { type: happened.type, actor, detail: happened.detail },
+      // Every event says the generation it made, so what served each request can be checked against it.
+      event: { type: happened.type, actor, detail: { ...happened.detail, generation: next.generation } },
     });
     emit(event);
     return { applied: true, state: next };
@@ -103,8 +104,15 @@ export function createReleaseControl(
     event: (state: ReleaseState) => { type: 'team-released' | 'team-rolled-back'; detail: Record<string, unknown> },
   ): TeamAnswer => {
     const answer = { applied: true, team, members: states };
-    for (const happened of store.commitTeam(team, states, { key, answer, event: (state) => ({ ...event(state), actor }) }))
-      emit(happened);
+    const made = (state: ReleaseState) => {
+      const happened = event(state);
+      return {
+        ...happened,
+        actor,
+        detail: { ...happened.detail, generation: state.generation, teamGeneration: team.generation },
+      };
+    };
+    for (const happened of store.commitTeam(team, states, { key, answer, event: made })) emit(happened);
     return answer;
   };
 
@@ -197,7 +205,15 @@ export function createReleaseControl(
       const state = store.state(agent);
       const advanced = advanceStep(state, step, weight, store.now());
       if (!advanced) return state;
-      emit(store.commit(advanced.state, { event: { type: advanced.happened.type, actor, detail: advanced.happened.detail } }));
+      emit(
+        store.commit(advanced.state, {
+          event: {
+            type: advanced.happened.type,
+            actor,
+            detail: { ...advanced.happened.detail, generation: advanced.state.generation },
+          },
+        }),
+      );
       return advanced.state;
     },
   };

@@ -548,6 +548,25 @@ describe('the reference runtime, as a real process', () => {
     }
   });
 
+  it('says on every answer and every event the generation of the release state, so one generation a request can be checked', async () => {
+    const { upload, command, invoke, deployer } = await setup();
+    await upload(stable, '1.0.0');
+    await command({ type: 'deploy', version: stable.hash });
+    const first = await invoke('a');
+    expect(first.headers.get('x-slipway-generation')).toBe('1');
+    expect(first.body).toMatchObject({ generation: 1 });
+    await upload(candidate, '1.1.0');
+    await command({ type: 'canary', version: candidate.hash, weight: 50 });
+    const second = await invoke('b');
+    expect(second.headers.get('x-slipway-generation')).toBe('2');
+    expect(second.body).toMatchObject({ generation: 2 });
+    const events = (await deployer<{ events: RuntimeEvent[] }>('GET', '/v1/events?stream=false&agent=triage')).body.events;
+    expect(events.filter((event) => event.type !== 'uploaded').map((event) => [event.type, event.detail.generation])).toEqual([
+      ['deployed', 1],
+      ['canary-started', 2],
+    ]);
+  });
+
   it('judges live trajectory assertions on the conversation the caller sent and the answer', async () => {
     const caller = mockAgent('', {
       'config.yaml': [

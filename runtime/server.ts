@@ -18,6 +18,7 @@ import {
   PROTOCOL_VERSION,
   REQUEST_ID_HEADER,
   VERSION_HEADER,
+  GENERATION_HEADER,
   matchRoute,
   routes,
   type BodyLimit,
@@ -272,8 +273,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
   const capture = setting('capture', null);
   const webhooks = setting('webhooks', null);
   /** Each served answer, errors included, says the version that served it, once routed. */
-  const routed = (response: ServerResponse) => (version: VersionRef) =>
+  const routed = (response: ServerResponse) => (version: VersionRef, generation: number) => {
     response.setHeader(VERSION_HEADER, `${version.semver} ${version.hash}`);
+    response.setHeader(GENERATION_HEADER, String(generation));
+  };
   const routingKey = (request: IncomingMessage) => String(request.headers['x-slipway-routing-key'] ?? randomUUID());
 
   /** What each route of the protocol does; the route table says who may call it and what it takes. */
@@ -383,7 +386,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
             },
           ],
           usage,
-          slipway: { version: served.version },
+          slipway: { version: served.version, generation: served.generation },
         },
       };
     },
@@ -459,6 +462,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningRunt
           output: served.turn.text,
           toolCalls: served.turn.toolCalls,
           version: served.version,
+          generation: served.generation,
           latencyMs: served.latencyMs,
           usage: served.turn.usage,
         },

@@ -30,6 +30,8 @@ interface Loaded {
 
 export interface Served {
   version: VersionRef;
+  /** The generation of the release state that routed it. */
+  generation: number;
   turn: ModelTurn;
   latencyMs: number;
 }
@@ -40,7 +42,7 @@ export interface ServeOptions {
   /** Aborted when the client goes away: the upstream call and any retry stop. */
   signal: AbortSignal;
   /** Called once the request is routed, before the model is called. */
-  onRouted?: (version: VersionRef) => void;
+  onRouted?: (version: VersionRef, generation: number) => void;
   /** Text as the upstream streams it (providers that cannot stream answer at the end). */
   onText?: (delta: string) => void;
 }
@@ -326,7 +328,7 @@ export function createServing(
     const chosen = route(state, options.routingKey);
     if (!chosen)
       throw new SlipwayError('not_found', `agent "${agentName}" has no stable version on this runtime: deploy one first`);
-    options.onRouted?.(chosen.version);
+    options.onRouted?.(chosen.version, state.generation);
     const version = load(agentName, chosen.version);
     const messages = messagesFor(version.agent);
     const started = deps.platform.now();
@@ -344,7 +346,7 @@ export function createServing(
     const latencyMs = deps.platform.now() - started;
     await record(agentName, version, { turn, latencyMs, messages });
     mirror(agentName, state, messages, vars, input, { version: version.ref, output: turn.text });
-    return { version: version.ref, turn, latencyMs };
+    return { version: version.ref, generation: state.generation, turn, latencyMs };
   };
 
   return {

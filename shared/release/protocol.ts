@@ -248,6 +248,8 @@ export const InvokeResponse = z.object({
   output: z.string(),
   toolCalls: z.array(z.object({ id: z.string(), name: z.string(), arguments: z.record(z.string(), z.unknown()) })),
   version: VersionRef,
+  /** The generation of the release state that routed this request. */
+  generation: z.int(),
   latencyMs: z.number(),
   usage: z.object({ inputTokens: z.int().nullable(), outputTokens: z.int().nullable() }),
 });

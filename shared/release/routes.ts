@@ -40,6 +40,8 @@ export const PROTOCOL_HEADER = 'x-slipway-protocol';
 export const REQUEST_ID_HEADER = 'x-slipway-request-id';
 /** On every served answer, errors included: `SEMVER HASH` of the version that served it. */
 export const VERSION_HEADER = 'x-slipway-version';
+/** The generation of the agent's release state that routed the request: one per request, checkable. */
+export const GENERATION_HEADER = 'x-slipway-generation';
 
 const READ: readonly Role[] = ['viewer', 'deployer', 'admin'];
 const DEPLOY: readonly Role[] = ['deployer', 'admin'];
