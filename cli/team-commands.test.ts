@@ -70,6 +70,9 @@ describe('slipway team', () => {
       stderr:
         'slipway: support#2 cannot be promoted: router 1.0.0 requires intake output field `intent` (string); intake 1.1.0 no longer emits it\n',
     });
+    expect(JSON.parse((await run('--json', 'team', 'promote', 'support', '2', '-t', 'prod')).stdout)).toMatchObject({
+      error: { code: 'check_failed', message: expect.stringContaining('support#2 cannot be promoted') },
+    });
     const first = await run('team', 'promote', 'support', '1', '-t', 'prod');
     expect(first.stdout).toMatch(/team support on prod \(generation 1, support#1\)\n {2}intake +1\.0\.0/);
     const third = await run('--json', 'team', 'promote', 'support', 'support#3', '-t', 'prod');

@@ -69,6 +69,25 @@ describe('agent teams in the app', () => {
     expect(actions).toEqual(expect.arrayContaining(['team.create', 'team.release', 'team.promote.refused', 'team.promote']));
     await session.screenshot('teams-03-promoted');
 
+    // A member is not released alone into the live team: the app asks, and leaving the team release is recorded.
+    await page.getByTestId('release-ref').selectOption('1.0.0');
+    await page.getByTestId('release-canary').click();
+    const teamBreak = page.getByTestId('team-break');
+    await teamBreak
+      .filter({
+        hasText: 'router would break team support (support#2) on local: router 1.0.0 requires intake output field `intent`',
+      })
+      .waitFor();
+    expect((await client.release.view({ agent: 'router', target: 'local' })).state?.canary).toBeNull();
+    await session.screenshot('teams-04-side-door');
+    await page.getByTestId('team-break-leave').click();
+    await teamBreak.waitFor({ state: 'detached' });
+    await expect
+      .poll(async () => (await client.release.view({ agent: 'router', target: 'local' })).state?.canary?.semver)
+      .toBe('1.0.0');
+    await page.getByTestId('team-left').filter({ hasText: 'router serves 2.0.0 with a canary of 1.0.0' }).waitFor();
+    expect((await client.audit.list({ action: 'team.left' }))[0]?.subject).toBe('router left support#2 on local');
+
     await page.getByTestId('tab-history').click();
     await page.getByTestId('teams-2.0.0').filter({ hasText: 'in team release support#2' }).waitFor();
     await session.finish();

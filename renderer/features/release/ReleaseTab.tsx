@@ -310,6 +310,7 @@ export function ReleaseTab() {
   const local = useSlice(release, (state) => state.local);
   const busy = useSlice(release, (state) => state.busy);
   const notice = useSlice(release, (state) => state.notice);
+  const teamBreak = useSlice(release, (state) => state.teamBreak);
   const agent = useSlice(release, (state) => state.agent);
   const suites = useSlice(tests, (state) => state.suites);
   const Charts = useLoaded(loadCharts);
@@ -407,7 +408,7 @@ export function ReleaseTab() {
         )}
       </div>
       {notice && <p className="notice">{notice}</p>}
-      {agent && <TeamPanel agent={agent} target={target} />}
+      {agent && <TeamPanel agent={agent} target={target} generation={view?.state?.generation ?? null} />}
       {!target ? (
         <div className="empty-state" data-testid="release-empty">
           <h2>Release to a runtime</h2>
@@ -445,6 +446,24 @@ export function ReleaseTab() {
               {canary && state?.paused ? ' · paused' : ''}
             </p>
           </section>
+          {teamBreak && (
+            <div className="field-error team-break" role="alert" data-testid="team-break">
+              <p>{teamBreak.message}</p>
+              <div className="row">
+                <button
+                  type="button"
+                  disabled={busy}
+                  onClick={() => void release.getState().act(teamBreak.action, true)}
+                  data-testid="team-break-leave"
+                >
+                  Release anyway — leave the team release
+                </button>
+                <button type="button" onClick={() => release.getState().dismissTeamBreak()}>
+                  Cancel
+                </button>
+              </div>
+            </div>
+          )}
           <section className="release-controls">
             {!state?.stable ? (
               <form

@@ -8,7 +8,8 @@ import type {
   TargetInfo,
 } from '../../../shared/contract/release';
 import type { Guardrails, ReleasePlan, RuntimeEvent } from '../../../shared/release/protocol';
-import { attempter, type StoreDeps } from '../agents/store';
+import { attempter, errorMessage, type StoreDeps } from '../agents/store';
+import { SlipwayError } from '../../../shared/errors';
 
 /** How often an open Release tab reads the runtime again. */
 export const POLL_MS = 2000;
@@ -34,7 +35,11 @@ export interface ReleaseStateSlice {
   startLocal: () => Promise<boolean>;
   stopLocal: () => Promise<boolean>;
   setTraffic: (dataset: string, ratePerSecond: number) => Promise<boolean>;
-  act: (action: ReleaseAction) => Promise<boolean>;
+  /** A command refused because it would break a team live on the target: what was asked, and the breaks. */
+  teamBreak: { action: ReleaseAction; message: string } | null;
+  /** Sends a command; with leaveTeam, one that breaks a live team goes ahead and the agent leaves the team release. */
+  act: (action: ReleaseAction, leaveTeam?: boolean) => Promise<boolean>;
+  dismissTeamBreak: () => void;
   setGuardrails: (guardrails: Guardrails) => Promise<boolean>;
   setPlan: (plan: ReleasePlan) => Promise<boolean>;
   pullSamples: (name: string) => Promise<boolean>;
@@ -88,6 +93,7 @@ export function createReleaseStore({ client, notify }: StoreDeps): ReleaseStore 
       metrics: null,
       events: [],
       plans: [],
+      teamBreak: null,
       local: null,
       busy: false,
       notice: null,
@@ -135,13 +141,25 @@ export function createReleaseStore({ client, notify }: StoreDeps): ReleaseStore 
           const { agent } = get();
           if (agent) set({ local: await client.local.traffic({ agent, dataset, ratePerSecond }) });
         }),
-      act: (action) =>
-        busy(async () => {
-          const { agent, target } = get();
-          if (!agent || !target) return;
-          set({ view: await client.release.command({ agent, target, action }) });
+      act: async (action, leaveTeam = false) => {
+        const { agent, target } = get();
+        if (!agent || !target) return false;
+        set({ busy: true, teamBreak: null });
+        try {
+          set({ view: await client.release.command({ agent, target, action, leaveTeam }) });
           await readTarget();
-        }),
+          return true;
+        } catch (error) {
+          // A team's break is a question for the user, not a toast: release the team together, or leave it.
+          if (error instanceof SlipwayError && error.code === 'check_failed' && / would break team /.test(error.message))
+            set({ teamBreak: { action, message: error.message } });
+          else notify(errorMessage(error));
+          return false;
+        } finally {
+          set({ busy: false });
+        }
+      },
+      dismissTeamBreak: () => set({ teamBreak: null }),
       setGuardrails: (guardrails) =>
         busy(async () => {
           const { agent, target } = get();

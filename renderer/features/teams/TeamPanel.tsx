@@ -290,7 +290,16 @@ function ReleaseRow({ release, target }: { release: TeamRelease; target: string 
 }
 
 /** The open agent's team in the Release tab: members, the matrix, team releases with their checks, promote and roll back on the target. */
-export function TeamPanel({ agent, target }: { agent: string; target: string | null }) {
+export function TeamPanel({
+  agent,
+  target,
+  generation,
+}: {
+  agent: string;
+  target: string | null;
+  /** The open agent's release generation on the target: when a command moves it, what the team serves is read again. */
+  generation: number | null;
+}) {
   const { teams } = useStores();
   const list = useSlice(teams, (state) => state.teams);
   const selected = useSlice(teams, (state) => state.selected);
@@ -304,7 +313,7 @@ export function TeamPanel({ agent, target }: { agent: string; target: string | n
   }, [teams, agent]);
   useEffect(() => {
     void teams.getState().watch(target);
-  }, [teams, target, selected]);
+  }, [teams, target, selected, generation]);
 
   return (
     <section className="team-panel" data-testid="team-panel">
@@ -365,6 +374,15 @@ export function TeamPanel({ agent, target }: { agent: string; target: string | n
               {!view.reachable && ` — cannot reach it: ${view.problem ?? ''}`}
             </p>
           )}
+          {view?.serving
+            .filter((member) => member.left)
+            .map((member) => (
+              <p key={member.agent} className="field-error" data-testid="team-left">
+                {member.agent} serves {member.stable?.semver ?? 'nothing'}
+                {member.canary ? ` with a canary of ${member.canary.semver} at ${member.canary.weight}%` : ''}, not the team
+                release&apos;s {member.pinned.semver}: it left the team release. Promote a team release to bring it back.
+              </p>
+            ))}
           {refusal && (
             <p className="field-error" role="alert" data-testid="team-refusal">
               {refusal}
