@@ -1,4 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliSandbox, type CliSandbox } from '../test-support/cli';
@@ -190,5 +192,58 @@ describe('slipway team', () => {
     // Promoting the team again brings the member back to the team release.
     expect((await run('team', 'promote', 'support', '1', '-t', 'prod')).stdout).toContain('(generation 2, support#1)');
     expect((await run('team', 'status', 'support', '-t', 'prod')).stdout).not.toContain('left the team release');
+  }, 60_000);
+
+  it('says a promote cut off after the switch may have applied and how to check, audits a runtime it cannot reach, and a retry applies it once', async () => {
+    runtime = await startRuntimeProcess();
+    const upstream = new URL(runtime.url);
+    // A proxy that lets the team release through to the runtime and hangs up before its answer: the switch is made, the CLI never hears.
+    const proxy = createServer((request, response) => {
+      const forward = httpRequest(
+        { host: upstream.hostname, port: upstream.port, path: request.url, method: request.method, headers: request.headers },
+        (answer) => {
+          if (request.method === 'POST' && /\/v1\/teams\/[^/]+\/release$/.test(request.url ?? '')) {
+            answer.resume();
+            answer.on('end', () => response.socket?.destroy());
+            return;
+          }
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+        },
+      );
+      request.pipe(forward);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => proxy.close());
+    const port = (proxy.address() as AddressInfo).port;
+    const { run } = await teamSandbox({
+      SLIPWAY_TOKEN_CUT: runtime.tokens.deployer,
+      SLIPWAY_TOKEN_PROD: runtime.tokens.deployer,
+      SLIPWAY_TOKEN_DEAD: 'tok-dead-123',
+    });
+    await run('team', 'create', 'support', 'intake', 'router');
+    await run('team', 'release', 'support', '--pin', 'router@1.0.0', '--pin', 'intake@1.0.0', '-m', 'first together');
+    await run('release', 'target', 'add', 'cut', `http://127.0.0.1:${port}`);
+    await run('release', 'target', 'add', 'prod', runtime.url);
+    await run('release', 'target', 'add', 'dead', 'http://127.0.0.1:9');
+
+    const cut = await run('team', 'promote', 'support', '1', '-t', 'cut');
+    expect(cut.code).toBe(3);
+    expect(cut.stderr).toContain(
+      'the switch may have been applied before the runtime stopped answering. See what it serves with slipway team status support -t cut; promoting support#1 again applies it at most once',
+    );
+    expect((await run('team', 'status', 'support', '-t', 'prod')).stdout).toContain('(generation 1, support#1)');
+    expect((await run('team', 'promote', 'support', '1', '-t', 'prod')).stdout).toMatch(
+      /^support#1 already serves on prod \(generation 1\)/,
+    );
+
+    const dead = await run('team', 'promote', 'support', '1', '-t', 'dead');
+    expect(dead.code).toBe(3);
+    const refusals = JSON.parse((await run('--json', 'audit', 'list', '--action', 'team.promote.refused')).stdout) as Array<{
+      subject: string;
+      reason: string;
+    }>;
+    expect(refusals.map((entry) => entry.subject)).toEqual(['support#1 on dead', 'support#1 on cut']);
+    expect(refusals[0]?.reason).toContain('cannot reach the runtime');
   }, 60_000);
 });
