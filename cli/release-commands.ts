@@ -125,13 +125,21 @@ export function registerReleaseCommands(program: Command, context: CliContext): 
     (agent: string, flags: TargetFlags & { leaveTeam?: boolean }, command: Command) =>
       act(command, agent, flags.target, { type: 'promote' }, flags.leaveTeam),
   );
-  targetOption(
-    release.command('rollback <agent>').description('end the canary, or return to the previous stable version (or --to one)'),
+  leaveOption(
+    targetOption(
+      release.command('rollback <agent>').description('end the canary, or return to the previous stable version (or --to one)'),
+    ),
   )
     .requiredOption('--reason <text>', 'why')
     .option('--to <ref>', 'a version to return to')
-    .action((agent: string, flags: TargetFlags & { reason: string; to?: string }, command: Command) =>
-      act(command, agent, flags.target, { type: 'rollback', reason: flags.reason, ...(flags.to ? { to: flags.to } : {}) }),
+    .action((agent: string, flags: TargetFlags & { reason: string; to?: string; leaveTeam?: boolean }, command: Command) =>
+      act(
+        command,
+        agent,
+        flags.target,
+        { type: 'rollback', reason: flags.reason, ...(flags.to ? { to: flags.to } : {}) },
+        flags.leaveTeam,
+      ),
     );
   targetOption(release.command('shadow <ref>').description('mirror a share of traffic to a version (or --off)'))
     .option('--share <percent>', 'the share of requests mirrored', number('--share', 0.01, 100, false), 10)

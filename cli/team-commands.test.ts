@@ -177,6 +177,10 @@ describe('slipway team', () => {
       'intake would break team support (support#1) on prod: router 1.0.0 requires intake output field `intent` (string); intake 1.1.0 no longer emits it',
     );
     expect(side.stderr).toContain('pass --leave-team');
+    // A rollback to a version named is a release like any other; a plain rollback is never held back.
+    const rollbackTo = await run('release', 'rollback', 'intake', '-t', 'prod', '--reason', 'try it', '--to', 'intake@1.1.0');
+    expect(rollbackTo.code).toBe(1);
+    expect(rollbackTo.stderr).toContain('intake would break team support (support#1) on prod');
     const json = await run('--json', 'release', 'canary', 'intake@1.1.0', '-t', 'prod', '--weight', '50');
     expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'check_failed' } });
     expect((await run('--json', 'release', 'status', 'intake', '-t', 'prod')).stdout).toContain('"canary": null');
@@ -189,9 +193,15 @@ describe('slipway team', () => {
     expect(status).toMatch(/router +1\.0\.0 +[0-9a-f]{12}\n?$/);
     const left = JSON.parse((await run('--json', 'audit', 'list', '--action', 'team.left')).stdout) as Array<{ subject: string }>;
     expect(left[0]?.subject).toBe('intake left support#1 on prod');
-    // Promoting the team again brings the member back to the team release.
-    expect((await run('team', 'promote', 'support', '1', '-t', 'prod')).stdout).toContain('(generation 2, support#1)');
+    // Promoting the team again brings the member back to the team release, with no second history entry for it.
+    const back = JSON.parse((await run('--json', 'team', 'promote', 'support', '1', '-t', 'prod')).stdout) as {
+      state: { generation: number; release: string; history: unknown[] };
+    };
+    expect(back.state).toMatchObject({ generation: 2, release: 'support#1', history: [] });
     expect((await run('team', 'status', 'support', '-t', 'prod')).stdout).not.toContain('left the team release');
+    expect((await run('team', 'rollback', 'support', '-t', 'prod', '--reason', 'x')).stderr).toContain(
+      'no previous team release',
+    );
   }, 60_000);
 
   it('says a promote cut off after the switch may have applied and how to check, audits a runtime it cannot reach, and a retry applies it once', async () => {
@@ -243,7 +253,17 @@ describe('slipway team', () => {
       subject: string;
       reason: string;
     }>;
-    expect(refusals.map((entry) => entry.subject)).toEqual(['support#1 on dead', 'support#1 on cut']);
+    expect(refusals.map((entry) => entry.subject)).toEqual(['support#1 on dead']);
     expect(refusals[0]?.reason).toContain('cannot reach the runtime');
+    // The one cut off after it was sent is not a refusal: it may have been applied, and says so.
+    const unconfirmed = JSON.parse(
+      (await run('--json', 'audit', 'list', '--action', 'team.promote.unconfirmed')).stdout,
+    ) as Array<{
+      subject: string;
+      reason: string;
+    }>;
+    expect(unconfirmed).toEqual([
+      expect.objectContaining({ subject: 'support#1 on cut', reason: expect.stringContaining('may have been applied') }),
+    ]);
   }, 60_000);
 });

@@ -1,4 +1,3 @@
-import validRange from 'semver/ranges/valid';
 import { z } from 'zod';
 
 /**
@@ -138,14 +137,7 @@ export const ContractFile = z
       .record(
         z.string().regex(/^[a-z][a-z0-9-]*$/, 'required agent names match ^[a-z][a-z0-9-]*$'),
         z.strictObject({
-          range: z
-            .string()
-            .min(1)
-            .refine((value) => validRange(value) !== null, {
-              message: 'not a semver range: write one such as ^1.2.0, ~1.4 or >=1.0.0 <2.0.0',
-            })
-            .optional()
-            .describe('Semver range of the versions this agent works with.'),
+          range: z.string().min(1).optional().describe('Semver range of the versions this agent works with.'),
           schema: JsonSchemaDocument.optional().describe('JSON schema this agent consumes from that one.'),
           tools: z.array(z.string()).optional().describe('Tools of that agent this one calls.'),
         }),

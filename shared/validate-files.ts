@@ -11,6 +11,7 @@ import {
   type ToolDefinition,
   type ContractFile,
 } from './agent-files';
+import validRange from 'semver/ranges/valid';
 import { quickParse, shapeProblem, sizeProblem, yamlProblem } from './bounded-parse';
 import { SlipwayError } from './errors';
 import { quoted } from './issues';
@@ -238,7 +239,11 @@ function checkStructured(file: StructuredFileName, text: string, diagnostics: Di
 
 /** What a check of an agent's files knows beyond the files: whose they are, and how a JSON Schema is held to its meta-schema. */
 export interface FileRules {
-  /** The agent the files are (or will be) a version of: it may not require itself. */
+  /**
+   * The agent the files are (or will be) a version of. Given, the files are held to the rules of
+   * what is made now (contract.yaml's ranges, offered tools, no self-requirement); without it they
+   * are read as stored, so versions made before a rule still load.
+   */
   agent?: string;
   /**
    * The problems of a JSON Schema by its meta-schema (path inside the schema, message); given by
@@ -265,6 +270,11 @@ function contractProblems(
       });
   });
   for (const [needed, requirement] of Object.entries(contract.requires ?? {})) {
+    if (requirement.range !== undefined && validRange(requirement.range) === null)
+      problems.push({
+        path: ['requires', needed, 'range'],
+        message: `${quoted(requirement.range)} is not a semver range: write one such as ^1.2.0, ~1.4 or >=1.0.0 <2.0.0`,
+      });
     if (needed === rules.agent)
       problems.push({ path: ['requires', needed], message: `${needed} requires itself: an agent depends only on others` });
     if (requirement.schema)
@@ -311,7 +321,8 @@ function inspectAgentFiles(
   }
   const contract = values['contract.yaml'] as Contract | undefined;
   const text = files['contract.yaml'];
-  if (contract && text !== undefined) {
+  // Only what is being made (a snapshot, an import, the draft) is held to these: a stored version reads as it was stored.
+  if (contract && text !== undefined && rules.agent !== undefined) {
     const problems = contractProblems(contract, values['tools.json'] as ToolDefinition[] | undefined, rules);
     const located = problems.length ? parseStructured('contract.yaml', text, []) : null;
     for (const problem of problems)

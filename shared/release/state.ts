@@ -320,8 +320,15 @@ export function applyTeamRelease(
       updatedAt: now,
     };
   });
+  // The same release again (bringing back a member that left it) is no release before itself: history keeps one entry.
+  const same =
+    team.release === release &&
+    Object.keys(team.members).length === Object.keys(members).length &&
+    Object.entries(members).every(([agent, version]) => team.members[agent]?.hash === version.hash);
   const previous =
-    Object.keys(team.members).length > 0 ? [...team.history, { release: team.release, members: team.members }] : team.history;
+    Object.keys(team.members).length > 0 && !same
+      ? [...team.history, { release: team.release, members: team.members }]
+      : team.history;
   return {
     team: { ...team, release, members, history: previous, generation: team.generation + 1, updatedAt: now },
     states: switched,

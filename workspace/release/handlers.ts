@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ReleaseState, type CommandAction } from '../../shared/release/protocol';
 import { inWindow, windowStats } from '../../shared/release/window';
 import { versionPutInFront } from '../../shared/release/state';
-import { breaksOfLiveTeams } from '../teams/live-teams';
+import { breaksOfLiveTeams, markLeft } from '../teams/live-teams';
 import { gateMissing, planWithEvidence } from './evidence';
 import { startLocalRuntime, type StartedRuntime } from './local-runtime';
 import { RuntimeRefusal, runtimeClient, type RuntimeClient } from '../../shared/release/client';
@@ -364,7 +364,9 @@ export function createReleaseHandlers(
                 ? versionPutInFront(await runtime.state(agent), runtimeAction)
                 : undefined;
           const broken = moving ? await breaksOfLiveTeams(ws, runtime, agent, moving) : [];
-          if (broken.length && action.type !== 'rollback' && !leaveTeam)
+          // A rollback to the previous stable is never held back; one to a version named (--to) is a release like any.
+          const heldBack = action.type !== 'rollback' || action.to !== undefined;
+          if (broken.length && heldBack && !leaveTeam)
             throw new SlipwayError(
               'check_failed',
               `${broken
@@ -380,15 +382,16 @@ export function createReleaseHandlers(
           if (saved && named) await runtime.setPlan(agent, planWithEvidence(ws, agent, saved, named.hash));
           const { state } = await runtime.command(agent, runtimeAction);
           for (const team of broken)
-            writeTransaction(ws.db, () =>
+            writeTransaction(ws.db, () => {
               appendAudit(ws, {
                 action: 'team.left',
                 agentId: agentRow.id,
                 subject: `${agent} left ${team.release ?? `team ${team.team}`} on ${target}`,
                 reason: team.breaks.join('; '),
-                after: { team: team.team, action: action.type, generation: state.generation },
-              }),
-            );
+                after: { team: team.team, action: action.type, version: moving, generation: state.generation },
+              });
+              if (moving) markLeft(ws, target, team.team, agent, moving);
+            });
           record({
             generation: state.generation,
             stable: state.stable,

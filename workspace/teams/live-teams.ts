@@ -2,10 +2,10 @@ import { z } from 'zod';
 import type { TeamMember } from '../../shared/contract/teams';
 import type { RuntimeClient } from '../../shared/release/client';
 import type { ReleaseState, TeamState, VersionRef } from '../../shared/release/protocol';
-import { SlipwayError } from '../../shared/errors';
 import { typed } from '../statements';
+import { readSetting, writeSetting } from '../settings/values';
 import type { Workspace } from '../workspace';
-import { pairBreaks, type Pinned } from './teams';
+import { dependsOn, pairBreaks, type Pinned } from './teams';
 
 const NameRow = z.object({ name: z.string() });
 const VersionIdRow = z.object({ id: z.int() });
@@ -23,20 +23,38 @@ function teamsOf(ws: Workspace, agent: string): string[] {
     .map((row) => row.name);
 }
 
-/** What each member of a team serves on a runtime beside what the team release pinned: a member whose stable or canary differs has left it. */
-export async function membersServing(runtime: RuntimeClient, team: TeamState): Promise<TeamMember[]> {
+const Left = z.record(z.string(), z.string());
+const leftKey = (target: string, team: string) => `team-left:${target}:${team}`;
+
+/** Records that a member was put in front of traffic at a version that breaks its live team (asked for with --leave-team). */
+export function markLeft(ws: Workspace, target: string, team: string, agent: string, hash: string): void {
+  writeSetting(ws, leftKey(target, team), { ...(readSetting(ws, leftKey(target, team), Left) ?? {}), [agent]: hash });
+}
+
+/** A member left the team release when its stable is not the pinned version, or it serves a canary it left the team for. */
+export function hasLeft(pinned: VersionRef, state: Pick<ReleaseState, 'stable' | 'canary'>, leftAt: string | undefined): boolean {
+  return state.stable?.hash !== pinned.hash || (state.canary !== null && state.canary.hash === leftAt);
+}
+
+/** What each member of a team serves on a runtime beside what the team release pinned, and whether it left it. */
+export async function membersServing(
+  ws: Workspace,
+  runtime: RuntimeClient,
+  target: string,
+  team: TeamState,
+): Promise<TeamMember[]> {
+  const left = readSetting(ws, leftKey(target, team.team), Left) ?? {};
   return Promise.all(
     Object.entries(team.members).map(async ([agent, pinned]) => {
       const state = await runtime.state(agent);
-      return {
-        agent,
-        pinned,
-        stable: state.stable,
-        canary: state.canary,
-        left: state.stable?.hash !== pinned.hash || state.canary !== null,
-      };
+      return { agent, pinned, stable: state.stable, canary: state.canary, left: hasLeft(pinned, state, left[agent]) };
     }),
   );
+}
+
+/** A team release promoted again brings every member back: what they left for is forgotten. */
+export function forgetLeft(ws: Workspace, target: string, team: string): void {
+  writeSetting(ws, leftKey(target, team), {});
 }
 
 /** A version of this workspace by agent and hash, pinned for a check; null when the workspace does not hold it. */
@@ -76,23 +94,35 @@ export async function breaksOfLiveTeams(
   for (const team of teamsOf(ws, agent)) {
     const state = await runtime.team(team);
     if (!state.members[agent]) continue;
-    const others: Array<[string, VersionRef]> = [];
-    for (const member of Object.keys(state.members).filter((name) => name !== agent)) {
-      const serving: ReleaseState = await runtime.state(member);
-      for (const version of [serving.stable, serving.canary]) if (version) others.push([member, version]);
-    }
     const breaks: string[] = [];
     const mine = pinnedOf(ws, agent, candidate);
-    if (!mine) throw new SlipwayError('not_found', `${agent} ${candidate.semver} is not a version of this workspace`);
-    for (const [member, version] of others) {
-      const theirs = pinnedOf(ws, member, version);
-      if (!theirs) {
-        breaks.push(
-          `${member} serves ${version.semver} (${version.hash.slice(0, 12)}), which this workspace does not hold: it cannot be checked`,
-        );
-        continue;
+    // What this workspace does not hold cannot be checked: said as a break (--leave-team goes ahead), never passed.
+    if (!mine) {
+      found.push({
+        team,
+        release: state.release,
+        breaks: [`${agent} ${candidate.semver} is not a version of this workspace: its dependencies cannot be checked`],
+      });
+      continue;
+    }
+    for (const member of Object.keys(state.members).filter((name) => name !== agent)) {
+      const serving: ReleaseState = await runtime.state(member);
+      // A canary taking no traffic (a shadow phase) serves nobody.
+      const versions = [serving.stable, serving.canary && serving.canary.weight > 0 ? serving.canary : null];
+      for (const version of versions) {
+        if (!version) continue;
+        const theirs = pinnedOf(ws, member, version);
+        if (theirs) {
+          breaks.push(...pairBreaks(ws, mine, theirs));
+          continue;
+        }
+        // Unknown here: a break only when one of the two may depend on the other (by the versions this workspace holds).
+        const pinned = pinnedOf(ws, member, state.members[member] as VersionRef);
+        if (dependsOn(ws, mine, member) || (pinned && dependsOn(ws, pinned, agent)))
+          breaks.push(
+            `${member} serves ${version.semver} (${version.hash.slice(0, 12)}), which this workspace does not hold: the dependency cannot be checked`,
+          );
       }
-      breaks.push(...pairBreaks(ws, mine, theirs));
     }
     if (breaks.length) found.push({ team, release: state.release, breaks: [...new Set(breaks)] });
   }

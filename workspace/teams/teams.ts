@@ -95,6 +95,11 @@ export function checkPins(ws: Workspace, pins: Pinned[], teamName: string): Team
   return { ok: dependencies.every((dependency) => dependency.ok), dependencies };
 }
 
+/** Whether a version's contract.yaml requires the other agent. */
+export function dependsOn(ws: Workspace, version: Pinned, other: string): boolean {
+  return contractOf(ws, version.versionId)?.requires?.[other] !== undefined;
+}
+
 /** The breaks between two versions, each way one depends on the other (none when neither does). */
 export function pairBreaks(ws: Workspace, one: Pinned, other: Pinned): string[] {
   const contracts = new Map([
