@@ -53,6 +53,20 @@ describe('slipway dataset and slipway compare', () => {
     );
     expect(await run('suite', 'import', 'priority.yaml', '--agent', 'ticket-triage')).toMatchObject({ code: 0 });
 
+    // A report folder that does not exist is said before anything runs: no comparison is stored for nothing.
+    const nowhere = await run(
+      'compare',
+      'ticket-triage@production',
+      'ticket-triage@staging',
+      '--dataset',
+      'outages',
+      '--out',
+      'missing/report.json',
+    );
+    expect(nowhere).toMatchObject({ code: 2, stderr: expect.stringContaining('--out missing/report.json: the folder') });
+    expect(nowhere.stderr).toContain('does not exist (create it first)');
+    expect(JSON.parse((await run('--json', 'audit', 'list', '--action', 'comparison.finish')).stdout)).toEqual([]);
+
     const compared = await run(
       'compare',
       'ticket-triage@production',
@@ -71,7 +85,7 @@ describe('slipway dataset and slipway compare', () => {
     );
     expect(compared.code).toBe(1);
     expect(compared.stdout).toMatch(
-      /^ticket-triage@1\.1\.1 passes 100\.0 points less than ticket-triage@1\.1\.0 \(95% CI -100\.0–-100\.0, p < 0\.001\), costs the same, (same p95 latency|p95 latency [+−]\d+ ms)\.$/m,
+      /^ticket-triage@1\.1\.1 passes 100\.0 points less than ticket-triage@1\.1\.0 \(95% CI −100\.0 to −83\.9, p < 0\.001; over 30 cases\), costs the same, (same p95 latency|p95 latency [+−]\d+ ms)\.$/m,
     );
     expect(compared.stdout).toContain('ticket-triage@1.1.1: 0 improved, 30 regressed, 0 same, 0 changed');
     expect(compared.stdout).toContain('significant regression: ticket-triage@1.1.1');

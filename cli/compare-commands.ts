@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { INPUT_LIMITS } from '../shared/limits';
-import { basename, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CompareProgressEvent, ComparisonSummary } from '../shared/contract/comparing';
 import type { ColumnRole } from '../shared/dataset';
@@ -61,6 +61,16 @@ export function registerCompareCommands(program: Command, context: CliContext): 
             'give refs of one agent, each as AGENT@VERSION|LABEL|latest|draft (the first is the baseline)',
           );
         const agent = [...agents][0] ?? '';
+        // Where the report goes is checked before anything runs: a comparison is not stored only to fail at its end.
+        for (const [flag, file] of [
+          ['--out', flags.out],
+          ['--report', flags.report],
+        ] as const)
+          if (file && !existsSync(dirname(resolve(io.cwd, file))))
+            throw new SlipwayError(
+              'invalid_input',
+              `${flag} ${file}: the folder ${dirname(resolve(io.cwd, file))} does not exist (create it first)`,
+            );
         const client = await api(command);
         const output = progressOutput(io, context.json(command));
         let planned = false;

@@ -1,4 +1,4 @@
-import { CATEGORIES, type CaseRow, type ComparisonStats } from './compare';
+import { CATEGORIES, formatP, range, signed, type CaseRow, type ComparisonStats } from './compare';
 
 /** What a report needs of a stored comparison. */
 export interface ReportInput {
@@ -35,8 +35,9 @@ function usd(value: number | null | undefined): string {
 
 function diff(value: { estimate: number; low: number; high: number } | null, scale = 1, digits = 1, unit = ''): string {
   if (!value) return '—';
-  const show = (x: number) => `${x >= 0 ? '+' : ''}${(x * scale).toFixed(digits)}${unit}`;
-  return `${show(value.estimate)} <span class="muted">(${show(value.low)} … ${show(value.high)})</span>`;
+  const show = (x: number) =>
+    `${x * scale > 0 && Number((x * scale).toFixed(digits)) !== 0 ? '+' : ''}${signed(x * scale, digits)}${unit}`;
+  return `${show(value.estimate)} <span class="muted">(${range(show(value.low), show(value.high))})</span>`;
 }
 
 /** Pass rate per version with its 95% interval, as a small inline SVG: no script, no request. */
@@ -67,7 +68,7 @@ export function comparisonHtml(report: ReportInput): string {
   const versionsTable = stats.versions
     .map(
       (version) =>
-        `<tr><td>${escape(version.version)}</td><td>${pct(version.passRate)} <span class="muted">(${pct(version.interval.low)}–${pct(version.interval.high)})</span></td><td>${version.passed}/${version.total}</td><td>${num(version.latencyP50, 0, ' ms')}</td><td>${num(version.latencyP95, 0, ' ms')}</td><td>${num(version.tokensPerRequest, 1)}</td><td>${usd(version.costPerRequest)}</td></tr>`,
+        `<tr><td>${escape(version.version)}</td><td>${pct(version.passRate)} <span class="muted">(${range(pct(version.interval.low), pct(version.interval.high))})</span></td><td>${version.passed}/${version.total} cases${version.ties ? `, ${version.ties} tied` : ''}${version.results ? ` <span class="muted">(${version.results.passed}/${version.results.total} results)</span>` : ''}</td><td>${num(version.latencyP50, 0, ' ms')}</td><td>${num(version.latencyP95, 0, ' ms')}</td><td>${num(version.tokensPerRequest, 1)}</td><td>${usd(version.costPerRequest)}</td></tr>`,
     )
     .join('\n');
   const pairs = stats.pairs
@@ -86,8 +87,8 @@ export function comparisonHtml(report: ReportInput): string {
 <h2>${escape(candidate)} against ${escape(baseline)}</h2>
 <p class="summary">${escape(pair.summary)}</p>
 <table><tbody>
-<tr><th>pass rate (majority of repeats), paired</th><td>${diff(pair.passRateDiff, 100, 1, ' pts')}</td></tr>
-<tr><th>McNemar</th><td>${pair.mcnemar.b} cases passed only on ${escape(baseline)}, ${pair.mcnemar.c} only on ${escape(candidate)}; p = ${pair.mcnemar.p.toPrecision(3)} (${pair.mcnemar.method})${stats.pairs.length > 1 ? `, Holm-adjusted ${pair.pAdjusted.toPrecision(3)}` : ''}</td></tr>
+<tr><th>pass rate over cases (each by the majority of its repeats; ties left out), paired; ${Math.round(pair.confidence * 1000) / 10}% Newcombe interval</th><td>${diff(pair.passRateDiff, 100, 1, ' pts')}</td></tr>
+<tr><th>McNemar</th><td>${pair.mcnemar.b} cases passed only on ${escape(baseline)}, ${pair.mcnemar.c} only on ${escape(candidate)}; ${formatP(pair.mcnemar.p)} (${pair.mcnemar.method})${stats.pairs.length > 1 ? `, Holm-adjusted ${formatP(pair.pAdjusted)}` : ''}</td></tr>
 <tr><th>latency p50 / p95</th><td>${diff(pair.latencyP50Diff, 1, 0, ' ms')} / ${diff(pair.latencyP95Diff, 1, 0, ' ms')}</td></tr>
 <tr><th>tokens per request</th><td>${diff(pair.tokensDiff, 1, 1)}</td></tr>
 <tr><th>cost per request</th><td>${diff(pair.costDiff, 1, 6, ' $')}</td></tr>

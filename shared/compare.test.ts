@@ -107,7 +107,7 @@ describe('the aggregate', () => {
     expect(pair?.latencyP95Diff?.estimate).toBeCloseTo(120, 0);
     expect(pair?.sampleSize.have).toBe(60);
     expect(pair?.summary).toMatch(
-      /^triage@1\.1\.0 passes 30\.0 points less than triage@1\.0\.0 \(95% CI -?\d+\.\d–-?\d+\.\d, p < 0\.001\), costs 20% less, p95 latency \+120 ms\.$/,
+      /^triage@1\.1\.0 passes 30\.0 points less than triage@1\.0\.0 \(95% CI −41\.9 to −17\.7, p < 0\.001; over 60 cases\), costs 20% less, p95 latency \+120 ms\.$/,
     );
     expect(rows[0]).toHaveLength(60);
     expect(stats.versions[0]?.latencyBins.reduce((sum, count) => sum + count, 0)).toBe(60);

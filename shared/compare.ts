@@ -4,9 +4,11 @@ import {
   mcnemar,
   mcnemarSampleSize,
   mean,
+  newcombePaired,
   pairedBootstrap,
   quantile,
   wilson,
+  zFor,
   type BootstrapDifference,
   type Interval,
 } from './stats';
@@ -132,14 +134,24 @@ export function compareCase(caseId: string, baselineResults: CaseResult[], candi
 
 export interface VersionStats {
   version: string;
+  /** Cases whose verdict is a pass (the majority of their repeats passed). */
   passed: number;
+  /** Cases with a verdict: passed or failed (ties are neither). */
   total: number;
+  /** Cases whose repeats passed and failed as often (an even --repeat): no verdict. */
+  ties: number;
+  /** passed / total: over cases, the basis of every pass-rate figure of the comparison. */
   passRate: number;
+  /** Wilson interval over cases (repeats of one case are not independent trials). */
   interval: Interval;
+  /** Every result, repeats counted one by one: shown beside the rate, never as it. */
+  results?: { passed: number; total: number };
   latencyP50: number | null;
   latencyP95: number | null;
+  /** Means over the results that have them; how many did is said beside. */
   tokensPerRequest: number | null;
   costPerRequest: number | null;
+  known?: { tokens: number; cost: number };
   /** Latency histogram over bins shared by every version, for the distribution chart. */
   latencyBins: number[];
 }
@@ -147,8 +159,15 @@ export interface VersionStats {
 export interface PairStats {
   baseline: number;
   candidate: number;
-  /** Majority-verdict pass rate of the candidate − the baseline's, over cases. */
+  /**
+   * Pass rate of the candidate − the baseline's over the cases both gave a verdict, with
+   * Newcombe's paired score interval at `confidence` (95%, widened by Holm's step for several candidates).
+   */
   passRateDiff: BootstrapDifference | null;
+  /** The interval's level: 0.95, or Holm's level for this candidate's place among several. */
+  confidence: number;
+  /** Cases left out of the paired figures because one side tied. */
+  ties: number;
   mcnemar: { b: number; c: number; p: number; method: 'exact' | 'chi-squared' };
   /** Holm-adjusted over the candidates when there are more than one. */
   pAdjusted: number;
@@ -174,14 +193,59 @@ export interface ComparisonStats {
 }
 
 const DETECT_DROP = 0.05;
-const BINS = 20;
 
-function percent(value: number, digits = 1): string {
-  return `${(value * 100).toFixed(digits)}`;
+/**
+ * The interval as the test decides: with a few discordant pairs Newcombe's interval can leave out
+ * 0 while the exact test says the difference may be 0 ((5, 0) of 40: p = 0.06). Then its bound
+ * nearest 0 is moved to 0, so a summary never reads "not significant" beside an interval that
+ * excludes no change. Only ever wider: the coverage does not fall.
+ */
+function agreeingWithTest(interval: BootstrapDifference, p: number): BootstrapDifference {
+  if (p < 0.05 || (interval.low <= 0 && interval.high >= 0)) return interval;
+  return interval.low > 0 ? { ...interval, low: 0 } : { ...interval, high: 0 };
 }
 
-function formatP(p: number): string {
-  return p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(p < 0.01 ? 3 : 2)}`;
+/**
+ * The confidence of each candidate's interval, consistent with Holm's step-down p-values: the
+ * candidate whose p-value ranks r-th (from 0) of m gets 1 − 0.05/(m − r), so an interval excludes 0
+ * as its adjusted p falls below 0.05. One candidate: 95%.
+ */
+export function holmLevels(pValues: readonly number[]): number[] {
+  const order = pValues.map((p, index) => ({ p, index })).sort((a, b) => a.p - b.p);
+  const levels = new Array<number>(pValues.length);
+  order.forEach(({ index }, rank) => {
+    levels[index] = 1 - 0.05 / (pValues.length - rank);
+  });
+  return levels;
+}
+const BINS = 20;
+
+/** A number as a person reads it: a true minus sign (U+2212), never a hyphen. */
+export function signed(value: number, digits: number): string {
+  const text = Math.abs(value).toFixed(digits);
+  return value < 0 && Number(text) !== 0 ? `\u2212${text}` : text;
+}
+
+function percent(value: number, digits = 1): string {
+  return signed(value * 100, digits);
+}
+
+/** An interval as words: "−35.0 to −5.0". */
+export function range(low: string, high: string): string {
+  return `${low} to ${high}`;
+}
+
+/**
+ * A p-value with the digits its verdict needs: never rounded across 0.05, so "p = 0.05" is never
+ * printed beside a significant result (0.049 → "p = 0.049", 0.04995 → "p = 0.04995").
+ */
+export function formatP(p: number, alpha = 0.05): string {
+  if (p < 0.001) return 'p < 0.001';
+  for (let digits = 2; digits <= 6; digits += 1) {
+    const shown = Number(p.toFixed(digits));
+    if (shown < alpha === p < alpha && (shown !== alpha || p === alpha)) return `p = ${p.toFixed(digits)}`;
+  }
+  return `p = ${p.toFixed(6)}`;
 }
 
 /** "1.1.0 passes 4.2 points more (95% CI 1.1–7.3, p = 0.01), costs 18% less, p95 latency +120 ms". */
@@ -191,6 +255,7 @@ export function describePair(
   pair: Omit<PairStats, 'summary'>,
   costBaseline: number | null,
   checked = true,
+  repeat = 1,
 ): string {
   const parts: string[] = [];
   const diff = pair.passRateDiff;
@@ -198,11 +263,13 @@ export function describePair(
   if (!checked) parts.push(`${candidate}: pass rates not measured (no case has checks: compare with --suite)`);
   else if (diff) {
     const points = Math.abs(diff.estimate * 100).toFixed(1);
-    const ci = `95% CI ${percent(diff.low)}–${percent(diff.high)}`;
+    const level = Math.round(pair.confidence * 1000) / 10;
+    const ci = `${level}% CI ${range(percent(diff.low), percent(diff.high))}`;
+    const basis = basisOf(pair, repeat);
     parts.push(
       diff.estimate === 0
-        ? `${candidate} passes as often as ${baseline} (${ci}, ${formatP(pair.pAdjusted)})`
-        : `${candidate} passes ${points} points ${diff.estimate > 0 ? 'more' : 'less'} than ${baseline} (${ci}, ${formatP(pair.pAdjusted)}${pair.pAdjusted < 0.05 ? '' : ', not significant'})`,
+        ? `${candidate} passes as often as ${baseline} (${ci}, ${formatP(pair.pAdjusted)}; ${basis})`
+        : `${candidate} passes ${points} points ${diff.estimate > 0 ? 'more' : 'less'} than ${baseline} (${ci}, ${formatP(pair.pAdjusted)}${pair.pAdjusted < 0.05 ? '' : ', not significant'}; ${basis})`,
     );
   }
   if (!pair.costDiff || costBaseline === null) parts.push('cost unknown');
@@ -219,8 +286,24 @@ export function describePair(
   return `${parts.join(', ')}.`;
 }
 
-function majorityPasses(results: CaseResult[]): boolean {
-  return results.filter((result) => result.status === 'passed').length > results.length / 2;
+/** What the pass rates are computed over, in words: cases, each one verdict. */
+function basisOf(pair: Pick<PairStats, 'ties' | 'sampleSize'>, repeat: number): string {
+  const cases = pair.sampleSize.have - pair.ties;
+  const over = `over ${cases} ${cases === 1 ? 'case' : 'cases'}${repeat > 1 ? `, each by the majority of its ${repeat} repeats` : ''}`;
+  return pair.ties > 0 ? `${over}, ${pair.ties} tied left out` : over;
+}
+
+/** A case's verdict over its repeats: pass or fail by the majority, a tie when as many passed as did not (documented in docs/cli.md). */
+export function caseVerdictOf(results: readonly CaseResult[]): 'pass' | 'fail' | 'tie' | null {
+  if (results.length === 0) return null;
+  const passed = results.filter((result) => result.status === 'passed').length;
+  return passed * 2 > results.length ? 'pass' : passed * 2 < results.length ? 'fail' : 'tie';
+}
+
+/** The mean of what is known, and how many that was. */
+function knownMean(values: ReadonlyArray<number | null>): { mean: number | null; known: number } {
+  const known = values.filter((value): value is number => value !== null);
+  return { mean: mean(known), known: known.length };
 }
 
 /**
@@ -240,7 +323,11 @@ export function compareVersions(
   const binEdges = Array.from({ length: BINS + 1 }, (_, index) => (highest * index) / BINS);
   const versionStats: VersionStats[] = versions.map((version, index) => {
     const results = all(index);
-    const passed = results.filter((result) => result.status === 'passed').length;
+    const verdicts = caseIds.map((caseId) => caseVerdictOf(bySide[index]?.get(caseId) ?? []));
+    const passed = verdicts.filter((verdict) => verdict === 'pass').length;
+    const judged = verdicts.filter((verdict) => verdict === 'pass' || verdict === 'fail').length;
+    const tokens = knownMean(results.map(tokensOf));
+    const cost = knownMean(results.map((result) => result.costUsd));
     const bins = new Array<number>(BINS).fill(0);
     for (const latency of latencies[index] ?? []) {
       const bin = Math.min(BINS - 1, Math.floor((latency / highest) * BINS));
@@ -249,21 +336,27 @@ export function compareVersions(
     return {
       version,
       passed,
-      total: results.length,
-      passRate: results.length ? passed / results.length : 0,
-      interval: wilson(passed, results.length),
+      total: judged,
+      ties: verdicts.filter((verdict) => verdict === 'tie').length,
+      passRate: judged ? passed / judged : 0,
+      interval: wilson(passed, judged),
+      results: { passed: results.filter((result) => result.status === 'passed').length, total: results.length },
       latencyP50: quantile(latencies[index] ?? [], 0.5),
       latencyP95: quantile(latencies[index] ?? [], 0.95),
-      tokensPerRequest: meanOrNull(results.map(tokensOf)),
-      costPerRequest: meanOrNull(results.map((result) => result.costUsd)),
+      tokensPerRequest: tokens.mean,
+      costPerRequest: cost.mean,
+      known: { tokens: tokens.known, cost: cost.known },
       latencyBins: bins,
     };
   });
 
   const perCase = (index: number, pick: (results: CaseResult[]) => number | null) =>
     caseIds.map((caseId) => pick(bySide[index]?.get(caseId) ?? []));
-  const complete = (a: Array<number | null>, b: Array<number | null>): [number[], number[]] | null =>
-    a.every((value) => value !== null) && b.every((value) => value !== null) ? [a as number[], b as number[]] : null;
+  // Paired figures over the cases both sides know: an errored case's unknown tokens leave that case out, not the comparison.
+  const complete = (a: Array<number | null>, b: Array<number | null>): [number[], number[]] | null => {
+    const kept = a.flatMap((value, index) => (value !== null && b[index] !== null && b[index] !== undefined ? [index] : []));
+    return kept.length ? [kept.map((index) => a[index] as number), kept.map((index) => b[index] as number)] : null;
+  };
   const meanOf = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
   const p50 = (values: number[]) => quantile(values, 0.5) ?? 0;
   const p95 = (values: number[]) => quantile(values, 0.95) ?? 0;
@@ -274,28 +367,34 @@ export function compareVersions(
   const raw = versions.slice(1).map((_, offset) => {
     const candidate = offset + 1;
     rows.push(caseIds.map((caseId) => compareCase(caseId, bySide[0]?.get(caseId) ?? [], bySide[candidate]?.get(caseId) ?? [])));
-    const basePass = perCase(0, (results) => (majorityPasses(results) ? 1 : 0)) as number[];
-    const candPass = perCase(candidate, (results) => (majorityPasses(results) ? 1 : 0)) as number[];
-    let b = 0;
-    let c = 0;
-    basePass.forEach((value, index) => {
-      if (value === 1 && candPass[index] === 0) b += 1;
-      if (value === 0 && candPass[index] === 1) c += 1;
-    });
+    // One verdict a case and side; a case where either side tied (or has no result) is left out of every paired figure.
+    const table = { both: 0, baselineOnly: 0, candidateOnly: 0, neither: 0 };
+    let ties = 0;
+    for (const caseId of caseIds) {
+      const before = caseVerdictOf(bySide[0]?.get(caseId) ?? []);
+      const after = caseVerdictOf(bySide[candidate]?.get(caseId) ?? []);
+      if (before === 'tie' || after === 'tie') ties += 1;
+      if (before === null || after === null || before === 'tie' || after === 'tie') continue;
+      if (before === 'pass') table[after === 'pass' ? 'both' : 'baselineOnly'] += 1;
+      else table[after === 'pass' ? 'candidateOnly' : 'neither'] += 1;
+    }
+    const b = table.baselineOnly;
+    const c = table.candidateOnly;
+    const paired = table.both + table.baselineOnly + table.candidateOnly + table.neither;
     const test = mcnemar(b, c);
     const latency = complete(
       perCase(0, (results) => mean(results.map((result) => result.latencyMs))),
       perCase(candidate, (results) => mean(results.map((result) => result.latencyMs))),
     );
     const tokens = complete(
-      perCase(0, (results) => meanOrNull(results.map(tokensOf))),
-      perCase(candidate, (results) => meanOrNull(results.map(tokensOf))),
+      perCase(0, (results) => knownMean(results.map(tokensOf)).mean),
+      perCase(candidate, (results) => knownMean(results.map(tokensOf)).mean),
     );
     const cost = complete(
-      perCase(0, (results) => meanOrNull(results.map((result) => result.costUsd))),
-      perCase(candidate, (results) => meanOrNull(results.map((result) => result.costUsd))),
+      perCase(0, (results) => knownMean(results.map((result) => result.costUsd)).mean),
+      perCase(candidate, (results) => knownMean(results.map((result) => result.costUsd)).mean),
     );
-    const needed = mcnemarSampleSize(caseIds.length ? (b + c) / caseIds.length : 0, DETECT_DROP);
+    const needed = mcnemarSampleSize(paired ? (b + c) / paired : 0, DETECT_DROP);
     const verdicts = { improved: 0, regressed: 0, same: 0, changed: 0 };
     const categories: Partial<Record<Category, number>> = {};
     for (const row of rows[offset] ?? []) {
@@ -305,7 +404,9 @@ export function compareVersions(
     return {
       baseline: 0,
       candidate,
-      passRateDiff: pairedBootstrap(basePass, candPass, meanOf, bootstrap),
+      table,
+      ties,
+      paired,
       mcnemar: { b, c, p: test.p, method: test.method },
       pAdjusted: test.p,
       latencyP50Diff: latency ? pairedBootstrap(latency[0], latency[1], p50, bootstrap) : null,
@@ -318,8 +419,17 @@ export function compareVersions(
     };
   });
   const adjusted = raw.length > 1 ? holm(raw.map((pair) => pair.mcnemar.p)) : raw.map((pair) => pair.mcnemar.p);
-  const pairs: PairStats[] = raw.map((pair, index) => {
-    const withP = { ...pair, pAdjusted: adjusted[index] ?? pair.mcnemar.p, significantRegression: false };
+  const levels = holmLevels(raw.map((pair) => pair.mcnemar.p));
+  const pairs: PairStats[] = raw.map(({ table, paired, ...pair }, index) => {
+    const confidence = levels[index] ?? 0.95;
+    const pAdjusted = adjusted[index] ?? pair.mcnemar.p;
+    const withP = {
+      ...pair,
+      passRateDiff: paired ? agreeingWithTest(newcombePaired(table, zFor(confidence)), pAdjusted) : null,
+      confidence,
+      pAdjusted,
+      significantRegression: false,
+    };
     withP.significantRegression = (withP.passRateDiff?.estimate ?? 0) < 0 && withP.pAdjusted < 0.05;
     return {
       ...withP,
@@ -329,6 +439,7 @@ export function compareVersions(
         withP,
         versionStats[0]?.costPerRequest ?? null,
         checked,
+        options.repeat,
       ),
     };
   });

@@ -1,5 +1,6 @@
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { binomialDistribution, errorFunction, quantile as selectQuantile, quantileSorted } from 'simple-statistics';
 
 /** The statistics behind a comparison: intervals, paired tests, bootstrap, sample size. */
@@ -36,7 +37,8 @@ export interface McNemar {
 
 /** Upper tail of χ² with one degree of freedom: P(X > x) = erfc(√(x/2)). */
 function chiSquared1Tail(x: number): number {
-  return 1 - errorFunction(Math.sqrt(x / 2));
+  // 1 − erf can come out a hair above 1 for a tiny statistic: a probability is clamped to [0, 1].
+  return Math.min(1, Math.max(0, 1 - errorFunction(Math.sqrt(x / 2))));
 }
 
 /**
@@ -123,4 +125,53 @@ export function pairedBootstrap(
 export function mcnemarSampleSize(discordantShare: number, delta: number): number {
   const psi = Math.max(discordantShare, delta + 1e-9);
   return Math.ceil((Z_975 * Math.sqrt(psi) + Z_80 * Math.sqrt(psi - delta * delta)) ** 2 / (delta * delta));
+}
+
+/** z for a two-sided interval of this level (0.95 → 1.96). */
+export function zFor(confidence: number): number {
+  return normalQuantile(1 - (1 - confidence) / 2, 0, 1);
+}
+
+/** A 2×2 table of paired pass/fail outcomes over cases: baseline × candidate. */
+export interface PairedTable {
+  /** Both passed. */
+  both: number;
+  /** The baseline passed, the candidate failed. */
+  baselineOnly: number;
+  /** The candidate passed, the baseline failed. */
+  candidateOnly: number;
+  /** Both failed. */
+  neither: number;
+}
+
+/**
+ * Newcombe's score-based interval for the difference of paired proportions, candidate − baseline
+ * (Newcombe 1998, Statistics in Medicine 17:2635, method 10): the Wilson intervals of both
+ * margins combined with their correlation φ (continuity-corrected as Newcombe gives it). It
+ * behaves with few discordant pairs, where a bootstrap collapses to a point, and agrees with
+ * McNemar's test about whether the difference could be 0.
+ */
+export function newcombePaired(table: PairedTable, z = Z_975): BootstrapDifference {
+  const { both, baselineOnly, candidateOnly, neither } = table;
+  const n = both + baselineOnly + candidateOnly + neither;
+  if (n === 0) return { estimate: 0, low: -1, high: 1 };
+  const candidatePassed = both + candidateOnly;
+  const baselinePassed = both + baselineOnly;
+  const p1 = candidatePassed / n;
+  const p2 = baselinePassed / n;
+  const first = wilson(candidatePassed, n, z);
+  const second = wilson(baselinePassed, n, z);
+  const margins = candidatePassed * (n - candidatePassed) * baselinePassed * (n - baselinePassed);
+  // Pairs on the diagonal agree: candidate pass & baseline pass (both), fail & fail (neither).
+  const cross = both * neither - candidateOnly * baselineOnly;
+  const corrected = cross > n / 2 ? cross - n / 2 : cross < 0 ? cross : 0;
+  const phi = margins === 0 ? 0 : corrected / Math.sqrt(margins);
+  const estimate = p1 - p2;
+  const below = Math.sqrt(
+    Math.max(0, (p1 - first.low) ** 2 - 2 * phi * (p1 - first.low) * (second.high - p2) + (second.high - p2) ** 2),
+  );
+  const above = Math.sqrt(
+    Math.max(0, (first.high - p1) ** 2 - 2 * phi * (first.high - p1) * (p2 - second.low) + (p2 - second.low) ** 2),
+  );
+  return { estimate, low: Math.max(-1, estimate - below), high: Math.min(1, estimate + above) };
 }

@@ -56,14 +56,22 @@ export const ComparisonStats = z.object({
   versions: z.array(
     z.object({
       version: z.string(),
+      /** Cases whose verdict (the majority of their repeats) is a pass; comparisons stored before it counted results. */
       passed: z.int(),
+      /** Cases with a verdict (ties are neither). */
       total: z.int(),
+      ties: z.int().default(0),
       passRate: z.number(),
+      /** Wilson over cases. */
       interval: z.object({ low: z.number(), high: z.number() }),
+      /** Every result, repeats counted one by one. */
+      results: z.object({ passed: z.int(), total: z.int() }).optional(),
       latencyP50: z.number().nullable(),
       latencyP95: z.number().nullable(),
       tokensPerRequest: z.number().nullable(),
       costPerRequest: z.number().nullable(),
+      /** How many results reported tokens and cost (the means are over those). */
+      known: z.object({ tokens: z.int(), cost: z.int() }).optional(),
       latencyBins: z.array(z.int()),
     }),
   ),
@@ -72,6 +80,10 @@ export const ComparisonStats = z.object({
       baseline: z.int(),
       candidate: z.int(),
       passRateDiff: Difference,
+      /** The level of passRateDiff's interval (Holm's, with several candidates). */
+      confidence: z.number().default(0.95),
+      /** Cases left out of the paired figures because one side tied. */
+      ties: z.int().default(0),
       mcnemar: z.object({ b: z.int(), c: z.int(), p: z.number(), method: z.enum(['exact', 'chi-squared']) }),
       pAdjusted: z.number(),
       latencyP50Diff: Difference,

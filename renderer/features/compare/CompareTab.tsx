@@ -214,7 +214,7 @@ function ComparisonView({ Charts }: { Charts: ComponentType<{ stats: NonNullable
               {stats.versions
                 .map(
                   (version) =>
-                    `${short(version.version)} ${formatRate(version.passRate)} (${formatRate(version.interval.low)}–${formatRate(version.interval.high)}), p95 ${formatMs(version.latencyP95)}`,
+                    `${short(version.version)} ${formatRate(version.passRate)} (${formatRate(version.interval.low)} to ${formatRate(version.interval.high)}) of ${version.total} cases${version.ties ? `, ${version.ties} tied` : ''}, p95 ${formatMs(version.latencyP95)}`,
                 )
                 .join(' · ')}
             </p>
