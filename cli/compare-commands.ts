@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { INPUT_LIMITS } from '../shared/limits';
 import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -66,11 +66,16 @@ export function registerCompareCommands(program: Command, context: CliContext): 
           ['--out', flags.out],
           ['--report', flags.report],
         ] as const)
-          if (file && !existsSync(dirname(resolve(io.cwd, file))))
-            throw new SlipwayError(
-              'invalid_input',
-              `${flag} ${file}: the folder ${dirname(resolve(io.cwd, file))} does not exist (create it first)`,
-            );
+          if (file) {
+            const path = resolve(io.cwd, file);
+            if (!existsSync(dirname(path)) || !statSync(dirname(path)).isDirectory())
+              throw new SlipwayError(
+                'invalid_input',
+                `${flag} ${file}: the folder ${dirname(path)} does not exist (create it first)`,
+              );
+            if (existsSync(path) && statSync(path).isDirectory())
+              throw new SlipwayError('invalid_input', `${flag} ${file}: that is a folder; name a file in it`);
+          }
         const client = await api(command);
         const output = progressOutput(io, context.json(command));
         let planned = false;

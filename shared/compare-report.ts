@@ -22,15 +22,16 @@ function escape(text: string): string {
 }
 
 function pct(value: number | null | undefined): string {
-  return value === null || value === undefined ? '—' : `${(value * 100).toFixed(1)}%`;
+  return value === null || value === undefined ? '—' : `${signed(value * 100, 1)}%`;
 }
 
 function num(value: number | null | undefined, digits = 0, unit = ''): string {
-  return value === null || value === undefined ? '—' : `${value.toFixed(digits)}${unit}`;
+  return value === null || value === undefined ? '—' : `${signed(value, digits)}${unit}`;
 }
 
 function usd(value: number | null | undefined): string {
-  return value === null || value === undefined ? 'unknown' : `$${value.toFixed(6)}`;
+  if (value === null || value === undefined) return 'unknown';
+  return `${value < 0 && Number(Math.abs(value).toFixed(6)) !== 0 ? '\u2212' : ''}$${Math.abs(value).toFixed(6)}`;
 }
 
 function diff(value: { estimate: number; low: number; high: number } | null, scale = 1, digits = 1, unit = ''): string {
@@ -68,7 +69,12 @@ export function comparisonHtml(report: ReportInput): string {
   const versionsTable = stats.versions
     .map(
       (version) =>
-        `<tr><td>${escape(version.version)}</td><td>${pct(version.passRate)} <span class="muted">(${range(pct(version.interval.low), pct(version.interval.high))})</span></td><td>${version.passed}/${version.total} cases${version.ties ? `, ${version.ties} tied` : ''}${version.results ? ` <span class="muted">(${version.results.passed}/${version.results.total} results)</span>` : ''}</td><td>${num(version.latencyP50, 0, ' ms')}</td><td>${num(version.latencyP95, 0, ' ms')}</td><td>${num(version.tokensPerRequest, 1)}</td><td>${usd(version.costPerRequest)}</td></tr>`,
+        `<tr><td>${escape(version.version)}</td><td>${pct(version.passRate)} <span class="muted">(${range(pct(version.interval.low), pct(version.interval.high))})</span></td><td>${
+          // A comparison stored before pass rates were over cases counted results.
+          version.results
+            ? `${version.passed}/${version.total} cases${version.ties ? `, ${version.ties} tied` : ''}${version.flaky ? `, ${version.flaky} flaky` : ''} <span class="muted">(${version.results.passed}/${version.results.total} results)</span>`
+            : `${version.passed}/${version.total} results`
+        }</td><td>${num(version.latencyP50, 0, ' ms')}</td><td>${num(version.latencyP95, 0, ' ms')}</td><td>${num(version.tokensPerRequest, 1)}</td><td>${usd(version.costPerRequest)}</td></tr>`,
     )
     .join('\n');
   const pairs = stats.pairs
@@ -87,7 +93,7 @@ export function comparisonHtml(report: ReportInput): string {
 <h2>${escape(candidate)} against ${escape(baseline)}</h2>
 <p class="summary">${escape(pair.summary)}</p>
 <table><tbody>
-<tr><th>pass rate over cases (each by the majority of its repeats; ties left out), paired; ${Math.round(pair.confidence * 1000) / 10}% Newcombe interval</th><td>${diff(pair.passRateDiff, 100, 1, ' pts')}</td></tr>
+<tr><th>${stats.versions[0]?.results ? `pass rate over cases (each by the majority of its repeats; ties left out), paired; ${Math.round(pair.confidence * 1000) / 10}% Newcombe interval` : 'pass rate, paired (a bootstrap interval, as stored)'}</th><td>${diff(pair.passRateDiff, 100, 1, ' pts')}</td></tr>
 <tr><th>McNemar</th><td>${pair.mcnemar.b} cases passed only on ${escape(baseline)}, ${pair.mcnemar.c} only on ${escape(candidate)}; ${formatP(pair.mcnemar.p)} (${pair.mcnemar.method})${stats.pairs.length > 1 ? `, Holm-adjusted ${formatP(pair.pAdjusted)}` : ''}</td></tr>
 <tr><th>latency p50 / p95</th><td>${diff(pair.latencyP50Diff, 1, 0, ' ms')} / ${diff(pair.latencyP95Diff, 1, 0, ' ms')}</td></tr>
 <tr><th>tokens per request</th><td>${diff(pair.tokensDiff, 1, 1)}</td></tr>

@@ -129,7 +129,43 @@ describe('what the pass rates are computed over', () => {
     const { stats } = comparison(10, 2, (index, side, r) => (index === 0 ? r === 0 : side === 0 || index > 1));
     expect(stats.versions[0]).toMatchObject({ ties: 1, total: 9, passed: 9 });
     expect(stats.pairs[0]).toMatchObject({ ties: 1, mcnemar: { b: 1, c: 0 } });
-    expect(stats.pairs[0]?.summary).toContain('over 9 cases, each by the majority of its 2 repeats, 1 tied left out');
+    expect(stats.pairs[0]?.summary).toContain('over 9 cases, each by the majority of its 2 repeats, 1 tied or missing left out');
+  });
+});
+
+describe('one set of cases for every figure', () => {
+  it('leaves a case tied or missing on one side out of both versions’ rates and the difference alike', () => {
+    // 10 of 40 cases tie on the baseline only; the candidate passes 29 of the other 30, the baseline 20.
+    const tied = comparison(40, 2, (index, side, r) => (side === 0 ? (index < 10 ? r === 0 : index < 30) : index !== 39));
+    const [base, cand] = tied.stats.versions;
+    expect([base?.total, cand?.total, base?.ties]).toEqual([30, 30, 10]);
+    expect(tied.stats.pairs[0]?.passRateDiff?.estimate).toBeCloseTo((cand?.passRate ?? 0) - (base?.passRate ?? 0), 12);
+    expect(tied.stats.pairs[0]?.summary).toContain(
+      'over 30 cases, each by the majority of its 2 repeats, 10 tied or missing left out',
+    );
+
+    const ids = ['a', 'b'];
+    const missing = compareVersions(
+      ['base@1', 'cand@2'],
+      ids,
+      [new Map(ids.map((id) => [id, [caseResult(id, 'passed')]])), new Map([['a', [caseResult('a', 'passed')]]])],
+      { seed: 1, repeat: 1 },
+    );
+    expect(missing.stats.versions.map((version) => [version.passed, version.total])).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
+    expect(missing.stats.pairs[0]?.summary).toContain('over 1 case, 1 tied or missing left out');
+  });
+
+  it('says when a majority verdict hides flaky cases, and when no case has a verdict from both', () => {
+    const flaky = comparison(10, 3, (_index, side, r) => side === 0 || r < 2);
+    expect(flaky.stats.versions[1]).toMatchObject({ passed: 10, flaky: 10, results: { passed: 20, total: 30 } });
+    expect(flaky.stats.pairs[0]?.summary).toContain('10 flaky (passed some repeats, not all)');
+    const allTied = comparison(4, 2, (_index, _side, r) => r === 0);
+    expect(allTied.stats.pairs[0]?.summary).toMatch(
+      /^cand@1\.1\.0: pass rates not compared \(no case has a verdict from both: 4 tied or missing\)/,
+    );
   });
 });
 
@@ -154,7 +190,7 @@ describe('latency, tokens and cost with failed calls', () => {
     expect(stats.versions[0]?.latencyP95).toBeGreaterThan(100);
     expect(stats.versions[0]).toMatchObject({ tokensPerRequest: 15, costPerRequest: 0.001, known: { tokens: 9, cost: 9 } });
     expect(stats.pairs[0]?.costDiff?.estimate).toBe(0);
-    expect(stats.pairs[0]?.summary).toContain('costs the same');
+    expect(stats.pairs[0]?.summary).toContain('costs the same (over the 18 of 20 results with a cost)');
   });
 });
 
@@ -165,6 +201,8 @@ describe('figures in words', () => {
     expect(formatP(0.051)).toBe('p = 0.051');
     expect(formatP(0.2)).toBe('p = 0.20');
     expect(formatP(0.0004)).toBe('p < 0.001');
+    expect(formatP(0.0015)).toBe('p = 0.002');
+    expect(formatP(0.0499999)).toBe('p = 0.0499999');
     for (let b = 12; b < 40; b += 1) expect(mcnemar(b, b + 1).p).toBeLessThanOrEqual(1);
   });
 

@@ -140,6 +140,8 @@ export interface VersionStats {
   total: number;
   /** Cases whose repeats passed and failed as often (an even --repeat): no verdict. */
   ties: number;
+  /** Cases some of whose repeats passed and some did not: a majority verdict hides how often. */
+  flaky?: number;
   /** passed / total: over cases, the basis of every pass-rate figure of the comparison. */
   passRate: number;
   /** Wilson interval over cases (repeats of one case are not independent trials). */
@@ -241,11 +243,11 @@ export function range(low: string, high: string): string {
  */
 export function formatP(p: number, alpha = 0.05): string {
   if (p < 0.001) return 'p < 0.001';
-  for (let digits = 2; digits <= 6; digits += 1) {
+  for (let digits = p < 0.01 ? 3 : 2; digits <= 12; digits += 1) {
     const shown = Number(p.toFixed(digits));
     if (shown < alpha === p < alpha && (shown !== alpha || p === alpha)) return `p = ${p.toFixed(digits)}`;
   }
-  return `p = ${p.toFixed(6)}`;
+  return p < alpha ? `p < ${alpha}` : `p = ${p.toFixed(12)}`;
 }
 
 /** "1.1.0 passes 4.2 points more (95% CI 1.1–7.3, p = 0.01), costs 18% less, p95 latency +120 ms". */
@@ -256,16 +258,22 @@ export function describePair(
   costBaseline: number | null,
   checked = true,
   repeat = 1,
+  flaky = 0,
+  coverage: { known: number; total: number } | null = null,
 ): string {
   const parts: string[] = [];
   const diff = pair.passRateDiff;
   // With no assertions anywhere every result is "no checks": a pass rate of 0 against 0 would say nothing true.
   if (!checked) parts.push(`${candidate}: pass rates not measured (no case has checks: compare with --suite)`);
-  else if (diff) {
+  else if (!diff)
+    parts.push(
+      `${candidate}: pass rates not compared (no case has a verdict from both${pair.ties ? `: ${pair.ties} tied or missing` : ''})`,
+    );
+  else {
     const points = Math.abs(diff.estimate * 100).toFixed(1);
     const level = Math.round(pair.confidence * 1000) / 10;
     const ci = `${level}% CI ${range(percent(diff.low), percent(diff.high))}`;
-    const basis = basisOf(pair, repeat);
+    const basis = basisOf(pair, repeat, flaky);
     parts.push(
       diff.estimate === 0
         ? `${candidate} passes as often as ${baseline} (${ci}, ${formatP(pair.pAdjusted)}; ${basis})`
@@ -279,6 +287,9 @@ export function describePair(
     const share = Math.round((pair.costDiff.estimate / costBaseline) * 100);
     parts.push(share === 0 ? 'costs the same' : `costs ${Math.abs(share)}% ${share > 0 ? 'more' : 'less'}`);
   }
+  // Cost and tokens are over the results that report them: when some did not, the sentence says so.
+  if (coverage && coverage.known < coverage.total && parts.at(-1) !== 'cost unknown')
+    parts[parts.length - 1] = `${parts.at(-1) ?? ''} (over the ${coverage.known} of ${coverage.total} results with a cost)`;
   if (pair.latencyP95Diff) {
     const ms = Math.round(pair.latencyP95Diff.estimate);
     parts.push(ms === 0 ? 'same p95 latency' : `p95 latency ${ms > 0 ? '+' : '−'}${Math.abs(ms)} ms`);
@@ -287,10 +298,21 @@ export function describePair(
 }
 
 /** What the pass rates are computed over, in words: cases, each one verdict. */
-function basisOf(pair: Pick<PairStats, 'ties' | 'sampleSize'>, repeat: number): string {
-  const cases = pair.sampleSize.have - pair.ties;
+function basisOf(pair: Pick<PairStats, 'ties' | 'sampleSize'>, repeat: number, flaky: number): string {
+  const cases = pair.sampleSize.have;
   const over = `over ${cases} ${cases === 1 ? 'case' : 'cases'}${repeat > 1 ? `, each by the majority of its ${repeat} repeats` : ''}`;
-  return pair.ties > 0 ? `${over}, ${pair.ties} tied left out` : over;
+  const left = pair.ties > 0 ? `, ${pair.ties} tied or missing left out` : '';
+  return `${over}${left}${flaky > 0 ? `; ${flaky} flaky (passed some repeats, not all)` : ''}`;
+}
+
+/** How many results of the two sides reported a cost, of how many. */
+function costCoverage(stats: readonly VersionStats[], candidate: number): { known: number; total: number } | null {
+  const sides = [stats[0], stats[candidate]];
+  if (sides.some((side) => !side?.known || !side.results)) return null;
+  return {
+    known: sides.reduce((sum, side) => sum + (side?.known?.cost ?? 0), 0),
+    total: sides.reduce((sum, side) => sum + (side?.results?.total ?? 0), 0),
+  };
 }
 
 /** A case's verdict over its repeats: pass or fail by the majority, a tie when as many passed as did not (documented in docs/cli.md). */
@@ -321,11 +343,20 @@ export function compareVersions(
   const latencies = versions.map((_, index) => all(index).map((result) => result.latencyMs));
   const highest = Math.max(1, ...latencies.flat());
   const binEdges = Array.from({ length: BINS + 1 }, (_, index) => (highest * index) / BINS);
+  // One set of cases for every pass-rate figure: those every version gave a verdict. A case one
+  // version tied (or has no result for) is left out of all of them, so the rates and the paired
+  // difference are always over the same cases.
+  const verdictsBySide = versions.map((_, index) => caseIds.map((caseId) => caseVerdictOf(bySide[index]?.get(caseId) ?? [])));
+  const common = caseIds.map((_, at) => verdictsBySide.every((verdicts) => verdicts[at] === 'pass' || verdicts[at] === 'fail'));
   const versionStats: VersionStats[] = versions.map((version, index) => {
     const results = all(index);
-    const verdicts = caseIds.map((caseId) => caseVerdictOf(bySide[index]?.get(caseId) ?? []));
+    const verdicts = (verdictsBySide[index] ?? []).filter((_, at) => common[at]);
     const passed = verdicts.filter((verdict) => verdict === 'pass').length;
-    const judged = verdicts.filter((verdict) => verdict === 'pass' || verdict === 'fail').length;
+    const judged = verdicts.length;
+    const flaky = caseIds.filter((caseId) => {
+      const passes = (bySide[index]?.get(caseId) ?? []).filter((result) => result.status === 'passed').length;
+      return passes > 0 && passes < (bySide[index]?.get(caseId)?.length ?? 0);
+    }).length;
     const tokens = knownMean(results.map(tokensOf));
     const cost = knownMean(results.map((result) => result.costUsd));
     const bins = new Array<number>(BINS).fill(0);
@@ -337,7 +368,8 @@ export function compareVersions(
       version,
       passed,
       total: judged,
-      ties: verdicts.filter((verdict) => verdict === 'tie').length,
+      ties: (verdictsBySide[index] ?? []).filter((verdict) => verdict === 'tie').length,
+      flaky,
       passRate: judged ? passed / judged : 0,
       interval: wilson(passed, judged),
       results: { passed: results.filter((result) => result.status === 'passed').length, total: results.length },
@@ -370,11 +402,13 @@ export function compareVersions(
     // One verdict a case and side; a case where either side tied (or has no result) is left out of every paired figure.
     const table = { both: 0, baselineOnly: 0, candidateOnly: 0, neither: 0 };
     let ties = 0;
-    for (const caseId of caseIds) {
-      const before = caseVerdictOf(bySide[0]?.get(caseId) ?? []);
-      const after = caseVerdictOf(bySide[candidate]?.get(caseId) ?? []);
-      if (before === 'tie' || after === 'tie') ties += 1;
-      if (before === null || after === null || before === 'tie' || after === 'tie') continue;
+    for (const [at] of caseIds.entries()) {
+      const before = verdictsBySide[0]?.[at] ?? null;
+      const after = verdictsBySide[candidate]?.[at] ?? null;
+      if (!common[at]) {
+        ties += 1;
+        continue;
+      }
       if (before === 'pass') table[after === 'pass' ? 'both' : 'baselineOnly'] += 1;
       else table[after === 'pass' ? 'candidateOnly' : 'neither'] += 1;
     }
@@ -395,6 +429,7 @@ export function compareVersions(
       perCase(candidate, (results) => knownMean(results.map((result) => result.costUsd)).mean),
     );
     const needed = mcnemarSampleSize(paired ? (b + c) / paired : 0, DETECT_DROP);
+    const have = paired;
     const verdicts = { improved: 0, regressed: 0, same: 0, changed: 0 };
     const categories: Partial<Record<Category, number>> = {};
     for (const row of rows[offset] ?? []) {
@@ -413,7 +448,7 @@ export function compareVersions(
       latencyP95Diff: latency ? pairedBootstrap(latency[0], latency[1], p95, bootstrap) : null,
       tokensDiff: tokens ? pairedBootstrap(tokens[0], tokens[1], meanOf, bootstrap) : null,
       costDiff: cost ? pairedBootstrap(cost[0], cost[1], meanOf, bootstrap) : null,
-      sampleSize: { needed, have: caseIds.length, more: Math.max(0, needed - caseIds.length) },
+      sampleSize: { needed, have, more: Math.max(0, needed - have) },
       verdicts,
       categories,
     };
@@ -440,6 +475,8 @@ export function compareVersions(
         versionStats[0]?.costPerRequest ?? null,
         checked,
         options.repeat,
+        (versionStats[pair.candidate]?.flaky ?? 0) + (versionStats[0]?.flaky ?? 0),
+        costCoverage(versionStats, pair.candidate),
       ),
     };
   });

@@ -61,6 +61,8 @@ export const ComparisonStats = z.object({
       /** Cases with a verdict (ties are neither). */
       total: z.int(),
       ties: z.int().default(0),
+      /** Cases some of whose repeats passed and some did not. */
+      flaky: z.int().optional(),
       passRate: z.number(),
       /** Wilson over cases. */
       interval: z.object({ low: z.number(), high: z.number() }),

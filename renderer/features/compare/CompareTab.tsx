@@ -214,7 +214,7 @@ function ComparisonView({ Charts }: { Charts: ComponentType<{ stats: NonNullable
               {stats.versions
                 .map(
                   (version) =>
-                    `${short(version.version)} ${formatRate(version.passRate)} (${formatRate(version.interval.low)} to ${formatRate(version.interval.high)}) of ${version.total} cases${version.ties ? `, ${version.ties} tied` : ''}, p95 ${formatMs(version.latencyP95)}`,
+                    `${short(version.version)} ${version.total ? `${formatRate(version.passRate)} (${formatRate(version.interval.low)} to ${formatRate(version.interval.high)}) of ${version.total} cases` : 'no case with a verdict'}${version.ties ? `, ${version.ties} tied` : ''}${version.flaky ? `, ${version.flaky} flaky` : ''}${version.results ? ` (${version.results.passed}/${version.results.total} results passed)` : ''}, p95 ${formatMs(version.latencyP95)}`,
                 )
                 .join(' · ')}
             </p>
