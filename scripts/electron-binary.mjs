@@ -41,6 +41,11 @@ export function prepareElectronApp(root) {
     spawnSync(process.execPath, [join(root, 'scripts', 'build-electron-sqlite.mjs')], { stdio: 'inherit' }).status !== 0
   )
     return false;
+  return buildApp(root);
+}
+
+/** Builds the app (main, preload, renderer, CLI, runtime): what Electron and the browser host both serve. */
+export function buildApp(root) {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   return (
     spawnSync(npm, ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' }).status ===
