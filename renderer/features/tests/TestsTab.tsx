@@ -100,7 +100,11 @@ function RunView() {
         </span>
         {run.finishedAt && (
           <span data-testid="run-summary">
-            {run.passed}/{run.total} passed ({formatRate(run.passRate)}) · {formatCost(run.costUsd)}
+            {run.status === 'finished'
+              ? `${run.passed}/${run.total} passed (${formatRate(run.passRate)})`
+              : // A run that ended early is said as what finished, never as a pass rate of the whole.
+                `${run.total ?? 0} finished before it was ${run.status === 'cancelled' ? 'cancelled' : 'stopped by its cost cap'}, ${run.passed === run.total ? 'all passed' : `${run.passed ?? 0} passed`}`}{' '}
+            · {formatCost(run.costUsd)}
             {run.costKnown === false && ' (some prices unknown)'} · gate {run.gatePassed ? 'passed' : 'failed'}
             {gateHeldBy(run)}
           </span>
