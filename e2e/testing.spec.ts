@@ -57,7 +57,10 @@ describe('testing in the app', () => {
     await session.screenshot('11-tests-progress');
     await page.getByTestId('run-cancel').click();
     await page.getByTestId('run-status').filter({ hasText: 'cancelled' }).waitFor();
-    await page.getByTestId('run-summary').filter({ hasText: /^\d+ finished before it was cancelled, / }).waitFor();
+    await page
+      .getByTestId('run-summary')
+      .filter({ hasText: /^\d+ finished before it was cancelled, / })
+      .waitFor();
     await page.getByTestId('run-comparison').waitFor();
 
     const runs = await client.runs.list({ agent: 'ticket-triage', suite: 'triage-basics' });

@@ -194,4 +194,32 @@ describe('the workbench in Chromium', () => {
     );
     await session.finish();
   });
+
+  it('archives an agent only when asked twice and told why, from its menu, and keeps the reason in the audit', async () => {
+    const session = await openSession(browser);
+    const { page, client } = session;
+    await client.agents.create({ name: 'triage' });
+    await client.agents.create({ name: 'router' });
+    await session.open('#/a/triage/editor');
+    await page.getByTestId('agent-triage').click();
+    // Rename and Archive are no longer always in view: they are in the agent's menu, reached from the keyboard too.
+    expect(await page.getByTestId('archive-agent').count()).toBe(0);
+    await page.getByTestId('agent-menu').focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('menuitem', { name: 'Archive…' }).click();
+    const dialog = page.getByTestId('archive-dialog');
+    await dialog.waitFor();
+    expect(await page.getByTestId('archive-confirm').isDisabled()).toBe(true);
+    await page.getByTestId('archive-reason').fill('replaced by router');
+    await session.screenshot('06-archive-confirm');
+    await page.getByTestId('archive-confirm').click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByTestId('agent-triage').waitFor({ state: 'detached' });
+    expect((await client.agents.list({ includeArchived: true })).find((agent) => agent.name === 'triage')?.archived).toBe(true);
+    expect((await client.audit.list({ action: 'agent.archive' }))[0]).toMatchObject({
+      subject: 'triage',
+      reason: 'replaced by router',
+    });
+    await session.finish();
+  });
 });

@@ -61,7 +61,11 @@ export function buildCommands(stores: AppStores): Command[] {
         title: `Rename ${selected}…`,
         run: () => ui.getState().setAgentDialog({ kind: 'rename', name: selected }),
       },
-      { id: 'agent.archive', title: `Archive ${selected}`, run: () => void agents.getState().archive(selected) },
+      {
+        id: 'agent.archive',
+        title: `Archive ${selected}…`,
+        run: () => ui.getState().setAgentDialog({ kind: 'archive', name: selected }),
+      },
     );
   }
   for (const agent of agents.getState().agents) {

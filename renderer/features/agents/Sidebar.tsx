@@ -7,7 +7,7 @@ import { selectAgents, selectSelected } from './store';
 
 const NAME_HINT = 'lower-case letters, digits and dashes, starting with a letter';
 
-function AgentForm({ editing, onDone }: { editing: NonNullable<AgentDialog>; onDone: () => void }) {
+function AgentForm({ editing, onDone }: { editing: Exclude<AgentDialog, null | { kind: 'archive' }>; onDone: () => void }) {
   const { agents } = useStores();
   const [name, setName] = useState(editing.kind === 'rename' ? editing.name : '');
   const [description, setDescription] = useState('');
@@ -52,6 +52,94 @@ function AgentForm({ editing, onDone }: { editing: NonNullable<AgentDialog>; onD
         />
       </form>
     </Dialog>
+  );
+}
+
+/** Asks before an agent is archived, and why: the reason goes to the audit log beside the archive. */
+function ArchiveDialog({ name, onDone }: { name: string; onDone: () => void }) {
+  const { agents } = useStores();
+  const [reason, setReason] = useState('');
+  return (
+    <Dialog title={`Archive ${name}?`} onClose={onDone} testId="archive-dialog">
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (reason.trim())
+            void agents
+              .getState()
+              .archive(name, reason.trim())
+              .then((ok) => ok && onDone());
+        }}
+      >
+        <p>
+          {name} leaves the sidebar; nothing is deleted: its versions, runs and audit stay, and Show archived brings it back to
+          restore.
+        </p>
+        <label>
+          Why
+          <input
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+            placeholder="replaced by ticket-router"
+            data-testid="archive-reason"
+            autoFocus
+          />
+        </label>
+        <DialogActions onCancel={onDone} disabled={!reason.trim()} submitTestId="archive-confirm" submitLabel="Archive" />
+      </form>
+    </Dialog>
+  );
+}
+
+/** The selected agent's actions, in a menu rather than always in view: rename, archive or restore. */
+function AgentMenu({ name, archived }: { name: string; archived: boolean }) {
+  const { agents, ui } = useStores();
+  const [open, setOpen] = useState(false);
+  const choose = (action: () => void) => () => {
+    setOpen(false);
+    action();
+  };
+  return (
+    <div className="agent-actions">
+      <button
+        type="button"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-label={`Actions for ${name}`}
+        onClick={() => setOpen(!open)}
+        onKeyDown={(event) => event.key === 'Escape' && setOpen(false)}
+        data-testid="agent-menu"
+      >
+        ⋯
+      </button>
+      {open && (
+        <div role="menu" className="menu" onKeyDown={(event) => event.key === 'Escape' && setOpen(false)}>
+          <button
+            type="button"
+            role="menuitem"
+            autoFocus
+            onClick={choose(() => ui.getState().setAgentDialog({ kind: 'rename', name }))}
+          >
+            Rename…
+          </button>
+          {archived ? (
+            <button type="button" role="menuitem" onClick={choose(() => void agents.getState().restore(name))}>
+              Restore
+            </button>
+          ) : (
+            <button
+              type="button"
+              role="menuitem"
+              className="danger"
+              onClick={choose(() => ui.getState().setAgentDialog({ kind: 'archive', name }))}
+              data-testid="archive-agent"
+            >
+              Archive…
+            </button>
+          )}
+        </div>
+      )}
+    </div>
   );
 }
 
@@ -123,22 +211,7 @@ export function Sidebar() {
                 ))}
               </span>
             </button>
-            {agent.name === selected && (
-              <div className="agent-actions">
-                <button type="button" onClick={() => setEditing({ kind: 'rename', name: agent.name })}>
-                  Rename
-                </button>
-                {agent.archived ? (
-                  <button type="button" onClick={() => void agents.getState().restore(agent.name)}>
-                    Restore
-                  </button>
-                ) : (
-                  <button type="button" onClick={() => void agents.getState().archive(agent.name)} data-testid="archive-agent">
-                    Archive
-                  </button>
-                )}
-              </div>
-            )}
+            {agent.name === selected && <AgentMenu name={agent.name} archived={agent.archived} />}
           </li>
         ))}
       </ul>
@@ -150,7 +223,11 @@ export function Sidebar() {
         />{' '}
         Show archived
       </label>
-      {editing && <AgentForm editing={editing} onDone={() => setEditing(null)} />}
+      {editing?.kind === 'archive' ? (
+        <ArchiveDialog name={editing.name} onDone={() => setEditing(null)} />
+      ) : (
+        editing && <AgentForm editing={editing} onDone={() => setEditing(null)} />
+      )}
     </aside>
   );
 }

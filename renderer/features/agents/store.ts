@@ -13,7 +13,8 @@ export interface AgentsState {
   setShowArchived: (show: boolean) => Promise<void>;
   create: (name: string, description: string) => Promise<boolean>;
   rename: (name: string, newName: string) => Promise<boolean>;
-  archive: (name: string) => Promise<boolean>;
+  /** Archives an agent, with the reason the audit keeps. */
+  archive: (name: string, reason: string) => Promise<boolean>;
   restore: (name: string) => Promise<boolean>;
 }
 
@@ -88,9 +89,9 @@ export function createAgentsStore({ client, notify }: StoreDeps, initialSelectio
         if (get().selected === name) set({ selected: newName });
         await get().load();
       }),
-    archive: (name) =>
+    archive: (name, reason) =>
       attempt(async () => {
-        await client.agents.archive({ name });
+        await client.agents.archive({ name, reason });
         await get().load();
       }),
     restore: (name) =>

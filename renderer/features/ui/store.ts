@@ -9,7 +9,7 @@ export interface Toast {
   message: string;
 }
 
-export type AgentDialog = { kind: 'create' } | { kind: 'rename'; name: string } | null;
+export type AgentDialog = { kind: 'create' } | { kind: 'rename'; name: string } | { kind: 'archive'; name: string } | null;
 
 export interface UiState {
   tab: Tab;
