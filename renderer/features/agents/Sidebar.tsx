@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { AgentDialog } from '../ui/store';
 import { useSlice, useStores } from '../../app/context';
 import { Dialog, DialogActions } from '../../app/Dialog';
+import { ReasonDialog } from '../../app/ReasonDialog';
 import { pickBundleFile } from '../bundles/ImportDialog';
 import { selectAgents, selectSelected } from './store';
 
@@ -58,36 +59,18 @@ function AgentForm({ editing, onDone }: { editing: Exclude<AgentDialog, null | {
 /** Asks before an agent is archived, and why: the reason goes to the audit log beside the archive. */
 function ArchiveDialog({ name, onDone }: { name: string; onDone: () => void }) {
   const { agents } = useStores();
-  const [reason, setReason] = useState('');
   return (
-    <Dialog title={`Archive ${name}?`} onClose={onDone} testId="archive-dialog">
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (reason.trim())
-            void agents
-              .getState()
-              .archive(name, reason.trim())
-              .then((ok) => ok && onDone());
-        }}
-      >
-        <p>
-          {name} leaves the sidebar; nothing is deleted: its versions, runs and audit stay, and Show archived brings it back to
-          restore.
-        </p>
-        <label>
-          Why
-          <input
-            value={reason}
-            onChange={(event) => setReason(event.target.value)}
-            placeholder="replaced by ticket-router"
-            data-testid="archive-reason"
-            autoFocus
-          />
-        </label>
-        <DialogActions onCancel={onDone} disabled={!reason.trim()} submitTestId="archive-confirm" submitLabel="Archive" />
-      </form>
-    </Dialog>
+    <ReasonDialog
+      title={`Archive ${name}?`}
+      testId="archive-dialog"
+      explanation={`${name} leaves the sidebar; nothing is deleted: its versions, runs and audit stay, and Show archived brings it back to restore.`}
+      placeholder="replaced by ticket-router"
+      reasonTestId="archive-reason"
+      submitLabel="Archive"
+      submitTestId="archive-confirm"
+      onSubmit={(reason) => agents.getState().archive(name, reason)}
+      onClose={onDone}
+    />
   );
 }
 

@@ -3,6 +3,7 @@ import type { TeamMatrix, TeamRelease } from '../../../shared/contract/teams';
 import type { TeamCheck } from '../../../shared/contract/teams';
 import { useSlice, useStores } from '../../app/context';
 import { Dialog, DialogActions } from '../../app/Dialog';
+import { ReasonDialog } from '../../app/ReasonDialog';
 import { when } from '../../app/format';
 import { errorMessage, selectAgents } from '../agents/store';
 
@@ -216,41 +217,21 @@ function ReleaseDialog({ team, members, onClose }: { team: string; members: stri
 
 function RollbackTeamDialog({ team, target, onClose }: { team: string; target: string; onClose: () => void }) {
   const { teams, release } = useStores();
-  const [reason, setReason] = useState('');
   return (
-    <Dialog title={`Roll back team ${team} on ${target}`} onClose={onClose} testId="team-rollback-dialog">
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (reason.trim())
-            void teams
-              .getState()
-              .rollback(target, reason)
-              .then(async (done) => {
-                if (!done) return;
-                onClose();
-                await release.getState().refresh();
-              });
-        }}
-      >
-        <p className="confirmation">Every member goes back to the previous team release at once.</p>
-        <label>
-          Reason
-          <textarea
-            value={reason}
-            onChange={(event) => setReason(event.target.value)}
-            rows={2}
-            data-testid="team-rollback-reason"
-          />
-        </label>
-        <DialogActions
-          onCancel={onClose}
-          disabled={!reason.trim()}
-          submitTestId="team-rollback-submit"
-          submitLabel="Roll back the team"
-        />
-      </form>
-    </Dialog>
+    <ReasonDialog
+      title={`Roll back team ${team} on ${target}`}
+      testId="team-rollback-dialog"
+      explanation="Every member goes back to the previous team release at once."
+      reasonTestId="team-rollback-reason"
+      submitLabel="Roll back the team"
+      submitTestId="team-rollback-submit"
+      onSubmit={async (reason) => {
+        const done = await teams.getState().rollback(target, reason);
+        if (done) await release.getState().refresh();
+        return done;
+      }}
+      onClose={onClose}
+    />
   );
 }
 
