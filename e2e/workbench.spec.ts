@@ -64,12 +64,17 @@ describe('the workbench in Chromium', () => {
     await session.screenshot('04-diff');
 
     await page.getByTestId('move-label-1.1.0').click();
+    // No label is chosen for the user: with none yet, a new one is typed on purpose.
+    expect(await page.getByTestId('label-choice').inputValue()).not.toBe('production');
+    await page.getByTestId('label-name').fill('production');
     await page.getByTestId('label-confirmation').filter({ hasText: 'production is new: it will point at 1.1.0.' }).waitFor();
     await page.getByTestId('label-reason').fill('Reviewed with the support lead');
     await page.getByTestId('label-submit').click();
     await page.getByTestId('label-dialog').waitFor({ state: 'detached' });
     await page.getByTestId('version-1.1.0').getByTestId('badge-production').waitFor();
     await page.getByTestId('move-label-1.0.0').click();
+    expect(await page.getByTestId('label-submit').isDisabled()).toBe(true);
+    await page.getByTestId('label-choice').selectOption('production');
     await page
       .getByTestId('label-confirmation')
       .filter({ hasText: 'production will point at 1.0.0 instead of 1.1.0.' })
@@ -220,6 +225,28 @@ describe('the workbench in Chromium', () => {
       subject: 'triage',
       reason: 'replaced by router',
     });
+    await session.finish();
+  });
+
+  it('asks before moving a label a release target serves, saying what it changes there', async () => {
+    const session = await openSession(browser);
+    const { page, client } = session;
+    await client.agents.create({ name: 'triage' });
+    await client.versions.snapshot({ agent: 'triage', message: 'first', files: agentFiles() });
+    await client.versions.snapshot({ agent: 'triage', message: 'second', files: agentFiles({ 'prompt.md': PROMPT_V2 }) });
+    await client.labels.set({ agent: 'triage', label: 'production', ref: '1.0.0', reason: 'first release' });
+    await client.targets.save({ name: 'prod', url: 'http://127.0.0.1:9', label: 'production', token: 'tok-123456' });
+    await session.open('#/a/triage/history');
+    await page.getByTestId('move-label-1.1.0').click();
+    await page.getByTestId('label-choice').selectOption('production');
+    const warning = page.getByTestId('label-protected');
+    await warning.filter({ hasText: 'production is the label release target prod serves' }).waitFor();
+    await page.getByTestId('label-reason').fill('ready');
+    expect(await page.getByTestId('label-submit').isDisabled()).toBe(true);
+    await warning.locator('input').check();
+    await page.getByTestId('label-submit').click();
+    await page.getByTestId('label-dialog').waitFor({ state: 'detached' });
+    expect((await client.labels.list({ agent: 'triage' })).find((label) => label.name === 'production')?.semver).toBe('1.1.0');
     await session.finish();
   });
 });
