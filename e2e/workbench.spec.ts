@@ -48,6 +48,11 @@ describe('the workbench in Chromium', () => {
     expect(await page.getByTestId('snapshot-version').textContent()).toBe('1.1.0');
     await session.screenshot('03-snapshot-dialog');
     await page.getByTestId('snapshot-message').fill('Escalate chargebacks');
+    // Cancelled, the message is there at the next open; once the snapshot is made it is gone.
+    await page.keyboard.press('Escape');
+    await page.getByTestId('snapshot-dialog').waitFor({ state: 'detached' });
+    await page.keyboard.press('ControlOrMeta+S');
+    expect(await page.getByTestId('snapshot-message').inputValue()).toBe('Escalate chargebacks');
     await page.getByTestId('snapshot-submit').click();
     await page.getByTestId('snapshot-dialog').waitFor({ state: 'detached' });
 

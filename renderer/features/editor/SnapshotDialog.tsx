@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useKeptText } from '../../app/kept-text';
 import type { BumpSuggestion } from '../../../shared/contract/versions';
 import { applyBump, BUMPS, type Bump } from '../../../shared/semver';
 import { useSlice, useStores } from '../../app/context';
@@ -60,7 +61,7 @@ export function SnapshotDialog({ onClose }: { onClose: () => void }) {
   const changedFiles = useSlice(editor, (state) => state.draft?.changedFiles ?? []);
   const [suggestion, setSuggestion] = useState<BumpSuggestion | null>(null);
   const [bump, setBump] = useState<Bump | 'suggested'>('suggested');
-  const [message, setMessage] = useState('');
+  const [message, setMessage, forgetMessage] = useKeptText(`snapshot:${agent?.name ?? ''}`);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
@@ -79,6 +80,7 @@ export function SnapshotDialog({ onClose }: { onClose: () => void }) {
     setBusy(false);
     if (made) {
       ui.getState().notify(`Snapshot ${made.agent}@${made.semver} saved`, 'info');
+      forgetMessage();
       await agents.getState().load();
       onClose();
     }

@@ -5,6 +5,7 @@ import { useSlice, useStores } from '../../app/context';
 import { Dialog, DialogActions } from '../../app/Dialog';
 import { useLoaded } from '../../app/use-loaded';
 import { RefOptions } from '../history/RefOptions';
+import { useKeptText } from '../../app/kept-text';
 import { POLL_MS } from './store';
 import { TeamPanel } from '../teams/TeamPanel';
 
@@ -61,7 +62,7 @@ function TargetDialog({ onClose }: { onClose: () => void }) {
 /** `stable`: where a plain rollback goes (the stable under a canary, or the one before); null when there is none. */
 function RollbackDialog({ stable, onClose }: { stable: string | null; onClose: () => void }) {
   const { release } = useStores();
-  const [reason, setReason] = useState('');
+  const [reason, setReason, forgetReason] = useKeptText(`rollback:${release.getState().agent ?? ''}`);
   // Empty: the previous stable version; else any version of the agent (uploaded first).
   const [to, setTo] = useState('');
   const target = to || stable;
@@ -75,7 +76,11 @@ function RollbackDialog({ stable, onClose }: { stable: string | null; onClose: (
             void release
               .getState()
               .act({ type: 'rollback', reason, ...(to ? { to } : {}) })
-              .then((done) => done && onClose());
+              .then((done) => {
+                if (!done) return;
+                forgetReason();
+                onClose();
+              });
         }}
       >
         <p className="confirmation">
