@@ -5,7 +5,7 @@ import { callModel, rateGate, runConversation, type CallContext } from '../share
 import { costOf, type PriceTable } from '../shared/engine/prices';
 import { providerFor } from '../shared/engine/providers';
 import { caseInput, renderConversation, renderTemplate } from '../shared/engine/render';
-import { trajectoryOf } from '../shared/engine/trajectory';
+import { callTraces, trajectoryOf } from '../shared/engine/trajectory';
 import { EngineError, type ChatMessage, type ModelTurn, type Platform, type ToolCall } from '../shared/engine/types';
 import { SlipwayError } from '../shared/errors';
 import type { ChatRequest, InvokeRequest, ReleaseState, VersionRef } from '../shared/release/protocol';
@@ -223,7 +223,7 @@ export function createServing(
       );
       const verdicts = await evaluate(assertions, {
         output: outcome.turn.text,
-        toolCalls: trajectory.calls.map(({ name, arguments: args, result }) => ({ name, arguments: args, result })),
+        toolCalls: callTraces(trajectory),
         latencyMs: outcome.latencyMs,
         tokens: null,
         costUsd: null,

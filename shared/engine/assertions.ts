@@ -205,7 +205,6 @@ async function matchesSchema(
 }
 
 async function xmlCheck(type: 'is-xml' | 'contains-xml', elements: string[], output: string): Promise<Verdict> {
-  const { XMLValidator } = await import('fast-xml-parser');
   if (type === 'is-xml') {
     const read = await readXml(output);
     if (read.problem !== null || !read.root)
@@ -217,6 +216,8 @@ async function xmlCheck(type: 'is-xml' | 'contains-xml', elements: string[], out
       missing.length === 0 ? 'output is well-formed XML' : `XML is missing ${missing.join(', ')}`,
     );
   }
+  // Only contains-xml needs the validator: it loads on the first one.
+  const { XMLValidator } = await import('fast-xml-parser');
   let found = false;
   for (const fragment of xmlFragments(output)) {
     if (XMLValidator.validate(fragment) !== true) continue;

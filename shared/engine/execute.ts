@@ -7,7 +7,7 @@ import type { ParsedAgent } from '../validate-files';
 import { costOf, type PriceTable } from './prices';
 import { caseInput, renderConversation, renderPrelude, renderTemplate } from './render';
 import type { ConversationEnd, Observation } from './assertions';
-import { ownStart, trajectoryOf } from './trajectory';
+import { callTraces, ownStart, trajectoryOf } from './trajectory';
 import { EngineError, type ChatMessage, type ModelTurn, type Platform, type Provider, type ToolCall, type Usage } from './types';
 
 export interface ToolTrace {
@@ -396,7 +396,7 @@ export function observationOf(
     const reply = trajectory.reply === null ? '' : (messages[trajectory.reply]?.content ?? '');
     return {
       output: reply,
-      toolCalls: trajectory.calls.map(({ name, arguments: args, result }) => ({ name, arguments: args, result })),
+      toolCalls: callTraces(trajectory),
       latencyMs: 0,
       tokens: null,
       costUsd: null,

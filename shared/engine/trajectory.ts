@@ -60,6 +60,11 @@ function readResult(content: string | undefined): unknown {
   }
 }
 
+/** The trajectory's calls as the engine records them (name, arguments, result). */
+export function callTraces(trajectory: Trajectory): ToolTrace[] {
+  return trajectory.calls.map(({ name, arguments: args, result }) => ({ name, arguments: args, result }));
+}
+
 /** A trajectory where only the calls are known: no model turns, no places in a conversation. */
 export function callsOnly(toolCalls: readonly ToolTrace[]): Trajectory {
   return {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ReleaseState, type CommandAction } from '../../shared/release/protocol';
 import { inWindow, windowStats } from '../../shared/release/window';
 import { versionPutInFront } from '../../shared/release/state';
-import { breaksOfLiveTeams, markLeft } from '../teams/live-teams';
+import { breaksOfLiveTeams, markLeft, teamsOf } from '../teams/live-teams';
 import { gateMissing, planWithEvidence } from './evidence';
 import { startLocalRuntime, type StartedRuntime } from './local-runtime';
 import { RuntimeRefusal, runtimeClient, type RuntimeClient } from '../../shared/release/client';
@@ -357,12 +357,15 @@ export function createReleaseHandlers(
           action.type === 'canary' || (action.type === 'rollback' && named) ? (latestPlan(ws, agent)?.plan ?? null) : null;
         try {
           // A member of a team live here is not released alone into a broken team.
+          // An agent in no team of this workspace has nothing to check: no extra read of the runtime.
           const moving =
-            action.type === 'deploy' || action.type === 'canary'
-              ? named?.hash
-              : action.type === 'promote' || action.type === 'rollback'
-                ? versionPutInFront(await runtime.state(agent), runtimeAction)
-                : undefined;
+            teamsOf(ws, agent).length === 0
+              ? undefined
+              : action.type === 'deploy' || action.type === 'canary'
+                ? named?.hash
+                : action.type === 'promote' || action.type === 'rollback'
+                  ? versionPutInFront(await runtime.state(agent), runtimeAction)
+                  : undefined;
           const broken = moving ? await breaksOfLiveTeams(ws, runtime, agent, moving) : [];
           // A rollback to the previous stable is never held back; one to a version named (--to) is a release like any.
           const heldBack = action.type !== 'rollback' || action.to !== undefined;

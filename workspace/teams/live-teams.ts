@@ -12,7 +12,7 @@ const VersionIdRow = z.object({ id: z.int() });
 const SemverRow = z.object({ semver: z.string() });
 
 /** The workspace's teams that hold this agent. */
-function teamsOf(ws: Workspace, agent: string): string[] {
+export function teamsOf(ws: Workspace, agent: string): string[] {
   return typed(
     ws.db,
     NameRow,
