@@ -128,6 +128,46 @@ describe('the workbench in Chromium', () => {
     await session.finish();
   });
 
+  it('asks before Restore replaces unsnapshotted changes, offers Undo, and keeps them recoverable from the Audit tab', async () => {
+    const session = await openSession(browser);
+    const { page, client } = session;
+    await client.agents.create({ name: 'triage' });
+    await client.versions.snapshot({ agent: 'triage', message: 'first', files: agentFiles() });
+    await client.versions.snapshot({ agent: 'triage', message: 'second', files: agentFiles({ 'prompt.md': PROMPT_V1 }) });
+    await session.open('#/a/triage/editor');
+    await replaceEditorText(page, 'prompt.md', 'An idea not yet snapshotted.\n');
+    await waitForSaved(page);
+
+    await page.getByTestId('tab-history').click();
+    await page.getByTestId('restore-1.0.0').click();
+    await page.getByTestId('restore-dialog').filter({ hasText: 'prompt.md' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('restore-dialog').waitFor({ state: 'detached' });
+    expect((await client.drafts.get({ agent: 'triage' })).files['prompt.md']).toBe('An idea not yet snapshotted.\n');
+
+    await page.getByTestId('restore-1.0.0').click();
+    await page.getByTestId('restore-confirm').click();
+    await page.getByTestId('toast').filter({ hasText: 'Draft restored from 1.0.0' }).waitFor();
+    expect(await client.drafts.get({ agent: 'triage' })).toMatchObject({ parent: '1.0.0', changed: false });
+    await page.getByTestId('toast-action').filter({ hasText: 'Undo' }).click();
+    await expect
+      .poll(async () => (await client.drafts.get({ agent: 'triage' })).files['prompt.md'])
+      .toBe('An idea not yet snapshotted.\n');
+    expect((await client.drafts.get({ agent: 'triage' })).parent).toBe('1.1.0');
+
+    // Restored again and the notice gone, the replaced changes are still one click away in the Audit tab.
+    await page.getByTestId('restore-1.0.0').click();
+    await page.getByTestId('restore-confirm').click();
+    await page.getByTestId('toast').filter({ hasText: 'Draft restored from 1.0.0' }).first().waitFor();
+    await page.getByTestId('tab-audit').click();
+    const [reset] = await client.audit.list({ agent: 'triage', action: 'draft.reset', limit: 1 });
+    await page.getByTestId(`recover-${reset?.id ?? 0}`).click();
+    await expect
+      .poll(async () => (await client.drafts.get({ agent: 'triage' })).files['prompt.md'])
+      .toBe('An idea not yet snapshotted.\n');
+    await session.finish();
+  });
+
   it('shows a snapshot the CLI makes meanwhile in History, without a reload', async () => {
     const session = await openSession(browser);
     const { page, client, dir } = session;

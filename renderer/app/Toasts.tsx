@@ -14,6 +14,19 @@ export function Toasts() {
           data-testid="toast"
         >
           <span>{toast.message}</span>
+          {toast.action && (
+            <button
+              type="button"
+              className="toast-action"
+              data-testid="toast-action"
+              onClick={() => {
+                toast.action?.run();
+                ui.getState().dismiss(toast.id);
+              }}
+            >
+              {toast.action.label}
+            </button>
+          )}
           <button type="button" aria-label="Dismiss" onClick={() => ui.getState().dismiss(toast.id)}>
             ×
           </button>

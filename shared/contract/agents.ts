@@ -45,6 +45,10 @@ export const Draft = z.object({
 });
 export type Draft = z.infer<typeof Draft>;
 
+/** A restore's answer: the new draft, and the audit row holding the changes it replaced (null when there were none). */
+export const RestoredDraft = Draft.extend({ replaced: z.int().nullable() });
+export type RestoredDraft = z.infer<typeof RestoredDraft>;
+
 /** Create, rename, archive agents; read and write their drafts. */
 export const agentsContract = {
   agents: {
@@ -67,7 +71,9 @@ export const agentsContract = {
     ),
     removeFile: method(z.object({ agent: AgentName, file: z.string().min(1) }), Draft),
     replace: method(z.object({ agent: AgentName, files: FileSet }), Draft),
-    reset: method(z.object({ agent: AgentName, ref: RefText }), Draft),
+    reset: method(z.object({ agent: AgentName, ref: RefText }), RestoredDraft),
+    /** Puts back the draft a restore (or an earlier recover) replaced, named by its audit row. */
+    recover: method(z.object({ agent: AgentName, audit: z.int().min(1) }), RestoredDraft),
     validate: query(z.object({ agent: AgentName }), z.array(Diagnostic)),
   },
 } as const;

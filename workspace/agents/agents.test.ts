@@ -76,5 +76,37 @@ describe('drafts', () => {
     expect(reset).toMatchObject({ parent: '1.0.0', changed: false });
     const [entry] = await client.audit.list({ agent: 'triage', limit: 1 });
     expect(entry).toMatchObject({ action: 'draft.reset', before: { files: { 'prompt.md': 'draft work\n' } } });
+    expect(reset.replaced).toBe(entry?.id);
+  });
+
+  it('recovers the draft a restore replaced, files and parent, keeping what it replaces in turn', async () => {
+    t = tempWorkspace();
+    const { client } = t;
+    await client.agents.create({ name: 'triage' });
+    await client.agents.create({ name: 'other' });
+    await client.versions.snapshot({ agent: 'triage', message: 'first', files: agentFiles() });
+    await client.versions.snapshot({ agent: 'triage', message: 'second', files: agentFiles({ 'prompt.md': 'second\n' }) });
+    await client.drafts.reset({ agent: 'triage', ref: '1.0.0' });
+    await client.drafts.writeFile({ agent: 'triage', file: 'prompt.md', content: 'unsaved idea\n' });
+    const restored = await client.drafts.reset({ agent: 'triage', ref: '1.1.0' });
+    expect(restored).toMatchObject({ parent: '1.1.0', changed: false, files: { 'prompt.md': 'second\n' } });
+    expect(restored.replaced).not.toBeNull();
+    const undone = await client.drafts.recover({ agent: 'triage', audit: restored.replaced ?? 0 });
+    expect(undone).toMatchObject({ parent: '1.0.0', changed: true, changedFiles: ['prompt.md'] });
+    expect(undone.files['prompt.md']).toBe('unsaved idea\n');
+    expect(undone.replaced).toBeNull();
+
+    const recoveredAway = await client.drafts.reset({ agent: 'triage', ref: '1.1.0' });
+    const again = await client.drafts.reset({ agent: 'triage', ref: '1.0.0' });
+    expect(again.replaced).toBeNull();
+    const [noChanges] = await client.audit.list({ agent: 'triage', limit: 1 });
+    await expect(client.drafts.recover({ agent: 'triage', audit: noChanges?.id ?? 0 })).rejects.toThrowError(
+      /nothing to recover/,
+    );
+    await expect(client.drafts.recover({ agent: 'other', audit: restored.replaced ?? 0 })).rejects.toThrowError(
+      /is not a restore of other's draft/,
+    );
+    expect(recoveredAway.replaced).not.toBeNull();
+    expect((await client.drafts.get({ agent: 'triage' })).parent).toBe('1.0.0');
   });
 });

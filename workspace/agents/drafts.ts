@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { AGENT_FILES, isAgentFileName, normalizeLineEndings } from '../../shared/agent-files';
-import type { Draft } from '../../shared/contract/agents';
+import type { Draft, RestoredDraft } from '../../shared/contract/agents';
 import { SlipwayError } from '../../shared/errors';
 import { parseRefIn } from '../../shared/ref';
 import { writeTransaction } from '../../shared/node/sqlite';
 import { sql, typed } from '../statements';
 import type { Workspace } from '../workspace';
 import { appendAudit } from '../audit/audit-log';
-import { requireActiveAgent, requireAgent, resolveVersion, semverOf, versionById, versionFiles, type AgentRow } from '../lookup';
+import { requireActiveAgent, requireAgent, resolveVersion, semverOf, versionFiles, type AgentRow } from '../lookup';
 
 const NameContentRow = z.object({ name: z.string(), content: z.string() });
 const ParentIdRow = z.object({ parent_id: z.number().nullable() });
@@ -126,25 +126,64 @@ export function replaceDraft(ws: Workspace, name: string, files: Record<string, 
   });
 }
 
-/** Checks a version out into the draft; the replaced draft's content is recorded in the audit log so it is never lost. */
-export function resetDraft(ws: Workspace, name: string, refText: string): Draft {
+const ReplacedDraft = z.object({ parent: z.string().nullable(), files: z.record(z.string(), z.string()).optional() });
+const ReplacingRow = z.object({ action: z.string(), agent_id: z.number().nullable(), before: z.string().nullable() });
+
+/**
+ * Puts new files and parent into the draft. The replaced draft's changes go into the audit row,
+ * so they are never lost and `recoverDraft` can put them back; answers that row's id when there
+ * were changes to keep.
+ */
+function replaceDraftWith(
+  ws: Workspace,
+  agent: AgentRow,
+  action: 'draft.reset' | 'draft.recover',
+  files: Record<string, string>,
+  parentId: number | null,
+  extra: Record<string, unknown>,
+): RestoredDraft {
+  const previous = readDraft(ws, agent);
+  storeDraft(ws, agent.id, files, parentId);
+  const id = appendAudit(ws, {
+    action,
+    agentId: agent.id,
+    subject: `${agent.name}@draft`,
+    before: {
+      parent: previous.parent,
+      changedFiles: previous.changedFiles,
+      files: previous.changed ? previous.files : undefined,
+    },
+    after: { parent: semverOf(ws, parentId), ...extra },
+  });
+  return { ...readDraft(ws, agent), replaced: previous.changed ? id : null };
+}
+
+/** Checks a version out into the draft. */
+export function resetDraft(ws: Workspace, name: string, refText: string): RestoredDraft {
   const ref = parseRefIn(name, refText);
   return writeTransaction(ws.db, () => {
     const agent = requireActiveAgent(ws, name);
     const { version } = resolveVersion(ws, ref);
-    const previous = readDraft(ws, agent);
-    storeDraft(ws, agent.id, versionFiles(ws, version.id), version.id);
-    appendAudit(ws, {
-      action: 'draft.reset',
-      agentId: agent.id,
-      subject: `${agent.name}@draft`,
-      before: {
-        parent: previous.parent,
-        changedFiles: previous.changedFiles,
-        files: previous.changed ? previous.files : undefined,
-      },
-      after: { parent: versionById(ws, version.id).semver },
-    });
-    return readDraft(ws, agent);
+    return replaceDraftWith(ws, agent, 'draft.reset', versionFiles(ws, version.id), version.id, {});
+  });
+}
+
+/** Undoes a restore: the draft it replaced (files and parent) comes back, and what is there now is kept the same way. */
+export function recoverDraft(ws: Workspace, name: string, auditId: number): RestoredDraft {
+  return writeTransaction(ws.db, () => {
+    const agent = requireActiveAgent(ws, name);
+    const row = typed(ws.db, ReplacingRow, 'SELECT action, agent_id, before FROM audit WHERE id = ?').get(auditId);
+    if (!row || row.agent_id !== agent.id || (row.action !== 'draft.reset' && row.action !== 'draft.recover')) {
+      throw new SlipwayError('not_found', `audit row ${auditId} is not a restore of ${name}'s draft`);
+    }
+    const replaced = ReplacedDraft.safeParse(row.before === null ? null : JSON.parse(row.before));
+    if (!replaced.success || !replaced.data.files) {
+      throw new SlipwayError(
+        'invalid_input',
+        `audit row ${auditId} replaced a draft without changes: there is nothing to recover`,
+      );
+    }
+    const parent = replaced.data.parent === null ? null : resolveVersion(ws, parseRefIn(name, replaced.data.parent)).version.id;
+    return replaceDraftWith(ws, agent, 'draft.recover', replaced.data.files, parent, { recovered: auditId });
   });
 }

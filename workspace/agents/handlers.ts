@@ -3,7 +3,7 @@ import { validateAgentFiles } from '../../shared/validate-files';
 import { snapshotRules } from '../../shared/node/json-schema-rules';
 import type { Workspace } from '../workspace';
 import { createAgent, describeAgent, listAgents, renameAgent, setArchived } from './agents';
-import { getDraft, removeDraftFile, replaceDraft, resetDraft, writeDraftFile } from './drafts';
+import { getDraft, recoverDraft, removeDraftFile, replaceDraft, resetDraft, writeDraftFile } from './drafts';
 import { loadSamples } from './samples';
 
 /** The contract's workspace, agents and drafts domains over one workspace. */
@@ -26,6 +26,7 @@ export function createAgentHandlers(ws: Workspace): Pick<Handlers, 'workspace' |
       removeFile: ({ agent, file }) => removeDraftFile(ws, agent, file),
       replace: ({ agent, files }) => replaceDraft(ws, agent, files),
       reset: ({ agent, ref }) => resetDraft(ws, agent, ref),
+      recover: ({ agent, audit }) => recoverDraft(ws, agent, audit),
       validate: ({ agent }) => validateAgentFiles(getDraft(ws, agent).files, snapshotRules(agent)),
     },
   };

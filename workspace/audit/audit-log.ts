@@ -25,8 +25,9 @@ function json(value: unknown): string | null {
 /**
  * Appends one row to the hash-chained audit log. Call it inside the write transaction of the
  * change it records: the previous hash is read under the same lock, so the chain cannot fork.
+ * Answers the row's id: an Undo names the row it undoes.
  */
-export function appendAudit(ws: Workspace, event: AuditEvent): void {
+export function appendAudit(ws: Workspace, event: AuditEvent): number {
   if (!ws.db.inTransaction) throw new Error(`audit row "${event.action}" written outside a write transaction`);
   const last = typed(ws.db, IdHashRow, 'SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1').get();
   const prevHash = last?.hash ?? GENESIS_HASH;
@@ -57,6 +58,7 @@ export function appendAudit(ws: Workspace, event: AuditEvent): void {
     prevHash,
     auditRowHash(prevHash, row),
   );
+  return row.id;
 }
 
 const AuditRow = z.object({

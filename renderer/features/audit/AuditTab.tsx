@@ -1,6 +1,30 @@
 import { useEffect } from 'react';
 import { useSlice, useStores } from '../../app/context';
+import type { AuditEntry } from '../../../shared/contract/audit';
+import { recoverDraft } from '../history/RestoreDialog';
 import { AUDIT_ACTIONS } from './store';
+
+/** A restore that replaced changes keeps them in its row; this says whether the row can give them back. */
+function replacedDraft(entry: AuditEntry): boolean {
+  if (entry.action !== 'draft.reset' && entry.action !== 'draft.recover') return false;
+  const before = entry.before;
+  return typeof before === 'object' && before !== null && 'files' in before;
+}
+
+function RecoverButton({ entry }: { entry: AuditEntry }) {
+  const stores = useStores();
+  const agent = entry.agent;
+  if (!agent || !replacedDraft(entry)) return null;
+  return (
+    <button
+      type="button"
+      data-testid={`recover-${entry.id}`}
+      onClick={() => void recoverDraft(stores, agent, entry.id).then(() => stores.audit.getState().load())}
+    >
+      Recover this draft
+    </button>
+  );
+}
 
 function Verification() {
   const { audit } = useStores();
@@ -104,6 +128,7 @@ export function AuditTab() {
                 <td>
                   <code>{entry.before === null ? '' : JSON.stringify(entry.before)}</code> →{' '}
                   <code>{entry.after === null ? '' : JSON.stringify(entry.after)}</code>
+                  <RecoverButton entry={entry} />
                 </td>
               </tr>
             ))}

@@ -41,6 +41,7 @@ export const AUDIT_ACTIONS = [
   'agent.restore',
   'version.snapshot',
   'draft.reset',
+  'draft.recover',
   'label.move',
   'settings.author',
 ] as const;

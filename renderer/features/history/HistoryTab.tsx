@@ -8,6 +8,7 @@ import { ExportDialog } from '../bundles/ExportDialog';
 import { EvidenceList } from '../bundles/EvidenceList';
 import { DiffView } from './DiffView';
 import { LabelDialog } from './LabelDialog';
+import { RestoreDialog, restoreDraft } from './RestoreDialog';
 import { DRAFT } from './store';
 
 const ROW_HEIGHT = 58;
@@ -16,12 +17,14 @@ function VersionRow({
   version,
   selected,
   onLabel,
+  onRestore,
 }: {
   version: VersionSummary;
   selected: boolean;
   onLabel: (semver: string) => void;
+  onRestore: (semver: string) => void;
 }) {
-  const { history, editor, ui } = useStores();
+  const { history } = useStores();
   const deployments = useSlice(history, (state) => state.deployments);
   const agent = useSlice(history, (state) => state.agent);
   const released = useMemo(
@@ -74,20 +77,7 @@ function VersionRow({
         <button type="button" onClick={() => onLabel(version.semver)} data-testid={`move-label-${version.semver}`}>
           Move label…
         </button>
-        <button
-          type="button"
-          onClick={() =>
-            void history
-              .getState()
-              .restore(version.semver)
-              .then(async (ok) => {
-                if (!ok) return;
-                await editor.getState().open(history.getState().agent);
-                ui.getState().notify(`Draft restored from ${version.semver}; the old draft is kept in the audit log`, 'info');
-              })
-          }
-          data-testid={`restore-${version.semver}`}
-        >
+        <button type="button" onClick={() => onRestore(version.semver)} data-testid={`restore-${version.semver}`}>
           Restore
         </button>
       </div>
@@ -96,13 +86,19 @@ function VersionRow({
 }
 
 export function HistoryTab() {
-  const { history, editor } = useStores();
+  const stores = useStores();
+  const { history, editor } = stores;
   const versions = useSlice(history, (state) => state.versions);
   const selection = useSlice(history, (state) => state.selection);
   const loading = useSlice(history, (state) => state.loading);
   const moves = useSlice(history, (state) => state.moves);
   const draft = useSlice(editor, (state) => state.draft);
   const [labelFor, setLabelFor] = useState<string | null>(null);
+  const [restoring, setRestoring] = useState<string | null>(null);
+  const onRestore = (semver: string) => {
+    if (editor.getState().draft?.changed) setRestoring(semver);
+    else void restoreDraft(stores, semver);
+  };
   const [exporting, setExporting] = useState(false);
   const agent = useSlice(history, (state) => state.agent);
   const exportable = useMemo(() => selection.filter((ref) => ref !== DRAFT), [selection]);
@@ -175,7 +171,12 @@ export function HistoryTab() {
                   transform: `translateY(${item.start}px)`,
                 }}
               >
-                <VersionRow version={version} selected={selection.includes(version.semver)} onLabel={setLabelFor} />
+                <VersionRow
+                  version={version}
+                  selected={selection.includes(version.semver)}
+                  onLabel={setLabelFor}
+                  onRestore={onRestore}
+                />
               </div>
             );
           })}
@@ -192,6 +193,7 @@ export function HistoryTab() {
         </ul>
       </details>
       {agent && <EvidenceList agent={agent} />}
+      {restoring && <RestoreDialog semver={restoring} onClose={() => setRestoring(null)} />}
       {labelFor && <LabelDialog semver={labelFor} onClose={() => setLabelFor(null)} />}
       {exporting && agent && <ExportDialog agent={agent} semvers={exportable} onClose={() => setExporting(false)} />}
     </div>

@@ -36,7 +36,10 @@ export interface HistoryState {
   compare: (refs?: [HistoryRef, HistoryRef]) => Promise<void>;
   showDiffFile: (file: string) => void;
   closeDiff: () => void;
-  restore: (semver: string) => Promise<boolean>;
+  /** Checks a version out into the draft; answers the audit row that keeps a replaced draft's changes, or null. */
+  restore: (semver: string) => Promise<{ replaced: number | null } | null>;
+  /** Puts back the draft of an agent that a restore replaced. */
+  recover: (agent: string, audit: number) => Promise<boolean>;
   moveLabel: (label: string, semver: string, reason: string) => Promise<boolean>;
 }
 
@@ -126,9 +129,18 @@ export function createHistoryStore({ client, notify }: StoreDeps): HistoryStore 
       closeDiff: () => set({ diff: null }),
       restore: async (semver) => {
         const { agent } = get();
-        if (!agent) return false;
+        if (!agent) return null;
         try {
-          await client.drafts.reset({ agent, ref: semver });
+          const { replaced } = await client.drafts.reset({ agent, ref: semver });
+          return { replaced };
+        } catch (error) {
+          notify(errorMessage(error));
+          return null;
+        }
+      },
+      recover: async (agent, audit) => {
+        try {
+          await client.drafts.recover({ agent, audit });
           return true;
         } catch (error) {
           notify(errorMessage(error));

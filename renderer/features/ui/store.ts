@@ -3,10 +3,17 @@ import { TABS, type Tab } from '../../../shared/tabs';
 
 export { TABS, type Tab };
 
+/** A toast's one button: Undo after a restore, say. */
+export interface ToastAction {
+  label: string;
+  run: () => void;
+}
+
 export interface Toast {
   id: number;
   kind: 'error' | 'info';
   message: string;
+  action?: ToastAction;
 }
 
 export type AgentDialog = { kind: 'create' } | { kind: 'rename'; name: string } | { kind: 'archive'; name: string } | null;
@@ -22,7 +29,7 @@ export interface UiState {
   sidebarWidth: number;
   setTab: (tab: Tab) => void;
   setAgentDialog: (dialog: AgentDialog) => void;
-  notify: (message: string, kind?: Toast['kind']) => void;
+  notify: (message: string, kind?: Toast['kind'], action?: ToastAction) => void;
   dismiss: (id: number) => void;
   setPaletteOpen: (open: boolean) => void;
   setSnapshotOpen: (open: boolean) => void;
@@ -51,10 +58,11 @@ export function createUiStore(initial: { tab?: Tab; sidebarWidth?: number } = {}
     sidebarWidth: initial.sidebarWidth ?? 260,
     setTab: (tab) => set({ tab }),
     setAgentDialog: (agentDialog) => set({ agentDialog }),
-    notify: (message, kind = 'error') => {
+    notify: (message, kind = 'error', action) => {
       const id = nextId++;
-      set({ toasts: [...get().toasts, { id, kind, message }] });
-      setTimeout(() => get().dismiss(id), TOAST_MS);
+      set({ toasts: [...get().toasts, action ? { id, kind, message, action } : { id, kind, message }] });
+      // An Undo stays long enough to be read and reached from the keyboard.
+      setTimeout(() => get().dismiss(id), action ? TOAST_MS * 2 : TOAST_MS);
     },
     dismiss: (id) => set({ toasts: get().toasts.filter((toast) => toast.id !== id) }),
     setPaletteOpen: (paletteOpen) => set({ paletteOpen }),
