@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { gateWarning } from '../shared/release/gate-warning';
 import { parseYamlWithin } from '../shared/bounded-parse';
 import { INPUT_LIMITS } from '../shared/limits';
 import type { z } from 'zod';
@@ -52,8 +53,15 @@ export function registerReleaseCommands(program: Command, context: CliContext): 
     if (!view.reachable) refuseUnreachable(io, view, view.state ? describe(view.state) : null);
     if (view.state) context.print(command, view.state, describe);
   };
-  const act = async (command: Command, agent: string, target: string, action: ReleaseAction, leaveTeam = false) =>
-    show(command, await (await api(command)).release.command({ agent, target, action, leaveTeam }));
+  const act = async (command: Command, agent: string, target: string, action: ReleaseAction, leaveTeam = false) => {
+    const client = await api(command);
+    // A version without passing gate runs is released with a word, as the Release tab says beside its button.
+    if (action.type === 'deploy' || action.type === 'canary') {
+      const warning = gateWarning(await client.release.gate({ agent, ref: action.ref }));
+      if (warning) io.stderr(`warning: ${warning}\n`);
+    }
+    show(command, await client.release.command({ agent, target, action, leaveTeam }));
+  };
   /** The commands that put a version in front of traffic may take a member out of its live team release, when asked. */
   const leaveOption = (command: Command) =>
     command.option(

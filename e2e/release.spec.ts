@@ -48,10 +48,15 @@ describe('releasing from the app, against a real local runtime', () => {
     await startLocal(page);
 
     await finishedRun(client, 'ticket-triage', '1.1.0', 'triage-basics');
-    await page.getByRole('checkbox', { name: 'triage-basics' }).check();
+    // With suites and no plan yet, the gate is on by default.
+    await expect.poll(() => page.getByRole('checkbox', { name: 'triage-basics' }).isChecked()).toBe(true);
     await page.getByTestId('plan-save').click();
     await page.getByTestId('plan-revision').filter({ hasText: 'Plan revision 1 (latest)' }).waitFor();
     await page.getByTestId('release-ref').selectOption('1.0.0');
+    // 1.0.0 never ran the gate suite: the warning is beside the button, which says "anyway".
+    await page.getByTestId('gate-triage-basics').filter({ hasText: 'triage-basics no run' }).waitFor();
+    await page.getByTestId('gate-warning').filter({ hasText: '1.0.0 has no passing latest run of triage-basics' }).waitFor();
+    expect(await page.getByTestId('release-deploy').textContent()).toBe('Deploy anyway');
     await page.getByTestId('release-deploy').click();
     await page.getByTestId('release-split').filter({ hasText: '1.0.0 · 100%' }).waitFor();
 
@@ -62,7 +67,12 @@ describe('releasing from the app, against a real local runtime', () => {
     await page.getByTestId('traffic-toggle').filter({ hasText: 'Stop traffic' }).waitFor();
 
     await page.getByTestId('release-ref').selectOption('1.1.0');
-    await page.getByTestId('release-canary').click();
+    await page.getByTestId('gate-triage-basics').filter({ hasText: 'triage-basics passed' }).waitFor();
+    expect(await page.getByTestId('gate-warning').count()).toBe(0);
+    await page
+      .getByTestId('release-canary')
+      .filter({ hasText: /^Start canary$/ })
+      .click();
     await page.getByTestId('split-canary').filter({ hasText: '1.1.0 · 5%' }).waitFor();
     await page.locator('[data-testid="release-charts"] svg.recharts-surface').first().waitFor({ timeout: 15_000 });
     await page.getByTestId('step-25').click();

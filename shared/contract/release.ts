@@ -110,6 +110,23 @@ export const Deployment = z.object({
 });
 export type Deployment = z.infer<typeof Deployment>;
 
+/** A gate suite's latest run on one version: what a deploy or canary of it would go ahead on. */
+export const GateSuiteCheck = z.object({
+  suite: z.string(),
+  verdict: z.enum(['passed', 'failed', 'running', 'missing']),
+  run: z
+    .object({ id: z.int(), passed: z.int().nullable(), total: z.int().nullable(), finishedAt: z.string().nullable() })
+    .nullable(),
+});
+
+export const GateCheck = z.object({
+  semver: z.string(),
+  /** Whether the saved plan names the gate suites; without one, every suite of the agent is checked (the default gate). */
+  planned: z.boolean(),
+  suites: z.array(GateSuiteCheck),
+});
+export type GateCheck = z.infer<typeof GateCheck>;
+
 export const LocalRuntime = z.object({
   running: z.boolean(),
   url: z.string().nullable(),
@@ -170,6 +187,8 @@ export const releaseContract = {
       ReleaseMetrics,
     ),
     events: query(z.object({ agent: AgentName, target: TargetRef }), ReleaseEvents),
+    /** Each gate suite's latest run on a version, before it is deployed or canaried. */
+    gate: query(z.object({ agent: AgentName, ref: z.string().min(1).max(200) }), GateCheck),
     /** Where and when the agent's versions were released, from the audit. */
     deployments: query(z.object({ agent: AgentName }), z.array(Deployment)),
     samplesToDataset: method(z.object({ agent: AgentName, target: TargetRef, name: DatasetName }), DatasetDetail),

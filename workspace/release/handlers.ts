@@ -9,7 +9,7 @@ import { ReleaseState, type CommandAction } from '../../shared/release/protocol'
 import { inWindow, windowStats } from '../../shared/release/window';
 import { versionPutInFront } from '../../shared/release/state';
 import { breaksOfLiveTeams, markLeft, teamsOf } from '../teams/live-teams';
-import { gateMissing, planWithEvidence } from './evidence';
+import { gateCheck, gateMissing, planWithEvidence } from './evidence';
 import { startLocalRuntime, type StartedRuntime } from './local-runtime';
 import { RuntimeRefusal, runtimeClient, type RuntimeClient } from '../../shared/release/client';
 import type { SecretVault } from '../keys/secret-vault';
@@ -462,6 +462,7 @@ export function createReleaseHandlers(
         const { events } = await client(target).client.events(0, agent);
         return { events: events.slice(-100).reverse() };
       },
+      gate: ({ agent, ref }) => gateCheck(ws, agent, ref),
       deployments: ({ agent }) => {
         const rows = typed(
           ws.db,

@@ -8,6 +8,7 @@ import { RefOptions } from '../history/RefOptions';
 import { useKeptText } from '../../app/kept-text';
 import { POLL_MS } from './store';
 import { TeamPanel } from '../teams/TeamPanel';
+import { GateStatus, gateGreen, runGateSuite, useGateCheck } from './GateStatus';
 
 const loadCharts = () => import('./ReleaseCharts');
 const DEFAULT_STEPS = '5, 25, 50, 100';
@@ -183,7 +184,8 @@ function PlanEditor({
   suites: string[];
   onSave: (plan: ReleasePlan) => void;
 }) {
-  const [gate, setGate] = useState<string[]>(plan?.gate.suites ?? []);
+  // With suites and no plan yet, the gate starts on: every suite must have passed.
+  const [gate, setGate] = useState<string[]>(plan?.gate.suites ?? suites);
   const [steps, setSteps] = useState((plan?.steps ?? []).map((step) => step.weight).join(', ') || DEFAULT_STEPS);
   const [holdMinutes, setHoldMinutes] = useState(String((plan?.steps[0]?.holdMs ?? 600_000) / 60_000));
   const [autoAdvance, setAutoAdvance] = useState(plan?.autoAdvance ?? false);
@@ -329,6 +331,8 @@ export function ReleaseTab() {
   const [picked, setPicked] = useState<number | null>(null);
   const shownPlan = plans.find((candidate) => candidate.revision === picked) ?? plans[0] ?? null;
   const [rate, setRate] = useState(20);
+  const gate = useGateCheck(agent, ref, view);
+  const green = gateGreen(gate);
 
   useEffect(() => {
     const timer = setInterval(() => void release.getState().refresh(), POLL_MS);
@@ -486,9 +490,10 @@ export function ReleaseTab() {
                 >
                   <RefOptions />
                 </select>
-                <button type="submit" className="primary" disabled={busy} data-testid="release-deploy">
-                  Deploy
+                <button type="submit" className={green ? 'primary' : 'danger'} disabled={busy} data-testid="release-deploy">
+                  {green ? 'Deploy' : 'Deploy anyway'}
                 </button>
+                <GateStatus check={gate} />
               </form>
             ) : !canary ? (
               <form
@@ -514,8 +519,8 @@ export function ReleaseTab() {
                   onChange={(event) => setWeight(Number(event.target.value) || 1)}
                   aria-label="Canary weight"
                 />
-                <button type="submit" className="primary" disabled={busy} data-testid="release-canary">
-                  Start canary
+                <button type="submit" className={green ? 'primary' : 'danger'} disabled={busy} data-testid="release-canary">
+                  {green ? 'Start canary' : 'Start canary anyway'}
                 </button>
                 <button
                   type="button"
@@ -524,6 +529,7 @@ export function ReleaseTab() {
                 >
                   Shadow it instead
                 </button>
+                <GateStatus check={gate} />
               </form>
             ) : (
               <div className="inline">
@@ -596,17 +602,7 @@ export function ReleaseTab() {
             <p className="notice" data-testid="gate-missing">
               The eval gate needs a passing run of {view.gateMissing.join(', ')} for {canary.semver}.{' '}
               {view.gateMissing.map((suite) => (
-                <button
-                  key={suite}
-                  type="button"
-                  onClick={() => {
-                    void tests
-                      .getState()
-                      .selectSuite(suite)
-                      .then(() => tests.getState().startRun({ ref: canary.semver, suite, concurrency: 4, repeat: 1 }));
-                    ui.getState().setTab('tests');
-                  }}
-                >
+                <button key={suite} type="button" onClick={() => runGateSuite({ tests, ui }, suite, canary.semver)}>
                   Run {suite}
                 </button>
               ))}
@@ -657,7 +653,7 @@ export function ReleaseTab() {
             <section>
               <PlanRevisions picked={picked} onPick={setPicked} />
               <PlanEditor
-                key={`plan-${target}-${shownPlan?.revision ?? 'runtime'}`}
+                key={`plan-${target}-${shownPlan?.revision ?? 'runtime'}-${suites.length}`}
                 plan={shownPlan?.plan ?? view?.plan ?? null}
                 suites={suites.map((suite) => suite.name)}
                 onSave={(plan) =>
