@@ -125,6 +125,17 @@ describe('the workbench in Chromium', () => {
     await session.screenshot('07-invalid-config');
     await page.keyboard.press('Escape');
     expect(await client.versions.list({ agent: 'refunds' })).toEqual([]);
+
+    // A tab indent is one error, at its line, not three at 1:1.
+    await replaceEditorText(
+      page,
+      'config.yaml',
+      'provider: mock\nmodel: mock-1\nmock:\n\tlatency_ms: 40\n  rules:\n    - reply: x\n',
+    );
+    await page.getByTestId('diagnostics').filter({ hasText: 'Tabs are not allowed as indentation' }).waitFor();
+    expect(await page.getByTestId('diagnostics').locator('li').allTextContents()).toEqual([
+      'config.yaml:4:1 not valid YAML: Tabs are not allowed as indentation',
+    ]);
     await session.finish();
   });
 

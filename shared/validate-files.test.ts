@@ -63,6 +63,21 @@ describe('agent file validation', () => {
     );
   });
 
+  it('puts a YAML syntax error once, at its line and column: a tab indent, an unclosed quote', () => {
+    const tab = validateAgentFiles(
+      agentFiles({ 'config.yaml': 'provider: mock\nmodel: m\nmock:\n\tlatency_ms: 40\n  rules:\n    - reply: x\n' }),
+    );
+    expect(tab).toEqual([
+      { file: 'config.yaml', path: '', message: 'not valid YAML: Tabs are not allowed as indentation', line: 4, column: 1 },
+    ]);
+    const quote = validateAgentFiles(agentFiles({ 'config.yaml': 'provider: mock\nmodel: "mock-1\ntemperature: 1\n' }));
+    expect(quote).toEqual([
+      { file: 'config.yaml', path: '', message: 'not valid YAML: Missing closing "quote', line: 2, column: 8 },
+    ]);
+    const single = validateAgentFiles(agentFiles({ 'config.yaml': "provider: mock\nmodel: 'it''s\n" }));
+    expect(single[0]).toMatchObject({ line: 2, column: 8 });
+  });
+
   it('catches duplicate tool names', () => {
     const tools = JSON.stringify([
       { name: 'a', description: 'x', parameters: { type: 'object' } },

@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, type YAMLError } from 'yaml';
 import type { z } from 'zod';
 import {
   AGENT_FILES,
@@ -57,6 +57,27 @@ interface ParsedText {
 }
 
 /** Parses YAML, or JSON strictly, keeping node positions so every message can point at a line. */
+/**
+ * Where a YAML syntax error is. An unclosed quote is reported where the text ends; the mistake
+ * is the quote that opened it, so that is where it is put.
+ */
+function yamlErrorOffset(text: string, error: YAMLError): number {
+  const [at] = error.pos;
+  const quote = error.code === 'MISSING_CHAR' ? /closing (["'])/.exec(error.message)?.[1] : undefined;
+  if (!quote) return at;
+  // Inside the quote, \" (double) and '' (single) are escapes, not the opening.
+  for (let index = Math.min(at, text.length) - 1; index >= 0; index -= 1) {
+    if (text[index] !== quote) continue;
+    if (quote === '"' && text[index - 1] === '\\') continue;
+    if (quote === "'" && text[index - 1] === "'") {
+      index -= 1;
+      continue;
+    }
+    return index;
+  }
+  return at;
+}
+
 function parseStructured(file: string, text: string, diagnostics: Diagnostic[]): ParsedText | null {
   const lineCounter = new LineCounter();
   let parsedDoc: ReturnType<typeof parseDocument> | null = null;
@@ -91,18 +112,16 @@ function parseStructured(file: string, text: string, diagnostics: Diagnostic[]):
       return null;
     }
   }
-  const errors = doc().errors;
-  if (errors.length > 0) {
-    for (const error of errors) {
-      const pos = error.linePos?.[0] ?? { line: 1, col: 1 };
-      diagnostics.push({
-        file,
-        path: '',
-        message: `not valid YAML: ${error.message.split('\n')[0]}`,
-        line: pos.line,
-        column: pos.col,
-      });
-    }
+  // After a syntax error the parser's further complaints are its own confusion (a tab indent
+  // gives three): only the first is the user's, placed where the mistake is.
+  const [error] = doc().errors;
+  if (error) {
+    diagnostics.push({
+      file,
+      path: '',
+      message: `not valid YAML: ${error.message.split('\n')[0]}`,
+      ...positionOf(text, yamlErrorOffset(text, error)),
+    });
     return null;
   }
   try {
