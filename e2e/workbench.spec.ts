@@ -179,6 +179,29 @@ describe('the workbench in Chromium', () => {
     await session.finish();
   });
 
+  it('checks a new name as it is typed, in words at the field, and shows a refusal there too', async () => {
+    const session = await openSession(browser);
+    const { page, client } = session;
+    await client.agents.create({ name: 'triage' });
+    await client.agents.create({ name: 'old-intake' });
+    await client.agents.archive({ name: 'old-intake', reason: 'replaced' });
+    await session.open('#/a/triage/editor');
+    await page.getByTestId('new-agent').click();
+    await page.getByTestId('agent-name').fill(`a${'b'.repeat(64)}`);
+    await page.getByTestId('agent-name-problem').filter({ hasText: 'agent name is longer than 64 characters' }).waitFor();
+    expect(await page.getByTestId('agent-submit').isDisabled()).toBe(true);
+    await page.getByTestId('agent-name').fill('triage');
+    await page.getByTestId('agent-name-problem').filter({ hasText: 'an agent named "triage" already exists' }).waitFor();
+    await page.getByTestId('agent-name').fill('Triage');
+    await page.getByTestId('agent-name-problem').filter({ hasText: 'lower-case letters' }).waitFor();
+    // An archived agent is not in the list, so the workspace refuses it: at the field, not as a toast.
+    await page.getByTestId('agent-name').fill('old-intake');
+    await page.getByTestId('agent-submit').click();
+    await page.getByTestId('agent-name-problem').filter({ hasText: 'an agent named "old-intake" already exists' }).waitFor();
+    expect(await page.getByTestId('toast').count()).toBe(0);
+    await session.finish();
+  });
+
   it('shows a snapshot the CLI makes meanwhile in History, without a reload', async () => {
     const session = await openSession(browser);
     const { page, client, dir } = session;

@@ -1,6 +1,7 @@
 import Papa from 'papaparse';
 import { z } from 'zod';
 import { SlipwayError } from './errors';
+import { plainName } from './names';
 import { jsonLines } from './json-lines';
 import { ConversationTurn, MAX_CONVERSATION_TURNS, SimulatedUser, StubbedTool, type Suite } from './suite';
 import { describeIssues } from './issues';
@@ -37,10 +38,7 @@ export const DatasetItem = z
   });
 export type DatasetItem = z.infer<typeof DatasetItem>;
 
-export const DatasetName = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]*$/, 'a dataset name is lower-case letters, digits and dashes, starting with a letter')
-  .max(64);
+export const DatasetName = plainName('dataset');
 
 export const Dataset = z
   .strictObject({

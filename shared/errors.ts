@@ -30,21 +30,33 @@ export const errorCodes = [
 
 export type ErrorCode = (typeof errorCodes)[number];
 
+/** The input field a refusal is about, and what is wrong with it in words: a form shows it at that field. */
+export interface FieldProblem {
+  /** The field's path in the method's input, dot-separated (`name`, `settings.concurrency`). */
+  path: string;
+  message: string;
+}
+
 export interface ErrorInfo {
   code: ErrorCode;
   message: string;
+  field?: FieldProblem;
 }
 
 export class SlipwayError extends Error {
   readonly code: ErrorCode;
+  readonly field: FieldProblem | undefined;
 
-  constructor(code: ErrorCode, message: string) {
+  constructor(code: ErrorCode, message: string, field?: FieldProblem) {
     super(message);
     this.name = 'SlipwayError';
     this.code = code;
+    this.field = field;
   }
 
   toInfo(): ErrorInfo {
-    return { code: this.code, message: this.message };
+    return this.field
+      ? { code: this.code, message: this.message, field: this.field }
+      : { code: this.code, message: this.message };
   }
 }

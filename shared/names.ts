@@ -18,6 +18,18 @@ function nameSchema(what: string) {
     });
 }
 
+/**
+ * A name of a thing refs never select (a suite, a dataset, a target, a team): the same rule as an
+ * agent's, said in the same words, without the reserved selectors.
+ */
+export function plainName(what: string) {
+  return z
+    .string()
+    .min(1, `a ${what} name is empty`)
+    .max(MAX_NAME_LENGTH, `a ${what} name is longer than ${MAX_NAME_LENGTH} characters`)
+    .regex(NAME_PATTERN, `a ${what} name is lower-case letters, digits and dashes, starting with a letter`);
+}
+
 export const AgentName = nameSchema('agent');
 export const LabelName = nameSchema('label');
 
@@ -26,3 +38,9 @@ export const Semver = z.string().regex(SEMVER_PATTERN, 'version must be MAJOR.MI
 
 /** The content hash of a version: the sha256 of its manifest, 64 lower-case hex digits. */
 export const Hash = z.string().regex(/^[0-9a-f]{64}$/, 'a version hash is 64 lower-case hex digits (sha256)');
+
+/** What is wrong with a name by its schema, in the schema's own words; null when it is fine. Forms check as the user types. */
+export function nameProblem(schema: z.ZodType<string>, name: string): string | null {
+  const parsed = schema.safeParse(name);
+  return parsed.success ? null : (parsed.error.issues[0]?.message ?? 'not a valid name');
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PROVIDERS, SecretName } from './agent-files';
+import { plainName } from './names';
 
 const text = z.string();
 const common = {
@@ -311,7 +312,7 @@ export type EmbeddingConfig = z.infer<typeof EmbeddingConfig>;
 
 export const Suite = z
   .strictObject({
-    name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a suite name is lower-case letters, digits and dashes'),
+    name: plainName('suite'),
     description: z.string().optional(),
     defaults: z.strictObject({ assert: z.array(Assertion).default([]) }).default({ assert: [] }),
     /** The model that grades rubric assertions. */

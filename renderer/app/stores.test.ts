@@ -56,8 +56,16 @@ describe('app stores', () => {
     stores = createAppStores(t.transport);
     await startApp(stores);
     expect(stores.agents.getState().selected).toBe('beta');
-    await stores.agents.getState().create('beta', '');
-    expect(stores.ui.getState().toasts.map((toast) => toast.message)).toEqual(['an agent named "beta" already exists']);
+    // A refusal about a field goes back to the form to show there, not to a toast.
+    expect(await stores.agents.getState().create('beta', '')).toEqual({
+      done: false,
+      field: { path: 'name', message: 'an agent named "beta" already exists' },
+    });
+    expect(await stores.agents.getState().create('x'.repeat(65), '')).toEqual({
+      done: false,
+      field: { path: 'name', message: 'agent name is longer than 64 characters' },
+    });
+    expect(stores.ui.getState().toasts).toEqual([]);
   });
 });
 

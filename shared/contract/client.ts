@@ -9,7 +9,7 @@ export type Client = {
 
 function unwrap<T>(envelope: Envelope<T>): T {
   if (envelope.ok) return envelope.value;
-  throw new SlipwayError(envelope.error.code, envelope.error.message);
+  throw new SlipwayError(envelope.error.code, envelope.error.message, envelope.error.field);
 }
 
 /**

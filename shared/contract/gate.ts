@@ -1,5 +1,5 @@
-import type { z } from 'zod';
-import { SlipwayError, type ErrorInfo } from '../errors';
+import { ZodError, type z } from 'zod';
+import { SlipwayError, type ErrorInfo, type FieldProblem } from '../errors';
 import type { DomainName, Handlers } from './contract';
 import { describeIssues } from '../issues';
 
@@ -19,6 +19,13 @@ export type Dispatch = (domain: string, method: string, input: unknown) => Promi
 export function findMethod(table: MethodTable, domain: string, method: string): MethodSpec | null {
   const methods = Object.hasOwn(table, domain) ? table[domain] : undefined;
   return methods && Object.hasOwn(methods, method) ? (methods[method] ?? null) : null;
+}
+
+/** The first issue's field and words, for a form to show where the mistake is. */
+function fieldOf(error: z.ZodError): FieldProblem | null {
+  const [issue] = error.issues;
+  if (!issue || issue.path.length === 0) return null;
+  return { path: issue.path.map(String).join('.'), message: describeIssues(new ZodError([{ ...issue, path: [] }])) };
 }
 
 export function unknownMethod(domain: string, method: string): Envelope {
@@ -47,7 +54,9 @@ export function createGate(table: MethodTable, handlers: HandlerMap, options: Di
     if (!spec) return unknownMethod(domain, method);
     const parsed = spec.input.safeParse(input ?? {});
     if (!parsed.success) {
-      return { ok: false, error: { code: 'invalid_input', message: `${domain}.${method}: ${describeIssues(parsed.error)}` } };
+      const message = `${domain}.${method}: ${describeIssues(parsed.error)}`;
+      const field = fieldOf(parsed.error);
+      return { ok: false, error: field ? { code: 'invalid_input', message, field } : { code: 'invalid_input', message } };
     }
     try {
       const service = (handlers[domain as DomainName] as Record<string, ((value: unknown) => unknown) | undefined> | undefined)?.[

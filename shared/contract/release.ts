@@ -7,7 +7,7 @@ import {
   RuntimeEvent,
   Guardrails as RuntimeGuardrails,
 } from '../release/protocol';
-import { AgentName, LabelName } from '../names';
+import { AgentName, LabelName, plainName } from '../names';
 import { DatasetName } from '../dataset';
 import { errorCodes } from '../errors';
 import { method, query } from './common';
@@ -15,10 +15,7 @@ import { DatasetDetail } from './comparing';
 
 /** Release targets, the Release tab and the local runtime. */
 
-export const TargetName = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]*$/, 'a target name is lower-case letters, digits and dashes')
-  .max(64);
+export const TargetName = plainName('target');
 
 /**
  * Where a release command goes: a target saved in the workspace (its token in the key store or

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RunAllow } from './bundles';
-import { AgentName } from '../names';
+import { AgentName, plainName } from '../names';
 import { FileSet } from './agents';
 import { Attestation } from '../attestation';
 import { FAILURE_KINDS } from '../engine/types';
@@ -9,10 +9,7 @@ import { CaseId, Message, RecordId, RefText, method, query, textUpTo } from './c
 
 /** Suites, runs and the Try panel: the shapes that cross the contract and the methods. */
 
-export const SuiteName = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]*$/, 'a suite name is lower-case letters, digits and dashes')
-  .max(64);
+export const SuiteName = plainName('suite');
 const RunSettings = z.object({
   concurrency: z.int().min(1, 'concurrency is at least 1').max(64, 'concurrency is at most 64').default(4),
   repeat: z.int().min(1, 'repeat is at least 1').max(100, 'repeat is at most 100').default(1),

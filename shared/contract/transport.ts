@@ -24,7 +24,14 @@ export type SocketFactory = (url: string, handlers: { onMessage: (data: string) 
 
 const EnvelopeShape = z.union([
   z.object({ ok: z.literal(true), value: z.unknown() }),
-  z.object({ ok: z.literal(false), error: z.object({ code: z.enum(errorCodes), message: z.string() }) }),
+  z.object({
+    ok: z.literal(false),
+    error: z.object({
+      code: z.enum(errorCodes),
+      message: z.string(),
+      field: z.object({ path: z.string().max(500), message: z.string().max(2000) }).optional(),
+    }),
+  }),
 ]);
 
 const RECONNECT_MS = 1000;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AgentName, Hash, Semver } from '../names';
+import { AgentName, Hash, Semver, plainName } from '../names';
 import { Attestation } from '../attestation';
 
 export { Attestation, Hash };
@@ -283,10 +283,7 @@ export const ErrorBody = z.object({
   }),
 });
 
-export const TeamName = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]*$/, 'a team name is lower-case letters, digits and dashes')
-  .max(64);
+export const TeamName = plainName('team');
 
 /** A team's release on a runtime: which version each member serves, switched together. */
 export const TeamState = z.object({

@@ -46,7 +46,10 @@ export function listAgents(ws: Workspace, includeArchived: boolean): AgentSummar
 
 export function createAgent(ws: Workspace, name: string, description: string, actor?: string): Agent {
   return writeTransaction(ws.db, () => {
-    if (findAgent(ws, name)) throw new SlipwayError('conflict', `an agent named "${name}" already exists`);
+    if (findAgent(ws, name)) {
+      const message = `an agent named "${name}" already exists`;
+      throw new SlipwayError('conflict', message, { path: 'name', message });
+    }
     const now = ws.now();
     const id = Number(
       sql(ws.db, 'INSERT INTO agents (name, description, created_at) VALUES (?, ?, ?)').run(name, description, now)
@@ -68,7 +71,10 @@ export function renameAgent(ws: Workspace, name: string, newName: string, reason
   return writeTransaction(ws.db, () => {
     const agent = requireAgent(ws, name);
     if (name === newName) throw new SlipwayError('no_changes', `agent "${name}" already has that name`);
-    if (findAgent(ws, newName)) throw new SlipwayError('conflict', `an agent named "${newName}" already exists`);
+    if (findAgent(ws, newName)) {
+      const message = `an agent named "${newName}" already exists`;
+      throw new SlipwayError('conflict', message, { path: 'newName', message });
+    }
     sql(ws.db, 'UPDATE agents SET name = ? WHERE id = ?').run(newName, agent.id);
     appendAudit(ws, {
       action: 'agent.rename',

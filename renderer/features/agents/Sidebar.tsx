@@ -4,21 +4,31 @@ import { useSlice, useStores } from '../../app/context';
 import { Dialog, DialogActions } from '../../app/Dialog';
 import { ReasonDialog } from '../../app/ReasonDialog';
 import { pickBundleFile } from '../bundles/ImportDialog';
+import { AgentName, nameProblem } from '../../../shared/names';
 import { selectAgents, selectSelected } from './store';
-
-const NAME_HINT = 'lower-case letters, digits and dashes, starting with a letter';
 
 function AgentForm({ editing, onDone }: { editing: Exclude<AgentDialog, null | { kind: 'archive' }>; onDone: () => void }) {
   const { agents } = useStores();
+  const known = useSlice(agents, selectAgents);
   const [name, setName] = useState(editing.kind === 'rename' ? editing.name : '');
   const [description, setDescription] = useState('');
-  const valid = /^[a-z][a-z0-9-]*$/.test(name) && name !== 'draft' && name !== 'latest';
+  const [refused, setRefused] = useState<{ name: string; message: string } | null>(null);
+  const unchanged = editing.kind === 'rename' && name === editing.name;
+  // Checked as typed, by the contract's own rule; a refusal from the workspace shows here too, in words.
+  const problem =
+    name === '' || unchanged
+      ? null
+      : (nameProblem(AgentName, name) ??
+        (known.some((agent) => agent.name === name) ? `an agent named "${name}" already exists` : null) ??
+        (refused?.name === name ? refused.message : null));
+  const valid = name !== '' && !unchanged && problem === null;
   const submit = async () => {
-    const ok =
+    const result =
       editing.kind === 'create'
         ? await agents.getState().create(name, description)
         : await agents.getState().rename(editing.name, name);
-    if (ok) onDone();
+    if (result.done) onDone();
+    else if (result.field) setRefused({ name, message: result.field.message });
   };
   return (
     <Dialog title={editing.kind === 'create' ? 'New agent' : `Rename ${editing.name}`} onClose={onDone} testId="agent-dialog">
@@ -35,10 +45,16 @@ function AgentForm({ editing, onDone }: { editing: Exclude<AgentDialog, null | {
             onChange={(event) => setName(event.target.value)}
             data-testid="agent-name"
             placeholder="ticket-triage"
+            aria-invalid={problem !== null}
+            aria-describedby="agent-name-problem"
             autoFocus
           />
         </label>
-        {name !== '' && !valid && <p className="field-error">Use {NAME_HINT}; “draft” and “latest” are reserved.</p>}
+        {problem && (
+          <p className="field-error" id="agent-name-problem" data-testid="agent-name-problem">
+            {problem}
+          </p>
+        )}
         {editing.kind === 'create' && (
           <label>
             Description

@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RunAllow } from '../../../shared/contract/bundles';
 import type { Client } from '../../../shared/contract/client';
 import type { AgentSummary } from '../../../shared/contract/agents';
+import { SlipwayError, type FieldProblem } from '../../../shared/errors';
 
 export interface AgentsState {
   agents: AgentSummary[];
@@ -11,8 +12,8 @@ export interface AgentsState {
   load: () => Promise<void>;
   select: (agent: string | null) => void;
   setShowArchived: (show: boolean) => Promise<void>;
-  create: (name: string, description: string) => Promise<boolean>;
-  rename: (name: string, newName: string) => Promise<boolean>;
+  create: (name: string, description: string) => Promise<Submitted>;
+  rename: (name: string, newName: string) => Promise<Submitted>;
   /** Archives an agent, with the reason the audit keeps. */
   archive: (name: string, reason: string) => Promise<boolean>;
   restore: (name: string) => Promise<boolean>;
@@ -33,6 +34,23 @@ export interface RunStoreDeps extends StoreDeps {
 
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** What a form's submit answers: done, or refused at one of its fields (any other failure became a toast). */
+export type Submitted = { done: true } | { done: false; field: FieldProblem | null };
+
+/** Runs a form's action: a refusal naming a field goes back to the form to show there, anything else is a toast. */
+export function submitter(notify: (message: string) => void) {
+  return async (action: () => Promise<unknown>): Promise<Submitted> => {
+    try {
+      await action();
+      return { done: true };
+    } catch (error) {
+      if (error instanceof SlipwayError && error.field) return { done: false, field: error.field };
+      notify(errorMessage(error));
+      return { done: false, field: null };
+    }
+  };
 }
 
 /** Runs store actions so that a failure becomes a toast: `attempt` answers null, `succeeds` false. */
@@ -56,6 +74,7 @@ export function attempter(notify: (message: string) => void) {
 /** The sidebar: every agent with its latest version and labels, and which one is open. */
 export function createAgentsStore({ client, notify }: StoreDeps, initialSelection: string | null = null): AgentsStore {
   const attempt = attempter(notify).succeeds;
+  const submit = submitter(notify);
   return createStore<AgentsState>()((set, get) => ({
     agents: [],
     selected: initialSelection,
@@ -78,13 +97,13 @@ export function createAgentsStore({ client, notify }: StoreDeps, initialSelectio
       await get().load();
     },
     create: (name, description) =>
-      attempt(async () => {
+      submit(async () => {
         await client.agents.create({ name, description });
         set({ selected: name });
         await get().load();
       }),
     rename: (name, newName) =>
-      attempt(async () => {
+      submit(async () => {
         await client.agents.rename({ name, newName });
         if (get().selected === name) set({ selected: newName });
         await get().load();

@@ -1,6 +1,9 @@
 import { useState } from 'react';
 import type { ColumnRole } from '../../../shared/dataset';
 import type { DatasetPreview } from '../../../shared/contract/comparing';
+import { DatasetName } from '../../../shared/dataset';
+import { SlipwayError } from '../../../shared/errors';
+import { nameProblem } from '../../../shared/names';
 import { errorMessage } from '../agents/store';
 import { useSlice, useStores } from '../../app/context';
 import { Dialog, DialogActions } from '../../app/Dialog';
@@ -21,6 +24,10 @@ export function DatasetDialog({ onClose }: { onClose: () => void }) {
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [fromSuite, setFromSuite] = useState('');
+  const datasets = useSlice(compare, (state) => state.datasets);
+  const [refused, setRefused] = useState<{ name: string; message: string } | null>(null);
+  const nameError = name === '' ? null : (nameProblem(DatasetName, name) ?? (refused?.name === name ? refused.message : null));
+  const existing = name !== '' && nameError === null && datasets.some((dataset) => dataset.name === name);
 
   const refresh = async (next: { name: string; content: string }, roles: Record<string, ColumnRole>, wanted?: string) => {
     setBusy(true);
@@ -79,7 +86,8 @@ export function DatasetDialog({ onClose }: { onClose: () => void }) {
       await compare.getState().refresh();
       onClose();
     } catch (error) {
-      ui.getState().notify(errorMessage(error));
+      if (error instanceof SlipwayError && error.field?.path === 'name') setRefused({ name, message: error.field.message });
+      else ui.getState().notify(errorMessage(error));
     } finally {
       setBusy(false);
     }
@@ -120,9 +128,20 @@ export function DatasetDialog({ onClose }: { onClose: () => void }) {
             value={name}
             onChange={(event) => setName(event.target.value)}
             placeholder={fromSuite || 'from the file name'}
+            aria-invalid={nameError !== null}
             data-testid="dataset-name"
           />
         </label>
+        {nameError && (
+          <p className="field-error" data-testid="dataset-name-problem">
+            {nameError}
+          </p>
+        )}
+        {existing && (
+          <p className="muted" data-testid="dataset-name-exists">
+            A dataset named {name} exists: saving makes its next revision.
+          </p>
+        )}
         {problem && (
           <p className="field-error" data-testid="dataset-problem">
             {problem}
@@ -175,7 +194,7 @@ export function DatasetDialog({ onClose }: { onClose: () => void }) {
         )}
         <DialogActions
           onCancel={onClose}
-          disabled={busy || (!preview && !fromSuite)}
+          disabled={busy || (!preview && !fromSuite) || nameError !== null}
           submitTestId="dataset-save"
           submitLabel="Save dataset"
         />

@@ -63,9 +63,14 @@ describe('history store', () => {
     expect(errors[0]).toMatch(/reason is required/);
   });
 
-  it('restores a version into the draft', async () => {
+  it('restores a version into the draft, and recovers the draft it replaced', async () => {
     const { store } = await setup();
-    expect(await store.getState().restore('1.0.0')).toBe(true);
+    expect(await store.getState().restore('1.0.0')).toEqual({ replaced: null });
     expect(await t.client.drafts.get({ agent: 'triage' })).toMatchObject({ parent: '1.0.0', changed: false });
+    await t.client.drafts.writeFile({ agent: 'triage', file: 'prompt.md', content: 'unsaved\n' });
+    const restored = await store.getState().restore('1.0.0');
+    expect(restored?.replaced).toEqual(expect.any(Number));
+    expect(await store.getState().recover('triage', restored?.replaced ?? 0)).toBe(true);
+    expect((await t.client.drafts.get({ agent: 'triage' })).files['prompt.md']).toBe('unsaved\n');
   });
 });

@@ -7,6 +7,8 @@ import { useLoaded } from '../../app/use-loaded';
 import { RefOptions } from '../history/RefOptions';
 import { useKeptText } from '../../app/kept-text';
 import { POLL_MS } from './store';
+import { TargetName } from '../../../shared/contract/release';
+import { nameProblem } from '../../../shared/names';
 import { TeamPanel } from '../teams/TeamPanel';
 import { GateStatus, gateGreen, runGateSuite, useGateCheck } from './GateStatus';
 
@@ -19,7 +21,9 @@ function TargetDialog({ onClose }: { onClose: () => void }) {
   const [url, setUrl] = useState('http://127.0.0.1:8080');
   const [label, setLabel] = useState('production');
   const [token, setToken] = useState('');
-  const valid = /^[a-z][a-z0-9-]*$/.test(name) && /^https?:\/\/.+/.test(url);
+  const nameError = name === '' ? null : nameProblem(TargetName, name);
+  const urlError = url === '' || /^https?:\/\/.+/.test(url) ? null : 'the URL of the runtime, http(s)://…';
+  const valid = name !== '' && nameError === null && url !== '' && urlError === null;
   return (
     <Dialog title="Add a runtime target" onClose={onClose} testId="target-dialog">
       <form
@@ -34,12 +38,25 @@ function TargetDialog({ onClose }: { onClose: () => void }) {
       >
         <label>
           Name
-          <input value={name} onChange={(event) => setName(event.target.value)} placeholder="prod-eu" data-testid="target-name" />
+          <input
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            placeholder="prod-eu"
+            aria-invalid={nameError !== null}
+            data-testid="target-name"
+          />
         </label>
+        {nameError && <p className="field-error">{nameError}</p>}
         <label>
           URL
-          <input value={url} onChange={(event) => setUrl(event.target.value)} data-testid="target-url" />
+          <input
+            value={url}
+            onChange={(event) => setUrl(event.target.value)}
+            aria-invalid={urlError !== null}
+            data-testid="target-url"
+          />
         </label>
+        {urlError && <p className="field-error">{urlError}</p>}
         <label>
           The label it serves
           <input value={label} onChange={(event) => setLabel(event.target.value)} />
