@@ -189,6 +189,14 @@ describe('testing in the app', () => {
         /triage@draft · \d+ ms · 120 in \/ 9 out · \$0\.0000\d+/,
       );
       expect(await page.getByTestId('try-other-figures').textContent()).toContain('triage@1.0.0');
+      // Side by side, and where they differ word by word.
+      const [draftBox, otherBox] = await Promise.all([
+        page.getByTestId('try-draft').boundingBox(),
+        page.getByTestId('try-other').boundingBox(),
+      ]);
+      expect(Math.abs((draftBox?.y ?? 0) - (otherBox?.y ?? 1))).toBeLessThan(2);
+      expect(await page.getByTestId('try-diff').locator('del').allTextContents()).toEqual(['general']);
+      expect(await page.getByTestId('try-diff').locator('ins').allTextContents()).toEqual(['escalations']);
       await session.screenshot('13-try-panel');
 
       await page.getByTestId('try-var-body').fill('');

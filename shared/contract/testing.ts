@@ -355,6 +355,8 @@ export const testingContract = {
         /** A suite case to take the input (and tool stubs) from; otherwise `vars`. */
         case: z.object({ suite: SuiteName, id: CaseId }).optional(),
         vars: z.record(z.string(), z.string()).default({}),
+        /** What the user says, for a version with no user.md (a new agent): sent as the user message. */
+        message: textUpTo(INPUT_LIMITS.agentFileChars, 'the message').optional(),
         allow: RunAllow,
       }),
       TryResult,

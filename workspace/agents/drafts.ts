@@ -16,6 +16,7 @@ const ParentIdUpdatedAtRow = z.object({ parent_id: z.number().nullable(), update
 /** What a new agent starts with: a draft that is already valid, so the first snapshot is one step away. */
 export const STARTER_FILES: Readonly<Record<string, string>> = {
   'prompt.md': 'You are a helpful assistant.\n',
+  'user.md': '{{message}}\n',
   'config.yaml': 'provider: openai-compatible\nmodel: gpt-4o-mini-2024-07-18\ntemperature: 0.2\nmax_tokens: 512\n',
   'tools.json': '[]\n',
 };

@@ -215,6 +215,24 @@ describe('the Try panel', () => {
       hint: 'Add the key in Settings ▸ Keys, then run again.',
     });
 
+    // A new agent starts with a user.md of one {{message}}; without any user.md, the message typed in Try is the user's turn.
+    await client.agents.create({ name: 'fresh' });
+    expect((await client.drafts.get({ agent: 'fresh' })).files['user.md']).toBe('{{message}}\n');
+    await client.drafts.writeFile({ agent: 'fresh', file: 'config.yaml', content: config });
+    expect(await client.try.run({ agent: 'fresh', ref: 'draft', vars: { message: 'is this urgent?' } })).toMatchObject({
+      output: 'queue: escalations',
+      error: null,
+    });
+    await client.drafts.removeFile({ agent: 'fresh', file: 'user.md' });
+    const unsaid = await client.try.run({ agent: 'fresh', ref: 'draft' });
+    expect(unsaid.error).toMatchObject({
+      kind: 'config',
+      hint: expect.stringContaining('Type a message above') as unknown as string,
+    });
+    const said = await client.try.run({ agent: 'fresh', ref: 'draft', message: 'urgent: the site is down' });
+    expect(said).toMatchObject({ output: 'queue: escalations', error: null });
+    expect(said.messages.at(-2)).toEqual({ role: 'user', content: 'urgent: the site is down' });
+
     await fake.close();
     fake = null;
     const unreachable = await client.try.run({ agent: 'triage', ref: 'draft', vars: { id: '7', body: 'x' } });

@@ -18,6 +18,7 @@ export interface TryInput {
   ref: string;
   case?: { suite: string; id: string } | undefined;
   vars: Record<string, string>;
+  message?: string | undefined;
   allow: RunAllow;
 }
 
@@ -27,6 +28,8 @@ function hintFor(error: EngineError, baseUrl: string | undefined): string {
     case 'config':
       if (/has no value|key/.test(error.message)) return 'Add the key in Settings ▸ Keys, then run again.';
       if (/\{\{/.test(error.message)) return 'Fill in the variable above, or pick a suite case that gives it.';
+      if (/no user\.md/.test(error.message))
+        return 'Type a message above, or add user.md (+ file): the template of what the user sends.';
       return 'Fix config.yaml (or the files it names) and run again.';
     case 'network':
       return `Nothing answered at ${baseUrl ?? 'the provider'}: is it running, and is base_url in config.yaml right?`;
@@ -71,7 +74,9 @@ async function tryOnce(ws: Workspace, input: TryInput, deps: { platform: Platfor
       'invalid_input',
       `case ${fromSuite.id} talks with a simulated user: run its suite (Run, or slipway test) — Try runs what the case says, not a simulator`,
     );
-  const testCase = fromSuite ?? SuiteCase.parse({ id: 'try', vars: input.vars });
+  // A version with no user.md is tried with the message typed in Try as the user's turn.
+  const typed = target.agent.user === null && input.message ? [{ role: 'user', content: input.message }] : null;
+  const testCase = fromSuite ?? SuiteCase.parse(typed ? { id: 'try', messages: typed } : { id: 'try', vars: input.vars });
   requireTrustedRun(ws, target, input.allow);
   const started = deps.platform.now();
   const base = {

@@ -1,3 +1,4 @@
+import { diffWordsWithSpace } from 'diff';
 import { useMemo } from 'react';
 import { formatCost, formatMs } from '../../app/format';
 import { useSlice, useStores } from '../../app/context';
@@ -40,12 +41,40 @@ function SideResult({ title, side, testId }: { title: string; side: TrySide; tes
   );
 }
 
+/** Where the two answers differ, word by word: what only the other ref said struck out, what only the draft said marked. */
+function OutputDiff({ before, after, title }: { before: string; after: string; title: string }) {
+  const parts = useMemo(() => diffWordsWithSpace(before, after), [before, after]);
+  if (before === after)
+    return (
+      <p className="muted" data-testid="try-diff-same">
+        Both answered the same.
+      </p>
+    );
+  return (
+    <section className="try-diff" data-testid="try-diff" aria-label={`What the draft says differently from ${title}`}>
+      <h4>Draft against {title}</h4>
+      <pre className="try-output">
+        {parts.map((part, index) =>
+          part.added ? (
+            <ins key={index}>{part.value}</ins>
+          ) : part.removed ? (
+            <del key={index}>{part.value}</del>
+          ) : (
+            <span key={index}>{part.value}</span>
+          ),
+        )}
+      </pre>
+    </section>
+  );
+}
+
 /** Beside the editor: one input through the draft and another ref, answers as they come; Ctrl+Enter runs again. */
 export function TryPanel() {
   const { tryPanel, editor } = useStores();
   const files = useSlice(editor, (state) => state.files);
   const source = useSlice(tryPanel, (state) => state.source);
   const vars = useSlice(tryPanel, (state) => state.vars);
+  const message = useSlice(tryPanel, (state) => state.message);
   const compareWith = useSlice(tryPanel, (state) => state.compareWith);
   const suites = useSlice(tryPanel, (state) => state.suites);
   const draft = useSlice(tryPanel, (state) => state.draft);
@@ -96,9 +125,23 @@ export function TryPanel() {
             ))}
           </select>
         </label>
+        {source.kind === 'vars' && files['user.md'] === undefined && (
+          <label>
+            Message
+            <textarea
+              rows={3}
+              value={message}
+              onChange={(event) => tryPanel.getState().setMessage(event.target.value)}
+              placeholder="What the user says (the draft has no user.md)"
+              data-testid="try-message"
+            />
+          </label>
+        )}
         {source.kind === 'vars' &&
           (variables.length === 0 ? (
-            <p className="muted">The prompt uses no {'{{variables}}'}.</p>
+            files['user.md'] === undefined ? null : (
+              <p className="muted">The prompt uses no {'{{variables}}'}.</p>
+            )
           ) : (
             variables.map((name) => (
               <label key={name}>
@@ -127,10 +170,13 @@ export function TryPanel() {
           {busy ? 'Running…' : 'Run (Ctrl+Enter)'}
         </button>
       </form>
-      <div className="try-results">
+      <div className={`try-results${compareWith ? ' pair' : ''}`}>
         <SideResult title="Draft" side={draft} testId="try-draft" />
         {compareWith && <SideResult title={compareWith} side={other} testId="try-other" />}
       </div>
+      {compareWith && draft.state === 'done' && other.state === 'done' && !draft.result.error && !other.result.error && (
+        <OutputDiff before={other.result.output} after={draft.result.output} title={compareWith} />
+      )}
     </aside>
   );
 }

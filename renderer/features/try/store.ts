@@ -13,6 +13,8 @@ export interface TryState {
   open: boolean;
   source: TryInputSource;
   vars: Record<string, string>;
+  /** The user's turn typed in Try, for a draft with no user.md. */
+  message: string;
   /** What runs beside the draft: 'latest', a label or a version; null for the draft alone. */
   compareWith: string | null;
   suites: SuiteDetail[];
@@ -22,6 +24,7 @@ export interface TryState {
   setOpen: (open: boolean) => void;
   setSource: (source: TryInputSource) => void;
   setVar: (name: string, value: string) => void;
+  setMessage: (message: string) => void;
   setCompareWith: (ref: string | null) => void;
   loadSuites: () => Promise<void>;
   run: () => Promise<void>;
@@ -45,7 +48,7 @@ export function createTryStore({ client, confirmRun }: RunStoreDeps): TryStore {
     const put = (side: 'draft' | 'other', value: TrySide) => set(side === 'draft' ? { draft: value } : { other: value });
     const runSide = async (side: 'draft' | 'other', ref: string, agent: string) => {
       put(side, { state: 'running' });
-      const { source, vars } = get();
+      const { source, vars, message } = get();
       let next: TrySide;
       try {
         // An empty field is a variable not given: the engine names it rather than rendering nothing.
@@ -56,6 +59,7 @@ export function createTryStore({ client, confirmRun }: RunStoreDeps): TryStore {
           agent,
           ref,
           vars: given,
+          ...(message ? { message } : {}),
           ...(source.kind === 'case' ? { case: { suite: source.suite, id: source.id } } : {}),
           allow,
         });
@@ -66,9 +70,10 @@ export function createTryStore({ client, confirmRun }: RunStoreDeps): TryStore {
       if (get().agent === agent) put(side, next);
     };
 
-    const empty: Pick<TryState, 'source' | 'vars' | 'compareWith' | 'suites' | 'draft' | 'other'> = {
+    const empty: Pick<TryState, 'source' | 'vars' | 'message' | 'compareWith' | 'suites' | 'draft' | 'other'> = {
       source: { kind: 'vars' },
       vars: {},
+      message: '',
       compareWith: null,
       suites: [],
       draft: { state: 'idle' },
@@ -88,6 +93,7 @@ export function createTryStore({ client, confirmRun }: RunStoreDeps): TryStore {
       },
       setSource: (source) => set({ source }),
       setVar: (name, value) => set({ vars: { ...get().vars, [name]: value } }),
+      setMessage: (message) => set({ message }),
       setCompareWith: (compareWith) => set({ compareWith, other: { state: 'idle' } }),
       loadSuites: async () => {
         const { agent } = get();
