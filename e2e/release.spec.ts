@@ -79,6 +79,15 @@ describe('releasing from the app, against a real local runtime', () => {
     await page.getByTestId('split-canary').filter({ hasText: '1.1.0 · 25%' }).waitFor();
     await session.screenshot('30-release-canary');
 
+    // History shows where each version went, and follows a release made elsewhere without a reload.
+    await page.getByTestId('tab-history').click();
+    const wentTo = () => page.getByTestId('deployed-1.1.0').textContent();
+    await expect.poll(wentTo).toMatch(/^step on local, .* · canary on local/);
+    await client.release.command({ agent: 'ticket-triage', target: 'local', action: { type: 'step', weight: 30 } });
+    await expect.poll(wentTo).toMatch(/^step on local, .* · step on local, .* · canary on local/);
+    await page.getByTestId('tab-release').click();
+    await page.getByTestId('split-canary').filter({ hasText: '1.1.0 · 30%' }).waitFor();
+
     await page.getByTestId('release-rollback').click();
     await page.getByTestId('rollback-reason').fill('refunds routed to the wrong queue');
     await page.getByTestId('rollback-confirm').click();

@@ -97,7 +97,9 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
     await Promise.all([sync(tests, tab === 'tests'), sync(compare, tab === 'compare'), sync(release, tab === 'release')]);
   };
   const unsubscribeTab = ui.subscribe((state, previous) => {
-    if (state.tab !== previous.tab) void loadTabData();
+    if (state.tab === previous.tab) return;
+    void loadTabData();
+    if (state.tab === 'history') void history.getState().refreshDeployments();
   });
   const unsubscribeSelection = agents.subscribe((state, previous) => {
     if (state.selected !== previous.selected) void openAgent(state.selected);
@@ -110,6 +112,8 @@ export function createAppStores(transport: Transport, place: Place = { agent: nu
     const historyChanged = key !== historyLoadedAs;
     historyLoadedAs = key;
     await Promise.all([editor.getState().refresh(), historyChanged ? history.getState().refresh() : Promise.resolve()]);
+    // A release moves no label, so where each version went is read again while History is on screen.
+    if (ui.getState().tab === 'history' && !historyChanged) await history.getState().refreshDeployments();
     // The audit log is read, and its chain verified, only while it is on screen.
     if (ui.getState().tab === 'audit') await Promise.all([audit.getState().load(), audit.getState().verify()]);
     if (ui.getState().tab === 'tests') await tests.getState().refresh();

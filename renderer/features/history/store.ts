@@ -32,6 +32,8 @@ export interface HistoryState {
   loading: boolean;
   load: (agent: string | null) => Promise<void>;
   refresh: () => Promise<void>;
+  /** Reads again where each version went (a release from the Release tab or the CLI moves no label). */
+  refreshDeployments: () => Promise<void>;
   toggle: (ref: HistoryRef) => void;
   compare: (refs?: [HistoryRef, HistoryRef]) => Promise<void>;
   showDiffFile: (file: string) => void;
@@ -64,13 +66,18 @@ export function createHistoryStore({ client, notify }: StoreDeps): HistoryStore 
       if (get().agent === agent) set({ versions, labels, moves, loading: false });
       // Where each version went is read a moment after the first screen, which must not wait for
       // it or repaint for it (bench/ui times that screen); nothing waits for it either.
-      setTimeout(() => {
-        Promise.all([client.release.deployments({ agent }), client.teams.ofAgent({ agent })])
-          .then(([deployments, teamReleases]) => get().agent === agent && set({ deployments, teamReleases }))
-          // Without its release notes History is still whole; the Release tab reports the runtime's problems.
-          .catch(() => undefined);
-      }, DEPLOYMENTS_AFTER_MS);
+      setTimeout(() => void fetchDeployments(agent), DEPLOYMENTS_AFTER_MS);
     };
+    const fetchDeployments = (agent: string) =>
+      Promise.all([client.release.deployments({ agent }), client.teams.ofAgent({ agent })])
+        .then(([deployments, teamReleases]) => {
+          if (get().agent !== agent) return;
+          // An unchanged answer keeps the same arrays, so the rows do not repaint at every autosave.
+          if (JSON.stringify(deployments) !== JSON.stringify(get().deployments)) set({ deployments });
+          if (JSON.stringify(teamReleases) !== JSON.stringify(get().teamReleases)) set({ teamReleases });
+        })
+        // Without its release notes History is still whole; the Release tab reports the runtime's problems.
+        .catch(() => undefined);
 
     const empty = { versions: [], labels: [], moves: [], deployments: [], teamReleases: [], selection: [], diff: null };
     return {
@@ -95,6 +102,10 @@ export function createHistoryStore({ client, notify }: StoreDeps): HistoryStore 
         } catch (error) {
           notify(errorMessage(error));
         }
+      },
+      refreshDeployments: async () => {
+        const { agent } = get();
+        if (agent) await fetchDeployments(agent);
       },
       toggle: (ref) => {
         const selection = get().selection;

@@ -342,7 +342,8 @@ export function ReleaseTab() {
   const [ref, setRef] = useState('latest');
   const [weight, setWeight] = useState(5);
   const [steps, setSteps] = useState(DEFAULT_STEPS);
-  const [trafficDataset, setTrafficDataset] = useState('');
+  // Back on the tab while traffic replays, the field shows the dataset it replays.
+  const [trafficDataset, setTrafficDataset] = useState(local?.traffic?.dataset ?? '');
   const plans = useSlice(release, (state) => state.plans);
   /** An earlier plan revision loaded into the editor (saving it makes it the next revision). */
   const [picked, setPicked] = useState<number | null>(null);
@@ -427,7 +428,7 @@ export function ReleaseTab() {
               aria-label="Requests a second"
               data-testid="traffic-rate"
             />
-            <button type="submit" disabled={!trafficDataset} data-testid="traffic-toggle">
+            <button type="submit" disabled={!local.traffic && !trafficDataset} data-testid="traffic-toggle">
               {local.traffic ? `Stop traffic (${local.traffic.sent} sent, ${local.traffic.failed} failed)` : 'Replay traffic'}
             </button>
           </form>
