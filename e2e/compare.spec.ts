@@ -45,6 +45,20 @@ describe('comparing versions in the app', () => {
     await summary.filter({ hasText: '1.1.1 passes 33.3 points less than ticket-triage@1.1.0' }).waitFor();
     expect(await summary.textContent()).toContain('not significant');
     await page.locator('[data-testid="compare-charts"] svg.recharts-surface').first().waitFor();
+    // The latency histogram starts where latencies do, the pass rate runs 0–100%, and a free model reads "no cost".
+    const latencyTicks = await page
+      .getByTestId('compare-latency')
+      .locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value')
+      .allTextContents();
+    expect(Number(latencyTicks[0])).toBeGreaterThan(0);
+    const rateTicks = await page
+      .locator('[data-testid="compare-charts"] figure')
+      .first()
+      .locator('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value')
+      .allTextContents();
+    expect([rateTicks[0], rateTicks.at(-1)]).toEqual(['0%', '100%']);
+    await page.getByTestId('compare-cost').filter({ hasText: 'No cost' }).waitFor();
+    expect(await page.getByTestId('compare-tokens').locator('figcaption').textContent()).toBe('Tokens a request');
     await session.screenshot('20-compare');
 
     await page.getByTestId('verdict-regressed').click();

@@ -75,6 +75,18 @@ describe('releasing from the app, against a real local runtime', () => {
       .click();
     await page.getByTestId('split-canary').filter({ hasText: '1.1.0 · 5%' }).waitFor();
     await page.locator('[data-testid="release-charts"] svg.recharts-surface').first().waitFor({ timeout: 15_000 });
+    // Rates run 0–100%, a free model reads "no cost", and points are joined by straight lines.
+    const errorTicks = page
+      .getByTestId('release-chart-error-rate')
+      .locator('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value');
+    await expect.poll(() => errorTicks.allTextContents()).toEqual(expect.arrayContaining(['0%', '100%']));
+    await page.getByTestId('release-chart-cost-a-request').filter({ hasText: 'No cost' }).waitFor();
+    const path = await page
+      .getByTestId('release-chart-requests-a-second')
+      .locator('path.recharts-line-curve')
+      .first()
+      .getAttribute('d');
+    expect(path).not.toMatch(/C/);
     await page.getByTestId('step-25').click();
     await page.getByTestId('split-canary').filter({ hasText: '1.1.0 · 25%' }).waitFor();
     await session.screenshot('30-release-canary');

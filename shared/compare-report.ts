@@ -1,4 +1,4 @@
-import { CATEGORIES, formatP, range, signed, type CaseRow, type ComparisonStats } from './compare';
+import { CATEGORIES, formatP, range, sampleSizeHint, signed, type CaseRow, type ComparisonStats } from './compare';
 
 /** What a report needs of a stored comparison. */
 export interface ReportInput {
@@ -41,22 +41,31 @@ function diff(value: { estimate: number; low: number; high: number } | null, sca
   return `${show(value.estimate)} <span class="muted">(${range(show(value.low), show(value.high))})</span>`;
 }
 
-/** Pass rate per version with its 95% interval, as a small inline SVG: no script, no request. */
+/**
+ * Pass rate per version with its 95% interval, as a small inline SVG: no script, no request. The
+ * label column is as wide as the longest version name and the value has a margin of its own, so
+ * neither is clipped at the SVG's edge.
+ */
 function passRateChart(stats: ComparisonStats): string {
-  const width = 520;
+  // A name past 48 characters keeps its end (the semver), so the column stays readable.
+  const label = (name: string) => (name.length > 48 ? `…${name.slice(-47)}` : name);
+  const chars = Math.max(...stats.versions.map((version) => label(version.version).length), 4);
+  const left = 12 + Math.ceil(chars * 7.2);
+  const plot = 320;
+  const valueMargin = 56;
+  const width = left + plot + valueMargin;
   const row = 28;
-  const left = 170;
-  const scale = (value: number) => left + value * (width - left - 20);
+  const scale = (value: number) => left + value * plot;
   const bars = stats.versions
     .map((version, index) => {
       const y = 10 + index * row;
-      return `<text x="0" y="${y + 14}" font-size="12">${escape(version.version)}</text>
+      return `<text x="0" y="${y + 14}" font-size="12">${escape(label(version.version))}</text>
 <rect x="${left}" y="${y}" width="${scale(version.passRate) - left}" height="18" fill="#4493f8" opacity="0.7"/>
 <line x1="${scale(version.interval.low)}" x2="${scale(version.interval.high)}" y1="${y + 9}" y2="${y + 9}" stroke="#1f2328" stroke-width="2"/>
-<text x="${scale(version.passRate) + 4}" y="${y + 14}" font-size="11">${pct(version.passRate)}</text>`;
+<text x="${scale(Math.max(version.passRate, version.interval.high)) + 4}" y="${y + 14}" font-size="11">${pct(version.passRate)}</text>`;
     })
     .join('\n');
-  return `<svg role="img" aria-label="Pass rate per version with 95% intervals" width="${width}" height="${20 + stats.versions.length * row}" xmlns="http://www.w3.org/2000/svg">${bars}</svg>`;
+  return `<svg role="img" aria-label="Pass rate per version with 95% intervals" width="${width}" height="${20 + stats.versions.length * row}" viewBox="0 0 ${width} ${20 + stats.versions.length * row}" xmlns="http://www.w3.org/2000/svg">${bars}</svg>`;
 }
 
 /**
@@ -98,8 +107,7 @@ export function comparisonHtml(report: ReportInput): string {
 <tr><th>latency p50 / p95</th><td>${diff(pair.latencyP50Diff, 1, 0, ' ms')} / ${diff(pair.latencyP95Diff, 1, 0, ' ms')}</td></tr>
 <tr><th>tokens per request</th><td>${diff(pair.tokensDiff, 1, 1)}</td></tr>
 <tr><th>cost per request</th><td>${diff(pair.costDiff, 1, 6, ' $')}</td></tr>
-<tr><th>sample size</th><td>${pair.sampleSize.more === 0 ? `${pair.sampleSize.have} cases are enough to detect a 5-point drop (α = 0.05, power 0.8)` : `${pair.sampleSize.more} more cases needed to detect a 5-point drop (α = 0.05, power 0.8; ${pair.sampleSize.needed} in all)`}</td></tr>
-<tr><th>verdicts</th><td>${Object.entries(pair.verdicts)
+${sampleSizeHint(pair) === null ? '' : `<tr><th>sample size</th><td>${sampleSizeHint(pair)}</td></tr>\n`}<tr><th>verdicts</th><td>${Object.entries(pair.verdicts)
         .map(([verdict, count]) => `${verdict}: ${count}`)
         .join(' · ')}</td></tr>
 <tr><th>changes</th><td>${categories || 'none detected'}</td></tr>

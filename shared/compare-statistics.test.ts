@@ -2,7 +2,8 @@ import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { describe, expect, it } from 'vitest';
 import { caseResult } from '../test-support/results';
-import { compareVersions, formatP, holmLevels, range, signed } from './compare';
+import { compareVersions, formatP, holmLevels, range, sampleSizeHint, signed } from './compare';
+import { comparisonHtml } from './compare-report';
 import type { CaseResult } from './engine/runner';
 import { mcnemar, newcombePaired, wilson, zFor } from './stats';
 
@@ -209,5 +210,46 @@ describe('figures in words', () => {
   it('writes negatives with a minus sign and intervals with "to"', () => {
     expect(range(signed(-35, 1), signed(-5, 1))).toBe('\u221235.0 to \u22125.0');
     expect(signed(-0.01, 1)).toBe('0.0');
+  });
+});
+
+describe('what the comparison shows beside its figures', () => {
+  it('gives the sample-size hint only when the difference is not significant and more cases would help', () => {
+    const small = discordant(3).stats.pairs[0];
+    expect(small && sampleSizeHint(small)).toMatch(/^\d+ more cases needed to detect a 5-point drop/);
+    const clear = discordant(12).stats.pairs[0];
+    expect(clear && sampleSizeHint(clear)).toBeNull();
+  });
+
+  it("keeps the HTML report's labels and values inside its SVG", () => {
+    const { stats, rows } = comparison(10, 1, (index, side) => side === 1 || index < 9);
+    const html = comparisonHtml({
+      id: 1,
+      agent: 'a-long-agent-name-for-the-refund-approval-workflow',
+      dataset: { name: 'inbox', revision: 1, items: 10 },
+      suite: null,
+      refs: [],
+      status: 'finished',
+      startedAt: '2026-12-02T10:00:00.000Z',
+      finishedAt: '2026-12-02T10:01:00.000Z',
+      stats: {
+        ...stats,
+        versions: stats.versions.map((version) => ({
+          ...version,
+          version: `a-long-agent-name-for-the-refund-approval-workflow@${version.version}`,
+        })),
+      },
+      rows,
+    });
+    const svg = /<svg[^>]*width="(\d+)"[^>]*>([\s\S]*?)<\/svg>/.exec(html);
+    const width = Number(svg?.[1]);
+    const texts = [...(svg?.[2] ?? '').matchAll(/<text x="([\d.]+)"[^>]*font-size="(\d+)">([^<]*)<\/text>/g)];
+    expect(texts.length).toBe(4);
+    for (const [, x, size, text] of texts) {
+      // A generous 0.62 em a character for the default sans-serif face.
+      expect(Number(x) + (text ?? '').length * Number(size) * 0.62, text).toBeLessThanOrEqual(width);
+    }
+    const labels = texts.filter((text) => text[1] === '0').map((text) => text[3]);
+    expect(labels.every((label) => (label ?? '').endsWith('@base@1.0.0') || (label ?? '').endsWith('cand@1.1.0'))).toBe(true);
   });
 });

@@ -298,6 +298,15 @@ export function describePair(
 }
 
 /** What the pass rates are computed over, in words: cases, each one verdict. */
+/**
+ * The sample-size hint, only where it helps: the difference is not significant and more cases
+ * would let a 5-point drop show. A significant result, or a dataset already big enough, needs none.
+ */
+export function sampleSizeHint(pair: Pick<PairStats, 'pAdjusted' | 'sampleSize'>): string | null {
+  if (pair.pAdjusted < 0.05 || pair.sampleSize.more === 0) return null;
+  return `${pair.sampleSize.more} more cases needed to detect a 5-point drop (α = 0.05, power 0.8; ${pair.sampleSize.needed} in all)`;
+}
+
 function basisOf(pair: Pick<PairStats, 'ties' | 'sampleSize'>, repeat: number, flaky: number): string {
   const cases = pair.sampleSize.have;
   const over = `over ${cases} ${cases === 1 ? 'case' : 'cases'}${repeat > 1 ? `, each by the majority of its ${repeat} repeats` : ''}`;

@@ -1,5 +1,6 @@
 import { Bar, BarChart, CartesianGrid, ErrorBar, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ComparisonSummary } from '../../../shared/contract/comparing';
+import { anyCost, trimmedBins } from '../../../shared/charts/chart-data';
 
 type Stats = NonNullable<ComparisonSummary['stats']>;
 
@@ -9,21 +10,26 @@ function short(version: string): string {
   return version.replace(/^[^@]+@/, '');
 }
 
-/** Pass rate with its 95% interval, the latency distribution, tokens and cost a request, per version. */
+/** Pass rate with its 95% interval, the latency distribution, tokens a request and cost per 1,000 requests, per version. */
 export default function CompareCharts({ stats }: { stats: Stats }) {
   const passRates = stats.versions.map((version) => ({
     version: short(version.version),
     passRate: version.passRate * 100,
     error: [(version.passRate - version.interval.low) * 100, (version.interval.high - version.passRate) * 100],
   }));
-  const bins = stats.binEdges.slice(0, -1).map((edge, bin) => ({
+  // The histogram's x axis runs where there are latencies, not over the empty bins either side.
+  const trimmed = trimmedBins(
+    stats.binEdges,
+    stats.versions.map((version) => version.latencyBins),
+  );
+  const bins = trimmed.edges.slice(0, -1).map((edge, bin) => ({
     bin: `${Math.round(edge)}`,
-    ...Object.fromEntries(stats.versions.map((version) => [short(version.version), version.latencyBins[bin] ?? 0])),
+    ...Object.fromEntries(stats.versions.map((version, index) => [short(version.version), trimmed.counts[index]?.[bin] ?? 0])),
   }));
-  const perRequest = stats.versions.map((version) => ({
+  const tokens = stats.versions.map((version) => ({ version: short(version.version), tokens: version.tokensPerRequest }));
+  const costs = stats.versions.map((version) => ({
     version: short(version.version),
-    tokens: version.tokensPerRequest ?? 0,
-    cost: (version.costPerRequest ?? 0) * 1000,
+    cost: version.costPerRequest === null ? null : version.costPerRequest * 1000,
   }));
   return (
     <div className="compare-charts" data-testid="compare-charts">
@@ -41,7 +47,7 @@ export default function CompareCharts({ stats }: { stats: Stats }) {
           </BarChart>
         </ResponsiveContainer>
       </figure>
-      <figure>
+      <figure data-testid="compare-latency">
         <figcaption>Latency distribution (ms)</figcaption>
         <ResponsiveContainer width="100%" height={160}>
           <BarChart data={bins} margin={{ top: 8, right: 12, bottom: 0, left: 0 }} barGap={0}>
@@ -61,20 +67,33 @@ export default function CompareCharts({ stats }: { stats: Stats }) {
           </BarChart>
         </ResponsiveContainer>
       </figure>
-      <figure>
-        <figcaption>Tokens and cost (US$ per 1,000 requests) a request</figcaption>
+      <figure data-testid="compare-tokens">
+        <figcaption>Tokens a request</figcaption>
         <ResponsiveContainer width="100%" height={160}>
-          <BarChart data={perRequest} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+          <BarChart data={tokens} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
             <XAxis dataKey="version" tick={{ fontSize: 11 }} />
-            <YAxis yAxisId="tokens" width={40} tick={{ fontSize: 11 }} />
-            <YAxis yAxisId="cost" orientation="right" width={48} tick={{ fontSize: 11 }} />
+            <YAxis width={40} tick={{ fontSize: 11 }} domain={[0, 'auto']} />
             <Tooltip />
-            <Legend wrapperStyle={{ fontSize: 11 }} />
-            <Bar yAxisId="tokens" dataKey="tokens" fill={COLOURS[1]} isAnimationActive={false} />
-            <Bar yAxisId="cost" dataKey="cost" fill={COLOURS[2]} isAnimationActive={false} />
+            <Bar dataKey="tokens" fill={COLOURS[1]} isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
+      </figure>
+      <figure data-testid="compare-cost">
+        <figcaption>Cost per 1,000 requests (US$)</figcaption>
+        {anyCost(costs.map((row) => row.cost)) ? (
+          <ResponsiveContainer width="100%" height={160}>
+            <BarChart data={costs} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+              <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
+              <XAxis dataKey="version" tick={{ fontSize: 11 }} />
+              <YAxis width={48} tick={{ fontSize: 11 }} domain={[0, 'auto']} />
+              <Tooltip formatter={(value) => (typeof value === 'number' ? `$${value.toFixed(4)}` : String(value))} />
+              <Bar dataKey="cost" fill={COLOURS[2]} isAnimationActive={false} />
+            </BarChart>
+          </ResponsiveContainer>
+        ) : (
+          <p className="muted chart-empty">No cost: these versions’ models have no price, or their calls were free.</p>
+        )}
       </figure>
     </div>
   );

@@ -1,3 +1,4 @@
+import { sampleSizeHint } from '../../../shared/compare';
 import { useState, type ComponentType } from 'react';
 import { useLoaded } from '../../app/use-loaded';
 import { CopyLink } from '../../app/copy-link';
@@ -204,8 +205,11 @@ function ComparisonView({ Charts }: { Charts: ComponentType<{ stats: NonNullable
             {stats.pairs.map((pair) => (
               <p key={pair.candidate} className={pair.significantRegression ? 'bad' : undefined}>
                 {pair.summary}
-                {pair.pAdjusted >= 0.05 && pair.sampleSize.more > 0 && (
-                  <span className="muted"> {pair.sampleSize.more} more cases needed to detect a 5-point drop.</span>
+                {sampleSizeHint(pair) && (
+                  <span className="muted" data-testid="sample-size-hint">
+                    {' '}
+                    {sampleSizeHint(pair)}.
+                  </span>
                 )}
               </p>
             ))}

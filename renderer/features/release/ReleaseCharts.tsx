@@ -1,27 +1,45 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ReleaseMetrics } from '../../../shared/contract/release';
+import { anyCost, requestRate } from '../../../shared/charts/chart-data';
+import { formatCost } from '../../app/format';
 
 const COLOURS = ['#8c959f', '#4493f8', '#d29922', '#3fb950', '#f85149'];
 
+type Bucket = ReleaseMetrics['buckets'][number];
+
 interface Series {
   title: string;
-  value: (bucket: ReleaseMetrics['buckets'][number]) => number | null;
+  value: (bucket: Bucket, now: number) => number | null;
   format: (value: number) => string;
+  /** A fixed domain (rates run 0–100%); else it fits the data from zero. */
+  domain?: [number, number];
+  /** Said instead of a chart when nothing has a value above zero. */
+  empty?: string;
 }
 
 const SERIES: Series[] = [
-  { title: 'Requests', value: (bucket) => bucket.requests, format: (value) => String(Math.round(value)) },
+  {
+    title: 'Requests a second',
+    value: (bucket, now) => requestRate(bucket, now),
+    format: (value) => (value >= 10 ? String(Math.round(value)) : value.toFixed(1)),
+  },
   {
     title: 'Error rate',
     value: (bucket) => (bucket.requests ? bucket.errors / bucket.requests : null),
-    format: (value) => `${(value * 100).toFixed(1)}%`,
+    format: (value) => `${Math.round(value * 100)}%`,
+    domain: [0, 1],
   },
   { title: 'p95 latency', value: (bucket) => bucket.latencyP95, format: (value) => `${Math.round(value)} ms` },
-  { title: 'Cost', value: (bucket) => bucket.costUsd, format: (value) => `$${value.toFixed(4)}` },
+  {
+    title: 'Cost a request',
+    value: (bucket) => (bucket.requests ? bucket.costUsd / bucket.requests : null),
+    format: (value) => formatCost(value),
+    empty: 'No cost: these versions’ models have no price, or their calls were free.',
+  },
 ];
 
 /** A bucket's time (seconds too for buckets under a minute); the current one, still filling, says so. */
-function timeLabel(buckets: ReleaseMetrics['buckets']): string {
+function timeLabel(buckets: Bucket[]): string {
   const first = buckets[0];
   if (!first) return '';
   const time = new Date(first.start).toLocaleTimeString(undefined, {
@@ -32,10 +50,15 @@ function timeLabel(buckets: ReleaseMetrics['buckets']): string {
   return buckets.some((bucket) => bucket.partial) ? `${time} (filling)` : time;
 }
 
-/** Requests, error rate, p95 latency and cost per version over the last minutes, a line per version. */
+/**
+ * Requests, error rate, p95 latency and cost per version in the runtime's own short buckets, a
+ * straight line between measured points per version. The bucket still filling is read as a rate
+ * over the time it has had and labelled as filling, so it never looks like traffic falling.
+ */
 export default function ReleaseCharts({ metrics }: { metrics: ReleaseMetrics }) {
   const versions = Object.keys(metrics.versions);
   const starts = [...new Set(metrics.buckets.map((bucket) => bucket.start))].sort();
+  const now = Date.now();
   return (
     <div className="release-charts" data-testid="release-charts">
       {SERIES.map((series) => {
@@ -44,24 +67,38 @@ export default function ReleaseCharts({ metrics }: { metrics: ReleaseMetrics }) 
           ...Object.fromEntries(
             versions.map((version) => {
               const bucket = metrics.buckets.find((candidate) => candidate.start === start && candidate.version === version);
-              return [metrics.versions[version] ?? version, bucket ? series.value(bucket) : null];
+              return [metrics.versions[version] ?? version, bucket ? series.value(bucket, now) : null];
             }),
           ),
         }));
+        const testId = `release-chart-${series.title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+        if (series.empty && !anyCost(metrics.buckets.map((bucket) => series.value(bucket, now))))
+          return (
+            <figure key={series.title} data-testid={testId}>
+              <figcaption>{series.title}</figcaption>
+              <p className="muted chart-empty">{series.empty}</p>
+            </figure>
+          );
         return (
-          <figure key={series.title}>
+          <figure key={series.title} data-testid={testId}>
             <figcaption>{series.title}</figcaption>
             <ResponsiveContainer width="100%" height={130}>
               <LineChart data={data} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
                 <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
                 <XAxis dataKey="time" tick={{ fontSize: 10 }} />
-                <YAxis width={50} tick={{ fontSize: 10 }} tickFormatter={series.format} />
+                <YAxis
+                  width={56}
+                  tick={{ fontSize: 10 }}
+                  tickFormatter={series.format}
+                  domain={series.domain ?? [0, 'auto']}
+                  allowDataOverflow={false}
+                />
                 <Tooltip formatter={(value) => (typeof value === 'number' ? series.format(value) : String(value))} />
                 <Legend wrapperStyle={{ fontSize: 11 }} />
                 {versions.map((version, index) => (
                   <Line
                     key={version}
-                    type="monotone"
+                    type="linear"
                     dataKey={metrics.versions[version] ?? version}
                     stroke={COLOURS[(index + 1) % COLOURS.length]}
                     dot
