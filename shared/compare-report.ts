@@ -107,7 +107,9 @@ export function comparisonHtml(report: ReportInput): string {
 <tr><th>latency p50 / p95</th><td>${diff(pair.latencyP50Diff, 1, 0, ' ms')} / ${diff(pair.latencyP95Diff, 1, 0, ' ms')}</td></tr>
 <tr><th>tokens per request</th><td>${diff(pair.tokensDiff, 1, 1)}</td></tr>
 <tr><th>cost per request</th><td>${diff(pair.costDiff, 1, 6, ' $')}</td></tr>
-${sampleSizeHint(pair) === null ? '' : `<tr><th>sample size</th><td>${sampleSizeHint(pair)}</td></tr>\n`}<tr><th>verdicts</th><td>${Object.entries(pair.verdicts)
+${sampleSizeHint(pair) === null ? '' : `<tr><th>sample size</th><td>${sampleSizeHint(pair)}</td></tr>\n`}<tr><th>verdicts</th><td>${Object.entries(
+        pair.verdicts,
+      )
         .map(([verdict, count]) => `${verdict}: ${count}`)
         .join(' · ')}</td></tr>
 <tr><th>changes</th><td>${categories || 'none detected'}</td></tr>
