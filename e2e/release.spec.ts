@@ -100,7 +100,14 @@ describe('releasing from the app, against a real local runtime', () => {
     await page.getByTestId('tab-release').click();
     await page.getByTestId('split-canary').filter({ hasText: '1.1.0 · 30%' }).waitFor();
 
-    await page.getByTestId('release-rollback').click();
+    // The palette has the release actions the target allows now, and opens the same dialog.
+    await page.keyboard.press('ControlOrMeta+K');
+    await page.getByTestId('palette-input').fill('on local');
+    await expect
+      .poll(() => page.getByTestId('command-palette').getByRole('option').allTextContents())
+      .toEqual(expect.arrayContaining(['Promote canary 1.1.0 on local', 'Roll back on local…']));
+    await page.getByTestId('palette-input').fill('roll back on local');
+    await page.keyboard.press('Enter');
     await page.getByTestId('rollback-reason').fill('refunds routed to the wrong queue');
     await page.getByTestId('rollback-confirm').click();
     await page.getByTestId('split-canary').waitFor({ state: 'detached' });

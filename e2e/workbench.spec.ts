@@ -166,10 +166,14 @@ describe('the workbench in Chromium', () => {
       .toBe('An idea not yet snapshotted.\n');
     expect((await client.drafts.get({ agent: 'triage' })).parent).toBe('1.1.0');
 
-    // Restored again and the notice gone, the replaced changes are still one click away in the Audit tab.
-    await page.getByTestId('restore-1.0.0').click();
+    // Restored again (from the palette, which asks the same) and the notice gone, the replaced
+    // changes are still one click away in the Audit tab.
+    await page.keyboard.press('ControlOrMeta+K');
+    await page.getByTestId('palette-input').fill('restore 1.1.0');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('restore-dialog').filter({ hasText: 'Replace the draft with 1.1.0?' }).waitFor();
     await page.getByTestId('restore-confirm').click();
-    await page.getByTestId('toast').filter({ hasText: 'Draft restored from 1.0.0' }).first().waitFor();
+    await page.getByTestId('toast').filter({ hasText: 'Draft restored from 1.1.0' }).first().waitFor();
     await page.getByTestId('tab-audit').click();
     const [reset] = await client.audit.list({ agent: 'triage', action: 'draft.reset', limit: 1 });
     await page.getByTestId(`recover-${reset?.id ?? 0}`).click();

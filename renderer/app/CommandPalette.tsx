@@ -32,7 +32,11 @@ export function CommandPalette() {
         onKeyDown={(event) => {
           if (event.key === 'ArrowDown') setIndex((current) => Math.min(current + 1, matches.length - 1));
           if (event.key === 'ArrowUp') setIndex((current) => Math.max(current - 1, 0));
-          if (event.key === 'Enter') run(index);
+          if (event.key === 'Enter') {
+            // Otherwise the same Enter would press the first button of a dialog the command opens.
+            event.preventDefault();
+            run(index);
+          }
         }}
       />
       <ul className="palette" role="listbox">

@@ -68,12 +68,87 @@ export function buildCommands(stores: AppStores): Command[] {
       },
     );
   }
+  if (selected) commands.push(...agentCommands(stores, selected));
   for (const agent of agents.getState().agents) {
     if (agent.name !== selected)
       commands.push({
         id: `open.${agent.name}`,
         title: `Open agent ${agent.name}`,
         run: () => agents.getState().select(agent.name),
+      });
+  }
+  return commands;
+}
+
+/** The open agent's work by name: runs, restores, label moves, comparisons and the release actions its target allows now. */
+function agentCommands(stores: AppStores, agent: string): Command[] {
+  const { ui, tests, history, release } = stores;
+  const latest = stores.agents.getState().agents.find((candidate) => candidate.name === agent)?.latest?.semver ?? null;
+  const commands: Command[] = [
+    { id: 'run', title: 'Run a suite…', run: () => ui.getState().requestDialog('tests', { kind: 'run' }) },
+    ...tests.getState().suites.map((suite) => ({
+      id: `run.${suite.name}`,
+      title: `Run suite ${suite.name}…`,
+      run: () => ui.getState().requestDialog('tests', { kind: 'run', suite: suite.name }),
+    })),
+    { id: 'compare.new', title: 'Compare versions on a dataset', run: () => ui.getState().setTab('compare') },
+  ];
+  if (latest) {
+    commands.push(
+      {
+        id: 'label.move',
+        title: `Move a label to ${latest} (latest)…`,
+        run: () => ui.getState().requestDialog('history', { kind: 'label', semver: latest }),
+      },
+      ...history.getState().labels.map((label) => ({
+        id: `label.move.${label.name}`,
+        title: `Move label ${label.name} (now ${label.semver}) to ${latest}…`,
+        run: () => ui.getState().requestDialog('history', { kind: 'label', semver: latest }),
+      })),
+      {
+        id: 'draft.restore',
+        title: `Restore ${latest} into the draft…`,
+        run: () => ui.getState().requestDialog('history', { kind: 'restore', semver: latest }),
+      },
+      {
+        id: 'diff.draft',
+        title: `Compare the draft with ${latest}`,
+        run: () => {
+          ui.getState().setTab('history');
+          void history.getState().compare([latest, 'draft']);
+        },
+      },
+    );
+  }
+  const { target, view, busy } = release.getState();
+  const state = view?.state ?? null;
+  if (target && !busy) {
+    const act = (action: Parameters<ReturnType<typeof release.getState>['act']>[0]) => () => {
+      ui.getState().setTab('release');
+      void release.getState().act(action);
+    };
+    if (state?.canary) {
+      const { semver, weight } = state.canary;
+      commands.push(
+        { id: 'release.promote', title: `Promote canary ${semver} on ${target}`, run: act({ type: 'promote' }) },
+        {
+          id: 'release.pause',
+          title: `${state.paused ? 'Resume' : 'Pause'} canary ${semver} on ${target} (at ${weight}%)`,
+          run: act({ type: state.paused ? 'resume' : 'pause' }),
+        },
+      );
+    } else if (state?.stable || !state) {
+      commands.push({
+        id: 'release.start',
+        title: `${state?.stable ? 'Start a canary' : 'Deploy'} on ${target}…`,
+        run: () => ui.getState().setTab('release'),
+      });
+    }
+    if (state?.stable)
+      commands.push({
+        id: 'release.rollback',
+        title: `Roll back on ${target}…`,
+        run: () => ui.getState().requestDialog('release', { kind: 'rollback' }),
       });
   }
   return commands;

@@ -10,6 +10,7 @@ import { DiffView } from './DiffView';
 import { LabelDialog } from './LabelDialog';
 import { RestoreDialog, restoreDraft } from './RestoreDialog';
 import { DRAFT } from './store';
+import { usePendingDialog } from '../../app/pending-dialog';
 
 const ROW_HEIGHT = 58;
 
@@ -99,6 +100,8 @@ export function HistoryTab() {
     if (editor.getState().draft?.changed) setRestoring(semver);
     else void restoreDraft(stores, semver);
   };
+  usePendingDialog('label', (pending) => setLabelFor(pending.semver), versions.length > 0);
+  usePendingDialog('restore', (pending) => onRestore(pending.semver), versions.length > 0);
   const [exporting, setExporting] = useState(false);
   const agent = useSlice(history, (state) => state.agent);
   const exportable = useMemo(() => selection.filter((ref) => ref !== DRAFT), [selection]);

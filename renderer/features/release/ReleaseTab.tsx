@@ -7,6 +7,7 @@ import { useLoaded } from '../../app/use-loaded';
 import { RefOptions } from '../history/RefOptions';
 import { useKeptText } from '../../app/kept-text';
 import { POLL_MS } from './store';
+import { usePendingDialog } from '../../app/pending-dialog';
 import { TargetName } from '../../../shared/contract/release';
 import { nameProblem } from '../../../shared/names';
 import { TeamPanel } from '../teams/TeamPanel';
@@ -339,6 +340,7 @@ export function ReleaseTab() {
   const suites = useSlice(tests, (state) => state.suites);
   const Charts = useLoaded(loadCharts);
   const [dialog, setDialog] = useState<'target' | 'rollback' | null>(null);
+  usePendingDialog('rollback', () => setDialog('rollback'), Boolean(view?.state?.stable));
   const [ref, setRef] = useState('latest');
   const [weight, setWeight] = useState(5);
   const [steps, setSteps] = useState(DEFAULT_STEPS);

@@ -10,6 +10,7 @@ import { CasesTable } from './CasesTable';
 import { ImportDialog } from './ImportDialog';
 import { ResultsGrid } from './ResultsGrid';
 import { RunDialog } from './RunDialog';
+import { usePendingDialog } from '../../app/pending-dialog';
 import { etaSeconds } from './store';
 
 const loadMonacoEditor = () => import('../editor/MonacoEditor');
@@ -258,6 +259,18 @@ export function TestsTab() {
   const live = useSlice(tests, (state) => state.live);
   const [dialog, setDialog] = useState<'run' | 'import' | null>(null);
   const editing = suite !== null || dirty;
+  usePendingDialog(
+    'run',
+    (pending) => {
+      if (pending.suite && pending.suite !== suite?.name)
+        void tests
+          .getState()
+          .selectSuite(pending.suite)
+          .then(() => setDialog('run'));
+      else setDialog('run');
+    },
+    suite !== null,
+  );
 
   return (
     <div className="tests-tab">

@@ -16,6 +16,13 @@ export interface Toast {
   action?: ToastAction;
 }
 
+/** A dialog of a tab asked for from elsewhere (the palette): the tab opens it when it is on screen, then clears it. */
+export type PendingDialog =
+  | { kind: 'run'; suite?: string }
+  | { kind: 'rollback' }
+  | { kind: 'label'; semver: string }
+  | { kind: 'restore'; semver: string };
+
 export type AgentDialog = { kind: 'create' } | { kind: 'rename'; name: string } | { kind: 'archive'; name: string } | null;
 
 export interface UiState {
@@ -27,6 +34,10 @@ export interface UiState {
   settingsOpen: boolean;
   aboutOpen: boolean;
   sidebarWidth: number;
+  pendingDialog: PendingDialog | null;
+  /** Goes to the tab that owns the dialog and asks it to open it. */
+  requestDialog: (tab: Tab, dialog: PendingDialog) => void;
+  clearPendingDialog: () => void;
   setTab: (tab: Tab) => void;
   setAgentDialog: (dialog: AgentDialog) => void;
   notify: (message: string, kind?: Toast['kind'], action?: ToastAction) => void;
@@ -56,6 +67,9 @@ export function createUiStore(initial: { tab?: Tab; sidebarWidth?: number } = {}
     settingsOpen: false,
     aboutOpen: false,
     sidebarWidth: initial.sidebarWidth ?? 260,
+    pendingDialog: null,
+    requestDialog: (tab, pendingDialog) => set({ tab, pendingDialog }),
+    clearPendingDialog: () => set({ pendingDialog: null }),
     setTab: (tab) => set({ tab }),
     setAgentDialog: (agentDialog) => set({ agentDialog }),
     notify: (message, kind = 'error', action) => {
