@@ -124,6 +124,14 @@ describe('the CLI as a client of the contract', () => {
     expect(audit.find((entry) => entry.actor === 'runtime:prod' && entry.reason === 'paged at night')).toMatchObject({
       action: 'runtime.rolled-back',
     });
+    const runtimeArea = JSON.parse((await run('--json', 'audit', 'list', '--area', 'runtime', '-n', '500')).stdout) as Array<{
+      action: string;
+    }>;
+    expect(runtimeArea.length).toBeGreaterThan(0);
+    expect(runtimeArea.every((entry) => entry.action.startsWith('runtime.'))).toBe(true);
+    const badArea = await run('audit', 'list', '--area', 'everything');
+    expect(badArea.code).toBe(2);
+    expect(badArea.stderr).toMatch(/area/);
   });
 
   it('exits 3 when the runtime cannot be reached, printing the last known state; 2 without a token', async () => {

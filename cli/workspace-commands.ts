@@ -1,3 +1,4 @@
+import { AUDIT_AREA_NAMES, type AuditArea } from '../shared/audit-areas';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { SlipwayError } from '../shared/errors';
@@ -158,14 +159,17 @@ export function registerWorkspaceCommands(program: Command, context: CliContext)
     .command('list')
     .option('--agent <name>', 'only this agent')
     .option('--action <action>', 'only this action (team.promote, release.canary, team.left, …)')
+    .option('--area <area>', `only one area: ${AUDIT_AREA_NAMES.join(', ')}`)
     .option('-n, --limit <n>', 'how many rows', '50')
-    .action(async (options: { agent?: string; action?: string; limit: string }, command: Command) => {
+    .action(async (options: { agent?: string; action?: string; area?: string; limit: string }, command: Command) => {
       const entries = await (
         await api(command)
       ).audit.list({
         limit: Number(options.limit),
         ...(options.agent ? { agent: options.agent } : {}),
         ...(options.action ? { action: options.action } : {}),
+        // The contract checks the area's name and says which there are.
+        ...(options.area ? { area: options.area as AuditArea } : {}),
       });
       print(command, entries, format.formatAudit);
     });

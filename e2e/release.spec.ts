@@ -140,6 +140,30 @@ describe('releasing from the app, against a real local runtime', () => {
     await page.getByTestId('tab-audit').click();
     await page.getByTestId('audit-table').filter({ hasText: 'release.rollback' }).waitFor();
     expect(await page.getByTestId('audit-table').textContent()).toContain('refunds routed to the wrong queue');
+    // One row per release action, with the runtime's answer joined to it; the area filter keeps releases (and the runtime's events) only.
+    await page.getByTestId('audit-area-releases').click();
+    await expect
+      .poll(async () =>
+        [...new Set(await page.getByTestId('audit-row').locator('td:nth-child(3)').allTextContents())].every((action) =>
+          /^(release|team|runtime)\./.test(action),
+        ),
+      )
+      .toBe(true);
+    const rollback = page.locator('[data-testid="audit-row"][data-action="release.rollback"]').last();
+    await rollback
+      .getByTestId('audit-answer')
+      .filter({ hasText: 'Runtime: rolled-back — refunds routed to the wrong queue' })
+      .waitFor();
+    expect(await rollback.getByTestId('audit-changes').textContent()).toMatch(/stable\.semver.*1\.0\.0/);
+    await page.getByTestId('audit-area-runtime').click();
+    await expect
+      .poll(async () =>
+        (await page.getByTestId('audit-row').locator('td:nth-child(3)').allTextContents()).every((action) =>
+          action.startsWith('runtime.'),
+        ),
+      )
+      .toBe(true);
+    await page.getByTestId('audit-area-all').click();
 
     // A target added by hand, with a token that must stay on the Node side.
     const token = execFileSync(

@@ -176,6 +176,11 @@ describe('the workbench in Chromium', () => {
     await page.getByTestId('toast').filter({ hasText: 'Draft restored from 1.1.0' }).first().waitFor();
     await page.getByTestId('tab-audit').click();
     const [reset] = await client.audit.list({ agent: 'triage', action: 'draft.reset', limit: 1 });
+    // The row reads as before → after, the replaced draft as a diff of its files.
+    const resetRow = page.locator('[data-testid="audit-row"][data-action="draft.reset"]').first();
+    await resetRow.getByTestId('audit-files').filter({ hasText: 'prompt.md' }).click();
+    expect(await resetRow.locator('.patch .removed').allTextContents()).toContain('-An idea not yet snapshotted.\n');
+    expect(await resetRow.getByTestId('audit-changes').textContent()).toBe('changedFiles prompt.md');
     await page.getByTestId(`recover-${reset?.id ?? 0}`).click();
     await expect
       .poll(async () => (await client.drafts.get({ agent: 'triage' })).files['prompt.md'])

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgentName } from '../names';
 import { query } from './common';
+import { AUDIT_AREA_NAMES, type AuditArea } from '../audit-areas';
 
 /** The hash-chained audit log. */
 
@@ -32,6 +33,8 @@ export const auditContract = {
       z.object({
         agent: AgentName.optional(),
         action: z.string().max(100).optional(),
+        /** The actions of one area (versions, labels, runs, releases, runtime, bundles, settings). */
+        area: z.enum(AUDIT_AREA_NAMES as [AuditArea, ...AuditArea[]]).optional(),
         actor: z.string().max(200).optional(),
         since: z.iso.datetime().optional(),
         until: z.iso.datetime().optional(),

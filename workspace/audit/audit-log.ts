@@ -83,6 +83,8 @@ export interface AuditFilter {
   agentId?: number | undefined;
   /** An action, or an action prefix ending in '.' ("label." matches every label action). */
   action?: string | undefined;
+  /** Only actions starting with one of these (an area's prefixes). */
+  prefixes?: readonly string[] | undefined;
   /** Matches any part of the actor, case-insensitively. */
   actor?: string | undefined;
   since?: string | undefined;
@@ -98,6 +100,7 @@ export function listAudit(ws: Workspace, filter: AuditFilter): AuditEntry[] {
     `SELECT audit.*, agents.name AS agent_name FROM audit LEFT JOIN agents ON agents.id = audit.agent_id
      WHERE (:agent IS NULL OR audit.agent_id = :agent) AND (:before IS NULL OR audit.id < :before)
        AND (:action IS NULL OR audit.action = :action OR (substr(:action, -1) = '.' AND substr(audit.action, 1, length(:action)) = :action))
+       AND (:prefixes IS NULL OR EXISTS (SELECT 1 FROM json_each(:prefixes) WHERE substr(audit.action, 1, length(json_each.value)) = json_each.value))
        AND (:actor IS NULL OR instr(lower(audit.actor), lower(:actor)) > 0)
        AND (:since IS NULL OR audit.at >= :since) AND (:until IS NULL OR audit.at <= :until)
      ORDER BY audit.id DESC LIMIT :limit`,
@@ -106,6 +109,7 @@ export function listAudit(ws: Workspace, filter: AuditFilter): AuditEntry[] {
     before: filter.beforeId ?? null,
     action: filter.action || null,
     actor: filter.actor || null,
+    prefixes: filter.prefixes ? JSON.stringify(filter.prefixes) : null,
     since: filter.since ?? null,
     until: filter.until ?? null,
     limit: filter.limit,

@@ -1,4 +1,5 @@
 import type { Handlers } from '../../shared/contract/contract';
+import { AUDIT_AREAS } from '../../shared/audit-areas';
 import { requireAgent } from '../lookup';
 import type { Workspace } from '../workspace';
 import { listAudit, verifyAudit } from './audit-log';
@@ -7,7 +8,12 @@ import { listAudit, verifyAudit } from './audit-log';
 export function createAuditHandlers(ws: Workspace): Pick<Handlers, 'audit'> {
   return {
     audit: {
-      list: ({ agent, ...filter }) => listAudit(ws, { ...filter, agentId: agent ? requireAgent(ws, agent).id : undefined }),
+      list: ({ agent, area, ...filter }) =>
+        listAudit(ws, {
+          ...filter,
+          agentId: agent ? requireAgent(ws, agent).id : undefined,
+          prefixes: area ? AUDIT_AREAS[area] : undefined,
+        }),
       verify: () => {
         const check = verifyAudit(ws);
         return check.ok

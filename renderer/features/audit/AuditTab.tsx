@@ -1,4 +1,6 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
+import { AUDIT_AREA_NAMES } from '../../../shared/audit-areas';
+import { auditRows } from '../../../shared/audit-view';
 import { useSlice, useStores } from '../../app/context';
 import type { AuditEntry } from '../../../shared/contract/audit';
 import { recoverDraft } from '../history/RestoreDialog';
@@ -44,6 +46,7 @@ function Verification() {
 export function AuditTab() {
   const { audit, agents } = useStores();
   const entries = useSlice(audit, (state) => state.entries);
+  const rows = useMemo(() => auditRows(entries), [entries]);
   const filters = useSlice(audit, (state) => state.filters);
   const more = useSlice(audit, (state) => state.more);
   const selected = useSlice(agents, (state) => state.selected);
@@ -67,6 +70,19 @@ export function AuditTab() {
           <option value="">All agents</option>
           {selected && <option value={selected}>{selected}</option>}
         </select>
+        <div className="segmented" role="group" aria-label="Area" data-testid="audit-areas">
+          {(['', ...AUDIT_AREA_NAMES] as const).map((area) => (
+            <button
+              key={area || 'all'}
+              type="button"
+              aria-pressed={filters.area === area}
+              onClick={() => set({ area })}
+              data-testid={`audit-area-${area || 'all'}`}
+            >
+              {area || 'all'}
+            </button>
+          ))}
+        </div>
         <select
           value={filters.action}
           onChange={(event) => set({ action: event.target.value })}
@@ -74,8 +90,6 @@ export function AuditTab() {
           data-testid="audit-action"
         >
           <option value="">Any action</option>
-          <option value="agent.">agent.*</option>
-          <option value="label.">label.*</option>
           {AUDIT_ACTIONS.map((action) => (
             <option key={action} value={action}>
               {action}
@@ -112,10 +126,11 @@ export function AuditTab() {
             </tr>
           </thead>
           <tbody>
-            {entries.map((entry) => (
+            {rows.map(({ entry, changes, files, answers }) => (
               <tr
                 key={entry.id}
                 data-testid="audit-row"
+                data-action={entry.action}
                 className={entry.id === firstBadId ? 'bad-row' : ''}
                 title={entry.id === firstBadId ? 'The first row that does not match the chain' : undefined}
               >
@@ -125,9 +140,51 @@ export function AuditTab() {
                 <td>{entry.subject}</td>
                 <td>{entry.actor}</td>
                 <td>{entry.reason}</td>
-                <td>
-                  <code>{entry.before === null ? '' : JSON.stringify(entry.before)}</code> →{' '}
-                  <code>{entry.after === null ? '' : JSON.stringify(entry.after)}</code>
+                <td className="audit-changes">
+                  {changes.length > 0 && (
+                    <ul data-testid="audit-changes">
+                      {changes.map((change) => (
+                        <li key={change.field}>
+                          <span className="muted">{change.field}</span> {change.before !== null && <del>{change.before}</del>}
+                          {change.before !== null && change.after !== null && ' → '}
+                          {change.after !== null && <ins>{change.after}</ins>}
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                  {files.length > 0 && (
+                    <details data-testid="audit-files">
+                      <summary>
+                        {files.length} file{files.length === 1 ? '' : 's'}: {files.map((file) => file.name).join(', ')}
+                      </summary>
+                      {files.map((file) => (
+                        <pre key={file.name} className="patch">
+                          {file.patch.split('\n').map((line, index) => (
+                            <span
+                              key={index}
+                              className={
+                                line.startsWith('+') && !line.startsWith('+++')
+                                  ? 'added'
+                                  : line.startsWith('-') && !line.startsWith('---')
+                                    ? 'removed'
+                                    : undefined
+                              }
+                            >
+                              {line}
+                              {'\n'}
+                            </span>
+                          ))}
+                        </pre>
+                      ))}
+                    </details>
+                  )}
+                  {answers.map((answer) => (
+                    <p key={answer.id} className="audit-answer" data-testid="audit-answer">
+                      Runtime: {answer.action.slice('runtime.'.length)}
+                      {answer.reason ? ` — ${answer.reason}` : ''}{' '}
+                      <span className="muted">({answer.subject.replace(/^.* \((event \d+)\)$/, '$1')})</span>
+                    </p>
+                  ))}
                   <RecoverButton entry={entry} />
                 </td>
               </tr>

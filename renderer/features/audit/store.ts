@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AuditEntry } from '../../../shared/contract/audit';
+import type { AuditArea } from '../../../shared/audit-areas';
 import { errorMessage, type StoreDeps } from '../agents/store';
 
 export interface AuditFilters {
@@ -7,6 +8,8 @@ export interface AuditFilters {
   agent: string;
   /** An action, or a prefix ending in '.', or '' for any. */
   action: string;
+  /** One area of actions, or '' for all. */
+  area: AuditArea | '';
   actor: string;
   /** yyyy-mm-dd, inclusive, or ''. */
   since: string;
@@ -52,6 +55,7 @@ function toQuery(filters: AuditFilters) {
   return {
     ...(filters.agent ? { agent: filters.agent } : {}),
     ...(filters.action ? { action: filters.action } : {}),
+    ...(filters.area ? { area: filters.area } : {}),
     ...(filters.actor ? { actor: filters.actor } : {}),
     ...(filters.since ? { since: `${filters.since}T00:00:00.000Z` } : {}),
     ...(filters.until ? { until: `${filters.until}T23:59:59.999Z` } : {}),
@@ -61,7 +65,7 @@ function toQuery(filters: AuditFilters) {
 /** The Audit tab: the filtered log, paged backwards, and the chain verification. */
 export function createAuditStore({ client, notify }: StoreDeps): AuditStore {
   return createStore<AuditState>()((set, get) => ({
-    filters: { agent: '', action: '', actor: '', since: '', until: '' },
+    filters: { agent: '', action: '', area: '', actor: '', since: '', until: '' },
     entries: [],
     more: false,
     verification: null,
