@@ -297,15 +297,25 @@ describe('the workbench in Chromium', () => {
     await page.getByTestId('agent-triage').click();
     // Rename and Archive are no longer always in view: they are in the agent's menu, reached from the keyboard too.
     expect(await page.getByTestId('archive-agent').count()).toBe(0);
+    // From the keyboard alone: the menu opens on Enter with its first item focused, arrows move,
+    // Enter chooses; the dialog takes the reason, Tab reaches its buttons, and focus stays inside.
     await page.getByTestId('agent-menu').focus();
     await page.keyboard.press('Enter');
-    await page.getByRole('menuitem', { name: 'Archive…' }).click();
+    await page.getByRole('menuitem', { name: 'Rename…' }).waitFor();
+    await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Archive…');
+    await page.keyboard.press('Enter');
     const dialog = page.getByTestId('archive-dialog');
     await dialog.waitFor();
     expect(await page.getByTestId('archive-confirm').isDisabled()).toBe(true);
-    await page.getByTestId('archive-reason').fill('replaced by router');
+    await page.keyboard.type('replaced by router');
     await session.screenshot('06-archive-confirm');
-    await page.getByTestId('archive-confirm').click();
+    for (let press = 0; press < 6; press += 1) {
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => Boolean(document.activeElement?.closest('[data-testid="archive-dialog"]')))).toBe(true);
+    }
+    await page.getByTestId('archive-confirm').focus();
+    await page.keyboard.press('Enter');
     await dialog.waitFor({ state: 'detached' });
     await page.getByTestId('agent-triage').waitFor({ state: 'detached' });
     expect((await client.agents.list({ includeArchived: true })).find((agent) => agent.name === 'triage')?.archived).toBe(true);

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { Play } from 'lucide-react';
 import { Sidebar } from '../features/agents/Sidebar';
 import { selectSelectedAgent } from '../features/agents/store';
 import { AuditTab } from '../features/audit/AuditTab';
@@ -92,7 +93,7 @@ function Workbench() {
             data-testid="open-try"
             title="Run the draft on one input (Ctrl+Enter runs again)"
           >
-            Try ▸
+            <Play size={14} aria-hidden /> Try
           </button>
         )}
       </header>

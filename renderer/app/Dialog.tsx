@@ -1,4 +1,5 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import * as RadixDialog from '@radix-ui/react-dialog';
+import type { ReactNode } from 'react';
 
 interface Props {
   title: string;
@@ -7,31 +8,24 @@ interface Props {
   testId?: string;
 }
 
-/** A modal: Escape or the backdrop closes it; focus moves into it when it opens. */
+/**
+ * A modal on Radix's dialog: focus moves in on open, stays inside while it is open (Tab cycles)
+ * and goes back where it was on close; Escape or a click outside closes it; the rest of the
+ * window is hidden from assistive technology meanwhile. The content sits inside the overlay so a
+ * tall dialog scrolls with its buttons reachable.
+ */
 export function Dialog({ title, onClose, children, testId }: Props) {
-  const panel = useRef<HTMLDivElement>(null);
-  const close = useRef(onClose);
-  close.current = onClose;
-  // Focus moves in once, on open: parents re-render with a new onClose, and moving focus then
-  // would send the user's typing into another field.
-  useEffect(() => {
-    if (panel.current?.contains(document.activeElement)) return;
-    panel.current?.querySelector<HTMLElement>('input, textarea, select, button')?.focus();
-  }, []);
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') close.current();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
   return (
-    <div className="backdrop" onMouseDown={(event) => event.target === event.currentTarget && onClose()}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-label={title} ref={panel} data-testid={testId}>
-        <h2>{title}</h2>
-        {children}
-      </div>
-    </div>
+    <RadixDialog.Root open onOpenChange={(open) => !open && onClose()}>
+      <RadixDialog.Portal>
+        <RadixDialog.Overlay className="backdrop">
+          <RadixDialog.Content className="dialog" data-testid={testId} aria-describedby={undefined}>
+            <RadixDialog.Title>{title}</RadixDialog.Title>
+            {children}
+          </RadixDialog.Content>
+        </RadixDialog.Overlay>
+      </RadixDialog.Portal>
+    </RadixDialog.Root>
   );
 }
 

@@ -1,4 +1,5 @@
 import { useSlice, useStores } from './context';
+import { X } from 'lucide-react';
 import { selectToasts } from '../features/ui/store';
 
 export function Toasts() {
@@ -28,7 +29,7 @@ export function Toasts() {
             </button>
           )}
           <button type="button" aria-label="Dismiss" onClick={() => ui.getState().dismiss(toast.id)}>
-            ×
+            <X size={14} aria-hidden />
           </button>
         </div>
       ))}

@@ -1,3 +1,6 @@
+import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
+import { Download, Settings } from 'lucide-react';
+import { Archive, ArchiveRestore, MoreHorizontal, Pencil } from 'lucide-react';
 import { useState } from 'react';
 import type { AgentDialog } from '../ui/store';
 import { useSlice, useStores } from '../../app/context';
@@ -90,54 +93,38 @@ function ArchiveDialog({ name, onDone }: { name: string; onDone: () => void }) {
   );
 }
 
-/** The selected agent's actions, in a menu rather than always in view: rename, archive or restore. */
+/** The selected agent's actions, in a menu rather than always in view: rename, archive or restore (Radix: arrows, Enter, Escape). */
 function AgentMenu({ name, archived }: { name: string; archived: boolean }) {
   const { agents, ui } = useStores();
-  const [open, setOpen] = useState(false);
-  const choose = (action: () => void) => () => {
-    setOpen(false);
-    action();
-  };
   return (
     <div className="agent-actions">
-      <button
-        type="button"
-        aria-haspopup="menu"
-        aria-expanded={open}
-        aria-label={`Actions for ${name}`}
-        onClick={() => setOpen(!open)}
-        onKeyDown={(event) => event.key === 'Escape' && setOpen(false)}
-        data-testid="agent-menu"
-      >
-        ⋯
-      </button>
-      {open && (
-        <div role="menu" className="menu" onKeyDown={(event) => event.key === 'Escape' && setOpen(false)}>
-          <button
-            type="button"
-            role="menuitem"
-            autoFocus
-            onClick={choose(() => ui.getState().setAgentDialog({ kind: 'rename', name }))}
-          >
-            Rename…
+      <DropdownMenu.Root>
+        <DropdownMenu.Trigger asChild>
+          <button type="button" className="icon" aria-label={`Actions for ${name}`} data-testid="agent-menu">
+            <MoreHorizontal size={16} aria-hidden />
           </button>
-          {archived ? (
-            <button type="button" role="menuitem" onClick={choose(() => void agents.getState().restore(name))}>
-              Restore
-            </button>
-          ) : (
-            <button
-              type="button"
-              role="menuitem"
-              className="danger"
-              onClick={choose(() => ui.getState().setAgentDialog({ kind: 'archive', name }))}
-              data-testid="archive-agent"
-            >
-              Archive…
-            </button>
-          )}
-        </div>
-      )}
+        </DropdownMenu.Trigger>
+        <DropdownMenu.Portal>
+          <DropdownMenu.Content className="menu" align="start" sideOffset={4}>
+            <DropdownMenu.Item className="menu-item" onSelect={() => ui.getState().setAgentDialog({ kind: 'rename', name })}>
+              <Pencil size={14} aria-hidden /> Rename…
+            </DropdownMenu.Item>
+            {archived ? (
+              <DropdownMenu.Item className="menu-item" onSelect={() => void agents.getState().restore(name)}>
+                <ArchiveRestore size={14} aria-hidden /> Restore
+              </DropdownMenu.Item>
+            ) : (
+              <DropdownMenu.Item
+                className="menu-item danger"
+                onSelect={() => ui.getState().setAgentDialog({ kind: 'archive', name })}
+                data-testid="archive-agent"
+              >
+                <Archive size={14} aria-hidden /> Archive…
+              </DropdownMenu.Item>
+            )}
+          </DropdownMenu.Content>
+        </DropdownMenu.Portal>
+      </DropdownMenu.Root>
     </div>
   );
 }
@@ -171,7 +158,7 @@ export function Sidebar() {
           title="Import a .slipway bundle (Ctrl+Shift+O), or drop one on the window"
           aria-label="Import a bundle"
         >
-          ⇩
+          <Download size={16} aria-hidden />
         </button>
         <button
           type="button"
@@ -180,7 +167,7 @@ export function Sidebar() {
           title="Settings: keys, author (Ctrl+,)"
           aria-label="Settings"
         >
-          ⚙
+          <Settings size={16} aria-hidden />
         </button>
       </header>
       {loaded && list.length === 0 && (

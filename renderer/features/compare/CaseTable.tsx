@@ -1,4 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { X } from 'lucide-react';
 import { diffWords } from 'diff';
 import { useEffect, useMemo, useRef } from 'react';
 import { CASE_VERDICTS, CATEGORIES, type Category } from '../../../shared/compare';
@@ -90,7 +91,7 @@ function CaseDetail({ baseline, candidate }: { baseline: string; candidate: stri
           {detail.caseId} {detail.verdict && <span className={`chip verdict-${detail.verdict}`}>{detail.verdict}</span>}
         </h3>
         <button type="button" onClick={() => compare.getState().closeCase()} aria-label="Close (Escape)">
-          ✕
+          <X size={14} aria-hidden />
         </button>
       </header>
       <h4>Input</h4>

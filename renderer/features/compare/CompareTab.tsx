@@ -1,4 +1,5 @@
 import { sampleSizeHint } from '../../../shared/compare';
+import { X } from 'lucide-react';
 import { useState, type ComponentType } from 'react';
 import { useLoaded } from '../../app/use-loaded';
 import { CopyLink } from '../../app/copy-link';
@@ -105,7 +106,7 @@ function NewComparison({ onDataset }: { onDataset: () => void }) {
               onClick={() => setRefs(refs.filter((_, position) => position !== index))}
               aria-label={`Remove candidate ${index}`}
             >
-              ✕
+              <X size={14} aria-hidden />
             </button>
           )}
         </div>

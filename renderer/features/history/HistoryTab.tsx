@@ -12,7 +12,13 @@ import { RestoreDialog, restoreDraft } from './RestoreDialog';
 import { DRAFT } from './store';
 import { usePendingDialog } from '../../app/pending-dialog';
 
-const ROW_HEIGHT = 58;
+const ROW_HEIGHT = 52;
+
+/** "Ana Lima <ana@example.com>" reads as "Ana Lima" in a row (the address is in its tooltip); an address alone keeps its local part. */
+function authorName(author: string): string {
+  const name = author.replace(/\s*<[^>]*>\s*$/, '').trim();
+  return name || author.replace(/^<?([^@<>]+)@.*$/, '$1');
+}
 
 function VersionRow({
   version,
@@ -56,7 +62,8 @@ function VersionRow({
           <span className="timeline-message">{version.message}</span>
         </div>
         <div className="muted">
-          {version.author} · {when(version.createdAt)} · <code>{version.hash.slice(0, 10)}</code>
+          <span title={version.author}>{authorName(version.author)}</span> · {when(version.createdAt)} ·{' '}
+          <code>{version.hash.slice(0, 10)}</code>
           {version.bump && ` · ${version.bump}`}
         </div>
         {released.length > 0 && (

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { X } from 'lucide-react';
 import type { ResultDetail } from '../../../shared/contract/testing';
 import type { ChatMessage } from '../../../shared/engine/types';
 import { trajectorySteps } from '../../../shared/engine/trajectory';
@@ -143,7 +144,7 @@ export function CaseDrawer() {
           <span className={`status-pill ${detail.status}`}>{statusWord(detail.status)}</span>
         </h3>
         <button type="button" onClick={() => tests.getState().closeCase()} aria-label="Close (Escape)">
-          ✕
+          <X size={14} aria-hidden />
         </button>
       </header>
       <p className="figures">

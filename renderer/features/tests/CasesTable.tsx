@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { X } from 'lucide-react';
 import { parse, stringify } from 'yaml';
 import { assertionFromText, assertionToText } from '../../../shared/assertion-text';
 import { Assertion } from '../../../shared/suite';
@@ -226,7 +227,7 @@ export function CasesTable() {
                   onClick={() => write(cases.filter((_, position) => position !== index))}
                   aria-label={`Remove case ${index + 1}`}
                 >
-                  ✕
+                  <X size={14} aria-hidden />
                 </button>
               </td>
             </tr>

@@ -1,4 +1,5 @@
 import { diffWordsWithSpace } from 'diff';
+import { X } from 'lucide-react';
 import { useMemo } from 'react';
 import { formatCost, formatMs } from '../../app/format';
 import { useSlice, useStores } from '../../app/context';
@@ -88,7 +89,7 @@ export function TryPanel() {
       <header>
         <h3>Try</h3>
         <button type="button" onClick={() => tryPanel.getState().setOpen(false)} aria-label="Close the Try panel">
-          ✕
+          <X size={14} aria-hidden />
         </button>
       </header>
       <form
