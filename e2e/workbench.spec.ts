@@ -5,7 +5,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWorkspace } from '../workspace/workspace';
 import { agentFiles } from '../test-support/workspace';
-import { launchChromium, openSession, replaceEditorText, TARGET, viewText, waitForSaved } from './support';
+import { launchChromium, loadSampleAgents, openSession, replaceEditorText, TARGET, viewText, waitForSaved } from './support';
 
 let browser: Browser | null = null;
 beforeAll(async () => {
@@ -208,6 +208,32 @@ describe('the workbench in Chromium', () => {
     await page.getByTestId('agent-submit').click();
     await page.getByTestId('agent-name-problem').filter({ hasText: 'an agent named "old-intake" already exists' }).waitFor();
     expect(await page.getByTestId('toast').count()).toBe(0);
+    await session.finish();
+  });
+
+  it('welcomes a first run with the sample workspace: the loop, a way into each tab, and closed for good once closed', async () => {
+    const session = await openSession(browser);
+    const { page, dir } = session;
+    loadSampleAgents(dir);
+    await session.open('#/a/refund-approval/editor');
+    const welcome = page.getByTestId('welcome');
+    await welcome.waitFor();
+    expect((await welcome.getByRole('listitem').locator('button').allTextContents()).map((text) => text.trim())).toEqual([
+      'Edit',
+      'Snapshot',
+      'Test',
+      'Compare',
+      'Release',
+    ]);
+    await page.getByTestId('welcome-tests').click();
+    await page.getByTestId('agent-title').filter({ hasText: 'ticket-triage' }).waitFor();
+    expect(await page.getByTestId('tab-tests').getAttribute('aria-selected')).toBe('true');
+    await session.screenshot('09-welcome');
+    await page.getByTestId('welcome-close').click();
+    await welcome.waitFor({ state: 'detached' });
+    await page.reload();
+    await page.getByTestId('agent-title').waitFor();
+    expect(await welcome.count()).toBe(0);
     await session.finish();
   });
 

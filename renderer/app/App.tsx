@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { Play } from 'lucide-react';
+import { Welcome } from './Welcome';
 import { Sidebar } from '../features/agents/Sidebar';
 import { selectSelectedAgent } from '../features/agents/store';
 import { AuditTab } from '../features/audit/AuditTab';
@@ -97,6 +98,7 @@ function Workbench() {
           </button>
         )}
       </header>
+      <Welcome />
       <div className={`tab-body${tab === 'editor' && tryOpen ? ' with-try' : ''}`}>
         <ErrorBoundary key={`${agent.name}/${tab}`} what={`The ${TAB_TITLES[tab]} tab`}>
           {tab === 'editor' && <EditorTab />}
