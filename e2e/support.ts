@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { _electron, chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
@@ -168,4 +169,46 @@ export function captureLogs(page: Page): { lines: string[]; stop: () => void } {
     return () => (console[level] = original);
   });
   return { lines, stop: () => restore.forEach((undo) => undo()) };
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * axe-core's serious and critical violations (WCAG 2 A and AA rules) on the page as it is now.
+ * axe is evaluated through the DevTools protocol, which the page's CSP does not govern, so the
+ * app keeps its CSP while it is checked. Monaco's editor surface is left out: it is a
+ * third-party widget with its own screen-reader mode (Alt+F1), not markup of ours.
+ */
+export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  const source = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(source);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: AxeLike }).axe;
+    const results = await axe.run(
+      { exclude: [['.monaco-editor']] },
+      { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] },
+    );
+    return results.violations
+      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+      .map((violation) => ({
+        id: violation.id,
+        impact: violation.impact,
+        help: violation.help,
+        targets: violation.nodes.slice(0, 5).map((node) => node.target.join(' ')),
+      }));
+  });
+}
+
+interface AxeLike {
+  run: (
+    context: unknown,
+    options: unknown,
+  ) => Promise<{
+    violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }>;
+  }>;
 }

@@ -9,7 +9,7 @@ import { SnapshotDialog } from '../features/editor/SnapshotDialog';
 import { HistoryTab } from '../features/history/HistoryTab';
 import { ImportDialog } from '../features/bundles/ImportDialog';
 import { useBundleDrop } from '../features/bundles/use-bundle-drop';
-import { selectTab, TABS, type Tab } from '../features/ui/store';
+import { selectTab, SIDEBAR_MAX, SIDEBAR_MIN, TABS, type Tab } from '../features/ui/store';
 import { AboutDialog } from './AboutDialog';
 import { TrustDialog } from '../features/trust/TrustDialog';
 import { CommandPalette } from './CommandPalette';
@@ -136,7 +136,13 @@ export function App() {
   return (
     <div className="layout" style={{ gridTemplateColumns: `${sidebarWidth}px 6px 1fr` }}>
       <Sidebar />
-      <Resizer label="Resize the sidebar" onResize={(x) => ui.getState().setSidebarWidth(x)} />
+      <Resizer
+        label="Resize the sidebar"
+        value={sidebarWidth}
+        min={SIDEBAR_MIN}
+        max={SIDEBAR_MAX}
+        onResize={(x) => ui.getState().setSidebarWidth(x)}
+      />
       {settingsOpen ? <OnDemand load={loadSettingsPage} /> : <Workbench />}
       {paletteOpen && <CommandPalette />}
       {snapshotOpen && selected && <SnapshotDialog onClose={() => ui.getState().setSnapshotOpen(false)} />}

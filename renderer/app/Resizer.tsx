@@ -3,10 +3,14 @@ import type { PointerEvent as ReactPointerEvent } from 'react';
 interface Props {
   onResize: (position: number) => void;
   label: string;
+  /** Where it stands and may go (px), for assistive technology: a focusable separator is a slider-like control. */
+  value: number;
+  min: number;
+  max: number;
 }
 
 /** A vertical drag handle; arrow keys move it too. */
-export function Resizer({ onResize, label }: Props) {
+export function Resizer({ onResize, label, value, min, max }: Props) {
   const start = (event: ReactPointerEvent<HTMLDivElement>) => {
     const handle = event.currentTarget;
     handle.setPointerCapture(event.pointerId);
@@ -24,6 +28,9 @@ export function Resizer({ onResize, label }: Props) {
       role="separator"
       aria-orientation="vertical"
       aria-label={label}
+      aria-valuenow={value}
+      aria-valuemin={min}
+      aria-valuemax={max}
       tabIndex={0}
       onPointerDown={start}
       onKeyDown={(event) => {

@@ -46,6 +46,8 @@ export function EditorTab() {
               {errorsIn(file) > 0 && <span className="error-count">{errorsIn(file)}</span>}
             </button>
           ))}
+        </div>
+        <div className="file-add">
           {missing.length > 0 && (
             <select
               value=""
