@@ -1,6 +1,7 @@
 import { Bar, BarChart, CartesianGrid, ErrorBar, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ComparisonSummary } from '../../../shared/contract/comparing';
 import { anyCost, trimmedBins } from '../../../shared/charts/chart-data';
+import { NO_COST } from '../../app/LineFigure';
 
 type Stats = NonNullable<ComparisonSummary['stats']>;
 
@@ -92,7 +93,7 @@ export default function CompareCharts({ stats }: { stats: Stats }) {
             </BarChart>
           </ResponsiveContainer>
         ) : (
-          <p className="muted chart-empty">No cost: these versions’ models have no price, or their calls were free.</p>
+          <p className="muted chart-empty">{NO_COST}</p>
         )}
       </figure>
     </div>

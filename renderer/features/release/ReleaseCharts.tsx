@@ -1,7 +1,7 @@
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ReleaseMetrics } from '../../../shared/contract/release';
 import { anyCost, requestRate } from '../../../shared/charts/chart-data';
 import { formatCost } from '../../app/format';
+import { LineFigure, NO_COST } from '../../app/LineFigure';
 
 const COLOURS = ['#8c959f', '#4493f8', '#d29922', '#3fb950', '#f85149'];
 
@@ -13,8 +13,8 @@ interface Series {
   format: (value: number) => string;
   /** A fixed domain (rates run 0–100%); else it fits the data from zero. */
   domain?: [number, number];
-  /** Said instead of a chart when nothing has a value above zero. */
-  empty?: string;
+  /** A cost: said in words instead of a chart when nothing has a value above zero. */
+  empty?: boolean;
 }
 
 const SERIES: Series[] = [
@@ -34,7 +34,7 @@ const SERIES: Series[] = [
     title: 'Cost a request',
     value: (bucket) => (bucket.requests ? bucket.costUsd / bucket.requests : null),
     format: (value) => formatCost(value),
-    empty: 'No cost: these versions’ models have no price, or their calls were free.',
+    empty: true,
   },
 ];
 
@@ -72,43 +72,22 @@ export default function ReleaseCharts({ metrics }: { metrics: ReleaseMetrics }) 
           ),
         }));
         const testId = `release-chart-${series.title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
-        if (series.empty && !anyCost(metrics.buckets.map((bucket) => series.value(bucket, now))))
-          return (
-            <figure key={series.title} data-testid={testId}>
-              <figcaption>{series.title}</figcaption>
-              <p className="muted chart-empty">{series.empty}</p>
-            </figure>
-          );
         return (
-          <figure key={series.title} data-testid={testId}>
-            <figcaption>{series.title}</figcaption>
-            <ResponsiveContainer width="100%" height={130}>
-              <LineChart data={data} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
-                <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
-                <XAxis dataKey="time" tick={{ fontSize: 10 }} />
-                <YAxis
-                  width={56}
-                  tick={{ fontSize: 10 }}
-                  tickFormatter={series.format}
-                  domain={series.domain ?? [0, 'auto']}
-                  allowDataOverflow={false}
-                />
-                <Tooltip formatter={(value) => (typeof value === 'number' ? series.format(value) : String(value))} />
-                <Legend wrapperStyle={{ fontSize: 11 }} />
-                {versions.map((version, index) => (
-                  <Line
-                    key={version}
-                    type="linear"
-                    dataKey={metrics.versions[version] ?? version}
-                    stroke={COLOURS[(index + 1) % COLOURS.length]}
-                    dot
-                    isAnimationActive={false}
-                    connectNulls
-                  />
-                ))}
-              </LineChart>
-            </ResponsiveContainer>
-          </figure>
+          <LineFigure
+            key={series.title}
+            title={series.title}
+            testId={testId}
+            data={data}
+            xKey="time"
+            lines={versions.map((version, index) => ({
+              key: metrics.versions[version] ?? version,
+              colour: COLOURS[(index + 1) % COLOURS.length] ?? 'var(--accent)',
+            }))}
+            format={series.format}
+            domain={series.domain}
+            height={130}
+            empty={series.empty && !anyCost(metrics.buckets.map((bucket) => series.value(bucket, now))) ? NO_COST : null}
+          />
         );
       })}
     </div>

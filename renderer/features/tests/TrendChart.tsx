@@ -1,7 +1,7 @@
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TrendPoint } from '../../../shared/contract/testing';
 import { anyCost } from '../../../shared/charts/chart-data';
 import { formatCost } from '../../app/format';
+import { LineFigure, NO_COST } from '../../app/LineFigure';
 
 interface Series {
   key: 'passRate' | 'costUsd' | 'p95LatencyMs';
@@ -17,47 +17,27 @@ const SERIES: Series[] = [
 
 /**
  * Pass rate, cost and p95 latency of a suite across the agent's versions (each version's latest
- * complete run): one point per version, joined by straight lines (nothing lies between two
- * versions to smooth), the pass rate from 0 to 100%, and no cost axis when nothing cost money.
+ * complete run): one point per version, the pass rate from 0 to 100%, and no cost axis when
+ * nothing cost money.
  */
 export default function TrendChart({ points }: { points: TrendPoint[] }) {
   const data = points.map((point) => ({ ...point, version: point.version.replace(/^[^@]+@/, '') }));
   return (
     <div className="trend" data-testid="trend-chart">
-      {SERIES.map((series) =>
-        series.key === 'costUsd' && !anyCost(points.map((point) => point.costUsd)) ? (
-          <figure key={series.key} data-testid="trend-cost">
-            <figcaption>{series.title}</figcaption>
-            <p className="muted chart-empty">No cost: the runs used models without a price, or cost nothing.</p>
-          </figure>
-        ) : (
-          <figure key={series.key} data-testid={`trend-${series.key}`}>
-            <figcaption>{series.title}</figcaption>
-            <ResponsiveContainer width="100%" height={120}>
-              <LineChart data={data} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
-                <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
-                <XAxis dataKey="version" tick={{ fontSize: 11 }} />
-                <YAxis
-                  width={52}
-                  tick={{ fontSize: 11 }}
-                  tickFormatter={series.format}
-                  domain={series.key === 'passRate' ? [0, 1] : [0, 'auto']}
-                />
-                <Tooltip formatter={(value) => (typeof value === 'number' ? series.format(value) : String(value))} />
-                <Line
-                  type="linear"
-                  dataKey={series.key}
-                  stroke="var(--accent)"
-                  strokeWidth={2}
-                  dot
-                  isAnimationActive={false}
-                  connectNulls
-                />
-              </LineChart>
-            </ResponsiveContainer>
-          </figure>
-        ),
-      )}
+      {SERIES.map((series) => (
+        <LineFigure
+          key={series.key}
+          title={series.title}
+          testId={`trend-${series.key}`}
+          data={data}
+          xKey="version"
+          lines={[{ key: series.key, colour: 'var(--accent)' }]}
+          format={series.format}
+          domain={series.key === 'passRate' ? [0, 1] : undefined}
+          height={120}
+          empty={series.key === 'costUsd' && !anyCost(points.map((point) => point.costUsd)) ? NO_COST : null}
+        />
+      ))}
     </div>
   );
 }
