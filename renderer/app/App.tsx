@@ -3,7 +3,6 @@ import { Play } from 'lucide-react';
 import { Welcome } from './Welcome';
 import { Sidebar } from '../features/agents/Sidebar';
 import { selectSelectedAgent } from '../features/agents/store';
-import { AuditTab } from '../features/audit/AuditTab';
 import { EditorTab } from '../features/editor/EditorTab';
 import { SnapshotDialog } from '../features/editor/SnapshotDialog';
 import { HistoryTab } from '../features/history/HistoryTab';
@@ -22,6 +21,7 @@ import { Toasts } from './Toasts';
 import { useLoaded } from './use-loaded';
 
 // Loaded when first shown, so the first screen parses none of their code (nor yaml, jsdiff, the statistics).
+const loadAuditTab = () => import('../features/audit/AuditTab').then((module) => ({ default: module.AuditTab }));
 const loadTestsTab = () => import('../features/tests/TestsTab').then((module) => ({ default: module.TestsTab }));
 const loadCompareTab = () => import('../features/compare/CompareTab').then((module) => ({ default: module.CompareTab }));
 const loadReleaseTab = () => import('../features/release/ReleaseTab').then((module) => ({ default: module.ReleaseTab }));
@@ -103,7 +103,7 @@ function Workbench() {
         <ErrorBoundary key={`${agent.name}/${tab}`} what={`The ${TAB_TITLES[tab]} tab`}>
           {tab === 'editor' && <EditorTab />}
           {tab === 'history' && <HistoryTab />}
-          {tab === 'audit' && <AuditTab />}
+          {tab === 'audit' && <OnDemand load={loadAuditTab} />}
           {tab === 'tests' && <OnDemand load={loadTestsTab} />}
           {tab === 'compare' && <OnDemand load={loadCompareTab} />}
           {tab === 'release' && <OnDemand load={loadReleaseTab} />}

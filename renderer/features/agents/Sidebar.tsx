@@ -1,9 +1,8 @@
-import * as DropdownMenu from '@radix-ui/react-dropdown-menu';
 import { Download, Settings } from 'lucide-react';
-import { Archive, ArchiveRestore, MoreHorizontal, Pencil } from 'lucide-react';
 import { useState } from 'react';
 import type { AgentDialog } from '../ui/store';
 import { useSlice, useStores } from '../../app/context';
+import { useLoaded } from '../../app/use-loaded';
 import { Dialog, DialogActions } from '../../app/Dialog';
 import { ReasonDialog } from '../../app/ReasonDialog';
 import { pickBundleFile } from '../bundles/ImportDialog';
@@ -93,43 +92,11 @@ function ArchiveDialog({ name, onDone }: { name: string; onDone: () => void }) {
   );
 }
 
-/** The selected agent's actions, in a menu rather than always in view: rename, archive or restore (Radix: arrows, Enter, Escape). */
-function AgentMenu({ name, archived }: { name: string; archived: boolean }) {
-  const { agents, ui } = useStores();
-  return (
-    <div className="agent-actions">
-      <DropdownMenu.Root>
-        <DropdownMenu.Trigger asChild>
-          <button type="button" className="icon" aria-label={`Actions for ${name}`} data-testid="agent-menu">
-            <MoreHorizontal size={16} aria-hidden />
-          </button>
-        </DropdownMenu.Trigger>
-        <DropdownMenu.Portal>
-          <DropdownMenu.Content className="menu" align="start" sideOffset={4}>
-            <DropdownMenu.Item className="menu-item" onSelect={() => ui.getState().setAgentDialog({ kind: 'rename', name })}>
-              <Pencil size={14} aria-hidden /> Rename…
-            </DropdownMenu.Item>
-            {archived ? (
-              <DropdownMenu.Item className="menu-item" onSelect={() => void agents.getState().restore(name)}>
-                <ArchiveRestore size={14} aria-hidden /> Restore
-              </DropdownMenu.Item>
-            ) : (
-              <DropdownMenu.Item
-                className="menu-item danger"
-                onSelect={() => ui.getState().setAgentDialog({ kind: 'archive', name })}
-                data-testid="archive-agent"
-              >
-                <Archive size={14} aria-hidden /> Archive…
-              </DropdownMenu.Item>
-            )}
-          </DropdownMenu.Content>
-        </DropdownMenu.Portal>
-      </DropdownMenu.Root>
-    </div>
-  );
-}
+/** The agent menu (Radix and its positioning) loads with the first selected agent, not with the first screen. */
+const loadAgentMenu = () => import('./AgentMenu');
 
 export function Sidebar() {
+  const AgentMenu = useLoaded(loadAgentMenu);
   const { agents, ui, bundles } = useStores();
   const list = useSlice(agents, selectAgents);
   const selected = useSlice(agents, selectSelected);
@@ -197,7 +164,7 @@ export function Sidebar() {
                 ))}
               </span>
             </button>
-            {agent.name === selected && <AgentMenu name={agent.name} archived={agent.archived} />}
+            {agent.name === selected && AgentMenu && <AgentMenu name={agent.name} archived={agent.archived} />}
           </li>
         ))}
       </ul>
