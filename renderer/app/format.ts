@@ -15,6 +15,10 @@ export function formatRate(rate: number | null): string {
   return rate === null ? '—' : `${(rate * 100).toFixed(1)}%`;
 }
 
+// One formatter for every timestamp: toLocaleString builds a new one per call, which costs a
+// long list (History's rows while scrolling) a frame.
+const WHEN = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
 export function when(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return WHEN.format(new Date(iso));
 }

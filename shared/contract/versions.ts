@@ -94,7 +94,8 @@ export const versionsContract = {
       }),
       VersionDetail,
     ),
-    list: query(z.object({ agent: AgentName }), z.array(VersionSummary)),
+    /** Newest first; `limit` answers only the newest ones. */
+    list: query(z.object({ agent: AgentName, limit: z.int().min(1).max(100_000).optional() }), z.array(VersionSummary)),
     get: query(z.object({ ref: RefText }), VersionDetail),
     diff: query(z.object({ from: RefText, to: RefText }), VersionDiff),
     /** A version's files (or the draft's), for writing them to a folder. */

@@ -9,7 +9,7 @@ export function createVersionHandlers(ws: Workspace): Pick<Handlers, 'versions' 
   return {
     versions: {
       snapshot: (input) => snapshot(ws, input),
-      list: ({ agent }) => listVersions(ws, agent),
+      list: ({ agent, limit }) => listVersions(ws, agent, limit),
       get: ({ ref }) => getVersion(ws, ref),
       diff: ({ from, to }) => diffVersions(ws, from, to),
       files: ({ ref }) => {

@@ -244,6 +244,14 @@ describe('reading versions', () => {
       ['1.1.0', '1.0.0', ['production']],
       ['1.0.0', null, []],
     ]);
+    // A limit answers the newest versions only, with parents that lie outside the page named.
+    expect(
+      (await client.versions.list({ agent: 'triage', limit: 2 })).map((version) => [version.semver, version.parent]),
+    ).toEqual([
+      ['1.2.0', '1.1.0'],
+      ['1.1.0', '1.0.0'],
+    ]);
+    await expect(client.versions.list({ agent: 'triage', limit: 0 })).rejects.toThrowError(/limit/);
     expect((await client.versions.get({ ref: 'triage@latest' })).semver).toBe('1.2.0');
     expect((await client.versions.get({ ref: 'triage' })).semver).toBe('1.2.0');
     expect((await client.versions.get({ ref: 'triage@production' })).semver).toBe('1.1.0');

@@ -221,27 +221,30 @@ const HistoryRow = z.tuple([
   z.int(),
   z.string(),
   z.string(),
-  z.int().nullable(),
+  z.string().nullable(),
   z.string(),
   z.string(),
   VersionRow.shape.bump,
   z.string(),
 ]);
 
-export function listVersions(ws: Workspace, agentName: string): VersionSummary[] {
+/** An agent's versions, newest first; `limit` answers only the newest ones (History's first screen). */
+export function listVersions(ws: Workspace, agentName: string, limit?: number): VersionSummary[] {
   const agent = requireAgent(ws, agentName);
+  // The parent's semver comes from a join, so a page of the newest versions names parents outside it.
   const rows = typedArrays(
     ws.db,
     HistoryRow,
-    'SELECT id, semver, hash, parent_id, author, message, bump, created_at FROM versions WHERE agent_id = ? ORDER BY major DESC, minor DESC, patch DESC',
-  ).all(agent.id);
+    `SELECT v.id, v.semver, v.hash, p.semver, v.author, v.message, v.bump, v.created_at
+       FROM versions v LEFT JOIN versions p ON p.id = v.parent_id
+      WHERE v.agent_id = ? ORDER BY v.major DESC, v.minor DESC, v.patch DESC LIMIT ?`,
+  ).all(agent.id, limit ?? -1);
   const labels = labelsByVersion(ws, agent.id);
-  const semvers = new Map(rows.map((row) => [row[0], row[1]]));
-  return rows.map(([id, semver, hash, parentId, author, message, bump, createdAt]) => ({
+  return rows.map(([id, semver, hash, parent, author, message, bump, createdAt]) => ({
     agent: agent.name,
     semver,
     hash,
-    parent: parentId === null ? null : (semvers.get(parentId) ?? null),
+    parent,
     author,
     message,
     bump,

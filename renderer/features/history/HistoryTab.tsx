@@ -1,6 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import type { VersionSummary } from '../../../shared/contract/versions';
+import type { Deployment } from '../../../shared/contract/release';
+import type { TeamReleaseOfVersion } from '../../../shared/contract/teams';
 import { useSlice, useStores } from '../../app/context';
 import { CopyLink } from '../../app/copy-link';
 import { when } from '../../app/format';
@@ -20,29 +22,38 @@ function authorName(author: string): string {
   return name || author.replace(/^<?([^@<>]+)@.*$/, '$1');
 }
 
-function VersionRow({
+const NONE: never[] = [];
+
+/** Where each version went, by semver: one pass over the answers, not one per row. */
+function bySemver<T extends { semver: string | null }>(items: T[]): Map<string | null, T[]> {
+  const grouped = new Map<string | null, T[]>();
+  for (const item of items) {
+    const same = grouped.get(item.semver);
+    if (same) same.push(item);
+    else grouped.set(item.semver, [item]);
+  }
+  return grouped;
+}
+
+// Memoised: while scrolling, rows already shown keep their DOM and only new ones render.
+const VersionRow = memo(function VersionRow({
+  agent,
   version,
   selected,
+  released,
+  inTeams,
   onLabel,
   onRestore,
 }: {
+  agent: string | null;
   version: VersionSummary;
   selected: boolean;
+  released: Deployment[];
+  inTeams: TeamReleaseOfVersion[];
   onLabel: (semver: string) => void;
   onRestore: (semver: string) => void;
 }) {
   const { history } = useStores();
-  const deployments = useSlice(history, (state) => state.deployments);
-  const agent = useSlice(history, (state) => state.agent);
-  const released = useMemo(
-    () => deployments.filter((deployment) => deployment.semver === version.semver),
-    [deployments, version.semver],
-  );
-  const teamReleases = useSlice(history, (state) => state.teamReleases);
-  const inTeams = useMemo(
-    () => teamReleases.filter((release) => release.semver === version.semver),
-    [teamReleases, version.semver],
-  );
   return (
     <div className={`timeline-row${selected ? ' selected' : ''}`} data-testid={`version-${version.semver}`}>
       <input
@@ -91,7 +102,7 @@ function VersionRow({
       </div>
     </div>
   );
-}
+});
 
 export function HistoryTab() {
   const stores = useStores();
@@ -103,10 +114,17 @@ export function HistoryTab() {
   const draft = useSlice(editor, (state) => state.draft);
   const [labelFor, setLabelFor] = useState<string | null>(null);
   const [restoring, setRestoring] = useState<string | null>(null);
-  const onRestore = (semver: string) => {
-    if (editor.getState().draft?.changed) setRestoring(semver);
-    else void restoreDraft(stores, semver);
-  };
+  const onRestore = useCallback(
+    (semver: string) => {
+      if (editor.getState().draft?.changed) setRestoring(semver);
+      else void restoreDraft(stores, semver);
+    },
+    [editor, stores],
+  );
+  const deployments = useSlice(history, (state) => state.deployments);
+  const teamReleases = useSlice(history, (state) => state.teamReleases);
+  const released = useMemo(() => bySemver(deployments), [deployments]);
+  const inTeams = useMemo(() => bySemver(teamReleases), [teamReleases]);
   usePendingDialog('label', (pending) => setLabelFor(pending.semver), versions.length > 0);
   usePendingDialog('restore', (pending) => onRestore(pending.semver), versions.length > 0);
   const [exporting, setExporting] = useState(false);
@@ -182,7 +200,10 @@ export function HistoryTab() {
                 }}
               >
                 <VersionRow
+                  agent={agent}
                   version={version}
+                  released={released.get(version.semver) ?? NONE}
+                  inTeams={inTeams.get(version.semver) ?? NONE}
                   selected={selection.includes(version.semver)}
                   onLabel={setLabelFor}
                   onRestore={onRestore}

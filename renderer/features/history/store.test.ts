@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startTestHost, type TestHost } from '../../../test-support/browser-host';
 import { agentFiles } from '../../../test-support/workspace';
 import { createHistoryStore, DRAFT } from './store';
@@ -33,6 +33,23 @@ describe('history store', () => {
     expect(diff?.file).toBe('prompt.md');
     expect(diff?.before['prompt.md']).toBe(agentFiles()['prompt.md']);
     expect(diff?.after['prompt.md']).toBe('Sort tickets by urgency.\n');
+  });
+
+  it('shows the newest hundred versions first, then the whole history', async () => {
+    const { store } = await setup();
+    for (let revision = 3; revision <= 120; revision += 1)
+      await t.client.versions.snapshot({
+        agent: 'triage',
+        message: `revision ${revision}`,
+        files: agentFiles({ 'prompt.md': `Revision ${revision}.\n` }),
+      });
+    await store.getState().load('triage');
+    const first = store.getState().versions;
+    expect(first).toHaveLength(100);
+    expect(first[0]).toMatchObject({ semver: '1.119.0', parent: '1.118.0' });
+    expect(first[99]).toMatchObject({ semver: '1.20.0', parent: '1.19.0' });
+    await vi.waitFor(() => expect(store.getState().versions).toHaveLength(120));
+    expect(store.getState().versions.at(-1)?.semver).toBe('1.0.0');
   });
 
   it('selects any number (to export), diffs exactly two: a version against the draft', async () => {

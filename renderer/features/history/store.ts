@@ -6,6 +6,9 @@ import { compareSemver } from '../../../shared/semver';
 import { errorMessage, type StoreDeps } from '../agents/store';
 
 const DEPLOYMENTS_AFTER_MS = 300;
+const FIRST_SCREEN_VERSIONS = 100;
+// Long enough for the first screen to paint before 2.6 MB of older versions are parsed.
+const REST_AFTER_MS = 150;
 
 /** A selectable row of the timeline: a version's semver, or the draft. */
 export type HistoryRef = string;
@@ -57,13 +60,25 @@ function chronological(a: HistoryRef, b: HistoryRef): [HistoryRef, HistoryRef] {
 /** The History tab: the timeline, a selection (two to diff, any to export), restores and label moves. */
 export function createHistoryStore({ client, notify }: StoreDeps): HistoryStore {
   return createStore<HistoryState>()((set, get) => {
-    const fetchAll = async (agent: string) => {
+    const fetchAll = async (agent: string, firstScreen: boolean) => {
+      // On opening, the newest versions come first and show at once; the rest follow in one more
+      // answer (10,000 versions are 2.6 MB, which the first screen must not wait for).
       const [versions, labels, moves] = await Promise.all([
-        client.versions.list({ agent }),
+        client.versions.list(firstScreen ? { agent, limit: FIRST_SCREEN_VERSIONS } : { agent }),
         client.labels.list({ agent }),
         client.labels.history({ agent }),
       ]);
-      if (get().agent === agent) set({ versions, labels, moves, loading: false });
+      if (get().agent !== agent) return;
+      set({ versions, labels, moves, loading: false });
+      if (firstScreen && versions.length === FIRST_SCREEN_VERSIONS)
+        setTimeout(
+          () =>
+            void client.versions
+              .list({ agent })
+              .then((all) => get().agent === agent && set({ versions: all }))
+              .catch((error: unknown) => notify(errorMessage(error))),
+          REST_AFTER_MS,
+        );
       // Where each version went is read a moment after the first screen, which must not wait for
       // it or repaint for it (bench/ui times that screen); nothing waits for it either.
       setTimeout(() => void fetchDeployments(agent), DEPLOYMENTS_AFTER_MS);
@@ -88,7 +103,7 @@ export function createHistoryStore({ client, notify }: StoreDeps): HistoryStore 
         set({ agent, ...empty, loading: agent !== null });
         if (!agent) return;
         try {
-          await fetchAll(agent);
+          await fetchAll(agent, true);
         } catch (error) {
           set({ loading: false });
           notify(errorMessage(error));
@@ -98,7 +113,7 @@ export function createHistoryStore({ client, notify }: StoreDeps): HistoryStore 
         const { agent } = get();
         if (!agent) return;
         try {
-          await fetchAll(agent);
+          await fetchAll(agent, false);
         } catch (error) {
           notify(errorMessage(error));
         }
@@ -163,7 +178,7 @@ export function createHistoryStore({ client, notify }: StoreDeps): HistoryStore 
         if (!agent) return false;
         try {
           await client.labels.set({ agent, label, ref: semver, reason });
-          await fetchAll(agent);
+          await fetchAll(agent, false);
           return true;
         } catch (error) {
           notify(errorMessage(error));
