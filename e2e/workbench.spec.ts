@@ -71,7 +71,12 @@ describe('the workbench in Chromium', () => {
     await page.getByTestId('move-label-1.1.0').click();
     // No label is chosen for the user: with none yet, a new one is typed on purpose.
     expect(await page.getByTestId('label-choice').inputValue()).not.toBe('production');
+    // The contract's rule, checked as it is typed, in its words.
+    await page.getByTestId('label-name').fill('latest');
+    await page.getByTestId('label-name-error').filter({ hasText: 'label name cannot be "draft" or "latest"' }).waitFor();
+    expect(await page.getByTestId('label-submit').isDisabled()).toBe(true);
     await page.getByTestId('label-name').fill('production');
+    expect(await page.getByTestId('label-name-error').count()).toBe(0);
     await page.getByTestId('label-confirmation').filter({ hasText: 'production is new: it will point at 1.1.0.' }).waitFor();
     await page.getByTestId('label-reason').fill('Reviewed with the support lead');
     await page.getByTestId('label-submit').click();

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useSlice, useStores } from '../../app/context';
 import { Dialog, DialogActions } from '../../app/Dialog';
+import { LabelName, nameProblem } from '../../../shared/names';
 
 const NEW = '\u0000new';
 
@@ -30,7 +31,9 @@ export function LabelDialog({ semver, onClose }: { semver: string; onClose: () =
       .catch(() => undefined);
   }, [client]);
   const current = labels.find((candidate) => candidate.name === label);
-  const validName = /^[a-z][a-z0-9-]*$/.test(label) && label !== 'draft' && label !== 'latest';
+  // The contract's own rule, in its words: the dialog never accepts a name the server refuses.
+  const nameError = label === '' ? null : nameProblem(LabelName, label);
+  const validName = label !== '' && nameError === null;
   const already = current?.semver === semver;
   // A label a release target follows is protected: moving it says what it changes there, and asks.
   const targets = served[label] ?? [];
@@ -79,8 +82,10 @@ export function LabelDialog({ semver, onClose }: { semver: string; onClose: () =
             />
           </label>
         )}
-        {label !== '' && !validName && (
-          <p className="field-error">Labels use lower-case letters, digits and dashes; “draft” and “latest” are reserved.</p>
+        {nameError && (
+          <p className="field-error" data-testid="label-name-error">
+            {nameError}
+          </p>
         )}
         {label !== '' && (
           <p className="confirmation" data-testid="label-confirmation">
