@@ -8,7 +8,7 @@ import { errorMessage, type StoreDeps } from '../agents/store';
 const DEPLOYMENTS_AFTER_MS = 300;
 const FIRST_SCREEN_VERSIONS = 100;
 // Long enough for the first screen to paint before 2.6 MB of older versions are parsed.
-const REST_AFTER_MS = 150;
+const REST_AFTER_MS = 400;
 
 /** A selectable row of the timeline: a version's semver, or the draft. */
 export type HistoryRef = string;
